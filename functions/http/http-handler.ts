@@ -1,0 +1,134 @@
+/**
+ * The HTTP primary adapter: every API handler is `httpHandler(route, spec, action)`.
+ * It authenticates from the claims API Gateway's JWT authorizer (or the local
+ * server, which plays its part) put on the event, checks the route's role from
+ * system/functions.ts, validates body, path and query with zod, runs the use
+ * case and maps errors. This is the one place errors become HTTP: AppErrors
+ * show their code and message; anything else is a generic 500 that leaks nothing.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { HttpFunction, Role } from '../../system/functions.ts';
+import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
+import { logger } from '../core/logger.ts';
+
+/** Who is calling, from the verified token's claims. */
+export interface Principal {
+  readonly sub: string;
+  readonly shop: string;
+  readonly role: Role;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResponse = APIGatewayProxyResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export const ok = (body: unknown): HttpResult => ({ status: 200, body });
+export const created = (body: unknown): HttpResult => ({ status: 201, body });
+export const accepted = (body: unknown): HttpResult => ({ status: 202, body });
+
+interface Spec<B, P, Q> {
+  readonly body?: z.ZodType<B>;
+  readonly params?: z.ZodType<P>;
+  readonly query?: z.ZodType<Q>;
+}
+
+export interface HttpInput<B, P, Q, Auth> {
+  readonly body: B;
+  readonly params: P;
+  readonly query: Q;
+  readonly principal: Auth;
+}
+
+type PrincipalFor<R extends HttpFunction> = R['auth'] extends 'public' ? null : Principal;
+
+const ROLES: readonly string[] = ['customer', 'admin', 'platform'];
+
+function principalFrom(event: HttpEvent, route: HttpFunction): Principal | null {
+  if (route.auth === 'public') return null;
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  const shop = claims?.shop;
+  const role = claims?.role;
+  if (typeof sub !== 'string' || typeof shop !== 'string' || typeof role !== 'string' || !ROLES.includes(role)) {
+    throw new Unauthenticated();
+  }
+  if (role !== route.auth) throw new Forbidden();
+  return { sub, shop, role: role as Role };
+}
+
+function issuesToDetails(issues: readonly z.core.$ZodIssue[], prefix: string): ErrorDetail[] {
+  return issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+}
+
+function parseJsonBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationFailed([{ path: 'body', message: 'The body is not valid JSON.' }]);
+  }
+}
+
+/** Validates every part and reports all failures at once, body fields by their own path. */
+function validate<B, P, Q>(spec: Spec<B, P, Q>, event: HttpEvent): { body: B; params: P; query: Q } {
+  const details: ErrorDetail[] = [];
+  const run = <T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string): T => {
+    if (!schema) return undefined as T;
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    details.push(...issuesToDetails(result.error.issues, prefix));
+    return undefined as T;
+  };
+  const body = run(spec.body, parseJsonBody(event), '');
+  const params = run(spec.params, event.pathParameters ?? {}, 'path');
+  const query = run(spec.query, event.queryStringParameters ?? {}, 'query');
+  if (details.length > 0) throw new ValidationFailed(details);
+  return { body, params, query };
+}
+
+function json(statusCode: number, body: unknown): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Maps any thrown value to the contract's error body. */
+export function errorResponse(error: unknown): HttpResponse {
+  if (error instanceof AppError) {
+    return json(error.status, { error: { code: error.code, message: error.message, details: error.details } });
+  }
+  logger.error('Unhandled error', { error: error as Error });
+  return json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Please try again later.', details: [] } });
+}
+
+/** Builds the Lambda handler of one HTTP route. */
+export function httpHandler<R extends HttpFunction, B = undefined, P = undefined, Q = undefined>(
+  route: R,
+  spec: Spec<B, P, Q>,
+  action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
+) {
+  return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use({
+      onError: async (request) => {
+        request.response = errorResponse(request.error);
+      },
+    })
+    .handler(async (event) => {
+      const principal = principalFrom(event, route) as PrincipalFor<R>;
+      const { body, params, query } = validate(spec, event);
+      const result = await action({ body, params, query, principal });
+      return json(result.status, result.body);
+    });
+}

@@ -1,0 +1,26 @@
+import type { Clock } from '../core/clock.ts';
+import { seoulTimestamp } from '../core/dates.ts';
+import { Conflict } from '../core/errors.ts';
+import { NOT_APPLIED, type ProductManagement, type Shop } from '../domain/shop.ts';
+import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+
+export interface CreateShopInput {
+  readonly shopId: string;
+  readonly name: string;
+  readonly operatorEmail: string;
+  readonly productManagement: ProductManagement;
+}
+
+/**
+ * The platform registers a shop.
+ *
+ * Primary course: the shop is stored with its service NOT_APPLIED (S1 comes later,
+ * from the merchant). Alternate: the id is taken → 409 SHOP_ALREADY_EXISTS, nothing written.
+ */
+export async function createShop(deps: { shops: ShopsRepository; clock: Clock }, input: CreateShopInput): Promise<Shop> {
+  const shop: Shop = { ...input, createdAt: seoulTimestamp(deps.clock.now()), service: NOT_APPLIED, activeSubscriptions: 0 };
+  if (!(await deps.shops.create(shop))) {
+    throw new Conflict('SHOP_ALREADY_EXISTS', `A shop with id ${input.shopId} already exists.`);
+  }
+  return shop;
+}

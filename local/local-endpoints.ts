@@ -1,0 +1,67 @@
+/**
+ * The `/_local/*` endpoints of the contract: never deployed. They give a
+ * laptop what AWS and the outside world give the deployed system: tokens,
+ * time, a view of what was sent, and a PG's registration window.
+ */
+import { z } from 'zod';
+import { ValidationFailed, Unprocessable, NotFound, type ErrorDetail } from '../functions/core/errors.ts';
+import { seoulTimestamp } from '../functions/core/dates.ts';
+import type { LocalClock } from './clock.ts';
+import type { Outbox } from './outbox.ts';
+import { authorizeBody, type SandboxPg } from './sandbox-pg.ts';
+import type { LocalScheduler } from './scheduler.ts';
+import type { LocalTokens } from './tokens.ts';
+
+export interface LocalServices {
+  readonly clock: LocalClock;
+  readonly scheduler: LocalScheduler;
+  readonly outbox: Outbox;
+  readonly tokens: LocalTokens;
+  readonly sandboxPg: SandboxPg;
+  /** Where the embedded services listen, for `npm run invoke`. */
+  readonly info: Record<string, string>;
+}
+
+const tokenBody = z.strictObject({
+  role: z.enum(['customer', 'admin', 'platform']),
+  shop: z.string().min(1).max(64),
+  sub: z.string().min(1).max(128),
+});
+
+const clockBody = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details: ErrorDetail[] = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+  throw new ValidationFailed(details);
+}
+
+/** Answers a `/_local/*` request: the JSON body to send with 200, or throws an AppError. */
+export async function handleLocal(services: LocalServices, method: string, url: URL, body: unknown): Promise<unknown> {
+  const route = `${method} ${url.pathname}`;
+  switch (route) {
+    case 'POST /_local/token':
+      return { token: await services.tokens.mint(parse(tokenBody, body)) };
+    case 'GET /_local/clock':
+      return { now: seoulTimestamp(services.clock.now()) };
+    case 'POST /_local/clock': {
+      const target = new Date(parse(clockBody, body).now);
+      try {
+        const runs = await services.scheduler.advanceTo(target);
+        return { now: seoulTimestamp(services.clock.now()), runs };
+      } catch (error) {
+        if (error instanceof RangeError) throw new Unprocessable('CLOCK_MOVE_REFUSED', error.message);
+        throw error;
+      }
+    }
+    case 'GET /_local/outbox':
+      return { items: services.outbox.list({ to: url.searchParams.get('to') ?? undefined }) };
+    case 'POST /_local/sandbox-pg/authorize':
+      return services.sandboxPg.authorize(parse(authorizeBody, body));
+    case 'GET /_local/info':
+      return services.info;
+    default:
+      throw new NotFound(`Local endpoint ${route}`);
+  }
+}

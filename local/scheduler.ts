@@ -1,0 +1,120 @@
+/**
+ * Local EventBridge Scheduler: fires the scheduled functions of
+ * system/functions.ts at their Asia/Seoul times against the local clock, one
+ * run at a time. `advanceTo` is the test clock: it walks the clock forward
+ * through every run time in between, firing each run at its own time, in order.
+ */
+import { parseRunTime, scheduledFunctions, SCHEDULE_DEFAULTS, type FunctionName } from '../system/functions.ts';
+import { addDays, seoulDate, seoulInstant, seoulTimestamp } from '../functions/core/dates.ts';
+import type { LocalClock } from './clock.ts';
+
+export interface RunTime {
+  readonly functionName: FunctionName;
+  readonly hour: number;
+  readonly minute: number;
+}
+
+export interface FiredRun {
+  readonly functionName: FunctionName;
+  readonly scheduledTime: string;
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: string;
+}
+
+/** At most this far in one jump: a year of daily runs is plenty for any walkthrough or test. */
+export const MAX_JUMP_DAYS = 366;
+
+/** The run times of every scheduled function, from the settings (env, comma-separated HH:mm) or the shared defaults. */
+export function runTimesFrom(env: NodeJS.ProcessEnv): RunTime[] {
+  return scheduledFunctions().flatMap(([functionName, definition]) => {
+    const envName = definition.timesSetting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(); // noticeRunTimes → NOTICE_RUN_TIMES
+    const configured = env[envName]?.split(',').map((time) => time.trim()).filter(Boolean);
+    const times = configured?.length ? configured : SCHEDULE_DEFAULTS[definition.timesSetting];
+    return times.map((time) => ({ functionName, ...parseRunTime(time) }));
+  });
+}
+
+export class LocalScheduler {
+  private lastFiredUpTo: Date;
+  private chain: Promise<unknown> = Promise.resolve();
+  private ticker: NodeJS.Timeout | undefined;
+  readonly history: FiredRun[] = [];
+
+  constructor(
+    private readonly runTimes: readonly RunTime[],
+    private readonly clock: LocalClock,
+    private readonly invoke: (functionName: FunctionName, scheduledTime: string) => Promise<unknown>,
+  ) {
+    this.lastFiredUpTo = clock.now();
+  }
+
+  /** Run occurrences in (from, to], in time order (ties in definition order). */
+  occurrences(from: Date, to: Date): Array<{ functionName: FunctionName; at: Date }> {
+    const found: Array<{ functionName: FunctionName; at: Date }> = [];
+    for (let date = seoulDate(from); date <= seoulDate(to); date = addDays(date, 1)) {
+      for (const run of this.runTimes) {
+        const at = seoulInstant(date, run.hour, run.minute);
+        if (at > from && at <= to) found.push({ functionName: run.functionName, at });
+      }
+    }
+    return found.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** Moves the clock to `target`, firing every run in between at its own time. */
+  advanceTo(target: Date): Promise<FiredRun[]> {
+    return this.serialized(async () => {
+      const now = this.clock.now();
+      if (target < now) throw new RangeError('The clock only moves forward.');
+      if (target.getTime() - now.getTime() > MAX_JUMP_DAYS * 86_400_000) throw new RangeError(`Move the clock at most ${MAX_JUMP_DAYS} days at a time.`);
+      const fired: FiredRun[] = [];
+      for (const occurrence of this.occurrences(this.lastFiredUpTo, target)) {
+        if (occurrence.at > this.clock.now()) this.clock.moveTo(occurrence.at);
+        fired.push(await this.fire(occurrence.functionName, occurrence.at));
+        this.lastFiredUpTo = occurrence.at;
+      }
+      this.clock.moveTo(target);
+      this.lastFiredUpTo = target;
+      return fired;
+    });
+  }
+
+  /** Fires what real time has reached since the last check (the clock keeps ticking between jumps). */
+  tick(): Promise<FiredRun[]> {
+    return this.serialized(async () => {
+      const now = this.clock.now();
+      const fired: FiredRun[] = [];
+      for (const occurrence of this.occurrences(this.lastFiredUpTo, now)) fired.push(await this.fire(occurrence.functionName, occurrence.at));
+      this.lastFiredUpTo = now;
+      return fired;
+    });
+  }
+
+  start(intervalMs = 1000): void {
+    this.ticker = setInterval(() => void this.tick(), intervalMs);
+    this.ticker.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await this.chain.catch(() => undefined);
+  }
+
+  private async fire(functionName: FunctionName, at: Date): Promise<FiredRun> {
+    const scheduledTime = seoulTimestamp(at);
+    let run: FiredRun;
+    try {
+      run = { functionName, scheduledTime, ok: true, result: await this.invoke(functionName, scheduledTime) };
+    } catch (error) {
+      run = { functionName, scheduledTime, ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    this.history.push(run);
+    return run;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+}

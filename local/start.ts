@@ -1,0 +1,33 @@
+/**
+ * `npm start`: the whole system on this machine, no AWS account needed.
+ * Settings: PORT (default 3000), LOCAL_DATA (folder, default .local/; or memory).
+ */
+import { startLocalSystem } from './system.ts';
+
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65_531) {
+  console.error(`PORT must be a port number (0–65531; the next four ports are used too), got "${process.env.PORT}"`);
+  process.exit(1);
+}
+const data = process.env.LOCAL_DATA ?? '.local';
+
+const system = await startLocalSystem({ port, data });
+const base = system.url.replace('127.0.0.1', 'localhost');
+console.log(`
+Subscription backend running locally (data: ${data === 'memory' ? 'in memory, kept nowhere' : data})
+  API          ${base}            try: curl ${base}/health
+  Mail inbox   ${system.inboxUrl.replace('127.0.0.1', 'localhost')}
+  Outbox       ${base}/_local/outbox
+  Clock        ${base}/_local/clock   (POST {"now": "..."} to move it and fire the daily runs)
+  DynamoDB     ${system.info.dynamodb}  (table ${system.info.tableName})
+Press Ctrl+C to stop.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    void system.stop().then(() => process.exit(0));
+  });
+}

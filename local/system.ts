@@ -1,0 +1,186 @@
+/**
+ * The whole system on one machine: embedded DynamoDB, SES and SNS, the local
+ * API Gateway, the scheduler and the `/_local/*` endpoints, in one process.
+ * Handlers are the deployed modules, unchanged: they find the embedded
+ * services through the SDK's own AWS_ENDPOINT_URL_* settings.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { ENV, FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
+import { NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
+import { LocalClock } from './clock.ts';
+import { ensureTable, startDynamo } from './dynamo.ts';
+import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
+import { loadHandler, REPO_ROOT } from './handlers.ts';
+import { handleLocal, type LocalServices } from './local-endpoints.ts';
+import { startMail } from './mail.ts';
+import { listen, readBody } from './net.ts';
+import { Outbox } from './outbox.ts';
+import { SandboxPg } from './sandbox-pg.ts';
+import { LocalScheduler, runTimesFrom } from './scheduler.ts';
+import { seedDemo } from './seed.ts';
+import { startSms } from './sms.ts';
+import { LocalTokens } from './tokens.ts';
+
+export const LOCAL_TABLE_NAME = 'subscriptions-local';
+
+export interface LocalSystemOptions {
+  /** HTTP port; 0 picks free ports for everything. The embedded services take the next four ports. */
+  readonly port?: number;
+  /** A folder for the embedded data, or 'memory' to keep nothing. */
+  readonly data?: string;
+  readonly host?: string;
+  /** Create the demo shop (README walkthrough). */
+  readonly seed?: boolean;
+  /** Run the real-time scheduler ticker (tests move the clock instead). */
+  readonly tick?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface LocalSystem extends LocalServices {
+  readonly url: string;
+  readonly inboxUrl: string;
+  /** Invokes one function as its trigger would (used by the scheduler and `npm run invoke`). */
+  invoke(name: FunctionName, event: unknown): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+let started = false;
+
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  // Handlers read their configuration once per process, at module load.
+  if (started) throw new Error('One local system per process: handlers read their environment once.');
+  started = true;
+
+  const env = options.env ?? process.env;
+  const host = options.host ?? '127.0.0.1';
+  const basePort = options.port ?? 3000;
+  const port = (offset: number) => (basePort === 0 ? 0 : basePort + offset);
+  const dataDir = !options.data || options.data === 'memory' ? null : resolve(REPO_ROOT, options.data);
+
+  const clock = new LocalClock();
+  const outbox = new Outbox();
+  const dynamo = await startDynamo({ dataDir: dataDir ? join(dataDir, 'dynamodb') : null, port: port(1), host });
+  const mail = await startMail({ host, inboxPort: port(2), apiPort: port(3), outbox, clock });
+  const sms = await startSms({ host, port: port(4), outbox, clock });
+  await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
+
+  Object.assign(process.env, {
+    [ENV.tableName]: LOCAL_TABLE_NAME,
+    [ENV.mailFrom]: env.MAIL_FROM ?? 'no-reply@subscriptions.local',
+    [ENV.stage]: 'local',
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+    AWS_ENDPOINT_URL_SES: mail.endpoint,
+    AWS_ENDPOINT_URL_SNS: sms.url,
+    POWERTOOLS_SERVICE_NAME: 'subscriptions-local',
+    POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
+  });
+  // Runtime modules are imported only now, so that they see the environment above.
+  const { useClock, deps } = await import('../functions/wiring.ts');
+  const { errorResponse } = await import('../functions/http/http-handler.ts');
+  useClock(clock);
+
+  const invoke = async (name: FunctionName, event: unknown) => {
+    const handler = await loadHandler(name);
+    const definition: FunctionDefinition = FUNCTIONS[name];
+    return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
+  };
+  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }));
+  const tokens = LocalTokens.create(dataDir);
+  const sandboxPg = SandboxPg.create(dataDir);
+  const info: Record<string, string> = {
+    tableName: LOCAL_TABLE_NAME,
+    dynamodb: dynamo.url,
+    ses: mail.endpoint,
+    sesInbox: mail.inboxUrl,
+    sns: sms.url,
+  };
+  const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, info };
+
+  if (options.seed ?? true) await seedDemo(deps);
+
+  const server = createServer((request, response) => {
+    void serve(services, invoke, errorResponse, request, response);
+  });
+  const api = await listen(server, basePort, host);
+  info.api = api.url;
+  if (options.tick ?? true) scheduler.start();
+
+  return {
+    ...services,
+    url: api.url,
+    inboxUrl: mail.inboxUrl,
+    invoke,
+    stop: async () => {
+      await scheduler.stop();
+      await api.close();
+      await sms.close();
+      await mail.close();
+      await dynamo.close();
+    },
+  };
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
+  'access-control-allow-headers': 'authorization,content-type',
+};
+
+function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string): void {
+  response.writeHead(statusCode, { ...CORS_HEADERS, ...headers });
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
+  send(response, statusCode, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
+}
+
+type ErrorMapper = (error: unknown) => { statusCode: number; headers: Record<string, string>; body: string };
+
+async function serve(
+  services: LocalServices,
+  invoke: (name: FunctionName, event: unknown) => Promise<unknown>,
+  errorResponse: ErrorMapper,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  try {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    const body = await readBody(request);
+    if (method === 'OPTIONS') return send(response, 204, {}, '');
+
+    if (url.pathname.startsWith('/_local/')) {
+      let json: unknown;
+      try {
+        json = body === '' ? undefined : JSON.parse(body);
+      } catch {
+        throw new ValidationFailed([{ path: 'body', message: 'The body is not valid JSON.' }]);
+      }
+      return sendJson(response, 200, await handleLocal(services, method, url, json));
+    }
+
+    const route = matchRoute(method, url.pathname);
+    if (!route || !('name' in route)) throw new NotFound(`Route ${method} ${url.pathname}`);
+    let claims: Record<string, string> | null = null;
+    if (route.definition.auth !== 'public') {
+      // As the JWT authorizer: no valid token, no handler.
+      claims = await services.tokens.verify(request.headers.authorization);
+      if (!claims) throw new Unauthenticated();
+    }
+    const result = (await invoke(route.name, toApiGatewayEvent(request, url, route, body, claims))) as {
+      statusCode: number;
+      headers?: Record<string, string>;
+      body?: string;
+    };
+    send(response, result.statusCode, result.headers ?? {}, result.body ?? '');
+  } catch (error) {
+    // The same mapping the handlers use: one place turns errors into HTTP.
+    const mapped = errorResponse(error);
+    send(response, mapped.statusCode, mapped.headers, mapped.body);
+  }
+}
