@@ -35,8 +35,11 @@ function tag(form: URLSearchParams, name: string): string | undefined {
 }
 
 export async function startMail(options: { host: string; inboxPort: number; apiPort: number; outbox: Outbox; clock: Clock }): Promise<LocalMail> {
-  // A CommonJS module whose `default` export is the server factory; Node's ESM import hands us module.exports.
-  const sesLocal = (sesLocalModule as unknown as { default: typeof sesLocalModule.default }).default;
+  // A CommonJS module with `exports.default`: Node's ESM import hands us module.exports,
+  // bundler-style interop (vitest) hands us the function itself.
+  type StartSes = (config: { host: string; port: number }) => Promise<import('node:http').Server>;
+  const imported = sesLocalModule as unknown as StartSes | { default: StartSes };
+  const sesLocal = typeof imported === 'function' ? imported : imported.default;
   const inbox = await sesLocal({ host: options.host, port: options.inboxPort });
   const inboxAddress = inbox.address();
   const inboxPort = typeof inboxAddress === 'object' && inboxAddress ? inboxAddress.port : options.inboxPort;

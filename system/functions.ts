@@ -129,6 +129,8 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
   stage: 'STAGE',
+  /** Powertools reads it for the `service` key of every log line and trace. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;
 
 /**

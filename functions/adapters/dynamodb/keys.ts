@@ -13,16 +13,79 @@ export interface ItemKey {
   readonly sk: string;
 }
 
+const shopPk = (shopId: string) => `SHOP#${shopId}`;
+const customerPk = (shopId: string, customerId: string) => `SHOP#${shopId}#CUST#${customerId}`;
+const subscriptionPk = (subscriptionId: string) => `SUB#${subscriptionId}`;
+
+export type CreditKind = 'sms' | 'bulkMail';
+export type PaymentMethod = 'card' | 'kakaopay';
+
+/** Primary keys of every entity (docs/data-model.md, "Entities"). */
 export const keys = {
   /** Shop profile and its service state live on one item: every service transition is one conditional write. */
-  shop: (shopId: string): ItemKey => ({ pk: `SHOP#${shopId}`, sk: 'SHOP' }),
+  shop: (shopId: string): ItemKey => ({ pk: shopPk(shopId), sk: 'SHOP' }),
+  notificationSettings: (shopId: string): ItemKey => ({ pk: shopPk(shopId), sk: 'SETTINGS#NOTIFICATIONS' }),
+  creditBalance: (shopId: string, kind: CreditKind): ItemKey => ({ pk: shopPk(shopId), sk: `CREDITS#${kind}` }),
+  /** One ledger entry per operation id: a retried debit or top-up finds its entry and is not applied twice. */
+  creditLedgerEntry: (shopId: string, operationId: string): ItemKey => ({ pk: `SHOP#${shopId}#LEDGER`, sk: `ENTRY#${operationId}` }),
+  product: (shopId: string, productId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRODUCT#${productId}` }),
+  stopJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `STOP#${jobId}` }),
+  /** S10: one registered card (and separately one KakaoPay registration) per buyer per shop. */
+  billingKey: (shopId: string, customerId: string, method: PaymentMethod): ItemKey => ({ pk: customerPk(shopId, customerId), sk: `BILLINGKEY#${method}` }),
+  subscription: (subscriptionId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: 'SUB' }),
+  /** One line item per product: what puts a subscription into the by-product index. */
+  subscriptionItem: (subscriptionId: string, productId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `ITEM#${productId}` }),
+  /** A delivery cycle, keyed by its delivery date: the notice and the charge of one date can only happen once. */
+  cycle: (subscriptionId: string, deliveryDate: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `CYCLE#${deliveryDate}` }),
+  /** Written before a mail or SMS is sent: the record that makes sending at-most-once per (cycle, kind, channel). */
+  notification: (subscriptionId: string, deliveryDate: string, kind: string, channel: 'mail' | 'sms'): ItemKey => ({
+    pk: subscriptionPk(subscriptionId),
+    sk: `NOTIFY#${deliveryDate}#${kind}#${channel}`,
+  }),
+  order: (subscriptionId: string, deliveryDate: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `ORDER#${deliveryDate}` }),
   /** Never written: the health check reads it to prove the table answers. */
   healthProbe: (): ItemKey => ({ pk: 'HEALTH', sk: 'HEALTH' }),
 } as const;
 
-/** Sort keys of the items that share a shop's partition, for begins_with queries. */
-export const shopItemPrefixes = {
-  shop: 'SHOP',
+/** Sort-key prefixes for begins_with queries within a partition. */
+export const sortKeyPrefixes = {
+  products: 'PRODUCT#',
+  credits: 'CREDITS#',
+  subscriptionItems: 'ITEM#',
+  cycles: 'CYCLE#',
+  notifications: 'NOTIFY#',
+} as const;
+
+/** Partition keys of the secondary indexes (docs/data-model.md, "Access patterns"). */
+export const indexKeys = {
+  /** gsi1: a shop's subscriptions, newest first (S20). */
+  shopSubscriptions: (shopId: string, createdAt: string, subscriptionId: string) => ({ gsi1pk: `SHOP#${shopId}#SUBS`, gsi1sk: `${createdAt}#${subscriptionId}` }),
+  /** gsi1: every registered billing key of a shop, for the stop cascade (S22). */
+  shopBillingKeys: (shopId: string, customerId: string, method: PaymentMethod) => ({ gsi1pk: `SHOP#${shopId}#BILLINGKEYS`, gsi1sk: `${customerId}#${method}` }),
+  /** gsi1: a shop's credit ledger, newest first. */
+  shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: `SHOP#${shopId}#LEDGER`, gsi1sk: `${at}#${operationId}` }),
+  /** gsi1: a shop's orders for fulfilment, newest first. */
+  shopOrders: (shopId: string, chargedAt: string, orderId: string) => ({ gsi1pk: `SHOP#${shopId}#ORDERS`, gsi1sk: `${chargedAt}#${orderId}` }),
+  /** gsi2: one buyer's subscriptions in a shop (storefront list; S10 card replacement). */
+  customerSubscriptions: (shopId: string, customerId: string, createdAt: string, subscriptionId: string) => ({
+    gsi2pk: customerPk(shopId, customerId),
+    gsi2sk: `SUB#${createdAt}#${subscriptionId}`,
+  }),
+  /** gsi3: a shop's subscriptions in one status, newest first. */
+  subscriptionsByStatus: (shopId: string, status: string, createdAt: string, subscriptionId: string) => ({
+    gsi3pk: `SHOP#${shopId}#STATUS#${status}`,
+    gsi3sk: `${createdAt}#${subscriptionId}`,
+  }),
+  /** gsi4: a shop's subscriptions containing one product (set on line items). */
+  subscriptionsByProduct: (shopId: string, productId: string, createdAt: string, subscriptionId: string) => ({
+    gsi4pk: `SHOP#${shopId}#PRODUCT#${productId}`,
+    gsi4sk: `${createdAt}#${subscriptionId}`,
+  }),
+  /** gsi5: a shop's subscriptions by next delivery date (range filter). */
+  subscriptionsByNextDelivery: (shopId: string, nextDeliveryDate: string, subscriptionId: string) => ({
+    gsi5pk: `SHOP#${shopId}#NEXTDELIVERY`,
+    gsi5sk: `${nextDeliveryDate}#${subscriptionId}`,
+  }),
 } as const;
 
 /**

@@ -1,0 +1,100 @@
+/**
+ * What holds data or outlives a deploy: the table, the schedule group and the
+ * dead-letter queue. Kept apart from the functions so the service stack can be
+ * torn down and redeployed freely while this one changes rarely.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { TABLE_INDEXES, TABLE_KEYS } from '../system/table.ts';
+import { isDisposable, type AppConfig } from './app-config.ts';
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: AppConfig;
+  /**
+   * Name of the role EventBridge Scheduler assumes (created in the service
+   * stack). The DLQ's policy names it by ARN string rather than by reference so
+   * that this stack never depends on the service stack.
+   */
+  readonly schedulerRoleName: string;
+}
+
+export class StatefulStack extends Stack {
+  readonly table: dynamodb.TableV2;
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** Receives schedule deliveries that failed after retries, and scheduled runs that failed after Lambda's async retries. */
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const disposable = isDisposable(config);
+    const removalPolicy = disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: stringKey(TABLE_KEYS.partitionKey),
+      sortKey: stringKey(TABLE_KEYS.sortKey),
+      globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+        indexName: index.name,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: stringKey(index.sortKey),
+        projectionType: dynamodb.ProjectionType[index.projection],
+      })),
+      billing: dynamodb.Billing.onDemand(),
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      deletionProtection: !disposable,
+      removalPolicy,
+    });
+
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
+      scheduleGroupName: `subscriptions-${config.stage}`,
+      removalPolicy,
+    });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      // SSE-SQS rather than a KMS key: the messages are run metadata (no card data),
+      // and a customer key would need key-policy grants for Scheduler's role and Lambda.
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows, so a failure found after a holiday can still be inspected and redriven.
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    this.deadLetterQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SchedulerRoleSendsDeadLetters',
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetterQueue.queueArn],
+        conditions: {
+          ArnEquals: { 'aws:PrincipalArn': this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: props.schedulerRoleName }) },
+        },
+      }),
+    );
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue for the EventBridge schedules and the scheduled runs; a DLQ of a DLQ would only move the same messages again.',
+    });
+
+    // No alarm action is wired here on purpose: the paging target (SNS, chat) is per-organisation.
+    new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmpty', {
+      alarmDescription: 'A scheduled notice or charge run failed to be delivered or failed after retries; inspect the dead-letter queue.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+  }
+}

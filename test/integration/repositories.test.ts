@@ -1,0 +1,54 @@
+/** Repositories against the embedded DynamoDB engine, with the table created from system/table.ts. */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DUE_SHARDS } from '../../system/table.ts';
+import { dueIndexKeys, keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { dueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
+import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
+import { NOT_APPLIED, type Shop } from '../../functions/domain/shop.ts';
+import { startEmbeddedTable, type EmbeddedTable } from '../support/embedded-table.ts';
+
+let table: EmbeddedTable;
+beforeAll(async () => {
+  table = await startEmbeddedTable();
+});
+afterAll(() => table?.stop());
+
+const shop = (shopId: string): Shop => ({
+  shopId,
+  name: 'Repo Shop',
+  operatorEmail: 'ops@repo.example',
+  productManagement: 'new',
+  createdAt: '2026-11-27T10:00:00+09:00',
+  service: NOT_APPLIED,
+  activeSubscriptions: 0,
+});
+
+describe('shops repository', () => {
+  it('creates a shop once and reads it back without key attributes', async () => {
+    const shops = shopsRepository(table.db, table.tableName);
+    expect(await shops.create(shop('repo-1'))).toBe(true);
+    expect(await shops.create({ ...shop('repo-1'), name: 'Overwritten?' })).toBe(false);
+    expect(await shops.get('repo-1')).toEqual(shop('repo-1'));
+    expect(await shops.get('missing')).toBeUndefined();
+  });
+});
+
+describe('due-work repository', () => {
+  it("finds exactly one day's items of one kind across every shard, paging past the page size", async () => {
+    const subscriptions = Array.from({ length: 150 }, (_, i) => `sub-${i}`);
+    for (const id of subscriptions) {
+      await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.subscription(id), ...dueIndexKeys('NOTICE', '2026-12-01', id) } }));
+    }
+    // Noise: other days and other kinds stay out.
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.subscription('other-day'), ...dueIndexKeys('NOTICE', '2026-12-02', 'other-day') } }));
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.cycle('sub-1', '2026-12-02'), ...dueIndexKeys('CHARGE', '2026-12-01', 'sub-1') } }));
+
+    const found: string[] = [];
+    for await (const key of dueWorkRepository(table.db, table.tableName, 3).findDue('NOTICE', '2026-12-01')) found.push(key.pk);
+    expect(found.sort()).toEqual(subscriptions.map((id) => `SUB#${id}`).sort());
+
+    const shardsUsed = new Set(subscriptions.map((id) => dueIndexKeys('NOTICE', '2026-12-01', id).duepk));
+    expect(shardsUsed.size).toBe(DUE_SHARDS);
+  });
+});
