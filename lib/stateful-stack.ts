@@ -25,6 +25,12 @@ export interface StatefulStackProps extends StackProps {
 
 export class StatefulStack extends Stack {
   readonly table: dynamodb.TableV2;
+  /**
+   * The table's physical name as a plain string. The service stack builds the
+   * table's ARNs from it instead of importing a CloudFormation export: no export
+   * lock between the stacks, and IAM findings name the table literally.
+   */
+  readonly tableName: string;
   readonly scheduleGroup: scheduler.ScheduleGroup;
   /** Receives schedule deliveries that failed after retries, and scheduled runs that failed after Lambda's async retries. */
   readonly deadLetterQueue: sqs.Queue;
@@ -36,7 +42,9 @@ export class StatefulStack extends Stack {
     const removalPolicy = disposable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    this.tableName = `subscriptions-${config.stage}`;
     this.table = new dynamodb.TableV2(this, 'Table', {
+      tableName: this.tableName,
       partitionKey: stringKey(TABLE_KEYS.partitionKey),
       sortKey: stringKey(TABLE_KEYS.sortKey),
       globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({

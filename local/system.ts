@@ -6,10 +6,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { ENV, FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
+import { FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
 import { LocalClock } from './clock.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
+import { handlerEnvironment } from './environment.ts';
 import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
@@ -65,19 +66,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const sms = await startSms({ host, port: port(4), outbox, clock });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
-  Object.assign(process.env, {
-    [ENV.tableName]: LOCAL_TABLE_NAME,
-    [ENV.mailFrom]: env.MAIL_FROM ?? 'no-reply@subscriptions.local',
-    [ENV.stage]: 'local',
-    AWS_REGION: 'ap-northeast-2',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-    AWS_ENDPOINT_URL_SES: mail.endpoint,
-    AWS_ENDPOINT_URL_SNS: sms.url,
-    POWERTOOLS_SERVICE_NAME: 'subscriptions-local',
-    POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
-  });
+  const info: Record<string, string> = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sesInbox: mail.inboxUrl, sns: sms.url };
+  Object.assign(process.env, handlerEnvironment({ tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url }, env));
   // Runtime modules are imported only now, so that they see the environment above.
   const { useClock, deps } = await import('../functions/wiring.ts');
   const { errorResponse } = await import('../functions/http/http-handler.ts');
@@ -91,13 +81,6 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }));
   const tokens = LocalTokens.create(dataDir);
   const sandboxPg = SandboxPg.create(dataDir);
-  const info: Record<string, string> = {
-    tableName: LOCAL_TABLE_NAME,
-    dynamodb: dynamo.url,
-    ses: mail.endpoint,
-    sesInbox: mail.inboxUrl,
-    sns: sms.url,
-  };
   const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, info };
 
   if (options.seed ?? true) await seedDemo(deps);

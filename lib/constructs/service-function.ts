@@ -1,0 +1,169 @@
+/**
+ * The one way this app makes a Lambda function: Node.js 24 on ARM64, ESM
+ * bundled locally by esbuild, X-Ray tracing, its own log group, and a role
+ * that holds only what the function's definition in system/functions.ts
+ * declares. Permissions are added through `bind*` helpers that grant access
+ * and set the matching environment variable in one call.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import { Construct } from 'constructs';
+import { ENV, type FunctionDefinition, type FunctionName } from '../../system/functions.ts';
+
+/** The repository root, found from this file rather than the working directory. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What an API call may take; scheduled runs declare their own in system/functions.ts. */
+export const FUNCTION_DEFAULTS = { timeoutSeconds: 10, memoryMb: 256 } as const;
+
+// Some dependencies are CommonJS and call require(); an ESM bundle has no require, so make one.
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface ServiceFunctionProps {
+  /** The function's key in FUNCTIONS; becomes part of its logical id and description. */
+  readonly name: FunctionName;
+  readonly definition: FunctionDefinition;
+  readonly stage: string;
+  readonly mailFrom: string;
+  /** RETAIN keeps logs when the stack is deleted (every stage but dev). */
+  readonly logRemovalPolicy: RemovalPolicy;
+  /** How long the function's logs are kept. @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** Extra function options (e.g. async-invoke failure destination for scheduled runs). */
+  readonly invokeConfig?: Pick<lambda.FunctionOptions, 'onFailure' | 'retryAttempts' | 'maxEventAge'>;
+}
+
+export class ServiceFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly definition: FunctionDefinition;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { definition } = props;
+    this.definition = definition;
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy,
+    });
+
+    // An explicit role instead of the default one: the default attaches the
+    // AWSLambdaBasicExecutionRole managed policy (logs:* on every log group);
+    // this role may write to its own log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.name}: ${definition.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(REPO_ROOT, definition.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      description: definition.description.slice(0, 256),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds),
+      memorySize: definition.memoryMb ?? FUNCTION_DEFAULTS.memoryMb,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        [ENV.mailFrom]: props.mailFrom,
+        [ENV.stage]: props.stage,
+        [ENV.serviceName]: 'subscriptions',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // No Docker daemon on developer machines or CI: esbuild from devDependencies.
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
+      },
+      ...props.invokeConfig,
+    });
+
+    Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their Resource must be "*".',
+    });
+  }
+
+  /**
+   * Grants exactly `actions` on the table (and on its indexes when the
+   * function queries) and sets TABLE_NAME. Never a broad read/write grant:
+   * the definition's tableActions is the whole contract.
+   */
+  bindTable(table: dynamodb.ITableV2, actions: readonly string[] = this.definition.tableActions): void {
+    if (actions.length === 0) return;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'Table', actions: [...actions], resources: [table.tableArn] }),
+    );
+    const indexActions = actions.filter((action) => action === 'dynamodb:Query');
+    if (indexActions.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ sid: 'TableIndexes', actions: indexActions, resources: [`${table.tableArn}/index/*`] }),
+      );
+      Validations.of(this.role.node.findChild('DefaultPolicy')).acknowledge({
+        // The finding names the resource the way cdk-nag flattens it; computed, not hand-written.
+        id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(`${table.tableArn}/index/*`))}]`,
+        reason: 'Query on the table\'s own indexes only (index/*): the access patterns in system/table.ts query several GSIs, and the grant is limited to dynamodb:Query.',
+      });
+    }
+    this.function.addEnvironment(ENV.tableName, table.tableName);
+  }
+
+  /**
+   * Lets the function send mail through SES from `mailFrom` only: the identity
+   * ARNs of the sender's domain and address, with ses:FromAddress pinned.
+   */
+  bindMail(mailFrom: string): void {
+    const domain = mailFrom.slice(mailFrom.lastIndexOf('@') + 1);
+    const stack = Stack.of(this);
+    const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendMail',
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [identity(domain), identity(mailFrom)],
+        conditions: { StringEquals: { 'ses:FromAddress': mailFrom } },
+      }),
+    );
+  }
+
+  /**
+   * Lets the function send SMS. Publishing to a phone number has no resource
+   * ARN, so the Allow must name "*"; a Deny on every topic ARN in the same
+   * policy keeps it from publishing anywhere but to phone numbers.
+   */
+  bindSms(): void {
+    const policy = new iam.Policy(this, 'SmsPolicy', {
+      statements: [
+        new iam.PolicyStatement({ sid: 'SendSms', actions: ['sns:Publish'], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'NoTopics', effect: iam.Effect.DENY, actions: ['sns:Publish'], resources: ['arn:*:sns:*:*:*'] }),
+      ],
+    });
+    this.role.attachInlinePolicy(policy);
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'SMS: sns:Publish to a phone number has no resource ARN, so Resource must be "*"; the Deny on arn:*:sns:*:*:* in the same policy rules out publishing to any topic.',
+    });
+  }
+}
