@@ -8,7 +8,7 @@ import sesLocalModule from 'aws-ses-v2-local';
 import { createServer } from 'node:http';
 import type { Clock } from '../functions/core/clock.ts';
 import { seoulTimestamp } from '../functions/core/dates.ts';
-import { listen, readBody, type Listening } from './net.ts';
+import { listen, readBody } from './net.ts';
 import type { Outbox } from './outbox.ts';
 
 export interface LocalMail {

@@ -112,6 +112,8 @@ export class ServiceFunction extends Construct {
    * the definition's tableActions is the whole contract.
    */
   bindTable(table: dynamodb.ITableV2, actions: readonly string[] = this.definition.tableActions): void {
+    // Every handler reads TABLE_NAME at load (fail-fast config), even one with no table actions.
+    this.function.addEnvironment(ENV.tableName, table.tableName);
     if (actions.length === 0) return;
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'Table', actions: [...actions], resources: [table.tableArn] }),
@@ -127,7 +129,6 @@ export class ServiceFunction extends Construct {
         reason: 'Query on the table\'s own indexes only (index/*): the access patterns in system/table.ts query several GSIs, and the grant is limited to dynamodb:Query.',
       });
     }
-    this.function.addEnvironment(ENV.tableName, table.tableName);
   }
 
   /**

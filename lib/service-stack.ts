@@ -1,0 +1,86 @@
+/**
+ * Everything stateless, generated from system/functions.ts: one function per
+ * definition, the HTTP API over the HTTP ones, the schedules over the
+ * scheduled ones, and each function's IAM from its declared table actions and
+ * outbound channels.
+ */
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { FUNCTIONS, functionNames, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
+import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
+import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
+import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
+import { ServiceFunction } from './constructs/service-function.ts';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: AppConfig;
+  /** Physical name of the table (StatefulStack.tableName). */
+  readonly tableName: string;
+  readonly scheduleGroup: scheduler.IScheduleGroup;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** Name for the role Scheduler assumes; the DLQ policy names the same role. */
+  readonly schedulerRoleName: string;
+}
+
+export class ServiceStack extends Stack {
+  readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
+  readonly api: HttpApi;
+  readonly schedules: RunSchedules;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRemovalPolicy = isDisposable(config) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const table = dynamodb.TableV2.fromTableName(this, 'Table', props.tableName);
+
+    const functions = {} as Record<FunctionName, ServiceFunction>;
+    const routes: ApiRoute[] = [];
+    const runs: ScheduledRun[] = [];
+    for (const name of functionNames) {
+      const definition: FunctionDefinition = FUNCTIONS[name];
+      const fn = new ServiceFunction(this, name, {
+        name,
+        definition,
+        stage: config.stage,
+        mailFrom: config.mailFrom,
+        logRemovalPolicy,
+        // A scheduled run is invoked asynchronously: a run that still fails after
+        // Lambda's retries lands in the same DLQ as undeliverable schedules.
+        invokeConfig:
+          definition.kind === 'scheduled' ? { ...RUN_ASYNC_RETRY, onFailure: new SqsDestination(props.deadLetterQueue) } : undefined,
+      });
+      fn.bindTable(table);
+      if (definition.sends.includes('mail')) fn.bindMail(config.mailFrom);
+      if (definition.sends.includes('sms')) fn.bindSms();
+      functions[name] = fn;
+
+      if (definition.kind === 'http') routes.push({ name, definition, handler: fn.function });
+      else runs.push({ name, definition, handler: fn.function, times: config.runTimes[definition.timesSetting] });
+    }
+    this.functions = functions;
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `${namePrefix(config.stage)}-api`,
+      routes,
+      jwtIssuer: config.jwtIssuer,
+      jwtAudience: config.jwtAudience,
+      corsOrigins: config.corsOrigins,
+      rateLimit: config.apiRateLimit,
+      burstLimit: config.apiBurstLimit,
+      logRemovalPolicy,
+    });
+
+    this.schedules = new RunSchedules(this, 'Runs', {
+      runs,
+      scheduleGroup: props.scheduleGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      roleName: props.schedulerRoleName,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Composes the stacks for one stage. bin/app.ts and the CDK tests both call
+ * this, so the tests check exactly what `cdk synth` produces.
+ */
+import { Tags, type App } from 'aws-cdk-lib';
+import { namePrefix, type AppConfig } from './app-config.ts';
+import { ServiceStack } from './service-stack.ts';
+import { StatefulStack } from './stateful-stack.ts';
+
+export interface SubscriptionsStacks {
+  readonly stateful: StatefulStack;
+  readonly service: ServiceStack;
+}
+
+/** Adds `<prefix>-Stateful` and `<prefix>-Service` for `config.stage` to the app. */
+export function addSubscriptionsStacks(app: App, config: AppConfig): SubscriptionsStacks {
+  const prefix = namePrefix(config.stage);
+  const schedulerRoleName = `${prefix}-scheduler`;
+
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queue`,
+    config,
+    schedulerRoleName,
+  });
+  const service = new ServiceStack(app, `${prefix}-Service`, {
+    description: `Subscriptions (${config.stage}): functions, HTTP API, schedules`,
+    config,
+    tableName: stateful.tableName,
+    scheduleGroup: stateful.scheduleGroup,
+    deadLetterQueue: stateful.deadLetterQueue,
+    schedulerRoleName,
+  });
+  // The table is referenced by name, not by token, so state the order explicitly.
+  service.addDependency(stateful, 'functions read and write the table');
+
+  Tags.of(app).add('service', 'subscriptions');
+  Tags.of(app).add('stage', config.stage);
+  return { stateful, service };
+}
