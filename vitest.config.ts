@@ -8,6 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // The Asia/Seoul rules must hold whatever zone the machine is in.
-    env: { TZ: 'America/Los_Angeles' },
+    env: { TZ: 'America/Los_Angeles', POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });

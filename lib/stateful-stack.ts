@@ -86,7 +86,7 @@ export class StatefulStack extends Stack {
         },
       }),
     );
-    Validations.of(this.deadLetterQueue).node; ({
+    Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself the dead-letter queue for the EventBridge schedules and the scheduled runs; a DLQ of a DLQ would only move the same messages again.',
     });

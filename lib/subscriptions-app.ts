@@ -31,7 +31,7 @@ export function addSubscriptionsStacks(app: App, config: AppConfig): Subscriptio
     schedulerRoleName,
   });
   // The table is referenced by name, not by token, so state the order explicitly.
-  service.addDependency(stateful, 'functions read and write the table');
+  service.addStackDependency(stateful, 'functions read and write the table');
 
   Tags.of(app).add('service', 'subscriptions');
   Tags.of(app).add('stage', config.stage);

@@ -107,9 +107,11 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * Grants exactly `actions` on the table (and on its indexes when the
-   * function queries) and sets TABLE_NAME. Never a broad read/write grant:
-   * the definition's tableActions is the whole contract.
+   * Grants exactly `actions` on the table, plus dynamodb:Query on its indexes
+   * when the function queries (an index ARN accepts nothing but Query and
+   * Scan, so the other actions would be dead weight there), and sets
+   * TABLE_NAME. Never a broad read/write grant: the definition's tableActions
+   * is the whole contract.
    */
   bindTable(table: dynamodb.ITableV2, actions: readonly string[] = this.definition.tableActions): void {
     // Every handler reads TABLE_NAME at load (fail-fast config), even one with no table actions.
