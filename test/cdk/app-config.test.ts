@@ -2,13 +2,14 @@ import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { SCHEDULE_DEFAULTS } from '../../system/functions.ts';
 import { CONTEXT_DEFAULTS, ConfigError, readConfig } from '../../lib/app-config.ts';
+import { TEST_OUTDIR } from './cdk-app.ts';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 
-const read = (context: Record<string, unknown>) => readConfig(new App({ context: { ...cdkJson.context, ...context } }).node);
+const read = (context: Record<string, unknown>) => readConfig(new App({ outdir: TEST_OUTDIR, context: { ...cdkJson.context, ...context } }).node);
 
 describe('readConfig', () => {
   it("reads cdk.json's dev settings, with run times from SCHEDULE_DEFAULTS and default throttling", () => {
-    const config = readConfig(new App({ context: { ...cdkJson.context, apiRateLimit: undefined, apiBurstLimit: undefined } }).node);
+    const config = readConfig(new App({ outdir: TEST_OUTDIR, context: { ...cdkJson.context, apiRateLimit: undefined, apiBurstLimit: undefined } }).node);
 
     expect(config).toEqual({
       stage: 'dev',

@@ -7,6 +7,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 import { readConfig, type AppConfig } from '../../lib/app-config.ts';
 import { addSubscriptionsStacks, type SubscriptionsStacks } from '../../lib/subscriptions-app.ts';
@@ -23,6 +27,14 @@ export const TEST_CONTEXT = {
   apiBurstLimit: 50,
 } as const;
 
+/**
+ * One assembly folder per test file, removed after it: without an
+ * outdir every App makes its own temporary folder and leaves it behind.
+ */
+export const TEST_OUTDIR = mkdtempSync(join(tmpdir(), 'subscriptions-cdk-test-'));
+// Registered while the importing test file is collected, so it runs after that file.
+afterAll(() => rmSync(TEST_OUTDIR, { recursive: true, force: true }));
+
 export interface TestApp extends SubscriptionsStacks {
   readonly app: App;
   readonly config: AppConfig;
@@ -32,6 +44,7 @@ export interface TestApp extends SubscriptionsStacks {
 
 export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
   const app = new App({
+    outdir: TEST_OUTDIR,
     context: { ...cdkJson.context, ...TEST_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] },
   });
   const config = readConfig(app.node);
