@@ -6,7 +6,11 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { config } from './config.ts';
 import { createDocumentClient } from './adapters/dynamodb/client.ts';
 import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
+import { settingsRepository } from './adapters/dynamodb/settings.repo.ts';
+import { productsRepository } from './adapters/dynamodb/products.repo.ts';
 import { dueWorkRepository } from './adapters/dynamodb/due-work.repo.ts';
+import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
+import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
 
 let currentClock: Clock = systemClock;
 
@@ -23,5 +27,9 @@ const db = createDocumentClient();
 export const deps = {
   clock: { now: () => currentClock.now() } satisfies Clock,
   shops: shopsRepository(db, config.tableName),
+  settings: settingsRepository(db, config.tableName),
+  products: productsRepository(db, config.tableName),
   dueWork: dueWorkRepository(db, config.tableName),
+  subscriptions: subscriptionsRepository(db, config.tableName),
+  credits: creditsRepository(db, config.tableName),
 };

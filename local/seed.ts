@@ -1,11 +1,13 @@
 /**
  * Demo data for the README walkthrough, created through the same use cases
- * the API uses; safe to run on every start (an existing shop is left alone).
+ * the API uses; safe to run on every start (what exists is left alone).
  */
 import type { Clock } from '../functions/core/clock.ts';
 import { AppError } from '../functions/core/errors.ts';
+import type { ProductsRepository } from '../functions/adapters/dynamodb/products.repo.ts';
 import type { ShopsRepository } from '../functions/adapters/dynamodb/shops.repo.ts';
 import { createShop } from '../functions/use-cases/create-shop.ts';
+import { putProduct, type ProductSettings } from '../functions/use-cases/products.ts';
 
 export const DEMO_SHOP = {
   shopId: 'demo-shop',
@@ -14,10 +16,21 @@ export const DEMO_SHOP = {
   productManagement: 'new',
 } as const;
 
-export async function seedDemo(deps: { shops: ShopsRepository; clock: Clock }): Promise<void> {
+export const DEMO_PRODUCTS: Record<string, ProductSettings> = {
+  'house-blend-1kg': { name: 'House blend beans 1kg', price: 25_000, subscription: { enabled: true, cycles: ['2w', '4w', '1m'] }, onePlusNEvent: false },
+  'drip-bags-30': { name: 'Drip bags, 30 pack', price: 18_000, subscription: { enabled: true, cycles: ['1w', '2w'] }, onePlusNEvent: false },
+  // S14: configured for subscription, but a 1+N event product never offers it.
+  'gift-set-1plus1': { name: 'Gift set 1+1 event', price: 30_000, subscription: { enabled: true, cycles: ['1m'] }, onePlusNEvent: true },
+  'ceramic-mug': { name: 'Ceramic mug', price: 12_000, subscription: { enabled: false, cycles: [] }, onePlusNEvent: false },
+};
+
+export async function seedDemo(deps: { shops: ShopsRepository; products: ProductsRepository; clock: Clock }): Promise<void> {
   try {
     await createShop(deps, DEMO_SHOP);
   } catch (error) {
     if (!(error instanceof AppError && error.code === 'SHOP_ALREADY_EXISTS')) throw error;
+  }
+  for (const [productId, settings] of Object.entries(DEMO_PRODUCTS)) {
+    if (!(await deps.products.get(DEMO_SHOP.shopId, productId))) await putProduct(deps, DEMO_SHOP.shopId, productId, settings);
   }
 }

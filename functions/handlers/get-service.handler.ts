@@ -1,6 +1,6 @@
-import { FUNCTIONS } from '../../system/functions.ts';
-import { httpHandler, ok } from '../http/http-handler.ts';
-import { getService } from '../use-cases/get-service.ts';
+import { operations } from '../api/operations.ts';
+import { httpHandler, reply } from '../http/http-handler.ts';
+import { getService } from '../use-cases/service.ts';
 import { deps } from '../wiring.ts';
 
-export const handler = httpHandler(FUNCTIONS.getService, {}, async ({ principal }) => ok(await getService(deps, principal.shop)));
+export const handler = httpHandler(operations.getService, async ({ principal }) => reply(await getService(deps, principal.shop)));

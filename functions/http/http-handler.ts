@@ -10,6 +10,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { HttpFunction, Role } from '../../system/functions.ts';
+import type { Operation } from '../api/operation.ts';
 import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 
@@ -23,20 +24,13 @@ export interface Principal {
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResponse = APIGatewayProxyResultV2 & { statusCode: number; body: string; headers: Record<string, string> };
 
+/** What an action answers: the body, and optionally a status other than the operation's success status. */
 export interface HttpResult {
-  readonly status: number;
+  readonly status?: number;
   readonly body: unknown;
 }
 
-export const ok = (body: unknown): HttpResult => ({ status: 200, body });
-export const created = (body: unknown): HttpResult => ({ status: 201, body });
-export const accepted = (body: unknown): HttpResult => ({ status: 202, body });
-
-interface Spec<B, P, Q> {
-  readonly body?: z.ZodType<B>;
-  readonly params?: z.ZodType<P>;
-  readonly query?: z.ZodType<Q>;
-}
+export const reply = (body: unknown, status?: number): HttpResult => (status === undefined ? { body } : { status, body });
 
 export interface HttpInput<B, P, Q, Auth> {
   readonly body: B;
@@ -80,7 +74,7 @@ function parseJsonBody(event: HttpEvent): unknown {
 }
 
 /** Validates every part and reports all failures at once, body fields by their own path. */
-function validate<B, P, Q>(spec: Spec<B, P, Q>, event: HttpEvent): { body: B; params: P; query: Q } {
+function validate<B, P, Q>(spec: Pick<Operation<HttpFunction, B, P, Q>, 'body' | 'params' | 'query'>, event: HttpEvent): { body: B; params: P; query: Q } {
   const details: ErrorDetail[] = [];
   const run = <T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string): T => {
     if (!schema) return undefined as T;
@@ -113,10 +107,9 @@ export function errorResponse(error: unknown): HttpResponse {
   return json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Please try again later.', details: [] } });
 }
 
-/** Builds the Lambda handler of one HTTP route. */
-export function httpHandler<R extends HttpFunction, B = undefined, P = undefined, Q = undefined>(
-  route: R,
-  spec: Spec<B, P, Q>,
+/** Builds the Lambda handler of one HTTP operation. */
+export function httpHandler<R extends HttpFunction, B, P, Q>(
+  operation: Operation<R, B, P, Q>,
   action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
 ) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
@@ -126,9 +119,9 @@ export function httpHandler<R extends HttpFunction, B = undefined, P = undefined
       },
     })
     .handler(async (event) => {
-      const principal = principalFrom(event, route) as PrincipalFor<R>;
-      const { body, params, query } = validate(spec, event);
+      const principal = principalFrom(event, operation.route) as PrincipalFor<R>;
+      const { body, params, query } = validate(operation, event);
       const result = await action({ body, params, query, principal });
-      return json(result.status, result.body);
+      return json(result.status ?? operation.response.status, result.body);
     });
 }

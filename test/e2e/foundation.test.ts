@@ -33,7 +33,7 @@ describe('POST /platform/shops', () => {
   it('creates a shop whose service is NOT_APPLIED, stored in the table', async () => {
     const response = await t.call('POST', '/platform/shops', { token: platform, body: newShop('morning-beans') });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ shopId: 'morning-beans', operatorEmail: 'ops@morning-beans.example', service: { status: 'NOT_APPLIED' } });
+    expect(response.body).toEqual({ shopId: 'morning-beans', name: 'Morning Beans', operatorEmail: 'ops@morning-beans.example', productManagement: 'new', createdAt: expect.stringMatching(/\+09:00$/) });
 
     const db = new DynamoDBClient({ endpoint: t.system.info.dynamodb, region: 'ap-northeast-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     const { Item } = await db.send(new GetItemCommand({ TableName: t.system.info.tableName, Key: { pk: { S: 'SHOP#morning-beans' }, sk: { S: 'SHOP' } } }));

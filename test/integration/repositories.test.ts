@@ -5,7 +5,7 @@ import { DUE_SHARDS } from '../../system/table.ts';
 import { dueIndexKeys, keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { dueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
-import { NOT_APPLIED, type Shop } from '../../functions/domain/shop.ts';
+import { DEFAULT_START_DATE_WINDOW, NOT_APPLIED, type Shop } from '../../functions/domain/shop.ts';
 import { startEmbeddedTable, type EmbeddedTable } from '../support/embedded-table.ts';
 
 let table: EmbeddedTable;
@@ -21,7 +21,9 @@ const shop = (shopId: string): Shop => ({
   productManagement: 'new',
   createdAt: '2026-11-27T10:00:00+09:00',
   service: NOT_APPLIED,
+  startDateWindow: DEFAULT_START_DATE_WINDOW,
   activeSubscriptions: 0,
+  version: 1,
 });
 
 describe('shops repository', () => {
@@ -31,6 +33,17 @@ describe('shops repository', () => {
     expect(await shops.create({ ...shop('repo-1'), name: 'Overwritten?' })).toBe(false);
     expect(await shops.get('repo-1')).toEqual(shop('repo-1'));
     expect(await shops.get('missing')).toBeUndefined();
+  });
+
+  it('applies an update only at the version it was computed from', async () => {
+    const shops = shopsRepository(table.db, table.tableName);
+    await shops.create(shop('repo-2'));
+    const window = { earliestDaysAhead: 5, latestDaysAhead: 30 };
+    expect(await shops.update('repo-2', 1, { startDateWindow: window })).toBe(true);
+    // A second writer that read version 1 loses: its change was computed from a stale state.
+    expect(await shops.update('repo-2', 1, { startDateWindow: { earliestDaysAhead: 3, latestDaysAhead: 3 } })).toBe(false);
+    expect(await shops.get('repo-2')).toMatchObject({ startDateWindow: window, version: 2 });
+    expect(await shops.update('missing', 0, { startDateWindow: window })).toBe(false);
   });
 });
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Context } from 'aws-lambda';
 import type { HttpFunction } from '../../system/functions.ts';
 import { Conflict } from '../../functions/core/errors.ts';
-import { httpHandler, ok, type HttpEvent } from '../../functions/http/http-handler.ts';
+import { httpHandler, reply, type HttpEvent } from '../../functions/http/http-handler.ts';
+import { defineOperation } from '../../functions/api/operation.ts';
 
 const route: HttpFunction = { kind: 'http', method: 'POST', path: '/things/{id}', auth: 'admin', entry: 'x', description: 'test', tableActions: [], sends: [] };
 const context = {} as Context;
@@ -18,10 +19,18 @@ function event(overrides: { claims?: Record<string, string> | null; body?: strin
 }
 
 describe('the HTTP adapter maps every outcome to the contract', () => {
-  const handler = httpHandler(route, { body: z.object({ n: z.number().int() }), params: z.object({ id: z.string().min(3) }) }, async ({ body, params, principal }) => {
+  const operation = defineOperation({
+    route,
+    summary: 'test',
+    body: z.object({ n: z.number().int() }),
+    params: z.object({ id: z.string().min(3) }),
+    response: { status: 200, schema: z.unknown() },
+    errors: [],
+  });
+  const handler = httpHandler(operation, async ({ body, params, principal }) => {
     if (body.n === 409) throw new Conflict('ALREADY_APPLIED', 'Applied already.');
     if (body.n === 500) throw new Error('secret table name arn:aws:dynamodb:xyz');
-    return ok({ n: body.n, id: params.id, shop: principal.shop });
+    return reply({ n: body.n, id: params.id, shop: principal.shop });
   });
 
   it('passes validated input and the principal to the action', async () => {

@@ -3,7 +3,7 @@
  * functions below, named after entities and access patterns; nobody else
  * builds a `pk` string. docs/data-model.md is the prose version of this file.
  */
-import { DUE_SHARDS } from '../../../system/table.ts';
+import { DUE_SHARDS, TABLE_INDEXES, type IndexName } from '../../../system/table.ts';
 
 /** Identifiers become parts of keys, so they must never contain the separator. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -28,6 +28,11 @@ export const keys = {
   creditBalance: (shopId: string, kind: CreditKind): ItemKey => ({ pk: shopPk(shopId), sk: `CREDITS#${kind}` }),
   /** One ledger entry per operation id: a retried debit or top-up finds its entry and is not applied twice. */
   creditLedgerEntry: (shopId: string, operationId: string): ItemKey => ({ pk: `SHOP#${shopId}#LEDGER`, sk: `ENTRY#${operationId}` }),
+  /**
+   * A block of credits one worker reserved (docs/data-model.md, "Credits"). Its own partition: every message
+   * debits it, and that per-message traffic must not share a partition key with the shop and its balances.
+   */
+  creditBlock: (shopId: string, kind: CreditKind, blockId: string): ItemKey => ({ pk: `SHOP#${shopId}#CREDITBLOCK#${kind}#${blockId}`, sk: 'BLOCK' }),
   product: (shopId: string, productId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRODUCT#${productId}` }),
   stopJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `STOP#${jobId}` }),
   /** S10: one registered card (and separately one KakaoPay registration) per buyer per shop. */
@@ -54,36 +59,74 @@ export const sortKeyPrefixes = {
   subscriptionItems: 'ITEM#',
   cycles: 'CYCLE#',
   notifications: 'NOTIFY#',
+  /** gsi2 sort keys of subscriptions (the customer partition may hold other kinds later). */
+  customerSubscriptions: 'SUB#',
 } as const;
+
+/** One partition of an index, as a list query reads it; list cursors are bound to it (cursor.ts). */
+export interface IndexPartition {
+  readonly index: IndexName;
+  /** The index's partition-key attribute (`gsi1pk`, …), as system/table.ts declares it. */
+  readonly attribute: string;
+  /** The index's sort-key attribute: with the table keys, what a page's start key holds. */
+  readonly sortAttribute: string;
+  readonly value: string;
+}
+
+function indexPartition(index: IndexName, value: string): IndexPartition {
+  const definition = TABLE_INDEXES.find((candidate) => candidate.name === index);
+  if (!definition) throw new Error(`No index ${index} in system/table.ts`);
+  return { index, attribute: definition.partitionKey, sortAttribute: definition.sortKey, value };
+}
+
+/** gsi1: a shop's credit ledger, newest first (access pattern 3). */
+export const creditLedgerPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#LEDGER`);
+
+/** The index partitions of a shop's subscription lists (access patterns 6–10). */
+export const subscriptionPartitions = {
+  byShop: (shopId: string) => indexPartition('gsi1', `SHOP#${shopId}#SUBS`),
+  byCustomer: (shopId: string, customerId: string) => indexPartition('gsi2', customerPk(shopId, customerId)),
+  byStatus: (shopId: string, status: string) => indexPartition('gsi3', `SHOP#${shopId}#STATUS#${status}`),
+  byProduct: (shopId: string, productId: string) => indexPartition('gsi4', `SHOP#${shopId}#PRODUCT#${productId}`),
+  byNextDelivery: (shopId: string) => indexPartition('gsi5', `SHOP#${shopId}#NEXTDELIVERY`),
+} as const;
+
+/**
+ * gsi5 sort-key bounds for an inclusive next-delivery date range: a sort key is
+ * `{date}#{subscriptionId}`, and `~` sorts after `#` and every id character.
+ */
+export function nextDeliverySortKeyBounds(from: string | undefined, to: string | undefined): { lower?: string; upper?: string } {
+  return { ...(from !== undefined ? { lower: from } : {}), ...(to !== undefined ? { upper: `${to}~` } : {}) };
+}
 
 /** Partition keys of the secondary indexes (docs/data-model.md, "Access patterns"). */
 export const indexKeys = {
   /** gsi1: a shop's subscriptions, newest first (S20). */
-  shopSubscriptions: (shopId: string, createdAt: string, subscriptionId: string) => ({ gsi1pk: `SHOP#${shopId}#SUBS`, gsi1sk: `${createdAt}#${subscriptionId}` }),
+  shopSubscriptions: (shopId: string, createdAt: string, subscriptionId: string) => ({ gsi1pk: subscriptionPartitions.byShop(shopId).value, gsi1sk: `${createdAt}#${subscriptionId}` }),
   /** gsi1: every registered billing key of a shop, for the stop cascade (S22). */
   shopBillingKeys: (shopId: string, customerId: string, method: PaymentMethod) => ({ gsi1pk: `SHOP#${shopId}#BILLINGKEYS`, gsi1sk: `${customerId}#${method}` }),
   /** gsi1: a shop's credit ledger, newest first. */
-  shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: `SHOP#${shopId}#LEDGER`, gsi1sk: `${at}#${operationId}` }),
+  shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: creditLedgerPartition(shopId).value, gsi1sk: `${at}#${operationId}` }),
   /** gsi1: a shop's orders for fulfilment, newest first. */
   shopOrders: (shopId: string, chargedAt: string, orderId: string) => ({ gsi1pk: `SHOP#${shopId}#ORDERS`, gsi1sk: `${chargedAt}#${orderId}` }),
   /** gsi2: one buyer's subscriptions in a shop (storefront list; S10 card replacement). */
   customerSubscriptions: (shopId: string, customerId: string, createdAt: string, subscriptionId: string) => ({
-    gsi2pk: customerPk(shopId, customerId),
-    gsi2sk: `SUB#${createdAt}#${subscriptionId}`,
+    gsi2pk: subscriptionPartitions.byCustomer(shopId, customerId).value,
+    gsi2sk: `${sortKeyPrefixes.customerSubscriptions}${createdAt}#${subscriptionId}`,
   }),
   /** gsi3: a shop's subscriptions in one status, newest first. */
   subscriptionsByStatus: (shopId: string, status: string, createdAt: string, subscriptionId: string) => ({
-    gsi3pk: `SHOP#${shopId}#STATUS#${status}`,
+    gsi3pk: subscriptionPartitions.byStatus(shopId, status).value,
     gsi3sk: `${createdAt}#${subscriptionId}`,
   }),
   /** gsi4: a shop's subscriptions containing one product (set on line items). */
   subscriptionsByProduct: (shopId: string, productId: string, createdAt: string, subscriptionId: string) => ({
-    gsi4pk: `SHOP#${shopId}#PRODUCT#${productId}`,
+    gsi4pk: subscriptionPartitions.byProduct(shopId, productId).value,
     gsi4sk: `${createdAt}#${subscriptionId}`,
   }),
   /** gsi5: a shop's subscriptions by next delivery date (range filter). */
   subscriptionsByNextDelivery: (shopId: string, nextDeliveryDate: string, subscriptionId: string) => ({
-    gsi5pk: `SHOP#${shopId}#NEXTDELIVERY`,
+    gsi5pk: subscriptionPartitions.byNextDelivery(shopId).value,
     gsi5sk: `${nextDeliveryDate}#${subscriptionId}`,
   }),
 } as const;

@@ -1,0 +1,46 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Product } from '../../domain/product.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { keys, sortKeyPrefixes } from './keys.ts';
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface ProductsRepository {
+  put(shopId: string, product: Product): Promise<void>;
+  get(shopId: string, productId: string): Promise<Product | undefined>;
+  /** The shop's products in product-id order. */
+  list(shopId: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<Product>>;
+}
+
+function fromItem(item: Record<string, unknown>): Product {
+  const { productId, name, price, subscription, onePlusNEvent, updatedAt } = item as unknown as Product;
+  return { productId, name, price, subscription, onePlusNEvent, updatedAt };
+}
+
+export function productsRepository(db: DynamoDBDocumentClient, tableName: string): ProductsRepository {
+  return {
+    async put(shopId, product) {
+      await db.send(new PutCommand({ TableName: tableName, Item: { ...keys.product(shopId, product.productId), type: 'product', shopId, ...product } }));
+    },
+    async get(shopId, productId) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.product(shopId, productId) }));
+      return Item ? fromItem(Item) : undefined;
+    },
+    async list(shopId, page) {
+      const partition = keys.shop(shopId).pk;
+      const result = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': sortKeyPrefixes.products },
+          Limit: page.limit,
+          ExclusiveStartKey: decodeCursor(page.cursor, { attribute: 'pk', value: partition }),
+        }),
+      );
+      return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+    },
+  };
+}

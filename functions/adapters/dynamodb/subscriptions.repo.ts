@@ -1,0 +1,399 @@
+/**
+ * Subscriptions, their line items and their cycles (docs/data-model.md,
+ * entities and access patterns 5–10).
+ *
+ * The subscription item (`SUB`) is the one source of truth. Line items
+ * (`ITEM#{productId}`) are immutable pointers that put a subscription into the
+ * by-product index; readers resolve them to their `SUB` item and ignore a line
+ * item whose `SUB` item does not exist (yet). That is what makes `create` safe
+ * without transactions (dynalite has none): line items first, `SUB` last, each
+ * write conditional on absence, so a crash between writes is repaired by
+ * running `create` again and a rerun changes nothing.
+ */
+import { createHash } from 'node:crypto';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import { ValidationFailed } from '../../core/errors.ts';
+import { matchesFilter, type Cycle, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
+import { isConditionFailed } from './client.ts';
+import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
+import {
+  dueIndexKeys,
+  indexKeys,
+  keys,
+  nextDeliverySortKeyBounds,
+  sortKeyPrefixes,
+  subscriptionPartitions,
+  type IndexPartition,
+} from './keys.ts';
+
+export interface SubscriptionPage {
+  readonly items: Subscription[];
+  readonly nextCursor: string | null;
+}
+
+export interface SubscriptionsRepository {
+  /**
+   * Stores a new subscription with its line items. True when this call created
+   * it; false when it already existed (a rerun), in which case nothing changes.
+   * Safe to run again after a crash at any point.
+   */
+  create(subscription: Subscription): Promise<boolean>;
+  /** Strongly consistent: what a worker re-reads before acting on an index hit. */
+  get(subscriptionId: string): Promise<Subscription | undefined>;
+  /** The subscription and its cycles, oldest first, from one query on its partition. */
+  getWithCycles(subscriptionId: string): Promise<SubscriptionWithCycles | undefined>;
+  /**
+   * Stores a cycle unless one exists for that delivery date: true when this call
+   * created it. The deterministic key is the idempotency of the notice run.
+   */
+  putCycle(cycle: Cycle): Promise<boolean>;
+  /**
+   * A shop's subscriptions (S20), served from the most selective index for the
+   * filter; see `planList` for the order. At most `limit` items per page.
+   */
+  listByShop(shopId: string, filter: SubscriptionFilter, page: { readonly limit: number; readonly cursor?: string | undefined }): Promise<SubscriptionPage>;
+}
+
+export interface SubscriptionsRepositoryOptions {
+  /** Index entries one Query reads when filters may drop some (DynamoDB's `Limit` counts entries before filtering). */
+  readonly filteredPageSize?: number;
+  /**
+   * Index entries one list call may read before it answers with what it found
+   * and a cursor: bounds a request's time and cost when a filter matches little.
+   */
+  readonly maxEntriesPerCall?: number;
+}
+
+/** Every attribute the index derivation may set; what it does not set, an update removes. */
+export const SUBSCRIPTION_INDEX_ATTRIBUTES = [
+  'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi5pk', 'gsi5sk', 'duepk', 'duesk', 'productIds',
+] as const;
+
+export interface DerivedAttributes {
+  readonly set: Record<string, string | string[]>;
+  /** Index attributes this state must not carry (for an `UpdateItem … REMOVE`). */
+  readonly remove: string[];
+}
+
+/**
+ * The one place that decides which indexes a subscription is in, from its
+ * state alone. `create` writes its `set`; every later state change (checkout,
+ * a run advancing the dates, a cancel) must write `set` and remove `remove` in
+ * the same conditional update, so the indexes never disagree with the item.
+ *
+ * - gsi1 (shop, newest first), gsi2 (customer), gsi3 (status): always.
+ * - gsi5 (next delivery): while there is a next delivery date.
+ * - due NOTICE (S17): while ACTIVE with a next notice date; pending and
+ *   cancelled subscriptions can never be noticed or charged.
+ * - productIds: not an index, the filter attribute for product within the
+ *   customer and status indexes (a list of line items cannot be filtered on).
+ */
+export function subscriptionIndexAttributes(subscription: Subscription): DerivedAttributes {
+  const { id, shopId, customerId, status, createdAt, nextDeliveryDate, nextNoticeDate } = subscription;
+  const set: Record<string, string | string[]> = {
+    ...indexKeys.shopSubscriptions(shopId, createdAt, id),
+    ...indexKeys.customerSubscriptions(shopId, customerId, createdAt, id),
+    ...indexKeys.subscriptionsByStatus(shopId, status, createdAt, id),
+    ...(nextDeliveryDate !== null ? indexKeys.subscriptionsByNextDelivery(shopId, nextDeliveryDate, id) : {}),
+    ...(status === 'ACTIVE' && nextNoticeDate !== null ? dueIndexKeys('NOTICE', nextNoticeDate, id) : {}),
+    productIds: productIdsOf(subscription),
+  };
+  return { set, remove: SUBSCRIPTION_INDEX_ATTRIBUTES.filter((name) => !(name in set)) };
+}
+
+/** A noticed cycle waits in the due CHARGE index for its charge date (S17); any other state is out of it. */
+export function cycleIndexAttributes(cycle: Cycle): DerivedAttributes {
+  const set: Record<string, string> = cycle.status === 'NOTICED' ? dueIndexKeys('CHARGE', cycle.chargeDate, cycle.subscriptionId) : {};
+  return { set, remove: ['duepk', 'duesk'].filter((name) => !(name in set)) };
+}
+
+const productIdsOf = (subscription: Subscription) => [...new Set(subscription.items.map((item) => item.productId))];
+
+/** Attributes of the stored items that are not part of the domain objects. */
+const STORAGE_ATTRIBUTES = new Set<string>(['pk', 'sk', 'type', 'expiresAt', 'gsi4pk', 'gsi4sk', ...SUBSCRIPTION_INDEX_ATTRIBUTES]);
+
+function withoutStorage<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
+}
+
+/** The cursor names the filters it was made for, so it cannot continue a different query on the same partition. */
+const QUERY_ATTRIBUTE = '#q';
+const invalidCursor = () => new ValidationFailed([{ path: 'query.cursor', message: 'This cursor does not belong to this list; start again without it.' }]);
+
+interface ListPlan {
+  readonly partition: IndexPartition;
+  /** A condition on the index's sort key (`#sk`), beyond the partition. */
+  readonly sortKeyCondition?: { readonly expression: string; readonly values: Record<string, string> };
+  readonly newestFirst: boolean;
+  /** The by-product index holds line items: they are resolved to subscriptions, and filtered in memory. */
+  readonly lineItems: boolean;
+  /** The filters the key condition does not decide. */
+  readonly rest: SubscriptionFilter;
+}
+
+/**
+ * Picks the index for a filter, most selective first: customer (gsi2), product
+ * (gsi4), status (gsi3), next-delivery range only (gsi5, earliest first), none
+ * (gsi1). Every list but the range-only one is newest first.
+ */
+function planList(shopId: string, filter: SubscriptionFilter): ListPlan {
+  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
+  const newestFirst = true;
+  const lineItems = false;
+  if (customerId !== undefined) {
+    const sortKeyCondition = { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': sortKeyPrefixes.customerSubscriptions } };
+    const partition = subscriptionPartitions.byCustomer(shopId, customerId);
+    return { partition, sortKeyCondition, newestFirst, lineItems, rest: { status, productId, nextDeliveryFrom, nextDeliveryTo } };
+  }
+  if (productId !== undefined) {
+    return { partition: subscriptionPartitions.byProduct(shopId, productId), newestFirst, lineItems: true, rest: { status, nextDeliveryFrom, nextDeliveryTo } };
+  }
+  if (status !== undefined) {
+    return { partition: subscriptionPartitions.byStatus(shopId, status), newestFirst, lineItems, rest: { nextDeliveryFrom, nextDeliveryTo } };
+  }
+  if (nextDeliveryFrom !== undefined || nextDeliveryTo !== undefined) {
+    const { lower, upper } = nextDeliverySortKeyBounds(nextDeliveryFrom, nextDeliveryTo);
+    const sortKeyCondition: ListPlan['sortKeyCondition'] =
+      lower !== undefined && upper !== undefined
+        ? { expression: '#sk BETWEEN :lower AND :upper', values: { ':lower': lower, ':upper': upper } }
+        : lower !== undefined
+          ? { expression: '#sk >= :lower', values: { ':lower': lower } }
+          : { expression: '#sk <= :upper', values: { ':upper': upper ?? '' } };
+    return { partition: subscriptionPartitions.byNextDelivery(shopId), sortKeyCondition, newestFirst: false, lineItems, rest: {} };
+  }
+  return { partition: subscriptionPartitions.byShop(shopId), newestFirst, lineItems, rest: {} };
+}
+
+/**
+ * The Query expressions of a plan. What the key condition does not decide
+ * becomes a FilterExpression on the subscription item — except on gsi4, whose
+ * line items carry no subscription state: there the same rule runs in memory
+ * after the BatchGetItem.
+ */
+function queryExpressions(plan: ListPlan): Pick<QueryCommandInput, 'KeyConditionExpression' | 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  const names: Record<string, string> = { '#pk': plan.partition.attribute };
+  const values: Record<string, unknown> = { ':pk': plan.partition.value };
+  let keyCondition = '#pk = :pk';
+  if (plan.sortKeyCondition) {
+    keyCondition += ` AND ${plan.sortKeyCondition.expression}`;
+    names['#sk'] = plan.partition.sortAttribute;
+    Object.assign(values, plan.sortKeyCondition.values);
+  }
+  const filters: string[] = [];
+  if (!plan.lineItems) {
+    const { status, productId, nextDeliveryFrom, nextDeliveryTo } = plan.rest;
+    if (status !== undefined) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = status;
+    }
+    if (productId !== undefined) {
+      filters.push('contains(productIds, :productId)');
+      values[':productId'] = productId;
+    }
+    // A NULL next delivery date (pending, cancelled) compares as false: outside any range.
+    if (nextDeliveryFrom !== undefined) {
+      filters.push('nextDeliveryDate >= :from');
+      values[':from'] = nextDeliveryFrom;
+    }
+    if (nextDeliveryTo !== undefined) {
+      filters.push('nextDeliveryDate <= :to');
+      values[':to'] = nextDeliveryTo;
+    }
+  }
+  return {
+    KeyConditionExpression: keyCondition,
+    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** Binds a cursor to the whole query: the index partition (shop and leading filter) and the other filters. */
+function queryFingerprint(plan: ListPlan, filter: SubscriptionFilter): string {
+  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
+  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo]);
+  return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
+}
+
+export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: string, options: SubscriptionsRepositoryOptions = {}): SubscriptionsRepository {
+  const filteredPageSize = options.filteredPageSize ?? 100;
+  const maxEntriesPerCall = options.maxEntriesPerCall ?? 1000;
+
+  const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
+    try {
+      await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  };
+
+  /** Reads subscriptions by id (BatchGetItem, 100 keys a call, unprocessed keys retried). */
+  const getMany = async (ids: readonly string[]): Promise<Map<string, Subscription>> => {
+    const found = new Map<string, Subscription>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let requested: Record<string, unknown>[] = unique.slice(start, start + 100).map((id) => keys.subscription(id) as unknown as Record<string, unknown>);
+      for (let attempt = 0; requested.length > 0; attempt += 1) {
+        if (attempt > 0) {
+          if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
+          await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
+        }
+        const result = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requested } } }));
+        for (const item of result.Responses?.[tableName] ?? []) {
+          const subscription = withoutStorage<Subscription>(item);
+          found.set(subscription.id, subscription);
+        }
+        requested = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return found;
+  };
+
+  return {
+    async create(subscription) {
+      // Line items first: until the SUB item exists, readers ignore them.
+      await Promise.all(
+        productIdsOf(subscription).map((productId) =>
+          putIfAbsent({
+            ...keys.subscriptionItem(subscription.id, productId),
+            type: 'subscriptionItem',
+            subscriptionId: subscription.id,
+            shopId: subscription.shopId,
+            productId,
+            ...indexKeys.subscriptionsByProduct(subscription.shopId, productId, subscription.createdAt, subscription.id),
+          }),
+        ),
+      );
+      // The SUB item last, in one write with all its index attributes: it is what makes the subscription exist.
+      return putIfAbsent({ ...keys.subscription(subscription.id), type: 'subscription', ...subscription, ...subscriptionIndexAttributes(subscription).set });
+    },
+
+    async get(subscriptionId) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.subscription(subscriptionId), ConsistentRead: true }));
+      return Item ? withoutStorage<Subscription>(Item) : undefined;
+    },
+
+    async getWithCycles(subscriptionId) {
+      const { pk, sk } = keys.subscription(subscriptionId);
+      let subscription: Subscription | undefined;
+      const cycles: Cycle[] = [];
+      let startKey: PageKey | undefined;
+      do {
+        // Line items, notifications and orders share the partition; the filter (on the
+        // entity type: key attributes cannot be filtered on) keeps them off the wire.
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: '#type IN (:subscription, :cycle)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':pk': pk, ':subscription': 'subscription', ':cycle': 'cycle' },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (item.sk === sk) subscription = withoutStorage<Subscription>(item);
+          // CYCLE#{deliveryDate} sorts oldest first.
+          else if (String(item.sk).startsWith(sortKeyPrefixes.cycles)) cycles.push(withoutStorage<Cycle>(item));
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return subscription ? { ...subscription, cycles } : undefined;
+    },
+
+    async putCycle(cycle) {
+      return putIfAbsent({ ...keys.cycle(cycle.subscriptionId, cycle.deliveryDate), type: 'cycle', ...cycle, ...cycleIndexAttributes(cycle).set });
+    },
+
+    async listByShop(shopId, filter, page) {
+      const limit = Math.max(1, Math.floor(page.limit));
+      const plan = planList(shopId, filter);
+      const { partition } = plan;
+      const expressions = queryExpressions(plan);
+      const filtered = Object.values(plan.rest).some((value) => value !== undefined);
+      const fingerprint = queryFingerprint(plan, filter);
+      const cursorOf = (key: PageKey): string => encodeCursor({ ...key, [QUERY_ATTRIBUTE]: fingerprint }) as string;
+      const entryKey = (entry: Record<string, unknown>): PageKey => ({
+        pk: entry.pk,
+        sk: entry.sk,
+        [partition.attribute]: entry[partition.attribute],
+        [partition.sortAttribute]: entry[partition.sortAttribute],
+      });
+
+      let startKey: PageKey | undefined;
+      if (page.cursor !== undefined) {
+        const { [QUERY_ATTRIBUTE]: _query, ...key } = decodeCursor(page.cursor, partition) as PageKey;
+        decodeCursor(page.cursor, { attribute: QUERY_ATTRIBUTE, value: fingerprint });
+        const expected = ['pk', 'sk', partition.attribute, partition.sortAttribute].sort();
+        if (JSON.stringify(Object.keys(key).sort()) !== JSON.stringify(expected)) throw invalidCursor();
+        startKey = key;
+      }
+
+      const items: Subscription[] = [];
+      let read = 0;
+      let fromClient = startKey !== undefined;
+      for (;;) {
+        const remaining = limit - items.length;
+        const input: QueryCommandInput = {
+          TableName: tableName,
+          IndexName: partition.index,
+          ...expressions,
+          ScanIndexForward: !plan.newestFirst,
+          // One more than needed tells whether another page exists; a filtered query reads wider pages.
+          Limit: filtered ? Math.max(remaining + 1, filteredPageSize) : remaining + 1,
+          ExclusiveStartKey: startKey,
+        };
+        let result: QueryCommandOutput;
+        try {
+          result = await db.send(new QueryCommand(input));
+        } catch (error) {
+          // A crafted cursor can pass the checks above and still not be a valid start key.
+          if (fromClient && error instanceof Error && error.name === 'ValidationException') throw invalidCursor();
+          throw error;
+        }
+        fromClient = false;
+        const entries = result.Items ?? [];
+        read += result.ScannedCount ?? entries.length;
+
+        let candidates: Array<{ entry: Record<string, unknown>; subscription: Subscription }>;
+        if (plan.lineItems) {
+          const found = await getMany(entries.map((entry) => String(entry.subscriptionId)));
+          candidates = entries.flatMap((entry) => {
+            const subscription = found.get(String(entry.subscriptionId));
+            // A line item without its SUB item is a create that has not finished: not a subscription yet.
+            return subscription ? [{ entry, subscription }] : [];
+          });
+        } else {
+          candidates = entries.map((entry) => ({ entry, subscription: withoutStorage<Subscription>(entry) }));
+        }
+        // The same rule in memory for every index: decisive for line items, a no-op where DynamoDB filtered.
+        const matches = candidates.filter(({ subscription }) => subscription.shopId === shopId && matchesFilter(subscription, filter));
+
+        if (matches.length >= remaining) {
+          const taken = matches.slice(0, remaining);
+          items.push(...taken.map(({ subscription }) => subscription));
+          const more = matches.length > remaining || result.LastEvaluatedKey !== undefined;
+          const last = taken[taken.length - 1];
+          // Resume right after the last item returned, not after the last one read, so nothing is skipped.
+          return { items, nextCursor: more && last ? cursorOf(entryKey(last.entry)) : null };
+        }
+        items.push(...matches.map(({ subscription }) => subscription));
+        if (!result.LastEvaluatedKey) return { items, nextCursor: null };
+        startKey = result.LastEvaluatedKey;
+        // Everything up to the last evaluated key has been read and every match returned: resuming there skips nothing.
+        if (read >= maxEntriesPerCall) return { items, nextCursor: cursorOf(startKey) };
+      }
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The OpenAPI 3.1 document, built from the operations: the same zod schemas
+ * that validate requests describe them (JSON Schema 2020-12, which OpenAPI 3.1
+ * uses as is), with every error code each operation can answer.
+ */
+import { z } from 'zod';
+import type { Operation } from './operation.ts';
+import { operations } from './operations.ts';
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const errorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+      },
+    },
+  },
+};
+
+function errorResponse(codes: Array<{ code: string; when: string }>) {
+  return {
+    description: codes.map(({ code, when }) => `\`${code}\`: ${when}`).join('; '),
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples: Object.fromEntries(codes.map(({ code, when }) => [code, { value: { error: { code, message: when, details: [] } } }])) } },
+  };
+}
+
+function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
+  if (!schema) return [];
+  const json = jsonSchema(schema, 'input');
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+function describeOperation(name: string, operation: Operation) {
+  const { route } = operation;
+  const responses: Record<string, unknown> = {
+    [operation.response.status]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } },
+  };
+  const byStatus = new Map<number, Array<{ code: string; when: string }>>();
+  const add = (status: number, code: string, when: string) => byStatus.set(status, [...(byStatus.get(status) ?? []), { code, when }]);
+  if (operation.body || operation.params || operation.query) add(400, 'VALIDATION_FAILED', 'the body, path or query is not valid; one detail per field');
+  if (route.auth !== 'public') {
+    add(401, 'UNAUTHENTICATED', 'no valid bearer token');
+    add(403, 'FORBIDDEN', `the token's role is not ${route.auth}`);
+  }
+  for (const error of operation.errors) add(error.status, error.code, error.when);
+  add(500, 'INTERNAL_ERROR', 'something failed on our side; nothing internal is shown');
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[status] = errorResponse(codes);
+
+  return {
+    operationId: name,
+    summary: operation.summary,
+    ...(operation.rules?.length ? { description: `Seed rules: ${operation.rules.join(', ')}.` } : {}),
+    tags: [route.auth === 'public' ? 'public' : route.auth],
+    security: route.auth === 'public' ? [] : [{ bearer: [] }],
+    parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query')],
+    ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+    responses,
+  };
+}
+
+let built: Record<string, unknown> | undefined;
+
+/** Built once per container. */
+export function openApiDocument(): Record<string, unknown> {
+  if (built) return built;
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, operation] of Object.entries(operations) as Array<[string, Operation]>) {
+    const path = (paths[operation.route.path] ??= {});
+    path[operation.route.method.toLowerCase()] = describeOperation(name, operation);
+  }
+  built = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Subscription commerce API (정기배송 · 정기결제)',
+      version: '0.1.0',
+      description: 'Recurring delivery with recurring card payment. Money is integer KRW; dates are YYYY-MM-DD in Asia/Seoul.',
+    },
+    tags: [
+      { name: 'public', description: 'No token' },
+      { name: 'customer', description: 'Role customer: storefront buyers' },
+      { name: 'admin', description: "Role admin: a merchant; the shop comes from the token's shop claim" },
+      { name: 'platform', description: 'Role platform: the hosting platform' },
+    ],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, shop, role (customer | admin | platform)' } },
+      schemas: { Error: errorBody },
+    },
+  };
+  return built;
+}

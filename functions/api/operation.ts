@@ -1,0 +1,35 @@
+/**
+ * An API operation: the route from system/functions.ts plus everything the
+ * HTTP edge needs to know about it — its input schemas, its success response
+ * and the business errors it may answer. The same object validates requests
+ * (functions/http/http-handler.ts) and documents them (`GET /openapi.json`),
+ * so the documentation cannot drift from the code.
+ */
+import type { z } from 'zod';
+import type { HttpFunction } from '../../system/functions.ts';
+
+export interface ErrorSpec {
+  readonly status: 404 | 409 | 422;
+  readonly code: string;
+  readonly when: string;
+}
+
+export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P = unknown, Q = unknown> {
+  readonly route: R;
+  readonly summary: string;
+  /** Seed rules this operation implements, e.g. ['S1', 'S3']. */
+  readonly rules?: readonly string[];
+  readonly body?: z.ZodType<B>;
+  readonly params?: z.ZodType<P>;
+  readonly query?: z.ZodType<Q>;
+  readonly response: { readonly status: 200 | 201 | 202; readonly schema: z.ZodType };
+  /** Business refusals beyond the standard 400/401/403/500 (added for every operation as they apply). */
+  readonly errors: readonly ErrorSpec[];
+}
+
+/** Declares an operation with its types inferred from the schemas. */
+export function defineOperation<R extends HttpFunction, B = undefined, P = undefined, Q = undefined>(operation: Operation<R, B, P, Q>): Operation<R, B, P, Q> {
+  return operation;
+}
+
+export const notFound = (what: string): ErrorSpec => ({ status: 404, code: 'NOT_FOUND', when: `${what} does not exist, or belongs to another shop or customer` });

@@ -1,0 +1,26 @@
+/**
+ * Every HTTP operation, keyed by its function name in system/functions.ts. The
+ * type below makes a route without an operation a compile error.
+ */
+import type { FUNCTIONS, FunctionName } from '../../system/functions.ts';
+import { creditsApi } from './credits.api.ts';
+import type { Operation } from './operation.ts';
+import { productsApi } from './products.api.ts';
+import { serviceApi } from './service.api.ts';
+import { settingsApi } from './settings.api.ts';
+import { shopsApi } from './shops.api.ts';
+import { subscriptionsApi } from './subscriptions.api.ts';
+import { systemApi } from './system.api.ts';
+
+export type HttpFunctionName = { [K in FunctionName]: (typeof FUNCTIONS)[K]['kind'] extends 'http' ? K : never }[FunctionName];
+
+export const operations = {
+  ...systemApi,
+  ...shopsApi,
+  ...serviceApi,
+  ...settingsApi,
+  ...productsApi,
+  ...creditsApi,
+  ...subscriptionsApi,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type; this only checks coverage
+} satisfies Record<HttpFunctionName, Operation<any, any, any, any>>;

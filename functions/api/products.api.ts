@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { defineOperation, notFound } from './operation.ts';
+
+export const MAX_PRICE = 100_000_000;
+
+export const productBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  price: z.number().int('Money is whole won.').min(1).max(MAX_PRICE),
+  subscription: z
+    .strictObject({ enabled: z.boolean(), cycles: z.array(cycleSchema).max(11) })
+    .refine((s) => new Set(s.cycles).size === s.cycles.length, { path: ['cycles'], message: 'List each cycle once.' })
+    .refine((s) => !s.enabled || s.cycles.length > 0, { path: ['cycles'], message: 'A subscribable product offers at least one cycle.' }),
+  onePlusNEvent: z.boolean().describe('A "1+N event" product; it can never be subscribed, whatever its other settings (S14)'),
+});
+
+export const productView = productBody.extend({
+  productId: z.string(),
+  /** Derived: enabled and not a 1+N event (S13, S14). */
+  subscribable: z.boolean(),
+  updatedAt: timestampSchema,
+});
+
+export const purchaseOptions = z.object({
+  purchaseMethods: z.union([z.tuple([z.literal('one-time')]), z.tuple([z.literal('one-time'), z.literal('subscription')])]),
+  cycles: z.array(cycleSchema),
+  paymentMethods: z.array(z.enum(['card', 'kakaopay'])).describe('How a subscription can pay in this shop (S9, S16)'),
+  earliestStartDate: isoDateSchema.nullable(),
+  latestStartDate: isoDateSchema.nullable(),
+});
+
+const productParams = z.strictObject({ productId: idSchema });
+const productNotFound = notFound('The product');
+
+export const productsApi = {
+  putProduct: defineOperation({
+    route: FUNCTIONS.putProduct,
+    summary: 'Create or replace a product and its subscription settings',
+    rules: ['S13', 'S14'],
+    params: productParams,
+    body: productBody,
+    response: { status: 200, schema: productView },
+    errors: [notFound('The shop')],
+  }),
+  listProducts: defineOperation({
+    route: FUNCTIONS.listProducts,
+    summary: "The shop's products, by product id",
+    rules: ['S13'],
+    query: pageQuery,
+    response: { status: 200, schema: pageOf(productView) },
+    errors: [],
+  }),
+  getProduct: defineOperation({
+    route: FUNCTIONS.getProduct,
+    summary: 'One product',
+    rules: ['S13', 'S14'],
+    params: productParams,
+    response: { status: 200, schema: productView },
+    errors: [productNotFound],
+  }),
+  getPurchaseOptions: defineOperation({
+    route: FUNCTIONS.getPurchaseOptions,
+    summary: "What a product page offers: one-time, and subscription with its cycles and start-date window when the shop's service is active",
+    rules: ['S13', 'S14', 'S15'],
+    params: z.strictObject({ shopId: idSchema, productId: idSchema }),
+    response: { status: 200, schema: purchaseOptions },
+    errors: [productNotFound],
+  }),
+};

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../domain/shop.ts';
+import { idSchema, timestampSchema } from './common.schema.ts';
+import { defineOperation, notFound } from './operation.ts';
+
+export const cardPgSchema = z.enum(CARD_PGS);
+
+export const serviceView = z.object({
+  status: z.enum(SERVICE_STATUSES),
+  cardPg: cardPgSchema.nullable(),
+  easyPay: z.array(z.enum(EASY_PAYS)),
+  requiredDocuments: z.array(z.string()).describe('What the card PG needs for its review (S3)'),
+  rejectionReason: z.string().optional(),
+  appliedAt: timestampSchema.optional(),
+  reviewedAt: timestampSchema.optional(),
+  stop: z.object({ reason: z.string(), at: timestampSchema }).optional(),
+  stats: z.object({ activeSubscriptions: z.number().int() }),
+});
+
+const shopNotFound = notFound('The shop');
+
+export const serviceApi = {
+  getService: defineOperation({
+    route: FUNCTIONS.getService,
+    summary: "The shop's subscription service: status, card PG, easy pay, documents, usage",
+    rules: ['S6'],
+    response: { status: 200, schema: serviceView },
+    errors: [shopNotFound],
+  }),
+  applyForService: defineOperation({
+    route: FUNCTIONS.applyForService,
+    summary: "Apply for the service on the shop's PG contract; the PG reviews it",
+    rules: ['S1', 'S2', 'S3', 'S7', 'S8', 'S9'],
+    body: z.strictObject({ cardPg: cardPgSchema, easyPay: z.array(z.enum(EASY_PAYS)).max(1).optional() }),
+    response: { status: 201, schema: serviceView },
+    errors: [
+      shopNotFound,
+      { status: 409, code: 'PRODUCT_MANAGEMENT_NOT_SUPPORTED', when: 'the shop uses the legacy product management (S8)' },
+      { status: 409, code: 'ALREADY_APPLIED', when: 'an application is under review, or the service is active or stopping' },
+    ],
+  }),
+  reviewApplication: defineOperation({
+    route: FUNCTIONS.reviewApplication,
+    summary: "Record the PG's review result: approved makes the service ACTIVE, rejected records why",
+    rules: ['S2'],
+    params: z.strictObject({ shopId: idSchema }),
+    body: z
+      .strictObject({ decision: z.enum(['approved', 'rejected']), reason: z.string().trim().min(1).max(500).optional() })
+      .refine((body) => body.decision === 'approved' || body.reason !== undefined, { path: ['reason'], message: 'A rejection needs a reason.' }),
+    response: { status: 200, schema: serviceView },
+    errors: [shopNotFound, { status: 409, code: 'NOT_UNDER_REVIEW', when: 'the shop has no application under review' }],
+  }),
+  changeCardPg: defineOperation({
+    route: FUNCTIONS.changeCardPg,
+    summary: 'Change the card PG; a different PG stops an active or reviewed service',
+    rules: ['S9', 'S21'],
+    body: z.strictObject({ cardPg: cardPgSchema }),
+    response: { status: 200, schema: serviceView },
+    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+  }),
+  unlinkCardPg: defineOperation({
+    route: FUNCTIONS.unlinkCardPg,
+    summary: 'Unlink the card PG, which stops an active or reviewed service',
+    rules: ['S21'],
+    response: { status: 200, schema: serviceView },
+    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+  }),
+  setEasyPay: defineOperation({
+    route: FUNCTIONS.setEasyPay,
+    summary: 'Switch KakaoPay on or off, independently of the card PG',
+    rules: ['S9'],
+    body: z.strictObject({ kakaopay: z.boolean() }),
+    response: { status: 200, schema: serviceView },
+    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+  }),
+};

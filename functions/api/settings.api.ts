@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { defineOperation, notFound } from './operation.ts';
+
+export const notificationSettings = z.strictObject({
+  paymentNotice: z.strictObject({ mail: z.boolean(), sms: z.boolean() }),
+  autoCancel: z.strictObject({ customerMail: z.boolean(), operatorMail: z.boolean() }),
+  operatorEmail: z.email(),
+});
+
+/** S15 + S17: the earliest start must leave the D-2 notice in the future, so at least 3 days ahead. */
+export const MIN_EARLIEST_DAYS_AHEAD = 3;
+export const MAX_LATEST_DAYS_AHEAD = 365;
+
+export const subscriptionSettings = z.strictObject({
+  startDateWindow: z
+    .strictObject({
+      earliestDaysAhead: z.number().int().min(MIN_EARLIEST_DAYS_AHEAD, `At least ${MIN_EARLIEST_DAYS_AHEAD} days ahead, so the payment notice (D-2) is still ahead (S17).`).max(MAX_LATEST_DAYS_AHEAD),
+      latestDaysAhead: z.number().int().min(MIN_EARLIEST_DAYS_AHEAD).max(MAX_LATEST_DAYS_AHEAD),
+    })
+    .refine((window) => window.earliestDaysAhead <= window.latestDaysAhead, { path: ['latestDaysAhead'], message: 'The latest start cannot come before the earliest.' }),
+});
+
+const shopNotFound = notFound('The shop');
+
+export const settingsApi = {
+  getNotificationSettings: defineOperation({
+    route: FUNCTIONS.getNotificationSettings,
+    summary: 'Payment-notice mail/SMS and auto-cancel mail settings; all on until changed',
+    rules: ['S11', 'S23'],
+    response: { status: 200, schema: notificationSettings },
+    errors: [shopNotFound],
+  }),
+  putNotificationSettings: defineOperation({
+    route: FUNCTIONS.putNotificationSettings,
+    summary: 'Replace the notification settings',
+    rules: ['S11', 'S23'],
+    body: notificationSettings,
+    response: { status: 200, schema: notificationSettings },
+    errors: [shopNotFound],
+  }),
+  getSubscriptionSettings: defineOperation({
+    route: FUNCTIONS.getSubscriptionSettings,
+    summary: 'The start-date window offered to buyers, in days from today (Asia/Seoul); default 3 to 60',
+    rules: ['S15'],
+    response: { status: 200, schema: subscriptionSettings },
+    errors: [shopNotFound],
+  }),
+  putSubscriptionSettings: defineOperation({
+    route: FUNCTIONS.putSubscriptionSettings,
+    summary: 'Set the start-date window offered to buyers',
+    rules: ['S15'],
+    body: subscriptionSettings,
+    response: { status: 200, schema: subscriptionSettings },
+    errors: [shopNotFound],
+  }),
+};

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { idSchema, timestampSchema } from './common.schema.ts';
+import { defineOperation } from './operation.ts';
+
+export const shopView = z.object({
+  shopId: z.string(),
+  name: z.string(),
+  operatorEmail: z.string(),
+  productManagement: z.enum(['new', 'legacy']),
+  createdAt: timestampSchema,
+});
+
+export const shopsApi = {
+  createShop: defineOperation({
+    route: FUNCTIONS.createShop,
+    summary: 'Register a shop with its operator email and product-management generation',
+    rules: ['S8'],
+    body: z.strictObject({
+      shopId: idSchema,
+      name: z.string().trim().min(1).max(100),
+      operatorEmail: z.email(),
+      productManagement: z.enum(['new', 'legacy']),
+    }),
+    response: { status: 201, schema: shopView },
+    errors: [{ status: 409, code: 'SHOP_ALREADY_EXISTS', when: 'a shop with this id exists' }],
+  }),
+};

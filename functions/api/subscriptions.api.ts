@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { CYCLE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { defineOperation, notFound } from './operation.ts';
+
+export const subscriptionView = z.object({
+  id: z.string(),
+  shopId: z.string(),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  customerId: z.string(),
+  items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), status: z.enum(ITEM_STATUSES) })),
+  cycle: cycleSchema,
+  startDate: isoDateSchema,
+  paymentMethod: z.enum(PAYMENT_METHODS),
+  nextDeliveryDate: isoDateSchema.nullable().describe('Null until checkout, and after a cancellation'),
+  nextNoticeDate: isoDateSchema.nullable().describe('Two days before the next delivery (S17)'),
+  nextChargeDate: isoDateSchema.nullable().describe('One day before the next delivery (S17)'),
+  card: z.object({ issuer: z.string(), last4: z.string().nullable() }).optional().describe('The masked card paying for it; never the card number or billing key'),
+  cancelReason: z.string().optional(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+
+export const cycleView = z.object({
+  deliveryDate: isoDateSchema,
+  noticeDate: isoDateSchema,
+  chargeDate: isoDateSchema,
+  status: z.enum(CYCLE_STATUSES),
+  amount: z.number().int().describe('Integer KRW, as announced in the payment notice (S18)'),
+  items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: z.number().int() })),
+});
+
+export const subscriptionDetail = subscriptionView.extend({ cycles: z.array(cycleView).describe('Oldest first') });
+
+export const listShopSubscriptionsQuery = pageQuery
+  .extend({
+    status: z.enum(SUBSCRIPTION_STATUSES).optional(),
+    customerId: z.string().min(1).max(128).optional(),
+    productId: idSchema.optional(),
+    nextDeliveryFrom: isoDateSchema.optional().describe('Inclusive'),
+    nextDeliveryTo: isoDateSchema.optional().describe('Inclusive'),
+  })
+  .refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
+    path: ['nextDeliveryTo'],
+    message: 'nextDeliveryTo is before nextDeliveryFrom.',
+  });
+
+export const subscriptionsApi = {
+  listShopSubscriptions: defineOperation({
+    route: FUNCTIONS.listShopSubscriptions,
+    summary:
+      "The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. " +
+      'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first. ' +
+      'A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. ' +
+      'A cursor only continues the query that produced it.',
+    rules: ['S20'],
+    query: listShopSubscriptionsQuery,
+    response: { status: 200, schema: pageOf(subscriptionView) },
+    errors: [],
+  }),
+  getShopSubscription: defineOperation({
+    route: FUNCTIONS.getShopSubscription,
+    summary: 'One subscription of the shop with its cycles, oldest first',
+    rules: ['S20'],
+    params: z.strictObject({ subscriptionId: idSchema }),
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [notFound('The subscription')],
+  }),
+};

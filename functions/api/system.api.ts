@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { defineOperation } from './operation.ts';
+
+export const systemApi = {
+  health: defineOperation({
+    route: FUNCTIONS.health,
+    summary: 'Liveness: answers once the table is reachable',
+    response: { status: 200, schema: z.object({ status: z.literal('ok'), time: z.string() }) },
+    errors: [],
+  }),
+  openApi: defineOperation({
+    route: FUNCTIONS.openApi,
+    summary: 'This API as an OpenAPI 3.1 document, generated from the schemas that validate requests',
+    response: { status: 200, schema: z.object({ openapi: z.string() }).passthrough() },
+    errors: [],
+  }),
+};

@@ -1,0 +1,25 @@
+/** A product and whether it can be bought on subscription (S13, S14). */
+
+export const CYCLE_CODES = ['1w', '2w', '3w', '4w', '1m', '2m', '3m', '4m', '5m', '6m', '1y'] as const;
+export type CycleCode = (typeof CYCLE_CODES)[number];
+
+export interface Product {
+  readonly productId: string;
+  readonly name: string;
+  /** Integer KRW. */
+  readonly price: number;
+  readonly subscription: { readonly enabled: boolean; readonly cycles: readonly CycleCode[] };
+  /** A "1+N event" product. */
+  readonly onePlusNEvent: boolean;
+  readonly updatedAt: string;
+}
+
+/** S13: enabled by the merchant with at least one cycle; S14: never a 1+N event product, whatever its settings. */
+export function isSubscribable(product: Product): boolean {
+  return product.subscription.enabled && product.subscription.cycles.length > 0 && !product.onePlusNEvent;
+}
+
+/** Cycles in the order a buyer reads them (weeks, then months, then a year), whatever order they were saved in. */
+export function inCycleOrder(cycles: readonly CycleCode[]): CycleCode[] {
+  return CYCLE_CODES.filter((code) => cycles.includes(code));
+}

@@ -1,0 +1,148 @@
+/**
+ * A buyer's subscription (S15) and its delivery cycles (S17–S19). The
+ * subscription item is the one mutable source of truth: status, next dates and
+ * per-item status all live on it, so every later change (checkout, a run's
+ * advance, a cancel) is one conditional write on one item.
+ */
+import type { CycleCode } from './product.ts';
+import type { IsoDate } from '../core/dates.ts';
+
+/** S9, S16: card payment on the shop's one card PG, or KakaoPay. */
+export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export const ITEM_STATUSES = ['ACTIVE', 'CANCELLED'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export const CYCLE_STATUSES = ['NOTICED', 'CHARGED', 'SKIPPED', 'FAILED', 'CANCELLED'] as const;
+export type CycleStatus = (typeof CYCLE_STATUSES)[number];
+
+/** The delivery cycle a buyer picked on the product page (S15): '1w' … '1y'. */
+export type { CycleCode };
+
+export interface SubscriptionItem {
+  readonly productId: string;
+  readonly quantity: number;
+  /** S18: a buyer may cancel some items; the others keep going. */
+  readonly status: ItemStatus;
+}
+
+/** What the buyer's card looks like on screen. The billing key itself lives on its own item (S10), never here. */
+export interface MaskedCard {
+  readonly issuer: string;
+  /** Null for a KakaoPay money registration, which has no card number. */
+  readonly last4: string | null;
+}
+
+export interface Subscription {
+  readonly id: string;
+  readonly shopId: string;
+  readonly customerId: string;
+  readonly status: SubscriptionStatus;
+  readonly items: readonly SubscriptionItem[];
+  readonly cycle: CycleCode;
+  readonly startDate: IsoDate;
+  readonly paymentMethod: PaymentMethod;
+  /** Null while PENDING_PAYMENT (set by checkout) and after a cancellation. */
+  readonly nextDeliveryDate: IsoDate | null;
+  /** S17: two days before the delivery date. */
+  readonly nextNoticeDate: IsoDate | null;
+  /** S17: one day before the delivery date. */
+  readonly nextChargeDate: IsoDate | null;
+  readonly card?: MaskedCard;
+  readonly cancelReason?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CycleLine {
+  readonly productId: string;
+  readonly quantity: number;
+  readonly unitPrice: number;
+}
+
+/** One delivery: fixed when its payment notice goes out (S18), keyed by its delivery date. */
+export interface Cycle {
+  readonly subscriptionId: string;
+  readonly deliveryDate: IsoDate;
+  readonly noticeDate: IsoDate;
+  readonly chargeDate: IsoDate;
+  readonly status: CycleStatus;
+  /** Integer KRW, announced in the notice and charged as announced (S18). */
+  readonly amount: number;
+  readonly items: readonly CycleLine[];
+}
+
+export interface SubscriptionWithCycles extends Subscription {
+  /** Oldest first. */
+  readonly cycles: readonly Cycle[];
+}
+
+/** The filters of a shop's subscription list (S20); next-delivery bounds are inclusive. */
+export interface SubscriptionFilter {
+  readonly status?: SubscriptionStatus;
+  readonly customerId?: string;
+  readonly productId?: string;
+  readonly nextDeliveryFrom?: IsoDate;
+  readonly nextDeliveryTo?: IsoDate;
+}
+
+/**
+ * Whether a subscription passes a filter. The list queries push what they can
+ * into DynamoDB; this is the same rule, for what must be checked in memory
+ * (the by-product index holds line items only) and for tests.
+ * A product filter matches a subscription that contains the product, whatever
+ * that item's own status.
+ */
+export function matchesFilter(subscription: Subscription, filter: SubscriptionFilter): boolean {
+  if (filter.status !== undefined && subscription.status !== filter.status) return false;
+  if (filter.customerId !== undefined && subscription.customerId !== filter.customerId) return false;
+  if (filter.productId !== undefined && !subscription.items.some((item) => item.productId === filter.productId)) return false;
+  if (filter.nextDeliveryFrom !== undefined || filter.nextDeliveryTo !== undefined) {
+    const date = subscription.nextDeliveryDate;
+    if (date === null) return false;
+    if (filter.nextDeliveryFrom !== undefined && date < filter.nextDeliveryFrom) return false;
+    if (filter.nextDeliveryTo !== undefined && date > filter.nextDeliveryTo) return false;
+  }
+  return true;
+}
+
+/**
+ * The contract's Subscription shape, for the admin and storefront alike. Fields
+ * are picked one by one so that what is added to the entity later (contact,
+ * shipping address, TTL) is not shown until someone decides it should be.
+ */
+export function toSubscriptionView(subscription: Subscription) {
+  const { id, shopId, status, customerId, items, cycle, startDate, paymentMethod, nextDeliveryDate, nextNoticeDate, nextChargeDate, card, cancelReason, createdAt, updatedAt } =
+    subscription;
+  return {
+    id,
+    shopId,
+    status,
+    customerId,
+    items: items.map(({ productId, quantity, status: itemStatus }) => ({ productId, quantity, status: itemStatus })),
+    cycle,
+    startDate,
+    paymentMethod,
+    nextDeliveryDate,
+    nextNoticeDate,
+    nextChargeDate,
+    ...(card ? { card: { issuer: card.issuer, last4: card.last4 } } : {}),
+    ...(cancelReason !== undefined ? { cancelReason } : {}),
+    createdAt,
+    updatedAt,
+  };
+}
+
+/** The contract's Cycle shape. */
+export function toCycleView(cycle: Cycle) {
+  const { deliveryDate, noticeDate, chargeDate, status, amount, items } = cycle;
+  return { deliveryDate, noticeDate, chargeDate, status, amount, items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })) };
+}
+
+export function toSubscriptionDetailView(subscription: SubscriptionWithCycles) {
+  return { ...toSubscriptionView(subscription), cycles: subscription.cycles.map(toCycleView) };
+}

@@ -1,0 +1,79 @@
+import type { Clock } from '../core/clock.ts';
+import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
+import { NotFound } from '../core/errors.ts';
+import { inCycleOrder, isSubscribable, type CycleCode, type Product } from '../domain/product.ts';
+import type { ProductsRepository } from '../adapters/dynamodb/products.repo.ts';
+import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+
+type Deps = { shops: ShopsRepository; products: ProductsRepository; clock: Clock };
+
+export interface ProductView extends Product {
+  readonly subscribable: boolean;
+}
+
+export const toProductView = (product: Product): ProductView => ({ ...product, subscribable: isSubscribable(product) });
+
+export interface ProductSettings {
+  readonly name: string;
+  readonly price: number;
+  readonly subscription: { readonly enabled: boolean; readonly cycles: readonly CycleCode[] };
+  readonly onePlusNEvent: boolean;
+}
+
+/** S13, S14: creates or replaces a product. A 1+N event product may keep its subscription settings, but is never subscribable. */
+export async function putProduct(deps: Deps, shopId: string, productId: string, settings: ProductSettings): Promise<ProductView> {
+  if (!(await deps.shops.get(shopId))) throw new NotFound('The shop');
+  const product: Product = {
+    productId,
+    ...settings,
+    subscription: { enabled: settings.subscription.enabled, cycles: inCycleOrder(settings.subscription.cycles) },
+    updatedAt: seoulTimestamp(deps.clock.now()),
+  };
+  await deps.products.put(shopId, product);
+  return toProductView(product);
+}
+
+export async function getProduct(deps: Pick<Deps, 'products'>, shopId: string, productId: string): Promise<ProductView> {
+  const product = await deps.products.get(shopId, productId);
+  if (!product) throw new NotFound('The product');
+  return toProductView(product);
+}
+
+export async function listProducts(deps: Pick<Deps, 'products'>, shopId: string, page: { limit: number; cursor?: string | undefined }) {
+  const { items, nextCursor } = await deps.products.list(shopId, page);
+  return { items: items.map(toProductView), nextCursor };
+}
+
+export interface PurchaseOptions {
+  readonly purchaseMethods: ['one-time'] | ['one-time', 'subscription'];
+  readonly cycles: CycleCode[];
+  readonly paymentMethods: Array<'card' | 'kakaopay'>;
+  readonly earliestStartDate: string | null;
+  readonly latestStartDate: string | null;
+}
+
+/**
+ * What a product page offers (S13–S15). Subscription is offered only while
+ * the shop's service is ACTIVE and the product is subscribable (enabled, with
+ * cycles, and not a 1+N event — S14). The start-date window is counted from
+ * today in Asia/Seoul.
+ */
+export async function getPurchaseOptions(deps: Deps, shopId: string, productId: string): Promise<PurchaseOptions> {
+  const [shop, product] = await Promise.all([deps.shops.get(shopId), deps.products.get(shopId, productId)]);
+  if (!shop || !product) throw new NotFound('The product');
+  const active = shop.service.status === 'ACTIVE';
+  const paymentMethods: Array<'card' | 'kakaopay'> = [];
+  if (active && shop.service.cardPg) paymentMethods.push('card');
+  if (active && shop.service.easyPay.includes('kakaopay')) paymentMethods.push('kakaopay');
+  if (!active || !isSubscribable(product) || paymentMethods.length === 0) {
+    return { purchaseMethods: ['one-time'], cycles: [], paymentMethods: [], earliestStartDate: null, latestStartDate: null };
+  }
+  const today = seoulDate(deps.clock.now());
+  return {
+    purchaseMethods: ['one-time', 'subscription'],
+    cycles: inCycleOrder(product.subscription.cycles),
+    paymentMethods,
+    earliestStartDate: addDays(today, shop.startDateWindow.earliestDaysAhead),
+    latestStartDate: addDays(today, shop.startDateWindow.latestDaysAhead),
+  };
+}

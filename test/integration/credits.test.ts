@@ -1,0 +1,342 @@
+/**
+ * Credits (S12, S24) against the embedded DynamoDB engine: top-ups, the
+ * ledger, and the block debit path under races and redelivery. Crash
+ * injection at every step is in credits-crash.test.ts.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditsRepository, type CreditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
+import { keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
+import { fixedClock } from '../../functions/core/clock.ts';
+import { ValidationFailed } from '../../functions/core/errors.ts';
+import { ABANDONED_AFTER_SECONDS, REMEMBER_SETTLED_SECONDS, topUpOperationId, type CreditKind, type Debit } from '../../functions/domain/credits.ts';
+import { createShop } from '../../functions/use-cases/create-shop.ts';
+import { debitOne, openCreditBlock } from '../../functions/use-cases/credit-blocks.ts';
+import { topUpCredits } from '../../functions/use-cases/top-up-credits.ts';
+import { startEmbeddedTable, type EmbeddedTable } from '../support/embedded-table.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+let table: EmbeddedTable;
+let credits: CreditsRepository;
+beforeAll(async () => {
+  table = await startEmbeddedTable();
+  credits = creditsRepository(table.db, table.tableName);
+});
+afterAll(() => table?.stop());
+
+const T0 = new Date('2026-11-27T08:00:00+09:00');
+const later = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+let shopCounter = 0;
+const newShopId = () => `credit-shop-${(shopCounter += 1)}`;
+
+const topUp = (shopId: string, kind: CreditKind, amount: number, reference = `ref-${amount}-${Math.random().toString(36).slice(2, 8)}`, at = T0) =>
+  credits.topUp(shopId, kind, { operationId: topUpOperationId(kind, reference), amount, reference, at });
+const notice = (subscriptionId: string, at = T0): Debit => ({ operationId: `payment-notice#${subscriptionId}#2026-11-29#sms`, reason: 'payment-notice', subscriptionId, at });
+const balanceItem = async (shopId: string, kind: CreditKind) =>
+  (await table.db.send(new GetCommand({ TableName: table.tableName, Key: keys.creditBalance(shopId, kind), ConsistentRead: true }))).Item;
+const allLedger = async (shopId: string) => {
+  const items = [];
+  let cursor: string | undefined;
+  do {
+    const page = await credits.ledger(shopId, { limit: 100, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+};
+
+describe('top-ups (S12, S24)', () => {
+  it('creates the balance on the first top-up and adds to it afterwards; the other kind stays 0', async () => {
+    const shopId = newShopId();
+    expect(await credits.balances(shopId)).toEqual({ sms: 0, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect(await topUp(shopId, 'sms', 100)).toBe('applied');
+    expect(await topUp(shopId, 'sms', 50)).toBe('applied');
+    expect(await credits.balances(shopId)).toEqual({ sms: 150, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
+  it('applies a top-up repeated with the same reference once, also when the repeats race', async () => {
+    const shopId = newShopId();
+    expect(await topUp(shopId, 'bulkMail', 300, 'order-1')).toBe('applied');
+    const repeats = await Promise.all(Array.from({ length: 8 }, () => topUp(shopId, 'bulkMail', 300, 'order-1')));
+    expect(new Set(repeats)).toEqual(new Set(['already-applied']));
+    const racing = await Promise.all(Array.from({ length: 8 }, () => topUp(shopId, 'bulkMail', 20, 'order-2')));
+    expect(racing.filter((outcome) => outcome === 'applied').length).toBeGreaterThanOrEqual(1);
+    expect((await credits.balances(shopId)).bulkMail).toBe(320);
+    expect((await allLedger(shopId)).map((entry) => entry.change).sort()).toEqual([20, 300]);
+  });
+
+  it('refuses the same reference with another amount, and changes nothing', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10, 'order-x');
+    expect(await topUp(shopId, 'sms', 11, 'order-x')).toBe('reference-conflict');
+    expect((await credits.balances(shopId)).sms).toBe(10);
+  });
+
+  it('the use case answers 404 for an unknown shop and writes nothing; a known shop gets both kinds', async () => {
+    const shops = shopsRepository(table.db, table.tableName);
+    const deps = { shops, credits, clock: fixedClock(T0) };
+    await expect(topUpCredits(deps, 'no-such-shop', { sms: 5 })).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    expect(await balanceItem('no-such-shop', 'sms')).toBeUndefined();
+
+    await createShop(deps, { shopId: 'uc-shop', name: 'UC', operatorEmail: 'ops@uc.example', productManagement: 'new' });
+    expect(await topUpCredits(deps, 'uc-shop', { sms: 5, bulkMail: 7, reference: 'p-1' })).toEqual({ sms: 5, bulkMail: 7, reserved: { sms: 0, bulkMail: 0 } });
+    expect(await topUpCredits(deps, 'uc-shop', { sms: 5, bulkMail: 7, reference: 'p-1' })).toEqual({ sms: 5, bulkMail: 7, reserved: { sms: 0, bulkMail: 0 } });
+    await expect(topUpCredits(deps, 'uc-shop', { sms: 6, reference: 'p-1' })).rejects.toMatchObject({ status: 409, code: 'TOP_UP_REFERENCE_REUSED' });
+    // Without a reference, each request is a purchase of its own.
+    await topUpCredits(deps, 'uc-shop', { sms: 1 });
+    expect((await topUpCredits(deps, 'uc-shop', { sms: 1 })).sms).toBe(7);
+  });
+
+  it('forgets settled top-ups on the balance item once they are old, so the item stays small', async () => {
+    const shopId = newShopId();
+    for (let i = 0; i < 5; i += 1) await topUp(shopId, 'sms', 1, `old-${i}`, T0);
+    expect(Object.keys((await balanceItem(shopId, 'sms'))?.topUps ?? {})).toHaveLength(5);
+    await topUp(shopId, 'sms', 1, 'new', later(REMEMBER_SETTLED_SECONDS + 60));
+    expect(Object.keys((await balanceItem(shopId, 'sms'))?.topUps ?? {})).toEqual([topUpOperationId('sms', 'new')]);
+    // Forgotten on the balance, still known by its entry: a late repeat is still applied once.
+    expect(await topUp(shopId, 'sms', 1, 'old-0', later(REMEMBER_SETTLED_SECONDS + 120))).toBe('already-applied');
+    expect((await credits.balances(shopId)).sms).toBe(6);
+  });
+});
+
+describe('the ledger (S12, S24)', () => {
+  it('lists top-ups and debits newest first, page by page, each entry exactly once', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 30, 'first', T0);
+    const session = await openCreditBlock({ credits, clock: fixedClock(later(60)) }, { shopId, kind: 'sms', blockId: 'run-2026-11-27#0#0', want: 30 });
+    for (let i = 0; i < 25; i += 1) {
+      expect(await credits.spend(session.block, notice(`sub-${String(i).padStart(2, '0')}`, later(60 + i)))).toBe('debited');
+    }
+    await session.release();
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await credits.ledger(shopId, { limit: 7, cursor });
+      seen.push(...page.items.map((entry) => entry.at + ' ' + entry.id));
+      cursor = page.nextCursor ?? undefined;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBeGreaterThanOrEqual(4);
+    expect(seen).toHaveLength(26);
+    expect(new Set(seen).size).toBe(26);
+    expect([...seen].sort().reverse()).toEqual(seen);
+
+    const entries = await allLedger(shopId);
+    expect(entries.at(-1)).toEqual({ id: topUpOperationId('sms', 'first'), kind: 'sms', change: 30, reason: 'top-up', reference: 'first', at: '2026-11-27T08:00:00+09:00' });
+    expect(entries[0]).toEqual({ id: 'payment-notice#sub-24#2026-11-29#sms', kind: 'sms', change: -1, reason: 'payment-notice', subscriptionId: 'sub-24', at: '2026-11-27T08:01:24+09:00' });
+    expect((await credits.balances(shopId)).sms).toBe(5);
+  });
+
+  it("refuses a cursor of another shop's ledger (400), and a cursor that is not one", async () => {
+    const [a, b] = [newShopId(), newShopId()];
+    for (let i = 0; i < 3; i += 1) await topUp(a, 'sms', 1 + i);
+    const page = await credits.ledger(a, { limit: 1 });
+    expect(page.nextCursor).not.toBeNull();
+    await expect(credits.ledger(b, { limit: 1, cursor: page.nextCursor! })).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(credits.ledger(a, { limit: 1, cursor: 'bm90IGEgY3Vyc29y' })).rejects.toBeInstanceOf(ValidationFailed);
+    expect((await credits.ledger(a, { limit: 1, cursor: page.nextCursor! })).items).toHaveLength(1);
+  });
+});
+
+describe('blocks and debits (S12, S24)', () => {
+  it('reserves a block, debits each message once, and returns the rest on release', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 100);
+    const block = { shopId, kind: 'sms' as const, blockId: 'notice-2026-11-27#s3#b0' };
+    expect(await credits.reserveBlock(block, 10, T0)).toMatchObject({ state: 'ACTIVE', granted: 10, spent: 0 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 90, bulkMail: 0, reserved: { sms: 10, bulkMail: 0 } });
+    // A redelivered batch finds the same block, not a second reservation.
+    expect(await credits.reserveBlock(block, 10, T0)).toMatchObject({ state: 'ACTIVE', granted: 10 });
+    for (const sub of ['a', 'b', 'c', 'a', 'b']) expect(await credits.spend(block, notice(sub))).toBe('debited');
+    expect(await credits.releaseBlock(block, T0)).toMatchObject({ state: 'RELEASED', granted: 10, spent: 3, refunded: 7 });
+    expect(await credits.releaseBlock(block, T0)).toMatchObject({ state: 'RELEASED', refunded: 7 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 97, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect(await credits.spend(block, notice('d'))).toBe('insufficient');
+    expect(await allLedger(shopId)).toHaveLength(4);
+  });
+
+  it('grants what is left when less than wanted, and nothing (EMPTY) when nothing is', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'bulkMail', 3);
+    const first = { shopId, kind: 'bulkMail' as const, blockId: 'stop-job-1#0' };
+    expect(await credits.reserveBlock(first, 5, T0)).toMatchObject({ state: 'ACTIVE', granted: 3 });
+    const reasons = ['a', 'b', 'c', 'd'].map((id) => ({ operationId: `auto-cancel#${id}`, reason: 'auto-cancel' as const, subscriptionId: id, jobId: 'stop-job-1', at: T0 }));
+    const outcomes = [];
+    for (const debit of reasons) outcomes.push(await credits.spend(first, debit));
+    expect(outcomes).toEqual(['debited', 'debited', 'debited', 'insufficient']);
+    const second = { shopId, kind: 'bulkMail' as const, blockId: 'stop-job-1#1' };
+    expect(await credits.reserveBlock(second, 5, T0)).toMatchObject({ state: 'EMPTY', granted: 0 });
+    expect(await credits.spend(second, reasons[3]!)).toBe('insufficient');
+    await credits.releaseBlock(first, T0);
+    await credits.releaseBlock(second, T0);
+    expect((await credits.balances(shopId)).bulkMail).toBe(0);
+    // The refused message left no trace in the ledger, and can be debited later from a new block.
+    expect((await allLedger(shopId)).filter((entry) => entry.change < 0)).toHaveLength(3);
+    await topUp(shopId, 'bulkMail', 1);
+    const third = { shopId, kind: 'bulkMail' as const, blockId: 'stop-job-1#retry' };
+    await credits.reserveBlock(third, 1, T0);
+    expect(await credits.spend(third, reasons[3]!)).toBe('debited');
+  });
+
+  it('50 concurrent workers racing for the last 10 credits debit exactly 10 messages; the balance is never negative', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    let racing = true;
+    const samples: number[] = [];
+    const sampler = (async () => {
+      while (racing) {
+        samples.push(Number((await balanceItem(shopId, 'sms'))?.balance));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+    const workers = Array.from({ length: 50 }, async (_, w) => {
+      const block = { shopId, kind: 'sms' as const, blockId: `race#${w}` };
+      await credits.reserveBlock(block, 2, T0);
+      const outcomes = [];
+      for (let m = 0; m < 2; m += 1) outcomes.push(await credits.spend(block, notice(`w${w}-m${m}`)));
+      await credits.releaseBlock(block, T0);
+      return outcomes;
+    });
+    const outcomes = (await Promise.all(workers)).flat();
+    racing = false;
+    await sampler;
+
+    expect(outcomes.filter((outcome) => outcome === 'debited')).toHaveLength(10);
+    expect(samples.length).toBeGreaterThan(0);
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(0);
+    expect(await credits.balances(shopId)).toEqual({ sms: 0, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect((await allLedger(shopId)).filter((entry) => entry.change === -1)).toHaveLength(10);
+  });
+
+  it('a redelivered message is debited once: through a second block after the first consumed it, and when both attempts race', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 20);
+    const b1 = { shopId, kind: 'sms' as const, blockId: 'batch-7#attempt-1' };
+    const b2 = { shopId, kind: 'sms' as const, blockId: 'batch-7#attempt-2' };
+    await credits.reserveBlock(b1, 5, T0);
+    await credits.reserveBlock(b2, 5, T0);
+    expect(await credits.spend(b1, notice('x'))).toBe('debited');
+    expect(await credits.spend(b2, notice('x'))).toBe('debited');
+
+    const both = await Promise.all(['y', 'z'].flatMap((sub) => [credits.spend(b1, notice(sub)), credits.spend(b2, notice(sub))]));
+    expect(both).toEqual(['debited', 'debited', 'debited', 'debited']);
+
+    const r1 = await credits.releaseBlock(b1, T0);
+    const r2 = await credits.releaseBlock(b2, T0);
+    expect((r1?.spent ?? 0) + (r2?.spent ?? 0)).toBe(3);
+    expect((await credits.balances(shopId)).sms).toBe(17);
+    expect((await allLedger(shopId)).filter((entry) => entry.change === -1).map((entry) => entry.subscriptionId).sort()).toEqual(['x', 'y', 'z']);
+  });
+
+  it('a message bound to a closed block of an earlier attempt moves to the new block and is debited once', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const b1 = { shopId, kind: 'sms' as const, blockId: 'batch-8#1' };
+    const b2 = { shopId, kind: 'sms' as const, blockId: 'batch-8#2' };
+    await credits.reserveBlock(b1, 1, T0);
+    expect(await credits.spend(b1, notice('p'))).toBe('debited');
+    // b1 is full: a second message's claim on it is withdrawn ('insufficient'), and it is debited from b2.
+    expect(await credits.spend(b1, notice('q'))).toBe('insufficient');
+    await credits.releaseBlock(b1, T0);
+    await credits.reserveBlock(b2, 3, T0);
+    expect(await credits.spend(b2, notice('q'))).toBe('debited');
+    expect(await credits.spend(b2, notice('p'))).toBe('debited');
+    expect(await credits.releaseBlock(b2, T0)).toMatchObject({ spent: 1, refunded: 2 });
+    expect((await credits.balances(shopId)).sms).toBe(8);
+  });
+
+  it('refuses to debit from a block that was never reserved, leaving nothing behind', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 5);
+    const ghost = { shopId, kind: 'sms' as const, blockId: 'never-reserved' };
+    expect(await credits.spend(ghost, notice('g'))).toBe('insufficient');
+    expect(await credits.entry(shopId, notice('g').operationId)).toBeUndefined();
+    expect((await credits.balances(shopId)).sms).toBe(5);
+  });
+
+  it('releases abandoned blocks (their worker died) and prunes settled ones from the balance item', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const dead = { shopId, kind: 'sms' as const, blockId: 'dead-worker' };
+    await credits.reserveBlock(dead, 4, T0);
+    await credits.spend(dead, notice('d1'));
+    expect(await credits.releaseAbandonedBlocks(shopId, 'sms', later(60))).toEqual([]);
+    expect(await credits.releaseAbandonedBlocks(shopId, 'sms', later(ABANDONED_AFTER_SECONDS + 60))).toEqual(['dead-worker']);
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect(Object.keys((await balanceItem(shopId, 'sms'))?.blocks ?? {})).toEqual(['dead-worker']);
+    // The next reservation long after drops the settled memo in the same write.
+    await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'next-day' }, 1, later(ABANDONED_AFTER_SECONDS + REMEMBER_SETTLED_SECONDS + 120));
+    expect(Object.keys((await balanceItem(shopId, 'sms'))?.blocks ?? {})).toEqual(['next-day']);
+  });
+
+  it('an attempt that takes credits for a block another attempt already closed EMPTY gives them back (S12)', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 5);
+    const block = { shopId, kind: 'sms' as const, blockId: 'batch-late' };
+    // Attempt A reads the balance (5), then stalls right before taking 3 from it.
+    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'UpdateCommand' && JSON.stringify(command.input).includes('balance - :g'));
+    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
+    await stalled.reached;
+    // Meanwhile another block takes everything, attempt B of the same block finds nothing and closes it EMPTY, and the shop tops up.
+    await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'batch-greedy' }, 5, T0);
+    expect(await credits.reserveBlock(block, 3, T0)).toMatchObject({ state: 'EMPTY', granted: 0 });
+    await topUp(shopId, 'sms', 5);
+    stalled.resume();
+    expect(await attemptA).toMatchObject({ state: 'EMPTY' });
+    // A did take 3 (its memo is on the balance), and gave them back, once.
+    expect((await balanceItem(shopId, 'sms'))?.blocks?.['batch-late']).toMatchObject({ g: 3, r: 3 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 5, bulkMail: 0, reserved: { sms: 5, bulkMail: 0 } });
+    expect(await credits.spend(block, notice('late'))).toBe('insufficient');
+  });
+
+  it('an attempt that takes credits for a block released before it was reserved gives them back (S12)', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 5);
+    const block = { shopId, kind: 'sms' as const, blockId: 'batch-closed' };
+    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'UpdateCommand' && JSON.stringify(command.input).includes('balance - :g'));
+    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
+    await stalled.reached;
+    expect(await credits.releaseBlock(block, T0)).toMatchObject({ state: 'RELEASED', granted: 0, refunded: 0 });
+    stalled.resume();
+    expect(await attemptA).toMatchObject({ state: 'RELEASED', granted: 0 });
+    expect((await balanceItem(shopId, 'sms'))?.blocks?.['batch-closed']).toMatchObject({ g: 3, r: 3 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 5, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
+  it('debitOne debits a single message once (the operator summary mail, S23, S24)', async () => {
+    const shopId = newShopId();
+    const deps = { credits, clock: fixedClock(T0) };
+    const summary = { shopId, kind: 'bulkMail' as const, operationId: 'auto-cancel-summary#stop-1', reason: 'auto-cancel-summary' as const, jobId: 'stop-1' };
+    expect(await debitOne(deps, summary)).toBe('insufficient');
+    await topUp(shopId, 'bulkMail', 2);
+    // The refused attempt's block is closed for good; the next attempt goes through a block of its own.
+    expect(await debitOne(deps, summary)).toBe('debited');
+    expect(await debitOne(deps, summary)).toBe('debited');
+    expect(await credits.block({ shopId, kind: 'bulkMail', blockId: 'one:auto-cancel-summary#stop-1' })).toMatchObject({ state: 'EMPTY' });
+    expect(await credits.block({ shopId, kind: 'bulkMail', blockId: 'one:auto-cancel-summary#stop-1#1' })).toMatchObject({ state: 'RELEASED', spent: 1, refunded: 0 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 0, bulkMail: 1, reserved: { sms: 0, bulkMail: 0 } });
+    expect(await allLedger(shopId)).toHaveLength(2);
+  });
+});
+
+/** A client that holds the first command matching `when` until `resume()`: interleaves two attempts at a chosen point. */
+function pausingClient(db: DynamoDBDocumentClient, when: (command: { constructor: { name: string }; input: unknown }) => boolean) {
+  let resume!: () => void;
+  let signalReached!: () => void;
+  const gate = new Promise<void>((resolve) => (resume = resolve));
+  const reached = new Promise<void>((resolve) => (signalReached = resolve));
+  let paused = false;
+  const send = async (command: { constructor: { name: string }; input: unknown }) => {
+    if (!paused && when(command)) {
+      paused = true;
+      signalReached();
+      await gate;
+    }
+    return (db.send as (c: unknown) => Promise<unknown>).call(db, command);
+  };
+  const proxy = new Proxy(db, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
+  return { db: proxy, reached, resume: () => resume() };
+}

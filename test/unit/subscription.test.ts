@@ -1,0 +1,133 @@
+/**
+ * The subscription's pure rules (S20 and what the later issues build on): which
+ * indexes a state puts it in, the filter rule, what the API shows of it, and
+ * the list query's validation.
+ */
+import { describe, expect, it } from 'vitest';
+import { cycleIndexAttributes, SUBSCRIPTION_INDEX_ATTRIBUTES, subscriptionIndexAttributes } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
+import { listShopSubscriptionsQuery, subscriptionsApi, subscriptionView } from '../../functions/api/subscriptions.api.ts';
+import { matchesFilter, toSubscriptionDetailView, toSubscriptionView, type Subscription } from '../../functions/domain/subscription.ts';
+import { aCycle, aSubscription } from '../support/subscription-fixtures.ts';
+
+describe('subscriptionIndexAttributes: one function decides every index a state is in', () => {
+  const active = aSubscription({ id: 's1', shopId: 'shop-1', customerId: 'c1', items: [{ productId: 'p1', quantity: 1, status: 'ACTIVE' }, { productId: 'p2', quantity: 1, status: 'CANCELLED' }] });
+
+  it('puts an ACTIVE subscription in every list index and the due NOTICE index of its notice date (S17)', () => {
+    const { set, remove } = subscriptionIndexAttributes(active);
+    expect(set).toMatchObject({
+      gsi1pk: 'SHOP#shop-1#SUBS',
+      gsi1sk: '2026-11-27T10:00:00+09:00#s1',
+      gsi2pk: 'SHOP#shop-1#CUST#c1',
+      gsi2sk: 'SUB#2026-11-27T10:00:00+09:00#s1',
+      gsi3pk: 'SHOP#shop-1#STATUS#ACTIVE',
+      gsi5pk: 'SHOP#shop-1#NEXTDELIVERY',
+      gsi5sk: '2026-12-01#s1',
+      duepk: expect.stringMatching(/^DUE#NOTICE#2026-11-29#\d+$/),
+      duesk: 's1',
+      productIds: ['p1', 'p2'],
+    });
+    expect(remove).toEqual([]);
+  });
+
+  it('keeps a pending subscription out of the next-delivery and due indexes', () => {
+    const { set, remove } = subscriptionIndexAttributes({ ...active, status: 'PENDING_PAYMENT', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null });
+    expect(set.gsi3pk).toBe('SHOP#shop-1#STATUS#PENDING_PAYMENT');
+    expect(remove.sort()).toEqual(['duepk', 'duesk', 'gsi5pk', 'gsi5sk']);
+  });
+
+  it('takes a cancelled subscription out of the due index even if it still shows a date, so it is never noticed again', () => {
+    const { set, remove } = subscriptionIndexAttributes({ ...active, status: 'CANCELLED' });
+    expect(set.gsi5sk).toBe('2026-12-01#s1');
+    expect(remove.sort()).toEqual(['duepk', 'duesk']);
+  });
+
+  it('lists every attribute it may set, so an update can remove what a new state does not carry', () => {
+    const { set } = subscriptionIndexAttributes(active);
+    expect(Object.keys(set).sort()).toEqual([...SUBSCRIPTION_INDEX_ATTRIBUTES].sort());
+  });
+
+  it('puts a NOTICED cycle, and only that, in the due CHARGE index of its charge date', () => {
+    expect(cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status: 'NOTICED' })).set).toEqual({
+      duepk: expect.stringMatching(/^DUE#CHARGE#2026-12-09#\d+$/),
+      duesk: 's1',
+    });
+    for (const status of ['CHARGED', 'SKIPPED', 'FAILED', 'CANCELLED'] as const) {
+      expect(cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status }))).toEqual({ set: {}, remove: ['duepk', 'duesk'] });
+    }
+  });
+});
+
+describe('matchesFilter', () => {
+  const s = aSubscription({ id: 's1', items: [{ productId: 'p1', quantity: 1, status: 'ACTIVE' }, { productId: 'p2', quantity: 1, status: 'CANCELLED' }] });
+
+  it('matches a product the subscription contains, whatever that item’s status', () => {
+    expect(matchesFilter(s, { productId: 'p2' })).toBe(true);
+    expect(matchesFilter(s, { productId: 'p3' })).toBe(false);
+  });
+
+  it('treats next-delivery bounds as inclusive, and a subscription without a next delivery as outside any range', () => {
+    expect(matchesFilter(s, { nextDeliveryFrom: '2026-12-01', nextDeliveryTo: '2026-12-01' })).toBe(true);
+    expect(matchesFilter(s, { nextDeliveryFrom: '2026-12-02' })).toBe(false);
+    expect(matchesFilter(s, { nextDeliveryTo: '2026-11-30' })).toBe(false);
+    expect(matchesFilter({ ...s, nextDeliveryDate: null }, { nextDeliveryTo: '2099-01-01' })).toBe(false);
+  });
+
+  it('requires every given filter', () => {
+    expect(matchesFilter(s, { status: 'ACTIVE', customerId: 'cust-1', productId: 'p1' })).toBe(true);
+    expect(matchesFilter(s, { status: 'ACTIVE', customerId: 'cust-2', productId: 'p1' })).toBe(false);
+  });
+});
+
+describe('the views', () => {
+  it('show the contract fields only: what is added to the entity later stays inside until someone decides otherwise', () => {
+    const stored = { ...aSubscription({ id: 's1' }), billingKey: 'bk_secret', contact: { email: 'a@b.example' } } as Subscription;
+    const view = toSubscriptionView(stored);
+    expect(view).not.toHaveProperty('billingKey');
+    expect(view).not.toHaveProperty('contact');
+    expect(subscriptionView.strict().parse(view)).toEqual(view);
+  });
+
+  it('leave out card and cancel reason when there are none, and show cycles in the contract shape', () => {
+    const { card: _card, ...pending } = aSubscription({ id: 's1', status: 'PENDING_PAYMENT', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null });
+    const detail = toSubscriptionDetailView({ ...pending, cycles: [aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-01' })] });
+    expect(detail).not.toHaveProperty('card');
+    expect(detail).not.toHaveProperty('cancelReason');
+    expect(detail.cycles[0]).not.toHaveProperty('subscriptionId');
+    expect(subscriptionsApi.getShopSubscription.response.schema.parse(detail)).toEqual(detail);
+  });
+});
+
+describe('GET /admin/subscriptions query', () => {
+  const query = listShopSubscriptionsQuery;
+  const paths = (input: Record<string, string>) => {
+    const result = query.safeParse(input);
+    return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+  };
+
+  it('defaults the limit to 20 and accepts every filter at once', () => {
+    expect(query.parse({})).toEqual({ limit: 20 });
+    expect(
+      query.parse({ status: 'ACTIVE', customerId: 'c1', productId: 'p1', nextDeliveryFrom: '2026-12-01', nextDeliveryTo: '2026-12-01', limit: '100', cursor: 'abc' }),
+    ).toMatchObject({ limit: 100, nextDeliveryFrom: '2026-12-01' });
+  });
+
+  it('refuses a bad status, date, limit, an unknown parameter and a reversed range, field by field', () => {
+    expect(paths({ status: 'PAUSED' })).toEqual(['status']);
+    expect(paths({ nextDeliveryFrom: '2026-02-30' })).toEqual(['nextDeliveryFrom']);
+    expect(paths({ nextDeliveryTo: '20261201' })).toEqual(['nextDeliveryTo']);
+    expect(paths({ limit: '0' })).toEqual(['limit']);
+    expect(paths({ limit: '101' })).toEqual(['limit']);
+    expect(paths({ productId: 'bad#id' })).toEqual(['productId']);
+    expect(paths({ sort: 'asc' })).toEqual(['']);
+    expect(paths({ nextDeliveryFrom: '2026-12-02', nextDeliveryTo: '2026-12-01' })).toEqual(['nextDeliveryTo']);
+  });
+
+  it('is the query the operation validates with', () => {
+    expect(subscriptionsApi.listShopSubscriptions.query).toBe(listShopSubscriptionsQuery);
+  });
+
+  it('says in its summary how the list is ordered', () => {
+    expect(subscriptionsApi.listShopSubscriptions.summary).toMatch(/Newest first/);
+    expect(subscriptionsApi.listShopSubscriptions.summary).toMatch(/next-delivery range is the only filter, by next delivery date, earliest first/);
+  });
+});
