@@ -8,9 +8,11 @@ import { createDocumentClient } from './adapters/dynamodb/client.ts';
 import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
 import { settingsRepository } from './adapters/dynamodb/settings.repo.ts';
 import { productsRepository } from './adapters/dynamodb/products.repo.ts';
+import { billingKeysRepository } from './adapters/dynamodb/billing-keys.repo.ts';
 import { dueWorkRepository } from './adapters/dynamodb/due-work.repo.ts';
 import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
 import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
+import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 
 let currentClock: Clock = systemClock;
 
@@ -29,7 +31,9 @@ export const deps = {
   shops: shopsRepository(db, config.tableName),
   settings: settingsRepository(db, config.tableName),
   products: productsRepository(db, config.tableName),
+  billingKeys: billingKeysRepository(db, config.tableName),
   dueWork: dueWorkRepository(db, config.tableName),
   subscriptions: subscriptionsRepository(db, config.tableName),
   credits: creditsRepository(db, config.tableName),
+  gateways: gatewayRegistryFromEnv(process.env),
 };

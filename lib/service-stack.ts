@@ -1,13 +1,14 @@
 /**
  * Everything stateless, generated from system/functions.ts: one function per
  * definition, the HTTP API over the HTTP ones, the schedules over the
- * scheduled ones, and each function's IAM from its declared table actions and
- * outbound channels.
+ * scheduled ones, and each function's IAM from its declared table actions,
+ * outbound channels and payment-gateway use.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { FUNCTIONS, functionNames, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
@@ -24,6 +25,8 @@ export interface ServiceStackProps extends StackProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** Name for the role Scheduler assumes; the DLQ policy names the same role. */
   readonly schedulerRoleName: string;
+  /** The PG credentials secret (StatefulStack.pgCredentials); readable by functions with `usesGateway` only. */
+  readonly pgCredentials: secretsmanager.ISecret;
 }
 
 export class ServiceStack extends Stack {
@@ -56,6 +59,7 @@ export class ServiceStack extends Stack {
       fn.bindTable(table);
       if (definition.sends.includes('mail')) fn.bindMail(config.mailFrom);
       if (definition.sends.includes('sms')) fn.bindSms();
+      if (definition.usesGateway) fn.bindGateway(props.pgCredentials);
       functions[name] = fn;
 
       if (definition.kind === 'http') routes.push({ name, definition, handler: fn.function });

@@ -1,6 +1,6 @@
 /**
- * What holds data or outlives a deploy: the table, the schedule group and the
- * dead-letter queue. Kept apart from the functions so the service stack can be
+ * What holds data or outlives a deploy: the table, the schedule group, the
+ * dead-letter queue and the PG credentials secret. Kept apart from the functions so the service stack can be
  * torn down and redeployed freely while this one changes rarely.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -8,6 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS } from '../system/table.ts';
@@ -34,6 +35,13 @@ export class StatefulStack extends Stack {
   readonly scheduleGroup: scheduler.ScheduleGroup;
   /** Receives schedule deliveries that failed after retries, and scheduled runs that failed after Lambda's async retries. */
   readonly deadLetterQueue: sqs.Queue;
+  /**
+   * Every PG's API keys, one JSON object by provider
+   * (`{"tosspayments": {"secretKey": "…", "clientKey": "…"}}`). Operators put
+   * the keys in after the first deploy (README); functions with `usesGateway`
+   * may read it.
+   */
+  readonly pgCredentials: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -101,8 +109,23 @@ export class StatefulStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    this.pgCredentials = new secretsmanager.Secret(this, 'PgCredentials', {
+      description: 'PG API keys by provider, e.g. {"tosspayments": {"secretKey": "...", "clientKey": "..."}}; put in by operators, read by the payment functions.',
+      // The initial value only, so that a deploy succeeds before any PG is configured. CloudFormation
+      // writes SecretString when the resource is created and when this template value changes; it stays
+      // '{}' forever, so a deploy never overwrites the keys operators put in. Unnamed on purpose: a
+      // deleted secret's name stays reserved for its recovery window, which would block recreating dev.
+      secretObjectValue: {},
+      removalPolicy,
+    });
+    Validations.of(this.pgCredentials).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: "PG API keys (e.g. Toss Payments' secret key) are issued and revoked in the PG's merchant console; a rotation Lambda cannot create them, so operators rotate them there and put the new ones in this secret.",
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'PgCredentialsSecretArn', { value: this.pgCredentials.secretArn, description: 'Put the PG API keys here (README: Configuration and deploying)' });
   }
 }

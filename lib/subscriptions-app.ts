@@ -18,7 +18,7 @@ export function addSubscriptionsStacks(app: App, config: AppConfig): Subscriptio
   const schedulerRoleName = `${prefix}-scheduler`;
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queue`,
+    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queue, PG credentials secret`,
     config,
     schedulerRoleName,
   });
@@ -29,6 +29,7 @@ export function addSubscriptionsStacks(app: App, config: AppConfig): Subscriptio
     scheduleGroup: stateful.scheduleGroup,
     deadLetterQueue: stateful.deadLetterQueue,
     schedulerRoleName,
+    pgCredentials: stateful.pgCredentials,
   });
   // The table is referenced by name, not by token, so state the order explicitly.
   service.addStackDependency(stateful, 'functions read and write the table');

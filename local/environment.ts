@@ -1,22 +1,32 @@
 import { ENV } from '../system/functions.ts';
+import { GATEWAY_ENV } from '../system/payment-gateways.ts';
 
 export interface EmbeddedEndpoints {
   readonly tableName: string;
   readonly dynamodb: string;
   readonly ses: string;
   readonly sns: string;
+  /** The local runtime's own URL: it serves the sandbox PG under /_local/sandbox-pg/. */
+  readonly sandboxPg: string;
 }
 
 /**
  * The environment handlers get locally: the same variables the CDK stack sets,
  * plus the SDK's own per-service endpoint settings pointing at the embedded
  * services, so handler code is identical to what runs in AWS.
+ *
+ * PGs: a provider whose keys are in PG_CREDENTIALS (the same JSON as the AWS
+ * secret) is called for real; any other is served by the sandbox PG
+ * (PG_SANDBOX_FALLBACK, on unless set to something other than `true`).
  */
 export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.ProcessEnv): Record<string, string> {
   return {
     [ENV.tableName]: endpoints.tableName,
     [ENV.mailFrom]: env.MAIL_FROM ?? 'no-reply@subscriptions.local',
     [ENV.stage]: 'local',
+    [GATEWAY_ENV.sandboxUrl]: endpoints.sandboxPg,
+    [GATEWAY_ENV.sandboxFallback]: env[GATEWAY_ENV.sandboxFallback] ?? 'true',
+    ...(env[GATEWAY_ENV.credentials] ? { [GATEWAY_ENV.credentials]: env[GATEWAY_ENV.credentials] } : {}),
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -29,7 +29,7 @@ try {
   process.exit(1);
 }
 
-Object.assign(process.env, handlerEnvironment({ tableName: info.tableName ?? '', dynamodb: info.dynamodb ?? '', ses: info.ses ?? '', sns: info.sns ?? '' }, process.env));
+Object.assign(process.env, handlerEnvironment({ tableName: info.tableName ?? '', dynamodb: info.dynamodb ?? '', ses: info.ses ?? '', sns: info.sns ?? '', sandboxPg: info.sandboxPg ?? base }, process.env));
 const { useClock } = await import('../functions/wiring.ts');
 // Run at the local system's simulated time, not this machine's.
 useClock(fixedClock(now));

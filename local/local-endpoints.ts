@@ -1,14 +1,16 @@
 /**
  * The `/_local/*` endpoints of the contract: never deployed. They give a
  * laptop what AWS and the outside world give the deployed system: tokens,
- * time, a view of what was sent, and a PG's registration window.
+ * time, a view of what was sent, and a sandbox PG (its registration window
+ * and the server API the sandbox adapter calls).
  */
 import { z } from 'zod';
 import { ValidationFailed, Unprocessable, NotFound, type ErrorDetail } from '../functions/core/errors.ts';
 import { seoulTimestamp } from '../functions/core/dates.ts';
 import type { LocalClock } from './clock.ts';
 import type { Outbox } from './outbox.ts';
-import { authorizeBody, type SandboxPg } from './sandbox-pg.ts';
+import { SANDBOX_PG_PATHS } from '../system/payment-gateways.ts';
+import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, lookupQuery, type SandboxPg } from './sandbox-pg.ts';
 import type { LocalScheduler } from './scheduler.ts';
 import type { LocalTokens } from './tokens.ts';
 
@@ -57,8 +59,17 @@ export async function handleLocal(services: LocalServices, method: string, url: 
     }
     case 'GET /_local/outbox':
       return { items: services.outbox.list({ to: url.searchParams.get('to') ?? undefined }) };
-    case 'POST /_local/sandbox-pg/authorize':
+    // The sandbox PG: its registration window, then the server API the sandbox adapter calls.
+    case `POST ${SANDBOX_PG_PATHS.authorize}`:
       return services.sandboxPg.authorize(parse(authorizeBody, body));
+    case `POST ${SANDBOX_PG_PATHS.issueBillingKey}`:
+      return services.sandboxPg.issueBillingKey(parse(issueBillingKeyBody, body));
+    case `POST ${SANDBOX_PG_PATHS.deleteBillingKey}`:
+      return services.sandboxPg.deleteBillingKey(parse(deleteBillingKeyBody, body));
+    case `POST ${SANDBOX_PG_PATHS.charges}`:
+      return services.sandboxPg.charge(parse(chargeBody, body));
+    case `GET ${SANDBOX_PG_PATHS.charges}`:
+      return services.sandboxPg.findPaymentByOrderId(parse(lookupQuery, Object.fromEntries(url.searchParams)).orderId);
     case 'GET /_local/info':
       return services.info;
     default:

@@ -66,8 +66,16 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const sms = await startSms({ host, port: port(4), outbox, clock });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
-  const info: Record<string, string> = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sesInbox: mail.inboxUrl, sns: sms.url };
-  Object.assign(process.env, handlerEnvironment({ tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url }, env));
+  // The API listens before the handlers load: it also serves the sandbox PG, whose URL they read at load.
+  let app: ((request: IncomingMessage, response: ServerResponse) => void) | null = null;
+  const server = createServer((request, response) => {
+    if (app) return app(request, response);
+    sendJson(response, 503, { error: { code: 'STARTING', message: 'The local system is still starting.', details: [] } });
+  });
+  const api = await listen(server, basePort, host);
+
+  const info: Record<string, string> = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sesInbox: mail.inboxUrl, sns: sms.url, sandboxPg: api.url, api: api.url };
+  Object.assign(process.env, handlerEnvironment({ tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url, sandboxPg: api.url }, env));
   // Runtime modules are imported only now, so that they see the environment above.
   const { useClock, deps } = await import('../functions/wiring.ts');
   const { errorResponse } = await import('../functions/http/http-handler.ts');
@@ -80,16 +88,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }));
   const tokens = LocalTokens.create(dataDir);
-  const sandboxPg = SandboxPg.create(dataDir);
+  const sandboxPg = SandboxPg.create(dataDir, clock);
   const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, info };
 
   if (options.seed ?? true) await seedDemo(deps);
 
-  const server = createServer((request, response) => {
+  app = (request, response) => {
     void serve(services, invoke, errorResponse, request, response);
-  });
-  const api = await listen(server, basePort, host);
-  info.api = api.url;
+  };
   if (options.tick ?? true) scheduler.start();
 
   return {

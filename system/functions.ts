@@ -32,6 +32,11 @@ interface FunctionBase {
   /** Seconds; the default suits an API call, runs declare their own. */
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
+  /**
+   * Calls a payment gateway (issues, charges or deletes billing keys): the
+   * function may read the PG credentials secret, and no other may.
+   */
+  readonly usesGateway?: boolean;
 }
 
 export interface HttpFunction extends FunctionBase {
@@ -196,6 +201,44 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/get-shop-subscription.handler.ts',
     description: 'One subscription of the shop with its cycles (S20)',
     tableActions: ['dynamodb:Query'], sends: [],
+  },
+  signUp: {
+    kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer',
+    entry: 'functions/handlers/sign-up.handler.ts',
+    description: 'A buyer applies for a subscription; it waits for card registration (S15)',
+    usesGateway: true,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
+  },
+  checkOut: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer',
+    entry: 'functions/handlers/check-out.handler.ts',
+    description: "Registers the buyer's one card (or KakaoPay) and activates the subscription (S10, S15, S16)",
+    usesGateway: true,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
+  },
+  listMySubscriptions: {
+    kind: 'http', method: 'GET', path: '/subscriptions', auth: 'customer',
+    entry: 'functions/handlers/list-my-subscriptions.handler.ts',
+    description: "The buyer's own subscriptions, newest first",
+    tableActions: ['dynamodb:Query'], sends: [],
+  },
+  getMySubscription: {
+    kind: 'http', method: 'GET', path: '/subscriptions/{subscriptionId}', auth: 'customer',
+    entry: 'functions/handlers/get-my-subscription.handler.ts',
+    description: "One of the buyer's subscriptions with its cycles",
+    tableActions: ['dynamodb:Query'], sends: [],
+  },
+  cancelSubscription: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
+    entry: 'functions/handlers/cancel-subscription.handler.ts',
+    description: 'The buyer cancels some items or the whole subscription (S18, S19)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: [],
+  },
+  getMyCard: {
+    kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
+    entry: 'functions/handlers/get-my-card.handler.ts',
+    description: "The buyer's registered card, masked (S10)",
+    tableActions: ['dynamodb:GetItem'], sends: [],
   },
   noticeRun: {
     kind: 'scheduled', timesSetting: 'noticeRunTimes',

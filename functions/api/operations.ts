@@ -10,6 +10,7 @@ import { serviceApi } from './service.api.ts';
 import { settingsApi } from './settings.api.ts';
 import { shopsApi } from './shops.api.ts';
 import { subscriptionsApi } from './subscriptions.api.ts';
+import { storefrontApi } from './storefront.api.ts';
 import { systemApi } from './system.api.ts';
 
 export type HttpFunctionName = { [K in FunctionName]: (typeof FUNCTIONS)[K]['kind'] extends 'http' ? K : never }[FunctionName];
@@ -22,5 +23,6 @@ export const operations = {
   ...productsApi,
   ...creditsApi,
   ...subscriptionsApi,
+  ...storefrontApi,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type; this only checks coverage
 } satisfies Record<HttpFunctionName, Operation<any, any, any, any>>;

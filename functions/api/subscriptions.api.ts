@@ -18,6 +18,8 @@ export const subscriptionView = z.object({
   nextChargeDate: isoDateSchema.nullable().describe('One day before the next delivery (S17)'),
   card: z.object({ issuer: z.string(), last4: z.string().nullable() }).optional().describe('The masked card paying for it; never the card number or billing key'),
   cancelReason: z.string().optional(),
+  contact: z.object({ email: z.string(), phone: z.string() }).optional(),
+  shippingAddress: z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.string().optional() }).optional(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });

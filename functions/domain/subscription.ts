@@ -5,7 +5,7 @@
  * advance, a cancel) is one conditional write on one item.
  */
 import type { CycleCode } from './product.ts';
-import type { IsoDate } from '../core/dates.ts';
+import { addDays, type IsoDate } from '../core/dates.ts';
 
 /** S9, S16: card payment on the shop's one card PG, or KakaoPay. */
 export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
@@ -37,6 +37,20 @@ export interface MaskedCard {
   readonly last4: string | null;
 }
 
+export interface Contact {
+  readonly email: string;
+  /** Korean mobile number, e.g. 010-1234-5678 (the payment-notice SMS goes here, S17). */
+  readonly phone: string;
+}
+
+export interface ShippingAddress {
+  readonly recipient: string;
+  readonly phone: string;
+  readonly postalCode: string;
+  readonly address1: string;
+  readonly address2?: string;
+}
+
 export interface Subscription {
   readonly id: string;
   readonly shopId: string;
@@ -54,8 +68,20 @@ export interface Subscription {
   readonly nextChargeDate: IsoDate | null;
   readonly card?: MaskedCard;
   readonly cancelReason?: string;
+  /** Who to notify (S17) and where to deliver; absent on subscriptions written before signup recorded them. */
+  readonly contact?: Contact;
+  readonly shippingAddress?: ShippingAddress;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** A checkout in flight: which authKey (by digest) and since when; another checkout waits until it ends or goes stale. */
+  readonly checkout?: { readonly authKeyDigest: string; readonly at: string };
+  /** Optimistic concurrency: every update expects the version it read (a cancel racing a run, two tabs). */
+  readonly version?: number;
+}
+
+/** S17: the payment notice goes out two days before a delivery, the charge one day before. */
+export function scheduleFor(deliveryDate: IsoDate): { nextDeliveryDate: IsoDate; nextNoticeDate: IsoDate; nextChargeDate: IsoDate } {
+  return { nextDeliveryDate: deliveryDate, nextNoticeDate: addDays(deliveryDate, -2), nextChargeDate: addDays(deliveryDate, -1) };
 }
 
 export interface CycleLine {
@@ -116,7 +142,7 @@ export function matchesFilter(subscription: Subscription, filter: SubscriptionFi
  * shipping address, TTL) is not shown until someone decides it should be.
  */
 export function toSubscriptionView(subscription: Subscription) {
-  const { id, shopId, status, customerId, items, cycle, startDate, paymentMethod, nextDeliveryDate, nextNoticeDate, nextChargeDate, card, cancelReason, createdAt, updatedAt } =
+  const { id, shopId, status, customerId, items, cycle, startDate, paymentMethod, nextDeliveryDate, nextNoticeDate, nextChargeDate, card, cancelReason, contact, shippingAddress, createdAt, updatedAt } =
     subscription;
   return {
     id,
@@ -132,6 +158,9 @@ export function toSubscriptionView(subscription: Subscription) {
     nextChargeDate,
     ...(card ? { card: { issuer: card.issuer, last4: card.last4 } } : {}),
     ...(cancelReason !== undefined ? { cancelReason } : {}),
+    // The merchant ships to this address and the buyer checks it; both see it.
+    ...(contact ? { contact: { email: contact.email, phone: contact.phone } } : {}),
+    ...(shippingAddress ? { shippingAddress: { ...shippingAddress } } : {}),
     createdAt,
     updatedAt,
   };

@@ -101,6 +101,7 @@ function json(statusCode: number, body: unknown): HttpResponse {
 /** Maps any thrown value to the contract's error body. */
 export function errorResponse(error: unknown): HttpResponse {
   if (error instanceof AppError) {
+    if (error.status >= 500) logger.error('Service unavailable', { error: error as Error, ...Object.fromEntries(Object.entries(error).filter(([key]) => key !== 'details')) });
     return json(error.status, { error: { code: error.code, message: error.message, details: error.details } });
   }
   logger.error('Unhandled error', { error: error as Error });
@@ -122,6 +123,10 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
       const principal = principalFrom(event, operation.route) as PrincipalFor<R>;
       const { body, params, query } = validate(operation, event);
       const result = await action({ body, params, query, principal });
-      return json(result.status ?? operation.response.status, result.body);
+      const status = result.status ?? operation.response.status;
+      logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
+      // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
+      logger.debug('Response body', { body: result.body });
+      return json(status, result.body);
     });
 }

@@ -13,9 +13,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { ENV, type FunctionDefinition, type FunctionName } from '../../system/functions.ts';
+import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
 
 /** The repository root, found from this file rather than the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -149,6 +151,21 @@ export class ServiceFunction extends Construct {
         conditions: { StringEquals: { 'ses:FromAddress': mailFrom } },
       }),
     );
+  }
+
+  /**
+   * Lets the function read the PG credentials secret — secretsmanager:GetSecretValue
+   * on that secret only, not DescribeSecret or any other secret — and sets
+   * PG_CREDENTIALS_SECRET_ARN, from which the gateway registry reads it once
+   * per container. For functions whose definition says `usesGateway`.
+   */
+  bindGateway(credentials: secretsmanager.ISecret): void {
+    this.function.addEnvironment(GATEWAY_ENV.credentialsSecretArn, credentials.secretArn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'PgCredentials', actions: ['secretsmanager:GetSecretValue'], resources: [credentials.secretArn] }),
+    );
+    // The default key (aws/secretsmanager) needs no grant; a customer-managed one would.
+    credentials.encryptionKey?.grantDecrypt(this.role);
   }
 
   /**

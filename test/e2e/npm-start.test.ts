@@ -12,15 +12,23 @@ import { REPO_ROOT } from '../../local/handlers.ts';
 
 const children: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'subscriptions-data-'));
+/** tsx runs node as a child: kill the whole process group, or the server outlives the test. */
+const killGroup = (child: ChildProcess) => {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+};
 afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) killGroup(child);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** Starts `tsx local/start.ts` (what `npm start` runs) and resolves when the banner is out. */
 async function start(env: Record<string, string>): Promise<{ child: ChildProcess; banner: string; elapsedMs: number; stop(): Promise<void> }> {
   const began = Date.now();
-  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'ERROR', ...env } });
+  const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], { cwd: REPO_ROOT, detached: true, env: { ...process.env, LOG_LEVEL: 'ERROR', ...env } });
   children.push(child);
   let output = '';
   const banner = await new Promise<string>((resolve, reject) => {
@@ -74,7 +82,7 @@ describe('npm start', () => {
   });
 
   it('keeps nothing with LOCAL_DATA=memory', async () => {
-    for (const child of children) child.kill('SIGKILL');
+    for (const child of children) killGroup(child);
     const memoryPort = port + 10;
     const memory = await start({ PORT: String(memoryPort), LOCAL_DATA: 'memory' });
     expect(memory.banner).toContain('in memory');

@@ -17,8 +17,8 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function bootLocalSystem(options: { seed?: boolean } = {}): Promise<TestSystem> {
-  const system = await startLocalSystem({ port: 0, data: 'memory', seed: options.seed ?? true, tick: false, env: { LOG_LEVEL: 'ERROR' } });
+export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string } = {}): Promise<TestSystem> {
+  const system = await startLocalSystem({ port: 0, data: 'memory', seed: options.seed ?? true, tick: false, env: { LOG_LEVEL: options.logLevel ?? 'ERROR' } });
   const call = async (method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string } = {}) => {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

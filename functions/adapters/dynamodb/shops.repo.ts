@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_START_DATE_WINDOW, type Shop } from '../../domain/shop.ts';
 import { isConditionFailed } from './client.ts';
 import { keys } from './keys.ts';
@@ -13,9 +13,18 @@ export interface ShopsRepository {
   get(shopId: string): Promise<Shop | undefined>;
   /** Applies the changes if the shop is still at `expectedVersion`; false when someone wrote in between. */
   update(shopId: string, expectedVersion: number, changes: ShopChanges): Promise<boolean>;
+  /**
+   * Adds `delta` to the active-subscription count (S6) once per `operationId`
+   * (e.g. `activate#{subscriptionId}`): the shop item remembers recent
+   * operation ids, so a retried activation or cancel does not count twice.
+   */
+  countActiveSubscriptions(shopId: string, delta: 1 | -1, operationId: string, at: Date): Promise<void>;
   /** Reads a key that never exists: proves the table answers (health check). */
   ping(): Promise<void>;
 }
+
+/** How long an operation id is remembered: far longer than any retry of one request or run (a Lambda lives ≤ 15 min). */
+const COUNTER_MEMORY_SECONDS = 24 * 60 * 60;
 
 interface ShopItem extends Shop {
   readonly pk: string;
@@ -25,11 +34,21 @@ interface ShopItem extends Shop {
 
 /** Items written before a field existed get its default, so readers never see a partial shop. */
 function fromItem(item: Record<string, unknown>): Shop {
-  const { pk: _pk, sk: _sk, type: _type, ...shop } = item as unknown as ShopItem;
+  const { pk: _pk, sk: _sk, type: _type, counterOps: _ops, ...shop } = item as unknown as ShopItem & { counterOps?: unknown };
   return { ...shop, startDateWindow: shop.startDateWindow ?? DEFAULT_START_DATE_WINDOW, activeSubscriptions: shop.activeSubscriptions ?? 0, version: shop.version ?? 0 };
 }
 
 export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): ShopsRepository {
+  /** Drops remembered operation ids older than a day, so the shop item stays small. */
+  const pruneCounterOps = async (shopId: string, now: number) => {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.shop(shopId), ProjectionExpression: 'counterOps' }));
+    const old = Object.entries((Item?.counterOps ?? {}) as Record<string, number>).filter(([, at]) => at < now - COUNTER_MEMORY_SECONDS).map(([op]) => op);
+    if (old.length === 0) return;
+    const names = Object.fromEntries(old.slice(0, 100).map((op, i) => [`#o${i}`, op]));
+    await db.send(
+      new UpdateCommand({ TableName: tableName, Key: keys.shop(shopId), UpdateExpression: `REMOVE ${Object.keys(names).map((name) => `counterOps.${name}`).join(', ')}`, ExpressionAttributeNames: names }),
+    );
+  };
   return {
     async create(shop) {
       const item: ShopItem = { ...keys.shop(shop.shopId), type: 'shop', ...shop };
@@ -72,6 +91,37 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
         if (isConditionFailed(error)) return false;
         throw error;
       }
+    },
+    async countActiveSubscriptions(shopId, delta, operationId, at) {
+      const now = Math.floor(at.getTime() / 1000);
+      const attempt = async (update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) => {
+        try {
+          await db.send(new UpdateCommand({ TableName: tableName, Key: keys.shop(shopId), ...update }));
+          return 'applied';
+        } catch (error) {
+          if (isConditionFailed(error)) return 'refused';
+          // The map does not exist yet (a shop that never counted): a nested path cannot be set.
+          if (error instanceof Error && error.name === 'ValidationException') return 'no-map';
+          throw error;
+        }
+      };
+      const nested = await attempt({
+        UpdateExpression: 'ADD activeSubscriptions :delta SET counterOps.#op = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(counterOps.#op)',
+        ExpressionAttributeNames: { '#op': operationId },
+        ExpressionAttributeValues: { ':delta': delta, ':now': now },
+      });
+      if (nested === 'no-map') {
+        const created = await attempt({
+          UpdateExpression: 'ADD activeSubscriptions :delta SET counterOps = :ops',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(counterOps)',
+          ExpressionAttributeValues: { ':delta': delta, ':ops': { [operationId]: now } },
+        });
+        // Someone created the map in between: count through it (its condition keeps this once).
+        if (created === 'refused') await this.countActiveSubscriptions(shopId, delta, operationId, at);
+        return;
+      }
+      if (nested === 'applied') await pruneCounterOps(shopId, now);
     },
     async ping() {
       await db.send(new GetCommand({ TableName: tableName, Key: keys.healthProbe() }));

@@ -45,7 +45,14 @@ export interface SubscriptionsRepository {
    * it; false when it already existed (a rerun), in which case nothing changes.
    * Safe to run again after a crash at any point.
    */
-  create(subscription: Subscription): Promise<boolean>;
+  create(subscription: Subscription, options?: { readonly expiresAt?: number }): Promise<boolean>;
+  /**
+   * Writes the subscription's new state with its index attributes, only if it is
+   * still at `expectedVersion` (a state computed from a stale read never lands).
+   */
+  update(next: Subscription, expectedVersion: number): Promise<boolean>;
+  /** Writes a cycle's new state only if it is still in `expectedStatus` (a cancel racing the charge run). */
+  updateCycle(next: Cycle, expectedStatus: Cycle['status']): Promise<boolean>;
   /** Strongly consistent: what a worker re-reads before acting on an index hit. */
   get(subscriptionId: string): Promise<Subscription | undefined>;
   /** The subscription and its cycles, oldest first, from one query on its partition. */
@@ -261,7 +268,7 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
   };
 
   return {
-    async create(subscription) {
+    async create(subscription, createOptions = {}) {
       // Line items first: until the SUB item exists, readers ignore them.
       await Promise.all(
         productIdsOf(subscription).map((productId) =>
@@ -276,7 +283,49 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         ),
       );
       // The SUB item last, in one write with all its index attributes: it is what makes the subscription exist.
-      return putIfAbsent({ ...keys.subscription(subscription.id), type: 'subscription', ...subscription, ...subscriptionIndexAttributes(subscription).set });
+      return putIfAbsent({
+        ...keys.subscription(subscription.id),
+        type: 'subscription',
+        ...subscription,
+        ...subscriptionIndexAttributes(subscription).set,
+        ...(createOptions.expiresAt !== undefined ? { expiresAt: createOptions.expiresAt } : {}),
+      });
+    },
+
+    async update(next, expectedVersion) {
+      // A whole-item put: attributes the new state must not carry (an index it left, the pending TTL) disappear with it.
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.subscription(next.id), type: 'subscription', ...next, version: expectedVersion + 1, ...subscriptionIndexAttributes(next).set },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_exists(pk) AND attribute_not_exists(version)' : 'version = :expected',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async updateCycle(next, expectedStatus) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.cycle(next.subscriptionId, next.deliveryDate), type: 'cycle', ...next, ...cycleIndexAttributes(next).set },
+            ConditionExpression: '#status = :expected',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':expected': expectedStatus },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     },
 
     async get(subscriptionId) {

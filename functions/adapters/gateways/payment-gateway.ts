@@ -1,0 +1,82 @@
+/**
+ * The payment-gateway port: everything the system asks of a PG. One adapter
+ * per PG implements it (tosspayments.ts, sandbox.ts, …) and registers itself in
+ * registry.ts — adding a PG is a new file plus one registration line.
+ *
+ * Card numbers never reach us: the buyer types them into the PG's window,
+ * which answers an authKey; we exchange it for a billing key and masked facts.
+ */
+
+export type GatewayName = 'sandbox' | 'tosspayments';
+
+/** Masked facts about a registered card: safe to store and show. */
+export interface CardFacts {
+  readonly method: 'card' | 'kakaopay';
+  /** Display name of the issuer, e.g. "KB국민", "Visa", "KakaoPay". */
+  readonly issuer: string;
+  /** Last four digits when the PG reveals them (a masked number may hide some: null then). */
+  readonly last4: string | null;
+  readonly cardType: 'credit' | 'check' | 'gift' | 'unknown';
+  /** S16: issued abroad / an international brand. */
+  readonly foreign: boolean;
+  /** KakaoPay only (S10): paying by card or by KakaoPay money. */
+  readonly kakaoPayMethod?: 'card' | 'money';
+}
+
+export interface IssuedBillingKey {
+  /** The PG's token for charging this card later. Secret: never logged, never returned by our API. */
+  readonly billingKey: string;
+  readonly card: CardFacts;
+}
+
+export interface ChargeRequest {
+  readonly billingKey: string;
+  readonly customerKey: string;
+  /** Integer KRW. */
+  readonly amount: number;
+  /** Merchant order id, deterministic per (subscription, delivery date); the PG keeps it unique. */
+  readonly orderId: string;
+  readonly orderName: string;
+  /** Same (subscription, cycle) → same key: a retried request is answered, not charged again. */
+  readonly idempotencyKey: string;
+  readonly customerEmail?: string;
+}
+
+export type ChargeOutcome =
+  /** The money was taken. */
+  | { readonly status: 'PAID'; readonly paymentKey: string; readonly amount: number; readonly approvedAt: string }
+  /** Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt. */
+  | { readonly status: 'DECLINED'; readonly code: string; readonly message: string }
+  /** We do not know (timeout, network, 5xx): look it up by order id before anything else. */
+  | { readonly status: 'UNKNOWN'; readonly message: string };
+
+export type LookupOutcome = ChargeOutcome | { readonly status: 'NOT_FOUND' };
+
+/** A refusal of the PG, with its own code (shown to the buyer as CARD_REGISTRATION_FAILED). */
+export class GatewayRefusal extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayRefusal';
+  }
+}
+
+export interface PaymentGateway {
+  readonly name: GatewayName;
+  /** False for a PG that cannot look a charge up by order id: an unknown outcome then goes to manual review. */
+  readonly supportsLookup: boolean;
+  /**
+   * What the storefront needs to open this PG's card-registration window for a
+   * buyer (e.g. Toss: the public client key and the customerKey). Never a secret.
+   */
+  registrationWindow(input: { readonly subscriptionId: string; readonly customerKey: string; readonly method: 'card' | 'kakaopay' }): Record<string, unknown>;
+  /** Exchanges the registration window's authKey for a billing key. Throws GatewayRefusal when the PG refuses. */
+  issueBillingKey(input: { readonly authKey: string; readonly customerKey: string }): Promise<IssuedBillingKey>;
+  /** Charges with an idempotency key. Never throws for a PG answer: every outcome is a ChargeOutcome. */
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  findChargeByOrderId(orderId: string): Promise<LookupOutcome>;
+  /** Deletes the billing key at the PG; deleting one that is already gone succeeds (idempotent). */
+  deleteBillingKey(input: { readonly billingKey: string; readonly customerKey: string }): Promise<void>;
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery } from './common.schema.ts';
+import { defineOperation, notFound } from './operation.ts';
+import { subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
+
+/** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
+const koreanMobile = z
+  .string()
+  .transform((value) => value.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(/^(\+8210|010|011|016|017|018|019)\d{7,8}$/, 'A Korean mobile number, e.g. 010-1234-5678.'));
+
+export const signUpBody = z.strictObject({
+  items: z
+    .array(z.strictObject({ productId: idSchema, quantity: z.number().int().min(1).max(99) }))
+    .min(1)
+    .max(20)
+    .refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
+  cycle: cycleSchema,
+  startDate: isoDateSchema,
+  paymentMethod: z.enum(['card', 'kakaopay']),
+  contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
+  shippingAddress: z.strictObject({
+    recipient: z.string().trim().min(1).max(50),
+    phone: koreanMobile,
+    postalCode: z.string().regex(/^\d{5}$/, 'A five-digit Korean postal code.'),
+    address1: z.string().trim().min(1).max(200),
+    address2: z.string().trim().max(200).optional(),
+  }),
+});
+
+export const registrationView = z.looseObject({ gateway: z.string() }).describe("What the PG's card-registration window needs; its fields depend on the gateway");
+
+export const maskedCardView = z.object({
+  method: z.enum(['card', 'kakaopay']),
+  issuer: z.string(),
+  last4: z.string().nullable(),
+  cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
+  registeredAt: z.string(),
+});
+
+const subscriptionParams = z.strictObject({ subscriptionId: idSchema });
+const subscriptionNotFound = notFound('The subscription');
+const serviceNotActive = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" } as const;
+
+export const storefrontApi = {
+  signUp: defineOperation({
+    route: FUNCTIONS.signUp,
+    summary: 'Apply for a subscription; it waits in PENDING_PAYMENT for the card registration, and expires unpaid after 24 hours',
+    rules: ['S9', 'S13', 'S14', 'S15'],
+    body: signUpBody,
+    response: { status: 201, schema: z.object({ subscription: subscriptionView, registration: registrationView }) },
+    errors: [
+      serviceNotActive,
+      { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
+      { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the chosen cycle' },
+      { status: 422, code: 'START_DATE_OUT_OF_RANGE', when: "the start date is outside the shop's window (S15)" },
+      { status: 422, code: 'PAYMENT_METHOD_NOT_AVAILABLE', when: 'the shop does not take this payment method (S9)' },
+    ],
+  }),
+  checkOut: defineOperation({
+    route: FUNCTIONS.checkOut,
+    summary: "Exchange the registration window's authKey for a billing key (or reuse the registered card) and activate the subscription",
+    rules: ['S10', 'S15', 'S16'],
+    params: subscriptionParams,
+    body: z.union([z.strictObject({ authKey: z.string().min(1).max(300) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
+    response: { status: 200, schema: subscriptionView },
+    errors: [
+      subscriptionNotFound,
+      serviceNotActive,
+      { status: 409, code: 'SUBSCRIPTION_NOT_PENDING', when: 'the subscription was cancelled, or its signup expired unpaid' },
+      { status: 409, code: 'CHECKOUT_IN_PROGRESS', when: 'another checkout of this subscription is running; retry shortly' },
+      { status: 422, code: 'FOREIGN_CARD_NOT_ALLOWED', when: 'the card was issued abroad (S16)' },
+      { status: 422, code: 'CARD_REGISTRATION_FAILED', when: 'the PG refused the registration' },
+      { status: 422, code: 'NO_REGISTERED_CARD', when: 'useRegisteredCard, but the buyer has no registered card (or KakaoPay) for this payment method' },
+    ],
+  }),
+  listMySubscriptions: defineOperation({
+    route: FUNCTIONS.listMySubscriptions,
+    summary: "The buyer's own subscriptions in this shop, newest first",
+    query: pageQuery,
+    response: { status: 200, schema: pageOf(subscriptionView) },
+    errors: [],
+  }),
+  getMySubscription: defineOperation({
+    route: FUNCTIONS.getMySubscription,
+    summary: "One of the buyer's subscriptions with its cycles, oldest first",
+    params: subscriptionParams,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [subscriptionNotFound],
+  }),
+  cancelSubscription: defineOperation({
+    route: FUNCTIONS.cancelSubscription,
+    summary:
+      'Cancel some items or all. Before the payment notice it takes effect at once; after it, a partial cancel applies from the next cycle and the announced amount is still charged (S18), while cancelling every announced item means that cycle is not charged (S19)',
+    rules: ['S18', 'S19'],
+    params: subscriptionParams,
+    body: z.strictObject({ productIds: z.array(idSchema).min(1).max(20).optional() }),
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+  }),
+  getMyCard: defineOperation({
+    route: FUNCTIONS.getMyCard,
+    summary: "The buyer's registered card, masked (one card per buyer, S10); ?method=kakaopay for the KakaoPay registration",
+    rules: ['S10'],
+    query: z.strictObject({ method: z.enum(['card', 'kakaopay']).default('card') }),
+    response: { status: 200, schema: maskedCardView },
+    errors: [notFound('A registered card')],
+  }),
+};

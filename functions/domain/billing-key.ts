@@ -1,0 +1,28 @@
+import type { CardFacts } from '../adapters/gateways/payment-gateway.ts';
+import type { CardPg } from './shop.ts';
+
+/** Who processes a billing key: the shop's card PG, or KakaoPay (S9). */
+export type PaymentProvider = CardPg | 'kakaopay';
+
+/**
+ * A buyer's registered card (or KakaoPay registration) in one shop. S10: one
+ * per buyer and payment method — the key of the item makes that structural.
+ * `billingKey` is the PG's secret token: it never leaves the backend.
+ */
+export interface BillingKeyRecord {
+  readonly shopId: string;
+  readonly customerId: string;
+  readonly method: 'card' | 'kakaopay';
+  readonly provider: PaymentProvider;
+  readonly customerKey: string;
+  readonly billingKey: string;
+  readonly card: CardFacts;
+  readonly registeredAt: string;
+  /** A key this one replaced, still to be deleted at the PG (cleared once it is). */
+  readonly retiring?: { readonly billingKey: string; readonly provider: PaymentProvider; readonly customerKey: string };
+}
+
+/** What the buyer (and logs) may see of a registration. */
+export function toMaskedCard(record: BillingKeyRecord) {
+  return { method: record.method, issuer: record.card.issuer, last4: record.card.last4, cardType: record.card.cardType, registeredAt: record.registeredAt };
+}

@@ -1,0 +1,9 @@
+import { operations } from '../api/operations.ts';
+import { toSubscriptionView } from '../domain/subscription.ts';
+import { httpHandler, reply } from '../http/http-handler.ts';
+import { checkOut } from '../use-cases/check-out.ts';
+import { deps } from '../wiring.ts';
+
+export const handler = httpHandler(operations.checkOut, async ({ principal, params, body }) =>
+  reply(toSubscriptionView(await checkOut(deps, principal.shop, principal.sub, params.subscriptionId, body))),
+);

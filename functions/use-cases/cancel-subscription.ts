@@ -1,0 +1,68 @@
+import { seoulTimestamp } from '../core/dates.ts';
+import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
+import type { Subscription, SubscriptionWithCycles } from '../domain/subscription.ts';
+import { ownSubscription } from './check-out.ts';
+import type { StorefrontDeps } from './storefront-deps.ts';
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The buyer cancels some items, or all of them (S18, S19).
+ *
+ * Primary course, before the current cycle's payment notice: the items (or the
+ * whole subscription) are cancelled at once; a whole cancel leaves the due
+ * index, so nothing more is noticed or charged.
+ * After the notice (the cycle is NOTICED, not yet charged): a partial cancel is
+ * recorded on the subscription and applies from the next cycle — the announced
+ * amount is still charged (S18); when every announced item is cancelled, that
+ * cycle is SKIPPED first, so it is never charged (S19). If the charge run got
+ * there first (the cycle left NOTICED), the charge stands and the cancel applies
+ * from the next cycle.
+ * Alternates: a product not in the subscription → 422; already cancelled →
+ * the same answer again.
+ */
+export async function cancelSubscription(
+  deps: Pick<StorefrontDeps, 'subscriptions' | 'shops' | 'clock'>,
+  shopId: string,
+  customerId: string,
+  subscriptionId: string,
+  productIds?: readonly string[],
+): Promise<SubscriptionWithCycles> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    const subscription = await ownSubscription(deps, shopId, customerId, subscriptionId);
+    const unknown = (productIds ?? []).filter((id) => !subscription.items.some((item) => item.productId === id));
+    if (unknown.length > 0) {
+      throw new Unprocessable('PRODUCT_NOT_IN_SUBSCRIPTION', 'Some products are not part of this subscription.', unknown.map((id) => ({ path: `productIds.${(productIds ?? []).indexOf(id)}`, message: `${id} is not in this subscription.` })));
+    }
+    if (subscription.status === 'CANCELLED') return withCycles(deps, subscriptionId);
+
+    const now = deps.clock.now();
+    const at = seoulTimestamp(now);
+    const cancelIds = new Set(productIds ?? subscription.items.map((item) => item.productId));
+    const items = subscription.items.map((item) => (cancelIds.has(item.productId) ? { ...item, status: 'CANCELLED' as const } : item));
+    const whole = items.every((item) => item.status === 'CANCELLED');
+
+    const current = await withCycles(deps, subscriptionId);
+    const noticed = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate && cycle.status === 'NOTICED');
+    if (noticed) {
+      const stillActive = new Set(items.filter((item) => item.status === 'ACTIVE').map((item) => item.productId));
+      // S19: nothing announced is still wanted → the cycle is not charged. Written before the
+      // subscription, so a crash in between leaves a skipped cycle and a rerun finishes the cancel.
+      if (noticed.items.every((line) => !stillActive.has(line.productId))) await deps.subscriptions.updateCycle({ ...noticed, status: 'SKIPPED' }, 'NOTICED');
+    }
+
+    const next: Subscription = whole
+      ? { ...subscription, items, status: 'CANCELLED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, cancelReason: 'CUSTOMER_REQUEST', updatedAt: at }
+      : { ...subscription, items, updatedAt: at };
+    if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
+    if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
+    return withCycles(deps, subscriptionId);
+  }
+  throw new Conflict('CONCURRENT_UPDATE', 'The subscription changed at the same time; please retry.');
+}
+
+async function withCycles(deps: Pick<StorefrontDeps, 'subscriptions'>, subscriptionId: string): Promise<SubscriptionWithCycles> {
+  const found = await deps.subscriptions.getWithCycles(subscriptionId);
+  if (!found) throw new NotFound('The subscription');
+  return found;
+}

@@ -1,0 +1,76 @@
+import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
+import { Conflict, Unprocessable } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
+import { isSubscribable, type CycleCode } from '../domain/product.ts';
+import type { Contact, ShippingAddress, Subscription } from '../domain/subscription.ts';
+import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
+
+/** An unpaid signup is forgotten after a day (TTL); it is never in the due index, so it can never be charged. */
+export const PENDING_SIGNUP_SECONDS = 24 * 60 * 60;
+
+export interface SignUpRequest {
+  readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
+  readonly cycle: CycleCode;
+  readonly startDate: string;
+  readonly paymentMethod: 'card' | 'kakaopay';
+  readonly contact: Contact;
+  readonly shippingAddress: ShippingAddress;
+}
+
+/**
+ * A buyer applies for a subscription (S15).
+ *
+ * Primary course: the shop's service is ACTIVE, takes the payment method, every
+ * product is subscribable and offers the cycle, and the start date is in the
+ * shop's window; the subscription is stored PENDING_PAYMENT with a TTL, and the
+ * answer carries what the PG's card-registration window needs.
+ * Alternates (nothing is written): 409 SERVICE_NOT_ACTIVE; 422
+ * PAYMENT_METHOD_NOT_AVAILABLE (S9); PRODUCT_NOT_SUBSCRIBABLE (S13, S14);
+ * CYCLE_NOT_OFFERED; START_DATE_OUT_OF_RANGE.
+ */
+export async function signUp(deps: StorefrontDeps, shopId: string, customerId: string, request: SignUpRequest) {
+  const shop = await deps.shops.get(shopId);
+  if (!shop || shop.service.status !== 'ACTIVE') throw new Conflict('SERVICE_NOT_ACTIVE', "This shop's subscription service is not active.");
+  const provider = providerFor(shop, request.paymentMethod);
+  if (!provider) {
+    throw new Unprocessable('PAYMENT_METHOD_NOT_AVAILABLE', `This shop does not take ${request.paymentMethod} for subscriptions.`, [{ path: 'paymentMethod', message: 'Not offered by this shop.' }]);
+  }
+
+  const products = await Promise.all(request.items.map((item) => deps.products.get(shopId, item.productId)));
+  const notSubscribable = products.flatMap((product, i) => (product && isSubscribable(product) ? [] : [{ path: `items.${i}.productId`, message: product ? 'Not offered on subscription.' : 'No such product.' }]));
+  if (notSubscribable.length > 0) throw new Unprocessable('PRODUCT_NOT_SUBSCRIBABLE', 'Some products cannot be bought on subscription.', notSubscribable);
+  const withoutCycle = products.flatMap((product, i) => (product!.subscription.cycles.includes(request.cycle) ? [] : [{ path: `items.${i}.productId`, message: `Does not offer the ${request.cycle} cycle.` }]));
+  if (withoutCycle.length > 0) throw new Unprocessable('CYCLE_NOT_OFFERED', `Not every product offers the ${request.cycle} cycle.`, withoutCycle);
+
+  const now = deps.clock.now();
+  const today = seoulDate(now);
+  const earliest = addDays(today, shop.startDateWindow.earliestDaysAhead);
+  const latest = addDays(today, shop.startDateWindow.latestDaysAhead);
+  if (request.startDate < earliest || request.startDate > latest) {
+    throw new Unprocessable('START_DATE_OUT_OF_RANGE', `Choose a start date from ${earliest} to ${latest}.`, [{ path: 'startDate', message: `From ${earliest} to ${latest} (Asia/Seoul).` }]);
+  }
+
+  const at = seoulTimestamp(now);
+  const subscription: Subscription = {
+    id: newId(deps.clock),
+    shopId,
+    customerId,
+    status: 'PENDING_PAYMENT',
+    items: request.items.map((item) => ({ productId: item.productId, quantity: item.quantity, status: 'ACTIVE' })),
+    cycle: request.cycle,
+    startDate: request.startDate,
+    paymentMethod: request.paymentMethod,
+    nextDeliveryDate: null,
+    nextNoticeDate: null,
+    nextChargeDate: null,
+    contact: request.contact,
+    shippingAddress: request.shippingAddress,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  await deps.subscriptions.create(subscription, { expiresAt: Math.floor(now.getTime() / 1000) + PENDING_SIGNUP_SECONDS });
+  const gateway = await deps.gateways.gatewayFor(provider);
+  const registration = gateway.registrationWindow({ subscriptionId: subscription.id, customerKey: customerKeyFor(shopId, customerId), method: request.paymentMethod });
+  return { subscription, registration };
+}
