@@ -36,6 +36,16 @@ describe('signup (S15)', () => {
     expect(subscription.items).toEqual([{ productId: 'beans', quantity: 2, status: 'ACTIVE' }, { productId: 'drip', quantity: 1, status: 'ACTIVE' }]);
     expect(registration).toMatchObject({ gateway: 'sandbox', subscriptionId: subscription.id });
     expect(registration.customerKey).toMatch(/^ck_/);
+    // Unpaid, it expires after a day (TTL) and is in no due index, so it can never be noticed or charged.
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { createDocumentClient } = await import('../../functions/adapters/dynamodb/client.ts');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const db = createDocumentClient(new DynamoDBClient({ endpoint: t.system.info.dynamodb, region: 'ap-northeast-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const { Item } = await db.send(new GetCommand({ TableName: t.system.info.tableName, Key: { pk: `SUB#${subscription.id}`, sk: 'SUB' } }));
+    const now = new Date((await t.call('GET', '/_local/clock')).body.now).getTime() / 1000;
+    expect(Item?.expiresAt).toBeGreaterThan(now + 23 * 3600);
+    expect(Item?.expiresAt).toBeLessThanOrEqual(now + 24 * 3600 + 5);
+    expect(Item?.duepk).toBeUndefined();
   });
 
   it('409 SERVICE_NOT_ACTIVE while the shop has no active service', async () => {
@@ -157,11 +167,18 @@ describe('checkout (S10, S15, S16)', () => {
     expect(reused.body).toMatchObject({ status: 'ACTIVE', card: { last4: '0001' } });
   });
 
-  it('S10: a new card replaces the old one for all of the buyer’s card subscriptions', async () => {
+  it('S10: a new card replaces the old one for all of the buyer’s card subscriptions, and the old key is deleted at the PG', async () => {
     const { shopId } = await activeShop(t);
     const buyer = await newBuyer(shopId);
+    const { deps } = await import('../../functions/wiring.ts');
     const first = await subscribe(t, buyer, shopId, '9410-0000-0000-0001');
+    const oldKey = (await deps.billingKeys.get(shopId, `buyer-${buyers}`, 'card'))!.billingKey;
     const second = await subscribe(t, buyer, shopId, '9410-0000-0000-0003');
+    const current = (await deps.billingKeys.get(shopId, `buyer-${buyers}`, 'card'))!;
+    expect(current.billingKey).not.toBe(oldKey);
+    expect(current.retiring).toBeUndefined();
+    expect(t.system.sandboxPg.billingKey(oldKey)?.deletedAt).toBeDefined();
+    expect(t.system.sandboxPg.billingKey(current.billingKey)?.deletedAt).toBeUndefined();
     expect((await t.call('GET', '/me/card', { token: buyer })).body.last4).toBe('0003');
     expect((await t.call('GET', `/subscriptions/${first.id}`, { token: buyer })).body.card).toEqual({ issuer: 'Sandbox Card', last4: '0003' });
     expect((await t.call('GET', `/subscriptions/${second.id}`, { token: buyer })).body.card.last4).toBe('0003');
