@@ -4,6 +4,8 @@
  */
 import { systemClock, type Clock } from './core/clock.ts';
 import { config } from './config.ts';
+import { ENV } from '../system/functions.ts';
+import { eventBridgePublisher, sesMailer, snsSmsSender, sqsWorkQueue } from './adapters/messaging/aws.ts';
 import { createDocumentClient } from './adapters/dynamodb/client.ts';
 import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
 import { settingsRepository } from './adapters/dynamodb/settings.repo.ts';
@@ -12,6 +14,8 @@ import { billingKeysRepository } from './adapters/dynamodb/billing-keys.repo.ts'
 import { dueWorkRepository } from './adapters/dynamodb/due-work.repo.ts';
 import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
 import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
+import { notificationsRepository } from './adapters/dynamodb/notifications.repo.ts';
+import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 
 let currentClock: Clock = systemClock;
@@ -25,6 +29,8 @@ export function useClock(clock: Clock): void {
 }
 
 const db = createDocumentClient();
+const eventBusName = process.env[ENV.eventBusName];
+const workQueueUrl = process.env[ENV.workQueueUrl];
 
 export const deps = {
   clock: { now: () => currentClock.now() } satisfies Clock,
@@ -35,5 +41,13 @@ export const deps = {
   dueWork: dueWorkRepository(db, config.tableName),
   subscriptions: subscriptionsRepository(db, config.tableName),
   credits: creditsRepository(db, config.tableName),
+  notifications: notificationsRepository(db, config.tableName),
+  orders: ordersRepository(db, config.tableName),
+  mailer: sesMailer(config.mailFrom),
+  sms: snsSmsSender(),
+  /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */
+  events: eventBusName ? eventBridgePublisher(eventBusName) : { publish: async () => { throw new Error(`${ENV.eventBusName} is not set: declare 'events' in this function's sends`); } },
+  /** Only dispatchers get a queue URL (from their `enqueuesFor`). */
+  workQueue: workQueueUrl ? sqsWorkQueue(workQueueUrl) : { send: async () => { throw new Error(`${ENV.workQueueUrl} is not set: only a dispatcher with enqueuesFor has a work queue`); } },
   gateways: gatewayRegistryFromEnv(process.env),
 };

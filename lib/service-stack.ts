@@ -1,11 +1,13 @@
 /**
  * Everything stateless, generated from system/functions.ts: one function per
  * definition, the HTTP API over the HTTP ones, the schedules over the
- * scheduled ones, and each function's IAM from its declared table actions,
- * outbound channels and payment-gateway use.
+ * scheduled ones, an SQS event source for each queue worker, and each
+ * function's IAM from its declared table actions, outbound channels, the
+ * queue it fills (`enqueuesFor`) and payment-gateway use.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,6 +18,7 @@ import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import type { WorkQueue } from './constructs/work-queue.ts';
 
 export interface ServiceStackProps extends StackProps {
   readonly config: AppConfig;
@@ -27,6 +30,10 @@ export interface ServiceStackProps extends StackProps {
   readonly schedulerRoleName: string;
   /** The PG credentials secret (StatefulStack.pgCredentials); readable by functions with `usesGateway` only. */
   readonly pgCredentials: secretsmanager.ISecret;
+  /** Each queue worker's queue (StatefulStack.workQueues). */
+  readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
+  /** The bus functions that send 'events' publish to (StatefulStack.eventBus). */
+  readonly eventBus: events.IEventBus;
 }
 
 export class ServiceStack extends Stack {
@@ -59,11 +66,22 @@ export class ServiceStack extends Stack {
       fn.bindTable(table);
       if (definition.sends.includes('mail')) fn.bindMail(config.mailFrom);
       if (definition.sends.includes('sms')) fn.bindSms();
+      if (definition.sends.includes('events')) fn.bindEvents(props.eventBus);
       if (definition.usesGateway) fn.bindGateway(props.pgCredentials);
       functions[name] = fn;
 
-      if (definition.kind === 'http') routes.push({ name, definition, handler: fn.function });
-      else runs.push({ name, definition, handler: fn.function, times: config.runTimes[definition.timesSetting] });
+      switch (definition.kind) {
+        case 'http':
+          routes.push({ name, definition, handler: fn.function });
+          break;
+        case 'scheduled':
+          runs.push({ name, definition, handler: fn.function, times: config.runTimes[definition.timesSetting] });
+          if (definition.enqueuesFor !== undefined) fn.bindWorkQueue(workQueueOf(props.workQueues, definition.enqueuesFor, name).queue);
+          break;
+        case 'queue':
+          fn.consumeQueue(workQueueOf(props.workQueues, name, name).queue, definition.queue);
+          break;
+      }
     }
     this.functions = functions;
 
@@ -87,4 +105,11 @@ export class ServiceStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
   }
+}
+
+/** The queue of `worker`; a definition naming a worker without one is a mistake in system/functions.ts, caught at synth. */
+function workQueueOf(workQueues: ServiceStackProps['workQueues'], worker: string, referencedBy: FunctionName): WorkQueue {
+  const workQueue = workQueues[worker as FunctionName];
+  if (!workQueue) throw new Error(`${referencedBy} refers to "${worker}", which is not a queue function in system/functions.ts`);
+  return workQueue;
 }

@@ -1,18 +1,23 @@
 /**
  * What holds data or outlives a deploy: the table, the schedule group, the
- * dead-letter queue and the PG credentials secret. Kept apart from the functions so the service stack can be
- * torn down and redeployed freely while this one changes rarely.
+ * dead-letter queue, the workers' queues (with their DLQs), the event bus and
+ * the PG credentials secret. Kept apart from the functions so the service
+ * stack can be torn down and redeployed freely while this one changes rarely:
+ * work in flight and failed work waiting in a DLQ survive it.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { queueFunctions, type FunctionName } from '../system/functions.ts';
 import { TABLE_INDEXES, TABLE_KEYS } from '../system/table.ts';
 import { isDisposable, type AppConfig } from './app-config.ts';
+import { WorkQueue } from './constructs/work-queue.ts';
 
 export interface StatefulStackProps extends StackProps {
   readonly config: AppConfig;
@@ -42,6 +47,10 @@ export class StatefulStack extends Stack {
    * may read it.
    */
   readonly pgCredentials: secretsmanager.Secret;
+  /** One queue (with its DLQ) per queue function of system/functions.ts, by the worker's name. */
+  readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
+  /** `subscriptions-<stage>`: the custom bus shops consume domain events from (functions that send 'events'). */
+  readonly eventBus: events.EventBus;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -109,6 +118,18 @@ export class StatefulStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
+    const workQueues: Partial<Record<FunctionName, WorkQueue>> = {};
+    for (const [worker, definition] of queueFunctions()) {
+      workQueues[worker] = new WorkQueue(this, `${worker}Queue`, { worker, definition, removalPolicy });
+    }
+    this.workQueues = workQueues;
+
+    this.eventBus = new events.EventBus(this, 'EventBus', {
+      eventBusName: `subscriptions-${config.stage}`,
+      description: 'Domain events of the subscription service (e.g. a charged cycle) for the shop platform to consume',
+    });
+    this.eventBus.applyRemovalPolicy(removalPolicy);
+
     this.pgCredentials = new secretsmanager.Secret(this, 'PgCredentials', {
       description: 'PG API keys by provider, e.g. {"tosspayments": {"secretKey": "...", "clientKey": "..."}}; put in by operators, read by the payment functions.',
       // The initial value only, so that a deploy succeeds before any PG is configured. CloudFormation
@@ -126,6 +147,10 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
+    for (const [worker, workQueue] of Object.entries(workQueues)) {
+      new CfnOutput(this, `${worker}DeadLetterQueueUrl`, { value: workQueue.deadLetterQueue.queueUrl, description: `Failed work of ${worker}, to inspect and redrive` });
+    }
     new CfnOutput(this, 'PgCredentialsSecretArn', { value: this.pgCredentials.secretArn, description: 'Put the PG API keys here (README: Configuration and deploying)' });
   }
 }

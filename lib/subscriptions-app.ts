@@ -18,18 +18,20 @@ export function addSubscriptionsStacks(app: App, config: AppConfig): Subscriptio
   const schedulerRoleName = `${prefix}-scheduler`;
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queue, PG credentials secret`,
+    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queues, work queues, event bus, PG credentials secret`,
     config,
     schedulerRoleName,
   });
   const service = new ServiceStack(app, `${prefix}-Service`, {
-    description: `Subscriptions (${config.stage}): functions, HTTP API, schedules`,
+    description: `Subscriptions (${config.stage}): functions, HTTP API, schedules, queue consumers`,
     config,
     tableName: stateful.tableName,
     scheduleGroup: stateful.scheduleGroup,
     deadLetterQueue: stateful.deadLetterQueue,
     schedulerRoleName,
     pgCredentials: stateful.pgCredentials,
+    workQueues: stateful.workQueues,
+    eventBus: stateful.eventBus,
   });
   // The table is referenced by name, not by token, so state the order explicitly.
   service.addStackDependency(stateful, 'functions read and write the table');

@@ -6,6 +6,17 @@ export interface EmbeddedEndpoints {
   readonly dynamodb: string;
   readonly ses: string;
   readonly sns: string;
+  readonly sqs: string;
+  readonly eventBridge: string;
+  /** The bus EVENT_BUS_NAME names (the local EventBridge knows it). */
+  readonly eventBusName: string;
+  /**
+   * WORK_QUEUE_URL. In AWS each dispatcher has its own worker's queue URL;
+   * in one local process all handlers share one environment, so the local
+   * runtime gives the router URL, and a single-function process (`npm run
+   * invoke`) the invoked dispatcher's own queue.
+   */
+  readonly workQueueUrl: string;
   /** The local runtime's own URL: it serves the sandbox PG under /_local/sandbox-pg/. */
   readonly sandboxPg: string;
 }
@@ -24,6 +35,8 @@ export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.Pro
     [ENV.tableName]: endpoints.tableName,
     [ENV.mailFrom]: env.MAIL_FROM ?? 'no-reply@subscriptions.local',
     [ENV.stage]: 'local',
+    [ENV.workQueueUrl]: endpoints.workQueueUrl,
+    [ENV.eventBusName]: endpoints.eventBusName,
     [GATEWAY_ENV.sandboxUrl]: endpoints.sandboxPg,
     [GATEWAY_ENV.sandboxFallback]: env[GATEWAY_ENV.sandboxFallback] ?? 'true',
     ...(env[GATEWAY_ENV.credentials] ? { [GATEWAY_ENV.credentials]: env[GATEWAY_ENV.credentials] } : {}),
@@ -33,6 +46,8 @@ export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.Pro
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SES: endpoints.ses,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge,
     POWERTOOLS_SERVICE_NAME: 'subscriptions-local',
     POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'INFO',
   };

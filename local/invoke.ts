@@ -1,7 +1,9 @@
 /**
  * `npm run invoke -- <function> [events/<file>.json]`: runs one handler with a
  * sample event against the running local system (`npm start`), with its
- * table, mail, SMS and clock, and prints what the handler returned.
+ * table, mail, SMS, queues and clock, and prints what the handler returned.
+ * A dispatcher's messages land on the running system's queue, whose worker
+ * picks them up there.
  */
 import { functionNames, FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { fixedClock } from '../functions/core/clock.ts';
@@ -29,13 +31,31 @@ try {
   process.exit(1);
 }
 
-Object.assign(process.env, handlerEnvironment({ tableName: info.tableName ?? '', dynamodb: info.dynamodb ?? '', ses: info.ses ?? '', sns: info.sns ?? '', sandboxPg: info.sandboxPg ?? base }, process.env));
+// One function in this process, so a dispatcher gets its own worker's queue, as in AWS (not the in-process router).
+const fn: FunctionDefinition = FUNCTIONS[name];
+const workQueueUrl = (fn.kind === 'scheduled' && fn.enqueuesFor ? info[`queue.${fn.enqueuesFor}`] : undefined) ?? info.workQueueRouter ?? '';
+Object.assign(
+  process.env,
+  handlerEnvironment(
+    {
+      tableName: info.tableName ?? '',
+      dynamodb: info.dynamodb ?? '',
+      ses: info.ses ?? '',
+      sns: info.sns ?? '',
+      sqs: info.sqs ?? '',
+      eventBridge: info.eventBridge ?? '',
+      eventBusName: info.eventBusName ?? '',
+      workQueueUrl,
+      sandboxPg: info.sandboxPg ?? base,
+    },
+    process.env,
+  ),
+);
 const { useClock } = await import('../functions/wiring.ts');
 // Run at the local system's simulated time, not this machine's.
 useClock(fixedClock(now));
 
 const event = loadEvent(name, fileArg);
-const definition: FunctionDefinition = FUNCTIONS[name];
 const handler = await loadHandler(name);
-const result = await handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
+const result = await handler(event, lambdaContext(name, fn.timeoutSeconds ?? 10));
 console.log(JSON.stringify(result, null, 2));

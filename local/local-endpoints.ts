@@ -9,6 +9,7 @@ import { ValidationFailed, Unprocessable, NotFound, type ErrorDetail } from '../
 import { seoulTimestamp } from '../functions/core/dates.ts';
 import type { LocalClock } from './clock.ts';
 import type { Outbox } from './outbox.ts';
+import type { LocalQueues } from './queues.ts';
 import { SANDBOX_PG_PATHS } from '../system/payment-gateways.ts';
 import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, lookupQuery, type SandboxPg } from './sandbox-pg.ts';
 import type { LocalScheduler } from './scheduler.ts';
@@ -20,6 +21,7 @@ export interface LocalServices {
   readonly outbox: Outbox;
   readonly tokens: LocalTokens;
   readonly sandboxPg: SandboxPg;
+  readonly queues: LocalQueues;
   /** Where the embedded services listen, for `npm run invoke`. */
   readonly info: Record<string, string>;
 }
@@ -59,6 +61,8 @@ export async function handleLocal(services: LocalServices, method: string, url: 
     }
     case 'GET /_local/outbox':
       return { items: services.outbox.list({ to: url.searchParams.get('to') ?? undefined }) };
+    case 'GET /_local/queues':
+      return services.queues.stats();
     // The sandbox PG: its registration window, then the server API the sandbox adapter calls.
     case `POST ${SANDBOX_PG_PATHS.authorize}`:
       return services.sandboxPg.authorize(parse(authorizeBody, body));

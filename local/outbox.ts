@@ -1,13 +1,14 @@
 /**
  * Everything the system sent, as a person would read it: mails captured at the
- * local SES endpoint, SMS at the local SNS endpoint. Kept in memory; the SES
- * web inbox shows the same mails.
+ * local SES endpoint, SMS at the local SNS endpoint, domain events at the
+ * local EventBridge endpoint (`to` is the bus, `kind` the detail-type, `body`
+ * the detail JSON). Kept in memory; the SES web inbox shows the same mails.
  */
 
 export type OutboxKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'other';
 
 export interface OutboxItem {
-  readonly channel: 'mail' | 'sms';
+  readonly channel: 'mail' | 'sms' | 'event';
   readonly to: string;
   readonly subject?: string;
   readonly body: string;

@@ -3,6 +3,9 @@
  * system/functions.ts at their Asia/Seoul times against the local clock, one
  * run at a time. `advanceTo` is the test clock: it walks the clock forward
  * through every run time in between, firing each run at its own time, in order.
+ * After each run it waits for `afterRun` — the local runtime drains the work
+ * queues there — so a run's queued work is done, at the run's time, before
+ * the clock moves on to the next run.
  */
 import { parseRunTime, scheduledFunctions, SCHEDULE_DEFAULTS, type FunctionName } from '../system/functions.ts';
 import { addDays, seoulDate, seoulInstant, seoulTimestamp } from '../functions/core/dates.ts';
@@ -45,6 +48,7 @@ export class LocalScheduler {
     private readonly runTimes: readonly RunTime[],
     private readonly clock: LocalClock,
     private readonly invoke: (functionName: FunctionName, scheduledTime: string) => Promise<unknown>,
+    private readonly afterRun: (functionName: FunctionName) => Promise<void> = async () => undefined,
   ) {
     this.lastFiredUpTo = clock.now();
   }
@@ -73,7 +77,8 @@ export class LocalScheduler {
         fired.push(await this.fire(occurrence.functionName, occurrence.at));
         this.lastFiredUpTo = occurrence.at;
       }
-      this.clock.moveTo(target);
+      // A run at exactly `target` may have taken the (ticking) clock past it already.
+      if (target > this.clock.now()) this.clock.moveTo(target);
       this.lastFiredUpTo = target;
       return fired;
     });
@@ -108,6 +113,8 @@ export class LocalScheduler {
     } catch (error) {
       run = { functionName, scheduledTime, ok: false, error: error instanceof Error ? error.message : String(error) };
     }
+    // Also after a failed run: whatever it sent before failing is worked on, as in AWS.
+    await this.afterRun(functionName);
     this.history.push(run);
     return run;
   }

@@ -5,8 +5,8 @@
 import { startLocalSystem } from './system.ts';
 
 const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65_531) {
-  console.error(`PORT must be a port number (0–65531; the next four ports are used too), got "${process.env.PORT}"`);
+if (!Number.isInteger(port) || port < 0 || port > 65_529) {
+  console.error(`PORT must be a port number (0–65529; the next six ports are used too), got "${process.env.PORT}"`);
   process.exit(1);
 }
 const data = process.env.LOCAL_DATA ?? '.local';
@@ -18,6 +18,7 @@ Subscription backend running locally (data: ${data === 'memory' ? 'in memory, ke
   API          ${base}            try: curl ${base}/health
   Mail inbox   ${system.inboxUrl.replace('127.0.0.1', 'localhost')}
   Outbox       ${base}/_local/outbox
+  Queues       ${base}/_local/queues
   Clock        ${base}/_local/clock   (POST {"now": "..."} to move it and fire the daily runs)
   DynamoDB     ${system.info.dynamodb}  (table ${system.info.tableName})
 Press Ctrl+C to stop.

@@ -1,6 +1,7 @@
 /**
- * The whole system on one machine: embedded DynamoDB, SES and SNS, the local
- * API Gateway, the scheduler and the `/_local/*` endpoints, in one process.
+ * The whole system on one machine: embedded DynamoDB, SES, SNS, SQS (with the
+ * queue workers behind it) and EventBridge, the local API Gateway, the
+ * scheduler and the `/_local/*` endpoints, in one process.
  * Handlers are the deployed modules, unchanged: they find the embedded
  * services through the SDK's own AWS_ENDPOINT_URL_* settings.
  */
@@ -14,19 +15,24 @@ import { handlerEnvironment } from './environment.ts';
 import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
+import { startEventBridge } from './eventbridge.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
 import { Outbox } from './outbox.ts';
+import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
 import { LocalScheduler, runTimesFrom } from './scheduler.ts';
 import { seedDemo } from './seed.ts';
 import { startSms } from './sms.ts';
+import { startSqs } from './sqs.ts';
 import { LocalTokens } from './tokens.ts';
 
 export const LOCAL_TABLE_NAME = 'subscriptions-local';
+/** EVENT_BUS_NAME locally: the bus the local EventBridge knows (as `subscriptions-<stage>` in AWS). */
+export const LOCAL_EVENT_BUS_NAME = 'subscriptions-local';
 
 export interface LocalSystemOptions {
-  /** HTTP port; 0 picks free ports for everything. The embedded services take the next four ports. */
+  /** HTTP port; 0 picks free ports for everything. The embedded services take the next six ports. */
   readonly port?: number;
   /** A folder for the embedded data, or 'memory' to keep nothing. */
   readonly data?: string;
@@ -40,6 +46,7 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem extends LocalServices {
   readonly url: string;
+  readonly queues: LocalQueues;
   readonly inboxUrl: string;
   /** Invokes one function as its trigger would (used by the scheduler and `npm run invoke`). */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
@@ -64,6 +71,17 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const dynamo = await startDynamo({ dataDir: dataDir ? join(dataDir, 'dynamodb') : null, port: port(1), host });
   const mail = await startMail({ host, inboxPort: port(2), apiPort: port(3), outbox, clock });
   const sms = await startSms({ host, port: port(4), outbox, clock });
+  // The queues need the handlers (loaded below); the endpoint only needs them once a handler sends.
+  const late: { queues?: LocalQueues } = {};
+  const sqs = await startSqs({
+    host,
+    port: port(5),
+    queues: () => {
+      if (!late.queues) throw new Error('The local queues are not ready yet');
+      return late.queues;
+    },
+  });
+  const eventBridge = await startEventBridge({ host, port: port(6), outbox, clock, buses: [LOCAL_EVENT_BUS_NAME] });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
   // The API listens before the handlers load: it also serves the sandbox PG, whose URL they read at load.
@@ -74,11 +92,26 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   });
   const api = await listen(server, basePort, host);
 
-  const info: Record<string, string> = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sesInbox: mail.inboxUrl, sns: sms.url, sandboxPg: api.url, api: api.url };
-  Object.assign(process.env, handlerEnvironment({ tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url, sandboxPg: api.url }, env));
+  const queueUrl = (name: string) => `${sqs.url}/${LOCAL_ACCOUNT}/${name}`;
+  const info: Record<string, string> = {
+    tableName: LOCAL_TABLE_NAME,
+    dynamodb: dynamo.url,
+    ses: mail.endpoint,
+    sesInbox: mail.inboxUrl,
+    sns: sms.url,
+    sqs: sqs.url,
+    eventBridge: eventBridge.url,
+    eventBusName: LOCAL_EVENT_BUS_NAME,
+    sandboxPg: api.url,
+    api: api.url,
+  };
+  const endpoints = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url, sqs: sqs.url, eventBridge: eventBridge.url, eventBusName: LOCAL_EVENT_BUS_NAME, sandboxPg: api.url };
+  // One environment for every handler in this process: dispatchers share the router URL (see local/queues.ts).
+  Object.assign(process.env, handlerEnvironment({ ...endpoints, workQueueUrl: queueUrl(ROUTER_QUEUE_NAME) }, env));
   // Runtime modules are imported only now, so that they see the environment above.
   const { useClock, deps } = await import('../functions/wiring.ts');
   const { errorResponse } = await import('../functions/http/http-handler.ts');
+  const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   useClock(clock);
 
   const invoke = async (name: FunctionName, event: unknown) => {
@@ -86,10 +119,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const definition: FunctionDefinition = FUNCTIONS[name];
     return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
   };
-  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }));
+  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes(DISPATCHED_KIND));
+  late.queues = localQueues;
+  for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
+  info.workQueueRouter = localQueues.routerUrl;
+  // Like a test clock: each run's queued work is done before the next run fires.
+  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain());
   const tokens = LocalTokens.create(dataDir);
   const sandboxPg = SandboxPg.create(dataDir, clock);
-  const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, info };
+  const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, queues: localQueues, info };
 
   if (options.seed ?? true) await seedDemo(deps);
 
@@ -105,7 +143,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     invoke,
     stop: async () => {
       await scheduler.stop();
+      // Let queued work finish (it fails into the DLQ at worst) before its services go away; a hung worker gets 10 s.
+      await Promise.race([localQueues.drain(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await api.close();
+      await eventBridge.close();
+      await sqs.close();
       await sms.close();
       await mail.close();
       await dynamo.close();

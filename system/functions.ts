@@ -20,8 +20,8 @@ export type TableAction =
   | 'dynamodb:BatchWriteItem'
   | 'dynamodb:ConditionCheckItem';
 
-/** Outbound channels; each becomes a scoped SES or SNS permission. */
-export type Channel = 'mail' | 'sms';
+/** Outbound channels; each becomes a scoped SES, SNS or EventBridge permission. */
+export type Channel = 'mail' | 'sms' | 'events';
 
 interface FunctionBase {
   /** Path of the module exporting `handler`, relative to the repository root. */
@@ -52,9 +52,43 @@ export interface ScheduledFunction extends FunctionBase {
   readonly kind: 'scheduled';
   /** The setting that holds its times (CDK context / local env), see SCHEDULE_DEFAULTS. */
   readonly timesSetting: keyof typeof SCHEDULE_DEFAULTS;
+  /** The worker whose queue this run (a dispatcher) fills with the day's work. */
+  readonly enqueuesFor?: string;
 }
 
-export type FunctionDefinition = HttpFunction | ScheduledFunction;
+/**
+ * A worker fed by an SQS queue (a dispatcher fills it). At-least-once: a
+ * message may arrive twice or after a crash, so every step it takes is
+ * idempotent; a message that fails is retried, then lands in the queue's DLQ.
+ */
+export interface QueueFunction extends FunctionBase {
+  readonly kind: 'queue';
+  readonly queue: {
+    /** Messages per invocation (each message holds up to WORK_MESSAGE_KEYS items). */
+    readonly batchSize: number;
+    /** The event source's MaximumConcurrency: caps parallel workers so the PG and SES/SNS rates hold. */
+    readonly maxConcurrency: number;
+    /** Must exceed the worker's timeout (AWS requires ≥ the function timeout; 6× is the guidance). */
+    readonly visibilityTimeoutSeconds: number;
+    /** Deliveries before a message goes to the dead-letter queue. */
+    readonly maxReceiveCount: number;
+  };
+}
+
+export type FunctionDefinition = HttpFunction | ScheduledFunction | QueueFunction;
+
+/** Items (due-index keys) per queue message. */
+export const WORK_MESSAGE_KEYS = 25;
+
+/** What a dispatcher puts on a worker's queue: one page of one day's due work. */
+export interface WorkMessage {
+  readonly kind: 'NOTICE' | 'CHARGE';
+  /** The Seoul date the run works on. */
+  readonly date: string;
+  /** When the run was scheduled (EventBridge Scheduler's scheduled time): the worker's notion of "now" for retries. */
+  readonly scheduledTime: string;
+  readonly keys: ReadonlyArray<{ readonly pk: string; readonly sk: string }>;
+}
 
 /** Every schedule runs in this zone; dates in the domain are Seoul calendar dates. */
 export const SCHEDULE_TIME_ZONE = 'Asia/Seoul';
@@ -241,18 +275,36 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem'], sends: [],
   },
   noticeRun: {
-    kind: 'scheduled', timesSetting: 'noticeRunTimes',
+    kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
     entry: 'functions/handlers/notice-run.handler.ts',
-    description: 'Daily D-2 payment-notice run (S17, S18)',
-    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    sends: ['mail', 'sms'], timeoutSeconds: 300, memoryMb: 512,
+    description: "Daily D-2 payment-notice dispatcher: pages the day's due index onto the notice queue (S17)",
+    tableActions: ['dynamodb:Query'],
+    sends: [], timeoutSeconds: 900, memoryMb: 512,
+  },
+  noticeWorker: {
+    kind: 'queue',
+    queue: { batchSize: 4, maxConcurrency: 20, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
+    entry: 'functions/handlers/notice-worker.handler.ts',
+    description: 'Creates each due cycle with its locked amount and sends the payment notice by mail and SMS (S11, S12, S17, S18)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    sends: ['mail', 'sms'], timeoutSeconds: 60, memoryMb: 512,
   },
   chargeRun: {
-    kind: 'scheduled', timesSetting: 'chargeRunTimes',
+    kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',
     entry: 'functions/handlers/charge-run.handler.ts',
-    description: 'Daily D-1 charge run (S17, S19)',
-    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    sends: ['mail'], timeoutSeconds: 300, memoryMb: 512,
+    description: "Daily D-1 charge dispatcher: pages the day's due index onto the charge queue (S17)",
+    tableActions: ['dynamodb:Query'],
+    sends: [], timeoutSeconds: 900, memoryMb: 512,
+  },
+  chargeWorker: {
+    kind: 'queue',
+    // One message (25 cycles) per invocation: PG calls can take up to 30 s each (Toss), so the
+    // timeout leaves room for a slow message, and the visibility timeout is 6x the timeout.
+    queue: { batchSize: 1, maxConcurrency: 10, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
+    entry: 'functions/handlers/charge-worker.handler.ts',
+    description: 'Charges each noticed cycle exactly the announced amount, once (S17, S19)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    sends: ['mail', 'events'], usesGateway: true, timeoutSeconds: 300, memoryMb: 512,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
@@ -264,6 +316,13 @@ export function httpFunctions(): Array<[FunctionName, HttpFunction]> {
   return functionNames.flatMap((name) => {
     const fn: FunctionDefinition = FUNCTIONS[name];
     return fn.kind === 'http' ? [[name, fn] as [FunctionName, HttpFunction]] : [];
+  });
+}
+
+export function queueFunctions(): Array<[FunctionName, QueueFunction]> {
+  return functionNames.flatMap((name) => {
+    const fn: FunctionDefinition = FUNCTIONS[name];
+    return fn.kind === 'queue' ? [[name, fn] as [FunctionName, QueueFunction]] : [];
   });
 }
 
@@ -283,6 +342,10 @@ export function parseRunTime(time: string): { hour: number; minute: number } {
 
 /** The environment variable names both runtimes use to pass configuration to handlers. */
 export const ENV = {
+  /** Dispatchers: the URL of the queue of the worker they feed (set from `enqueuesFor`). */
+  workQueueUrl: 'WORK_QUEUE_URL',
+  /** Functions that send 'events': the EventBridge bus the shop consumes (charged orders). */
+  eventBusName: 'EVENT_BUS_NAME',
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
   stage: 'STAGE',

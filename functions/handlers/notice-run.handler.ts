@@ -1,6 +1,6 @@
 import type { ScheduledRunEvent } from '../../system/functions.ts';
-import { scanDueWork } from '../use-cases/scan-due-work.ts';
+import { DISPATCHED_KIND, dispatchDueWork } from '../use-cases/runs/dispatch.ts';
 import { deps } from '../wiring.ts';
 
-/** Daily D-2 payment-notice run (S17), triggered by EventBridge Scheduler. */
-export const handler = async (event: Partial<ScheduledRunEvent>) => scanDueWork(deps, 'NOTICE', event.scheduledTime);
+/** Daily D-2 payment-notice dispatcher (S17), triggered by EventBridge Scheduler: fills the notice worker's queue. */
+export const handler = (event: ScheduledRunEvent) => dispatchDueWork(deps, DISPATCHED_KIND.noticeRun, event.scheduledTime);

@@ -9,14 +9,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
-import { ENV, type FunctionDefinition, type FunctionName } from '../../system/functions.ts';
+import { ENV, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
 import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
 
 /** The repository root, found from this file rather than the working directory. */
@@ -24,6 +27,28 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What an API call may take; scheduled runs declare their own in system/functions.ts. */
 export const FUNCTION_DEFAULTS = { timeoutSeconds: 10, memoryMb: 256 } as const;
+
+/**
+ * Files the runtime reads beside its bundle, by repository path → folder
+ * beside index.mjs. functions/notifications/templates.ts reads
+ * `new URL('./templates/', import.meta.url)`, which in a bundle is
+ * `<asset>/templates/`. Copied into every function (a few KB): which function
+ * imports the templates module is esbuild's knowledge, not the stack's.
+ */
+export const BUNDLED_FOLDERS = { 'functions/notifications/templates': 'templates' } as const;
+
+/**
+ * The afterBundling commands that copy BUNDLED_FOLDERS. Node rather than
+ * `cp`, so that local bundling works the same on Windows; a folder that does
+ * not exist is an error, not an empty copy.
+ */
+export function copyBundledFolders(inputDir: string, outputDir: string): string[] {
+  return Object.entries(BUNDLED_FOLDERS).map(([from, to]) => {
+    const source = JSON.stringify(path.join(inputDir, from));
+    const target = JSON.stringify(path.join(outputDir, to));
+    return `node -e "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true, errorOnExist: false })" ${source} ${target}`;
+  });
+}
 
 // Some dependencies are CommonJS and call require(); an ESM bundle has no require, so make one.
 const ESM_REQUIRE_BANNER =
@@ -98,6 +123,11 @@ export class ServiceFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: copyBundledFolders,
+        },
       },
       ...props.invokeConfig,
     });
@@ -185,5 +215,42 @@ export class ServiceFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'SMS: sns:Publish to a phone number has no resource ARN, so Resource must be "*"; the Deny on arn:*:sns:*:*:* in the same policy rules out publishing to any topic.',
     });
+  }
+
+  /**
+   * Lets a dispatcher put work on its worker's queue: sqs:SendMessage (which
+   * also authorizes SendMessageBatch) on that queue only — no receive, no
+   * delete, no other queue — and sets WORK_QUEUE_URL.
+   */
+  bindWorkQueue(queue: sqs.IQueue): void {
+    this.function.addEnvironment(ENV.workQueueUrl, queue.queueUrl);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'EnqueueWork', actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  }
+
+  /**
+   * Makes the function the consumer of its queue: an event source mapping
+   * with the definition's batch size and MaximumConcurrency (how many workers
+   * run at once, which is what keeps the PG and SES/SNS within their rates),
+   * reporting failed messages one by one (ReportBatchItemFailures). Lambda's
+   * poller acts with this role, which gets the receive/delete actions on this
+   * queue only.
+   */
+  consumeQueue(queue: sqs.IQueue, settings: QueueFunction['queue']): void {
+    this.function.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: settings.batchSize,
+        maxConcurrency: settings.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+
+  /**
+   * Lets the function publish to the event bus — events:PutEvents on that bus
+   * only — and sets EVENT_BUS_NAME. For functions that send 'events'.
+   */
+  bindEvents(bus: events.IEventBus): void {
+    this.function.addEnvironment(ENV.eventBusName, bus.eventBusName);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'PublishEvents', actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));
   }
 }

@@ -48,9 +48,27 @@ export const keys = {
     sk: `NOTIFY#${deliveryDate}#${kind}#${channel}`,
   }),
   order: (subscriptionId: string, deliveryDate: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `ORDER#${deliveryDate}` }),
+  /**
+   * A notice to a shop's operator, at most one per (shop, date, kind) — e.g. "SMS credits exhausted" (S12).
+   * Its own partition: on a morning a shop runs dry, every refused SMS checks this item, and that traffic must
+   * not share a partition key with the shop item and its credit balances.
+   */
+  shopNotification: (shopId: string, date: string, kind: string): ItemKey => ({ pk: `SHOP#${shopId}#NOTIFY`, sk: `NOTIFY#${date}#${kind}#mail` }),
   /** Never written: the health check reads it to prove the table answers. */
   healthProbe: (): ItemKey => ({ pk: 'HEALTH', sk: 'HEALTH' }),
 } as const;
+
+/**
+ * The subscription a due-index hit points at (a worker's work item), or undefined when the key is not a
+ * subscription item's: the inverse of `keys.subscription`.
+ */
+export function subscriptionIdFromKey(key: ItemKey): string | undefined {
+  const prefix = subscriptionPk('');
+  if (!key.pk.startsWith(prefix)) return undefined;
+  const id = key.pk.slice(prefix.length);
+  const expected = keys.subscription(id);
+  return ID_PATTERN.test(id) && expected.pk === key.pk && expected.sk === key.sk ? id : undefined;
+}
 
 /** Sort-key prefixes for begins_with queries within a partition. */
 export const sortKeyPrefixes = {

@@ -21,7 +21,7 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationFailed } from '../../core/errors.ts';
-import { matchesFilter, type Cycle, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
+import { chargeDueDate, matchesFilter, type Cycle, type CycleState, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { isConditionFailed } from './client.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import {
@@ -32,6 +32,7 @@ import {
   sortKeyPrefixes,
   subscriptionPartitions,
   type IndexPartition,
+  type ItemKey,
 } from './keys.ts';
 
 export interface SubscriptionPage {
@@ -51,8 +52,16 @@ export interface SubscriptionsRepository {
    * still at `expectedVersion` (a state computed from a stale read never lands).
    */
   update(next: Subscription, expectedVersion: number): Promise<boolean>;
-  /** Writes a cycle's new state only if it is still in `expectedStatus` (a cancel racing the charge run). */
-  updateCycle(next: Cycle, expectedStatus: Cycle['status']): Promise<boolean>;
+  /**
+   * Writes a cycle's new state (with its due-index attributes) only if it is
+   * still in `expectedStatus` (one, or any of several) and matches `expected`:
+   * a cancel racing the charge run, two charge workers, a stale read.
+   */
+  updateCycle(next: Cycle, expectedStatus: CycleState | readonly CycleState[], expected?: CycleExpectation): Promise<boolean>;
+  /** One cycle, strongly consistent (the charge worker re-reads before each decision). */
+  getCycle(subscriptionId: string, deliveryDate: string): Promise<Cycle | undefined>;
+  /** The cycle at a table key from the due index (a work message's key); undefined when it is not a cycle. */
+  cycleAt(key: ItemKey): Promise<Cycle | undefined>;
   /** Strongly consistent: what a worker re-reads before acting on an index hit. */
   get(subscriptionId: string): Promise<Subscription | undefined>;
   /** The subscription and its cycles, oldest first, from one query on its partition. */
@@ -98,8 +107,8 @@ export interface DerivedAttributes {
  *
  * - gsi1 (shop, newest first), gsi2 (customer), gsi3 (status): always.
  * - gsi5 (next delivery): while there is a next delivery date.
- * - due NOTICE (S17): while ACTIVE with a next notice date; pending and
- *   cancelled subscriptions can never be noticed or charged.
+ * - due NOTICE (S17): while ACTIVE with a next notice date not yet noticed;
+ *   pending and cancelled subscriptions can never be noticed or charged.
  * - productIds: not an index, the filter attribute for product within the
  *   customer and status indexes (a list of line items cannot be filtered on).
  */
@@ -110,16 +119,30 @@ export function subscriptionIndexAttributes(subscription: Subscription): Derived
     ...indexKeys.customerSubscriptions(shopId, customerId, createdAt, id),
     ...indexKeys.subscriptionsByStatus(shopId, status, createdAt, id),
     ...(nextDeliveryDate !== null ? indexKeys.subscriptionsByNextDelivery(shopId, nextDeliveryDate, id) : {}),
-    ...(status === 'ACTIVE' && nextNoticeDate !== null ? dueIndexKeys('NOTICE', nextNoticeDate, id) : {}),
+    ...(status === 'ACTIVE' && nextNoticeDate !== null && subscription.noticedDeliveryDate !== nextDeliveryDate ? dueIndexKeys('NOTICE', nextNoticeDate, id) : {}),
     productIds: productIdsOf(subscription),
   };
   return { set, remove: SUBSCRIPTION_INDEX_ATTRIBUTES.filter((name) => !(name in set)) };
 }
 
-/** A noticed cycle waits in the due CHARGE index for its charge date (S17); any other state is out of it. */
+/**
+ * A noticed cycle waits in the due CHARGE index for its charge date (S17); a
+ * retry, a charge whose outcome is unknown and an outcome whose follow-ups are
+ * unfinished wait under the date of the run that takes them up again
+ * (`chargeDueDate`); any other state is out of it.
+ */
 export function cycleIndexAttributes(cycle: Cycle): DerivedAttributes {
-  const set: Record<string, string> = cycle.status === 'NOTICED' ? dueIndexKeys('CHARGE', cycle.chargeDate, cycle.subscriptionId) : {};
+  const date = chargeDueDate(cycle);
+  const set: Record<string, string> = date !== null ? dueIndexKeys('CHARGE', date, cycle.subscriptionId) : {};
   return { set, remove: ['duepk', 'duesk'].filter((name) => !(name in set)) };
+}
+
+/** Conditions on a cycle's charge bookkeeping, beyond its status. */
+export interface CycleExpectation {
+  /** The attempt counter as read (0 matches a cycle that was never attempted). */
+  readonly attempts?: number;
+  /** The claim time as read: taking over a stale CHARGING succeeds for one worker only. */
+  readonly chargingSince?: string;
 }
 
 const productIdsOf = (subscription: Subscription) => [...new Set(subscription.items.map((item) => item.productId))];
@@ -310,15 +333,30 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
       }
     },
 
-    async updateCycle(next, expectedStatus) {
+    async updateCycle(next, expectedStatus, expected = {}) {
+      const statuses: readonly CycleState[] = typeof expectedStatus === 'string' ? [expectedStatus] : expectedStatus;
+      const names: Record<string, string> = { '#status': 'status' };
+      const values: Record<string, unknown> = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
+      const conditions = [`#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`];
+      if (expected.attempts !== undefined) {
+        names['#attempts'] = 'attempts';
+        values[':attempts'] = expected.attempts;
+        conditions.push(expected.attempts === 0 ? '(attribute_not_exists(#attempts) OR #attempts = :attempts)' : '#attempts = :attempts');
+      }
+      if (expected.chargingSince !== undefined) {
+        names['#since'] = 'chargingSince';
+        values[':since'] = expected.chargingSince;
+        conditions.push('#since = :since');
+      }
       try {
+        // A whole-item put: bookkeeping the new state does not carry (and the due index it left) disappears with it.
         await db.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.cycle(next.subscriptionId, next.deliveryDate), type: 'cycle', ...next, ...cycleIndexAttributes(next).set },
-            ConditionExpression: '#status = :expected',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':expected': expectedStatus },
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
           }),
         );
         return true;
@@ -326,6 +364,16 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         if (isConditionFailed(error)) return false;
         throw error;
       }
+    },
+
+    async getCycle(subscriptionId, deliveryDate) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.cycle(subscriptionId, deliveryDate), ConsistentRead: true }));
+      return Item?.type === 'cycle' ? withoutStorage<Cycle>(Item) : undefined;
+    },
+
+    async cycleAt(key) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
+      return Item?.type === 'cycle' ? withoutStorage<Cycle>(Item) : undefined;
     },
 
     async get(subscriptionId) {

@@ -1,0 +1,49 @@
+/**
+ * Outbound messaging ports. The AWS adapters (SES, SNS, EventBridge, SQS) are
+ * the only implementations: locally the same SDK calls reach the embedded
+ * endpoints through AWS_ENDPOINT_URL_*, so nothing here knows where it runs.
+ */
+
+/** What a message is, for the outbox, logs and SES tags: the contract's outbox kinds plus operator notices. */
+export type MessageKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'sms-credits-exhausted' | 'charge-failed-final' | 'charge-failed-operator' | 'charge-review';
+
+export interface Mail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly kind: MessageKind;
+}
+
+export interface Sms {
+  /** E.164 (+8210…) or a Korean mobile number. */
+  readonly to: string;
+  readonly text: string;
+  readonly kind: MessageKind;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ readonly messageId: string }>;
+}
+
+export interface SmsSender {
+  send(sms: Sms): Promise<{ readonly messageId: string }>;
+}
+
+/** A domain event the shop can consume (EventBridge in AWS, the outbox locally). */
+export interface DomainEvent {
+  /** e.g. 'subscription.cycle.charged' */
+  readonly type: string;
+  /** Deterministic, so a consumer can drop a repeat (at-least-once delivery). */
+  readonly id: string;
+  readonly shopId: string;
+  readonly detail: Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  publish(event: DomainEvent): Promise<void>;
+}
+
+/** A dispatcher's outlet: puts messages on a worker's queue. */
+export interface WorkQueue {
+  send(messages: readonly unknown[]): Promise<void>;
+}

@@ -1,0 +1,126 @@
+/**
+ * The words of the D-2 payment notice (S17) and of the operator's "SMS
+ * credits exhausted" notice (S12). The layout is in the template files
+ * (templates/payment-notice.*.txt, sms-credits-exhausted.mail.txt); this
+ * module only prepares their variables: Korean dates, won amounts, the masked
+ * card, and an SMS that always fits one Korean SMS.
+ */
+import type { IsoDate } from '../core/dates.ts';
+import type { MaskedCard, PaymentMethod } from '../domain/subscription.ts';
+import { eucKrBytes, render, renderMail, SMS_MAX_BYTES, won } from './templates.ts';
+
+export interface NoticeLine {
+  readonly name: string;
+  readonly quantity: number;
+  /** Integer KRW, as locked in the cycle (S18). */
+  readonly unitPrice: number;
+}
+
+export interface PaymentNoticeContent {
+  readonly shopName: string;
+  readonly deliveryDate: IsoDate;
+  readonly chargeDate: IsoDate;
+  /** Integer KRW: the cycle's locked amount (S18). */
+  readonly amount: number;
+  readonly lines: readonly NoticeLine[];
+  readonly paymentMethod: PaymentMethod;
+  readonly card?: MaskedCard | undefined;
+}
+
+const WEEKDAYS = ['일', '월', '화', '수', '목', '금', '토'] as const;
+
+/** `2026-11-29` → `2026년 11월 29일 (일)`; a calendar date, so its weekday does not depend on any time zone. */
+export function koreanDate(date: IsoDate): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const weekday = WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? '';
+  return `${year}년 ${month}월 ${day}일 (${weekday})`;
+}
+
+/** `2026-12-01` → `12/1`: the short form an SMS has room for. */
+export function shortDate(date: IsoDate): string {
+  const [, month, day] = date.split('-').map(Number);
+  return `${month}/${day}`;
+}
+
+/** What the buyer sees of how they pay: the issuer and last four digits, never more (S10, S16). */
+export function maskedPaymentMethod(method: PaymentMethod, card: MaskedCard | undefined): string {
+  const masked = card?.last4 ? `${card.issuer} ****${card.last4}` : undefined;
+  if (method === 'kakaopay') return masked ? `카카오페이 (${masked})` : '카카오페이';
+  return masked ?? '등록된 카드';
+}
+
+const ELLIPSIS = '…';
+
+/** Cuts `text` to at most `maxBytes` EUC-KR bytes, on a character boundary, marking the cut with an ellipsis. */
+export function truncateToBytes(text: string, maxBytes: number): string {
+  if (eucKrBytes(text) <= maxBytes) return text;
+  const room = maxBytes - eucKrBytes(ELLIPSIS);
+  if (room <= 0) return '';
+  let kept = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = eucKrBytes(char);
+    if (bytes + size > room) break;
+    kept += char;
+    bytes += size;
+  }
+  return `${kept.trimEnd()}${ELLIPSIS}`;
+}
+
+/** The payment-notice mail (S17): every announced product line, the amount, both dates, the masked card, how to cancel. */
+export function paymentNoticeMail(content: PaymentNoticeContent): { subject: string; text: string } {
+  const itemLines = content.lines
+    .map((line) => render('payment-notice.item', { name: line.name, quantity: line.quantity, unitPrice: won(line.unitPrice), lineTotal: won(line.unitPrice * line.quantity) }))
+    .join('\n');
+  return renderMail('payment-notice.mail', {
+    shopName: content.shopName,
+    deliveryDate: koreanDate(content.deliveryDate),
+    chargeDate: koreanDate(content.chargeDate),
+    amount: won(content.amount),
+    paymentMethod: maskedPaymentMethod(content.paymentMethod, content.card),
+    itemLines,
+  });
+}
+
+/** The shop name is cut to this first: the buyer needs the product more than a long shop name. */
+const MAX_SHOP_BYTES = 20;
+/** Shortest a product name is cut to before the shop name is cut further. */
+const MIN_PRODUCT_BYTES = 10;
+const MIN_SHOP_BYTES = 8;
+
+/**
+ * The payment-notice SMS (S17), always within one Korean SMS (90 EUC-KR bytes): the first product's name
+ * and "외 N건" for the others, the amount and both dates. Long names are cut — the shop name to 20 bytes,
+ * then the product name, then the shop name further — never the amount or the dates. The mail carries the
+ * full detail and how to cancel.
+ */
+export function paymentNoticeSms(content: PaymentNoticeContent): string {
+  const [first, ...others] = content.lines;
+  const fixed = { amount: won(content.amount), chargeDate: shortDate(content.chargeDate), deliveryDate: shortDate(content.deliveryDate) };
+  const suffix = others.length > 0 ? ` 외 ${others.length}건` : '';
+  const build = (shopBytes: number, productBytes: number) =>
+    render('payment-notice.sms', {
+      ...fixed,
+      shopName: truncateToBytes(content.shopName, shopBytes),
+      products: `${truncateToBytes(first?.name ?? '', productBytes)}${suffix}`,
+    });
+
+  let shopBytes = Math.min(eucKrBytes(content.shopName), MAX_SHOP_BYTES);
+  let productBytes = eucKrBytes(first?.name ?? '');
+  let text = build(shopBytes, productBytes);
+  while (eucKrBytes(text) > SMS_MAX_BYTES && productBytes > MIN_PRODUCT_BYTES) {
+    productBytes = Math.max(MIN_PRODUCT_BYTES, productBytes - (eucKrBytes(text) - SMS_MAX_BYTES));
+    text = build(shopBytes, productBytes);
+  }
+  while (eucKrBytes(text) > SMS_MAX_BYTES && shopBytes > MIN_SHOP_BYTES) {
+    shopBytes = Math.max(MIN_SHOP_BYTES, shopBytes - (eucKrBytes(text) - SMS_MAX_BYTES));
+    text = build(shopBytes, productBytes);
+  }
+  // Only an absurd amount gets here (the fixed text takes at most ~60 bytes): never send more than one SMS.
+  return eucKrBytes(text) > SMS_MAX_BYTES ? truncateToBytes(text, SMS_MAX_BYTES) : text;
+}
+
+/** To the shop's operator, once a day at most (S12): payment-notice SMS could not be sent for want of credits. */
+export function smsCreditsExhaustedMail(content: { readonly shopName: string; readonly date: IsoDate }): { subject: string; text: string } {
+  return renderMail('sms-credits-exhausted.mail', { shopName: content.shopName, date: koreanDate(content.date) });
+}

@@ -1,0 +1,396 @@
+/**
+ * In-process SQS queues with the semantics the workers are written for (a
+ * standard queue feeding Lambda through an event source mapping):
+ * - delivery in batches of the worker's batchSize, as a real SQSEvent (a
+ *   messageId stable across redeliveries, a fresh receiptHandle per receive,
+ *   ApproximateReceiveCount, SentTimestamp…);
+ * - at most maxConcurrency invocations at once (the mapping's MaximumConcurrency);
+ * - ReportBatchItemFailures: messages named in batchItemFailures — or all of
+ *   them if the handler throws, or answers an identifier that is not in the
+ *   batch — come back (at once here; after the visibility timeout in AWS),
+ *   until maxReceiveCount receives, then move to the queue's DLQ.
+ * Differences from AWS, on purpose: no visibility timeout or delay (nothing
+ * waits), no duplicate deliveries of a message that succeeded, delivery in
+ * send order.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { FUNCTIONS, queueFunctions, type FunctionName, type QueueFunction } from '../system/functions.ts';
+import type { Clock } from '../functions/core/clock.ts';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'ap-northeast-2';
+
+/**
+ * Locally every handler shares one process, so every dispatcher reads the same
+ * WORK_QUEUE_URL. It points at this name, and messages sent to it go to the
+ * queue of the worker their dispatcher enqueues for, by the WorkMessage's kind
+ * (see `routes`). In AWS each dispatcher has its own queue's URL.
+ */
+export const ROUTER_QUEUE_NAME = 'work';
+
+/** A message attribute as SendMessage takes it (AWS JSON: binary values are base64). */
+export interface MessageAttributeValue {
+  readonly DataType: string;
+  readonly StringValue?: string;
+  readonly BinaryValue?: string;
+}
+
+export interface StoredMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly messageAttributes: Readonly<Record<string, MessageAttributeValue>>;
+  readonly md5OfMessageAttributes?: string;
+  readonly sentTimestamp: number;
+  receiveCount: number;
+  firstReceiveTimestamp?: number;
+}
+
+export type QueueConsumer = (event: SQSEvent) => Promise<unknown>;
+
+export interface QueueStats {
+  readonly name: string;
+  readonly url: string;
+  /** Messages waiting to be delivered. */
+  readonly depth: number;
+  /** Messages delivered to a running invocation. */
+  readonly inFlight: number;
+  readonly sent: number;
+  /** Receives, counting redeliveries. */
+  readonly delivered: number;
+  /** Messages done (deleted after a successful invocation). */
+  readonly deleted: number;
+  /** Messages moved to the DLQ. */
+  readonly deadLettered: number;
+  readonly consumer?: { readonly worker: FunctionName; readonly batchSize: number; readonly maxConcurrency: number; readonly maxReceiveCount: number; readonly invocations: number; readonly running: number };
+  readonly lastError?: string;
+  readonly deadLetterQueue?: QueueStats & { readonly messages: ReadonlyArray<{ messageId: string; receiveCount: number; body: string }> };
+}
+
+/** MD5 of the body, hex, as SQS answers it (and the SDK checks it). */
+export function md5Hex(data: string | Buffer): string {
+  return createHash('md5').update(data).digest('hex');
+}
+
+/**
+ * MD5OfMessageAttributes as SQS computes it: attributes sorted by name, each
+ * encoded as length-prefixed (4-byte big-endian) name, data type, a transport
+ * byte (1 string, 2 binary) and the length-prefixed value.
+ */
+export function md5OfMessageAttributes(attributes: Readonly<Record<string, MessageAttributeValue>>): string | undefined {
+  const names = Object.keys(attributes).sort();
+  if (names.length === 0) return undefined;
+  const parts: Buffer[] = [];
+  const prefixed = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    parts.push(length, bytes);
+  };
+  for (const name of names) {
+    const attribute = attributes[name]!;
+    prefixed(Buffer.from(name, 'utf8'));
+    prefixed(Buffer.from(attribute.DataType, 'utf8'));
+    const binary = attribute.DataType.startsWith('Binary');
+    parts.push(Buffer.from([binary ? 2 : 1]));
+    prefixed(binary ? Buffer.from(attribute.BinaryValue ?? '', 'base64') : Buffer.from(attribute.StringValue ?? '', 'utf8'));
+  }
+  return md5Hex(Buffer.concat(parts));
+}
+
+export class LocalQueue {
+  readonly arn: string;
+  private readonly ready: StoredMessage[] = [];
+  private inFlight = 0;
+  private running = 0;
+  private invocations = 0;
+  private sent = 0;
+  private delivered = 0;
+  private deleted = 0;
+  private deadLettered = 0;
+  private lastError: string | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private pumpScheduled = false;
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+    private readonly clock: Clock,
+    private readonly consumer?: { readonly worker: FunctionName; readonly settings: QueueFunction['queue']; readonly invoke: QueueConsumer },
+    readonly deadLetterQueue?: LocalQueue,
+  ) {
+    this.arn = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
+  }
+
+  /** Stores a message and, if the queue has a consumer, lets it be delivered once the current call has finished sending. */
+  send(body: string, messageAttributes: Readonly<Record<string, MessageAttributeValue>> = {}): StoredMessage {
+    const md5OfAttributes = md5OfMessageAttributes(messageAttributes);
+    const message: StoredMessage = {
+      messageId: randomUUID(),
+      body,
+      md5OfBody: md5Hex(body),
+      messageAttributes,
+      ...(md5OfAttributes ? { md5OfMessageAttributes: md5OfAttributes } : {}),
+      sentTimestamp: this.clock.now().getTime(),
+      receiveCount: 0,
+    };
+    this.sent += 1;
+    this.enqueue(message);
+    return message;
+  }
+
+  /** The messages waiting (the DLQ's, for inspection). */
+  messages(): readonly StoredMessage[] {
+    return this.ready;
+  }
+
+  /** True when nothing waits and nothing is being worked on (a queue without consumer counts as idle). */
+  get idle(): boolean {
+    return !this.consumer || (this.ready.length === 0 && this.running === 0);
+  }
+
+  /** Resolves when the queue is idle. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stats(): QueueStats {
+    return {
+      name: this.name,
+      url: this.url,
+      depth: this.ready.length,
+      inFlight: this.inFlight,
+      sent: this.sent,
+      delivered: this.delivered,
+      deleted: this.deleted,
+      deadLettered: this.deadLettered,
+      ...(this.consumer
+        ? {
+            consumer: {
+              worker: this.consumer.worker,
+              batchSize: this.consumer.settings.batchSize,
+              maxConcurrency: this.consumer.settings.maxConcurrency,
+              maxReceiveCount: this.consumer.settings.maxReceiveCount,
+              invocations: this.invocations,
+              running: this.running,
+            },
+          }
+        : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.deadLetterQueue
+        ? { deadLetterQueue: { ...this.deadLetterQueue.stats(), messages: this.deadLetterQueue.messages().map((m) => ({ messageId: m.messageId, receiveCount: m.receiveCount, body: m.body })) } }
+        : {}),
+    };
+  }
+
+  private enqueue(message: StoredMessage): void {
+    this.ready.push(message);
+    if (!this.consumer || this.pumpScheduled) return;
+    // After the current I/O callback: the rest of a SendMessageBatch lands first, so batches fill as they would.
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    while (this.running < consumer.settings.maxConcurrency && this.ready.length > 0) {
+      const batch = this.ready.splice(0, consumer.settings.batchSize);
+      this.running += 1;
+      this.invocations += 1;
+      void this.deliver(consumer, batch).finally(() => {
+        this.running -= 1;
+        this.pump();
+        if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      });
+    }
+  }
+
+  private async deliver(consumer: NonNullable<LocalQueue['consumer']>, batch: StoredMessage[]): Promise<void> {
+    const now = this.clock.now().getTime();
+    const records: SQSRecord[] = batch.map((message) => {
+      message.receiveCount += 1;
+      message.firstReceiveTimestamp ??= now;
+      return {
+        messageId: message.messageId,
+        // A new handle per receive, as SQS issues; the workers never use it (Lambda deletes for them).
+        receiptHandle: randomBytes(48).toString('base64'),
+        body: message.body,
+        attributes: {
+          ApproximateReceiveCount: String(message.receiveCount),
+          SentTimestamp: String(message.sentTimestamp),
+          SenderId: `AROA${LOCAL_ACCOUNT}:local-dispatcher`,
+          ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+        },
+        messageAttributes: toRecordAttributes(message.messageAttributes),
+        md5OfBody: message.md5OfBody,
+        ...(message.md5OfMessageAttributes ? { md5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+        eventSource: 'aws:sqs',
+        eventSourceARN: this.arn,
+        awsRegion: LOCAL_REGION,
+      };
+    });
+    this.inFlight += batch.length;
+    this.delivered += batch.length;
+    let failed: Set<string>;
+    try {
+      failed = failedMessageIds(await consumer.invoke({ Records: records }), batch);
+    } catch (error) {
+      this.lastError = error instanceof Error ? error.message : String(error);
+      failed = new Set(batch.map((message) => message.messageId));
+    } finally {
+      this.inFlight -= batch.length;
+    }
+    for (const message of batch) {
+      if (!failed.has(message.messageId)) {
+        this.deleted += 1;
+      } else if (message.receiveCount >= consumer.settings.maxReceiveCount && this.deadLetterQueue) {
+        // The redrive policy: the same message (same id, same body) moves to the DLQ.
+        this.deadLettered += 1;
+        this.deadLetterQueue.enqueue(message);
+      } else {
+        this.enqueue(message);
+      }
+    }
+  }
+}
+
+/**
+ * Lambda's reading of a ReportBatchItemFailures answer: nothing (or an empty
+ * list) means all succeeded; an identifier that is empty or not in the batch
+ * makes the whole batch fail.
+ */
+function failedMessageIds(response: unknown, batch: readonly StoredMessage[]): Set<string> {
+  const all = new Set(batch.map((message) => message.messageId));
+  const failures = (response as Partial<SQSBatchResponse> | null | undefined)?.batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return all;
+  const failed = new Set<string>();
+  for (const failure of failures) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !all.has(id)) return all;
+    failed.add(id);
+  }
+  return failed;
+}
+
+function toRecordAttributes(attributes: Readonly<Record<string, MessageAttributeValue>>): SQSMessageAttributes {
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [
+      name,
+      {
+        dataType: value.DataType,
+        ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+        ...(value.BinaryValue !== undefined ? { binaryValue: value.BinaryValue } : {}),
+        stringListValues: [],
+        binaryListValues: [],
+      },
+    ]),
+  );
+}
+
+/** Routing of the shared router URL: a WorkMessage kind → the worker whose queue gets it. */
+export type KindRoutes = Readonly<Record<string, FunctionName>>;
+
+/**
+ * One queue (and DLQ) per queue function of system/functions.ts, named after
+ * the worker, at `<endpoint>/<account>/<name>`; plus the router URL.
+ */
+export class LocalQueues {
+  private readonly byName = new Map<string, LocalQueue>();
+  readonly routerUrl: string;
+
+  constructor(
+    readonly endpoint: string,
+    clock: Clock,
+    invoke: (worker: FunctionName, event: SQSEvent) => Promise<unknown>,
+    private readonly routes: KindRoutes,
+  ) {
+    for (const [worker, definition] of queueFunctions()) {
+      const dlq = new LocalQueue(`${worker}-dlq`, this.urlOf(`${worker}-dlq`), clock);
+      const queue = new LocalQueue(worker, this.urlOf(worker), clock, { worker, settings: definition.queue, invoke: (event) => invoke(worker, event) }, dlq);
+      this.byName.set(dlq.name, dlq);
+      this.byName.set(queue.name, queue);
+    }
+    this.routerUrl = this.urlOf(ROUTER_QUEUE_NAME);
+    for (const [kind, worker] of Object.entries(routes)) {
+      if (!this.byName.has(worker)) throw new Error(`Messages of kind ${kind} are routed to ${worker}, which has no queue`);
+    }
+  }
+
+  /** The URL of a worker's queue (what its dispatcher's WORK_QUEUE_URL is in AWS). */
+  urlOf(name: string): string {
+    return `${this.endpoint}/${LOCAL_ACCOUNT}/${name}`;
+  }
+
+  /** The queue a QueueUrl names, or the routed queue for the router URL; undefined when there is none. */
+  resolve(queueUrl: string, body: string): LocalQueue | undefined {
+    const name = queueNameOf(queueUrl);
+    if (name !== ROUTER_QUEUE_NAME) return name === undefined ? undefined : this.byName.get(name);
+    let kind: unknown;
+    try {
+      kind = (JSON.parse(body) as { kind?: unknown }).kind;
+    } catch {
+      return undefined;
+    }
+    const worker = typeof kind === 'string' ? this.routes[kind] : undefined;
+    return worker ? this.byName.get(worker) : undefined;
+  }
+
+  /** True when a QueueUrl names a queue here (or the router). */
+  exists(queueUrl: string): boolean {
+    const name = queueNameOf(queueUrl);
+    return name === ROUTER_QUEUE_NAME || (name !== undefined && this.byName.has(name));
+  }
+
+  queue(name: string): LocalQueue | undefined {
+    return this.byName.get(name);
+  }
+
+  /**
+   * Waits until every queue is idle at the same time: all sent work delivered
+   * and finished, retried until done or dead-lettered. What the local
+   * scheduler does after each run, so that a moved clock finds each run's
+   * work done before the next run fires.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const queues = [...this.byName.values()];
+      if (queues.every((queue) => queue.idle)) return;
+      await Promise.all(queues.map((queue) => queue.whenIdle()));
+    }
+  }
+
+  /** What GET /_local/queues shows: each worker queue with its DLQ, and the router. */
+  stats(): { router: { url: string; routes: KindRoutes }; queues: QueueStats[] } {
+    return {
+      router: { url: this.routerUrl, routes: this.routes },
+      queues: [...this.byName.values()].filter((queue) => queue.deadLetterQueue).map((queue) => queue.stats()),
+    };
+  }
+}
+
+/** `http://host:port/000000000000/name` → `name`. */
+function queueNameOf(queueUrl: string): string | undefined {
+  try {
+    const [account, name, ...rest] = new URL(queueUrl).pathname.split('/').filter(Boolean);
+    return account === LOCAL_ACCOUNT && name && rest.length === 0 ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dispatchers' kinds → the worker each enqueues for (FUNCTIONS[dispatcher].enqueuesFor). */
+export function kindRoutes(dispatchedKind: Readonly<Partial<Record<FunctionName, string>>>): KindRoutes {
+  const routes: Record<string, FunctionName> = {};
+  for (const [dispatcher, kind] of Object.entries(dispatchedKind) as Array<[FunctionName, string]>) {
+    const definition = FUNCTIONS[dispatcher];
+    if (definition.kind !== 'scheduled' || !('enqueuesFor' in definition)) throw new Error(`${dispatcher} is not a dispatcher (a scheduled function with enqueuesFor)`);
+    routes[kind] = definition.enqueuesFor as FunctionName;
+  }
+  return routes;
+}

@@ -1,0 +1,206 @@
+/**
+ * Crash injection for the payment notice (S12, S17, S18; docs/data-model.md,
+ * "State changes without transactions"). The notice is a sequence of
+ * single-item writes and two provider calls (SES, SNS). For every call k of a
+ * clean run — DynamoDB, the mailer or the SMS sender — the k-th call fails,
+ * either before it happens or after it took effect (the process died before it
+ * heard back); then, once the visibility timeout has passed, the message is
+ * delivered again. Whatever k: exactly one cycle with the locked amount, the
+ * subscription out of the NOTICE index, exactly one SMS credit debited and
+ * nothing left reserved, and both notices sent — twice only where documented:
+ * when the crash fell between the provider taking the message and its SENT
+ * being recorded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
+import { creditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
+import { notificationsRepository } from '../../functions/adapters/dynamodb/notifications.repo.ts';
+import { productsRepository } from '../../functions/adapters/dynamodb/products.repo.ts';
+import { settingsRepository } from '../../functions/adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
+import { subscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
+import { ABANDONED_AFTER_SECONDS, debitOperationId } from '../../functions/domain/credits.ts';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { openNoticeScope, processNotice, type NoticeDeps } from '../../functions/use-cases/runs/notice.ts';
+import { SimulatedCrash } from '../support/faulty-client.ts';
+import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
+import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
+
+let t: TestSystem;
+let deps: typeof import('../../functions/wiring.ts')['deps'];
+let tableName: string;
+let raw: DynamoDBDocumentClient;
+beforeAll(async () => {
+  t = await bootLocalSystem({ seed: false });
+  ({ deps } = await import('../../functions/wiring.ts'));
+  ({ tableName } = (await import('../../functions/config.ts')).config);
+  raw = createDocumentClient();
+});
+afterAll(() => t?.stop());
+
+const WHEN = ['before', 'after'] as const;
+/** SQS hands a message back only after its visibility timeout: by then a crashed attempt's SENDING is stale. */
+const REDELIVERY_MS = FUNCTIONS.noticeWorker.queue.visibilityTimeoutSeconds * 1000;
+
+/**
+ * The notice's dependencies with one shared call counter over DynamoDB, the mailer and the SMS sender:
+ * call `failOn` (1-based) throws a SimulatedCrash before it is made or after it took effect.
+ */
+function faultyDeps(failOn: number, when: 'before' | 'after') {
+  let calls = 0;
+  const labels: string[] = [];
+  /** Calls that failed on their own (a refused conditional write): nothing took effect, so no crash "after" them. */
+  const refused = new Set<number>();
+  const step = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
+    calls += 1;
+    const call = calls;
+    labels.push(label);
+    if (call === failOn && when === 'before') throw new SimulatedCrash(call, when);
+    const result = await run().catch((error: unknown) => {
+      refused.add(call);
+      throw error;
+    });
+    if (call === failOn && when === 'after') throw new SimulatedCrash(call, when);
+    return result;
+  };
+  type Command = { constructor: { name: string }; input?: { Key?: { sk?: string }; Item?: { sk?: string } } };
+  const send = (command: Command) =>
+    step(`${command.constructor.name} ${command.input?.Key?.sk ?? command.input?.Item?.sk ?? ''}`, () => (raw.send as (c: unknown) => Promise<unknown>).call(raw, command));
+  const db = new Proxy(raw, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
+  const faulty: NoticeDeps = {
+    clock: deps.clock,
+    shops: shopsRepository(db, tableName),
+    settings: settingsRepository(db, tableName),
+    products: productsRepository(db, tableName),
+    subscriptions: subscriptionsRepository(db, tableName),
+    credits: creditsRepository(db, tableName),
+    notifications: notificationsRepository(db, tableName),
+    mailer: { send: (mail) => step(`mailer.send ${mail.kind}`, () => deps.mailer.send(mail)) },
+    sms: { send: (sms) => step(`sms.send ${sms.kind}`, () => deps.sms.send(sms)) },
+  };
+  return { deps: faulty, calls: () => calls, labels, refused };
+}
+
+/** One delivery of a one-item message: its scope opened, the item processed, the scope closed (a crash skips the close, as a dying worker would). */
+async function deliver(noticeDeps: NoticeDeps, sub: { id: string; nextNoticeDate: string }, messageId: string, beforeClose = () => {}) {
+  const item = noticeItem(sub, { messageId });
+  const scope = openNoticeScope(noticeDeps, { messageId, date: item.date, keys: [item.key] });
+  const outcome = await processNotice(noticeDeps, item, scope);
+  beforeClose();
+  await scope.close();
+  return outcome;
+}
+
+/**
+ * Where a crash may make a message go out twice: the provider took it (the call failed after), or its SENT was
+ * not recorded (the update of its log item failed before; in a clean run that update is the one recording SENT).
+ */
+function duplicateWindow(label: string, when: 'before' | 'after', kind: string, channel: 'mail' | 'sms'): boolean {
+  if (label === `${channel === 'mail' ? 'mailer' : 'sms'}.send ${kind}`) return when === 'after';
+  return when === 'before' && label.startsWith('UpdateCommand NOTIFY#') && label.endsWith(`#${kind}#${channel}`);
+}
+
+interface Subject {
+  readonly shop: Awaited<ReturnType<typeof shopWithCredits>>;
+  readonly sub: { id: string; nextNoticeDate: string; nextDeliveryDate: string; nextChargeDate: string };
+  readonly contact: { email: string };
+  readonly smsTo: string;
+}
+
+/**
+ * For every call k of a clean delivery and both failure points: a delivery whose k-th call crashes, then — after
+ * the visibility timeout — the redelivery, then the abandoned-block sweep; `check` then sees the outcome.
+ */
+async function crashEverywhere(prepare: () => Promise<Subject>, check: (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>) {
+  const clean = await prepare();
+  const counter = faultyDeps(Number.POSITIVE_INFINITY, 'before');
+  let callsBeforeClose = 0;
+  expect(await deliver(counter.deps, clean.sub, 'clean', () => (callsBeforeClose = counter.calls()))).toMatchObject({ status: 'noticed' });
+  const calls = counter.calls();
+  await check(clean, 'clean run', () => false);
+
+  for (let k = 1; k <= calls; k += 1) {
+    for (const when of WHEN) {
+      const subject = await prepare();
+      const messageId = `crash-${k}-${when}`;
+      const faulty = faultyDeps(k, when);
+      const crashed = await deliver(faulty.deps, subject.sub, messageId).then(
+        () => false,
+        (error: unknown) => {
+          if (!(error instanceof SimulatedCrash)) throw error;
+          return true;
+        },
+      );
+      const label = faulty.labels[k - 1] ?? '';
+      const crash = `crash ${when} call ${k} (${label})`;
+      // A crash inside the scope's close is swallowed (the abandoned-block sweep settles the block); any other fails the message.
+      expect(crashed, crash).toBe(k <= callsBeforeClose && !(when === 'after' && counter.refused.has(k)));
+
+      advance(t, REDELIVERY_MS);
+      await deliver(deps, subject.sub, messageId);
+      // A worker that died with its block open: the sweep returns what the block did not spend.
+      advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
+      await deps.credits.releaseAbandonedBlocks(subject.shop.shopId, 'sms', deps.clock.now());
+
+      await check(subject, crash, (kind, channel) => duplicateWindow(label, when, kind, channel));
+    }
+  }
+  return { calls, labels: counter.labels };
+}
+
+const smsOperation = (sub: Subject['sub']) => debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms');
+const logItem = (sub: Subject['sub'], channel: 'mail' | 'sms') => deps.notifications.get({ to: 'customer', subscriptionId: sub.id, deliveryDate: sub.nextDeliveryDate, kind: 'payment-notice', channel });
+
+async function expectCycleLockedAndNoticed(sub: Subject['sub'], crash: string) {
+  const stored = await deps.subscriptions.getWithCycles(sub.id);
+  expect(stored?.cycles, crash).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'NOTICED', amount: 68_000 })]);
+  expect(stored?.noticedDeliveryDate, crash).toBe(sub.nextDeliveryDate);
+}
+
+describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
+  it('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', async () => {
+    const shop = await shopWithCredits(t, 1000);
+    let expectedBalance = 1000;
+    const { calls, labels } = await crashEverywhere(
+      async () => {
+        const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
+        return { shop, sub: subscription, contact, smsTo };
+      },
+      async ({ sub, contact, smsTo }, crash, window) => {
+        await expectCycleLockedAndNoticed(sub, crash);
+        expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied, crash).toBe(true);
+        expectedBalance -= 1;
+        expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: expectedBalance, reserved: { sms: 0 } });
+        expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+        expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
+        expect(await logItem(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
+        expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
+      },
+    );
+    expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
+    expect(calls).toBeGreaterThan(15);
+  }, 600_000);
+
+  it('without credits: one cycle, no SMS and no debit, NO_CREDIT recorded, the mail sent, the operator told once', async () => {
+    const { labels } = await crashEverywhere(
+      async () => {
+        const shop = await shopWithCredits(t);
+        const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
+        return { shop, sub: subscription, contact, smsTo };
+      },
+      async ({ shop, sub, contact, smsTo }, crash, window) => {
+        await expectCycleLockedAndNoticed(sub, crash);
+        expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
+        expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
+        expect(await outbox(t, smsTo), crash).toEqual([]);
+        expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
+        expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+        const operator = await outbox(t, shop.operatorEmail);
+        expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));
+      },
+    );
+    expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'mailer.send sms-credits-exhausted']));
+    expect(labels.some((label) => label.startsWith('sms.send'))).toBe(false);
+  }, 600_000);
+});
