@@ -118,7 +118,7 @@ async function seedShops(system: LocalSystem, count: number, perShop: number): P
 
 export async function runBenchmark({ n, shops }: BenchmarkOptions): Promise<void> {
   const began = performance.now();
-  const system = await startLocalSystem({ port: 0, data: 'memory', seed: false, tick: false, env: { LOG_LEVEL: 'SILENT' } });
+  const system = await startLocalSystem({ port: 0, data: 'memory', seed: false, tick: false, env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'SILENT' } });
   try {
     // The runtime sees the local environment only now (startLocalSystem set it).
     const { deps } = await import('../functions/wiring.ts');

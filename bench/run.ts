@@ -34,7 +34,7 @@ const n = positiveInteger(values.n ?? process.env.BENCH_N, 10_000, '--n');
 const shops = positiveInteger(values.shops ?? process.env.BENCH_SHOPS, 4, '--shops');
 
 // Read at module load by the runtime (functions/core/logger.ts, functions/adapters/dynamodb/client.ts).
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'SILENT';
 process.env.COUNT_DYNAMODB_REQUESTS = 'true';
 
 const { runBenchmark } = await import('./daily-runs.ts');

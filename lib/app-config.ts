@@ -4,7 +4,7 @@
  * the setting's name instead of producing a template that fails at deploy time.
  */
 import type { Node } from 'constructs';
-import { SCHEDULE_DEFAULTS, parseRunTime } from '../system/functions.ts';
+import { SCHEDULE_DEFAULTS, parseRunTime, CHARGE_RETRY } from '../system/functions.ts';
 
 /** The settings that hold each scheduled run's times (see SCHEDULE_DEFAULTS). */
 export type RunTimesSetting = keyof typeof SCHEDULE_DEFAULTS;
@@ -22,6 +22,8 @@ export interface AppConfig {
   readonly mailFrom: string;
   /** HH:mm (Asia/Seoul) times per scheduled-run setting. */
   readonly runTimes: Readonly<Record<RunTimesSetting, readonly string[]>>;
+  /** Days after the charge date a declined card is still retried (context `chargeRetryDays`, default 3). */
+  readonly chargeRetryDays: number;
   /** Steady-state requests per second for the API's default stage. */
   readonly apiRateLimit: number;
   /** Burst bucket size for the API's default stage. */
@@ -93,7 +95,13 @@ export function readConfig(node: Node): AppConfig {
   const apiRateLimit = positiveNumber(get('apiRateLimit') ?? CONTEXT_DEFAULTS.apiRateLimit, 'apiRateLimit', false);
   const apiBurstLimit = positiveNumber(get('apiBurstLimit') ?? CONTEXT_DEFAULTS.apiBurstLimit, 'apiBurstLimit', true);
 
-  return { stage, jwtIssuer, jwtAudience, corsOrigins, mailFrom, runTimes, apiRateLimit, apiBurstLimit };
+  const retryDays = get(CHARGE_RETRY.context) ?? CHARGE_RETRY.defaultDays;
+  const chargeRetryDays = Number(retryDays);
+  if (!Number.isInteger(chargeRetryDays) || chargeRetryDays < 0 || chargeRetryDays > CHARGE_RETRY.maxDays) {
+    throw new ConfigError(CHARGE_RETRY.context, `"${String(retryDays)}" is not a whole number of days from 0 to ${CHARGE_RETRY.maxDays}`);
+  }
+
+  return { stage, jwtIssuer, jwtAudience, corsOrigins, mailFrom, runTimes, chargeRetryDays, apiRateLimit, apiBurstLimit };
 }
 
 function requiredString(value: unknown, setting: string): string {

@@ -13,7 +13,7 @@ import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, functionNames, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
+import { CHARGE_RETRY, FUNCTIONS, SCHEDULE_DEFAULTS, functionNames, runTimesEnvName, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
@@ -68,6 +68,13 @@ export class ServiceStack extends Stack {
       if (definition.sends.includes('sms')) fn.bindSms();
       if (definition.sends.includes('events')) fn.bindEvents(props.eventBus);
       if (definition.usesGateway) fn.bindGateway(props.pgCredentials);
+      // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use.
+      if (definition.kind === 'queue') {
+        for (const setting of Object.keys(SCHEDULE_DEFAULTS) as Array<keyof typeof SCHEDULE_DEFAULTS>) {
+          fn.function.addEnvironment(runTimesEnvName(setting), config.runTimes[setting].join(','));
+        }
+        fn.function.addEnvironment(CHARGE_RETRY.env, String(config.chargeRetryDays));
+      }
       functions[name] = fn;
 
       switch (definition.kind) {

@@ -7,7 +7,7 @@
  * queues there — so a run's queued work is done, at the run's time, before
  * the clock moves on to the next run.
  */
-import { parseRunTime, scheduledFunctions, SCHEDULE_DEFAULTS, type FunctionName } from '../system/functions.ts';
+import { parseRunTime, runTimesEnvName, scheduledFunctions, SCHEDULE_DEFAULTS, type FunctionName } from '../system/functions.ts';
 import { addDays, seoulDate, seoulInstant, seoulTimestamp } from '../functions/core/dates.ts';
 import type { LocalClock } from './clock.ts';
 
@@ -31,8 +31,7 @@ export const MAX_JUMP_DAYS = 366;
 /** The run times of every scheduled function, from the settings (env, comma-separated HH:mm) or the shared defaults. */
 export function runTimesFrom(env: NodeJS.ProcessEnv): RunTime[] {
   return scheduledFunctions().flatMap(([functionName, definition]) => {
-    const envName = definition.timesSetting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(); // noticeRunTimes → NOTICE_RUN_TIMES
-    const configured = env[envName]?.split(',').map((time) => time.trim()).filter(Boolean);
+    const configured = env[runTimesEnvName(definition.timesSetting)]?.split(',').map((time) => time.trim()).filter(Boolean);
     const times = configured?.length ? configured : SCHEDULE_DEFAULTS[definition.timesSetting];
     return times.map((time) => ({ functionName, ...parseRunTime(time) }));
   });

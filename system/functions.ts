@@ -333,6 +333,31 @@ export function scheduledFunctions(): Array<[FunctionName, ScheduledFunction]> {
   });
 }
 
+/**
+ * How many days after the charge date (D-1) a declined card is still retried,
+ * at every charge run (issue: three days by default). A setting like the run
+ * times: CDK context `chargeRetryDays`, env CHARGE_RETRY_DAYS on a laptop.
+ */
+export const CHARGE_RETRY = { defaultDays: 3, maxDays: 14, env: 'CHARGE_RETRY_DAYS', context: 'chargeRetryDays' } as const;
+
+/** Reads the retry window from the environment; fails fast on a value that is not a whole number of days in range. */
+export function chargeRetryDaysFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env[CHARGE_RETRY.env];
+  if (raw === undefined || raw === '') return CHARGE_RETRY.defaultDays;
+  const days = Number(raw);
+  if (!Number.isInteger(days) || days < 0 || days > CHARGE_RETRY.maxDays) throw new Error(`${CHARGE_RETRY.env} must be a whole number of days from 0 to ${CHARGE_RETRY.maxDays}, got "${raw}"`);
+  return days;
+}
+
+/**
+ * The environment variable that carries a run-time setting to handlers
+ * (noticeRunTimes → NOTICE_RUN_TIMES, comma-separated HH:mm): the charge worker
+ * schedules its retries at the charge runs, so it must know when they are.
+ */
+export function runTimesEnvName(setting: keyof typeof SCHEDULE_DEFAULTS): string {
+  return setting.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+}
+
 /** Parses `HH:mm` into the parts a cron expression or a local timer needs. */
 export function parseRunTime(time: string): { hour: number; minute: number } {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);

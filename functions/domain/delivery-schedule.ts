@@ -4,6 +4,7 @@
  * - the charge runs' retry schedule after a declined card (S17).
  * All dates are Seoul calendar dates (`YYYY-MM-DD`), all instants are Dates.
  */
+import { CHARGE_RETRY } from '../../system/functions.ts';
 import { addDays, seoulDate, seoulInstant, type IsoDate } from '../core/dates.ts';
 import type { CycleCode } from './product.ts';
 
@@ -61,7 +62,7 @@ export interface RunTime {
  * retried at every charge run for this many days after the charge date (the
  * last attempt is the last run on chargeDate + 3), then the cycle fails.
  */
-export const CHARGE_RETRY_DAYS = 3;
+export const CHARGE_RETRY_DAYS = CHARGE_RETRY.defaultDays;
 
 const byTimeOfDay = (runs: readonly RunTime[]): RunTime[] => [...runs].sort((a, b) => a.hour * 60 + a.minute - (b.hour * 60 + b.minute));
 
@@ -80,11 +81,11 @@ export function nextRunAfter(at: Date, runs: readonly RunTime[]): Date {
   throw new Error('No run after the given time');
 }
 
-/** The last charge run a declined cycle is tried at: the last run on chargeDate + CHARGE_RETRY_DAYS. */
-export function lastChargeAttempt(chargeDate: IsoDate, runs: readonly RunTime[]): Date {
+/** The last charge run a declined cycle is tried at: the last run on chargeDate + retryDays (a setting, default 3). */
+export function lastChargeAttempt(chargeDate: IsoDate, runs: readonly RunTime[], retryDays: number = CHARGE_RETRY_DAYS): Date {
   const last = byTimeOfDay(runs).at(-1);
   if (!last) throw new Error('There are no charge run times');
-  return seoulInstant(addDays(chargeDate, CHARGE_RETRY_DAYS), last.hour, last.minute);
+  return seoulInstant(addDays(chargeDate, retryDays), last.hour, last.minute);
 }
 
 /**
@@ -92,7 +93,7 @@ export function lastChargeAttempt(chargeDate: IsoDate, runs: readonly RunTime[])
  * attempt is due, or null when that was the last one (the next run falls
  * after the retry window).
  */
-export function nextChargeAttempt(chargeDate: IsoDate, failedAt: Date, runs: readonly RunTime[]): Date | null {
+export function nextChargeAttempt(chargeDate: IsoDate, failedAt: Date, runs: readonly RunTime[], retryDays: number = CHARGE_RETRY_DAYS): Date | null {
   const next = nextRunAfter(failedAt, runs);
-  return next.getTime() <= lastChargeAttempt(chargeDate, runs).getTime() ? next : null;
+  return next.getTime() <= lastChargeAttempt(chargeDate, runs, retryDays).getTime() ? next : null;
 }

@@ -3,6 +3,7 @@
  * page of due cycle keys; every key is one `processCharge`. A message whose item
  * throws comes back (ReportBatchItemFailures) and is idempotent to redo.
  */
+import { chargeRetryDaysFrom } from '../../system/functions.ts';
 import { sqsWorker } from '../queue/sqs-worker.ts';
 import { chargeRunTimesFrom, processCharge, type ChargeDeps } from '../use-cases/runs/charge.ts';
 import { deps } from '../wiring.ts';
@@ -11,6 +12,7 @@ const chargeDeps: ChargeDeps = {
   ...deps,
   // Read once at cold start; a malformed CHARGE_RUN_TIMES fails it with the value's problem.
   chargeRunTimes: chargeRunTimesFrom(process.env),
+  chargeRetryDays: chargeRetryDaysFrom(process.env),
 };
 
 export const handler = sqsWorker((item) => processCharge(chargeDeps, item));

@@ -18,6 +18,7 @@ describe('readConfig', () => {
       corsOrigins: cdkJson.context.corsOrigins,
       mailFrom: cdkJson.context.mailFrom,
       runTimes: SCHEDULE_DEFAULTS,
+      chargeRetryDays: 3,
       apiRateLimit: CONTEXT_DEFAULTS.apiRateLimit,
       apiBurstLimit: CONTEXT_DEFAULTS.apiBurstLimit,
     });

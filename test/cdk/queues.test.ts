@@ -172,3 +172,20 @@ describe('event bus', () => {
     expect(buses(dev.serviceTemplate)).toEqual({});
   });
 });
+
+describe('queue workers know the run times', () => {
+  it('carry the configured charge-run times, from which the charge worker schedules its retries', () => {
+    const { serviceTemplate, service } = buildTestApp();
+    for (const [name] of queueFunctions()) {
+      const resource = serviceTemplate.toJSON().Resources[logicalId(service.functions[name].function)];
+      expect(resource.Properties.Environment.Variables).toMatchObject({ CHARGE_RUN_TIMES: '09:05,18:45', NOTICE_RUN_TIMES: '07:30', CHARGE_RETRY_DAYS: '3' });
+    }
+  });
+
+  it('carry the retry window from context, and refuse a bad one', () => {
+    const { serviceTemplate, service } = buildTestApp({ chargeRetryDays: 5 });
+    const resource = serviceTemplate.toJSON().Resources[logicalId(service.functions.chargeWorker.function)];
+    expect(resource.Properties.Environment.Variables.CHARGE_RETRY_DAYS).toBe('5');
+    expect(() => buildTestApp({ chargeRetryDays: 40 })).toThrow(/chargeRetryDays/);
+  });
+});

@@ -1,3 +1,4 @@
+import { chargeRetryDaysFrom } from '../../system/functions.ts';
 /**
  * The schedule's calendar rules: the next delivery by cycle (S15, anchored
  * months), and the charge runs' retry window after a decline (S17).
@@ -110,5 +111,24 @@ describe('charge-run retry schedule (S17)', () => {
     const once = [parseRunTime('09:30')];
     expect(nextChargeAttempt('2026-11-30', at('2026-11-30T09:30:00+09:00'), once)?.toISOString()).toBe('2026-12-01T00:30:00.000Z');
     expect(nextChargeAttempt('2026-11-30', at('2026-12-03T09:30:00+09:00'), once)).toBeNull();
+  });
+});
+
+describe('the retry window is a setting (CHARGE_RETRY_DAYS, default 3)', () => {
+  const runs = [{ functionName: 'chargeRun' as const, hour: 10, minute: 0 }, { functionName: 'chargeRun' as const, hour: 17, minute: 0 }];
+
+  it('ends the retries at the last run on chargeDate + the configured days', () => {
+    expect(lastChargeAttempt('2026-12-01', runs, 1).toISOString()).toBe('2026-12-02T08:00:00.000Z'); // 12-02 17:00 Seoul
+    expect(lastChargeAttempt('2026-12-01', runs).toISOString()).toBe('2026-12-04T08:00:00.000Z'); // default: 12-04 17:00 Seoul
+    // With one day, the 12-02 17:00 attempt is the last: nothing follows it.
+    expect(nextChargeAttempt('2026-12-01', new Date('2026-12-02T08:00:00Z'), runs, 1)).toBeNull();
+    expect(nextChargeAttempt('2026-12-01', new Date('2026-12-02T08:00:00Z'), runs)?.toISOString()).toBe('2026-12-03T01:00:00.000Z');
+  });
+
+  it('is read from the environment and refuses nonsense', () => {
+    expect(chargeRetryDaysFrom({})).toBe(3);
+    expect(chargeRetryDaysFrom({ CHARGE_RETRY_DAYS: '5' })).toBe(5);
+    expect(() => chargeRetryDaysFrom({ CHARGE_RETRY_DAYS: 'two' })).toThrow(/whole number of days/);
+    expect(() => chargeRetryDaysFrom({ CHARGE_RETRY_DAYS: '30' })).toThrow(/0 to 14/);
   });
 });

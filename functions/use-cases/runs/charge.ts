@@ -39,7 +39,7 @@
  * wall clock, so a late or repeated trigger behaves like its own run.
  */
 import { createHash } from 'node:crypto';
-import { FUNCTIONS, parseRunTime, SCHEDULE_DEFAULTS } from '../../../system/functions.ts';
+import { FUNCTIONS, parseRunTime, runTimesEnvName, SCHEDULE_DEFAULTS } from '../../../system/functions.ts';
 import type { Clock } from '../../core/clock.ts';
 import { addDays, seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
@@ -88,6 +88,8 @@ export interface ChargeDeps {
   readonly clock: Clock;
   /** The charge runs' times (chargeRunTimesFrom): when a retry is due and when the window closes. */
   readonly chargeRunTimes: readonly RunTime[];
+  /** Days after the charge date a decline is still retried (chargeRetryDaysFrom; default 3). */
+  readonly chargeRetryDays?: number;
 }
 
 /** What processing one item did (for logs and tests). */
@@ -125,7 +127,7 @@ export interface ChargeReport {
  * schedule, or retries would wait for runs that never come.
  */
 export function chargeRunTimesFrom(env: NodeJS.ProcessEnv): RunTime[] {
-  const configured = env.CHARGE_RUN_TIMES?.split(',').map((time) => time.trim()).filter(Boolean);
+  const configured = env[runTimesEnvName('chargeRunTimes')]?.split(',').map((time) => time.trim()).filter(Boolean);
   const times = configured?.length ? configured : SCHEDULE_DEFAULTS.chargeRunTimes;
   return times.map(parseRunTime);
 }
@@ -374,10 +376,10 @@ async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: 
 
   if (outcome.status === 'DECLINED') {
     const failure: ChargeFailure = { code: outcome.code, message: outcome.message, at: seoulTimestamp(now), attempt: attempts };
-    const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes);
+    const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
     if (next) {
       // Mail before the state change: a crash in between is redone by the look-up path, and the log sends it once.
-      if (!cycle.lastFailure) await mailBuyer(run, cycle, await mailContext(deps, cycle), 'charge-failed', { ...failureVars(failure), nextAttempt: seoulWallClock(next), lastAttempt: seoulWallClock(lastChargeAttempt(cycle.chargeDate, deps.chargeRunTimes)) });
+      if (!cycle.lastFailure) await mailBuyer(run, cycle, await mailContext(deps, cycle), 'charge-failed', { ...failureVars(failure), nextAttempt: seoulWallClock(next), lastAttempt: seoulWallClock(lastChargeAttempt(cycle.chargeDate, deps.chargeRunTimes, deps.chargeRetryDays)) });
       const waiting: Cycle = { ...withoutAttempt(cycle), status: 'NOTICED', lastFailure: failure, nextAttemptAt: next.toISOString() };
       if (!(await deps.subscriptions.updateCycle(waiting, 'CHARGING', claimOf(cycle)))) return 'reread';
       return done('retry-scheduled');
@@ -391,7 +393,7 @@ async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: 
   // UNKNOWN: the cycle stays CHARGING (already indexed under the next run, which looks the order up).
   if (!gateway.supportsLookup) return toReview(run, cycle, `The PG did not say whether order ${cycle.orderId} was paid (${outcome.message}) and cannot look it up.`);
   // A look-up that still cannot tell after the window has closed: a person decides (a charge's own UNKNOWN always gets a look-up first).
-  if (source === 'lookup' && nextRunAfter(scheduledAt, deps.chargeRunTimes).getTime() > lastChargeAttempt(cycle.chargeDate, deps.chargeRunTimes).getTime()) {
+  if (source === 'lookup' && nextRunAfter(scheduledAt, deps.chargeRunTimes).getTime() > lastChargeAttempt(cycle.chargeDate, deps.chargeRunTimes, deps.chargeRetryDays).getTime()) {
     return toReview(run, cycle, `The outcome of order ${cycle.orderId} is still unknown at the end of the retry window (${outcome.message}).`);
   }
   logger.warn('Charge outcome unknown; the next run looks the order up', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, attempt: attempts, reason: outcome.message });
