@@ -47,3 +47,18 @@ function countRequests(client: DynamoDBClient): void {
     { step: 'finalizeRequest', priority: 'low', name: 'countDynamoDbRequests' },
   );
 }
+
+/**
+ * Runs a conditional write: true when it was applied, false when its condition
+ * did not hold (the item was not in the state the caller expected); any other
+ * error propagates.
+ */
+export async function writeIfCondition(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

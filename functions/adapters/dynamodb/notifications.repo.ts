@@ -17,7 +17,7 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seoulTimestamp } from '../../core/dates.ts';
 import type { MessageKind } from '../messaging/ports.ts';
-import { isConditionFailed } from './client.ts';
+import { writeIfCondition } from './client.ts';
 import { keys, type ItemKey } from './keys.ts';
 
 export type NotificationChannel = 'mail' | 'sms';
@@ -73,13 +73,9 @@ function describe(ref: NotificationRef): Record<string, string> {
 
 export function notificationsRepository(db: DynamoDBDocumentClient, tableName: string): NotificationsRepository {
   const conditional = async (command: PutCommand | UpdateCommand): Promise<boolean> => {
-    try {
-      await (db.send as (write: typeof command) => Promise<unknown>).call(db, command);
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return writeIfCondition(() =>
+      (db.send as (write: typeof command) => Promise<unknown>).call(db, command),
+    );
   };
 
   return {

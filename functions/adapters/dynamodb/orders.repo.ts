@@ -6,7 +6,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CycleLine, ShippingAddress } from '../../domain/subscription.ts';
-import { isConditionFailed } from './client.ts';
+import { writeIfCondition } from './client.ts';
 import { indexKeys, keys } from './keys.ts';
 
 /** A paid delivery the shop is to ship. */
@@ -41,19 +41,15 @@ const fromItem = (item: Record<string, unknown>): Order => Object.fromEntries(Ob
 export function ordersRepository(db: DynamoDBDocumentClient, tableName: string): OrdersRepository {
   return {
     async create(order) {
-      try {
-        await db.send(
+      return writeIfCondition(() =>
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.order(order.subscriptionId, order.deliveryDate), type: 'order', ...order, ...indexKeys.shopOrders(order.shopId, order.chargedAt, order.orderId) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async get(subscriptionId, deliveryDate) {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_START_DATE_WINDOW, type Shop } from '../../domain/shop.ts';
-import { isConditionFailed } from './client.ts';
+import { isConditionFailed, writeIfCondition } from './client.ts';
 import { keys } from './keys.ts';
 
 /** The parts of a shop a merchant's or the platform's action may change (counters change elsewhere, by ADD). */
@@ -52,13 +52,9 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
   return {
     async create(shop) {
       const item: ShopItem = { ...keys.shop(shop.shopId), type: 'shop', ...shop };
-      try {
-        await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+      return writeIfCondition(() =>
+        db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+      );
     },
     async get(shopId) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.shop(shopId), ConsistentRead: true }));
@@ -74,8 +70,8 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
         values[`:${field}`] = value;
         sets.push(`#${field} = :${field}`);
       }
-      try {
-        await db.send(
+      return writeIfCondition(() =>
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.shop(shopId),
@@ -85,12 +81,8 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async countActiveSubscriptions(shopId, delta, operationId, at) {
       const now = Math.floor(at.getTime() / 1000);
