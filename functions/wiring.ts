@@ -16,6 +16,7 @@ import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.
 import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
 import { notificationsRepository } from './adapters/dynamodb/notifications.repo.ts';
 import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
+import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 
 let currentClock: Clock = systemClock;
@@ -43,11 +44,12 @@ export const deps = {
   credits: creditsRepository(db, config.tableName),
   notifications: notificationsRepository(db, config.tableName),
   orders: ordersRepository(db, config.tableName),
+  stopJobs: stopJobsRepository(db, config.tableName),
   mailer: sesMailer(config.mailFrom),
   sms: snsSmsSender(),
   /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */
   events: eventBusName ? eventBridgePublisher(eventBusName) : { publish: async () => { throw new Error(`${ENV.eventBusName} is not set: declare 'events' in this function's sends`); } },
-  /** Only dispatchers get a queue URL (from their `enqueuesFor`). */
-  workQueue: workQueueUrl ? sqsWorkQueue(workQueueUrl) : { send: async () => { throw new Error(`${ENV.workQueueUrl} is not set: only a dispatcher with enqueuesFor has a work queue`); } },
+  /** Only functions with `enqueuesFor` get a queue URL. */
+  workQueue: workQueueUrl ? sqsWorkQueue(workQueueUrl) : { send: async () => { throw new Error(`${ENV.workQueueUrl} is not set: only a function with enqueuesFor has a work queue`); } },
   gateways: gatewayRegistryFromEnv(process.env),
 };

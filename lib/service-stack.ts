@@ -75,6 +75,8 @@ export class ServiceStack extends Stack {
         }
         fn.function.addEnvironment(CHARGE_RETRY.env, String(config.chargeRetryDays));
       }
+      // Dispatchers, the stop triggers and the stop worker: SendMessage on the one queue they feed, and its URL.
+      if (definition.enqueuesFor !== undefined) fn.bindWorkQueue(workQueueOf(props.workQueues, definition.enqueuesFor, name).queue);
       functions[name] = fn;
 
       switch (definition.kind) {
@@ -83,7 +85,6 @@ export class ServiceStack extends Stack {
           break;
         case 'scheduled':
           runs.push({ name, definition, handler: fn.function, times: config.runTimes[definition.timesSetting] });
-          if (definition.enqueuesFor !== undefined) fn.bindWorkQueue(workQueueOf(props.workQueues, definition.enqueuesFor, name).queue);
           break;
         case 'queue':
           fn.consumeQueue(workQueueOf(props.workQueues, name, name).queue, definition.queue);

@@ -33,7 +33,7 @@ try {
 
 // One function in this process, so a dispatcher gets its own worker's queue, as in AWS (not the in-process router).
 const fn: FunctionDefinition = FUNCTIONS[name];
-const workQueueUrl = (fn.kind === 'scheduled' && fn.enqueuesFor ? info[`queue.${fn.enqueuesFor}`] : undefined) ?? info.workQueueRouter ?? '';
+const workQueueUrl = (fn.enqueuesFor ? info[`queue.${fn.enqueuesFor}`] : undefined) ?? info.workQueueRouter ?? '';
 Object.assign(
   process.env,
   handlerEnvironment(

@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { FUNCTIONS, queueFunctions, type FunctionName, type QueueFunction } from '../system/functions.ts';
+import { FUNCTIONS, queueFunctions, type FunctionDefinition, type FunctionName, type QueueFunction } from '../system/functions.ts';
 import type { Clock } from '../functions/core/clock.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -384,13 +384,18 @@ function queueNameOf(queueUrl: string): string | undefined {
   }
 }
 
-/** The dispatchers' kinds → the worker each enqueues for (FUNCTIONS[dispatcher].enqueuesFor). */
-export function kindRoutes(dispatchedKind: Readonly<Partial<Record<FunctionName, string>>>): KindRoutes {
+/**
+ * The message kinds of the functions that enqueue (dispatchers, the stop triggers and worker) → the worker
+ * each enqueues for (FUNCTIONS[name].enqueuesFor). One kind must always lead to the same worker.
+ */
+export function kindRoutes(enqueuedKind: Readonly<Partial<Record<FunctionName, string>>>): KindRoutes {
   const routes: Record<string, FunctionName> = {};
-  for (const [dispatcher, kind] of Object.entries(dispatchedKind) as Array<[FunctionName, string]>) {
-    const definition = FUNCTIONS[dispatcher];
-    if (definition.kind !== 'scheduled' || !('enqueuesFor' in definition)) throw new Error(`${dispatcher} is not a dispatcher (a scheduled function with enqueuesFor)`);
-    routes[kind] = definition.enqueuesFor as FunctionName;
+  for (const [sender, kind] of Object.entries(enqueuedKind) as Array<[FunctionName, string]>) {
+    const definition: FunctionDefinition = FUNCTIONS[sender];
+    if (definition.enqueuesFor === undefined) throw new Error(`${sender} enqueues nothing (no enqueuesFor in system/functions.ts)`);
+    const worker = definition.enqueuesFor as FunctionName;
+    if (routes[kind] !== undefined && routes[kind] !== worker) throw new Error(`Messages of kind ${kind} would go to both ${routes[kind]} and ${worker}`);
+    routes[kind] = worker;
   }
   return routes;
 }

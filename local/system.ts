@@ -112,6 +112,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { useClock, deps } = await import('../functions/wiring.ts');
   const { errorResponse } = await import('../functions/http/http-handler.ts');
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
+  const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
   useClock(clock);
 
   const invoke = async (name: FunctionName, event: unknown) => {
@@ -119,7 +120,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const definition: FunctionDefinition = FUNCTIONS[name];
     return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
   };
-  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes(DISPATCHED_KIND));
+  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND }));
   late.queues = localQueues;
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;

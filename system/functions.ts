@@ -37,6 +37,12 @@ interface FunctionBase {
    * function may read the PG credentials secret, and no other may.
    */
   readonly usesGateway?: boolean;
+  /**
+   * The queue function whose queue this function puts messages on: it gets sqs:SendMessage on that queue
+   * and its URL in WORK_QUEUE_URL. A dispatcher fills its worker's queue; the stop triggers (and the stop
+   * worker itself, one step after another) fill the stop worker's.
+   */
+  readonly enqueuesFor?: string;
 }
 
 export interface HttpFunction extends FunctionBase {
@@ -52,8 +58,6 @@ export interface ScheduledFunction extends FunctionBase {
   readonly kind: 'scheduled';
   /** The setting that holds its times (CDK context / local env), see SCHEDULE_DEFAULTS. */
   readonly timesSetting: keyof typeof SCHEDULE_DEFAULTS;
-  /** The worker whose queue this run (a dispatcher) fills with the day's work. */
-  readonly enqueuesFor?: string;
 }
 
 /**
@@ -119,8 +123,9 @@ export const FUNCTIONS = {
   getService: {
     kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
     entry: 'functions/handlers/get-service.handler.ts',
-    description: "A merchant reads its subscription service's state (S6)",
-    tableActions: ['dynamodb:GetItem'], sends: [],
+    description: "A merchant reads its subscription service's state and a stop's progress (S6, S22); resumes a stop whose job is missing",
+    // PutItem and the stop queue: a STOPPING shop whose trigger died before creating its job gets it here.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
   },
   openApi: {
     kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
@@ -150,19 +155,25 @@ export const FUNCTIONS = {
     kind: 'http', method: 'PUT', path: '/admin/service/pg', auth: 'admin',
     entry: 'functions/handlers/change-card-pg.handler.ts',
     description: 'A merchant changes its card PG; a different PG stops the service (S9, S21)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
   },
   unlinkCardPg: {
     kind: 'http', method: 'DELETE', path: '/admin/service/pg', auth: 'admin',
     entry: 'functions/handlers/unlink-card-pg.handler.ts',
     description: 'A merchant unlinks its card PG, which stops the service (S21)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
   },
   setEasyPay: {
     kind: 'http', method: 'PUT', path: '/admin/service/easy-pay', auth: 'admin',
     entry: 'functions/handlers/set-easy-pay.handler.ts',
     description: 'A merchant switches KakaoPay on or off, independently of the card PG (S9)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  stopService: {
+    kind: 'http', method: 'POST', path: '/admin/service/stop', auth: 'admin',
+    entry: 'functions/handlers/stop-service.handler.ts',
+    description: 'A merchant stops its service; the stop job cancels every subscription, deletes the billing keys and mails (S22-S24)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
   },
   getNotificationSettings: {
     kind: 'http', method: 'GET', path: '/admin/settings/notifications', auth: 'admin',
@@ -306,6 +317,15 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     sends: ['mail', 'events'], usesGateway: true, timeoutSeconds: 300, memoryMb: 512,
   },
+  stopWorker: {
+    kind: 'queue',
+    // One step per invocation: a step is one page (100 subscriptions or billing keys) and enqueues the next.
+    queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
+    entry: 'functions/handlers/stop-worker.handler.ts',
+    description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    sends: ['mail'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -367,7 +387,7 @@ export function parseRunTime(time: string): { hour: number; minute: number } {
 
 /** The environment variable names both runtimes use to pass configuration to handlers. */
 export const ENV = {
-  /** Dispatchers: the URL of the queue of the worker they feed (set from `enqueuesFor`). */
+  /** Functions with `enqueuesFor`: the URL of the queue they feed. */
   workQueueUrl: 'WORK_QUEUE_URL',
   /** Functions that send 'events': the EventBridge bus the shop consumes (charged orders). */
   eventBusName: 'EVENT_BUS_NAME',

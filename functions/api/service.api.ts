@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../domain/shop.ts';
+import { STOP_PHASES } from '../domain/stop-job.ts';
 import { idSchema, timestampSchema } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 
 export const cardPgSchema = z.enum(CARD_PGS);
+
+const stopProgress = z.object({
+  phase: z.enum(STOP_PHASES),
+  cancelled: z.number().int(),
+  keysDeleted: z.number().int(),
+  mailsSent: z.number().int(),
+  mailsNotSent: z.number().int(),
+});
+const stopView = z.object({ reason: z.string(), at: timestampSchema, progress: stopProgress.optional() });
 
 export const serviceView = z.object({
   status: z.enum(SERVICE_STATUSES),
@@ -14,7 +24,8 @@ export const serviceView = z.object({
   rejectionReason: z.string().optional(),
   appliedAt: timestampSchema.optional(),
   reviewedAt: timestampSchema.optional(),
-  stop: z.object({ reason: z.string(), at: timestampSchema }).optional(),
+  stop: stopView.optional().describe('The last stop (S21-S24) and its progress, while STOPPING and after'),
+  easyPayStop: stopView.optional().describe('The last KakaoPay switch-off and the progress of its cancellations'),
   stats: z.object({ activeSubscriptions: z.number().int() }),
 });
 
@@ -65,6 +76,13 @@ export const serviceApi = {
     rules: ['S21'],
     response: { status: 200, schema: serviceView },
     errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+  }),
+  stopService: defineOperation({
+    route: FUNCTIONS.stopService,
+    summary: 'Stop the service: every subscription is cancelled, every stored card deleted, buyers and operator mailed, in the background',
+    rules: ['S22', 'S23', 'S24'],
+    response: { status: 202, schema: serviceView },
+    errors: [shopNotFound, { status: 409, code: 'SERVICE_NOT_ACTIVE', when: 'the service is not active (nothing to stop)' }],
   }),
   setEasyPay: defineOperation({
     route: FUNCTIONS.setEasyPay,

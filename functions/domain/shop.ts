@@ -28,7 +28,10 @@ export interface ServiceState {
   readonly appliedAt?: string;
   readonly reviewedAt?: string;
   readonly rejectionReason?: string;
-  readonly stop?: { readonly reason: StopReason; readonly at: string };
+  /** The last stop (S21–S24): why, when, and the job that runs its cascade (`keys.stopJob`). */
+  readonly stop?: { readonly reason: StopReason; readonly at: string; readonly jobId?: string };
+  /** The last KakaoPay switch-off whose cascade cancels the KakaoPay subscriptions (the service stays ACTIVE). */
+  readonly easyPayStop?: { readonly at: string; readonly jobId: string };
 }
 
 /** Days from today (Asia/Seoul) a buyer may pick as the first delivery (S15). */
@@ -96,18 +99,36 @@ export function review(service: ServiceState, decision: 'approved' | 'rejected',
  * cascade of S22–S24 (cancel subscriptions, delete card keys, mail) is run by
  * the stop job.
  */
-export function changeCardPg(service: ServiceState, cardPg: CardPg | null, at: string): ServiceState {
+export function changeCardPg(service: ServiceState, cardPg: CardPg | null, at: string, jobId: string): ServiceState {
   if (service.status === 'STOPPING') throw stopping();
   if (service.cardPg === cardPg) return service;
   const reason: StopReason = cardPg === null ? 'PG_UNLINKED' : 'PG_CHANGED';
-  if (service.status === 'ACTIVE') return { status: 'STOPPED', cardPg, easyPay: service.easyPay, stop: { reason, at } };
+  if (service.status === 'ACTIVE') return { status: 'STOPPING', cardPg, easyPay: service.easyPay, stop: { reason, at, jobId } };
   if (service.status === 'REVIEWING') return { status: 'NOT_APPLIED', cardPg, easyPay: service.easyPay };
   return { ...service, cardPg };
 }
 
 /** S9: KakaoPay is switched on and off independently of the card PG. */
-export function setEasyPay(service: ServiceState, kakaopay: boolean): ServiceState {
+export function setEasyPay(service: ServiceState, kakaopay: boolean, at: string, jobId: string): ServiceState {
   if (service.status === 'STOPPING') throw stopping();
   const easyPay: EasyPay[] = kakaopay ? ['kakaopay'] : [];
+  // S22 for KakaoPay alone: switching it off on a running service cancels the KakaoPay subscriptions (a job).
+  if (!kakaopay && service.status === 'ACTIVE' && service.easyPay.includes('kakaopay')) return { ...service, easyPay, easyPayStop: { at, jobId } };
   return { ...service, easyPay };
+}
+
+/**
+ * S22: the merchant stops its running service. ACTIVE → STOPPING (the stop job runs the cascade, then
+ * STOPPED); STOPPING stays as it is (the caller resumes the job). Anything else has nothing to stop.
+ */
+export function stop(service: ServiceState, at: string, jobId: string): ServiceState {
+  if (service.status === 'STOPPING') return service;
+  if (service.status !== 'ACTIVE') throw new Conflict('SERVICE_NOT_ACTIVE', `The service is ${service.status}; only an active service can be stopped.`);
+  return { ...service, status: 'STOPPING', stop: { reason: 'MERCHANT_REQUEST', at, jobId } };
+}
+
+/** S21–S24: the stop job is done. Only the stop it ran for ends (a later stop has another job id). */
+export function finishStop(service: ServiceState, jobId: string): ServiceState {
+  if (service.status !== 'STOPPING' || service.stop?.jobId !== jobId) return service;
+  return { ...service, status: 'STOPPED' };
 }

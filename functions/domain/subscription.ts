@@ -80,6 +80,8 @@ export interface Subscription {
   readonly nextChargeDate: IsoDate | null;
   readonly card?: MaskedCard;
   readonly cancelReason?: string;
+  /** The stop job (S22) that cancelled it: the job's mail phase finds whom to tell, and a rerun counts it once. */
+  readonly stoppedBy?: string;
   /** Who to notify (S17) and where to deliver; absent on subscriptions written before signup recorded them. */
   readonly contact?: Contact;
   readonly shippingAddress?: ShippingAddress;

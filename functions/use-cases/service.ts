@@ -9,28 +9,68 @@ import { NotFound } from '../core/errors.ts';
 import * as service from '../domain/shop.ts';
 import type { CardPg, EasyPay, ServiceState, Shop } from '../domain/shop.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import type { StopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
+import type { WorkQueue } from '../adapters/messaging/ports.ts';
+import { stopJobId, type StopProgress } from '../domain/stop-job.ts';
 import { changeShop } from './change-shop.ts';
+import { pendingJobsOf, startStopJobs } from './stop-job.ts';
 
 type Deps = { shops: ShopsRepository; clock: Clock };
+/** The triggers of the stop cascade (S21–S24) also create its job and enqueue its first step. */
+type StopDeps = Deps & { stopJobs: StopJobsRepository; workQueue: WorkQueue };
 
-export interface ServiceView extends ServiceState {
+type StopView = { readonly reason: string; readonly at: string; readonly progress?: StopProgress };
+
+export interface ServiceView extends Omit<ServiceState, 'stop' | 'easyPayStop'> {
   readonly requiredDocuments: readonly string[];
   readonly stats: { readonly activeSubscriptions: number };
+  readonly stop?: StopView;
+  readonly easyPayStop?: StopView;
 }
 
-export function toServiceView(shop: Shop): ServiceView {
+export function toServiceView(shop: Shop, progress: { readonly stop?: StopProgress; readonly easyPayStop?: StopProgress } = {}): ServiceView {
+  const { stop, easyPayStop, ...rest } = shop.service;
   return {
-    ...shop.service,
+    ...rest,
+    ...(stop ? { stop: { reason: stop.reason, at: stop.at, ...(progress.stop ? { progress: progress.stop } : {}) } } : {}),
+    ...(easyPayStop ? { easyPayStop: { reason: 'KAKAOPAY_OFF', at: easyPayStop.at, ...(progress.easyPayStop ? { progress: progress.easyPayStop } : {}) } } : {}),
     requiredDocuments: shop.service.cardPg ? service.REQUIRED_DOCUMENTS[shop.service.cardPg] : [],
     stats: { activeSubscriptions: shop.activeSubscriptions },
   };
 }
 
-/** S6: status, card PG, easy pay, the documents that PG needs (S3) and usage figures. */
-export async function getService(deps: { shops: ShopsRepository }, shopId: string): Promise<ServiceView> {
+/** The view with the stop jobs' progress (S22–S24: GET /admin/service shows it while STOPPING and after). */
+async function viewWithProgress(deps: Pick<StopDeps, 'stopJobs'>, shop: Shop): Promise<ServiceView> {
+  const { stop, easyPayStop } = shop.service;
+  const [stopJob, easyPayJob] = await Promise.all([
+    stop?.jobId ? deps.stopJobs.get(shop.shopId, stop.jobId) : undefined,
+    easyPayStop ? deps.stopJobs.get(shop.shopId, easyPayStop.jobId) : undefined,
+  ]);
+  return toServiceView(shop, { ...(stopJob ? { stop: stopJob.progress } : {}), ...(easyPayJob ? { easyPayStop: easyPayJob.progress } : {}) });
+}
+
+/**
+ * S6: status, card PG, easy pay, the documents that PG needs (S3), usage figures and a stop's progress.
+ * Resume: a STOPPING shop whose job item is missing (its trigger died between the shop write and the job)
+ * gets the job created and its first step enqueued here.
+ */
+export async function getService(deps: StopDeps, shopId: string): Promise<ServiceView> {
   const shop = await deps.shops.get(shopId);
   if (!shop) throw new NotFound('The shop');
-  return toServiceView(shop);
+  if (pendingJobsOf(shop).length > 0) await startStopJobs(deps, shop, { resume: false });
+  return viewWithProgress(deps, shop);
+}
+
+/**
+ * S22: the merchant stops its service. One conditional write ACTIVE → STOPPING (two at once: one wins, the
+ * other reads STOPPING and answers it), then the job and its first step. On a STOPPING shop it resumes the
+ * job (re-enqueues its current step). Anything but ACTIVE or STOPPING → 409 SERVICE_NOT_ACTIVE.
+ */
+export async function stopService(deps: StopDeps, shopId: string): Promise<ServiceView> {
+  const at = seoulTimestamp(deps.clock.now());
+  const shop = await changeShop(deps, shopId, (current) => ({ service: service.stop(current.service, at, stopJobId(current.version + 1)) }));
+  await startStopJobs(deps, shop, { resume: true });
+  return viewWithProgress(deps, shop);
 }
 
 /**
@@ -52,12 +92,17 @@ export async function reviewApplication(deps: Deps, shopId: string, decision: 'a
 }
 
 /** S9, S21: a different card PG (or none) stops a running service; the same PG changes nothing. */
-export async function changeCardPg(deps: Deps, shopId: string, cardPg: CardPg | null): Promise<ServiceView> {
+export async function changeCardPg(deps: StopDeps, shopId: string, cardPg: CardPg | null): Promise<ServiceView> {
   const at = seoulTimestamp(deps.clock.now());
-  return toServiceView(await changeShop(deps, shopId, (shop) => ({ service: service.changeCardPg(shop.service, cardPg, at) })));
+  const shop = await changeShop(deps, shopId, (current) => ({ service: service.changeCardPg(current.service, cardPg, at, stopJobId(current.version + 1)) }));
+  await startStopJobs(deps, shop, { resume: false });
+  return viewWithProgress(deps, shop);
 }
 
 /** S9: KakaoPay on or off, independent of the card PG. */
-export async function setEasyPay(deps: Deps, shopId: string, kakaopay: boolean): Promise<ServiceView> {
-  return toServiceView(await changeShop(deps, shopId, (shop) => ({ service: service.setEasyPay(shop.service, kakaopay) })));
+export async function setEasyPay(deps: StopDeps, shopId: string, kakaopay: boolean): Promise<ServiceView> {
+  const at = seoulTimestamp(deps.clock.now());
+  const shop = await changeShop(deps, shopId, (current) => ({ service: service.setEasyPay(current.service, kakaopay, at, stopJobId(current.version + 1)) }));
+  await startStopJobs(deps, shop, { resume: false });
+  return viewWithProgress(deps, shop);
 }

@@ -12,6 +12,8 @@ import { actionsOf, buildTestApp, logicalId, statementsOfRole, type Statement } 
 
 const definitions = functionNames.map((name) => [name, FUNCTIONS[name] as FunctionDefinition] as const);
 const dispatchers = scheduledFunctions().filter(([, fn]) => fn.enqueuesFor !== undefined);
+/** Every function that puts messages on a queue: the dispatchers, and the stop triggers and worker (S21–S24). */
+const enqueuers = definitions.filter(([, fn]) => fn.enqueuesFor !== undefined);
 
 /** A value the service stack imports from the stateful stack: `Ref` or `Fn::GetAtt <attribute>` of the resource with that logical id. */
 const imported = (statefulId: string, attribute?: string) =>
@@ -120,25 +122,36 @@ describe('queue IAM and environment', () => {
   const queueArn = (worker: string) => imported(logicalId(stateful.workQueues[worker as FunctionName]!.queue), 'Arn');
   const onAWorkQueue = (statement: Statement) => queueFunctions().some(([worker]) => matches(queueArn(worker), statement.Resource));
 
-  it.each(dispatchers)('%s may only SendMessage, and only to the queue of the worker it enqueues for, whose URL it gets', (name, definition) => {
-    const onWorkQueues = statementsOf(name).filter(onAWorkQueue);
+  it.each(enqueuers)('%s may SendMessage only to the queue of the worker it enqueues for, whose URL it gets', (name, definition) => {
+    // (A scheduled run may also SendMessage to the shared DLQ, as its async on-failure destination: not a work queue.)
+    const sends = statementsOf(name).filter(onAWorkQueue).filter((s) => actionsOf(s).includes('sqs:SendMessage'));
 
-    expect(onWorkQueues).toEqual([{ Sid: 'EnqueueWork', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.anything() }]);
-    expect(matches(queueArn(definition.enqueuesFor!), onWorkQueues[0]!.Resource)).toBe(true);
+    expect(sends).toEqual([{ Sid: 'EnqueueWork', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.anything() }]);
+    expect(matches(queueArn(definition.enqueuesFor!), sends[0]!.Resource)).toBe(true);
     expect(matches(imported(logicalId(stateful.workQueues[definition.enqueuesFor as FunctionName]!.queue)), variablesOf(name)[ENV.workQueueUrl])).toBe(true);
+    // Nothing else on any work queue, unless it is a worker consuming its own.
+    if (definition.kind !== 'queue') expect(statementsOf(name).filter(onAWorkQueue)).toEqual(sends);
   });
 
-  it.each(queueFunctions())('%s may consume its own queue only, and never send to one', (name) => {
-    const sqs = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+  it('the stop triggers, the stop resume (GET /admin/service) and the stop worker itself enqueue for the stop worker', () => {
+    expect(enqueuers.filter(([, fn]) => fn.enqueuesFor === 'stopWorker').map(([name]) => name).sort()).toEqual(['changeCardPg', 'getService', 'setEasyPay', 'stopService', 'stopWorker', 'unlinkCardPg']);
+    expect(dispatchers.map(([name, fn]) => [name, fn.enqueuesFor])).toEqual([['noticeRun', 'noticeWorker'], ['chargeRun', 'chargeWorker']]);
+  });
 
-    expect(sqs).toHaveLength(1);
-    expect(actionsOf(sqs[0]!).sort()).toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']);
-    expect(matches(queueArn(name), sqs[0]!.Resource)).toBe(true);
-    expect(variablesOf(name)[ENV.workQueueUrl]).toBeUndefined();
+  it.each(queueFunctions())('%s may consume its own queue only, and send only to the one it enqueues for', (name, definition) => {
+    const consume = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage'));
+
+    expect(consume).toHaveLength(1);
+    expect(actionsOf(consume[0]!).sort()).toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage']);
+    expect(matches(queueArn(name), consume[0]!.Resource)).toBe(true);
+    if (definition.enqueuesFor === undefined) {
+      expect(statementsOf(name).filter(onAWorkQueue).filter((s) => actionsOf(s).includes('sqs:SendMessage'))).toEqual([]);
+      expect(variablesOf(name)[ENV.workQueueUrl]).toBeUndefined();
+    }
   });
 
   it('gives no other function any access to a work queue, nor a queue URL', () => {
-    const involved = new Set<string>([...dispatchers.map(([name]) => name), ...queueFunctions().map(([name]) => name)]);
+    const involved = new Set<string>([...enqueuers.map(([name]) => name), ...queueFunctions().map(([name]) => name)]);
     for (const [name] of definitions.filter(([n]) => !involved.has(n))) {
       expect(statementsOf(name).filter(onAWorkQueue), name).toEqual([]);
       expect(variablesOf(name)[ENV.workQueueUrl], name).toBeUndefined();

@@ -150,8 +150,11 @@ describe('one card PG, KakaoPay beside it (S9), and PG changes (S21)', () => {
     const { admin } = await activeShop('inicis');
     const response = await t.call('PUT', '/admin/service/pg', { token: admin, body: { cardPg: 'kcp' } });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'STOPPED', cardPg: 'kcp', stop: { reason: 'PG_CHANGED' } });
+    // S21–S24: STOPPING while the stop job runs its cascade, STOPPED once it has.
+    expect(response.body).toMatchObject({ status: 'STOPPING', cardPg: 'kcp', stop: { reason: 'PG_CHANGED' } });
     expect(response.body.stop.at).toMatch(/\+09:00$/);
+    await t.system.queues.drain();
+    expect(await service(admin)).toMatchObject({ status: 'STOPPED', cardPg: 'kcp', stop: { reason: 'PG_CHANGED', progress: { phase: 'DONE' } } });
     const reapply = await apply(admin, { cardPg: 'kcp' });
     expect(reapply.status).toBe(201);
     expect(reapply.body).toMatchObject({ status: 'REVIEWING', cardPg: 'kcp', requiredDocuments: ['Recurring-payment contract (special terms)'] });
@@ -162,7 +165,9 @@ describe('one card PG, KakaoPay beside it (S9), and PG changes (S21)', () => {
     const { admin } = await activeShop();
     const response = await t.call('DELETE', '/admin/service/pg', { token: admin });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'STOPPED', cardPg: null, stop: { reason: 'PG_UNLINKED' } });
+    expect(response.body).toMatchObject({ status: 'STOPPING', cardPg: null, stop: { reason: 'PG_UNLINKED' } });
+    await t.system.queues.drain();
+    expect(await service(admin)).toMatchObject({ status: 'STOPPED', cardPg: null, stop: { reason: 'PG_UNLINKED' } });
   });
 
   it('a PG change during the review withdraws the application (it was made on the old contract)', async () => {

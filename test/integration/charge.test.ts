@@ -306,7 +306,11 @@ describe('S17: a declined card is retried at each charge run for three days, the
   it('a KakaoPay subscription whose shop switched KakaoPay off fails at once with a clear reason', async () => {
     const kakao = await activeShop(h.t, { kakaopay: true });
     const noticed = await noticedSubscription(h, kakao.shopId, { kakaopay: true });
-    expect((await h.t.call('PUT', '/admin/service/easy-pay', { token: kakao.admin, body: { kakaopay: false } })).status).toBe(200);
+    // The switch-off's own cascade (which cancels the cycle) is not run here: this is the charge worker's
+    // guard for a cycle it reaches first. The shop item is written as the switch-off writes it.
+    const { deps: wired } = await import('../../functions/wiring.ts');
+    const current = (await wired.shops.get(kakao.shopId))!;
+    expect(await wired.shops.update(kakao.shopId, current.version, { service: { ...current.service, easyPay: [] } })).toBe(true);
     const item = chargeItem(noticed.cycle);
     const deps = chargeDeps(h, { clock: testClock(item.scheduledTime) });
 
@@ -383,15 +387,25 @@ describe('an outcome we do not know: look up first, never charge blind', () => {
 });
 
 describe('a shop whose service is not ACTIVE', () => {
-  it('is not charged: the cycle stays NOTICED (the stop cascade cancels it)', async () => {
+  it('is not charged while STOPPING: the cycle stays NOTICED, and the stop job then cancels it (S22)', async () => {
     const stopped = await activeShop(h.t);
     const noticed = await noticedSubscription(h, stopped.shopId);
-    // S21: a different PG stops the service.
-    expect((await h.t.call('PUT', '/admin/service/pg', { token: stopped.admin, body: { cardPg: 'inicis' } })).status).toBe(200);
+    // S21: a different PG stops the service. The worker may reach the cycle before the stop job does.
+    const { deps: wired } = await import('../../functions/wiring.ts');
+    const current = (await wired.shops.get(stopped.shopId))!;
+    expect(await wired.shops.update(stopped.shopId, current.version, { service: { ...current.service, status: 'STOPPING', cardPg: 'inicis', stop: { reason: 'PG_CHANGED', at: current.createdAt, jobId: `v${current.version + 1}` } } })).toBe(true);
     const item = chargeItem(noticed.cycle);
+    const billingKey = (await h.deps.billingKeys.get(noticed.shopId, noticed.customerId, 'card'))!.billingKey;
     expect((await processCharge(chargeDeps(h, { clock: testClock(item.scheduledTime) }), item)).result).toBe('service-inactive');
     expect((await cycleOf(noticed.cycle.subscriptionId, noticed.cycle.deliveryDate)).status).toBe('NOTICED');
-    expect(await paymentsOnCard(h, noticed)).toBe(0);
+    // GET /admin/service resumes the stop (its job was never created), and the job cancels the cycle.
+    expect((await h.t.call('GET', '/admin/service', { token: stopped.admin })).body.status).toBe('STOPPING');
+    await h.t.system.queues.drain();
+    expect((await cycleOf(noticed.cycle.subscriptionId, noticed.cycle.deliveryDate)).status).toBe('CANCELLED');
+    expect((await processCharge(chargeDeps(h, { clock: testClock(item.scheduledTime) }), item)).result).not.toBe('charged');
+    // The card's key is gone at the PG (S22), never charged.
+    expect(h.t.system.sandboxPg.billingKey(billingKey)).toMatchObject({ deletedAt: expect.any(String) });
+    expect(h.t.system.sandboxPg.billingKey(billingKey)?.chargeAttempts ?? 0).toBe(0);
   });
 });
 

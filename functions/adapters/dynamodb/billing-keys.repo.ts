@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BillingKeyRecord } from '../../domain/billing-key.ts';
 import { isConditionFailed } from './client.ts';
 import { indexKeys, keys } from './keys.ts';
@@ -9,15 +9,51 @@ export interface BillingKeysRepository {
   put(record: BillingKeyRecord): Promise<void>;
   /** Forgets the retired key once the PG deleted it; only if the record still holds `billingKey`. */
   clearRetiring(shopId: string, customerId: string, method: BillingKeyRecord['method'], billingKey: string): Promise<void>;
+  /** Access pattern 12 (gsi1): one page of a shop's billing keys, for the stop cascade (S22). */
+  listByShop(shopId: string, page: { readonly limit: number; readonly cursor?: string | undefined }): Promise<{ items: BillingKeyRecord[]; nextCursor: string | null }>;
+  /** Forgets a registration once the PG deleted it; only if it still holds `billingKey` (a newer card stays). */
+  delete(shopId: string, customerId: string, method: BillingKeyRecord['method'], billingKey: string): Promise<boolean>;
 }
 
 const STORAGE = new Set(['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk']);
+const fromItem = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE.has(name))) as unknown as BillingKeyRecord;
 
 export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: string): BillingKeysRepository {
   return {
     async get(shopId, customerId, method) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.billingKey(shopId, customerId, method), ConsistentRead: true }));
-      return Item ? (Object.fromEntries(Object.entries(Item).filter(([name]) => !STORAGE.has(name))) as unknown as BillingKeyRecord) : undefined;
+      return Item ? fromItem(Item) : undefined;
+    },
+    async listByShop(shopId, page) {
+      // The cursor is the index key of the last item read; it is only ever handed from one stop step to the next.
+      const partition = indexKeys.shopBillingKeys(shopId, '', 'card').gsi1pk;
+      const { Items = [], LastEvaluatedKey } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': partition },
+          Limit: page.limit,
+          ...(page.cursor ? { ExclusiveStartKey: JSON.parse(page.cursor) as Record<string, unknown> } : {}),
+        }),
+      );
+      return { items: Items.map(fromItem), nextCursor: LastEvaluatedKey ? JSON.stringify(LastEvaluatedKey) : null };
+    },
+    async delete(shopId, customerId, method, billingKey) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: keys.billingKey(shopId, customerId, method),
+            ConditionExpression: 'billingKey = :current',
+            ExpressionAttributeValues: { ':current': billingKey },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
     },
     async put(record) {
       await db.send(
