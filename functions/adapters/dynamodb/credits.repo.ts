@@ -37,7 +37,6 @@ import {
   type CreditKind,
   type Debit,
   type LedgerEntry,
-  type LedgerReason,
   type SpendOutcome,
   type TopUp,
   type TopUpOutcome,
@@ -110,15 +109,8 @@ interface BlockItem {
 
 type EntryState = 'PENDING' | 'APPLIED';
 
-interface EntryItem {
-  readonly id: string;
-  readonly kind: CreditKind;
-  readonly change: number;
-  readonly reason: LedgerReason;
-  readonly subscriptionId?: string;
-  readonly jobId?: string;
-  readonly reference?: string;
-  readonly at: string;
+/** A ledger entry as stored: the domain's entry plus whether it has been applied, and a debit's block. */
+interface EntryItem extends LedgerEntry {
   readonly state: EntryState;
   /** Debits: the block this operation is (to be) spent from. */
   readonly blockId?: string;
