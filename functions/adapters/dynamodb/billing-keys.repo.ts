@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BillingKeyRecord } from '../../domain/billing-key.ts';
-import { isConditionFailed } from './client.ts';
+import { writeIfCondition } from './client.ts';
 import { indexKeys, keys } from './keys.ts';
 
 export interface BillingKeysRepository {
@@ -40,20 +40,16 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
       return { items: Items.map(fromItem), nextCursor: LastEvaluatedKey ? JSON.stringify(LastEvaluatedKey) : null };
     },
     async delete(shopId, customerId, method, billingKey) {
-      try {
-        await db.send(
+      return writeIfCondition(() =>
+        db.send(
           new DeleteCommand({
             TableName: tableName,
             Key: keys.billingKey(shopId, customerId, method),
             ConditionExpression: 'billingKey = :current',
             ExpressionAttributeValues: { ':current': billingKey },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
     async put(record) {
       await db.send(
@@ -69,8 +65,9 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
       );
     },
     async clearRetiring(shopId, customerId, method, billingKey) {
-      try {
-        await db.send(
+      // False when another registration replaced the record in between: nothing of ours to clear.
+      await writeIfCondition(() =>
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.billingKey(shopId, customerId, method),
@@ -78,10 +75,8 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
             ConditionExpression: 'billingKey = :current',
             ExpressionAttributeValues: { ':current': billingKey },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+        ),
+      );
     },
   };
 }

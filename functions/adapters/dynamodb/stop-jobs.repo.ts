@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StopJob } from '../../domain/stop-job.ts';
-import { isConditionFailed } from './client.ts';
+import { writeIfCondition } from './client.ts';
 import { keys } from './keys.ts';
 
 export interface StopJobsRepository {
@@ -14,20 +14,16 @@ export interface StopJobsRepository {
 
 export function stopJobsRepository(db: DynamoDBDocumentClient, tableName: string): StopJobsRepository {
   const put = async (job: StopJob, condition: { expression: string; values?: Record<string, unknown> }): Promise<boolean> => {
-    try {
-      await db.send(
+    return writeIfCondition(() =>
+      db.send(
         new PutCommand({
           TableName: tableName,
           Item: { ...keys.stopJob(job.shopId, job.jobId), type: 'stopJob', ...job },
           ConditionExpression: condition.expression,
           ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   };
   return {
     create: (job) => put(job, { expression: 'attribute_not_exists(pk)' }),

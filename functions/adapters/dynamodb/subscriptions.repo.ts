@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationFailed } from '../../core/errors.ts';
 import { chargeDueDate, matchesFilter, type Cycle, type CycleState, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
-import { isConditionFailed } from './client.ts';
+import { writeIfCondition } from './client.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import {
   dueIndexKeys,
@@ -259,13 +259,9 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
   const maxEntriesPerCall = options.maxEntriesPerCall ?? 1000;
 
   const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
-    try {
-      await db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
+    return writeIfCondition(() =>
+      db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
   };
 
   /** Reads subscriptions by id (BatchGetItem, 100 keys a call, unprocessed keys retried). */
@@ -317,20 +313,16 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
 
     async update(next, expectedVersion) {
       // A whole-item put: attributes the new state must not carry (an index it left, the pending TTL) disappear with it.
-      try {
-        await db.send(
+      return writeIfCondition(() =>
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.subscription(next.id), type: 'subscription', ...next, version: expectedVersion + 1, ...subscriptionIndexAttributes(next).set },
             ConditionExpression: expectedVersion === 0 ? 'attribute_exists(pk) AND attribute_not_exists(version)' : 'version = :expected',
             ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async updateCycle(next, expectedStatus, expected = {}) {
@@ -348,9 +340,9 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         values[':since'] = expected.chargingSince;
         conditions.push('#since = :since');
       }
-      try {
-        // A whole-item put: bookkeeping the new state does not carry (and the due index it left) disappears with it.
-        await db.send(
+      // A whole-item put: bookkeeping the new state does not carry (and the due index it left) disappears with it.
+      return writeIfCondition(() =>
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.cycle(next.subscriptionId, next.deliveryDate), type: 'cycle', ...next, ...cycleIndexAttributes(next).set },
@@ -358,12 +350,8 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async getCycle(subscriptionId, deliveryDate) {
