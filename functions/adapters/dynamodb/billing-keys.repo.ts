@@ -1,7 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BillingKeyRecord } from '../../domain/billing-key.ts';
 import { writeIfCondition } from './client.ts';
-import { indexKeys, keys } from './keys.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { indexKeys, keys, billingKeysPartition } from './keys.ts';
 
 export interface BillingKeysRepository {
   get(shopId: string, customerId: string, method: BillingKeyRecord['method']): Promise<BillingKeyRecord | undefined>;
@@ -25,19 +26,19 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
       return Item ? fromItem(Item) : undefined;
     },
     async listByShop(shopId, page) {
-      // The cursor is the index key of the last item read; it is only ever handed from one stop step to the next.
-      const partition = indexKeys.shopBillingKeys(shopId, '', 'card').gsi1pk;
+      const partition = billingKeysPartition(shopId);
       const { Items = [], LastEvaluatedKey } = await db.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
+          IndexName: partition.index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': partition.attribute },
+          ExpressionAttributeValues: { ':pk': partition.value },
           Limit: page.limit,
-          ...(page.cursor ? { ExclusiveStartKey: JSON.parse(page.cursor) as Record<string, unknown> } : {}),
+          ExclusiveStartKey: decodeCursor(page.cursor, partition),
         }),
       );
-      return { items: Items.map(fromItem), nextCursor: LastEvaluatedKey ? JSON.stringify(LastEvaluatedKey) : null };
+      return { items: Items.map(fromItem), nextCursor: encodeCursor(LastEvaluatedKey) };
     },
     async delete(shopId, customerId, method, billingKey) {
       return writeIfCondition(() =>

@@ -100,6 +100,9 @@ function indexPartition(index: IndexName, value: string): IndexPartition {
 /** gsi1: a shop's credit ledger, newest first (access pattern 3). */
 export const creditLedgerPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#LEDGER`);
 
+/** gsi1: every registered billing key of a shop (the stop cascade, S22). */
+export const billingKeysPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#BILLINGKEYS`);
+
 /** The index partitions of a shop's subscription lists (access patterns 6–10). */
 export const subscriptionPartitions = {
   byShop: (shopId: string) => indexPartition('gsi1', `SHOP#${shopId}#SUBS`),
@@ -122,7 +125,7 @@ export const indexKeys = {
   /** gsi1: a shop's subscriptions, newest first (S20). */
   shopSubscriptions: (shopId: string, createdAt: string, subscriptionId: string) => ({ gsi1pk: subscriptionPartitions.byShop(shopId).value, gsi1sk: `${createdAt}#${subscriptionId}` }),
   /** gsi1: every registered billing key of a shop, for the stop cascade (S22). */
-  shopBillingKeys: (shopId: string, customerId: string, method: PaymentMethod) => ({ gsi1pk: `SHOP#${shopId}#BILLINGKEYS`, gsi1sk: `${customerId}#${method}` }),
+  shopBillingKeys: (shopId: string, customerId: string, method: PaymentMethod) => ({ gsi1pk: billingKeysPartition(shopId).value, gsi1sk: `${customerId}#${method}` }),
   /** gsi1: a shop's credit ledger, newest first. */
   shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: creditLedgerPartition(shopId).value, gsi1sk: `${at}#${operationId}` }),
   /** gsi1: a shop's orders for fulfilment, newest first. */
