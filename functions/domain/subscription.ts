@@ -82,6 +82,8 @@ export interface Subscription {
   readonly cancelReason?: string;
   /** The stop job (S22) that cancelled it: the job's mail phase finds whom to tell, and a rerun counts it once. */
   readonly stoppedBy?: string;
+  /** What it was when the stop cancelled it: an ACTIVE one leaves the S6 active count, a pending one never entered it. */
+  readonly stoppedFromStatus?: SubscriptionStatus;
   /** Who to notify (S17) and where to deliver; absent on subscriptions written before signup recorded them. */
   readonly contact?: Contact;
   readonly shippingAddress?: ShippingAddress;

@@ -140,7 +140,17 @@ async function work(deps: StopDeps, job: StopJob): Promise<StopJob> {
     case 'CANCEL': {
       const page = await deps.subscriptions.listByShop(job.shopId, {}, { limit: deps.pageSize ?? STOP_PAGE_SIZE, cursor: job.cursor });
       let cancelled = 0;
-      for (const subscription of page.items) if (await cancelForStop(deps, job, subscription)) cancelled += 1;
+      let deactivated = 0;
+      for (const subscription of page.items) {
+        const stopped = await cancelForStop(deps, job, subscription);
+        if (!stopped) continue;
+        cancelled += 1;
+        if (stopped.stoppedFromStatus === 'ACTIVE') deactivated += 1;
+      }
+      // S6 count: one decrement per page, not per subscription — the shop item remembers each count's
+      // operation id for a day, and 100,000 ids would outgrow DynamoDB's 400 KB item. The page is fixed by
+      // the checkpointed cursor, so a redelivered step computes the same decrement under the same id.
+      if (deactivated > 0) await deps.shops.countActiveSubscriptions(job.shopId, -deactivated, `stop#${job.jobId}#${job.step}`, deps.clock.now());
       return at({ cancelled: job.progress.cancelled + cancelled, ...(page.nextCursor ? {} : { phase: 'KEYS' }) }, page.nextCursor);
     }
     case 'KEYS': {
@@ -200,15 +210,15 @@ async function settingsOf(deps: Pick<StopDeps, 'settings' | 'shops'>, shopId: st
 
 const MAX_CANCEL_ATTEMPTS = 5;
 
-/** S22: cancels one subscription for the stop; true when this job cancelled it (now or in an earlier attempt). */
-async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): Promise<boolean> {
+/** S22: cancels one subscription for the stop; its stopped state when this job cancelled it (now or in an earlier attempt). */
+async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): Promise<Subscription | undefined> {
   let current: Subscription | undefined = read;
   for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS && current; attempt += 1) {
-    if (current.stoppedBy === job.jobId) return true;
-    if (current.status === 'CANCELLED') return false;
-    if (job.scope === 'KAKAOPAY' && current.paymentMethod !== 'kakaopay') return false;
+    if (current.stoppedBy === job.jobId) return current;
+    if (current.status === 'CANCELLED') return undefined;
+    if (job.scope === 'KAKAOPAY' && current.paymentMethod !== 'kakaopay') return undefined;
     // KakaoPay switched on again while this job ran: what buyers signed up for since is not this job's.
-    if (job.scope === 'KAKAOPAY' && current.createdAt > job.at) return false;
+    if (job.scope === 'KAKAOPAY' && current.createdAt > job.at) return undefined;
     // Noticed, not charged: never charged after the stop. Conditional on NOTICED — a cycle the charge run
     // already took stands. Written before the subscription, so a crash in between is redone by the redelivery.
     const detail = await deps.subscriptions.getWithCycles(current.id);
@@ -224,15 +234,13 @@ async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): 
       nextChargeDate: null,
       cancelReason: 'SERVICE_STOPPED',
       stoppedBy: job.jobId,
+      stoppedFromStatus: current.status,
       updatedAt: seoulTimestamp(now),
     };
-    if (await deps.subscriptions.update(next, current.version ?? 0)) {
-      if (current.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(job.shopId, -1, `deactivate#${current.id}`, now);
-      return true;
-    }
+    if (await deps.subscriptions.update(next, current.version ?? 0)) return next;
     current = await deps.subscriptions.get(current.id);
   }
-  if (!current) return false;
+  if (!current) return undefined;
   throw new Error(`Subscription ${read.id} kept changing while being cancelled for a stop`);
 }
 

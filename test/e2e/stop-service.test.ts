@@ -283,7 +283,7 @@ describe('resume', () => {
         }
       }
       const view = await service(shop);
-      expect(view, `crash ${when} call ${failOn}`).toMatchObject({ status: 'STOPPED', stop: { progress: { phase: 'DONE', cancelled: 2, mailsSent: 2, mailsNotSent: 0 } } });
+      expect(view, `crash ${when} call ${failOn}`).toMatchObject({ status: 'STOPPED', stats: { activeSubscriptions: 0 }, stop: { progress: { phase: 'DONE', cancelled: 2, mailsSent: 2, mailsNotSent: 0 } } });
       for (const b of buyers) {
         expect(await detail(b)).toMatchObject({ status: 'CANCELLED', cancelReason: 'SERVICE_STOPPED' });
         expect(await deps.billingKeys.get(shop.shopId, b.customerId, 'card')).toBeUndefined();

@@ -18,7 +18,7 @@ export interface ShopsRepository {
    * (e.g. `activate#{subscriptionId}`): the shop item remembers recent
    * operation ids, so a retried activation or cancel does not count twice.
    */
-  countActiveSubscriptions(shopId: string, delta: 1 | -1, operationId: string, at: Date): Promise<void>;
+  countActiveSubscriptions(shopId: string, delta: number, operationId: string, at: Date): Promise<void>;
   /** Reads a key that never exists: proves the table answers (health check). */
   ping(): Promise<void>;
 }
