@@ -23,8 +23,14 @@ export interface ShopsRepository {
   ping(): Promise<void>;
 }
 
-/** How long an operation id is remembered: far longer than any retry of one request or run (a Lambda lives ≤ 15 min). */
-const COUNTER_MEMORY_SECONDS = 24 * 60 * 60;
+/**
+ * How long an operation id is remembered. It only has to outlive a duplicate of
+ * the same operation running at the same time (a repeated checkout or cancel
+ * finds the subscription already changed and does not count), and a Lambda lives
+ * ≤ 15 min: an hour is ample, and keeps the shop item small — every entry costs
+ * write capacity on each write of the shop item until it is pruned.
+ */
+const COUNTER_MEMORY_SECONDS = 60 * 60;
 
 interface ShopItem extends Shop {
   readonly pk: string;
