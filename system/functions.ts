@@ -81,6 +81,26 @@ export interface QueueFunction extends FunctionBase {
 
 export type FunctionDefinition = HttpFunction | ScheduledFunction | QueueFunction;
 
+/** The AWS SDK clients a function may create: what its definition declares, and nothing else (per-function wiring). */
+export type SdkClient = 'dynamodb' | 'ses' | 'sns' | 'sqs' | 'eventbridge' | 'secretsmanager' | 'kms';
+
+/**
+ * The SDK clients a function needs, read from its definition: the table if it
+ * has table actions, SES for mail, SNS for SMS, EventBridge for events, SQS if
+ * it enqueues, Secrets Manager if it calls a PG. The function's wiring creates
+ * exactly these; the cold-start bench compares its init with a bare bundle of them.
+ */
+export function sdkClientsOf(definition: FunctionDefinition): SdkClient[] {
+  const clients: SdkClient[] = [];
+  if (definition.tableActions.length > 0) clients.push('dynamodb');
+  if (definition.sends.includes('mail')) clients.push('ses');
+  if (definition.sends.includes('sms')) clients.push('sns');
+  if (definition.sends.includes('events')) clients.push('eventbridge');
+  if (definition.enqueuesFor !== undefined) clients.push('sqs');
+  if (definition.usesGateway) clients.push('secretsmanager');
+  return clients;
+}
+
 /** Items (due-index keys) per queue message. */
 export const WORK_MESSAGE_KEYS = 25;
 

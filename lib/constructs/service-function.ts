@@ -21,6 +21,7 @@ import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js'
 import { Construct } from 'constructs';
 import { ENV, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
 import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
+import { BUNDLED_FOLDERS, BUNDLING } from '../../system/bundling.ts';
 
 /** The repository root, found from this file rather than the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,14 +29,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What an API call may take; scheduled runs declare their own in system/functions.ts. */
 export const FUNCTION_DEFAULTS = { timeoutSeconds: 10, memoryMb: 256 } as const;
 
-/**
- * Files the runtime reads beside its bundle, by repository path → folder
- * beside index.mjs. functions/notifications/templates.ts reads
- * `new URL('./templates/', import.meta.url)`, which in a bundle is
- * `<asset>/templates/`. Copied into every function (a few KB): which function
- * imports the templates module is esbuild's knowledge, not the stack's.
- */
-export const BUNDLED_FOLDERS = { 'functions/notifications/templates': 'templates' } as const;
+/** Files the runtime reads beside its bundle (system/bundling.ts). */
+export { BUNDLED_FOLDERS };
 
 /**
  * The afterBundling commands that copy BUNDLED_FOLDERS. Node rather than
@@ -49,10 +44,6 @@ export function copyBundledFolders(inputDir: string, outputDir: string): string[
     return `node -e "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true, errorOnExist: false })" ${source} ${target}`;
   });
 }
-
-// Some dependencies are CommonJS and call require(); an ESM bundle has no require, so make one.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface ServiceFunctionProps {
   /** The function's key in FUNCTIONS; becomes part of its logical id and description. */
@@ -117,9 +108,12 @@ export class ServiceFunction extends Construct {
         // No Docker daemon on developer machines or CI: esbuild from devDependencies.
         forceDockerBundling: false,
         format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        // system/bundling.ts: the same settings `npm run bench -- --cold` measures with.
+        mainFields: [...BUNDLING.mainFields],
+        banner: BUNDLING.banner,
+        minify: BUNDLING.minify,
+        target: BUNDLING.target,
+        externalModules: [...BUNDLING.external],
         sourceMap: true,
         sourcesContent: false,
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),

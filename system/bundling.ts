@@ -1,0 +1,31 @@
+/**
+ * How a function is bundled for Lambda, in one place: the CDK construct
+ * (lib/constructs/service-function.ts) deploys with these settings, and
+ * `npm run bench -- --cold` measures bundles built with the same ones, so the
+ * sizes and start-up times it prints are the deployed ones.
+ */
+
+/** Some dependencies are CommonJS and call require(); an ESM bundle has no require, so make one. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export const BUNDLING = {
+  format: 'esm',
+  platform: 'node',
+  /** The Lambda runtime (Node.js 24). */
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  banner: ESM_REQUIRE_BANNER,
+  /** The Node.js 24 runtime carries the AWS SDK v3: NodejsFunction leaves it out of the bundle (its default for Node ≥ 18). */
+  external: ['@aws-sdk/*'],
+} as const;
+
+/**
+ * Files the runtime reads beside its bundle, by repository path → folder
+ * beside index.mjs. functions/notifications/templates.ts reads
+ * `new URL('./templates/', import.meta.url)`, which in a bundle is
+ * `<asset>/templates/`. Copied into every function (a few KB): which function
+ * imports the templates module is esbuild's knowledge, not the stack's.
+ */
+export const BUNDLED_FOLDERS = { 'functions/notifications/templates': 'templates' } as const;
