@@ -1,55 +1,14 @@
 /**
- * Composition root: the secondary adapters every handler shares, created once
- * per container at module load (config fails fast here).
+ * Composition root of the HTTP handlers: the clock and the table's
+ * repositories, created once per container (config fails fast here). Every
+ * other adapter has a module of its own under functions/wiring/ — SES, SNS,
+ * SQS, EventBridge, the PGs — and only a function that uses one imports it,
+ * so a function bundles and starts only the SDK clients it needs
+ * (system/functions.ts `sdkClientsOf`).
  */
-import { systemClock, type Clock } from './core/clock.ts';
-import { config } from './config.ts';
-import { ENV } from '../system/functions.ts';
-import { eventBridgePublisher, sesMailer, snsSmsSender, sqsWorkQueue } from './adapters/messaging/aws.ts';
-import { createDocumentClient } from './adapters/dynamodb/client.ts';
-import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
-import { settingsRepository } from './adapters/dynamodb/settings.repo.ts';
-import { productsRepository } from './adapters/dynamodb/products.repo.ts';
-import { billingKeysRepository } from './adapters/dynamodb/billing-keys.repo.ts';
-import { dueWorkRepository } from './adapters/dynamodb/due-work.repo.ts';
-import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
-import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
-import { notificationsRepository } from './adapters/dynamodb/notifications.repo.ts';
-import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
-import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
-import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
+import { clock } from './wiring/clock.ts';
+import { db, repositories } from './wiring/table.ts';
 
-let currentClock: Clock = systemClock;
+export { useClock } from './wiring/clock.ts';
 
-/**
- * Replaces the time source. Only the local runtime (its controllable clock)
- * and tests call this; in AWS the clock is the system clock.
- */
-export function useClock(clock: Clock): void {
-  currentClock = clock;
-}
-
-const db = createDocumentClient();
-const eventBusName = process.env[ENV.eventBusName];
-const workQueueUrl = process.env[ENV.workQueueUrl];
-
-export const deps = {
-  clock: { now: () => currentClock.now() } satisfies Clock,
-  shops: shopsRepository(db, config.tableName),
-  settings: settingsRepository(db, config.tableName),
-  products: productsRepository(db, config.tableName),
-  billingKeys: billingKeysRepository(db, config.tableName),
-  dueWork: dueWorkRepository(db, config.tableName),
-  subscriptions: subscriptionsRepository(db, config.tableName),
-  credits: creditsRepository(db, config.tableName),
-  notifications: notificationsRepository(db, config.tableName),
-  orders: ordersRepository(db, config.tableName),
-  stopJobs: stopJobsRepository(db, config.tableName),
-  mailer: sesMailer(config.mailFrom),
-  sms: snsSmsSender(),
-  /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */
-  events: eventBusName ? eventBridgePublisher(eventBusName) : { publish: async () => { throw new Error(`${ENV.eventBusName} is not set: declare 'events' in this function's sends`); } },
-  /** Only functions with `enqueuesFor` get a queue URL. */
-  workQueue: workQueueUrl ? sqsWorkQueue(workQueueUrl) : { send: async () => { throw new Error(`${ENV.workQueueUrl} is not set: only a function with enqueuesFor has a work queue`); } },
-  gateways: gatewayRegistryFromEnv(process.env),
-};
+export const deps = repositories(db, clock);

@@ -70,10 +70,16 @@ export async function handleLocal(services: LocalServices, method: string, url: 
       return services.sandboxPg.issueBillingKey(parse(issueBillingKeyBody, body));
     case `POST ${SANDBOX_PG_PATHS.deleteBillingKey}`:
       return services.sandboxPg.deleteBillingKey(parse(deleteBillingKeyBody, body));
-    case `POST ${SANDBOX_PG_PATHS.charges}`:
-      return services.sandboxPg.charge(parse(chargeBody, body));
-    case `GET ${SANDBOX_PG_PATHS.charges}`:
-      return services.sandboxPg.findPaymentByOrderId(parse(lookupQuery, Object.fromEntries(url.searchParams)).orderId);
+    case `POST ${SANDBOX_PG_PATHS.charges}`: {
+      const request = parse(chargeBody, body);
+      await services.sandboxPg.answerDelay();
+      return services.sandboxPg.charge(request);
+    }
+    case `GET ${SANDBOX_PG_PATHS.charges}`: {
+      const { orderId } = parse(lookupQuery, Object.fromEntries(url.searchParams));
+      await services.sandboxPg.answerDelay();
+      return services.sandboxPg.findPaymentByOrderId(orderId);
+    }
     case 'GET /_local/info':
       return services.info;
     default:

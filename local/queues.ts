@@ -7,11 +7,14 @@
  * - at most maxConcurrency invocations at once (the mapping's MaximumConcurrency);
  * - ReportBatchItemFailures: messages named in batchItemFailures — or all of
  *   them if the handler throws, or answers an identifier that is not in the
- *   batch — come back (at once here; after the visibility timeout in AWS),
- *   until maxReceiveCount receives, then move to the queue's DLQ.
- * Differences from AWS, on purpose: no visibility timeout or delay (nothing
- * waits), no duplicate deliveries of a message that succeeded, delivery in
- * send order.
+ *   batch — come back once their visibility timeout (counted from the receive,
+ *   on the local clock) has passed, until maxReceiveCount receives, then move
+ *   to the queue's DLQ;
+ * - DelaySeconds: a message sent with a delay is delivered once it has passed.
+ * Time is the local clock's: a moved clock (the scheduler's `advanceTo`) or
+ * the real-time ticker (`release`) makes delayed messages visible, in order.
+ * Differences from AWS, on purpose: no duplicate deliveries of a message that
+ * succeeded, delivery in send order.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
@@ -45,6 +48,8 @@ export interface StoredMessage {
   readonly sentTimestamp: number;
   receiveCount: number;
   firstReceiveTimestamp?: number;
+  /** Local-clock time (ms) before which it is not delivered: a delay, or a failed receive's visibility timeout. */
+  visibleAt?: number;
 }
 
 export type QueueConsumer = (event: SQSEvent) => Promise<unknown>;
@@ -54,6 +59,8 @@ export interface QueueStats {
   readonly url: string;
   /** Messages waiting to be delivered. */
   readonly depth: number;
+  /** Messages not visible yet: sent with a delay, or back from a failed receive until its visibility timeout passes. */
+  readonly delayed: number;
   /** Messages delivered to a running invocation. */
   readonly inFlight: number;
   readonly sent: number;
@@ -101,6 +108,7 @@ export function md5OfMessageAttributes(attributes: Readonly<Record<string, Messa
 export class LocalQueue {
   readonly arn: string;
   private readonly ready: StoredMessage[] = [];
+  private readonly invisible: StoredMessage[] = [];
   private inFlight = 0;
   private running = 0;
   private invocations = 0;
@@ -122,8 +130,8 @@ export class LocalQueue {
     this.arn = `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
   }
 
-  /** Stores a message and, if the queue has a consumer, lets it be delivered once the current call has finished sending. */
-  send(body: string, messageAttributes: Readonly<Record<string, MessageAttributeValue>> = {}): StoredMessage {
+  /** Stores a message and, if the queue has a consumer, lets it be delivered once the current call has finished sending (and its delay has passed). */
+  send(body: string, messageAttributes: Readonly<Record<string, MessageAttributeValue>> = {}, delaySeconds = 0): StoredMessage {
     const md5OfAttributes = md5OfMessageAttributes(messageAttributes);
     const message: StoredMessage = {
       messageId: randomUUID(),
@@ -135,8 +143,30 @@ export class LocalQueue {
       receiveCount: 0,
     };
     this.sent += 1;
-    this.enqueue(message);
+    if (delaySeconds > 0) this.hide(message, message.sentTimestamp + delaySeconds * 1000);
+    else this.enqueue(message);
     return message;
+  }
+
+  /** Makes the messages whose delay or visibility timeout has passed by `now` deliverable. */
+  release(now: number): void {
+    const due = this.invisible.filter((message) => (message.visibleAt ?? 0) <= now).sort((a, b) => (a.visibleAt ?? 0) - (b.visibleAt ?? 0));
+    if (due.length === 0) return;
+    this.invisible.splice(0, this.invisible.length, ...this.invisible.filter((message) => !due.includes(message)));
+    for (const message of due) {
+      delete message.visibleAt;
+      this.enqueue(message);
+    }
+  }
+
+  /** When the next invisible message becomes deliverable (local-clock ms), if any. */
+  nextVisibleAt(): number | undefined {
+    return this.invisible.reduce<number | undefined>((first, message) => (first === undefined || (message.visibleAt ?? 0) < first ? message.visibleAt : first), undefined);
+  }
+
+  private hide(message: StoredMessage, until: number): void {
+    message.visibleAt = until;
+    this.invisible.push(message);
   }
 
   /** The messages waiting (the DLQ's, for inspection). */
@@ -160,6 +190,7 @@ export class LocalQueue {
       name: this.name,
       url: this.url,
       depth: this.ready.length,
+      delayed: this.invisible.length,
       inFlight: this.inFlight,
       sent: this.sent,
       delivered: this.delivered,
@@ -253,7 +284,8 @@ export class LocalQueue {
         this.deadLettered += 1;
         this.deadLetterQueue.enqueue(message);
       } else {
-        this.enqueue(message);
+        // Not deleted: SQS hands it out again once the visibility timeout, counted from this receive, has passed.
+        this.hide(message, now + consumer.settings.visibilityTimeoutSeconds * 1000);
       }
     }
   }
@@ -351,11 +383,22 @@ export class LocalQueues {
     return this.byName.get(name);
   }
 
+  /** Makes every message whose delay or visibility timeout has passed by `now` deliverable. */
+  release(now: Date): void {
+    for (const queue of this.byName.values()) queue.release(now.getTime());
+  }
+
+  /** The earliest time an invisible message becomes deliverable, on any queue. */
+  nextVisibleAt(): Date | undefined {
+    const times = [...this.byName.values()].map((queue) => queue.nextVisibleAt()).filter((at): at is number => at !== undefined);
+    return times.length > 0 ? new Date(Math.min(...times)) : undefined;
+  }
+
   /**
-   * Waits until every queue is idle at the same time: all sent work delivered
-   * and finished, retried until done or dead-lettered. What the local
-   * scheduler does after each run, so that a moved clock finds each run's
-   * work done before the next run fires.
+   * Waits until every queue is idle at the same time: all visible work
+   * delivered and finished (retries wait for their visibility timeout). What
+   * the local scheduler does after each run, so that a moved clock finds each
+   * run's work done before the next run fires.
    */
   async drain(): Promise<void> {
     for (;;) {

@@ -8,7 +8,10 @@
  *   id, delete the key.
  * Like a real PG it keeps card facts (issuer, last four, how the test card
  * behaves), never the card number. Its state survives a restart in
- * LOCAL_DATA/sandbox-pg.json, and is kept in memory with LOCAL_DATA=memory.
+ * LOCAL_DATA/sandbox-pg.json — written to a temporary file and renamed over
+ * it, so a process killed mid-write leaves the previous state whole — and is
+ * kept in memory with LOCAL_DATA=memory. SANDBOX_PG_DELAY_MS makes its charge
+ * and look-up answer after that long, as a real PG does (a few hundred ms).
  *
  * The rules mirror Toss Payments where the system depends on them: an authKey
  * is exchanged once; a billing key is bound to its customerKey; an
@@ -16,7 +19,8 @@
  * answers DUPLICATED_ORDER_ID to any other key.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../functions/core/clock.ts';
@@ -129,6 +133,9 @@ export class SandboxPg {
   private readonly payments = new Map<string, PaymentRecord>();
   private readonly idempotencyKeys = new Map<string, string>();
 
+  /** How long a charge or a look-up takes to answer (SANDBOX_PG_DELAY_MS; the bench varies it). */
+  answerDelayMs = 0;
+
   constructor(
     private readonly stateFile: string | null,
     private readonly clock: Clock = systemClock,
@@ -137,8 +144,15 @@ export class SandboxPg {
   }
 
   /** `dataDir` null keeps everything in memory; the clock stamps approvals (the local runtime's simulated one). */
-  static create(dataDir: string | null, clock?: Clock): SandboxPg {
-    return new SandboxPg(dataDir ? join(dataDir, 'sandbox-pg.json') : null, clock);
+  static create(dataDir: string | null, clock?: Clock, options: { readonly answerDelayMs?: number } = {}): SandboxPg {
+    const pg = new SandboxPg(dataDir ? join(dataDir, 'sandbox-pg.json') : null, clock);
+    pg.answerDelayMs = options.answerDelayMs ?? 0;
+    return pg;
+  }
+
+  /** Waits as long as the PG takes to answer a charge or a look-up. */
+  async answerDelay(): Promise<void> {
+    if (this.answerDelayMs > 0) await sleep(this.answerDelayMs);
   }
 
   /** The registration window: a test card (or a KakaoPay choice) → a single-use authKey. */
@@ -277,7 +291,10 @@ export class SandboxPg {
       payments: [...this.payments.values()],
       idempotencyKeys: Object.fromEntries(this.idempotencyKeys),
     };
-    writeFileSync(this.stateFile, JSON.stringify(state, null, 1));
+    // Write, then rename over the old file: a process killed half-way leaves the previous state whole.
+    const partial = `${this.stateFile}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(state));
+    renameSync(partial, this.stateFile);
   }
 }
 

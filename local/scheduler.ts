@@ -37,6 +37,14 @@ export function runTimesFrom(env: NodeJS.ProcessEnv): RunTime[] {
   });
 }
 
+/** The queues' side of time: messages that become deliverable later (delays, visibility timeouts). */
+export interface DelayedWork {
+  nextVisibleAt(): Date | undefined;
+  release(now: Date): void;
+  /** Resolves when everything deliverable has been worked on. */
+  drain(): Promise<void>;
+}
+
 export class LocalScheduler {
   private lastFiredUpTo: Date;
   private chain: Promise<unknown> = Promise.resolve();
@@ -48,6 +56,7 @@ export class LocalScheduler {
     private readonly clock: LocalClock,
     private readonly invoke: (functionName: FunctionName, scheduledTime: string) => Promise<unknown>,
     private readonly afterRun: (functionName: FunctionName) => Promise<void> = async () => undefined,
+    private readonly delayed?: DelayedWork,
   ) {
     this.lastFiredUpTo = clock.now();
   }
@@ -71,7 +80,17 @@ export class LocalScheduler {
       if (target < now) throw new RangeError('The clock only moves forward.');
       if (target.getTime() - now.getTime() > MAX_JUMP_DAYS * 86_400_000) throw new RangeError(`Move the clock at most ${MAX_JUMP_DAYS} days at a time.`);
       const fired: FiredRun[] = [];
-      for (const occurrence of this.occurrences(this.lastFiredUpTo, target)) {
+      for (;;) {
+        const [occurrence] = this.occurrences(this.lastFiredUpTo, target);
+        // A retry whose visibility timeout ends before the next run is delivered then, at its own time.
+        const visible = this.delayed?.nextVisibleAt();
+        if (visible && visible <= target && (!occurrence || visible < occurrence.at)) {
+          if (visible > this.clock.now()) this.clock.moveTo(visible);
+          this.delayed!.release(this.clock.now());
+          await this.delayed!.drain();
+          continue;
+        }
+        if (!occurrence) break;
         if (occurrence.at > this.clock.now()) this.clock.moveTo(occurrence.at);
         fired.push(await this.fire(occurrence.functionName, occurrence.at));
         this.lastFiredUpTo = occurrence.at;
@@ -87,6 +106,7 @@ export class LocalScheduler {
   tick(): Promise<FiredRun[]> {
     return this.serialized(async () => {
       const now = this.clock.now();
+      this.delayed?.release(now);
       const fired: FiredRun[] = [];
       for (const occurrence of this.occurrences(this.lastFiredUpTo, now)) fired.push(await this.fire(occurrence.functionName, occurrence.at));
       this.lastFiredUpTo = now;

@@ -52,6 +52,9 @@ function messageBytes(entry: SendMessageInput): number {
 
 /** Why SQS would refuse one message, or undefined. */
 function invalidMessage(entry: SendMessageInput): SqsError | undefined {
+  if (entry.DelaySeconds !== undefined && (!Number.isInteger(entry.DelaySeconds) || entry.DelaySeconds < 0 || entry.DelaySeconds > 900)) {
+    return new SqsError('InvalidParameterValue', 'InvalidParameterValue', `Value ${String(entry.DelaySeconds)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`);
+  }
   if (typeof entry.MessageBody !== 'string' || entry.MessageBody.length === 0) {
     return new SqsError('InvalidParameterValue', 'InvalidParameterValue', 'The request must contain the parameter MessageBody.');
   }
@@ -72,7 +75,7 @@ function sendMessage(queues: LocalQueues, input: { QueueUrl?: unknown } & SendMe
   if (invalid) throw invalid;
   const queue = queues.resolve(input.QueueUrl, input.MessageBody as string);
   if (!queue) throw new SqsError('InvalidParameterValue', 'InvalidParameterValue', 'The local router queue routes WorkMessages by their kind; this message has no kind it knows.');
-  const message = queue.send(input.MessageBody as string, input.MessageAttributes ?? {});
+  const message = queue.send(input.MessageBody as string, input.MessageAttributes ?? {}, input.DelaySeconds ?? 0);
   return { MessageId: message.messageId, MD5OfMessageBody: message.md5OfBody, ...(message.md5OfMessageAttributes ? { MD5OfMessageAttributes: message.md5OfMessageAttributes } : {}) };
 }
 
@@ -107,7 +110,7 @@ function sendMessageBatch(queues: LocalQueues, input: { QueueUrl?: unknown; Entr
       failed.push({ Id: entry.Id, SenderFault: true, Code: invalid?.queryCode ?? 'InvalidParameterValue', Message: invalid?.message ?? 'The local router queue routes WorkMessages by their kind; this message has no kind it knows.' });
       continue;
     }
-    const message = queue.send(entry.MessageBody as string, entry.MessageAttributes ?? {});
+    const message = queue.send(entry.MessageBody as string, entry.MessageAttributes ?? {}, entry.DelaySeconds ?? 0);
     successful.push({ Id: entry.Id, MessageId: message.messageId, MD5OfMessageBody: message.md5OfBody, ...(message.md5OfMessageAttributes ? { MD5OfMessageAttributes: message.md5OfMessageAttributes } : {}) });
   }
   return { Successful: successful, Failed: failed };

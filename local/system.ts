@@ -125,9 +125,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;
   // Like a test clock: each run's queued work is done before the next run fires.
-  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain());
+  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain(), localQueues);
   const tokens = LocalTokens.create(dataDir);
-  const sandboxPg = SandboxPg.create(dataDir, clock);
+  const sandboxPg = SandboxPg.create(dataDir, clock, { answerDelayMs: sandboxDelayFrom(env) });
   const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, queues: localQueues, info };
 
   if (options.seed ?? true) await seedDemo(deps);
@@ -154,6 +154,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await dynamo.close();
     },
   };
+}
+
+/** SANDBOX_PG_DELAY_MS: how long the sandbox PG takes to answer a charge (default 0); fails fast on a value that is not one. */
+function sandboxDelayFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.SANDBOX_PG_DELAY_MS;
+  if (raw === undefined || raw === '') return 0;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new Error(`SANDBOX_PG_DELAY_MS must be whole milliseconds from 0 to 60000, got "${raw}"`);
+  return ms;
 }
 
 const CORS_HEADERS = {

@@ -101,17 +101,25 @@ export function sdkClientsOf(definition: FunctionDefinition): SdkClient[] {
   return clients;
 }
 
-/** Items (due-index keys) per queue message. */
-export const WORK_MESSAGE_KEYS = 25;
+/** Items (cycles of one shop) per queue message. */
+export const WORK_MESSAGE_ITEMS = 25;
 
-/** What a dispatcher puts on a worker's queue: one page of one day's due work. */
+/**
+ * What a dispatcher puts on a worker's queue: a page of one shop's due work,
+ * in the domain's words (which cycles), not the table's. A worker puts an item
+ * that failed back on its own queue as a message of one (`retryOf`).
+ */
 export interface WorkMessage {
   readonly kind: 'NOTICE' | 'CHARGE';
-  /** The Seoul date the run works on. */
+  /** The Seoul date of the run (it took everything due up to that day). */
   readonly date: string;
   /** When the run was scheduled (EventBridge Scheduler's scheduled time): the worker's notion of "now" for retries. */
   readonly scheduledTime: string;
-  readonly keys: ReadonlyArray<{ readonly pk: string; readonly sk: string }>;
+  /** Every item of a message is this shop's. */
+  readonly shopId: string;
+  readonly items: ReadonlyArray<{ readonly subscriptionId: string; readonly deliveryDate: string }>;
+  /** The message an item failed in, when it is retried on its own. */
+  readonly retryOf?: string;
 }
 
 /** Every schedule runs in this zone; dates in the domain are Seoul calendar dates. */
@@ -308,23 +316,26 @@ export const FUNCTIONS = {
   noticeRun: {
     kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
     entry: 'functions/handlers/notice-run.handler.ts',
-    description: "Daily D-2 payment-notice dispatcher: pages the day's due index onto the notice queue (S17)",
-    tableActions: ['dynamodb:Query'],
+    description: 'Daily D-2 payment-notice dispatcher: pages every notice due up to the day onto the notice queue (S17), then sweeps abandoned credit blocks',
+    // Query: the due index; GetItem and UpdateItem: releasing the credit blocks dead workers left open.
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     sends: [], timeoutSeconds: 900, memoryMb: 512,
   },
   noticeWorker: {
     kind: 'queue',
     queue: { batchSize: 4, maxConcurrency: 20, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
     entry: 'functions/handlers/notice-worker.handler.ts',
-    description: 'Creates each due cycle with its locked amount and sends the payment notice by mail and SMS (S11, S12, S17, S18)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    sends: ['mail', 'sms'], timeoutSeconds: 60, memoryMb: 512,
+    description: 'Locks each due cycle at its announced amount and sends the payment notice by mail and SMS (S11, S12, S17, S18)',
+    // BatchGetItem: a message's reads at once; DeleteItem: withdrawing a stale plan; BatchWriteItem: the SMS ledger lines.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    // Its own queue: an item that failed is put back on its own (item isolation).
+    sends: ['mail', 'sms'], enqueuesFor: 'noticeWorker', timeoutSeconds: 60, memoryMb: 512,
   },
   chargeRun: {
     kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',
     entry: 'functions/handlers/charge-run.handler.ts',
-    description: "Daily D-1 charge dispatcher: pages the day's due index onto the charge queue (S17)",
-    tableActions: ['dynamodb:Query'],
+    description: 'Daily D-1 charge dispatcher: pages every charge due up to the run onto the charge queue (S17), then sweeps abandoned credit blocks',
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     sends: [], timeoutSeconds: 900, memoryMb: 512,
   },
   chargeWorker: {
@@ -334,8 +345,8 @@ export const FUNCTIONS = {
     queue: { batchSize: 1, maxConcurrency: 10, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
     entry: 'functions/handlers/charge-worker.handler.ts',
     description: 'Charges each noticed cycle exactly the announced amount, once (S17, S19)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    sends: ['mail', 'events'], usesGateway: true, timeoutSeconds: 300, memoryMb: 512,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: 300, memoryMb: 512,
   },
   stopWorker: {
     kind: 'queue',

@@ -29,15 +29,16 @@ export const TABLE_INDEXES = [
   { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL', purpose: "a shop's subscriptions by status" },
   { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'ALL', purpose: "a shop's subscriptions by product (one line-item item per product)" },
   { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: 'ALL', purpose: "a shop's subscriptions by next delivery date" },
-  { name: 'due', partitionKey: 'duepk', sortKey: 'duesk', projection: 'KEYS_ONLY', purpose: 'daily due work (notice, charge), sharded by subscription id' },
+  { name: 'due', partitionKey: 'duepk', sortKey: 'duesk', projection: 'KEYS_ONLY', purpose: 'due work (cycles to notice, cycles to charge) sharded by subscription id and sorted by date, so a run reads everything due or overdue; open credit blocks for the sweep' },
 ] as const satisfies readonly IndexDefinition[];
 
 export type IndexName = (typeof TABLE_INDEXES)[number]['name'];
 
 /**
- * One day's due work is spread over this many partition keys so that a
- * million due subscriptions never land on one key (a GSI partition takes
- * about 1,000 writes/s; 1M/32 ≈ 31k items per key over a day is far below).
- * Changing it only affects items written afterwards; readers query every shard.
+ * Each kind of due work is spread over this many partition keys so that a
+ * million due cycles a day never land on one key (a GSI partition takes about
+ * 1,000 writes/s; a day's index writes of 1M cycles are ~31k per key, spread
+ * over the runs). Changing it only affects items written afterwards; readers
+ * query every shard.
  */
 export const DUE_SHARDS = 32;

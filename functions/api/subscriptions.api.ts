@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { CYCLE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
+import { CYCLE_STATUSES } from '../domain/cycle.ts';
+import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
 import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 

@@ -4,9 +4,9 @@
  * per-item status all live on it, so every later change (checkout, a run's
  * advance, a cancel) is one conditional write on one item.
  */
-import type { PaymentProvider } from './billing-key.ts';
+import { toCycleView, visibleCycles, type Cycle } from './cycle.ts';
 import type { CycleCode } from './product.ts';
-import { addDays, seoulDate, type IsoDate } from '../core/dates.ts';
+import { addDays, type IsoDate } from '../core/dates.ts';
 
 /** S9, S16: card payment on the shop's one card PG, or KakaoPay. */
 export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
@@ -17,20 +17,6 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export const ITEM_STATUSES = ['ACTIVE', 'CANCELLED'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
-
-export const CYCLE_STATUSES = ['NOTICED', 'CHARGED', 'SKIPPED', 'FAILED', 'CANCELLED'] as const;
-export type CycleStatus = (typeof CYCLE_STATUSES)[number];
-
-/**
- * What a cycle's `status` may hold in storage: the contract's statuses plus the
- * charge run's internal ones (functions/use-cases/runs/charge.ts), which the
- * public view shows as NOTICED:
- * - CHARGING: an attempt is at the PG (or its outcome is unknown); nothing but
- *   the charge run may move it, so a cancel can no longer skip it (S19 race).
- * - REVIEW: the outcome could not be determined (a PG without lookup, or still
- *   unknown past the retry window); an operator decides.
- */
-export type CycleState = CycleStatus | 'CHARGING' | 'REVIEW';
 
 /** The delivery cycle a buyer picked on the product page (S15): '1w' … '1y'. */
 export type { CycleCode };
@@ -89,12 +75,6 @@ export interface Subscription {
   readonly shippingAddress?: ShippingAddress;
   readonly createdAt: string;
   readonly updatedAt: string;
-  /**
-   * The delivery date whose payment notice has gone out (its cycle exists).
-   * While it equals nextDeliveryDate the subscription is out of the due NOTICE
-   * index; the charge run's advance to the next delivery puts it back.
-   */
-  readonly noticedDeliveryDate?: IsoDate;
   /** A checkout in flight: which authKey (by digest) and since when; another checkout waits until it ends or goes stale. */
   readonly checkout?: { readonly authKeyDigest: string; readonly at: string };
   /** Optimistic concurrency: every update expects the version it read (a cancel racing a run, two tabs). */
@@ -104,77 +84,6 @@ export interface Subscription {
 /** S17: the payment notice goes out two days before a delivery, the charge one day before. */
 export function scheduleFor(deliveryDate: IsoDate): { nextDeliveryDate: IsoDate; nextNoticeDate: IsoDate; nextChargeDate: IsoDate } {
   return { nextDeliveryDate: deliveryDate, nextNoticeDate: addDays(deliveryDate, -2), nextChargeDate: addDays(deliveryDate, -1) };
-}
-
-export interface CycleLine {
-  readonly productId: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-}
-
-/** A declined (or otherwise failed) charge attempt, as the PG explained it. */
-export interface ChargeFailure {
-  readonly code: string;
-  readonly message: string;
-  readonly at: string;
-  readonly attempt: number;
-}
-
-/** One delivery: fixed when its payment notice goes out (S18), keyed by its delivery date. */
-export interface Cycle {
-  readonly subscriptionId: string;
-  readonly deliveryDate: IsoDate;
-  readonly noticeDate: IsoDate;
-  readonly chargeDate: IsoDate;
-  readonly status: CycleState;
-  /** Integer KRW, announced in the notice and charged as announced (S18). */
-  readonly amount: number;
-  readonly items: readonly CycleLine[];
-
-  // The charge run's bookkeeping (functions/use-cases/runs/charge.ts); absent until the first attempt.
-  /** Charge attempts started; the current (or last) attempt is number `attempts`. */
-  readonly attempts?: number;
-  /** The provider the current attempt went to (the shop's PG may change later). */
-  readonly provider?: PaymentProvider;
-  /** The merchant order id and idempotency key of the current attempt, derived from (subscription, delivery date, attempt). */
-  readonly orderId?: string;
-  readonly idempotencyKey?: string;
-  readonly orderName?: string;
-  /** When the current attempt was claimed (wall clock): a CHARGING younger than the lease may still be at the PG. */
-  readonly chargingSince?: string;
-  /**
-   * The charge run at which the worker acts on this cycle again: the next
-   * attempt after a decline (NOTICED), the look-up of an unknown outcome
-   * (CHARGING), the unfinished follow-ups of an outcome. The due CHARGE index
-   * holds the cycle under this instant's Seoul date.
-   */
-  readonly nextAttemptAt?: string;
-  readonly lastFailure?: ChargeFailure;
-  readonly paymentKey?: string;
-  readonly approvedAt?: string;
-  readonly chargedAt?: string;
-  readonly failedAt?: string;
-  readonly reviewReason?: string;
-  /**
-   * CHARGED or FAILED, with the steps after it (order, event, mails, the
-   * subscription's advance) not all done yet: the cycle stays in the due index
-   * until they are, so a lost message cannot leave a paid order unshipped.
-   */
-  readonly followUpsPending?: boolean;
-}
-
-/**
- * The Seoul date under which a cycle waits in the due CHARGE index (S17), or
- * null when the charge run has nothing left to do for it: NOTICED (first
- * attempt on its charge date, a retry on its next attempt's date), CHARGING
- * (looked up at the next run if it is still there), and CHARGED or FAILED
- * while their follow-ups are pending.
- */
-export function chargeDueDate(cycle: Cycle): IsoDate | null {
-  const { status } = cycle;
-  const waiting = status === 'NOTICED' || status === 'CHARGING' || ((status === 'CHARGED' || status === 'FAILED') && cycle.followUpsPending === true);
-  if (!waiting) return null;
-  return cycle.nextAttemptAt !== undefined ? seoulDate(new Date(cycle.nextAttemptAt)) : cycle.chargeDate;
 }
 
 export interface SubscriptionWithCycles extends Subscription {
@@ -241,44 +150,7 @@ export function toSubscriptionView(subscription: Subscription) {
   };
 }
 
-/** The contract knows five statuses: the charge run's internal states are still NOTICED to callers. */
-export function publicCycleStatus(status: CycleState): CycleStatus {
-  return status === 'CHARGING' || status === 'REVIEW' ? 'NOTICED' : status;
-}
-
-/** Where an unfinished charge stands, as an addition to the contract's status. */
-export type ChargeProgress = 'CHARGING' | 'RETRY_SCHEDULED' | 'MANUAL_REVIEW';
-
-function chargeProgressOf(cycle: Cycle): ChargeProgress | undefined {
-  if (cycle.status === 'CHARGING') return 'CHARGING';
-  if (cycle.status === 'REVIEW') return 'MANUAL_REVIEW';
-  if (cycle.status === 'NOTICED' && cycle.nextAttemptAt !== undefined) return 'RETRY_SCHEDULED';
-  return undefined;
-}
-
-/**
- * The contract's Cycle shape, plus (additions) how many charge attempts were
- * made, the last failure, and where an unfinished charge stands. Order ids,
- * payment keys and idempotency keys stay internal.
- */
-export function toCycleView(cycle: Cycle) {
-  const { deliveryDate, noticeDate, chargeDate, status, amount, items, attempts, lastFailure, nextAttemptAt, chargedAt } = cycle;
-  const progress = chargeProgressOf(cycle);
-  return {
-    deliveryDate,
-    noticeDate,
-    chargeDate,
-    status: publicCycleStatus(status),
-    amount,
-    items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
-    ...(attempts !== undefined && attempts > 0 ? { attempts } : {}),
-    ...(lastFailure ? { lastFailure: { code: lastFailure.code, message: lastFailure.message, at: lastFailure.at } } : {}),
-    ...(progress ? { chargeProgress: progress } : {}),
-    ...(progress === 'RETRY_SCHEDULED' && nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
-    ...(status === 'CHARGED' && chargedAt !== undefined ? { chargedAt } : {}),
-  };
-}
-
 export function toSubscriptionDetailView(subscription: SubscriptionWithCycles) {
-  return { ...toSubscriptionView(subscription), cycles: subscription.cycles.map(toCycleView) };
+  // Oldest first; a planned (SCHEDULED) delivery is not a cycle the contract shows — its dates are the subscription's next ones.
+  return { ...toSubscriptionView(subscription), cycles: visibleCycles(subscription.cycles).map(toCycleView) };
 }

@@ -1,18 +1,36 @@
 /**
- * The charge worker (S17, S19): SQS messages from the charge dispatcher, each a
- * page of due cycle keys; every key is one `processCharge`. A message whose item
- * throws comes back (ReportBatchItemFailures) and is idempotent to redo.
+ * The charge worker (S17, S19), fed by the charge run through SQS: each
+ * message is one shop's due cycles, each charged by `chargeWork`. It builds
+ * what it uses: the table (reads batched per message), the PGs, SES (failure
+ * and review mails), EventBridge, and its own queue for items put back alone.
  */
 import { chargeRetryDaysFrom } from '../../system/functions.ts';
-import { sqsWorker } from '../queue/sqs-worker.ts';
-import { chargeRunTimesFrom, processCharge, type ChargeDeps } from '../use-cases/runs/charge.ts';
-import { deps } from '../wiring.ts';
+import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
+import { workQueueWorker } from '../queue/sqs-worker.ts';
+import { chargeRunTimesFrom, chargeWork, type ChargeDeps } from '../use-cases/runs/charge.ts';
+import { clock } from '../wiring/clock.ts';
+import { events } from '../wiring/events.ts';
+import { gateways } from '../wiring/gateways.ts';
+import { mailer } from '../wiring/mailer.ts';
+import { db, repositories, tableName } from '../wiring/table.ts';
+import { workQueue } from '../wiring/work-queue.ts';
+
+const table = repositories(batchingReads(db, tableName), clock);
 
 const chargeDeps: ChargeDeps = {
-  ...deps,
+  clock,
+  cycles: table.cycles,
+  subscriptions: table.subscriptions,
+  shops: table.shops,
+  settings: table.settings,
+  billingKeys: table.billingKeys,
+  notifications: table.notifications,
+  gateways,
+  mailer,
+  events,
   // Read once at cold start; a malformed CHARGE_RUN_TIMES fails it with the value's problem.
   chargeRunTimes: chargeRunTimesFrom(process.env),
   chargeRetryDays: chargeRetryDaysFrom(process.env),
 };
 
-export const handler = sqsWorker((item) => processCharge(chargeDeps, item));
+export const handler = workQueueWorker((work) => chargeWork(chargeDeps, work), { requeue: workQueue, retryDelaySeconds: 60 });

@@ -2,5 +2,8 @@ import { operations } from '../api/operations.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getService } from '../use-cases/service.ts';
 import { deps } from '../wiring.ts';
+import { workQueue } from '../wiring/work-queue.ts';
 
-export const handler = httpHandler(operations.getService, async ({ principal }) => reply(await getService(deps, principal.shop)));
+const withQueue = { ...deps, workQueue };
+
+export const handler = httpHandler(operations.getService, async ({ principal }) => reply(await getService(withQueue, principal.shop)));

@@ -2,5 +2,8 @@ import { operations } from '../api/operations.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { setEasyPay } from '../use-cases/service.ts';
 import { deps } from '../wiring.ts';
+import { workQueue } from '../wiring/work-queue.ts';
 
-export const handler = httpHandler(operations.setEasyPay, async ({ principal, body }) => reply(await setEasyPay(deps, principal.shop, body.kakaopay)));
+const withQueue = { ...deps, workQueue };
+
+export const handler = httpHandler(operations.setEasyPay, async ({ principal, body }) => reply(await setEasyPay(withQueue, principal.shop, body.kakaopay)));

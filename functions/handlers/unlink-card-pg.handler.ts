@@ -2,5 +2,8 @@ import { operations } from '../api/operations.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { changeCardPg } from '../use-cases/service.ts';
 import { deps } from '../wiring.ts';
+import { workQueue } from '../wiring/work-queue.ts';
 
-export const handler = httpHandler(operations.unlinkCardPg, async ({ principal }) => reply(await changeCardPg(deps, principal.shop, null)));
+const withQueue = { ...deps, workQueue };
+
+export const handler = httpHandler(operations.unlinkCardPg, async ({ principal }) => reply(await changeCardPg(withQueue, principal.shop, null)));

@@ -25,6 +25,8 @@ export interface PaymentNoticeContent {
   readonly lines: readonly NoticeLine[];
   readonly paymentMethod: PaymentMethod;
   readonly card?: MaskedCard | undefined;
+  /** A late notice moved the delivery (issue 17): the date it was planned for. */
+  readonly movedFrom?: IsoDate | undefined;
 }
 
 const WEEKDAYS = ['일', '월', '화', '수', '목', '금', '토'] as const;
@@ -78,6 +80,7 @@ export function paymentNoticeMail(content: PaymentNoticeContent): { subject: str
     chargeDate: koreanDate(content.chargeDate),
     amount: won(content.amount),
     paymentMethod: maskedPaymentMethod(content.paymentMethod, content.card),
+    movedNote: content.movedFrom ? `\n※ 안내가 늦어져 배송 예정일을 ${koreanDate(content.movedFrom)}에서 ${koreanDate(content.deliveryDate)}로 미루었습니다. 결제는 안내를 받으신 다음 날 이루어집니다.\n` : '',
     itemLines,
   });
 }
@@ -123,4 +126,10 @@ export function paymentNoticeSms(content: PaymentNoticeContent): string {
 /** To the shop's operator, once a day at most (S12): payment-notice SMS could not be sent for want of credits. */
 export function smsCreditsExhaustedMail(content: { readonly shopName: string; readonly date: IsoDate }): { subject: string; text: string } {
   return renderMail('sms-credits-exhausted.mail', { shopName: content.shopName, date: koreanDate(content.date) });
+}
+
+/** To the shop's operator, once a day at most (issue 17): payment notices went out late, and their cycles moved. */
+export function lateNoticeMail(content: { readonly shopName: string; readonly date: IsoDate; readonly moved: ReadonlyArray<{ readonly subscriptionId: string; readonly from: IsoDate; readonly to: IsoDate }> }): { subject: string; text: string } {
+  const movedLines = content.moved.map((move) => `- ${move.subscriptionId}: ${koreanDate(move.from)} → ${koreanDate(move.to)}`).join('\n');
+  return renderMail('late-notice.mail', { shopName: content.shopName, date: koreanDate(content.date), movedLines });
 }

@@ -1,5 +1,6 @@
 import { seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
+import { nothingAnnouncedIsWanted, transition } from '../domain/cycle.ts';
 import type { Subscription, SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
@@ -22,7 +23,7 @@ const MAX_ATTEMPTS = 3;
  * the same answer again.
  */
 export async function cancelSubscription(
-  deps: Pick<StorefrontDeps, 'subscriptions' | 'shops' | 'clock'>,
+  deps: Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'clock'>,
   shopId: string,
   customerId: string,
   subscriptionId: string,
@@ -43,12 +44,13 @@ export async function cancelSubscription(
     const whole = items.every((item) => item.status === 'CANCELLED');
 
     const current = await withCycles(deps, subscriptionId);
-    const noticed = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate && cycle.status === 'NOTICED');
-    if (noticed) {
-      const stillActive = new Set(items.filter((item) => item.status === 'ACTIVE').map((item) => item.productId));
-      // S19: nothing announced is still wanted → the cycle is not charged. Written before the
-      // subscription, so a crash in between leaves a skipped cycle and a rerun finishes the cancel.
-      if (noticed.items.every((line) => !stillActive.has(line.productId))) await deps.subscriptions.updateCycle({ ...noticed, status: 'SKIPPED' }, 'NOTICED');
+    const announced = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate && (cycle.status === 'NOTICING' || cycle.status === 'NOTICED'));
+    // S19: nothing announced is still wanted → the cycle is not charged. Written before the subscription, so
+    // a crash in between leaves a skipped cycle and a rerun finishes the cancel. Refused: the charge run has
+    // claimed it — the charge stands, and the cancel applies from the next cycle.
+    if (announced && nothingAnnouncedIsWanted({ status: whole ? 'CANCELLED' : subscription.status, items }, announced)) {
+      const skipped = transition(announced, { type: 'skip', reason: 'NOTHING_WANTED' });
+      if (skipped.ok) await deps.cycles.write(skipped.next, skipped.expect);
     }
 
     const next: Subscription = whole
@@ -56,6 +58,8 @@ export async function cancelSubscription(
       : { ...subscription, items, updatedAt: at };
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
+    // The planned next delivery was never announced: withdrawn now (else the notice run would, on its date).
+    if (whole) for (const planned of current.cycles.filter((cycle) => cycle.status === 'SCHEDULED')) await deps.cycles.withdraw(planned, 'SCHEDULED');
     return withCycles(deps, subscriptionId);
   }
   throw new Conflict('CONCURRENT_UPDATE', 'The subscription changed at the same time; please retry.');

@@ -4,6 +4,7 @@ import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
 import type { BillingKeyRecord } from '../domain/billing-key.ts';
+import { scheduledCycle } from '../domain/cycle.ts';
 import { scheduleFor, type Subscription } from '../domain/subscription.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
 
@@ -107,6 +108,9 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
     card: { issuer: registration.card.issuer, last4: registration.card.last4 },
     updatedAt: at,
   };
+  // The first delivery's plan, before the activation: it is what the notice run finds (S17). Until the
+  // subscription is ACTIVE it is inert, and one whose checkout never finishes is withdrawn on its notice date.
+  await deps.cycles.schedule(scheduledCycle(active, subscription.startDate));
   if (!(await deps.subscriptions.update(active, subscription.version ?? 0))) {
     const current = await ownSubscription(deps, shopId, customerId, subscriptionId);
     if (current.status === 'ACTIVE') return current;

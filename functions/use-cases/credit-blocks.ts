@@ -35,7 +35,7 @@ export async function openCreditBlock(
   return {
     block,
     debit: (operationId, details) => deps.credits.spend(ref, { ...details, operationId, at: deps.clock.now() }),
-    release: () => deps.credits.releaseBlock(ref, deps.clock.now()),
+    release: () => deps.credits.releaseBlock(ref, deps.clock.now(), block.state === 'ACTIVE' ? 'ACTIVE' : undefined),
   };
 }
 

@@ -37,6 +37,7 @@ import type { Clock } from '../core/clock.ts';
 import { logger } from '../core/logger.ts';
 import type { BillingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
 import type { CreditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import type { CyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import type { NotificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import type { SettingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
@@ -53,13 +54,16 @@ import type { Subscription } from '../domain/subscription.ts';
 import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-cancel.ts';
 import { changeShop } from './change-shop.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
-import { sendOnce } from './runs/notice.ts';
+import { FUNCTIONS } from '../../system/functions.ts';
+import { transition } from '../domain/cycle.ts';
+import { sendOnce, type SendOnceOptions } from './send-once.ts';
 
 export interface StopDeps {
   readonly clock: Clock;
   readonly shops: ShopsRepository;
   readonly settings: SettingsRepository;
   readonly subscriptions: SubscriptionsRepository;
+  readonly cycles: CyclesRepository;
   readonly billingKeys: BillingKeysRepository;
   readonly stopJobs: StopJobsRepository;
   readonly credits: CreditsRepository;
@@ -85,6 +89,12 @@ export const STOP_ENQUEUED_KIND = {
   getService: 'STOP',
   stopWorker: 'STOP',
 } as const;
+
+/**
+ * Send-once for the stop's mails: an attempt belongs to its step for as long as a stop worker lives; another
+ * step's attempt in flight is waited for briefly; a mail refused for want of credit is tried again on a redo (S24).
+ */
+const STOP_MAILS: SendOnceOptions = { leaseMs: FUNCTIONS.stopWorker.timeoutSeconds * 1000, waitMs: 5_000, retryNoCredit: true };
 
 const message = (job: Pick<StopJob, 'shopId' | 'jobId'>, step: number): StopMessage => ({ kind: 'STOP', shopId: job.shopId, jobId: job.jobId, step });
 
@@ -186,7 +196,7 @@ async function work(deps: StopDeps, job: StopJob): Promise<StopJob> {
         if (job.summaryCredit === 'debited') {
           const shop = await deps.shops.get(job.shopId);
           const content = autoCancelSummaryMail({ shopName: shop?.name ?? job.shopId, reason: job.reason, date: job.at, ...job.progress });
-          await sendOnce(deps, { to: 'operator', shopId: job.shopId, date: job.jobId, kind: 'auto-cancel-summary' }, { send: () => deps.mailer.send({ to: settings.operatorEmail, ...content, kind: 'auto-cancel-summary' }) });
+          await sendOnce(deps, { to: 'operator', shopId: job.shopId, date: job.jobId, kind: 'auto-cancel-summary' }, { send: () => deps.mailer.send({ to: settings.operatorEmail, ...content, kind: 'auto-cancel-summary' }) }, STOP_MAILS);
         } else {
           logger.warn('Auto-cancel summary not sent: no bulk-mail credit', { shopId: job.shopId, jobId: job.jobId });
         }
@@ -221,9 +231,15 @@ async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): 
     if (job.scope === 'KAKAOPAY' && current.createdAt > job.at) return undefined;
     // Noticed, not charged: never charged after the stop. Conditional on NOTICED — a cycle the charge run
     // already took stands. Written before the subscription, so a crash in between is redone by the redelivery.
+    // A planned (SCHEDULED) delivery was never announced: its plan is withdrawn, out of the notice index at once.
     const detail = await deps.subscriptions.getWithCycles(current.id);
     for (const cycle of detail?.cycles ?? []) {
-      if (cycle.status === 'NOTICED') await deps.subscriptions.updateCycle({ ...cycle, status: 'CANCELLED' }, 'NOTICED');
+      if (cycle.status === 'SCHEDULED') {
+        await deps.cycles.withdraw(cycle, 'SCHEDULED');
+        continue;
+      }
+      const cancelled = transition(cycle, { type: 'cancel', reason: 'SERVICE_STOPPED' });
+      if (cancelled.ok) await deps.cycles.write(cancelled.next, cancelled.expect);
     }
     const now = deps.clock.now();
     const next: Subscription = {
@@ -261,7 +277,7 @@ async function mailCustomers(deps: StopDeps, job: StopJob, subscriptions: readon
     const outcome = await sendOnce(deps, { to: 'customer', subscriptionId: subscription.id, deliveryDate: `stop-${job.jobId}`, kind: 'auto-cancel', channel: 'mail' }, {
       pay: () => block.debit(debitOperationId('auto-cancel', subscription.id, job.jobId), { reason: 'auto-cancel', subscriptionId: subscription.id, jobId: job.jobId }),
       send: () => deps.mailer.send({ to: subscription.contact?.email ?? '', ...content, kind: 'auto-cancel' }),
-    });
+    }, STOP_MAILS);
     if (outcome === 'no-credit') notSent += 1;
     else sent += 1;
   }

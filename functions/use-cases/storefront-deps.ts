@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { PaymentGateway } from '../adapters/gateways/payment-gateway.ts';
 import type { BillingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import type { CyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import type { ProductsRepository } from '../adapters/dynamodb/products.repo.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
@@ -17,6 +18,8 @@ export interface StorefrontDeps {
   readonly shops: ShopsRepository;
   readonly products: ProductsRepository;
   readonly subscriptions: SubscriptionsRepository;
+  /** Checkout plans the first delivery; a cancel skips an announced cycle (S19). */
+  readonly cycles: CyclesRepository;
   readonly billingKeys: BillingKeysRepository;
   readonly gateways: GatewayDirectory;
   readonly clock: Clock;

@@ -7,6 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
+import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { subscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import type { z } from 'zod';
 import { subscriptionDetail, subscriptionsApi, subscriptionView } from '../../functions/api/subscriptions.api.ts';
@@ -27,10 +28,11 @@ beforeAll(async () => {
   t = await bootLocalSystem();
   const dynamo = new DynamoDBClient({ endpoint: t.system.info.dynamodb, region: 'ap-northeast-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const repo = subscriptionsRepository(createDocumentClient(dynamo), t.system.info.tableName as string);
+  const cycles = cyclesRepository(createDocumentClient(dynamo), t.system.info.tableName as string);
   for (const subscription of all) await repo.create(subscription);
   // sub-000 (shop-a) has three deliveries behind it and one announced; stored out of order.
   for (const [deliveryDate, status] of [['2026-12-29', 'NOTICED'], ['2026-12-01', 'CHARGED'], ['2026-12-15', 'SKIPPED'], ['2026-12-08', 'FAILED']] as const) {
-    await repo.putCycle(aCycle({ subscriptionId: 'sub-000', deliveryDate, status }));
+    await cycles.create(aCycle({ subscriptionId: 'sub-000', deliveryDate, status }));
   }
   // What events/get-shop-subscription.json asks for.
   await repo.create(aSubscription({ id: 'sub-demo-1', shopId: 'demo-shop' }));

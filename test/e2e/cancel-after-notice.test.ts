@@ -1,10 +1,12 @@
 /**
- * S18 and S19 through the local HTTP server. The notice run (a later issue)
- * writes the NOTICED cycle; here it is written through the same repository the
- * run uses, with the amount and items it would lock.
+ * S18 and S19 through the local HTTP server. The cycle is locked NOTICED as
+ * the notice run leaves it (test/support/cycles.ts), through the same
+ * repository the run uses, with the amount and items it would lock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
+import { noticed } from '../support/cycles.ts';
+import { dueOn } from '../support/run-deps.ts';
 import { activeShop, subscribe } from '../support/storefront.ts';
 
 let t: TestSystem;
@@ -22,16 +24,7 @@ async function noticedSubscription() {
   n += 1;
   const buyer = await t.token('customer', shopId, `notice-buyer-${n}`);
   const active = await subscribe(t, buyer, shopId);
-  const cycle = {
-    subscriptionId: active.id,
-    deliveryDate: active.nextDeliveryDate,
-    noticeDate: active.nextNoticeDate,
-    chargeDate: active.nextChargeDate,
-    status: 'NOTICED' as const,
-    amount: 2 * 25_000 + 18_000,
-    items: [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }, { productId: 'drip', quantity: 1, unitPrice: 18_000 }],
-  };
-  expect(await deps.subscriptions.putCycle(cycle)).toBe(true);
+  const cycle = await noticed(deps.cycles, active);
   return { buyer, active, cycle };
 }
 
@@ -43,9 +36,7 @@ describe('after the payment notice', () => {
     expect(response.body.status).toBe('ACTIVE');
     expect(response.body.items).toEqual([{ productId: 'beans', quantity: 2, status: 'ACTIVE' }, { productId: 'drip', quantity: 1, status: 'CANCELLED' }]);
     expect(response.body.cycles).toEqual([expect.objectContaining({ deliveryDate: cycle.deliveryDate, status: 'NOTICED', amount: 68_000 })]);
-    const due = [];
-    for await (const key of deps.dueWork.findDue('CHARGE', cycle.chargeDate)) due.push(key.pk);
-    expect(due).toContain(`SUB#${active.id}`);
+    expect(await dueOn(deps, 'CHARGE', cycle.chargeDate)).toContain(`${active.id}|${cycle.deliveryDate}`);
   });
 
   it('S19: cancelling every announced item means the cycle is not charged (SKIPPED, out of the due index)', async () => {
@@ -53,9 +44,7 @@ describe('after the payment notice', () => {
     const response = await t.call('POST', `/subscriptions/${active.id}/cancel`, { token: buyer, body: {} });
     expect(response.body.status).toBe('CANCELLED');
     expect(response.body.cycles).toEqual([expect.objectContaining({ deliveryDate: cycle.deliveryDate, status: 'SKIPPED', amount: 68_000 })]);
-    const due = [];
-    for await (const key of deps.dueWork.findDue('CHARGE', cycle.chargeDate)) due.push(key.pk);
-    expect(due).not.toContain(`SUB#${active.id}`);
+    expect(await dueOn(deps, 'CHARGE', cycle.chargeDate)).not.toContain(`${active.id}|${cycle.deliveryDate}`);
   });
 
   it('S19: cancelling the announced items one by one skips the cycle once the last goes', async () => {
@@ -69,7 +58,7 @@ describe('after the payment notice', () => {
   it('a charge already under way stands: the cancel applies, the cycle keeps its state', async () => {
     const { buyer, active, cycle } = await noticedSubscription();
     // The charge run took the cycle first (it moves NOTICED on before charging).
-    expect(await deps.subscriptions.updateCycle({ ...cycle, status: 'CHARGED' }, 'NOTICED')).toBe(true);
+    expect(await deps.cycles.write({ ...cycle, status: 'CHARGED' }, { status: 'NOTICED' })).toBe(true);
     const response = await t.call('POST', `/subscriptions/${active.id}/cancel`, { token: buyer, body: {} });
     expect(response.body.status).toBe('CANCELLED');
     expect(response.body.cycles[0].status).toBe('CHARGED');

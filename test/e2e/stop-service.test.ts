@@ -10,13 +10,15 @@ import type { StopMessage } from '../../functions/domain/stop-job.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { faultyClient, SimulatedCrash } from '../support/faulty-client.ts';
 import { activeShop, authorize, contact, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
+import { noticed as noticeSent } from '../support/cycles.ts';
+import { runDeps, type RunDeps } from '../support/run-deps.ts';
 
 let t: TestSystem;
-let deps: typeof import('../../functions/wiring.ts')['deps'];
+let deps: RunDeps;
 let n = 0;
 beforeAll(async () => {
   t = await bootLocalSystem({ seed: false });
-  ({ deps } = await import('../../functions/wiring.ts'));
+  deps = await runDeps();
 });
 afterAll(() => t?.stop());
 
@@ -44,18 +46,9 @@ async function buyer(shop: Shop, options: { kakaopay?: boolean; pending?: boolea
   return { customerId, token, email, subscription: await subscribe(t, token, shop.shopId, '9410-0000-0000-0001', overrides) };
 }
 
-/** Writes the D-2 notice's cycle as the notice run would (locked, NOTICED, due for the charge run). */
-async function noticed(subscription: { id: string; nextDeliveryDate: string; nextNoticeDate: string; nextChargeDate: string }) {
-  const cycle = {
-    subscriptionId: subscription.id,
-    deliveryDate: subscription.nextDeliveryDate,
-    noticeDate: subscription.nextNoticeDate,
-    chargeDate: subscription.nextChargeDate,
-    status: 'NOTICED' as const,
-    amount: 68_000,
-    items: [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }, { productId: 'drip', quantity: 1, unitPrice: 18_000 }],
-  };
-  expect(await deps.subscriptions.putCycle(cycle)).toBe(true);
+/** Locks the D-2 notice's cycle as the notice run would (NOTICED, due for the charge run). */
+async function noticed(subscription: { id: string; nextDeliveryDate: string }) {
+  await noticeSent(deps.cycles, subscription);
 }
 
 const outbox = async (to?: string) => (await t.call('GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`)).body.items as Array<{ kind: string; to: string; body: string; subject?: string }>;
@@ -219,6 +212,7 @@ describe('resume', () => {
     const { runStopStep, startStopJobs } = await import('../../functions/use-cases/stop-job.ts');
     const { stopJobsRepository } = await import('../../functions/adapters/dynamodb/stop-jobs.repo.ts');
     const { subscriptionsRepository } = await import('../../functions/adapters/dynamodb/subscriptions.repo.ts');
+    const { cyclesRepository } = await import('../../functions/adapters/dynamodb/cycles.repo.ts');
     const { shopsRepository } = await import('../../functions/adapters/dynamodb/shops.repo.ts');
     const { billingKeysRepository } = await import('../../functions/adapters/dynamodb/billing-keys.repo.ts');
     const { creditsRepository } = await import('../../functions/adapters/dynamodb/credits.repo.ts');
@@ -244,6 +238,7 @@ describe('resume', () => {
         shops: shopsRepository(faulty.db, config.tableName),
         settings: settingsRepository(faulty.db, config.tableName),
         subscriptions: subscriptionsRepository(faulty.db, config.tableName),
+        cycles: cyclesRepository(faulty.db, config.tableName),
         billingKeys: billingKeysRepository(faulty.db, config.tableName),
         stopJobs: stopJobsRepository(faulty.db, config.tableName),
         credits: creditsRepository(faulty.db, config.tableName),

@@ -7,22 +7,26 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
+import { seoulTimestamp } from '../../functions/core/dates.ts';
+import { batchingReads } from '../../functions/adapters/dynamodb/batched-reads.ts';
 import { billingKeysRepository } from '../../functions/adapters/dynamodb/billing-keys.repo.ts';
-import { keys, type DueKind } from '../../functions/adapters/dynamodb/keys.ts';
+import { cyclesRepository, type CyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
+import type { DueKind } from '../../functions/adapters/dynamodb/keys.ts';
 import { notificationsRepository } from '../../functions/adapters/dynamodb/notifications.repo.ts';
 import { ordersRepository, type OrdersRepository } from '../../functions/adapters/dynamodb/orders.repo.ts';
-import { productsRepository } from '../../functions/adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../../functions/adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
 import { subscriptionsRepository, type SubscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import type { PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
 import type { DomainEvent, Mail } from '../../functions/adapters/messaging/ports.ts';
-import type { Cycle, Subscription } from '../../functions/domain/subscription.ts';
-import type { WorkItem } from '../../functions/queue/sqs-worker.ts';
+import { followingDelivery, scheduledCycle, transition, type Cycle, type CycleRef } from '../../functions/domain/cycle.ts';
+import type { Subscription } from '../../functions/domain/subscription.ts';
+import type { Work } from '../../functions/use-cases/runs/work.ts';
 import { chargeRunTimesFrom, orderIdFor, type ChargeDeps } from '../../functions/use-cases/runs/charge.ts';
 import type { GatewayDirectory } from '../../functions/use-cases/storefront-deps.ts';
 import { LOCAL_TABLE_NAME } from '../../local/system.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
+import { runDeps, type RunDeps } from '../support/run-deps.ts';
 import { authorize, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
 
 export const CARDS = { succeeds: '9410-0000-0000-0001', declines: '9410-0000-0000-0002', timesOutAfterCapture: '9410-0000-0000-0003' } as const;
@@ -41,21 +45,22 @@ export const REDELIVERY_MS = 10 * 60 * 1000;
 
 export interface Harness {
   readonly t: TestSystem;
-  /** The composition root's deps, imported after boot. */
-  readonly deps: (typeof import('../../functions/wiring.ts'))['deps'];
+  /** The deployed adapters, imported after boot. */
+  readonly deps: RunDeps;
   /** A document client of our own on the embedded table (wrap it with faultyClient). */
   readonly db: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly subscriptions: SubscriptionsRepository;
+  readonly cycles: CyclesRepository;
   readonly orders: OrdersRepository;
 }
 
 export async function bootCharging(): Promise<Harness> {
   const t = await bootLocalSystem({ seed: false });
-  const { deps } = await import('../../functions/wiring.ts');
+  const deps = await runDeps();
   // After boot: the environment points the SDK at the embedded DynamoDB.
   const db = createDocumentClient();
-  return { t, deps, db, tableName: LOCAL_TABLE_NAME, subscriptions: subscriptionsRepository(db, LOCAL_TABLE_NAME), orders: ordersRepository(db, LOCAL_TABLE_NAME) };
+  return { t, deps, db, tableName: LOCAL_TABLE_NAME, subscriptions: subscriptionsRepository(db, LOCAL_TABLE_NAME), cycles: cyclesRepository(db, LOCAL_TABLE_NAME), orders: ordersRepository(db, LOCAL_TABLE_NAME) };
 }
 
 /** A test clock the charge deps read (claim times, leases); tests move it like time passing. */
@@ -93,16 +98,15 @@ export interface ChargeDepsOptions {
   readonly clock: TestClock;
 }
 
-/** The charge worker's deps over `db`, with recording fakes for mail and events unless given. */
+/** The charge worker's deps over `db` (reads batched, as the worker does), with recording fakes for mail and events unless given. */
 export function chargeDeps(h: Harness, options: ChargeDepsOptions): ChargeDeps & { readonly recorded: Recorded } {
-  const db = options.db ?? h.db;
+  const db = batchingReads(options.db ?? h.db, h.tableName);
   const recorded: Recorded = { mails: [], events: [] };
   return {
+    cycles: cyclesRepository(db, h.tableName),
     subscriptions: subscriptionsRepository(db, h.tableName),
-    orders: ordersRepository(db, h.tableName),
     shops: shopsRepository(db, h.tableName),
     settings: settingsRepository(db, h.tableName),
-    products: productsRepository(db, h.tableName),
     billingKeys: billingKeysRepository(db, h.tableName),
     notifications: notificationsRepository(db, h.tableName),
     gateways: options.gateways ?? h.deps.gateways,
@@ -156,24 +160,28 @@ export async function noticedSubscription(h: Harness, shopId: string, options: {
     active = await subscribe(h.t, buyer, shopId, options.card ?? CARDS.succeeds, overrides);
   }
   const subscription = (await h.subscriptions.get(active.id))!;
-  const cycle: Cycle = {
-    subscriptionId: subscription.id,
-    deliveryDate: subscription.nextDeliveryDate!,
-    noticeDate: subscription.nextNoticeDate!,
-    chargeDate: subscription.nextChargeDate!,
-    status: 'NOTICED',
-    amount: ANNOUNCED.amount,
-    items: ANNOUNCED.items,
-  };
-  if (!(await h.subscriptions.putCycle(cycle))) throw new Error('the cycle existed already');
-  const noticed = { ...subscription, noticedDeliveryDate: cycle.deliveryDate };
-  if (!(await h.subscriptions.update(noticed, subscription.version ?? 0))) throw new Error('could not mark the subscription noticed');
-  return { shopId, buyer, customerId, email, subscription: (await h.subscriptions.get(subscription.id))!, cycle };
+  // As the notice leaves it: the next delivery planned, the cycle locked with its notice sent (NOTICED).
+  const planned = (await h.cycles.get({ subscriptionId: subscription.id, deliveryDate: subscription.nextDeliveryDate! }))!;
+  const following = followingDelivery(subscription, planned);
+  await h.cycles.schedule(scheduledCycle(subscription, following));
+  const sentAt = seoulTimestamp(new Date(Date.parse(`${planned.noticeDate}T08:00:05+09:00`)));
+  const locked = transition(planned, {
+    type: 'lock',
+    lines: ANNOUNCED.items,
+    orderName: 'Beans 1kg 외 1건',
+    notice: { mail: { state: 'SENT', attempts: 1, at: sentAt, messageId: 'm' }, sms: { state: 'SENT', attempts: 1, at: sentAt, messageId: 's' } },
+    following,
+  });
+  if (!locked.ok || !(await h.cycles.write(locked.next, locked.expect))) throw new Error('could not lock the cycle');
+  return { shopId, buyer, customerId, email, subscription: (await h.subscriptions.get(subscription.id))!, cycle: locked.next };
 }
 
+/** One item of charge work, as a message of one carries it. */
+export type ChargeItem = Omit<Work, 'items' | 'kind'> & { readonly ref: CycleRef };
+
 /** The work item a charge run queues for a cycle, scheduled at `time` (Seoul) on `date` (default: the charge date). */
-export function chargeItem(cycle: Cycle, time = '10:00', date = cycle.chargeDate): WorkItem {
-  return { kind: 'CHARGE', date, scheduledTime: seoulAt(date, time), key: keys.cycle(cycle.subscriptionId, cycle.deliveryDate), messageId: `msg-${cycle.subscriptionId}-${date}-${time}` };
+export function chargeItem(cycle: Cycle, time = '10:00', date = cycle.chargeDate): ChargeItem {
+  return { date, scheduledTime: seoulAt(date, time), shopId: cycle.shopId, ref: { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate }, messageId: `msg-${cycle.subscriptionId}-${date}-${time}` };
 }
 
 export function seoulAt(date: string, time: string): string {
@@ -211,9 +219,10 @@ export async function paymentsOnCard(h: Harness, noticed: Noticed): Promise<numb
   return h.t.system.sandboxPg.billingKey(key!.billingKey)?.chargeAttempts ?? 0;
 }
 
+/** The cycles due for `kind` exactly on `date`, as `SUB#{id}|CYCLE#{deliveryDate}`. */
 export async function dueKeys(h: Harness, kind: DueKind, date: string): Promise<string[]> {
   const found: string[] = [];
-  for await (const key of h.deps.dueWork.findDue(kind, date)) found.push(`${key.pk}|${key.sk}`);
+  for await (const entry of h.deps.dueWork.findDue(kind, date)) if (entry.date === date) found.push(`SUB#${entry.subscriptionId}|CYCLE#${entry.deliveryDate}`);
   return found;
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/handlers.ts';
 import { addDays } from '../../functions/core/dates.ts';
-import { toCycleView } from '../../functions/domain/subscription.ts';
+import { toCycleView } from '../../functions/domain/cycle.ts';
 import { CYCLE_CHARGED_EVENT, orderIdFor, processCharge } from '../../functions/use-cases/runs/charge.ts';
 import { activeShop } from '../support/storefront.ts';
 import {
@@ -39,7 +39,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.t.stop());
 
-const cycleOf = async (subscriptionId: string, deliveryDate: string) => (await h.subscriptions.getCycle(subscriptionId, deliveryDate))!;
+const cycleOf = async (subscriptionId: string, deliveryDate: string) => (await h.cycles.get({ subscriptionId: subscriptionId, deliveryDate: deliveryDate }))!;
 
 describe('S17: the announced amount is charged the day before delivery', () => {
   it('card …0001: CHARGED with exactly the announced amount, order written, event published, subscription advanced 2 weeks and back in the NOTICE index', async () => {
@@ -59,7 +59,6 @@ describe('S17: the announced amount is charged the day before delivery', () => {
 
     const charged = await cycleOf(cycle.subscriptionId, cycle.deliveryDate);
     expect(charged).toMatchObject({ status: 'CHARGED', amount: ANNOUNCED.amount, attempts: 1, orderId, paymentKey: expect.any(String) });
-    expect(charged.followUpsPending).toBeUndefined();
     expect(toCycleView(charged)).toMatchObject({ status: 'CHARGED', amount: ANNOUNCED.amount, attempts: 1 });
 
     const order = await h.orders.get(cycle.subscriptionId, cycle.deliveryDate);
@@ -73,8 +72,7 @@ describe('S17: the announced amount is charged the day before delivery', () => {
     const advanced = (await h.subscriptions.get(subscription.id))!;
     const next = addDays(cycle.deliveryDate, 14);
     expect(advanced).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: next, nextNoticeDate: addDays(next, -2), nextChargeDate: addDays(next, -1) });
-    expect(advanced.noticedDeliveryDate).toBeUndefined();
-    expect(await dueKeys(h, 'NOTICE', addDays(next, -2))).toContain(`SUB#${subscription.id}|SUB`);
+    expect(await dueKeys(h, 'NOTICE', addDays(next, -2))).toContain(`SUB#${subscription.id}|CYCLE#${next}`);
     expect(await dueKeys(h, 'CHARGE', cycle.chargeDate)).not.toContain(`SUB#${subscription.id}|CYCLE#${cycle.deliveryDate}`);
 
     // The buyer sees it through the API, in the contract's shape.
@@ -109,7 +107,7 @@ describe('S17: the announced amount is charged the day before delivery', () => {
     const expected = new Date(Date.UTC(year, month, Math.min(31, lastDay))).toISOString().slice(0, 10);
     const advanced = (await h.subscriptions.get(subscription.id))!;
     expect(advanced.nextDeliveryDate).toBe(expected);
-    expect(await dueKeys(h, 'NOTICE', addDays(expected, -2))).toContain(`SUB#${subscription.id}|SUB`);
+    expect(await dueKeys(h, 'NOTICE', addDays(expected, -2))).toContain(`SUB#${subscription.id}|CYCLE#${expected}`);
   });
 });
 
@@ -248,7 +246,7 @@ describe('S17: a declined card is retried at each charge run for three days, the
     const first = chargeItem(cycle, '10:00');
     expect((await processCharge(deps, first)).result).toBe('retry-scheduled');
     let current = await cycleOf(cycle.subscriptionId, cycle.deliveryDate);
-    expect(current).toMatchObject({ status: 'NOTICED', attempts: 1, lastFailure: { code: 'REJECT_CARD_PAYMENT', attempt: 1 }, nextAttemptAt: seoulAt(cycle.chargeDate, '17:00') });
+    expect(current).toMatchObject({ status: 'NOTICED', attempts: 1, lastFailure: { code: 'REJECT_CARD_PAYMENT', attempt: 1 }, nextAttemptAt: `${cycle.chargeDate}T17:00:00+09:00` });
     expect(toCycleView(current)).toMatchObject({ status: 'NOTICED', attempts: 1, chargeProgress: 'RETRY_SCHEDULED', lastFailure: { code: 'REJECT_CARD_PAYMENT' } });
     // Still due today (the 17:00 run pages the same day's index).
     expect(await dueKeys(h, 'CHARGE', cycle.chargeDate)).toContain(`SUB#${subscription.id}|CYCLE#${cycle.deliveryDate}`);
@@ -278,7 +276,6 @@ describe('S17: a declined card is retried at each charge run for three days, the
     expect((await processCharge(deps, chargeItem(cycle, lastTime, lastDate))).result).toBe('failed');
     current = await cycleOf(cycle.subscriptionId, cycle.deliveryDate);
     expect(current).toMatchObject({ status: 'FAILED', attempts: 8, lastFailure: { code: 'REJECT_CARD_PAYMENT', attempt: 8 } });
-    expect(current.followUpsPending).toBeUndefined();
     expect(toCycleView(current).status).toBe('FAILED');
     expect(await paymentsOnCard(h, noticed)).toBe(8);
     expect(capturesOf(h, cycle)).toEqual([]);
@@ -294,7 +291,7 @@ describe('S17: a declined card is retried at each charge run for three days, the
     const next = addDays(cycle.deliveryDate, 14);
     const advanced = (await h.subscriptions.get(subscription.id))!;
     expect(advanced).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: next });
-    expect(await dueKeys(h, 'NOTICE', addDays(next, -2))).toContain(`SUB#${subscription.id}|SUB`);
+    expect(await dueKeys(h, 'NOTICE', addDays(next, -2))).toContain(`SUB#${subscription.id}|CYCLE#${next}`);
     expect(await dueKeys(h, 'CHARGE', lastDate)).not.toContain(`SUB#${subscription.id}|CYCLE#${cycle.deliveryDate}`);
 
     // A later run changes nothing.
@@ -415,7 +412,7 @@ describe('the deployed handler (SQS → sqsWorker → processCharge)', () => {
     const { cycle } = noticed;
     const sample = JSON.parse(readFileSync(join(REPO_ROOT, 'events/charge-worker.json'), 'utf8')) as { Records: Array<{ body: string }> };
     const record = sample.Records[0]!;
-    const body = { ...JSON.parse(record.body), date: cycle.chargeDate, scheduledTime: seoulAt(cycle.chargeDate, '10:00'), keys: [{ pk: `SUB#${cycle.subscriptionId}`, sk: `CYCLE#${cycle.deliveryDate}` }] };
+    const body = { ...JSON.parse(record.body), date: cycle.chargeDate, scheduledTime: seoulAt(cycle.chargeDate, '10:00'), shopId, items: [{ subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate }] };
     const event = { Records: [{ ...record, body: JSON.stringify(body) }] };
 
     const response = (await h.t.system.invoke('chargeWorker', event)) as { batchItemFailures: unknown[] };

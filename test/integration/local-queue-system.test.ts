@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../functions/core/dates.ts';
-import { eventBridgePublisher } from '../../functions/adapters/messaging/aws.ts';
+import { eventBridgePublisher } from '../../functions/adapters/messaging/eventbridge.ts';
 import { ENV, queueFunctions } from '../../system/functions.ts';
 import { REPO_ROOT } from '../../local/handlers.ts';
 import { LOCAL_EVENT_BUS_NAME } from '../../local/system.ts';

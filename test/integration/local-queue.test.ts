@@ -2,7 +2,7 @@
  * The local SQS: the endpoint speaks the protocol this @aws-sdk/client-sqs
  * speaks (AWS JSON 1.0, MD5 verified by the SDK), and the queues behind it
  * deliver like an SQS event source mapping: batches of batchSize, at most
- * maxConcurrency at once, partial-batch failures redelivered with the same
+ * maxConcurrency at once, partial-batch failures redelivered (after the visibility timeout) with the same
  * messageId until maxReceiveCount, then the DLQ. Workers here are stubs; the
  * whole local system is in local-queue-system.test.ts.
  */
@@ -10,7 +10,7 @@ import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../functions/core/clock.ts';
-import { sqsWorkQueue } from '../../functions/adapters/messaging/aws.ts';
+import { sqsWorkQueue } from '../../functions/adapters/messaging/sqs.ts';
 import { DISPATCHED_KIND } from '../../functions/use-cases/runs/dispatch.ts';
 import { FUNCTIONS, type FunctionName, type WorkMessage } from '../../system/functions.ts';
 import { LocalClock } from '../../local/clock.ts';
@@ -46,7 +46,18 @@ beforeEach(() => {
   }, kindRoutes(DISPATCHED_KIND));
 });
 
-const work = (i: number, kind: WorkMessage['kind'] = 'NOTICE'): WorkMessage => ({ kind, date: '2026-11-28', scheduledTime: '2026-11-27T23:00:00Z', keys: [{ pk: `SUB#s${i}`, sk: 'SUB' }] });
+/** Drains, then lets the clock pass each visibility timeout (or delay) in turn, as SQS's would, until nothing is left. */
+async function drainWithRetries(): Promise<void> {
+  for (;;) {
+    await queues.drain();
+    const next = queues.nextVisibleAt();
+    if (!next) return;
+    clock.set(next);
+    queues.release(next);
+  }
+}
+
+const work = (i: number, kind: WorkMessage['kind'] = 'NOTICE'): WorkMessage => ({ kind, date: '2026-11-28', scheduledTime: '2026-11-27T23:00:00Z', shopId: 'shop-1', items: [{ subscriptionId: `s${i}`, deliveryDate: '2026-11-30' }] });
 const noticeUrl = () => queues.urlOf('noticeWorker');
 const stats = (name: string) => queues.stats().queues.find((queue) => queue.name === name)!;
 const sendBatch = (bodies: string[], queueUrl = noticeUrl()) =>
@@ -181,13 +192,18 @@ describe('delivery, as an SQS event source mapping', () => {
       for (const record of event.Records) {
         seen.set(record.messageId, [...(seen.get(record.messageId) ?? []), `${record.attributes.ApproximateReceiveCount}:${record.receiptHandle}`]);
         // Message 1 fails twice, then succeeds.
-        if (JSON.parse(record.body).keys[0].pk === 'SUB#s1' && Number(record.attributes.ApproximateReceiveCount) < 3) failures.push({ itemIdentifier: record.messageId });
+        if (JSON.parse(record.body).items[0].subscriptionId === 's1' && Number(record.attributes.ApproximateReceiveCount) < 3) failures.push({ itemIdentifier: record.messageId });
       }
       return { batchItemFailures: failures };
     };
 
+    const sent = clock.now().getTime();
     await sendBatch([0, 1, 2].map((i) => JSON.stringify(work(i))));
     await queues.drain();
+    // Not at once: the failed message is invisible until its visibility timeout has passed.
+    expect(stats('noticeWorker')).toMatchObject({ delivered: 3, deleted: 2, delayed: 1 });
+    expect(queues.nextVisibleAt()).toEqual(new Date(sent + noticeSettings.visibilityTimeoutSeconds * 1000));
+    await drainWithRetries();
 
     const receives = [...seen.values()];
     expect(receives.map((list) => list.length).sort()).toEqual([1, 1, 3]);
@@ -198,10 +214,10 @@ describe('delivery, as an SQS event source mapping', () => {
   });
 
   it('moves a message to the DLQ after maxReceiveCount failed deliveries, and shows it there', async () => {
-    workers.noticeWorker = async (event) => ({ batchItemFailures: event.Records.filter((r) => r.body.includes('SUB#s1"')).map((r) => ({ itemIdentifier: r.messageId })) });
+    workers.noticeWorker = async (event) => ({ batchItemFailures: event.Records.filter((r) => r.body.includes('"s1"')).map((r) => ({ itemIdentifier: r.messageId })) });
 
     await sendBatch([0, 1].map((i) => JSON.stringify(work(i))));
-    await queues.drain();
+    await drainWithRetries();
 
     const noticeQueue = stats('noticeWorker');
     expect(noticeQueue).toMatchObject({ depth: 0, deleted: 1, deadLettered: 1, delivered: 1 + noticeSettings.maxReceiveCount });
@@ -218,7 +234,7 @@ describe('delivery, as an SQS event source mapping', () => {
     };
 
     await sendBatch([0, 1].map((i) => JSON.stringify(work(i))));
-    await queues.drain();
+    await drainWithRetries();
 
     expect(invocations.map(({ event }) => event.Records.map((r) => r.attributes.ApproximateReceiveCount))).toEqual([
       ['1', '1'],
@@ -226,6 +242,16 @@ describe('delivery, as an SQS event source mapping', () => {
       ['3', '3'],
     ]);
     expect(stats('noticeWorker')).toMatchObject({ deleted: 2, lastError: 'container crashed' });
+  });
+
+  it('delivers a message sent with DelaySeconds once the delay has passed (an item put back on its own)', async () => {
+    await client.send(new SendMessageBatchCommand({ QueueUrl: noticeUrl(), Entries: [{ Id: 'later', MessageBody: JSON.stringify(work(7)), DelaySeconds: 90 }] }));
+    await queues.drain();
+    expect(invocations).toEqual([]);
+    expect(queues.nextVisibleAt()).toEqual(new Date(clock.now().getTime() + 90_000));
+    await drainWithRetries();
+    expect(invocations).toHaveLength(1);
+    await expect(client.send(new SendMessageBatchCommand({ QueueUrl: noticeUrl(), Entries: [{ Id: 'x', MessageBody: '{}', DelaySeconds: 901 }] }))).resolves.toMatchObject({ Failed: [expect.objectContaining({ Code: 'InvalidParameterValue' })] });
   });
 });
 

@@ -5,16 +5,19 @@
  * clean run — DynamoDB, the mailer or the SMS sender — the k-th call fails,
  * either before it happens or after it took effect (the process died before it
  * heard back); then, once the visibility timeout has passed, the message is
- * delivered again. Whatever k: exactly one cycle with the locked amount, the
- * subscription out of the NOTICE index, exactly one SMS credit debited and
- * nothing left reserved, and both notices sent — twice only where documented:
- * when the crash fell between the provider taking the message and its SENT
- * being recorded.
+ * delivered again. Whatever k: exactly one cycle with the locked amount, out
+ * of the notice index, exactly one SMS credit debited and nothing left
+ * reserved, and both notices sent — twice only where documented: when the
+ * crash fell between the provider taking the message and its SENT being
+ * recorded (the cycle's settle write). The worker's reads are batched as in
+ * production (one BatchGetItem is one call here).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
+import { batchingReads } from '../../functions/adapters/dynamodb/batched-reads.ts';
 import { creditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
+import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../../functions/adapters/dynamodb/notifications.repo.ts';
 import { productsRepository } from '../../functions/adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../../functions/adapters/dynamodb/settings.repo.ts';
@@ -22,18 +25,19 @@ import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts
 import { subscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import { ABANDONED_AFTER_SECONDS, debitOperationId } from '../../functions/domain/credits.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { openNoticeScope, processNotice, type NoticeDeps } from '../../functions/use-cases/runs/notice.ts';
+import { noticeWork, type NoticeDeps } from '../../functions/use-cases/runs/notice.ts';
 import { SimulatedCrash } from '../support/faulty-client.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
+import { runDeps, type RunDeps } from '../support/run-deps.ts';
 
 let t: TestSystem;
-let deps: typeof import('../../functions/wiring.ts')['deps'];
+let deps: RunDeps;
 let tableName: string;
 let raw: DynamoDBDocumentClient;
 beforeAll(async () => {
   t = await bootLocalSystem({ seed: false });
-  ({ deps } = await import('../../functions/wiring.ts'));
+  deps = await runDeps();
   ({ tableName } = (await import('../../functions/config.ts')).config);
   raw = createDocumentClient();
 });
@@ -67,9 +71,10 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
   type Command = { constructor: { name: string }; input?: { Key?: { sk?: string }; Item?: { sk?: string } } };
   const send = (command: Command) =>
     step(`${command.constructor.name} ${command.input?.Key?.sk ?? command.input?.Item?.sk ?? ''}`, () => (raw.send as (c: unknown) => Promise<unknown>).call(raw, command));
-  const db = new Proxy(raw, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
+  const db = batchingReads(new Proxy(raw, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) }), tableName);
   const faulty: NoticeDeps = {
     clock: deps.clock,
+    cycles: cyclesRepository(db, tableName),
     shops: shopsRepository(db, tableName),
     settings: settingsRepository(db, tableName),
     products: productsRepository(db, tableName),
@@ -82,28 +87,30 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
   return { deps: faulty, calls: () => calls, labels, refused };
 }
 
-/** One delivery of a one-item message: its scope opened, the item processed, the scope closed (a crash skips the close, as a dying worker would). */
-async function deliver(noticeDeps: NoticeDeps, sub: { id: string; nextNoticeDate: string }, messageId: string, beforeClose = () => {}) {
+/** One delivery of a one-item message (as the worker makes it); true when it crashed (thrown, or its item failed). */
+async function deliver(noticeDeps: NoticeDeps, sub: { id: string; shopId: string; nextNoticeDate: string; nextDeliveryDate: string }, messageId: string): Promise<boolean> {
   const item = noticeItem(sub, { messageId });
-  const scope = openNoticeScope(noticeDeps, { messageId, date: item.date, keys: [item.key] });
-  const outcome = await processNotice(noticeDeps, item, scope);
-  beforeClose();
-  await scope.close();
-  return outcome;
+  const report = await noticeWork(noticeDeps, { kind: 'NOTICE', date: item.date, scheduledTime: item.scheduledTime, shopId: item.shopId, messageId, items: [item.ref] });
+  const [result] = report.results;
+  if (result && 'error' in result) throw result.error;
+  return false;
 }
 
 /**
- * Where a crash may make a message go out twice: the provider took it (the call failed after), or its SENT was
- * not recorded (the update of its log item failed before; in a clean run that update is the one recording SENT).
+ * Where a crash may make a message go out twice: after the provider took it and before its SENT was recorded —
+ * the mail is sent first, then the SMS, then both are recorded by the cycle's settle write (its last put).
  */
-function duplicateWindow(label: string, when: 'before' | 'after', kind: string, channel: 'mail' | 'sms'): boolean {
-  if (label === `${channel === 'mail' ? 'mailer' : 'sms'}.send ${kind}`) return when === 'after';
-  return when === 'before' && label.startsWith('UpdateCommand NOTIFY#') && label.endsWith(`#${kind}#${channel}`);
+function duplicateWindow(label: string, when: 'before' | 'after', settle: boolean, kind: string, channel: 'mail' | 'sms'): boolean {
+  if (kind !== 'payment-notice') return (label === `mailer.send ${kind}` && when === 'after') || (when === 'before' && label.startsWith('UpdateCommand NOTIFY#'));
+  if (settle) return when === 'before';
+  if (label === 'mailer.send payment-notice') return channel === 'mail' && when === 'after';
+  if (label === 'sms.send payment-notice') return channel === 'sms' ? when === 'after' : true;
+  return false;
 }
 
 interface Subject {
   readonly shop: Awaited<ReturnType<typeof shopWithCredits>>;
-  readonly sub: { id: string; nextNoticeDate: string; nextDeliveryDate: string; nextChargeDate: string };
+  readonly sub: { id: string; shopId: string; nextNoticeDate: string; nextDeliveryDate: string; nextChargeDate: string };
   readonly contact: { email: string };
   readonly smsTo: string;
 }
@@ -115,10 +122,11 @@ interface Subject {
 async function crashEverywhere(prepare: () => Promise<Subject>, check: (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>) {
   const clean = await prepare();
   const counter = faultyDeps(Number.POSITIVE_INFINITY, 'before');
-  let callsBeforeClose = 0;
-  expect(await deliver(counter.deps, clean.sub, 'clean', () => (callsBeforeClose = counter.calls()))).toMatchObject({ status: 'noticed' });
+  await deliver(counter.deps, clean.sub, 'clean');
   const calls = counter.calls();
   await check(clean, 'clean run', () => false);
+  // The settle: the last put of the cycle's item.
+  const settleCall = counter.labels.lastIndexOf(`PutCommand CYCLE#${clean.sub.nextDeliveryDate}`) + 1;
 
   for (let k = 1; k <= calls; k += 1) {
     for (const when of WHEN) {
@@ -134,28 +142,27 @@ async function crashEverywhere(prepare: () => Promise<Subject>, check: (subject:
       );
       const label = faulty.labels[k - 1] ?? '';
       const crash = `crash ${when} call ${k} (${label})`;
-      // A crash inside the scope's close is swallowed (the abandoned-block sweep settles the block); any other fails the message.
-      expect(crashed, crash).toBe(k <= callsBeforeClose && !(when === 'after' && counter.refused.has(k)));
+      // Every call is part of the delivery: a crash at any of them fails it (but one after a refused write, which had no effect to lose).
+      expect(crashed, crash).toBe(!(when === 'after' && counter.refused.has(k)));
 
       advance(t, REDELIVERY_MS);
       await deliver(deps, subject.sub, messageId);
-      // A worker that died with its block open: the sweep returns what the block did not spend.
+      // A worker that died with its block open: the sweep (each run's end) returns what the block did not spend.
       advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
-      await deps.credits.releaseAbandonedBlocks(subject.shop.shopId, 'sms', deps.clock.now());
+      await deps.credits.sweepAbandonedBlocks(deps.clock.now());
 
-      await check(subject, crash, (kind, channel) => duplicateWindow(label, when, kind, channel));
+      await check(subject, crash, (kind, channel) => duplicateWindow(label, when, k === settleCall, kind, channel));
     }
   }
   return { calls, labels: counter.labels };
 }
 
 const smsOperation = (sub: Subject['sub']) => debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms');
-const logItem = (sub: Subject['sub'], channel: 'mail' | 'sms') => deps.notifications.get({ to: 'customer', subscriptionId: sub.id, deliveryDate: sub.nextDeliveryDate, kind: 'payment-notice', channel });
+const channelOf = async (sub: Subject['sub'], channel: 'mail' | 'sms') => (await deps.cycles.get({ subscriptionId: sub.id, deliveryDate: sub.nextDeliveryDate }))?.notice?.[channel];
 
 async function expectCycleLockedAndNoticed(sub: Subject['sub'], crash: string) {
   const stored = await deps.subscriptions.getWithCycles(sub.id);
-  expect(stored?.cycles, crash).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'NOTICED', amount: 68_000 })]);
-  expect(stored?.noticedDeliveryDate, crash).toBe(sub.nextDeliveryDate);
+  expect(stored?.cycles, crash).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'NOTICED', amount: 68_000 }), expect.objectContaining({ status: 'SCHEDULED' })]);
 }
 
 describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
@@ -174,8 +181,8 @@ describe('a crash at every step of the payment notice, then the redelivery (S12,
         expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: expectedBalance, reserved: { sms: 0 } });
         expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
         expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
-        expect(await logItem(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
-        expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
+        expect(await channelOf(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
+        expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
       },
     );
     expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
@@ -194,7 +201,7 @@ describe('a crash at every step of the payment notice, then the redelivery (S12,
         expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
         expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
         expect(await outbox(t, smsTo), crash).toEqual([]);
-        expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
+        expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
         expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
         const operator = await outbox(t, shop.operatorEmail);
         expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));

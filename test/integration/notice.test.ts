@@ -1,42 +1,35 @@
 /**
- * The D-2 payment notice of one subscription (S11, S12, S17, S18), against the
- * embedded engine through the real local system: shops, buyers and
- * subscriptions are made through the HTTP API, `processNotice` runs with the
- * deployed wiring, and what was sent is read back from the local outbox.
+ * The D-2 payment notice (S11, S12, S17, S18), against the embedded engine
+ * through the real local system: shops, buyers and subscriptions are made
+ * through the HTTP API, the notice runs with the deployed adapters, and what
+ * was sent is read back from the local outbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SQSEvent } from 'aws-lambda';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
-import { keys, subscriptionIdFromKey } from '../../functions/adapters/dynamodb/keys.ts';
-import { addDays } from '../../functions/core/dates.ts';
-import type { NotificationRef } from '../../functions/adapters/dynamodb/notifications.repo.ts';
+import { keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { addDays, seoulTimestamp } from '../../functions/core/dates.ts';
+import { transition } from '../../functions/domain/cycle.ts';
 import { debitOperationId } from '../../functions/domain/credits.ts';
 import { koreanDate } from '../../functions/notifications/payment-notice.ts';
 import { eucKrBytes, SMS_MAX_BYTES } from '../../functions/notifications/templates.ts';
-import { openNoticeScope, processNotice } from '../../functions/use-cases/runs/notice.ts';
+import { noticeWork, processNotice, SENDING_LEASE_MS } from '../../functions/use-cases/runs/notice.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
-import { activeSubscription, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
+import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
+import { dueOn, runDeps, type RunDeps } from '../support/run-deps.ts';
 import { beans, earliestStart, signUpBody } from '../support/storefront.ts';
 
 let t: TestSystem;
-let deps: typeof import('../../functions/wiring.ts')['deps'];
+let deps: RunDeps;
 beforeAll(async () => {
   t = await bootLocalSystem({ seed: false });
-  ({ deps } = await import('../../functions/wiring.ts'));
+  deps = await runDeps();
 });
 afterAll(() => t?.stop());
 
-const smsRef = (subscriptionId: string, deliveryDate: string): NotificationRef => ({ to: 'customer', subscriptionId, deliveryDate, kind: 'payment-notice', channel: 'sms' });
-const mailRef = (subscriptionId: string, deliveryDate: string): NotificationRef => ({ to: 'customer', subscriptionId, deliveryDate, kind: 'payment-notice', channel: 'mail' });
+type Sub = Awaited<ReturnType<typeof activeSubscription>>['subscription'];
 
-async function dueKeys(kind: 'NOTICE' | 'CHARGE', date: string): Promise<string[]> {
-  const found: string[] = [];
-  for await (const key of deps.dueWork.findDue(kind, date)) found.push(key.pk);
-  return found;
-}
-
-/** `count` ACTIVE subscriptions of the shop, one after another (each buyer with its own contact). */
 async function activeSubscriptions(shopId: string, count: number) {
   const made: Array<Awaited<ReturnType<typeof activeSubscription>>> = [];
   for (let i = 0; i < count; i += 1) made.push(await activeSubscription(t, shopId));
@@ -49,17 +42,30 @@ async function removeProduct(shopId: string, productId: string) {
   await createDocumentClient().send(new DeleteCommand({ TableName: config.tableName, Key: keys.product(shopId, productId) }));
 }
 
+/** One message of notice work: the subscriptions' planned cycles, all of one shop. */
+const message = (messageId: string, subs: readonly Sub[]) => ({
+  kind: 'NOTICE' as const,
+  date: subs[0]!.nextNoticeDate,
+  scheduledTime: `${subs[0]!.nextNoticeDate}T08:00:00+09:00`,
+  shopId: subs[0]!.shopId,
+  messageId,
+  items: subs.map((sub) => ({ subscriptionId: sub.id, deliveryDate: sub.nextDeliveryDate })),
+});
+const outcomesOf = (report: Awaited<ReturnType<typeof noticeWork>>) => report.results.map((result) => ('outcome' in result ? result.outcome : { error: String(result.error) }));
+
+const cycleOf = (sub: Sub, deliveryDate = sub.nextDeliveryDate) => deps.cycles.get({ subscriptionId: sub.id, deliveryDate });
 const credits = async (admin: string) => (await t.call('GET', '/admin/credits', { token: admin })).body as { sms: number; reserved: { sms: number } };
 const ledger = async (admin: string) => (await t.call('GET', '/admin/credits/ledger?limit=100', { token: admin })).body.items as Array<{ id: string; change: number; reason: string }>;
 const noticeDebits = async (admin: string) => (await ledger(admin)).filter((entry) => entry.reason === 'payment-notice');
 
 describe('S17, S18: the payment notice locks the cycle and announces it', () => {
-  it('locks the ACTIVE items at their current prices, sends mail and SMS, and leaves the NOTICE index', async () => {
+  it('locks the ACTIVE items at their current prices, sends mail and SMS, moves the cycle to the charge index and plans the next delivery', async () => {
     const shop = await shopWithCredits(t, 10);
     // S18: the amount is fixed at the notice, at the price of that day — not the price at signup.
     const { subscription: sub, buyer, contact, smsTo } = await activeSubscription(t, shop.shopId);
     await t.call('PUT', '/admin/products/beans', { token: shop.admin, body: { ...beans, price: 27_000 } });
-    expect(await dueKeys('NOTICE', sub.nextNoticeDate)).toContain(keys.subscription(sub.id).pk);
+    expect(await dueOn(deps, 'NOTICE', sub.nextNoticeDate)).toContain(`${sub.id}|${sub.nextDeliveryDate}`);
+    const before = await deps.subscriptions.get(sub.id);
 
     const outcome = await processNotice(deps, noticeItem(sub));
 
@@ -78,9 +84,15 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
         ],
       },
     ]);
-    expect(await dueKeys('NOTICE', sub.nextNoticeDate)).not.toContain(keys.subscription(sub.id).pk);
-    expect(await dueKeys('CHARGE', sub.nextChargeDate)).toContain(keys.subscription(sub.id).pk);
-    expect((await deps.subscriptions.get(sub.id))?.noticedDeliveryDate).toBe(sub.nextDeliveryDate);
+    // Out of the notice index, into the charge index of its charge date; the next delivery planned two weeks on.
+    expect(await dueOn(deps, 'NOTICE', sub.nextNoticeDate)).not.toContain(`${sub.id}|${sub.nextDeliveryDate}`);
+    expect(await dueOn(deps, 'CHARGE', sub.nextChargeDate)).toContain(`${sub.id}|${sub.nextDeliveryDate}`);
+    const following = addDays(sub.nextDeliveryDate, 14);
+    expect(await cycleOf(sub, following)).toMatchObject({ status: 'SCHEDULED', noticeDate: addDays(following, -2) });
+    expect(await dueOn(deps, 'NOTICE', addDays(following, -2))).toContain(`${sub.id}|${following}`);
+    expect(await cycleOf(sub)).toMatchObject({ status: 'NOTICED', orderName: 'Beans 1kg 외 1건', followingDeliveryDate: following, notice: { mail: { state: 'SENT', attempts: 1, messageId: expect.any(String) }, sms: { state: 'SENT', attempts: 1 } } });
+    // The subscription itself was not written by the notice.
+    expect(await deps.subscriptions.get(sub.id)).toEqual(before);
 
     const [mail, ...moreMail] = await outbox(t, contact.email);
     expect(moreMail).toEqual([]);
@@ -91,8 +103,8 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(mail!.body).toContain(`결제 예정일: ${koreanDate(sub.nextChargeDate)}`);
     expect(mail!.body).toContain('- Beans 1kg 2개 × 27,000원 = 54,000원');
     expect(mail!.body).toContain('Sandbox Card ****0001');
-    expect(mail!.body).toContain('정기배송 관리');
     expect(mail!.body).not.toContain('9410');
+    expect(mail!.body).not.toContain('※');
 
     const [sms, ...moreSms] = await outbox(t, smsTo);
     expect(moreSms).toEqual([]);
@@ -101,11 +113,9 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(sms!.body).toContain('Beans 1kg 외 1건');
     expect(eucKrBytes(sms!.body)).toBeLessThanOrEqual(SMS_MAX_BYTES);
 
-    // S12: one SMS credit, under the operation id of (subscription, delivery).
+    // S12: one SMS credit, under the operation id of (subscription, delivery), listed once.
     expect(await noticeDebits(shop.admin)).toEqual([expect.objectContaining({ id: debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms'), change: -1 })]);
     expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
-    expect(await deps.notifications.get(smsRef(sub.id, sub.nextDeliveryDate))).toMatchObject({ state: 'SENT', attempts: 1, messageId: expect.any(String) });
-    expect(await deps.notifications.get(mailRef(sub.id, sub.nextDeliveryDate))).toMatchObject({ state: 'SENT', attempts: 1 });
   });
 
   it('S18: a price change after the notice changes nothing in the announced cycle', async () => {
@@ -119,17 +129,27 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(detail.cycles).toEqual([expect.objectContaining({ amount: 68_000, items: [expect.objectContaining({ unitPrice: 25_000 }), expect.objectContaining({ unitPrice: 18_000 })] })]);
   });
 
-  it('S18: a rerun announces the cycle already locked, never a recomputed amount', async () => {
+  it('S18: a dead attempt is resent with the cycle it locked, never a recomputed amount', async () => {
     const shop = await shopWithCredits(t, 10);
-    const { subscription: sub, contact } = await activeSubscription(t, shop.shopId);
-    // A first attempt locked the cycle and died before announcing it; prices changed since.
-    const locked = { subscriptionId: sub.id, deliveryDate: sub.nextDeliveryDate, noticeDate: sub.nextNoticeDate, chargeDate: sub.nextChargeDate, status: 'NOTICED' as const, amount: 68_000, items: [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }, { productId: 'drip', quantity: 1, unitPrice: 18_000 }] };
-    expect(await deps.subscriptions.putCycle(locked)).toBe(true);
+    const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
+    // A first attempt locked the cycle, recorded its intents and died before sending; prices changed since.
+    const planned = (await cycleOf(sub))!;
+    const at = seoulTimestamp(t.system.clock.now());
+    const intents = { mail: { state: 'SENDING' as const, attempts: 1, at }, sms: { state: 'SENDING' as const, attempts: 1, at }, smsBlock: 'notice:dead-attempt:0' };
+    const locked = transition(planned, { type: 'lock', lines: [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }, { productId: 'drip', quantity: 1, unitPrice: 18_000 }], orderName: 'Beans 1kg 외 1건', notice: intents, following: addDays(sub.nextDeliveryDate, 14) });
+    expect(locked.ok && (await deps.cycles.write(locked.next, locked.expect))).toBe(true);
     await t.call('PUT', '/admin/products/beans', { token: shop.admin, body: { ...beans, price: 40_000 } });
 
-    expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 68_000 });
-    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles).toEqual([expect.objectContaining({ amount: 68_000 })]);
+    // Within the dead worker's lease another worker may still be sending: the item fails, to be retried.
+    await expect(processNotice(deps, noticeItem(sub))).rejects.toThrow(/being sent by another worker/);
+    advance(t, SENDING_LEASE_MS + 1_000);
+    expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 68_000, mail: 'sent', sms: 'sent' });
+    expect(await cycleOf(sub)).toMatchObject({ status: 'NOTICED', amount: 68_000, notice: { mail: { state: 'SENT', attempts: 2 }, sms: { state: 'SENT', attempts: 2 } } });
     expect((await outbox(t, contact.email))[0]?.body).toContain('결제 예정 금액: 68,000원');
+    expect(await outbox(t, smsTo)).toHaveLength(1);
+    // Bound to a block that never held it (and never will): paid on its own, once.
+    expect(await noticeDebits(shop.admin)).toHaveLength(1);
+    expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
   });
 
   it('announces only the ACTIVE items (a partial cancel before the notice is out of the cycle)', async () => {
@@ -137,7 +157,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     const { subscription: sub, buyer } = await activeSubscription(t, shop.shopId);
     await t.call('POST', `/subscriptions/${sub.id}/cancel`, { token: buyer, body: { productIds: ['drip'] } });
     expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 50_000 });
-    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles[0]?.items).toEqual([{ productId: 'beans', quantity: 2, unitPrice: 25_000 }]);
+    expect((await cycleOf(sub))?.items).toEqual([{ productId: 'beans', quantity: 2, unitPrice: 25_000 }]);
   });
 
   it('leaves out a product that is no longer in the catalogue', async () => {
@@ -145,7 +165,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     const { subscription: sub, contact } = await activeSubscription(t, shop.shopId);
     await removeProduct(shop.shopId, 'drip');
     expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 50_000 });
-    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles[0]?.items).toEqual([{ productId: 'beans', quantity: 2, unitPrice: 25_000 }]);
+    expect((await cycleOf(sub))?.items).toEqual([{ productId: 'beans', quantity: 2, unitPrice: 25_000 }]);
     expect((await outbox(t, contact.email))[0]?.body).not.toContain('Drip');
   });
 
@@ -157,17 +177,17 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'nothing-to-charge' });
 
     const stored = await deps.subscriptions.getWithCycles(sub.id);
-    expect(stored?.cycles).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'SKIPPED', amount: 0, items: [] })]);
+    expect(stored?.cycles).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'SKIPPED', amount: 0, items: [] }), expect.objectContaining({ status: 'SCHEDULED' })]);
     // Cycle '2w': the next delivery two weeks on, due for its own notice then (a SKIPPED cycle is never charged, so nothing else would move it).
     const next = addDays(sub.nextDeliveryDate, 14);
     expect(stored).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: next, nextNoticeDate: addDays(next, -2), nextChargeDate: addDays(next, -1) });
-    expect(stored?.noticedDeliveryDate).toBeUndefined();
-    expect(await dueKeys('NOTICE', addDays(next, -2))).toContain(keys.subscription(sub.id).pk);
-    expect(await dueKeys('CHARGE', sub.nextChargeDate)).not.toContain(keys.subscription(sub.id).pk);
+    expect(await dueOn(deps, 'NOTICE', addDays(next, -2))).toContain(`${sub.id}|${next}`);
+    expect(await dueOn(deps, 'NOTICE', sub.nextNoticeDate)).not.toContain(`${sub.id}|${sub.nextDeliveryDate}`);
+    expect(await dueOn(deps, 'CHARGE', sub.nextChargeDate)).not.toContain(`${sub.id}|${sub.nextDeliveryDate}`);
     expect(await outbox(t, contact.email)).toEqual([]);
     expect(await outbox(t, smsTo)).toEqual([]);
-    // A redelivery of the same item finds the subscription moved on.
-    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-due' });
+    // A redelivery of the same item finds it done.
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'already-noticed' });
   });
 
   it('keeps the SMS within 90 EUC-KR bytes with a long shop name and long product names', async () => {
@@ -192,37 +212,28 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(eucKrBytes(sms!.body)).toBeLessThanOrEqual(SMS_MAX_BYTES);
     expect(sms!.body).toContain('3,727,000원');
     expect(sms!.body).toContain(' 외 1건');
-    // The mail has room for everything, whole.
     expect((await outbox(t, contact.email))[0]?.body).toContain(`- ${longName} 3개 × 1,234,000원 = 3,702,000원`);
   });
 });
 
 describe('S11: the shop’s payment-notice settings', () => {
-  const settings = (shop: { operatorEmail: string }, paymentNotice: { mail: boolean; sms: boolean }) => ({
-    paymentNotice,
-    autoCancel: { customerMail: true, operatorMail: true },
-    operatorEmail: shop.operatorEmail,
-  });
+  const settings = (shop: { operatorEmail: string }, paymentNotice: { mail: boolean; sms: boolean }) => ({ paymentNotice, autoCancel: { customerMail: true, operatorMail: true }, operatorEmail: shop.operatorEmail });
 
-  it('mail off: only the SMS goes out', async () => {
+  it.each([
+    [{ mail: false, sms: true }, { mail: 'off', sms: 'sent' }, 0, 1, 9],
+    [{ mail: true, sms: false }, { mail: 'sent', sms: 'off' }, 1, 0, 10],
+    // Nothing to send: noticed (as far as the shop wants) at once, and chargeable.
+    [{ mail: false, sms: false }, { mail: 'off', sms: 'off' }, 0, 0, 10],
+  ])('%o: %o', async (paymentNotice, channels, mails, smses, left) => {
     const shop = await shopWithCredits(t, 10);
-    expect((await t.call('PUT', '/admin/settings/notifications', { token: shop.admin, body: settings(shop, { mail: false, sms: true }) })).status).toBe(200);
+    expect((await t.call('PUT', '/admin/settings/notifications', { token: shop.admin, body: settings(shop, paymentNotice) })).status).toBe(200);
     const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
-    expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', mail: 'off', sms: 'sent' });
-    expect(await outbox(t, contact.email)).toEqual([]);
-    expect(await outbox(t, smsTo)).toHaveLength(1);
-  });
-
-  it('SMS off: only the mail goes out, and no SMS credit is spent', async () => {
-    const shop = await shopWithCredits(t, 10);
-    await t.call('PUT', '/admin/settings/notifications', { token: shop.admin, body: settings(shop, { mail: true, sms: false }) });
-    const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
-    expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', mail: 'sent', sms: 'off' });
-    expect(await outbox(t, contact.email)).toHaveLength(1);
-    expect(await outbox(t, smsTo)).toEqual([]);
-    expect(await credits(shop.admin)).toMatchObject({ sms: 10 });
-    // Off is still noticed: the cycle is locked and the subscription leaves the NOTICE index.
-    expect((await deps.subscriptions.get(sub.id))?.noticedDeliveryDate).toBe(sub.nextDeliveryDate);
+    expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', ...channels });
+    expect(await outbox(t, contact.email)).toHaveLength(mails);
+    expect(await outbox(t, smsTo)).toHaveLength(smses);
+    expect(await credits(shop.admin)).toMatchObject({ sms: left, reserved: { sms: 0 } });
+    expect(await cycleOf(sub)).toMatchObject({ status: 'NOTICED' });
+    expect(await dueOn(deps, 'CHARGE', sub.nextChargeDate)).toContain(`${sub.id}|${sub.nextDeliveryDate}`);
   });
 });
 
@@ -230,17 +241,14 @@ describe('S12: SMS credits', () => {
   it('without credits: no SMS, NO_CREDIT recorded, the mail still goes out, the operator is mailed once that day', async () => {
     const shop = await shopWithCredits(t);
     const subs = await activeSubscriptions(shop.shopId, 3);
-    // One run's items, on their own and in a message of their own.
+    // One item on its own, then two in a message.
     expect(await processNotice(deps, noticeItem(subs[0]!.subscription))).toMatchObject({ status: 'noticed', mail: 'sent', sms: 'no-credit' });
-    const scope = openNoticeScope(deps, { messageId: 'dry-message', date: subs[1]!.subscription.nextNoticeDate, keys: subs.slice(1).map((s) => keys.subscription(s.subscription.id)) });
-    for (const { subscription } of subs.slice(1)) expect(await processNotice(deps, noticeItem(subscription), scope)).toMatchObject({ sms: 'no-credit' });
-    await scope.close();
+    expect(outcomesOf(await noticeWork(deps, message('dry-message', subs.slice(1).map((s) => s.subscription))))).toEqual([expect.objectContaining({ sms: 'no-credit' }), expect.objectContaining({ sms: 'no-credit' })]);
 
     for (const { subscription, contact, smsTo } of subs) {
       expect(await outbox(t, smsTo)).toEqual([]);
       expect(await outbox(t, contact.email)).toHaveLength(1);
-      expect(await deps.notifications.get(smsRef(subscription.id, subscription.nextDeliveryDate))).toMatchObject({ state: 'NO_CREDIT' });
-      expect((await deps.subscriptions.get(subscription.id))?.noticedDeliveryDate).toBe(subscription.nextDeliveryDate);
+      expect(await cycleOf(subscription)).toMatchObject({ status: 'NOTICED', notice: { sms: { state: 'NO_CREDIT' } } });
     }
     const operator = await outbox(t, shop.operatorEmail);
     expect(operator).toHaveLength(1);
@@ -252,81 +260,40 @@ describe('S12: SMS credits', () => {
 
   it('with fewer credits than notices in a message: one credit per SMS sent, the rest NO_CREDIT, nothing left reserved', async () => {
     const shop = await shopWithCredits(t, 2);
-    const subs = await activeSubscriptions(shop.shopId, 3);
-    const date = subs[0]!.subscription.nextNoticeDate;
-    const scope = openNoticeScope(deps, { messageId: 'short-message', date, keys: subs.map((s) => keys.subscription(s.subscription.id)) });
-    const outcomes = [];
-    for (const { subscription } of subs) outcomes.push(await processNotice(deps, noticeItem(subscription), scope));
-    await scope.close();
-
-    expect(outcomes.map((outcome) => (outcome.status === 'noticed' ? outcome.sms : outcome.status))).toEqual(['sent', 'sent', 'no-credit']);
-    expect((await noticeDebits(shop.admin)).map((entry) => entry.id).sort()).toEqual(subs.slice(0, 2).map(({ subscription: s }) => debitOperationId('payment-notice', s.id, s.nextDeliveryDate, 'sms')).sort());
+    const subs = (await activeSubscriptions(shop.shopId, 3)).map((s) => s.subscription);
+    const outcomes = outcomesOf(await noticeWork(deps, message('short-message', subs)));
+    expect(outcomes.map((outcome) => ('sms' in outcome ? outcome.sms : outcome)).sort()).toEqual(['no-credit', 'sent', 'sent']);
+    expect(await noticeDebits(shop.admin)).toHaveLength(2);
     expect(await credits(shop.admin)).toMatchObject({ sms: 0, reserved: { sms: 0 } });
     expect(await outbox(t, shop.operatorEmail)).toHaveLength(1);
   });
 
-  it('a message debits its SMS from one block and returns the rest to the balance', async () => {
+  it('a message pays its SMS from one block sized to them, writes its ledger lines, and releases the block', async () => {
     const shop = await shopWithCredits(t, 100);
-    const subs = await activeSubscriptions(shop.shopId, 3);
-    const scope = openNoticeScope(deps, { messageId: 'block-message', date: subs[0]!.subscription.nextNoticeDate, keys: subs.map((s) => keys.subscription(s.subscription.id)) });
-    await processNotice(deps, noticeItem(subs[0]!.subscription), scope);
-    // While the message runs, its block holds what it may need (one credit per notice in the message).
-    expect(await credits(shop.admin)).toMatchObject({ sms: 97, reserved: { sms: 3 } });
-    for (const { subscription } of subs.slice(1)) await processNotice(deps, noticeItem(subscription), scope);
-    await scope.close();
+    const subs = (await activeSubscriptions(shop.shopId, 3)).map((s) => s.subscription);
+    const work = message('block-message', subs);
+    await noticeWork(deps, work);
+    const block = await deps.credits.block({ shopId: shop.shopId, kind: 'sms', blockId: `notice:${work.date}:${work.messageId}:0` });
+    expect(block).toMatchObject({ state: 'RELEASED', granted: 3, spent: 3, refunded: 0 });
     expect(await credits(shop.admin)).toMatchObject({ sms: 97, reserved: { sms: 0 } });
-    expect(await noticeDebits(shop.admin)).toHaveLength(3);
+    expect((await noticeDebits(shop.admin)).map((entry) => entry.id).sort()).toEqual(subs.map((s) => debitOperationId('payment-notice', s.id, s.nextDeliveryDate, 'sms')).sort());
   });
 
-  it('sizes a block to the shop’s notices in the message, so that concurrent messages share a low balance', async () => {
-    const low = await shopWithCredits(t, 3);
-    const other = await shopWithCredits(t, 10);
-    const [x1, x2, x3] = await activeSubscriptions(low.shopId, 3);
-    const [y1, y2] = await activeSubscriptions(other.shopId, 2);
-    const date = x1!.subscription.nextNoticeDate;
-    const messageOf = (messageId: string, subs: Array<typeof x1>) => ({ messageId, date, keys: subs.map((s) => keys.subscription(s!.subscription.id)) });
-    // Two workers at once: A (one notice of the low shop among three) and B (two of them). A's block must not hold all three credits.
-    const a = openNoticeScope(deps, messageOf('sized-a', [y1, x1, y2]));
-    const b = openNoticeScope(deps, messageOf('sized-b', [x2, x3]));
-    await processNotice(deps, noticeItem(y1!.subscription), a);
-    await processNotice(deps, noticeItem(x1!.subscription), a);
-    expect(await credits(low.admin)).toMatchObject({ sms: 2, reserved: { sms: 1 } });
-    for (const sub of [x2, x3]) expect(await processNotice(deps, noticeItem(sub!.subscription), b)).toMatchObject({ sms: 'sent' });
-    await processNotice(deps, noticeItem(y2!.subscription), a);
-    await Promise.all([a.close(), b.close()]);
-
-    for (const sub of [x1, x2, x3, y1, y2]) expect(await outbox(t, sub!.smsTo)).toHaveLength(1);
-    expect(await credits(low.admin)).toMatchObject({ sms: 0, reserved: { sms: 0 } });
-    expect(await credits(other.admin)).toMatchObject({ sms: 8, reserved: { sms: 0 } });
-    expect(await outbox(t, low.operatorEmail)).toEqual([]);
-  });
-
-  it('a redelivered message goes on from its block if its worker died, and takes a new one if its block was closed', async () => {
+  it('a redelivered message goes on with its block if its worker died, and takes the next one once its block was closed', async () => {
     const shop = await shopWithCredits(t, 100);
-    const subs = await activeSubscriptions(shop.shopId, 3);
-    const message = { messageId: 'redelivered-message', date: subs[0]!.subscription.nextNoticeDate, keys: subs.map((s) => keys.subscription(s.subscription.id)) };
-
-    // Delivery 1 dies after its first item: its block stays open.
-    await processNotice(deps, noticeItem(subs[0]!.subscription), openNoticeScope(deps, message));
-    // Delivery 2 finds the block ACTIVE, spends from it, and releases it.
-    const second = openNoticeScope(deps, message);
-    for (const { subscription } of subs.slice(0, 2)) await processNotice(deps, noticeItem(subscription), second);
-    await second.close();
+    const subs = (await activeSubscriptions(shop.shopId, 2)).map((s) => s.subscription);
+    const work = message('redelivered-message', subs);
+    const block = (generation: number) => ({ shopId: shop.shopId, kind: 'sms' as const, blockId: `notice:${work.date}:${work.messageId}:${generation}` });
+    // Delivery 1 reserved its block and died.
+    await deps.credits.reserveBlock(block(0), 5, deps.clock.now());
+    // Delivery 2 finds the block ACTIVE, pays from it, and releases it.
+    await noticeWork(deps, { ...work, items: work.items.slice(0, 1) });
+    expect(await deps.credits.block(block(0))).toMatchObject({ state: 'RELEASED', granted: 5, spent: 1, refunded: 4 });
+    // Delivery 3: that block is closed, so the next generation.
+    await noticeWork(deps, work);
+    expect(await deps.credits.block(block(1))).toMatchObject({ state: 'RELEASED', granted: 1, spent: 1 });
     expect(await credits(shop.admin)).toMatchObject({ sms: 98, reserved: { sms: 0 } });
-    // Delivery 3 (say the item after failed): the first block is closed, so it opens the next one.
-    const third = openNoticeScope(deps, message);
-    for (const { subscription } of subs) await processNotice(deps, noticeItem(subscription), third);
-    await third.close();
-
-    expect(await credits(shop.admin)).toMatchObject({ sms: 97, reserved: { sms: 0 } });
-    expect(await noticeDebits(shop.admin)).toHaveLength(3);
-    for (const { smsTo } of subs) expect(await outbox(t, smsTo)).toHaveLength(1);
-    // Blocks are named after the message and its date; each delivery that closed one moves to the next generation.
-    const block = (generation: number) => deps.credits.block({ shopId: shop.shopId, kind: 'sms', blockId: `notice:${message.date}:${message.messageId}:${generation}` });
-    expect(await block(0)).toMatchObject({ state: 'RELEASED', granted: 3, spent: 2, refunded: 1 });
-    // Sized to what was still due in the message: one notice.
-    expect(await block(1)).toMatchObject({ state: 'RELEASED', granted: 1, spent: 1, refunded: 0 });
-    expect(await block(2)).toBeUndefined();
+    expect(await noticeDebits(shop.admin)).toHaveLength(2);
   });
 });
 
@@ -336,128 +303,132 @@ describe('idempotency: at-least-once delivery and overlapping workers', () => {
     const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
     await processNotice(deps, noticeItem(sub));
     expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'already-noticed' });
-    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles).toHaveLength(1);
     expect(await outbox(t, contact.email)).toHaveLength(1);
     expect(await outbox(t, smsTo)).toHaveLength(1);
     expect(await noticeDebits(shop.admin)).toHaveLength(1);
     expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
   });
 
-  it('the same item twice at once: one cycle, one mail, one SMS, one credit', async () => {
+  it('the same message on two workers at once (a duplicate SQS delivery): each notice once, the loser’s items retried later', async () => {
     const shop = await shopWithCredits(t, 10);
-    const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
-    const outcomes = await Promise.all([processNotice(deps, noticeItem(sub)), processNotice(deps, noticeItem(sub))]);
-    expect(outcomes.every((outcome) => outcome.status === 'noticed' || (outcome.status === 'skipped' && outcome.reason === 'already-noticed'))).toBe(true);
-    const channels = outcomes.flatMap((outcome) => (outcome.status === 'noticed' ? [outcome.mail, outcome.sms] : []));
-    expect(channels.filter((channel) => channel === 'sent')).toHaveLength(2);
-    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles).toHaveLength(1);
-    expect(await outbox(t, contact.email)).toHaveLength(1);
-    expect(await outbox(t, smsTo)).toHaveLength(1);
-    expect(await noticeDebits(shop.admin)).toHaveLength(1);
-    expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
-  });
-
-  it('the same message on two workers at once (a duplicate SQS delivery): each notice once', async () => {
-    const shop = await shopWithCredits(t, 10);
-    const subs = await activeSubscriptions(shop.shopId, 3);
-    const message = { messageId: 'duplicate-delivery', date: subs[0]!.subscription.nextNoticeDate, keys: subs.map((s) => keys.subscription(s.subscription.id)) };
-    const worker = async () => {
-      const scope = openNoticeScope(deps, message);
-      for (const { subscription } of subs) await processNotice(deps, noticeItem(subscription, { messageId: message.messageId }), scope);
-      await scope.close();
-    };
-    await Promise.all([worker(), worker()]);
-    for (const { contact, smsTo } of subs) {
+    const made = await activeSubscriptions(shop.shopId, 3);
+    const subs = made.map((s) => s.subscription);
+    const work = message('duplicate-delivery', subs);
+    const reports = await Promise.all([noticeWork(deps, work), noticeWork(deps, work)]);
+    // Each item was locked by one of them; the other's attempt failed (it would be put back on its own).
+    for (let i = 0; i < subs.length; i += 1) expect(reports.map((report) => report.results[i]!).filter((result) => 'outcome' in result && result.outcome.status === 'noticed')).toHaveLength(1);
+    advance(t, SENDING_LEASE_MS + 1_000);
+    expect(outcomesOf(await noticeWork(deps, { ...work, messageId: 'retried' }))).toEqual(subs.map(() => ({ status: 'skipped', reason: 'already-noticed' })));
+    for (const sub of subs) expect(await cycleOf(sub)).toMatchObject({ status: 'NOTICED' });
+    for (const { contact, smsTo } of made) {
       expect(await outbox(t, contact.email)).toHaveLength(1);
       expect(await outbox(t, smsTo)).toHaveLength(1);
     }
     expect(await noticeDebits(shop.admin)).toHaveLength(3);
     expect(await credits(shop.admin)).toMatchObject({ sms: 7, reserved: { sms: 0 } });
   });
+
+  it('one failing item does not hold back the others of its message', async () => {
+    const shop = await shopWithCredits(t, 10);
+    const subs = (await activeSubscriptions(shop.shopId, 3)).map((s) => s.subscription);
+    let sends = 0;
+    const flaky = { ...deps, mailer: { send: async (mail: Parameters<RunDeps['mailer']['send']>[0]) => (++sends === 2 ? Promise.reject(new Error('SES throttled')) : deps.mailer.send(mail)) } };
+    const report = await noticeWork(flaky, message('one-fails', subs));
+    expect(report.results.filter((result) => 'error' in result)).toHaveLength(1);
+    expect(report.results.filter((result) => 'outcome' in result && result.outcome.status === 'noticed')).toHaveLength(2);
+    // The failed one, retried on its own after its lease: noticed; its SMS was paid once.
+    advance(t, SENDING_LEASE_MS + 1_000);
+    const failed = report.results.find((result) => 'error' in result)!.ref;
+    expect(outcomesOf(await noticeWork(deps, { ...message('retry', subs), items: [failed] }))).toEqual([expect.objectContaining({ status: 'noticed' })]);
+    expect(await noticeDebits(shop.admin)).toHaveLength(3);
+    expect(await credits(shop.admin)).toMatchObject({ sms: 7, reserved: { sms: 0 } });
+  });
+});
+
+describe('the late-notice rule (issue 17): a notice that goes out late moves its cycle', () => {
+  it('a day late: notice today, charge tomorrow, delivery the day after; the subscription follows; buyer and operator told', async () => {
+    const shop = await shopWithCredits(t, 10);
+    const { subscription: sub, buyer, contact } = await activeSubscription(t, shop.shopId);
+    // The notice run of the notice date never ran; the next day's takes it (catch-up).
+    advance(t, Date.parse(`${addDays(sub.nextNoticeDate, 1)}T08:00:00+09:00`) - t.system.clock.now().getTime());
+    const moved = addDays(sub.nextDeliveryDate, 1);
+    expect(await processNotice(deps, noticeItem(sub, { date: addDays(sub.nextNoticeDate, 1) }))).toMatchObject({ status: 'noticed', deliveryDate: moved, movedFrom: sub.nextDeliveryDate });
+
+    const detail = (await t.call('GET', `/subscriptions/${sub.id}`, { token: buyer })).body;
+    expect(detail).toMatchObject({ nextDeliveryDate: moved, nextNoticeDate: addDays(moved, -2), nextChargeDate: addDays(moved, -1) });
+    expect(detail.cycles).toEqual([expect.objectContaining({ deliveryDate: moved, chargeDate: addDays(moved, -1), status: 'NOTICED', movedFrom: sub.nextDeliveryDate })]);
+    expect(await cycleOf(sub)).toBeUndefined();
+    expect(await dueOn(deps, 'CHARGE', addDays(moved, -1))).toContain(`${sub.id}|${moved}`);
+    const mail = (await outbox(t, contact.email))[0]!;
+    expect(mail.body).toContain(`결제 예정일: ${koreanDate(addDays(moved, -1))}`);
+    expect(mail.body).toContain('※ 안내가 늦어져');
+    const operator = await outbox(t, shop.operatorEmail);
+    expect(operator.map((m) => m.kind)).toEqual(['late-notice']);
+    expect(operator[0]!.body).toContain(sub.id);
+  });
 });
 
 describe('nothing to notice', () => {
-  const expectNothingSent = async (sub: { id: string }, contact: { email: string }, smsTo: string) => {
-    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles ?? []).toEqual([]);
-    expect(await outbox(t, contact.email)).toEqual([]);
-    expect(await outbox(t, smsTo)).toEqual([]);
-  };
-
-  it('a cancelled subscription', async () => {
+  it('a cancelled subscription: its plan is withdrawn, nothing sent', async () => {
     const shop = await shopWithCredits(t, 10);
     const { subscription: sub, buyer, contact, smsTo } = await activeSubscription(t, shop.shopId);
     await t.call('POST', `/subscriptions/${sub.id}/cancel`, { token: buyer, body: {} });
-    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-active' });
-    await expectNothingSent(sub, contact, smsTo);
+    // The cancel withdrew the plan already; a stale index hit finds nothing.
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-found' });
+    expect((await deps.subscriptions.getWithCycles(sub.id))?.cycles).toEqual([]);
+    expect(await outbox(t, contact.email)).toEqual([]);
+    expect(await outbox(t, smsTo)).toEqual([]);
     expect(await credits(shop.admin)).toMatchObject({ sms: 10 });
   });
 
-  it('a subscription still waiting for its card (PENDING_PAYMENT)', async () => {
+  it('a plan whose subscription never finished its checkout is withdrawn', async () => {
     const shop = await shopWithCredits(t, 10);
     const buyer = await t.token('customer', shop.shopId, 'pending-buyer');
     const start = await earliestStart(t, shop.shopId);
-    const contact = { email: 'pending@notice.example', phone: '010-9999-0001' };
-    const pending = (await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(start, { contact }) })).body.subscription;
-    const item = noticeItem({ id: pending.id, nextNoticeDate: start });
-    expect(await processNotice(deps, item)).toEqual({ status: 'skipped', reason: 'not-active' });
-    expect(await outbox(t, contact.email)).toEqual([]);
+    const pending = (await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(start, { contact: { email: 'pending@notice.example', phone: '010-9999-0001' } }) })).body.subscription;
+    // As a checkout that died between planning the first delivery and activating leaves it.
+    await deps.cycles.schedule({ subscriptionId: pending.id, shopId: shop.shopId, customerId: 'pending-buyer', deliveryDate: start, noticeDate: addDays(start, -2), chargeDate: addDays(start, -1), status: 'SCHEDULED', amount: 0, items: [] });
+    expect(await processNotice(deps, noticeItem({ id: pending.id, shopId: shop.shopId, nextNoticeDate: addDays(start, -2), nextDeliveryDate: start }))).toEqual({ status: 'skipped', reason: 'withdrawn' });
+    expect(await deps.cycles.get({ subscriptionId: pending.id, deliveryDate: start })).toBeUndefined();
+    expect(await outbox(t, 'pending@notice.example')).toEqual([]);
   });
 
   it('a shop whose service is no longer ACTIVE (S21: changing the PG stops it)', async () => {
     const shop = await shopWithCredits(t, 10);
     const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
     expect((await t.call('PUT', '/admin/service/pg', { token: shop.admin, body: { cardPg: 'kcp' } })).status).toBeLessThan(300);
-    expect((await t.call('GET', '/admin/service', { token: shop.admin })).body.status).not.toBe('ACTIVE');
-    // While STOPPING the shop's state alone keeps the notice back (the job may not have reached this
-    // subscription yet); once the stop job ran, the subscription itself is cancelled (S22).
-    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: expect.stringMatching(/^(service-not-active|not-active)$/) });
+    // While STOPPING the shop's state alone keeps the notice back; once the stop job ran, the plan is gone (S22).
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: expect.stringMatching(/^(service-not-active|not-found)$/) });
     await t.system.queues.drain();
-    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-active' });
-    await expectNothingSent(sub, contact, smsTo);
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-found' });
+    expect(await outbox(t, contact.email)).toEqual([]);
+    expect(await outbox(t, smsTo)).toEqual([]);
   });
 
-  it('an index entry that lags behind the item: the notice date is not the run’s date', async () => {
-    const shop = await shopWithCredits(t, 10);
-    const { subscription: sub, contact, smsTo } = await activeSubscription(t, shop.shopId);
-    expect(await processNotice(deps, noticeItem(sub, { date: '2020-01-01' }))).toEqual({ status: 'skipped', reason: 'not-due' });
-    await expectNothingSent(sub, contact, smsTo);
-  });
-
-  it('a subscription that does not exist, or a key that is not a subscription', async () => {
-    expect(await processNotice(deps, noticeItem({ id: 'no-such-subscription', nextNoticeDate: '2026-12-01' }))).toEqual({ status: 'skipped', reason: 'not-found' });
-    expect(await processNotice(deps, { ...noticeItem({ id: 'x', nextNoticeDate: '2026-12-01' }), key: keys.shop('x') })).toEqual({ status: 'skipped', reason: 'not-a-notice' });
-    expect(await processNotice(deps, { ...noticeItem({ id: 'x', nextNoticeDate: '2026-12-01' }), kind: 'CHARGE' })).toEqual({ status: 'skipped', reason: 'not-a-notice' });
-    expect(subscriptionIdFromKey(keys.subscription('sub-1'))).toBe('sub-1');
-    expect(subscriptionIdFromKey(keys.cycle('sub-1', '2026-12-01'))).toBeUndefined();
-    expect(subscriptionIdFromKey({ pk: 'SUB#a#b', sk: 'SUB' })).toBeUndefined();
+  it('a subscription or cycle that does not exist', async () => {
+    expect(await processNotice(deps, noticeItem({ id: 'no-such-subscription', shopId: 'nowhere', nextNoticeDate: '2026-12-01', nextDeliveryDate: '2026-12-03' }))).toEqual({ status: 'skipped', reason: 'not-found' });
   });
 });
 
-describe('the notice worker handler (SQS)', () => {
-  it('processes every key of each message, releases its credit blocks, and does nothing more on a redelivery', async () => {
+describe('the notice worker handler (SQS, Powertools batch)', () => {
+  it('processes every item of each message and does nothing more on a redelivery; a message that is not work fails alone', async () => {
     const { handler } = await import('../../functions/handlers/notice-worker.handler.ts');
-    const shopA = await shopWithCredits(t, 10);
-    const shopB = await shopWithCredits(t, 5);
-    const a1 = await activeSubscription(t, shopA.shopId);
-    const a2 = await activeSubscription(t, shopA.shopId);
-    const b1 = await activeSubscription(t, shopB.shopId);
-    const date = a1.subscription.nextNoticeDate;
-    expect([a2.subscription.nextNoticeDate, b1.subscription.nextNoticeDate]).toEqual([date, date]);
-    const body = { kind: 'NOTICE', date, scheduledTime: `${date}T08:00:00+09:00`, keys: [a1, b1, a2].map(({ subscription }) => keys.subscription(subscription.id)) };
-    const event = {
-      Records: [
-        { messageId: '0b6f1c7e-2a49-4d3b-9f0e-5c8a7d6e4b21', receiptHandle: 'handle', body: JSON.stringify(body), attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:notice-work', awsRegion: 'ap-northeast-2' },
-      ],
-    } as unknown as SQSEvent;
+    const shop = await shopWithCredits(t, 10);
+    const subs = await activeSubscriptions(shop.shopId, 3);
+    const record = (messageId: string, body: string) => ({ messageId, receiptHandle: 'handle', body, attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:ap-northeast-2:123456789012:notice-work', awsRegion: 'ap-northeast-2' });
+    const good = record('0b6f1c7e-2a49-4d3b-9f0e-5c8a7d6e4b21', JSON.stringify(message('0b6f1c7e', subs.map((s) => s.subscription))));
+    const bad = record('9a1d3c5e-0000-4000-8000-000000000001', JSON.stringify({ kind: 'NOTICE', keys: [] }));
+    const event = { Records: [good, bad] } as unknown as SQSEvent;
+    const context = {} as Parameters<typeof handler>[1];
 
-    expect(await handler(event)).toEqual({ batchItemFailures: [] });
-    expect(await handler(event)).toEqual({ batchItemFailures: [] });
-
-    for (const { contact, smsTo } of [a1, a2, b1]) {
+    expect(await handler(event, context)).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(await handler({ Records: [good] } as unknown as SQSEvent, context)).toEqual({ batchItemFailures: [] });
+    for (const { contact, smsTo } of subs) {
       expect(await outbox(t, contact.email)).toHaveLength(1);
       expect(await outbox(t, smsTo)).toHaveLength(1);
     }
-    expect(await credits(shopA.admin)).toMatchObject({ sms: 8, reserved: { sms: 0 } });
-    expect(await credits(shopB.admin)).toMatchObject({ sms: 4, reserved: { sms: 0 } });
+    expect(await credits(shop.admin)).toMatchObject({ sms: 7, reserved: { sms: 0 } });
+    // A batch of nothing but failures fails the invocation (Lambda counts it as an error).
+    await expect(handler({ Records: [bad] } as unknown as SQSEvent, context)).rejects.toThrow();
   });
 });

@@ -48,20 +48,20 @@ describe('shops repository', () => {
 });
 
 describe('due-work repository', () => {
-  it("finds exactly one day's items of one kind across every shard, paging past the page size", async () => {
+  it('finds every item of one kind due up to a day across every shard, paging past the page size, oldest first within a shard', async () => {
     const subscriptions = Array.from({ length: 150 }, (_, i) => `sub-${i}`);
-    for (const id of subscriptions) {
-      await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.subscription(id), ...dueIndexKeys('NOTICE', '2026-12-01', id) } }));
-    }
-    // Noise: other days and other kinds stay out.
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.subscription('other-day'), ...dueIndexKeys('NOTICE', '2026-12-02', 'other-day') } }));
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.cycle('sub-1', '2026-12-02'), ...dueIndexKeys('CHARGE', '2026-12-01', 'sub-1') } }));
+    const due = (kind: 'NOTICE' | 'CHARGE', date: string, id: string, deliveryDate = '2026-12-03') => table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.cycle(id, deliveryDate), ...dueIndexKeys(kind, date, 'shop-1', id) } }));
+    for (const id of subscriptions) await due('NOTICE', '2026-12-01', id);
+    // Overdue (a missed run) is in; a later day and the other kind stay out.
+    await due('NOTICE', '2026-11-20', 'overdue', '2026-11-22');
+    await due('NOTICE', '2026-12-02', 'other-day', '2026-12-04');
+    await due('CHARGE', '2026-12-01', 'sub-1', '2026-12-02');
 
     const found: string[] = [];
-    for await (const key of dueWorkRepository(table.db, table.tableName, 3).findDue('NOTICE', '2026-12-01')) found.push(key.pk);
-    expect(found.sort()).toEqual(subscriptions.map((id) => `SUB#${id}`).sort());
+    for await (const entry of dueWorkRepository(table.db, table.tableName, 3).findDue('NOTICE', '2026-12-01')) found.push(`${entry.subscriptionId}|${entry.deliveryDate}|${entry.date}|${entry.shopId}`);
+    expect(found.sort()).toEqual([...subscriptions.map((id) => `${id}|2026-12-03|2026-12-01|shop-1`), 'overdue|2026-11-22|2026-11-20|shop-1'].sort());
 
-    const shardsUsed = new Set(subscriptions.map((id) => dueIndexKeys('NOTICE', '2026-12-01', id).duepk));
+    const shardsUsed = new Set(subscriptions.map((id) => dueIndexKeys('NOTICE', '2026-12-01', 'shop-1', id).duepk));
     expect(shardsUsed.size).toBe(DUE_SHARDS);
   });
 });

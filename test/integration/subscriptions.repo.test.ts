@@ -6,7 +6,9 @@
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cyclesRepository, type CyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { dueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
+import { ordersRepository } from '../../functions/adapters/dynamodb/orders.repo.ts';
 import { keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { subscriptionsRepository, type SubscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import type { Subscription, SubscriptionFilter } from '../../functions/domain/subscription.ts';
@@ -16,9 +18,11 @@ import { aCycle, aSubscription } from '../support/subscription-fixtures.ts';
 
 let table: EmbeddedTable;
 let repo: SubscriptionsRepository;
+let cycles: CyclesRepository;
 beforeAll(async () => {
   table = await startEmbeddedTable();
   repo = subscriptionsRepository(table.db, table.tableName);
+  cycles = cyclesRepository(table.db, table.tableName);
 });
 afterAll(() => table?.stop());
 
@@ -89,11 +93,11 @@ describe('create (S20: what the merchant will look up)', () => {
       gsi3pk: 'SHOP#repo-shop#STATUS#ACTIVE',
       gsi5pk: 'SHOP#repo-shop#NEXTDELIVERY',
       gsi5sk: '2026-12-01#repo-1',
-      duepk: expect.stringMatching(/^DUE#NOTICE#2026-11-29#\d+$/),
-      duesk: 'repo-1',
       productIds: ['coffee', 'tea'],
     });
     expect(item?.gsi4pk).toBeUndefined();
+    // Its next delivery's planned cycle is what the notice run finds, not the subscription.
+    expect(item).not.toHaveProperty('duepk');
     for (const productId of ['coffee', 'tea']) {
       expect(await raw(keys.subscriptionItem('repo-1', productId))).toMatchObject({
         type: 'subscriptionItem',
@@ -182,34 +186,43 @@ describe('create after a crash between its writes (no transactions: a rerun repa
     expect(await countInIndex('gsi4', 'gsi4pk', `SHOP#${shopId}#PRODUCT#tea`, subscription.id)).toBe(1);
     expect(await countInIndex('gsi5', 'gsi5pk', `SHOP#${shopId}#NEXTDELIVERY`, subscription.id)).toBe(1);
     expect(await countInIndex(undefined, 'pk', `SUB#${subscription.id}`, subscription.id)).toBe(3);
-    const due: string[] = [];
-    for await (const key of dueWorkRepository(table.db, table.tableName).findDue('NOTICE', '2026-12-05')) if (key.pk === `SUB#${subscription.id}`) due.push(key.sk);
-    expect(due).toEqual(['SUB']);
   });
 });
 
 describe('cycles', () => {
-  it('are stored once per delivery date and read back oldest first with the subscription, without notifications or orders', async () => {
+  it('are stored once per delivery date and read back oldest first with the subscription, without notifications', async () => {
     const subscription = aSubscription({ id: 'repo-cycles', shopId: 'repo-shop' });
     await repo.create(subscription);
     const dates = ['2026-12-15', '2026-12-01', '2026-12-29'];
-    for (const deliveryDate of dates) expect(await repo.putCycle(aCycle({ subscriptionId: 'repo-cycles', deliveryDate }))).toBe(true);
-    // A rerun of the notice run for the same date finds its cycle there (the key is the idempotency).
-    expect(await repo.putCycle(aCycle({ subscriptionId: 'repo-cycles', deliveryDate: '2026-12-15', amount: 1 }))).toBe(false);
+    for (const deliveryDate of dates) expect(await cycles.create(aCycle({ subscriptionId: 'repo-cycles', deliveryDate }))).toBe(true);
+    // A rerun for the same date finds its cycle there (the key is the idempotency).
+    expect(await cycles.create(aCycle({ subscriptionId: 'repo-cycles', deliveryDate: '2026-12-15', amount: 1 }))).toBe(false);
     await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.notification('repo-cycles', '2026-12-01', 'payment-notice', 'mail'), status: 'SENT' } }));
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.order('repo-cycles', '2026-12-01'), orderId: 'o-1' } }));
 
     const found = await repo.getWithCycles('repo-cycles');
     expect(found).toEqual({ ...subscription, cycles: [...dates].sort().map((deliveryDate) => aCycle({ subscriptionId: 'repo-cycles', deliveryDate })) });
     expect(await repo.getWithCycles('nope')).toBeUndefined();
   });
 
-  it('puts a noticed cycle in the due CHARGE index for its charge date, and no other', async () => {
+  it('puts a noticed cycle in the due CHARGE index for its charge date, a charged one in the shop’s orders, and nothing else', async () => {
     await repo.create(aSubscription({ id: 'repo-due', shopId: 'repo-shop' }));
-    await repo.putCycle(aCycle({ subscriptionId: 'repo-due', deliveryDate: '2027-01-10', status: 'NOTICED' }));
-    await repo.putCycle(aCycle({ subscriptionId: 'repo-due', deliveryDate: '2027-01-03', status: 'CHARGED', chargeDate: '2027-01-09' }));
+    await cycles.create(aCycle({ subscriptionId: 'repo-due', shopId: 'repo-shop', deliveryDate: '2027-01-10', status: 'NOTICED' }));
+    await cycles.create(aCycle({ subscriptionId: 'repo-due', shopId: 'repo-shop', deliveryDate: '2027-01-03', status: 'CHARGED', chargeDate: '2027-01-09', orderId: 'repo-due-20270103-1', chargedAt: '2027-01-02T10:00:01+09:00', paymentKey: 'p', approvedAt: 'a' }));
     const due: string[] = [];
-    for await (const key of dueWorkRepository(table.db, table.tableName).findDue('CHARGE', '2027-01-09')) due.push(`${key.pk} ${key.sk}`);
-    expect(due).toEqual(['SUB#repo-due CYCLE#2027-01-10']);
+    for await (const entry of dueWorkRepository(table.db, table.tableName).findDue('CHARGE', '2027-01-09')) if (entry.subscriptionId === 'repo-due') due.push(`${entry.subscriptionId} ${entry.deliveryDate} ${entry.date}`);
+    expect(due).toEqual(['repo-due 2027-01-10 2027-01-09']);
+    expect((await ordersRepository(table.db, table.tableName).listByShop('repo-shop', 10)).map((order) => order.orderId)).toEqual(['repo-due-20270103-1']);
+  });
+
+  it('a conditional write lands only on the state it expects; a plan is withdrawn only while it is still a plan', async () => {
+    const planned = aCycle({ subscriptionId: 'repo-cas', deliveryDate: '2027-02-01', status: 'SCHEDULED', amount: 0, items: [] });
+    expect(await cycles.schedule(planned)).toBe(true);
+    expect(await cycles.schedule({ ...planned, noticeDate: '2027-01-01' })).toBe(false);
+    expect(await cycles.schedule({ ...planned, noticeDate: '2027-01-01' }, { replaceScheduled: true })).toBe(true);
+    expect(await cycles.write({ ...planned, status: 'NOTICED' }, { status: 'NOTICING' })).toBe(false);
+    expect(await cycles.write({ ...planned, status: 'NOTICED' }, { status: 'SCHEDULED' })).toBe(true);
+    expect(await cycles.withdraw(planned, 'SCHEDULED')).toBe(false);
+    expect(await cycles.schedule(planned, { replaceScheduled: true })).toBe(false);
+    expect(await cycles.get(planned)).toMatchObject({ status: 'NOTICED' });
   });
 });

@@ -4,9 +4,9 @@
  * outbox can be read per subscription), and the work item the notice run
  * would queue for it.
  */
-import { keys } from '../../functions/adapters/dynamodb/keys.ts';
-import { toE164 } from '../../functions/adapters/messaging/aws.ts';
-import type { WorkItem } from '../../functions/queue/sqs-worker.ts';
+import { toE164 } from '../../functions/adapters/messaging/sns.ts';
+import type { CycleRef } from '../../functions/domain/cycle.ts';
+import type { Work } from '../../functions/use-cases/runs/work.ts';
 import type { TestSystem } from './local-system.ts';
 import { activeShop, subscribe } from './storefront.ts';
 
@@ -37,16 +37,19 @@ export async function activeSubscription(t: TestSystem, shopId: string, override
   const buyer = await t.token('customer', shopId, `notice-buyer-${buyers}`);
   const contact = { email: `buyer-${buyers}@notice.example`, phone: `010-7${String(buyers).padStart(3, '0')}-${String(buyers).padStart(4, '0')}` };
   const subscription = await subscribe(t, buyer, shopId, '9410-0000-0000-0001', { contact, ...overrides });
-  return { buyer, contact, smsTo: toE164(contact.phone), subscription: subscription as { id: string; nextDeliveryDate: string; nextNoticeDate: string; nextChargeDate: string } };
+  return { buyer, contact, smsTo: toE164(contact.phone), subscription: subscription as { id: string; shopId: string; nextDeliveryDate: string; nextNoticeDate: string; nextChargeDate: string } };
 }
 
-/** The work item the notice run queues for a subscription on its notice date. */
-export function noticeItem(subscription: { id: string; nextNoticeDate: string }, overrides: Partial<WorkItem> = {}): WorkItem {
+/** One item of notice work, as a message of one carries it. */
+export type NoticeItem = Omit<Work, 'items' | 'kind'> & { readonly ref: CycleRef };
+
+/** The work item the notice run queues for a subscription's next delivery on its notice date. */
+export function noticeItem(subscription: { id: string; shopId: string; nextNoticeDate: string; nextDeliveryDate: string }, overrides: Partial<NoticeItem> = {}): NoticeItem {
   return {
-    kind: 'NOTICE',
     date: subscription.nextNoticeDate,
     scheduledTime: `${subscription.nextNoticeDate}T08:00:00+09:00`,
-    key: keys.subscription(subscription.id),
+    shopId: subscription.shopId,
+    ref: { subscriptionId: subscription.id, deliveryDate: subscription.nextDeliveryDate },
     messageId: `message-${subscription.id}`,
     ...overrides,
   };

@@ -5,7 +5,8 @@
  * ordered by id), plus the orders the list must produce.
  */
 import { addDays } from '../../functions/core/dates.ts';
-import { matchesFilter, type Cycle, type Subscription, type SubscriptionFilter } from '../../functions/domain/subscription.ts';
+import type { Cycle } from '../../functions/domain/cycle.ts';
+import { matchesFilter, type Subscription, type SubscriptionFilter } from '../../functions/domain/subscription.ts';
 
 export function aSubscription(overrides: Partial<Subscription> & { id: string }): Subscription {
   return {
@@ -28,6 +29,8 @@ export function aSubscription(overrides: Partial<Subscription> & { id: string })
 
 export function aCycle(overrides: Partial<Cycle> & { subscriptionId: string; deliveryDate: string }): Cycle {
   return {
+    shopId: 'shop-a',
+    customerId: 'cust-1',
     noticeDate: addDays(overrides.deliveryDate, -2),
     chargeDate: addDays(overrides.deliveryDate, -1),
     status: 'CHARGED',

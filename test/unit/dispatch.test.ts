@@ -1,38 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../functions/core/clock.ts';
-import { dueShard, type DueKind, type ItemKey } from '../../functions/adapters/dynamodb/keys.ts';
-import type { DueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
+import { dueShard, type DueKind } from '../../functions/adapters/dynamodb/keys.ts';
+import type { DueEntry, DueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
 import type { WorkQueue } from '../../functions/adapters/messaging/ports.ts';
-import { DISPATCHED_KIND, DISPATCH_SHARD_CONCURRENCY, MESSAGES_PER_SEND, dispatchDueWork } from '../../functions/use-cases/runs/dispatch.ts';
-import { FUNCTIONS, WORK_MESSAGE_KEYS, scheduledFunctions, type WorkMessage } from '../../system/functions.ts';
+import { DISPATCHED_KIND, DISPATCH_SHARD_CONCURRENCY, MESSAGES_PER_SEND, dispatchDueWork, type DispatchDeps } from '../../functions/use-cases/runs/dispatch.ts';
+import { FUNCTIONS, WORK_MESSAGE_ITEMS, functionNames, type FunctionDefinition, type WorkMessage } from '../../system/functions.ts';
 import { DUE_SHARDS } from '../../system/table.ts';
 
-/** An in-memory due index: (kind, date) → keys by shard, pages of `pageSize`, with a small delay per page so lanes interleave. */
+/** An in-memory due index: entries by kind and shard, sorted by date, pages of `pageSize`, with a small delay per page so lanes interleave. */
 function fakeIndex(pageSize = 7) {
-  const entries = new Map<string, ItemKey[][]>();
+  const entries = new Map<DueKind, DueEntry[][]>();
   let open = 0;
   let maxOpen = 0;
   const queried: number[] = [];
-  const repo: DueWorkRepository & { add(kind: DueKind, date: string, subscriptionId: string): void; remove(pk: string): void } = {
+  const repo: DueWorkRepository & { add(kind: DueKind, date: string, subscriptionId: string, shopId?: string): void; remove(subscriptionId: string): void } = {
     shards: DUE_SHARDS,
-    add(kind, date, subscriptionId) {
-      const shards = entries.get(`${kind}#${date}`) ?? Array.from({ length: DUE_SHARDS }, () => []);
-      shards[dueShard(subscriptionId)]!.push({ pk: `SUB#${subscriptionId}`, sk: kind === 'NOTICE' ? 'SUB' : 'CYCLE#2026-12-01' });
-      entries.set(`${kind}#${date}`, shards);
+    add(kind, date, subscriptionId, shopId = 'shop-1') {
+      const shards = entries.get(kind) ?? Array.from({ length: DUE_SHARDS }, () => []);
+      shards[dueShard(subscriptionId)]!.push({ date, shopId, subscriptionId, deliveryDate: '2026-12-01' });
+      shards[dueShard(subscriptionId)]!.sort((a, b) => (`${a.date}#${a.shopId}#${a.subscriptionId}` < `${b.date}#${b.shopId}#${b.subscriptionId}` ? -1 : 1));
+      entries.set(kind, shards);
     },
-    remove(pk) {
-      for (const shards of entries.values()) for (const shard of shards) shard.splice(0, shard.length, ...shard.filter((key) => key.pk !== pk));
+    remove(subscriptionId) {
+      for (const shards of entries.values()) for (const shard of shards) shard.splice(0, shard.length, ...shard.filter((entry) => entry.subscriptionId !== subscriptionId));
     },
-    async *findDueInShard(kind, date, shard) {
+    async *findDueInShard(kind, upTo, shard) {
       open += 1;
       maxOpen = Math.max(maxOpen, open);
       queried.push(shard);
       try {
-        const keys = entries.get(`${kind}#${date}`)?.[shard] ?? [];
+        const due = (entries.get(kind)?.[shard] ?? []).filter((entry) => entry.date <= upTo);
         // One query per page, and one for an empty shard, each taking a moment.
-        for (let start = 0; start === 0 || start < keys.length; start += pageSize) {
+        for (let start = 0; start === 0 || start < due.length; start += pageSize) {
           await new Promise((resolve) => setTimeout(resolve, 1));
-          yield* keys.slice(start, start + pageSize);
+          yield* due.slice(start, start + pageSize);
         }
       } finally {
         open -= 1;
@@ -58,42 +59,56 @@ function recordingQueue(options: { failOnSend?: number } = {}) {
 }
 
 const clock = fixedClock('2026-11-27T23:00:00Z');
+/** The sweep of abandoned credit blocks each run ends with, recorded. */
+const sweeps: Date[] = [];
+const credits: DispatchDeps['credits'] = {
+  sweepAbandonedBlocks: async (now) => {
+    sweeps.push(now);
+    return [{ shopId: 'shop-1', kind: 'sms', blockId: 'dead-worker' }];
+  },
+};
+const depsOf = (dueWork: DueWorkRepository, workQueue: WorkQueue): DispatchDeps => ({ dueWork, workQueue, clock, credits });
+const itemsOf = (messages: readonly WorkMessage[]) => messages.flatMap((message) => message.items.map((item) => item.subscriptionId));
 
 describe('dispatchDueWork', () => {
-  it("works on the Seoul date of its scheduled time, and sends every due key once, in messages of at most WORK_MESSAGE_KEYS", async () => {
+  it('works on the Seoul date of its scheduled time and sends everything due up to it — overdue too — once, in messages of one shop', async () => {
     // Prepare: 23:00Z on the 27th is 08:00 on the 28th in Seoul.
     const index = fakeIndex();
-    const ids = Array.from({ length: 1_003 }, (_, i) => `sub-${i}`);
-    for (const id of ids) index.repo.add('NOTICE', '2026-11-28', id);
-    index.repo.add('NOTICE', '2026-11-27', 'yesterday');
+    const today = Array.from({ length: 1_003 }, (_, i) => `sub-${i}`);
+    today.forEach((id, i) => index.repo.add('NOTICE', '2026-11-28', id, `shop-${i % 3}`));
+    index.repo.add('NOTICE', '2026-11-20', 'missed-a-week-ago', 'shop-0');
+    index.repo.add('NOTICE', '2026-11-29', 'tomorrow');
     index.repo.add('CHARGE', '2026-11-28', 'a-charge');
     const queue = recordingQueue();
+    sweeps.length = 0;
 
     // Act
-    const report = await dispatchDueWork({ dueWork: index.repo, workQueue: queue.queue, clock }, 'NOTICE', '2026-11-27T23:00:00Z');
+    const report = await dispatchDueWork(depsOf(index.repo, queue.queue), 'NOTICE', '2026-11-27T23:00:00Z');
 
     // Assess
     const messages = queue.messages();
-    expect(report).toEqual({ kind: 'NOTICE', date: '2026-11-28', due: 1_003, messages: messages.length });
-    const sent = messages.flatMap((message) => message.keys.map((key) => key.pk));
-    expect(sent.sort()).toEqual(ids.map((id) => `SUB#${id}`).sort());
+    expect(report).toEqual({ kind: 'NOTICE', date: '2026-11-28', due: 1_004, overdue: 1, messages: messages.length, blocksReleased: 1 });
+    expect(itemsOf(messages).sort()).toEqual([...today, 'missed-a-week-ago'].sort());
     for (const message of messages) {
       expect(message).toMatchObject({ kind: 'NOTICE', date: '2026-11-28', scheduledTime: '2026-11-27T23:00:00Z' });
-      expect(message.keys.length).toBeGreaterThan(0);
-      expect(message.keys.length).toBeLessThanOrEqual(WORK_MESSAGE_KEYS);
+      expect(message.items.length).toBeGreaterThan(0);
+      expect(message.items.length).toBeLessThanOrEqual(WORK_MESSAGE_ITEMS);
+      // One shop per message: one credit block and one read of the shop for all its items.
+      const shop = Number(message.shopId.slice('shop-'.length));
+      expect(message.items.every((item) => item.subscriptionId === 'missed-a-week-ago' || Number(item.subscriptionId.slice(4)) % 3 === shop)).toBe(true);
     }
-    // Full messages except the last one: ⌈1003 / 25⌉.
-    expect(messages).toHaveLength(Math.ceil(1_003 / WORK_MESSAGE_KEYS));
+    // Full messages but the last of each shop.
+    expect(messages.filter((message) => message.items.length < WORK_MESSAGE_ITEMS)).toHaveLength(3);
     for (const send of queue.sends) expect(send.length).toBeLessThanOrEqual(MESSAGES_PER_SEND);
-    expect(queue.sends.slice(0, -1).every((send) => send.length === MESSAGES_PER_SEND)).toBe(true);
+    // The run ends by sweeping the credit blocks dead workers left.
+    expect(sweeps).toEqual([clock.now()]);
   });
 
   it('queries every shard once, a few at a time', async () => {
     const index = fakeIndex(3);
     for (let i = 0; i < 400; i += 1) index.repo.add('CHARGE', '2026-11-28', `s${i}`);
-    const queue = recordingQueue();
 
-    await dispatchDueWork({ dueWork: index.repo, workQueue: queue.queue, clock }, 'CHARGE', '2026-11-28T01:00:00Z');
+    await dispatchDueWork(depsOf(index.repo, recordingQueue().queue), 'CHARGE', '2026-11-28T01:00:00Z');
 
     expect([...index.queried].sort((a, b) => a - b)).toEqual(Array.from({ length: DUE_SHARDS }, (_, shard) => shard));
     expect(index.maxOpen()).toBeGreaterThan(1);
@@ -102,35 +117,39 @@ describe('dispatchDueWork', () => {
 
   it('sends nothing on a day with nothing due', async () => {
     const queue = recordingQueue();
-
-    const report = await dispatchDueWork({ dueWork: fakeIndex().repo, workQueue: queue.queue, clock }, 'CHARGE', '2026-11-28T08:00:00Z');
-
-    expect(report).toEqual({ kind: 'CHARGE', date: '2026-11-28', due: 0, messages: 0 });
+    const report = await dispatchDueWork(depsOf(fakeIndex().repo, queue.queue), 'CHARGE', '2026-11-28T08:00:00Z');
+    expect(report).toMatchObject({ kind: 'CHARGE', date: '2026-11-28', due: 0, overdue: 0, messages: 0 });
     expect(queue.sends).toEqual([]);
   });
 
-  it('sends again, on a rerun, exactly what is still in the index (how a crash is repaired)', async () => {
+  it('sends again, on a rerun (or the next day’s run), exactly what is still in the index (how a crash is repaired)', async () => {
     const index = fakeIndex();
     for (let i = 0; i < 60; i += 1) index.repo.add('NOTICE', '2026-11-28', `s${i}`);
-    const deps = { dueWork: index.repo, clock };
-    await dispatchDueWork({ ...deps, workQueue: recordingQueue().queue }, 'NOTICE', '2026-11-27T23:00:00Z');
+    await dispatchDueWork(depsOf(index.repo, recordingQueue().queue), 'NOTICE', '2026-11-27T23:00:00Z');
     // The workers finished 50 of them (done items leave the index), then everything stopped.
-    for (let i = 0; i < 50; i += 1) index.repo.remove(`SUB#s${i}`);
+    for (let i = 0; i < 50; i += 1) index.repo.remove(`s${i}`);
 
     const rerun = recordingQueue();
-    const report = await dispatchDueWork({ ...deps, workQueue: rerun.queue }, 'NOTICE', '2026-11-27T23:00:00Z');
+    expect((await dispatchDueWork(depsOf(index.repo, rerun.queue), 'NOTICE', '2026-11-27T23:00:00Z')).due).toBe(10);
+    expect(itemsOf(rerun.messages()).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `s${50 + i}`).sort());
+    const nextDay = recordingQueue();
+    expect(await dispatchDueWork(depsOf(index.repo, nextDay.queue), 'NOTICE', '2026-11-28T23:00:00Z')).toMatchObject({ due: 10, overdue: 10 });
+  });
 
-    expect(report.due).toBe(10);
-    expect(rerun.messages().flatMap((m) => m.keys.map((k) => k.pk)).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `SUB#s${50 + i}`).sort());
+  it('holds at most a bounded number of items back while it waits to fill a shop’s message', async () => {
+    const index = fakeIndex();
+    // 6,000 shops with one item each: no message would ever fill.
+    for (let i = 0; i < 6_000; i += 1) index.repo.add('NOTICE', '2026-11-28', `s${i}`, `shop-${i}`);
+    const queue = recordingQueue();
+    const report = await dispatchDueWork(depsOf(index.repo, queue.queue), 'NOTICE', '2026-11-27T23:00:00Z');
+    expect(report).toMatchObject({ due: 6_000, messages: 6_000 });
+    expect(new Set(queue.messages().map((message) => message.shopId)).size).toBe(6_000);
   });
 
   it('fails the run when the queue refuses a batch, so that Lambda retries it', async () => {
     const index = fakeIndex();
     for (let i = 0; i < 1_000; i += 1) index.repo.add('NOTICE', '2026-11-28', `s${i}`);
-
-    await expect(dispatchDueWork({ dueWork: index.repo, workQueue: recordingQueue({ failOnSend: 2 }).queue, clock }, 'NOTICE', '2026-11-27T23:00:00Z')).rejects.toThrow(
-      'SQS is unavailable',
-    );
+    await expect(dispatchDueWork(depsOf(index.repo, recordingQueue({ failOnSend: 2 }).queue), 'NOTICE', '2026-11-27T23:00:00Z')).rejects.toThrow('SQS is unavailable');
   });
 
   it('fails the run when a shard cannot be read', async () => {
@@ -142,31 +161,35 @@ describe('dispatchDueWork', () => {
         yield* index.repo.findDueInShard(kind, date, shard);
       },
     };
-
-    await expect(dispatchDueWork({ dueWork: broken, workQueue: recordingQueue().queue, clock }, 'NOTICE', '2026-11-27T23:00:00Z')).rejects.toThrow(/Throughput/);
+    await expect(dispatchDueWork(depsOf(broken, recordingQueue().queue), 'NOTICE', '2026-11-27T23:00:00Z')).rejects.toThrow(/Throughput/);
   });
 
   it('takes the clock when invoked without a scheduled time (a manual run), and refuses a malformed one', async () => {
     const index = fakeIndex();
     index.repo.add('NOTICE', '2026-11-28', 'manual');
     const queue = recordingQueue();
-
-    const report = await dispatchDueWork({ dueWork: index.repo, workQueue: queue.queue, clock }, 'NOTICE', undefined);
-
+    const report = await dispatchDueWork(depsOf(index.repo, queue.queue), 'NOTICE', undefined);
     expect(report).toMatchObject({ date: '2026-11-28', due: 1 });
     expect(queue.messages()[0]?.scheduledTime).toBe('2026-11-27T23:00:00.000Z');
-    await expect(dispatchDueWork({ dueWork: index.repo, workQueue: queue.queue, clock }, 'NOTICE', 'tomorrow')).rejects.toThrow(/not a timestamp/);
+    await expect(dispatchDueWork(depsOf(index.repo, queue.queue), 'NOTICE', 'tomorrow')).rejects.toThrow(/not a timestamp/);
+  });
+
+  it('a sweep that fails does not fail the run (the next run sweeps again)', async () => {
+    const index = fakeIndex();
+    index.repo.add('NOTICE', '2026-11-28', 'one');
+    const failing: DispatchDeps = { ...depsOf(index.repo, recordingQueue().queue), credits: { sweepAbandonedBlocks: () => Promise.reject(new Error('throttled')) } };
+    expect(await dispatchDueWork(failing, 'NOTICE', '2026-11-27T23:00:00Z')).toMatchObject({ due: 1, blocksReleased: 0 });
   });
 });
 
 describe('DISPATCHED_KIND', () => {
-  it('names every dispatcher (a scheduled function that enqueues for a worker), and only those', () => {
-    const dispatchers = scheduledFunctions().filter(([, fn]) => fn.enqueuesFor !== undefined);
-
-    expect(Object.keys(DISPATCHED_KIND).sort()).toEqual(dispatchers.map(([name]) => name).sort());
-    for (const [name, fn] of dispatchers) {
-      expect(FUNCTIONS[fn.enqueuesFor as keyof typeof FUNCTIONS].kind, `${name} enqueues for ${fn.enqueuesFor}`).toBe('queue');
+  it('names every function that enqueues due work — the dispatchers and the workers putting a failed item back — each with its worker’s kind', () => {
+    const enqueuesFor = (name: (typeof functionNames)[number]) => (FUNCTIONS[name] as FunctionDefinition).enqueuesFor;
+    const enqueuers = functionNames.filter((name) => enqueuesFor(name) === 'noticeWorker' || enqueuesFor(name) === 'chargeWorker');
+    expect(Object.keys(DISPATCHED_KIND).sort()).toEqual([...enqueuers].sort());
+    for (const name of enqueuers) {
+      const worker = enqueuesFor(name);
+      expect(DISPATCHED_KIND[name as keyof typeof DISPATCHED_KIND]).toBe(worker === 'noticeWorker' ? 'NOTICE' : 'CHARGE');
     }
-    expect(new Set(Object.values(DISPATCHED_KIND)).size).toBe(dispatchers.length);
   });
 });

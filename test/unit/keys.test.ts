@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DUE_SHARDS } from '../../system/table.ts';
-import { dueIndexKeys, duePartitions, dueShard, ID_PATTERN, keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { creditBlockOfKey, dueEntryOf, dueIndexKeys, duePartitions, dueShard, dueUpTo, ID_PATTERN, keys } from '../../functions/adapters/dynamodb/keys.ts';
 
 describe('the due-work index is sharded', () => {
   it('puts one day of work on every shard, none much above its share', () => {
@@ -12,23 +12,36 @@ describe('the due-work index is sharded', () => {
     expect(Math.max(...counts)).toBeLessThan(share * 1.1);
   });
 
-  it('is stable for an id, so a rerun looks in the same partition', () => {
-    expect(dueIndexKeys('NOTICE', '2026-11-29', 'sub-1')).toEqual(dueIndexKeys('NOTICE', '2026-11-29', 'sub-1'));
-    expect(dueIndexKeys('NOTICE', '2026-11-29', 'sub-1').duepk).toMatch(/^DUE#NOTICE#2026-11-29#\d+$/);
+  it('is stable for an id, so a rerun looks in the same partition; the sort key starts with the date, so a run reads everything up to its day', () => {
+    const entry = dueIndexKeys('NOTICE', '2026-11-29', 'shop-1', 'sub-1');
+    expect(entry).toEqual({ duepk: dueIndexKeys('NOTICE', '2026-12-29', 'shop-1', 'sub-1').duepk, duesk: '2026-11-29#shop-1#sub-1' });
+    expect(entry.duepk).toMatch(/^DUE#NOTICE#\d+$/);
+    expect('2026-11-29#shop-1#sub-1' <= dueUpTo('2026-11-29')).toBe(true);
+    expect('2026-11-30#a#b' <= dueUpTo('2026-11-29')).toBe(false);
   });
 
-  it('lists every shard partition of a day for the dispatcher', () => {
-    const partitions = duePartitions('CHARGE', '2026-11-29');
+  it('reads a due entry back as the cycle it stands for, and nothing else', () => {
+    expect(dueEntryOf({ ...keys.cycle('sub-1', '2026-12-01'), duesk: '2026-11-29#shop-1#sub-1' })).toEqual({ date: '2026-11-29', shopId: 'shop-1', subscriptionId: 'sub-1', deliveryDate: '2026-12-01' });
+    expect(dueEntryOf({ ...keys.subscription('sub-1'), duesk: '2026-11-29#shop-1#sub-1' })).toBeUndefined();
+    expect(dueEntryOf({ ...keys.cycle('sub-2', '2026-12-01'), duesk: '2026-11-29#shop-1#sub-1' })).toBeUndefined();
+  });
+
+  it('lists every shard partition for the dispatcher', () => {
+    const partitions = duePartitions('CHARGE');
     expect(partitions).toHaveLength(DUE_SHARDS);
     expect(new Set(partitions).size).toBe(DUE_SHARDS);
+  });
+
+  it('names the credit block an open-block entry points at', () => {
+    expect(creditBlockOfKey(keys.creditBlock('shop-1', 'sms', 'one:payment-notice#s#2026-12-01#sms'))).toEqual({ shopId: 'shop-1', kind: 'sms', blockId: 'one:payment-notice#s#2026-12-01#sms' });
+    expect(creditBlockOfKey(keys.shop('shop-1'))).toBeUndefined();
   });
 });
 
 describe('keys', () => {
-  it('keep a cycle, its notifications and its order in the subscription partition, one per delivery date', () => {
+  it('keep a cycle (which is also the order once charged) and its notifications in the subscription partition, one per delivery date', () => {
     expect(keys.cycle('s1', '2026-12-01')).toEqual({ pk: 'SUB#s1', sk: 'CYCLE#2026-12-01' });
     expect(keys.notification('s1', '2026-12-01', 'payment-notice', 'sms')).toEqual({ pk: 'SUB#s1', sk: 'NOTIFY#2026-12-01#payment-notice#sms' });
-    expect(keys.order('s1', '2026-12-01').pk).toBe('SUB#s1');
   });
 
   it('refuse identifiers that could forge another key (the separator)', () => {

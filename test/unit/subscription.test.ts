@@ -4,15 +4,17 @@
  * the list query's validation.
  */
 import { describe, expect, it } from 'vitest';
-import { cycleIndexAttributes, SUBSCRIPTION_INDEX_ATTRIBUTES, subscriptionIndexAttributes } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
+import { cycleIndexAttributes } from '../../functions/adapters/dynamodb/cycles.repo.ts';
+import { SUBSCRIPTION_INDEX_ATTRIBUTES, subscriptionIndexAttributes } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import { listShopSubscriptionsQuery, subscriptionsApi, subscriptionView } from '../../functions/api/subscriptions.api.ts';
+import type { Cycle } from '../../functions/domain/cycle.ts';
 import { matchesFilter, toSubscriptionDetailView, toSubscriptionView, type Subscription } from '../../functions/domain/subscription.ts';
 import { aCycle, aSubscription } from '../support/subscription-fixtures.ts';
 
 describe('subscriptionIndexAttributes: one function decides every index a state is in', () => {
   const active = aSubscription({ id: 's1', shopId: 'shop-1', customerId: 'c1', items: [{ productId: 'p1', quantity: 1, status: 'ACTIVE' }, { productId: 'p2', quantity: 1, status: 'CANCELLED' }] });
 
-  it('puts an ACTIVE subscription in every list index and the due NOTICE index of its notice date (S17)', () => {
+  it('puts an ACTIVE subscription in every list index — and never in the due index (its planned cycle is there)', () => {
     const { set, remove } = subscriptionIndexAttributes(active);
     expect(set).toMatchObject({
       gsi1pk: 'SHOP#shop-1#SUBS',
@@ -22,11 +24,10 @@ describe('subscriptionIndexAttributes: one function decides every index a state 
       gsi3pk: 'SHOP#shop-1#STATUS#ACTIVE',
       gsi5pk: 'SHOP#shop-1#NEXTDELIVERY',
       gsi5sk: '2026-12-01#s1',
-      duepk: expect.stringMatching(/^DUE#NOTICE#2026-11-29#\d+$/),
-      duesk: 's1',
       productIds: ['p1', 'p2'],
     });
-    expect(remove).toEqual([]);
+    // An entry an earlier version wrote on the subscription goes with the next update.
+    expect(remove).toEqual(['duepk', 'duesk']);
   });
 
   it('keeps a pending subscription out of the next-delivery and due indexes', () => {
@@ -41,19 +42,19 @@ describe('subscriptionIndexAttributes: one function decides every index a state 
     expect(remove.sort()).toEqual(['duepk', 'duesk']);
   });
 
-  it('lists every attribute it may set, so an update can remove what a new state does not carry', () => {
-    const { set } = subscriptionIndexAttributes(active);
-    expect(Object.keys(set).sort()).toEqual([...SUBSCRIPTION_INDEX_ATTRIBUTES].sort());
+  it('lists every attribute it may set or must drop, so an update can remove what a new state does not carry', () => {
+    const { set, remove } = subscriptionIndexAttributes(active);
+    expect([...Object.keys(set), ...remove].sort()).toEqual([...SUBSCRIPTION_INDEX_ATTRIBUTES].sort());
   });
 
-  it('puts a NOTICED cycle, and only that, in the due CHARGE index of its charge date', () => {
-    expect(cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status: 'NOTICED' })).set).toEqual({
-      duepk: expect.stringMatching(/^DUE#CHARGE#2026-12-09#\d+$/),
-      duesk: 's1',
-    });
-    for (const status of ['CHARGED', 'SKIPPED', 'FAILED', 'CANCELLED'] as const) {
-      expect(cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status }))).toEqual({ set: {}, remove: ['duepk', 'duesk'] });
-    }
+  it('puts a planned or noticing cycle in the due NOTICE index, a noticed or charging one in the due CHARGE index, a charged one in the orders', () => {
+    const at = (status: Cycle['status'], extra: Partial<Cycle> = {}) => cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status, ...extra }));
+    expect(at('SCHEDULED')).toEqual({ duepk: expect.stringMatching(/^DUE#NOTICE#\d+$/), duesk: '2026-12-08#shop-a#s1' });
+    expect(at('NOTICING')).toEqual({ duepk: expect.stringMatching(/^DUE#NOTICE#\d+$/), duesk: '2026-12-08#shop-a#s1' });
+    expect(at('NOTICED')).toEqual({ duepk: expect.stringMatching(/^DUE#CHARGE#\d+$/), duesk: '2026-12-09#shop-a#s1' });
+    expect(at('NOTICED', { nextAttemptAt: '2026-12-10T17:00:00+09:00' })).toEqual({ duepk: expect.stringMatching(/^DUE#CHARGE#\d+$/), duesk: '2026-12-10#shop-a#s1' });
+    expect(at('CHARGED', { orderId: 'o-1', chargedAt: '2026-12-09T10:00:01+09:00', paymentKey: 'p', approvedAt: 'a' })).toEqual({ gsi1pk: 'SHOP#shop-a#ORDERS', gsi1sk: '2026-12-09T10:00:01+09:00#o-1' });
+    for (const status of ['SKIPPED', 'FAILED', 'CANCELLED', 'REVIEW'] as const) expect(at(status)).toEqual({});
   });
 });
 

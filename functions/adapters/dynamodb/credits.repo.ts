@@ -19,7 +19,7 @@
  *   in two blocks.
  */
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seoulTimestamp } from '../../core/dates.ts';
 import {
   ABANDONED_AFTER_SECONDS,
@@ -43,7 +43,7 @@ import {
 } from '../../domain/credits.ts';
 import { isConditionFailed } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { creditLedgerPartition, indexKeys, keys } from './keys.ts';
+import { creditBlockOfKey, creditLedgerPartition, indexKeys, keys, OPEN_CREDIT_BLOCKS_PARTITION, openCreditBlockIndexKeys } from './keys.ts';
 
 export interface LedgerPage {
   readonly items: LedgerEntry[];
@@ -78,10 +78,29 @@ export interface CreditsRepository {
   spend(block: CreditBlockRef, debit: Debit): Promise<SpendOutcome>;
   /** A block as it stands, or undefined if it was never reserved. */
   block(block: CreditBlockRef): Promise<CreditBlock | undefined>;
-  /** Closes the block and returns what it did not spend to the balance, exactly once. */
-  releaseBlock(block: CreditBlockRef, now: Date): Promise<CreditBlock | undefined>;
+  /**
+   * Closes the block and returns what it did not spend to the balance, exactly once. `known: 'ACTIVE'` (the
+   * caller reserved it and holds it): try the closing write first, without reading the block before it.
+   */
+  releaseBlock(block: CreditBlockRef, now: Date, known?: 'ACTIVE'): Promise<CreditBlock | undefined>;
   /** Releases blocks whose worker died (open longer than ABANDONED_AFTER_SECONDS); answers their ids. */
   releaseAbandonedBlocks(shopId: string, kind: CreditKind, now: Date): Promise<string[]>;
+  /**
+   * Releases every block of every shop still open ABANDONED_AFTER_SECONDS after it was opened (its worker
+   * died): what each run does when it ends, so that `reserved` returns to 0. Answers the blocks released.
+   */
+  sweepAbandonedBlocks(now: Date): Promise<CreditBlockRef[]>;
+  /**
+   * Consumes one credit of the block for each operation, as far as the block holds (in the order given):
+   * for callers that bound each operation to this block themselves, before (e.g. on the payment notice's cycle).
+   * Answers the operations the block holds — consumed now, or by an earlier attempt. Idempotent.
+   */
+  consume(block: CreditBlockRef, operationIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Writes the ledger lines of debits consumed through `consume`, once each (APPLIED and listed; a repeat
+   * writes the same line again): a batch write, not one request per line.
+   */
+  recordDebits(shopId: string, debits: readonly LedgerEntry[]): Promise<void>;
 }
 
 /** What the balance item remembers of one block; short names because every balance write pays for the item's size. */
@@ -178,6 +197,16 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     }
   };
 
+  /** A conditional update answering the item as written (ReturnValues ALL_NEW) instead of a read after it; undefined when refused. */
+  const updated = async (command: UpdateCommand): Promise<BlockItem | undefined> => {
+    try {
+      return (await db.send(command)).Attributes as BlockItem | undefined;
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+  };
+
   const getBalance = (shopId: string, kind: CreditKind) => get<BalanceItem>(keys.creditBalance(shopId, kind));
   const getBlock = (ref: CreditBlockRef) => get<BlockItem>(keys.creditBlock(ref.shopId, ref.kind, ref.blockId));
   const getEntry = (shopId: string, operationId: string) => get<EntryItem>(keys.creditLedgerEntry(shopId, operationId));
@@ -231,7 +260,7 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
 
   /** Block RESERVING → ACTIVE with the grant the balance item decided; settles an orphaned grant if the block moved on. */
   const activate = async (ref: CreditBlockRef, granted: number, now: Date): Promise<BlockItem> => {
-    const activated = await conditional(
+    const activated = await updated(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
@@ -239,10 +268,12 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
         ConditionExpression: '#state = :reserving',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':active': 'ACTIVE', ':reserving': 'RESERVING', ':g': granted },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    if (activated) return activated;
     const block = await mustGetBlock(ref);
-    if (!activated && (block.state === 'EMPTY' || block.state === 'RELEASED')) await settle(ref, block, now);
+    if (block.state === 'EMPTY' || block.state === 'RELEASED') await settle(ref, block, now);
     return block;
   };
 
@@ -281,17 +312,19 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
 
   /** Closes a block (EMPTY or RELEASED) if it is still `from`; answers whether this call closed it, and the block. */
   const close = async (ref: CreditBlockRef, from: BlockState, to: 'EMPTY' | 'RELEASED', now: Date, granted?: number): Promise<{ closed: boolean; block: BlockItem }> => {
-    const closed = await conditional(
+    const closed = await updated(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-        UpdateExpression: `SET #state = :to, expiresAt = :expires${granted === undefined ? '' : ', granted = :g'}`,
+        // Closed: out of the open-block listing the sweep reads.
+        UpdateExpression: `SET #state = :to, expiresAt = :expires${granted === undefined ? '' : ', granted = :g'} REMOVE duepk, duesk`,
         ConditionExpression: '#state = :from',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':from': from, ':to': to, ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS, ...(granted === undefined ? {} : { ':g': granted }) },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return { closed, block: await mustGetBlock(ref) };
+    return closed ? { closed: true, block: closed } : { closed: false, block: await mustGetBlock(ref) };
   };
 
   /**
@@ -439,20 +472,19 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       assertBlockId(ref.blockId);
       if (!Number.isInteger(want) || want < 1 || want > MAX_BLOCK_SIZE) throw new Error(`A block holds 1–${MAX_BLOCK_SIZE} credits, not ${want}`);
       const blockKey = keys.creditBlock(ref.shopId, ref.kind, ref.blockId);
-      // 1. The block item, RESERVING (or the one a previous attempt created: its state says how far it got).
-      let block = await getBlock(ref);
-      if (!block) {
-        const fresh: BlockItem = { state: 'RESERVING', want };
-        const created = await conditional(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...blockKey, type: 'creditBlock', shopId: ref.shopId, kind: ref.kind, blockId: ref.blockId, ...fresh, createdAt: seoulTimestamp(now) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        block = created ? fresh : await getBlock(ref);
-        if (!block) throw new Error(`Credit block ${ref.blockId} vanished`);
-      }
+      // 1. The block item, RESERVING (or the one a previous attempt created: its state says how far it got). Put
+      // first, read only when refused: a new block costs no read. Listed as open until it closes (the sweep).
+      const fresh: BlockItem = { state: 'RESERVING', want };
+      const openedAt = seoulTimestamp(now);
+      const created = await conditional(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...blockKey, type: 'creditBlock', shopId: ref.shopId, kind: ref.kind, blockId: ref.blockId, ...fresh, createdAt: openedAt, ...openCreditBlockIndexKeys(openedAt) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      const block = created ? fresh : await getBlock(ref);
+      if (!block) throw new Error(`Credit block ${ref.blockId} vanished`);
       if (block.state !== 'RESERVING') return toBlock(ref, block);
 
       // 2. The grant, decided once on the balance item: `blocks.{id}` records it in the same write that takes it.
@@ -537,7 +569,24 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       throw new Error(`Could not debit ${debit.operationId}: its ledger entry kept changing`);
     },
 
-    async releaseBlock(ref, now) {
+    async releaseBlock(ref, now, known) {
+      if (known === 'ACTIVE') {
+        const closed = await updated(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
+            UpdateExpression: 'SET #state = :to, expiresAt = :expires REMOVE duepk, duesk',
+            ConditionExpression: '#state = :from',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':from': 'ACTIVE', ':to': 'RELEASED', ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (closed) {
+          await refund(ref, (closed.granted ?? 0) - (closed.spent?.size ?? 0), closed.granted ?? 0, now);
+          return toBlock(ref, closed);
+        }
+      }
       let block = await getBlock(ref);
       if (!block) return undefined;
       if (block.state === 'RESERVING') {
@@ -573,6 +622,76 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
         released.push(blockId);
       }
       return released;
+    },
+
+    async sweepAbandonedBlocks(now) {
+      const cutoff = seoulTimestamp(new Date(now.getTime() - ABANDONED_AFTER_SECONDS * 1000));
+      const released: CreditBlockRef[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'due',
+            KeyConditionExpression: 'duepk = :pk AND duesk < :cutoff',
+            ExpressionAttributeValues: { ':pk': OPEN_CREDIT_BLOCKS_PARTITION, ':cutoff': cutoff },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const ref = creditBlockOfKey({ pk: String(item.pk), sk: String(item.sk) });
+          if (!ref) continue;
+          await repository.releaseBlock(ref, now);
+          released.push(ref);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return released;
+    },
+
+    async consume(ref, operationIds) {
+      operationIds.forEach(assertOperationId);
+      const members = new Map(operationIds.map((id) => [spendMember(id), id]));
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const block = await getBlock(ref);
+        const spent = block?.spent ?? new Set<string>();
+        const held = new Set([...members].filter(([member]) => spent.has(member)).map(([, id]) => id));
+        if (!block || block.state !== 'ACTIVE') return held;
+        const room = (block.granted ?? 0) - spent.size;
+        const take = [...members.keys()].filter((member) => !spent.has(member)).slice(0, Math.max(room, 0));
+        if (take.length === 0) return held;
+        // One write for all of them, expecting the set as read: a concurrent consumer makes it go round again.
+        const added = await conditional(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
+            UpdateExpression: 'ADD #spent :members',
+            ConditionExpression: spent.size === 0 ? '#state = :active AND attribute_not_exists(#spent)' : '#state = :active AND size(#spent) = :size',
+            ExpressionAttributeNames: { '#state': 'state', '#spent': 'spent' },
+            ExpressionAttributeValues: { ':members': new Set(take), ':active': 'ACTIVE', ...(spent.size === 0 ? {} : { ':size': spent.size }) },
+          }),
+        );
+        if (added) return new Set([...held, ...take.map((member) => members.get(member)!)]);
+      }
+      throw new Error(`Could not consume from credit block ${ref.blockId}: it kept changing`);
+    },
+
+    async recordDebits(shopId, debits) {
+      const puts = debits.map((debit) => {
+        assertOperationId(debit.id);
+        const item: EntryItem = { ...debit, state: 'APPLIED' };
+        return { PutRequest: { Item: { ...keys.creditLedgerEntry(shopId, debit.id), type: 'creditLedgerEntry', shopId, ...item, ...indexKeys.shopLedger(shopId, debit.at, debit.id) } } };
+      });
+      // BatchWriteItem: 25 a request; what DynamoDB leaves unprocessed goes again.
+      for (let start = 0; start < puts.length; start += 25) {
+        let pending: typeof puts = puts.slice(start, start + 25);
+        for (let round = 0; pending.length > 0; round += 1) {
+          if (round > 8) throw new Error('BatchWriteItem left ledger lines unprocessed after 8 retries');
+          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 2 ** round * 10));
+          const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+          pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof puts;
+        }
+      }
     },
   };
   return repository;

@@ -1,24 +1,34 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DUE_SHARDS } from '../../../system/table.ts';
-import { duePartition, type DueKind, type ItemKey } from './keys.ts';
+import { dueEntryOf, duePartition, dueUpTo, type DueKind } from './keys.ts';
+import { logger } from '../../core/logger.ts';
+
+/** One piece of due work, as the index lists it: a cycle of a shop, due on a date. */
+export interface DueEntry {
+  readonly date: string;
+  readonly shopId: string;
+  readonly subscriptionId: string;
+  readonly deliveryDate: string;
+}
 
 export interface DueWorkRepository {
-  /** How many shards one day's due work is spread over: readers query `0..shards-1`. */
+  /** How many shards each kind of due work is spread over: readers query `0..shards-1`. */
   readonly shards: number;
   /**
-   * Pages one shard of one day's due work of one kind and yields the keys of
-   * the items due. The index is sparse: an item leaves it when its step is
-   * done, so a rerun sees only what is still left.
+   * Pages one shard of one kind of due work and yields everything due on
+   * `upTo` or earlier, oldest first: a run takes its own day and every day
+   * before it that still has work (catch-up). The index is sparse: an item
+   * leaves it when its step is done, so a rerun sees only what is left.
    */
-  findDueInShard(kind: DueKind, date: string, shard: number): AsyncGenerator<ItemKey>;
-  /** Every shard, one after another (the dispatcher queries them in parallel instead). */
-  findDue(kind: DueKind, date: string): AsyncGenerator<ItemKey>;
+  findDueInShard(kind: DueKind, upTo: string, shard: number): AsyncGenerator<DueEntry>;
+  /** Every shard, one after another (the dispatcher queries them side by side instead). */
+  findDue(kind: DueKind, upTo: string): AsyncGenerator<DueEntry>;
 }
 
 export function dueWorkRepository(db: DynamoDBDocumentClient, tableName: string, pageSize = 1000): DueWorkRepository {
   const repository: DueWorkRepository = {
     shards: DUE_SHARDS,
-    async *findDueInShard(kind, date, shard) {
+    async *findDueInShard(kind, upTo, shard) {
       let startKey: Record<string, unknown> | undefined;
       do {
         // Keys only (the index projects nothing else): a 1 MB page holds thousands, so Limit decides the page.
@@ -26,18 +36,22 @@ export function dueWorkRepository(db: DynamoDBDocumentClient, tableName: string,
           new QueryCommand({
             TableName: tableName,
             IndexName: 'due',
-            KeyConditionExpression: 'duepk = :pk',
-            ExpressionAttributeValues: { ':pk': duePartition(kind, date, shard) },
+            KeyConditionExpression: 'duepk = :pk AND duesk <= :upTo',
+            ExpressionAttributeValues: { ':pk': duePartition(kind, shard), ':upTo': dueUpTo(upTo) },
             Limit: pageSize,
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of page.Items ?? []) yield { pk: String(item.pk), sk: String(item.sk) };
+        for (const item of page.Items ?? []) {
+          const entry = dueEntryOf(item as { pk: string; sk: string; duesk: string });
+          if (entry) yield entry;
+          else logger.warn('A due-index entry that is not a cycle; ignored', { pk: item.pk, sk: item.sk });
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     },
-    async *findDue(kind, date) {
-      for (let shard = 0; shard < DUE_SHARDS; shard += 1) yield* repository.findDueInShard(kind, date, shard);
+    async *findDue(kind, upTo) {
+      for (let shard = 0; shard < DUE_SHARDS; shard += 1) yield* repository.findDueInShard(kind, upTo, shard);
     },
   };
   return repository;

@@ -47,7 +47,6 @@ export const keys = {
     pk: subscriptionPk(subscriptionId),
     sk: `NOTIFY#${deliveryDate}#${kind}#${channel}`,
   }),
-  order: (subscriptionId: string, deliveryDate: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `ORDER#${deliveryDate}` }),
   /**
    * A notice to a shop's operator, at most one per (shop, date, kind) — e.g. "SMS credits exhausted" (S12).
    * Its own partition: on a morning a shop runs dry, every refused SMS checks this item, and that traffic must
@@ -57,18 +56,6 @@ export const keys = {
   /** Never written: the health check reads it to prove the table answers. */
   healthProbe: (): ItemKey => ({ pk: 'HEALTH', sk: 'HEALTH' }),
 } as const;
-
-/**
- * The subscription a due-index hit points at (a worker's work item), or undefined when the key is not a
- * subscription item's: the inverse of `keys.subscription`.
- */
-export function subscriptionIdFromKey(key: ItemKey): string | undefined {
-  const prefix = subscriptionPk('');
-  if (!key.pk.startsWith(prefix)) return undefined;
-  const id = key.pk.slice(prefix.length);
-  const expected = keys.subscription(id);
-  return ID_PATTERN.test(id) && expected.pk === key.pk && expected.sk === key.sk ? id : undefined;
-}
 
 /** Sort-key prefixes for begins_with queries within a partition. */
 export const sortKeyPrefixes = {
@@ -100,6 +87,9 @@ function indexPartition(index: IndexName, value: string): IndexPartition {
 /** gsi1: a shop's credit ledger, newest first (access pattern 3). */
 export const creditLedgerPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#LEDGER`);
 
+/** gsi1: a shop's orders (its CHARGED cycles), newest first (access pattern 13). */
+export const ordersPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#ORDERS`);
+
 /** gsi1: every registered billing key of a shop (the stop cascade, S22). */
 export const billingKeysPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#BILLINGKEYS`);
 
@@ -128,8 +118,8 @@ export const indexKeys = {
   shopBillingKeys: (shopId: string, customerId: string, method: PaymentMethod) => ({ gsi1pk: billingKeysPartition(shopId).value, gsi1sk: `${customerId}#${method}` }),
   /** gsi1: a shop's credit ledger, newest first. */
   shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: creditLedgerPartition(shopId).value, gsi1sk: `${at}#${operationId}` }),
-  /** gsi1: a shop's orders for fulfilment, newest first. */
-  shopOrders: (shopId: string, chargedAt: string, orderId: string) => ({ gsi1pk: `SHOP#${shopId}#ORDERS`, gsi1sk: `${chargedAt}#${orderId}` }),
+  /** gsi1: a shop's orders for fulfilment, newest first — set on a cycle once it is CHARGED (the charged cycle is the order). */
+  shopOrders: (shopId: string, chargedAt: string, orderId: string) => ({ gsi1pk: ordersPartition(shopId).value, gsi1sk: `${chargedAt}#${orderId}` }),
   /** gsi2: one buyer's subscriptions in a shop (storefront list; S10 card replacement). */
   customerSubscriptions: (shopId: string, customerId: string, createdAt: string, subscriptionId: string) => ({
     gsi2pk: subscriptionPartitions.byCustomer(shopId, customerId).value,
@@ -167,17 +157,58 @@ export function dueShard(subscriptionId: string): number {
 
 export type DueKind = 'NOTICE' | 'CHARGE';
 
-/** Partition key of one shard of one day's due work of one kind. */
-export function duePartition(kind: DueKind, date: string, shard: number): string {
-  return `DUE#${kind}#${date}#${shard}`;
+/**
+ * Partition key of one shard of one kind of due work. Every date lives in the
+ * shard's partition, sorted by date, so one Query per shard reads everything
+ * due up to a day — the run's own day and every day it missed (catch-up).
+ */
+export function duePartition(kind: DueKind, shard: number): string {
+  return `DUE#${kind}#${shard}`;
 }
 
-/** Index attributes that put an item into the daily due-work index. */
-export function dueIndexKeys(kind: DueKind, date: string, subscriptionId: string): { duepk: string; duesk: string } {
-  return { duepk: duePartition(kind, date, dueShard(subscriptionId)), duesk: subscriptionId };
+/**
+ * Index attributes that put a cycle into the due-work index on `date`. The sort
+ * key starts with the date (what a run reads up to) and names the shop (what a
+ * dispatcher groups a message by); the cycle itself is the entry's table key.
+ */
+export function dueIndexKeys(kind: DueKind, date: string, shopId: string, subscriptionId: string): { duepk: string; duesk: string } {
+  return { duepk: duePartition(kind, dueShard(subscriptionId)), duesk: `${date}#${shopId}#${subscriptionId}` };
 }
 
-/** Every partition key of one day's work: what a dispatcher pages through. */
-export function duePartitions(kind: DueKind, date: string): string[] {
-  return Array.from({ length: DUE_SHARDS }, (_, shard) => duePartition(kind, date, shard));
+/** The due sort key bound that takes in every entry dated `date` or earlier (`~` sorts after `#` and every id character). */
+export function dueUpTo(date: string): string {
+  return `${date}~`;
+}
+
+/** A due-index hit (keys only) as the work it stands for: which cycle, of which shop, due on which date. */
+export function dueEntryOf(entry: { readonly pk: string; readonly sk: string; readonly duesk: string }): { date: string; shopId: string; subscriptionId: string; deliveryDate: string } | undefined {
+  const [date, shopId, subscriptionId, ...rest] = entry.duesk.split('#');
+  if (!date || !shopId || !subscriptionId || rest.length > 0) return undefined;
+  const deliveryDate = entry.sk.startsWith(sortKeyPrefixes.cycles) ? entry.sk.slice(sortKeyPrefixes.cycles.length) : undefined;
+  const expected = deliveryDate === undefined ? undefined : keys.cycle(subscriptionId, deliveryDate);
+  if (!expected || expected.pk !== entry.pk || expected.sk !== entry.sk) return undefined;
+  return { date, shopId, subscriptionId, deliveryDate: deliveryDate! };
+}
+
+/** Every partition key of one kind of due work: what a dispatcher pages through. */
+export function duePartitions(kind: DueKind): string[] {
+  return Array.from({ length: DUE_SHARDS }, (_, shard) => duePartition(kind, shard));
+}
+
+/**
+ * The due index also lists credit blocks while they are open, by when they
+ * were opened: the sweep at the end of each run finds the ones a dead worker
+ * left (docs/data-model.md, "Abandoned blocks") with one Query.
+ */
+export const OPEN_CREDIT_BLOCKS_PARTITION = 'DUE#CREDITBLOCK';
+
+export function openCreditBlockIndexKeys(openedAt: string): { duepk: string; duesk: string } {
+  return { duepk: OPEN_CREDIT_BLOCKS_PARTITION, duesk: openedAt };
+}
+
+/** The block a credit-block item's key names: the inverse of `keys.creditBlock`. */
+export function creditBlockOfKey(key: ItemKey): { shopId: string; kind: CreditKind; blockId: string } | undefined {
+  const match = /^SHOP#([^#]+)#CREDITBLOCK#(sms|bulkMail)#(.+)$/.exec(key.pk);
+  if (!match || key.sk !== 'BLOCK') return undefined;
+  return { shopId: match[1]!, kind: match[2] as CreditKind, blockId: match[3]! };
 }

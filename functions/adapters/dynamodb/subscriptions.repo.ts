@@ -21,18 +21,18 @@ import {
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { ValidationFailed } from '../../core/errors.ts';
-import { chargeDueDate, matchesFilter, type Cycle, type CycleState, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
+import type { Cycle } from '../../domain/cycle.ts';
+import { matchesFilter, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
+import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
 import {
-  dueIndexKeys,
   indexKeys,
   keys,
   nextDeliverySortKeyBounds,
   sortKeyPrefixes,
   subscriptionPartitions,
   type IndexPartition,
-  type ItemKey,
 } from './keys.ts';
 
 export interface SubscriptionPage {
@@ -52,25 +52,10 @@ export interface SubscriptionsRepository {
    * still at `expectedVersion` (a state computed from a stale read never lands).
    */
   update(next: Subscription, expectedVersion: number): Promise<boolean>;
-  /**
-   * Writes a cycle's new state (with its due-index attributes) only if it is
-   * still in `expectedStatus` (one, or any of several) and matches `expected`:
-   * a cancel racing the charge run, two charge workers, a stale read.
-   */
-  updateCycle(next: Cycle, expectedStatus: CycleState | readonly CycleState[], expected?: CycleExpectation): Promise<boolean>;
-  /** One cycle, strongly consistent (the charge worker re-reads before each decision). */
-  getCycle(subscriptionId: string, deliveryDate: string): Promise<Cycle | undefined>;
-  /** The cycle at a table key from the due index (a work message's key); undefined when it is not a cycle. */
-  cycleAt(key: ItemKey): Promise<Cycle | undefined>;
   /** Strongly consistent: what a worker re-reads before acting on an index hit. */
   get(subscriptionId: string): Promise<Subscription | undefined>;
   /** The subscription and its cycles, oldest first, from one query on its partition. */
   getWithCycles(subscriptionId: string): Promise<SubscriptionWithCycles | undefined>;
-  /**
-   * Stores a cycle unless one exists for that delivery date: true when this call
-   * created it. The deterministic key is the idempotency of the notice run.
-   */
-  putCycle(cycle: Cycle): Promise<boolean>;
   /**
    * A shop's subscriptions (S20), served from the most selective index for the
    * filter; see `planList` for the order. At most `limit` items per page.
@@ -107,42 +92,22 @@ export interface DerivedAttributes {
  *
  * - gsi1 (shop, newest first), gsi2 (customer), gsi3 (status): always.
  * - gsi5 (next delivery): while there is a next delivery date.
- * - due NOTICE (S17): while ACTIVE with a next notice date not yet noticed;
- *   pending and cancelled subscriptions can never be noticed or charged.
+ * - not the due index: its next delivery's SCHEDULED cycle is what the notice
+ *   run finds (functions/domain/cycle.ts); `duepk`/`duesk` are in the remove
+ *   list so that an update drops an entry written by an earlier version.
  * - productIds: not an index, the filter attribute for product within the
  *   customer and status indexes (a list of line items cannot be filtered on).
  */
 export function subscriptionIndexAttributes(subscription: Subscription): DerivedAttributes {
-  const { id, shopId, customerId, status, createdAt, nextDeliveryDate, nextNoticeDate } = subscription;
+  const { id, shopId, customerId, status, createdAt, nextDeliveryDate } = subscription;
   const set: Record<string, string | string[]> = {
     ...indexKeys.shopSubscriptions(shopId, createdAt, id),
     ...indexKeys.customerSubscriptions(shopId, customerId, createdAt, id),
     ...indexKeys.subscriptionsByStatus(shopId, status, createdAt, id),
     ...(nextDeliveryDate !== null ? indexKeys.subscriptionsByNextDelivery(shopId, nextDeliveryDate, id) : {}),
-    ...(status === 'ACTIVE' && nextNoticeDate !== null && subscription.noticedDeliveryDate !== nextDeliveryDate ? dueIndexKeys('NOTICE', nextNoticeDate, id) : {}),
     productIds: productIdsOf(subscription),
   };
   return { set, remove: SUBSCRIPTION_INDEX_ATTRIBUTES.filter((name) => !(name in set)) };
-}
-
-/**
- * A noticed cycle waits in the due CHARGE index for its charge date (S17); a
- * retry, a charge whose outcome is unknown and an outcome whose follow-ups are
- * unfinished wait under the date of the run that takes them up again
- * (`chargeDueDate`); any other state is out of it.
- */
-export function cycleIndexAttributes(cycle: Cycle): DerivedAttributes {
-  const date = chargeDueDate(cycle);
-  const set: Record<string, string> = date !== null ? dueIndexKeys('CHARGE', date, cycle.subscriptionId) : {};
-  return { set, remove: ['duepk', 'duesk'].filter((name) => !(name in set)) };
-}
-
-/** Conditions on a cycle's charge bookkeeping, beyond its status. */
-export interface CycleExpectation {
-  /** The attempt counter as read (0 matches a cycle that was never attempted). */
-  readonly attempts?: number;
-  /** The claim time as read: taking over a stale CHARGING succeeds for one worker only. */
-  readonly chargingSince?: string;
 }
 
 const productIdsOf = (subscription: Subscription) => [...new Set(subscription.items.map((item) => item.productId))];
@@ -325,45 +290,6 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
       );
     },
 
-    async updateCycle(next, expectedStatus, expected = {}) {
-      const statuses: readonly CycleState[] = typeof expectedStatus === 'string' ? [expectedStatus] : expectedStatus;
-      const names: Record<string, string> = { '#status': 'status' };
-      const values: Record<string, unknown> = Object.fromEntries(statuses.map((status, i) => [`:s${i}`, status]));
-      const conditions = [`#status IN (${statuses.map((_, i) => `:s${i}`).join(', ')})`];
-      if (expected.attempts !== undefined) {
-        names['#attempts'] = 'attempts';
-        values[':attempts'] = expected.attempts;
-        conditions.push(expected.attempts === 0 ? '(attribute_not_exists(#attempts) OR #attempts = :attempts)' : '#attempts = :attempts');
-      }
-      if (expected.chargingSince !== undefined) {
-        names['#since'] = 'chargingSince';
-        values[':since'] = expected.chargingSince;
-        conditions.push('#since = :since');
-      }
-      // A whole-item put: bookkeeping the new state does not carry (and the due index it left) disappears with it.
-      return writeIfCondition(() =>
-        db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...keys.cycle(next.subscriptionId, next.deliveryDate), type: 'cycle', ...next, ...cycleIndexAttributes(next).set },
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        ),
-      );
-    },
-
-    async getCycle(subscriptionId, deliveryDate) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.cycle(subscriptionId, deliveryDate), ConsistentRead: true }));
-      return Item?.type === 'cycle' ? withoutStorage<Cycle>(Item) : undefined;
-    },
-
-    async cycleAt(key) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }));
-      return Item?.type === 'cycle' ? withoutStorage<Cycle>(Item) : undefined;
-    },
-
     async get(subscriptionId) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.subscription(subscriptionId), ConsistentRead: true }));
       return Item ? withoutStorage<Subscription>(Item) : undefined;
@@ -390,15 +316,11 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         for (const item of page.Items ?? []) {
           if (item.sk === sk) subscription = withoutStorage<Subscription>(item);
           // CYCLE#{deliveryDate} sorts oldest first.
-          else if (String(item.sk).startsWith(sortKeyPrefixes.cycles)) cycles.push(withoutStorage<Cycle>(item));
+          else if (String(item.sk).startsWith(sortKeyPrefixes.cycles)) cycles.push(toCycle(item));
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return subscription ? { ...subscription, cycles } : undefined;
-    },
-
-    async putCycle(cycle) {
-      return putIfAbsent({ ...keys.cycle(cycle.subscriptionId, cycle.deliveryDate), type: 'cycle', ...cycle, ...cycleIndexAttributes(cycle).set });
     },
 
     async listByShop(shopId, filter, page) {

@@ -5,7 +5,7 @@
  */
 
 /** What a message is, for the outbox, logs and SES tags: the contract's outbox kinds plus operator notices. */
-export type MessageKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'sms-credits-exhausted' | 'charge-failed-final' | 'charge-failed-operator' | 'charge-review';
+export type MessageKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'sms-credits-exhausted' | 'charge-failed-final' | 'charge-failed-operator' | 'charge-review' | 'late-notice';
 
 export interface Mail {
   readonly to: string;
@@ -43,7 +43,7 @@ export interface EventPublisher {
   publish(event: DomainEvent): Promise<void>;
 }
 
-/** A dispatcher's outlet: puts messages on a worker's queue. */
+/** A dispatcher's outlet: puts messages on a worker's queue (`delaySeconds`: SQS's DelaySeconds, ≤ 900). */
 export interface WorkQueue {
-  send(messages: readonly unknown[]): Promise<void>;
+  send(messages: readonly unknown[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }

@@ -1,0 +1,505 @@
+/**
+ * One delivery of a subscription (S17–S19) as a pure state machine: what the
+ * daily runs may do to a cycle, decided here and written by the adapters as
+ * one conditional write (`Transition.expect` is the write's condition), so a
+ * stale read or a racing writer can never apply a step to a state it was not
+ * computed from.
+ *
+ * | from | event | to |
+ * | --- | --- | --- |
+ * | — | schedule (checkout, the notice of the cycle before, an advance) | SCHEDULED (due NOTICE on its notice date) |
+ * | SCHEDULED | lock (the notice run: S18 amount fixed, notice intents, SMS credit block bound) | NOTICING (still due NOTICE) |
+ * | SCHEDULED | lock with nothing left to sell | SKIPPED |
+ * | SCHEDULED | lock with nothing to send (S11: both channels off) | NOTICED |
+ * | NOTICING | resend (a dead attempt's notices again) | NOTICING |
+ * | NOTICING | settle (every channel final) | NOTICED (due CHARGE on its charge date) |
+ * | NOTICED | claim (due, chargeable) | CHARGING attempt n+1 |
+ * | NOTICED | notChargeable (no payment method / billing key) | FAILED |
+ * | NOTICING, NOTICED | skip (S19: nothing announced still wanted) | SKIPPED |
+ * | NOTICING, NOTICED | cancel (the service stopped, S22) | CANCELLED |
+ * | CHARGING | takeOver (a dead worker's claim, past the lease) | CHARGING |
+ * | CHARGING | paid | CHARGED (listed as an order) |
+ * | CHARGING | declined, a run left in the window | NOTICED (retry at that run) |
+ * | CHARGING | declined, no run left | FAILED |
+ * | CHARGING | review (cannot look up / still unknown at the end) | REVIEW |
+ * | REVIEW | resolve (an operator) | CHARGED or FAILED |
+ *
+ * Every other (state, event) pair is refused. A SCHEDULED cycle whose plan no
+ * longer holds (a cancel, a stop) is withdrawn — deleted: it was never announced
+ * (`noticeStep`); a late one is moved
+ * (`lateShift`). Dates are Seoul calendar dates, instants ISO 8601 with the
+ * Seoul offset.
+ */
+import { createHash } from 'node:crypto';
+import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../core/dates.ts';
+import type { PaymentProvider } from './billing-key.ts';
+import { nextDeliveryDate } from './delivery-schedule.ts';
+import type { ShippingAddress, Subscription } from './subscription.ts';
+
+export const CYCLE_STATES = ['SCHEDULED', 'NOTICING', 'NOTICED', 'CHARGING', 'CHARGED', 'FAILED', 'SKIPPED', 'CANCELLED', 'REVIEW'] as const;
+export type CycleState = (typeof CYCLE_STATES)[number];
+
+/** The statuses the contract shows (SCHEDULED cycles are not shown; NOTICING, CHARGING and REVIEW read NOTICED). */
+export const CYCLE_STATUSES = ['NOTICED', 'CHARGED', 'SKIPPED', 'FAILED', 'CANCELLED'] as const;
+export type CycleStatus = (typeof CYCLE_STATUSES)[number];
+
+export interface CycleLine {
+  readonly productId: string;
+  readonly quantity: number;
+  readonly unitPrice: number;
+}
+
+/** A declined (or otherwise failed) charge attempt, as the PG explained it. */
+export interface ChargeFailure {
+  readonly code: string;
+  readonly message: string;
+  readonly at: string;
+  readonly attempt: number;
+}
+
+export type NoticeChannel = 'mail' | 'sms';
+
+/**
+ * One channel of the payment notice: SENDING is the intent recorded before the
+ * provider is called; SENT, NO_CREDIT (S12), OFF (S11) and NO_ADDRESS are final.
+ */
+export type ChannelState = 'SENDING' | 'SENT' | 'NO_CREDIT' | 'OFF' | 'NO_ADDRESS';
+
+export interface ChannelNotice {
+  readonly state: ChannelState;
+  /** Attempts so far (0 for OFF and NO_ADDRESS). */
+  readonly attempts: number;
+  /** When the current attempt began (or the state was decided). */
+  readonly at: string;
+  /** SENT: the provider's message id. */
+  readonly messageId?: string;
+}
+
+export interface CycleNotice {
+  readonly mail: ChannelNotice;
+  readonly sms: ChannelNotice;
+  /** S12: the credit block the SMS is paid from, bound before the credit is consumed (one block per operation). */
+  readonly smsBlock?: string;
+}
+
+export interface Cycle {
+  readonly subscriptionId: string;
+  readonly shopId: string;
+  readonly customerId: string;
+  readonly deliveryDate: IsoDate;
+  /** S17: two days before the delivery (the day of the notice run that takes it). */
+  readonly noticeDate: IsoDate;
+  /** S17: one day before the delivery. */
+  readonly chargeDate: IsoDate;
+  readonly status: CycleState;
+  /** Integer KRW, announced in the notice and charged as announced (S18); 0 until locked. */
+  readonly amount: number;
+  readonly items: readonly CycleLine[];
+  /** What the PG shows the buyer ("Beans 1kg 외 1건"), fixed with the amount. */
+  readonly orderName?: string;
+  /** The notice's channels, from the lock on. */
+  readonly notice?: CycleNotice;
+  /** The delivery after this one, planned (and scheduled) when this one was locked. */
+  readonly followingDeliveryDate?: IsoDate;
+  /** A late notice moved this cycle: the delivery date it was planned for. */
+  readonly movedFrom?: IsoDate;
+
+  // The charge run's bookkeeping; absent until the first attempt.
+  /** Charge attempts started; the current (or last) attempt is number `attempts`. */
+  readonly attempts?: number;
+  /** The provider the current attempt went to (the shop's PG may change later). */
+  readonly provider?: PaymentProvider;
+  readonly orderId?: string;
+  readonly idempotencyKey?: string;
+  /** When the current attempt was claimed: a CHARGING younger than the lease may still be at the PG. */
+  readonly chargingSince?: string;
+  /** The charge run that acts on this cycle next (a retry, the look-up of an unknown outcome). */
+  readonly nextAttemptAt?: string;
+  readonly lastFailure?: ChargeFailure;
+  readonly paymentKey?: string;
+  readonly approvedAt?: string;
+  readonly chargedAt?: string;
+  readonly failedAt?: string;
+  readonly reviewReason?: string;
+  /** CHARGED: where the order ships (the subscription's address when it was charged). */
+  readonly shippingAddress?: ShippingAddress;
+  /** SKIPPED or CANCELLED: why. */
+  readonly endReason?: 'NOTHING_TO_CHARGE' | 'NOTHING_WANTED' | 'SERVICE_STOPPED';
+}
+
+/** Which cycle: what queue messages and reads carry. */
+export interface CycleRef {
+  readonly subscriptionId: string;
+  readonly deliveryDate: IsoDate;
+}
+
+/** What a write of the next state must still find (its condition). */
+export interface Expectation {
+  readonly status: CycleState;
+  /** The attempt counter as read (0 matches a cycle never attempted). */
+  readonly attempts?: number;
+  /** The claim time as read: of two workers taking over the same stale claim, one wins. */
+  readonly chargingSince?: string;
+  /** A notice in progress: its channels' attempts as read (two workers resuming the same notice: one wins). */
+  readonly noticeAttempts?: { readonly mail: number; readonly sms: number };
+}
+
+export type Transition = { readonly ok: true; readonly next: Cycle; readonly expect: Expectation } | { readonly ok: false; readonly reason: string };
+
+/** The result of a payment, as the PG reported it. */
+export interface Payment {
+  readonly paymentKey: string;
+  readonly approvedAt: string;
+}
+
+export type CycleEvent =
+  | { readonly type: 'lock'; readonly lines: readonly CycleLine[]; readonly orderName: string; readonly notice: CycleNotice; readonly following: IsoDate }
+  | { readonly type: 'resend'; readonly notice: CycleNotice }
+  | { readonly type: 'settle'; readonly notice: CycleNotice }
+  | { readonly type: 'claim'; readonly provider: PaymentProvider; readonly at: Date; readonly nextRun: Date }
+  | { readonly type: 'notChargeable'; readonly failure: Omit<ChargeFailure, 'attempt'> }
+  | { readonly type: 'skip'; readonly reason: 'NOTHING_WANTED' }
+  | { readonly type: 'cancel'; readonly reason: 'SERVICE_STOPPED' }
+  | { readonly type: 'takeOver'; readonly at: Date; readonly nextRun: Date }
+  | { readonly type: 'paid'; readonly payment: Payment; readonly at: Date; readonly shippingAddress?: ShippingAddress }
+  | { readonly type: 'declined'; readonly failure: Omit<ChargeFailure, 'attempt'>; readonly retryAt: Date | null }
+  | { readonly type: 'review'; readonly reason: string }
+  | { readonly type: 'resolve'; readonly outcome: { readonly charged: true; readonly payment: Payment; readonly at: Date } | { readonly charged: false; readonly at: Date; readonly reason: string } };
+
+export type CycleEventType = CycleEvent['type'];
+
+/** The states each event may start from. */
+export const EVENT_SOURCES: { readonly [E in CycleEventType]: readonly CycleState[] } = {
+  lock: ['SCHEDULED'],
+  resend: ['NOTICING'],
+  settle: ['NOTICING'],
+  claim: ['NOTICED'],
+  notChargeable: ['NOTICED'],
+  skip: ['NOTICING', 'NOTICED'],
+  cancel: ['NOTICING', 'NOTICED'],
+  takeOver: ['CHARGING'],
+  paid: ['CHARGING'],
+  declined: ['CHARGING'],
+  review: ['CHARGING'],
+  resolve: ['REVIEW'],
+};
+
+const FINAL_CHANNEL_STATES: readonly ChannelState[] = ['SENT', 'NO_CREDIT', 'OFF', 'NO_ADDRESS'];
+
+/** Every channel has its final state: the notice is confirmed (and the cycle may be charged). */
+export function noticeSettled(notice: CycleNotice): boolean {
+  return FINAL_CHANNEL_STATES.includes(notice.mail.state) && FINAL_CHANNEL_STATES.includes(notice.sms.state);
+}
+
+/** Drops the bookkeeping of one charge attempt (the cycle then waits for the next, or is over). */
+function withoutAttempt(cycle: Cycle): Cycle {
+  const { orderId: _o, idempotencyKey: _i, chargingSince: _c, provider: _p, nextAttemptAt: _n, ...rest } = cycle;
+  return rest;
+}
+
+const claimOf = (cycle: Cycle): Expectation => ({
+  status: cycle.status,
+  attempts: cycle.attempts ?? 0,
+  ...(cycle.chargingSince !== undefined ? { chargingSince: cycle.chargingSince } : {}),
+  ...(cycle.status === 'NOTICING' && cycle.notice ? { noticeAttempts: { mail: cycle.notice.mail.attempts, sms: cycle.notice.sms.attempts } } : {}),
+});
+
+/**
+ * Applies an event to a cycle: the next state and the condition its write
+ * needs, or why the event does not apply to this state.
+ */
+export function transition(cycle: Cycle, event: CycleEvent): Transition {
+  if (!EVENT_SOURCES[event.type].includes(cycle.status)) return { ok: false, reason: `${event.type} does not apply to a ${cycle.status} cycle` };
+  const expect = claimOf(cycle);
+  const ok = (next: Cycle, condition: Expectation = expect): Transition => ({ ok: true, next, expect: condition });
+  switch (event.type) {
+    case 'lock': {
+      if (event.lines.length === 0) return ok({ ...cycle, status: 'SKIPPED', amount: 0, items: [], endReason: 'NOTHING_TO_CHARGE' });
+      return ok({
+        ...cycle,
+        // Both channels off (S11) or without an address: nothing to send, announced as far as the shop wants.
+        status: noticeSettled(event.notice) ? 'NOTICED' : 'NOTICING',
+        items: event.lines,
+        amount: event.lines.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0),
+        orderName: event.orderName,
+        notice: event.notice,
+        followingDeliveryDate: event.following,
+      });
+    }
+    case 'resend':
+      return ok({ ...cycle, notice: event.notice });
+    case 'settle':
+      if (!noticeSettled(event.notice)) return { ok: false, reason: 'a channel of the notice is not final yet' };
+      return ok({ ...cycle, status: 'NOTICED', notice: event.notice });
+    case 'claim': {
+      const attempt = (cycle.attempts ?? 0) + 1;
+      return ok({
+        ...withoutAttempt(cycle),
+        status: 'CHARGING',
+        attempts: attempt,
+        provider: event.provider,
+        orderId: orderIdFor(cycle.subscriptionId, cycle.deliveryDate, attempt),
+        idempotencyKey: idempotencyKeyFor(cycle.subscriptionId, cycle.deliveryDate, attempt),
+        chargingSince: seoulTimestamp(event.at),
+        // If this worker dies, the next run finds the cycle under that run's date and looks the order up.
+        nextAttemptAt: seoulTimestamp(event.nextRun),
+      });
+    }
+    case 'notChargeable':
+      return ok({ ...withoutAttempt(cycle), status: 'FAILED', lastFailure: { ...event.failure, attempt: cycle.attempts ?? 0 }, failedAt: event.failure.at });
+    case 'skip':
+    case 'cancel': {
+      const ended = { ...withoutAttempt(cycle), endReason: event.reason };
+      return ok({ ...ended, status: event.type === 'skip' ? 'SKIPPED' : 'CANCELLED' });
+    }
+    case 'takeOver':
+      return ok({ ...cycle, chargingSince: seoulTimestamp(event.at), nextAttemptAt: seoulTimestamp(event.nextRun) });
+    case 'paid': {
+      const { chargingSince: _since, nextAttemptAt: _next, ...rest } = cycle;
+      return ok({
+        ...rest,
+        status: 'CHARGED',
+        paymentKey: event.payment.paymentKey,
+        approvedAt: event.payment.approvedAt,
+        chargedAt: seoulTimestamp(event.at),
+        ...(event.shippingAddress ? { shippingAddress: event.shippingAddress } : {}),
+      });
+    }
+    case 'declined': {
+      const failure: ChargeFailure = { ...event.failure, attempt: cycle.attempts ?? 0 };
+      if (event.retryAt) return ok({ ...withoutAttempt(cycle), status: 'NOTICED', lastFailure: failure, nextAttemptAt: seoulTimestamp(event.retryAt) });
+      const { chargingSince: _since, nextAttemptAt: _next, ...rest } = cycle;
+      return ok({ ...rest, status: 'FAILED', lastFailure: failure, failedAt: failure.at });
+    }
+    case 'review': {
+      const { chargingSince: _since, nextAttemptAt: _next, ...rest } = cycle;
+      return ok({ ...rest, status: 'REVIEW', reviewReason: event.reason });
+    }
+    case 'resolve': {
+      const { outcome } = event;
+      if (outcome.charged) return ok({ ...cycle, status: 'CHARGED', paymentKey: outcome.payment.paymentKey, approvedAt: outcome.payment.approvedAt, chargedAt: seoulTimestamp(outcome.at) });
+      const at = seoulTimestamp(outcome.at);
+      return ok({ ...cycle, status: 'FAILED', failedAt: at, lastFailure: { code: 'RESOLVED_NOT_CHARGED', message: outcome.reason, at, attempt: cycle.attempts ?? 0 } });
+    }
+  }
+}
+
+// ---- Scheduling: the plan of a delivery, and when it no longer holds ----
+
+/** S17: the notice two days before a delivery, the charge one day before. */
+export function datesFor(deliveryDate: IsoDate): { deliveryDate: IsoDate; noticeDate: IsoDate; chargeDate: IsoDate } {
+  return { deliveryDate, noticeDate: addDays(deliveryDate, -2), chargeDate: addDays(deliveryDate, -1) };
+}
+
+/** The planned cycle of a subscription's delivery: due for its notice on its notice date. */
+export function scheduledCycle(subscription: Pick<Subscription, 'id' | 'shopId' | 'customerId'>, deliveryDate: IsoDate): Cycle {
+  return { subscriptionId: subscription.id, shopId: subscription.shopId, customerId: subscription.customerId, ...datesFor(deliveryDate), status: 'SCHEDULED', amount: 0, items: [] };
+}
+
+/**
+ * The late-notice rule (S17, issue 17): a payment notice gives the buyer at
+ * least a day before the charge. A notice that goes out on `day`, after the
+ * cycle's notice date, moves the cycle by its lateness — notice `day`, charge
+ * the day after, delivery the day after that — instead of charging on a date
+ * the buyer was not told in time. Undefined when the notice is on time.
+ */
+export function lateShift(cycle: Pick<Cycle, 'noticeDate' | 'deliveryDate'>, day: IsoDate): { deliveryDate: IsoDate; noticeDate: IsoDate; chargeDate: IsoDate } | undefined {
+  if (day <= cycle.noticeDate) return undefined;
+  return datesFor(addDays(day, 2));
+}
+
+/** What the notice run does with a SCHEDULED or NOTICING cycle, given the subscription it belongs to. */
+export type NoticeStep =
+  /** Lock it now (SCHEDULED, on time). */
+  | { readonly step: 'lock' }
+  /** Send what a dead attempt left (NOTICING, on time). */
+  | { readonly step: 'resume' }
+  /** Move it to the dates the late-notice rule gives, then notice it there. */
+  | { readonly step: 'move'; readonly to: IsoDate }
+  /** The plan no longer holds (cancelled, moved on, gone): delete it. */
+  | { readonly step: 'withdraw'; readonly why: string }
+  /** Announced, but the subscription ended meanwhile (S19): skip it. */
+  | { readonly step: 'skip' }
+  /** Nothing to do now (already noticed; the subscription is behind, e.g. its last cycle waits for review). */
+  | { readonly step: 'none'; readonly why: 'already-noticed' | 'behind' | 'service-not-active' | 'not-found' };
+
+/**
+ * Decides the notice of one cycle on the run's day. The subscription is the
+ * truth: only an ACTIVE subscription whose next delivery is this cycle's is
+ * noticed; one behind it (its current cycle not charged yet) waits; anything
+ * else leaves the plan stale — a SCHEDULED cycle is withdrawn, a NOTICING one
+ * skipped (S19) or, when a late notice moved it, withdrawn too.
+ */
+export function noticeStep(cycle: Cycle | undefined, subscription: Subscription | undefined, serviceActive: boolean, day: IsoDate): NoticeStep {
+  if (!cycle) return { step: 'none', why: 'not-found' };
+  if (cycle.status !== 'SCHEDULED' && cycle.status !== 'NOTICING') return { step: 'none', why: 'already-noticed' };
+  if (!subscription || subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate === null) {
+    return cycle.status === 'SCHEDULED' ? { step: 'withdraw', why: `subscription ${subscription?.status ?? 'missing'}` } : { step: 'skip' };
+  }
+  if (subscription.nextDeliveryDate < cycle.deliveryDate) return { step: 'none', why: 'behind' };
+  if (subscription.nextDeliveryDate > cycle.deliveryDate) return { step: 'withdraw', why: `the subscription moved on to ${subscription.nextDeliveryDate}` };
+  if (!serviceActive) return { step: 'none', why: 'service-not-active' };
+  // A notice (or a resend of one) on a later day than planned moves the cycle: the buyer always gets a day.
+  const shift = lateShift(cycle, day);
+  if (shift) return { step: 'move', to: shift.deliveryDate };
+  return cycle.status === 'SCHEDULED' ? { step: 'lock' } : { step: 'resume' };
+}
+
+/** The plan after a late notice: the same cycle under its new dates (a NOTICING one starts its notice again). */
+export function moved(cycle: Cycle, deliveryDate: IsoDate): Cycle {
+  const { notice: _notice, followingDeliveryDate: _following, ...rest } = cycle;
+  return { ...rest, ...datesFor(deliveryDate), status: 'SCHEDULED', amount: 0, items: [], movedFrom: cycle.movedFrom ?? cycle.deliveryDate };
+}
+
+/** The delivery after this cycle's (S15): planned when this one is locked, and scheduled then. */
+export function followingDelivery(subscription: Pick<Subscription, 'cycle' | 'startDate'>, cycle: Pick<Cycle, 'deliveryDate'>): IsoDate {
+  return nextDeliveryDate(subscription.cycle, subscription.startDate, cycle.deliveryDate);
+}
+
+/**
+ * Moves the subscription on past this cycle (charged, failed or skipped), once:
+ * only while it is ACTIVE and its next delivery is still this cycle's. The next
+ * delivery is the one planned at the notice, unless its notice date has passed
+ * (a charge run far behind): then the first planned delivery whose notice is
+ * still ahead, which must then be scheduled (`schedule`).
+ */
+export function advance(subscription: Subscription, cycle: Cycle, today: IsoDate, at: string): { readonly subscription: Subscription; readonly schedule?: IsoDate } | undefined {
+  if (subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate !== cycle.deliveryDate) return undefined;
+  const planned = cycle.followingDeliveryDate ?? followingDelivery(subscription, cycle);
+  let next = planned;
+  while (addDays(next, -2) <= today) next = nextDeliveryDate(subscription.cycle, subscription.startDate, next);
+  const dates = datesFor(next);
+  const advanced: Subscription = { ...subscription, nextDeliveryDate: dates.deliveryDate, nextNoticeDate: dates.noticeDate, nextChargeDate: dates.chargeDate, updatedAt: at };
+  return next === planned && cycle.followingDeliveryDate !== undefined ? { subscription: advanced } : { subscription: advanced, schedule: next };
+}
+
+// ---- The charge ----
+
+/** S19: the subscription was cancelled, or none of the announced items is still active on it. */
+export function nothingAnnouncedIsWanted(subscription: Pick<Subscription, 'status' | 'items'>, cycle: Pick<Cycle, 'items'>): boolean {
+  if (subscription.status === 'CANCELLED') return true;
+  const active = new Set(subscription.items.filter((item) => item.status === 'ACTIVE').map((item) => item.productId));
+  return cycle.items.every((line) => !active.has(line.productId));
+}
+
+/**
+ * Whether the charge run scheduled at `scheduledAt` may act on the cycle: a
+ * retry or a look-up at its run, a first attempt on its charge date or later —
+ * and never before the day after its notice last went out (the late-notice
+ * rule's guarantee, checked where the money moves).
+ */
+export function chargeDue(cycle: Cycle, scheduledAt: Date): boolean {
+  const day = seoulDate(scheduledAt);
+  const lastSent = lastNoticeDay(cycle);
+  if (lastSent !== undefined && day <= lastSent) return false;
+  if (cycle.nextAttemptAt !== undefined) return Date.parse(cycle.nextAttemptAt) <= scheduledAt.getTime();
+  return cycle.chargeDate <= day;
+}
+
+function lastNoticeDay(cycle: Cycle): IsoDate | undefined {
+  const sent = [cycle.notice?.mail, cycle.notice?.sms].filter((channel) => channel?.state === 'SENT').map((channel) => seoulDate(new Date(channel!.at)));
+  return sent.sort().at(-1);
+}
+
+/** True while a claimed attempt may still be at the PG: its worker may be alive. */
+export function claimHeld(cycle: Cycle, now: Date, leaseMs: number): boolean {
+  return cycle.status === 'CHARGING' && cycle.chargingSince !== undefined && Date.parse(cycle.chargingSince) + leaseMs > now.getTime();
+}
+
+const ORDER_ID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/**
+ * The merchant order id of an attempt: `{subscriptionId}-{yyyymmdd}-{attempt}`,
+ * 6–64 of [A-Za-z0-9_-] as Toss Payments requires. A subscription id too long
+ * to fit is replaced by a digest of it (base64url stays in the alphabet).
+ */
+export function orderIdFor(subscriptionId: string, deliveryDate: string, attempt: number): string {
+  const suffix = `-${deliveryDate.replaceAll('-', '')}-${attempt}`;
+  const head = subscriptionId.length + suffix.length <= 64 ? subscriptionId : createHash('sha256').update(subscriptionId).digest('base64url').slice(0, 64 - suffix.length);
+  const orderId = `${head}${suffix}`;
+  if (!ORDER_ID.test(orderId)) throw new Error(`Cannot derive a valid order id for subscription ${subscriptionId}`);
+  return orderId;
+}
+
+/** The PG's idempotency key of an attempt: a retried request of the same attempt is answered, not charged again. */
+export function idempotencyKeyFor(subscriptionId: string, deliveryDate: string, attempt: number): string {
+  return `charge:${subscriptionId}:${deliveryDate}:${attempt}`;
+}
+
+/** "Beans 1kg 외 1건": the first product's name and how many more (the PG shows it to the buyer; ≤ 100 characters). */
+export function orderNameFor(lines: readonly CycleLine[], nameOf: (productId: string) => string | undefined): string {
+  const [first, ...others] = lines;
+  if (!first) return '정기배송';
+  const name = nameOf(first.productId) ?? first.productId;
+  const full = others.length > 0 ? `${name} 외 ${others.length}건` : name;
+  return full.length <= 100 ? full : `${full.slice(0, 99)}…`;
+}
+
+// ---- Where a cycle is listed ----
+
+/** The due work a cycle waits in, if any: its notice (SCHEDULED, NOTICING) or its charge (NOTICED, CHARGING). */
+export function dueOf(cycle: Cycle): { readonly kind: 'NOTICE' | 'CHARGE'; readonly date: IsoDate } | undefined {
+  switch (cycle.status) {
+    case 'SCHEDULED':
+    case 'NOTICING':
+      return { kind: 'NOTICE', date: cycle.noticeDate };
+    case 'NOTICED':
+    case 'CHARGING':
+      return { kind: 'CHARGE', date: cycle.nextAttemptAt !== undefined ? seoulDate(new Date(cycle.nextAttemptAt)) : cycle.chargeDate };
+    default:
+      return undefined;
+  }
+}
+
+/** A charged cycle is the shop's order for fulfilment (listed newest first by when it was charged). */
+export function isOrder(cycle: Cycle): cycle is Cycle & { orderId: string; chargedAt: string; paymentKey: string; approvedAt: string } {
+  return cycle.status === 'CHARGED' && cycle.orderId !== undefined && cycle.chargedAt !== undefined && cycle.paymentKey !== undefined && cycle.approvedAt !== undefined;
+}
+
+// ---- The public view ----
+
+/** The contract knows five statuses: the runs' internal states read NOTICED; SCHEDULED is not shown. */
+export function publicCycleStatus(status: CycleState): CycleStatus | undefined {
+  if (status === 'SCHEDULED') return undefined;
+  return status === 'NOTICING' || status === 'CHARGING' || status === 'REVIEW' ? 'NOTICED' : status;
+}
+
+/** Where an unfinished charge stands, as an addition to the contract's status. */
+export type ChargeProgress = 'CHARGING' | 'RETRY_SCHEDULED' | 'MANUAL_REVIEW';
+
+function chargeProgressOf(cycle: Cycle): ChargeProgress | undefined {
+  if (cycle.status === 'CHARGING') return 'CHARGING';
+  if (cycle.status === 'REVIEW') return 'MANUAL_REVIEW';
+  if (cycle.status === 'NOTICED' && cycle.nextAttemptAt !== undefined) return 'RETRY_SCHEDULED';
+  return undefined;
+}
+
+/** Cycles as the API lists them: shown ones only, in the order given (oldest first). */
+export function visibleCycles(cycles: readonly Cycle[]): Cycle[] {
+  return cycles.filter((cycle) => publicCycleStatus(cycle.status) !== undefined);
+}
+
+/**
+ * The contract's Cycle shape, plus (additions) how many charge attempts were
+ * made, the last failure, where an unfinished charge stands, and a late
+ * notice's original delivery date. Order ids, payment keys and idempotency keys stay internal.
+ */
+export function toCycleView(cycle: Cycle) {
+  const { deliveryDate, noticeDate, chargeDate, status, amount, items, attempts, lastFailure, nextAttemptAt, chargedAt, movedFrom } = cycle;
+  const progress = chargeProgressOf(cycle);
+  return {
+    deliveryDate,
+    noticeDate,
+    chargeDate,
+    status: publicCycleStatus(status) ?? 'NOTICED',
+    amount,
+    items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+    ...(attempts !== undefined && attempts > 0 ? { attempts } : {}),
+    ...(lastFailure ? { lastFailure: { code: lastFailure.code, message: lastFailure.message, at: lastFailure.at } } : {}),
+    ...(progress ? { chargeProgress: progress } : {}),
+    // Stored as an ISO instant; shown in Asia/Seoul like every other timestamp.
+    ...(progress === 'RETRY_SCHEDULED' && nextAttemptAt !== undefined ? { nextAttemptAt: seoulTimestamp(new Date(nextAttemptAt)) } : {}),
+    ...(status === 'CHARGED' && chargedAt !== undefined ? { chargedAt } : {}),
+    ...(movedFrom !== undefined ? { movedFrom } : {}),
+  };
+}

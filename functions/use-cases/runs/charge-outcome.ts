@@ -1,0 +1,222 @@
+/**
+ * What the charge worker does with the PG's answer (functions/use-cases/runs/charge.ts
+ * has the course of an attempt): paid, declined, unknown — and the follow-ups
+ * of each (the subscription's advance, the charged event, the buyer's and the
+ * operator's mails), always before the write that takes the cycle out of the
+ * due index, so that a crash in between is finished by the next run.
+ */
+import { FUNCTIONS } from '../../../system/functions.ts';
+import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
+import { logger } from '../../core/logger.ts';
+import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
+import type { MessageKind } from '../../adapters/messaging/ports.ts';
+import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Transition } from '../../domain/cycle.ts';
+import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain/delivery-schedule.ts';
+import type { Shop } from '../../domain/shop.ts';
+import type { Subscription } from '../../domain/subscription.ts';
+import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
+import { sendOnce } from '../send-once.ts';
+import { customerKeyFor } from '../storefront-deps.ts';
+import type { ChargeDeps, ChargeResult } from './charge.ts';
+
+/**
+ * How long a claimed attempt (and a mail in flight) belongs to the worker that
+ * took it: longer than a charge worker can live, so a CHARGING older than this
+ * is a dead worker's (the crash case), never one still waiting for the PG.
+ */
+export const WORKER_LEASE_MS = (FUNCTIONS.chargeWorker.timeoutSeconds + 30) * 1000;
+
+/** A mail whose sending died is tried again at most this many times in all (at-least-once, bounded). */
+export const MAX_MAIL_ATTEMPTS = 3;
+
+/** The event a shop consumes to ship a paid delivery; its id is the order id (consumers drop repeats). */
+export const CYCLE_CHARGED_EVENT = 'subscription.cycle.charged';
+
+export interface Run {
+  readonly deps: ChargeDeps;
+  /** The run's scheduled time: "now" for every retry decision. */
+  readonly scheduledAt: Date;
+  /** The message's shop (every item of a message is one shop's). */
+  readonly shop: Shop | undefined;
+}
+
+export type Step = { readonly done: ChargeResult; readonly cycle?: Cycle } | 'reread';
+
+/** Writes a transition; 'reread' when another writer changed the cycle meanwhile. */
+async function write(run: Run, result: Transition, done: ChargeResult): Promise<Step> {
+  if (!result.ok) throw new Error(result.reason);
+  if (!(await run.deps.cycles.write(result.next, result.expect))) return 'reread';
+  return { done, cycle: result.next };
+}
+
+/** The PG call of the attempt this worker holds: exactly the announced amount (S18). */
+export async function charge(run: Run, cycle: Cycle, gateway: PaymentGateway, billingKey: string, subscription: Subscription): Promise<Step> {
+  const outcome = await gateway.charge({
+    billingKey,
+    customerKey: customerKeyFor(cycle.shopId, cycle.customerId),
+    amount: cycle.amount,
+    orderId: cycle.orderId!,
+    orderName: cycle.orderName ?? '정기배송',
+    idempotencyKey: cycle.idempotencyKey!,
+    ...(subscription.contact?.email ? { customerEmail: subscription.contact.email } : {}),
+  });
+  return settle(run, cycle, gateway, outcome, 'charge', subscription);
+}
+
+/** Records what the PG said (to the charge, or to the look-up by order id) about the attempt this worker holds. */
+export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: ChargeOutcome, source: 'charge' | 'lookup', subscription: Subscription): Promise<Step> {
+  const { deps, scheduledAt } = run;
+  const now = deps.clock.now();
+  if (outcome.status === 'PAID') {
+    if (outcome.amount !== cycle.amount) logger.error('The PG reports a paid amount other than the announced one', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, announced: cycle.amount, paid: outcome.amount });
+    // A look-up finding the payment of a crashed attempt whose follow-ups had begun: this completes them.
+    const resumed = source === 'lookup' && subscription.nextDeliveryDate !== cycle.deliveryDate;
+    await moveOn(run, cycle, subscription);
+    // At-least-once: a rerun publishes again under the same id, and consumers drop the repeat.
+    await deps.events.publish({
+      type: CYCLE_CHARGED_EVENT,
+      id: cycle.orderId!,
+      shopId: cycle.shopId,
+      detail: {
+        subscriptionId: cycle.subscriptionId,
+        customerId: cycle.customerId,
+        deliveryDate: cycle.deliveryDate,
+        orderId: cycle.orderId,
+        amount: cycle.amount,
+        items: cycle.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+        paymentKey: outcome.paymentKey,
+        approvedAt: outcome.approvedAt,
+        chargedAt: seoulTimestamp(now),
+      },
+    });
+    const paid = transition(cycle, { type: 'paid', payment: { paymentKey: outcome.paymentKey, approvedAt: outcome.approvedAt }, at: now, ...(subscription.shippingAddress ? { shippingAddress: subscription.shippingAddress } : {}) });
+    return write(run, paid, resumed ? 'completed' : 'charged');
+  }
+
+  if (outcome.status === 'DECLINED') {
+    const failure = { code: outcome.code, message: outcome.message, at: seoulTimestamp(now) };
+    const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
+    if (next) {
+      // Mail before the state change: a crash in between is redone by the look-up path, and send-once sends it once.
+      if (!cycle.lastFailure) {
+        await mailBuyer(run, cycle, subscription, 'charge-failed', { ...failureVars(failure), nextAttempt: seoulWallClock(next), lastAttempt: seoulWallClock(lastChargeAttempt(cycle.chargeDate, deps.chargeRunTimes, deps.chargeRetryDays)) });
+      }
+      return write(run, transition(cycle, { type: 'declined', failure, retryAt: next }), 'retry-scheduled');
+    }
+    const failed = transition(cycle, { type: 'declined', failure, retryAt: null });
+    if (failed.ok) await finishFailed(run, failed.next, subscription);
+    return write(run, failed, 'failed');
+  }
+
+  // UNKNOWN: the cycle stays CHARGING (already indexed under the next run, which looks the order up).
+  if (!gateway.supportsLookup) return toReview(run, cycle, `The PG did not say whether order ${cycle.orderId} was paid (${outcome.message}) and cannot look it up.`);
+  // A look-up that still cannot tell after the window has closed: a person decides (a charge's own UNKNOWN always gets a look-up first).
+  if (source === 'lookup' && nextRunAfter(scheduledAt, deps.chargeRunTimes).getTime() > lastChargeAttempt(cycle.chargeDate, deps.chargeRunTimes, deps.chargeRetryDays).getTime()) {
+    return toReview(run, cycle, `The outcome of order ${cycle.orderId} is still unknown at the end of the retry window (${outcome.message}).`);
+  }
+  logger.warn('Charge outcome unknown; the next run looks the order up', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, attempt: cycle.attempts, reason: outcome.message });
+  return { done: 'unknown', cycle };
+}
+
+/** Operator mail first (once), then REVIEW: out of the due index, shown as NOTICED with chargeProgress MANUAL_REVIEW. */
+export async function toReview(run: Run, cycle: Cycle, reason: string): Promise<Step> {
+  const subscription = await run.deps.subscriptions.get(cycle.subscriptionId);
+  if (subscription) await mailOperator(run, cycle, subscription, 'charge-review', { orderId: cycle.orderId ?? '-', provider: cycle.provider ?? '-', attempt: cycle.attempts ?? 0, reason });
+  const step = await write(run, transition(cycle, { type: 'review', reason }), 'review');
+  if (step !== 'reread') logger.error('Charge needs manual review', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, reason });
+  return step;
+}
+
+/** Not chargeable at all (no payment method or billing key): FAILED at once, with a clear reason. */
+export async function failWithoutAttempt(run: Run, cycle: Cycle, subscription: Subscription, reason: { code: string; message: string }): Promise<Step> {
+  const failed = transition(cycle, { type: 'notChargeable', failure: { ...reason, at: seoulTimestamp(run.deps.clock.now()) } });
+  if (failed.ok) await finishFailed(run, failed.next, subscription);
+  return write(run, failed, 'failed');
+}
+
+/** S19: nothing announced is still wanted — SKIPPED, never charged; a subscription still running moves on. */
+export async function finishSkipped(run: Run, cycle: Cycle, subscription: Subscription): Promise<Step> {
+  const skipped = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
+  if (skipped.ok) await moveOn(run, skipped.next, subscription);
+  return write(run, skipped, 'skipped');
+}
+
+/** The buyer and the operator are told; the subscription moves on to its next delivery anyway. */
+async function finishFailed(run: Run, failed: Cycle, subscription: Subscription): Promise<void> {
+  const failure: ChargeFailure = failed.lastFailure ?? { code: 'UNKNOWN', message: '-', at: failed.failedAt ?? '-', attempt: failed.attempts ?? 0 };
+  const still = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate === failed.deliveryDate;
+  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '')?.subscription.nextDeliveryDate ?? '-') : '-';
+  const vars = { ...failureVars(failure), attempts: failed.attempts ?? 0, nextDeliveryDate: following };
+  await mailBuyer(run, failed, subscription, 'charge-failed-final', vars);
+  await mailOperator(run, failed, subscription, 'charge-failed-operator', vars);
+  await moveOn(run, failed, subscription);
+}
+
+/** The subscription's advance past this cycle (domain `advance`): once, conditional on its version; a racing change is read again. */
+async function moveOn(run: Run, cycle: Cycle, read: Subscription): Promise<void> {
+  const { deps, scheduledAt } = run;
+  let subscription: Subscription | undefined = read;
+  for (let round = 0; round < 5 && subscription; round += 1) {
+    const next = advance(subscription, cycle, seoulDate(scheduledAt), seoulTimestamp(deps.clock.now()));
+    if (!next) return;
+    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
+    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
+    if (await deps.subscriptions.update(next.subscription, subscription.version ?? 0)) return;
+    subscription = await deps.subscriptions.get(cycle.subscriptionId);
+  }
+  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
+}
+
+// ---- Mails: each guarded by the notification log (written before the send), so it goes out once. ----
+
+function seoulWallClock(at: Date): string {
+  return seoulTimestamp(at).slice(0, 16).replace('T', ' ');
+}
+
+function failureVars(failure: Pick<ChargeFailure, 'code' | 'message'>): TemplateVars {
+  return { reason: failure.message, reasonCode: failure.code };
+}
+
+function cycleVars(run: Run, cycle: Cycle, subscription: Subscription): TemplateVars {
+  const card = subscription.card;
+  const method = subscription.paymentMethod === 'kakaopay' ? '카카오페이' : '카드';
+  return {
+    shopName: run.shop?.name ?? cycle.shopId,
+    subscriptionId: subscription.id,
+    customerId: subscription.customerId,
+    deliveryDate: cycle.deliveryDate,
+    chargeDate: cycle.chargeDate,
+    orderName: cycle.orderName ?? cycle.items.map((line) => line.productId).join(', '),
+    amount: won(cycle.amount),
+    paymentMethod: card ? `${method} ${card.issuer}${card.last4 ? ` ****${card.last4}` : ''}` : method,
+  };
+}
+
+/** A mail kind is also its template: functions/notifications/templates/{kind}.mail.txt. */
+async function mailBuyer(run: Run, cycle: Cycle, subscription: Subscription, kind: MessageKind, vars: TemplateVars): Promise<void> {
+  const to = subscription.contact?.email;
+  if (!to) {
+    logger.warn('No buyer address for a charge mail; not sent', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, kind });
+    return;
+  }
+  await mailOnce(run, cycle, to, kind, { ...cycleVars(run, cycle, subscription), ...vars });
+}
+
+/** To the address in the shop's notification settings (S11), else the one the platform registered. */
+async function mailOperator(run: Run, cycle: Cycle, subscription: Subscription, kind: MessageKind, vars: TemplateVars): Promise<void> {
+  const to = (await run.deps.settings.getNotificationSettings(cycle.shopId))?.operatorEmail ?? run.shop?.operatorEmail;
+  if (!to) return;
+  await mailOnce(run, cycle, to, kind, { ...cycleVars(run, cycle, subscription), ...vars });
+}
+
+/**
+ * At most once per (cycle, kind) — up to MAX_MAIL_ATTEMPTS when sends die half-way (the at-least-once edge,
+ * bounded). A send still in flight elsewhere (younger than the lease) fails this item, to be retried later.
+ */
+async function mailOnce(run: Run, cycle: Cycle, to: string, kind: MessageKind, vars: TemplateVars): Promise<void> {
+  const { deps } = run;
+  const mail = { to, kind, ...renderMail(`${kind}.mail`, vars) };
+  const ref = { to: 'customer', subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, kind, channel: 'mail' } as const;
+  const outcome = await sendOnce(deps, ref, { send: () => deps.mailer.send(mail) }, { leaseMs: WORKER_LEASE_MS, maxAttempts: MAX_MAIL_ATTEMPTS, waitMs: 0 });
+  if (outcome === 'gave-up') logger.error('A charge mail could not be confirmed sent after its last attempt; giving up', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, kind });
+}

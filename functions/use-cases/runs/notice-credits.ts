@@ -1,0 +1,109 @@
+/**
+ * The SMS credits of one notice message (S12; docs/data-model.md, "Credits").
+ * A message holds one shop's items, so it reserves one credit block, named
+ * after the message: a redelivery of a message whose worker died finds the
+ * block still open and goes on with it; a block an earlier delivery closed is
+ * settled and the next generation (`…:1`, `…:2`) is used.
+ *
+ * Each SMS's operation is bound to the block on its cycle (the lock or resend
+ * write) before any credit is consumed, so one operation is consumed in at
+ * most one block. Then all of the message's credits are consumed with one
+ * write, their ledger lines written with one batch write, and the block
+ * released (what it did not spend goes back) — three writes for the message,
+ * not three per SMS. The block is sized to the SMS the message sends.
+ */
+import type { Clock } from '../../core/clock.ts';
+import type { CreditsRepository } from '../../adapters/dynamodb/credits.repo.ts';
+import { BLOCK_ID_PATTERN, CREDITS_PER_MESSAGE, debitOperationId, MAX_BLOCK_SIZE, type CreditBlockRef, type LedgerEntry } from '../../domain/credits.ts';
+import type { CycleRef } from '../../domain/cycle.ts';
+import { debitOne } from '../credit-blocks.ts';
+
+type Deps = { readonly credits: CreditsRepository; readonly clock: Clock };
+
+/** Redeliveries of one message that each closed their block; beyond it the message gives up (and is retried later). */
+const MAX_BLOCK_GENERATIONS = 20;
+
+/** S12: one SMS credit per (subscription, delivery), whatever the retries. */
+export function smsOperationId(ref: CycleRef): string {
+  return debitOperationId('payment-notice', ref.subscriptionId, ref.deliveryDate, 'sms');
+}
+
+/** The message's block: the first generation that is not closed (a closed one is settled on the way). */
+export async function messageBlock(deps: Deps, work: { readonly shopId: string; readonly date: string; readonly messageId: string }): Promise<CreditBlockRef> {
+  const part = /^[A-Za-z0-9_.:-]{1,100}$/.test(work.messageId) ? work.messageId : Buffer.from(work.messageId).toString('base64url').slice(0, 100);
+  for (let generation = 0; generation < MAX_BLOCK_GENERATIONS; generation += 1) {
+    const ref: CreditBlockRef = { shopId: work.shopId, kind: 'sms', blockId: `notice:${work.date}:${part}:${generation}` };
+    if (!BLOCK_ID_PATTERN.test(ref.blockId)) throw new Error(`Block id ${ref.blockId} is not valid`);
+    const existing = await deps.credits.block(ref);
+    if (!existing || existing.state === 'RESERVING' || existing.state === 'ACTIVE') return ref;
+    // An earlier delivery closed it: settle its refund if that was cut short, and take the next generation.
+    await deps.credits.releaseBlock(ref, deps.clock.now());
+  }
+  throw new Error(`Message ${work.messageId} closed ${MAX_BLOCK_GENERATIONS} credit blocks already`);
+}
+
+/** A debit the message makes or finds made: the operation, the block it is bound to, its subscription. */
+export interface SmsDebit {
+  readonly ref: CycleRef;
+  readonly block: string;
+  /** When the notice's SMS attempt began: the ledger line's time. */
+  readonly at: string;
+}
+
+export interface SmsCredits {
+  /** The operations paid for (now, or by an earlier attempt): their SMS may go out. */
+  readonly paid: ReadonlySet<string>;
+  /**
+   * Writes the ledger lines of the paid operations (and `more`: lines of debits an earlier delivery made and
+   * died before writing), then returns what the block did not spend. A failure here fails the message, whose
+   * redelivery writes the lines again; an unreleased block is swept at the end of the next run.
+   */
+  finish(more?: readonly LedgerEntry[]): Promise<void>;
+}
+
+/**
+ * Pays the message's SMS from its block (an operation bound to another block by an earlier attempt: from that
+ * one). Answers which operations are paid. A block a duplicate delivery of the same message released meanwhile
+ * can never hold the operations it does not hold already (a closed block takes no debit), so those are paid
+ * one by one through `debitOne` instead; a block that ran dry (EMPTY, or full) means the shop has no credit
+ * left: those SMS are not sent (S12).
+ */
+export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly SmsDebit[]): Promise<SmsCredits> {
+  const paid = new Set<string>();
+  let reserved = false;
+  const byBlock = new Map<string, string[]>();
+  for (const debit of debits) byBlock.set(debit.block, [...(byBlock.get(debit.block) ?? []), smsOperationId(debit.ref)]);
+  for (const [blockId, operations] of byBlock) {
+    const ref: CreditBlockRef = { ...block, blockId };
+    if (blockId === block.blockId) {
+      await deps.credits.reserveBlock(ref, Math.min(operations.length, MAX_BLOCK_SIZE), deps.clock.now());
+      reserved = true;
+    }
+    const held = await deps.credits.consume(ref, operations);
+    for (const operation of held) paid.add(operation);
+    const unpaid = operations.filter((operation) => !held.has(operation));
+    if (unpaid.length === 0) continue;
+    let state = (await deps.credits.block(ref))?.state;
+    // A previous attempt's block, stuck half-reserved: settle it; it is closed for good then.
+    if (state === 'RESERVING') state = (await deps.credits.releaseBlock(ref, deps.clock.now()))?.state;
+    if (state !== 'RELEASED' && blockId !== block.blockId) state = 'RELEASED';
+    if (state !== 'RELEASED') continue;
+    for (const operation of unpaid) {
+      const debit = debits.find((candidate) => smsOperationId(candidate.ref) === operation)!;
+      if ((await debitOne(deps, { shopId: block.shopId, kind: 'sms', operationId: operation, reason: 'payment-notice', subscriptionId: debit.ref.subscriptionId })) === 'debited') paid.add(operation);
+    }
+  }
+  return {
+    paid,
+    async finish(more = []) {
+      const lines: LedgerEntry[] = [...more, ...debits.filter((debit) => paid.has(smsOperationId(debit.ref))).map((debit) => lateLedgerLine(debit.ref, debit.at))];
+      if (lines.length > 0) await deps.credits.recordDebits(block.shopId, [...new Map(lines.map((line) => [line.id, line])).values()]);
+      if (reserved) await deps.credits.releaseBlock(block, deps.clock.now(), 'ACTIVE');
+    },
+  };
+}
+
+/** The ledger line of one SMS debit (S12): written once its credit is consumed — by this delivery or, if it died before, the next. */
+export function lateLedgerLine(ref: CycleRef, at: string): LedgerEntry {
+  return { id: smsOperationId(ref), kind: 'sms', change: -CREDITS_PER_MESSAGE, reason: 'payment-notice', subscriptionId: ref.subscriptionId, at };
+}

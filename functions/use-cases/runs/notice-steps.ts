@@ -1,0 +1,144 @@
+/**
+ * The notice's per-cycle steps (functions/use-cases/runs/notice.ts has the
+ * course of a message): each decided by the domain (functions/domain/cycle.ts)
+ * and written as one conditional write. A write that loses a race fails its
+ * item (`LostRace`): the item is retried on its own and decides again from
+ * what is true then.
+ */
+import { FUNCTIONS } from '../../../system/functions.ts';
+import { advance, datesFor, followingDelivery, moved, orderNameFor, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleLine, type CycleNotice, type Transition } from '../../domain/cycle.ts';
+import type { Product } from '../../domain/product.ts';
+import { NotificationInFlight, sendDecision } from '../send-once.ts';
+import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
+
+/** A SENDING attempt older than this belongs to a dead worker: no notice worker lives longer. */
+export const SENDING_LEASE_MS = FUNCTIONS.noticeWorker.timeoutSeconds * 1000;
+
+/** A conditional write lost to another writer: the item is retried and decides again. */
+export class LostRace extends Error {
+  constructor(what: string) {
+    super(`${what} changed meanwhile; retried`);
+    this.name = 'LostRace';
+  }
+}
+
+/** A locked (or resumed) notice: the cycle as written, and which channels go out now. */
+export interface Lock {
+  readonly cycle: Cycle;
+  readonly sendMail: boolean;
+  readonly sendSms: boolean;
+}
+
+async function write(ctx: NoticeContext, result: Transition, what: string): Promise<Cycle> {
+  if (!result.ok) throw new Error(`${what}: ${result.reason}`);
+  if (!(await ctx.deps.cycles.write(result.next, result.expect))) throw new LostRace(what);
+  return result.next;
+}
+
+/** A channel's intent at the lock: SENDING when it is on and there is an address (S11), else its final state. */
+function intent(on: boolean, address: string | undefined, at: string): ChannelNotice {
+  if (!on) return { state: 'OFF', attempts: 0, at };
+  if (!address) return { state: 'NO_ADDRESS', attempts: 0, at };
+  return { state: 'SENDING', attempts: 1, at };
+}
+
+/** The late-notice rule: the cycle moves by its lateness (domain `lateShift`), the subscription's next dates with it. */
+export async function moveLate(ctx: NoticeContext, item: NoticeItem, to: string): Promise<void> {
+  const { deps, at } = ctx;
+  const from = item.cycle!;
+  const subscription = item.subscription!;
+  const target = moved(from, to);
+  // The new plan first (a stale plan at that date is replaced); the old one withdrawn last.
+  if (!(await deps.cycles.schedule(target, { replaceScheduled: true }))) throw new LostRace(`The cycle of ${from.subscriptionId} at ${to}`);
+  const dates = datesFor(to);
+  const updated = { ...subscription, nextDeliveryDate: dates.deliveryDate, nextNoticeDate: dates.noticeDate, nextChargeDate: dates.chargeDate, updatedAt: at };
+  if (!(await deps.subscriptions.update(updated, subscription.version ?? 0))) throw new LostRace(`Subscription ${subscription.id}`);
+  await deps.cycles.withdraw(item.ref, from.status);
+  item.movedFrom = target.movedFrom;
+  item.ref = { subscriptionId: from.subscriptionId, deliveryDate: to };
+  item.cycle = target;
+  item.subscription = { ...updated, version: (subscription.version ?? 0) + 1 };
+}
+
+/** A plan that no longer holds is withdrawn; an announcement whose subscription ended is skipped (S19). */
+export async function endStale(ctx: NoticeContext, item: NoticeItem, skip: boolean): Promise<NoticeOutcome> {
+  const cycle = item.cycle!;
+  if (!skip) {
+    await ctx.deps.cycles.withdraw(item.ref, cycle.status);
+    return { status: 'skipped', reason: 'withdrawn' };
+  }
+  // Refused: the cancel that ended it (or another worker) got there first; either way it is not charged.
+  const result = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
+  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
+  return { status: 'skipped', reason: 'not-active' };
+}
+
+export async function lockOrResume(ctx: NoticeContext, item: NoticeItem, products: ReadonlyMap<string, Product>, resume: boolean): Promise<Lock | { readonly outcome: NoticeOutcome }> {
+  return resume ? resumeNotice(ctx, item) : lockNotice(ctx, item, products);
+}
+
+/** S18: the ACTIVE items at today's prices, fixed once; the delivery after it planned first. */
+async function lockNotice(ctx: NoticeContext, item: NoticeItem, products: ReadonlyMap<string, Product>): Promise<Lock | { readonly outcome: NoticeOutcome }> {
+  const { deps, settings, at, day } = ctx;
+  const cycle = item.cycle!;
+  const subscription = item.subscription!;
+  // A product gone from the catalogue cannot be sold: it is left out of the cycle (and the amount).
+  const lines: CycleLine[] = subscription.items.flatMap((line) => {
+    const product = line.status === 'ACTIVE' ? products.get(line.productId) : undefined;
+    return product ? [{ productId: line.productId, quantity: line.quantity, unitPrice: product.price }] : [];
+  });
+  const following = followingDelivery(subscription, cycle);
+  const notice: CycleNotice = {
+    mail: intent(settings.paymentNotice.mail, subscription.contact?.email, at),
+    sms: intent(settings.paymentNotice.sms, subscription.contact?.phone, at),
+  };
+  if (lines.length === 0) {
+    // Nothing to sell: SKIPPED, and no charge run will move the subscription on — this does, before the
+    // cycle leaves the notice index.
+    const result = transition(cycle, { type: 'lock', lines, orderName: '', notice, following });
+    if (result.ok) {
+      const next = advance(subscription, result.next, day, at);
+      if (next?.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
+      if (next && !(await deps.subscriptions.update(next.subscription, subscription.version ?? 0))) throw new LostRace(`Subscription ${subscription.id}`);
+    }
+    await write(ctx, result, `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
+    return { outcome: { status: 'skipped', reason: 'nothing-to-charge' } };
+  }
+  // The next delivery's plan before this one leaves the notice index: a crash in between cannot lose it.
+  await deps.cycles.schedule(scheduledCycle(subscription, following));
+  const bound: CycleNotice = notice.sms.state === 'SENDING' ? { ...notice, smsBlock: ctx.blockId } : notice;
+  const orderName = orderNameFor(lines, (productId) => products.get(productId)?.name);
+  const locked = await write(ctx, transition(cycle, { type: 'lock', lines, orderName, notice: bound, following }), `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
+  if (locked.status === 'NOTICED') {
+    // S11: both channels off (or no address): nothing to send, and nothing to settle.
+    const state = (channel: ChannelNotice) => (channel.state === 'OFF' ? 'off' : 'no-address');
+    return { outcome: { status: 'noticed', deliveryDate: locked.deliveryDate, amount: locked.amount, mail: state(notice.mail), sms: state(notice.sms) } };
+  }
+  return { cycle: locked, sendMail: notice.mail.state === 'SENDING', sendSms: notice.sms.state === 'SENDING' };
+}
+
+/**
+ * A notice a dead attempt left SENDING: sent again once its lease is over (never lost — the bounded
+ * at-least-once edge of send-once); still in its lease, another worker is at it: fail fast, retry later.
+ */
+async function resumeNotice(ctx: NoticeContext, item: NoticeItem): Promise<Lock> {
+  const { now, at } = ctx;
+  const cycle = item.cycle!;
+  const notice = cycle.notice!;
+  const decide = (channel: ChannelNotice) => (channel.state === 'SENDING' ? sendDecision({ state: channel.state, attempts: channel.attempts, at: channel.at }, now, { leaseMs: SENDING_LEASE_MS }) : 'done');
+  const mail = decide(notice.mail);
+  const sms = decide(notice.sms);
+  if (mail === 'in-flight' || sms === 'in-flight') throw new NotificationInFlight(`The payment notice of ${cycle.subscriptionId}/${cycle.deliveryDate}`);
+  const again = (channel: ChannelNotice, resend: boolean): ChannelNotice => (resend ? { state: 'SENDING', attempts: channel.attempts + 1, at } : channel);
+  // The SMS stays bound to its block: paid there if that block holds it, else (closed) one by one (notice-credits.ts).
+  const next: CycleNotice = { ...notice, mail: again(notice.mail, mail === 'resend'), sms: again(notice.sms, sms === 'resend') };
+  const resumed = await write(ctx, transition(cycle, { type: 'resend', notice: next }), `The notice of ${cycle.subscriptionId}/${cycle.deliveryDate}`);
+  return { cycle: resumed, sendMail: mail === 'resend', sendSms: sms === 'resend' };
+}
+
+/** Every channel's outcome recorded: NOTICED, out of the notice index and into the charge index. */
+export async function settle(ctx: NoticeContext, cycle: Cycle, notice: CycleNotice): Promise<void> {
+  const result = transition(cycle, { type: 'settle', notice });
+  // Refused: a cancel skipped it meanwhile (S19), or a duplicate settled it; what was sent was sent.
+  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
+}

@@ -1,0 +1,4 @@
+/** SNS, for the functions that send SMS (`sends: ['sms']`). */
+import { snsSmsSender } from '../adapters/messaging/sns.ts';
+
+export const sms = snsSmsSender();
