@@ -1,14 +1,35 @@
 /**
- * Composition root of the HTTP handlers: the clock and the table's
- * repositories, created once per container (config fails fast here). Every
- * other adapter has a module of its own under functions/wiring/ — SES, SNS,
- * SQS, EventBridge, the PGs — and only a function that uses one imports it,
- * so a function bundles and starts only the SDK clients it needs
+ * Every repository over the table, with the clock: for the local runtime
+ * (seeding, `/_local/*`), tests and the bench. A deployed handler does not
+ * import this: it names what it uses (functions/wiring/*.ts, `table(...)`), so
+ * it bundles and starts only the adapters and SDK clients it needs
  * (system/functions.ts `sdkClientsOf`).
  */
-import { clock } from './wiring/clock.ts';
-import { db, repositories } from './wiring/table.ts';
+import { billingKeysRepository } from './adapters/dynamodb/billing-keys.repo.ts';
+import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
+import { cyclesRepository } from './adapters/dynamodb/cycles.repo.ts';
+import { dueWorkRepository } from './adapters/dynamodb/due-work.repo.ts';
+import { notificationsRepository } from './adapters/dynamodb/notifications.repo.ts';
+import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
+import { productsRepository } from './adapters/dynamodb/products.repo.ts';
+import { settingsRepository } from './adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
+import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
+import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
+import { table } from './wiring/table.ts';
 
 export { useClock } from './wiring/clock.ts';
 
-export const deps = repositories(db, clock);
+export const deps = table({
+  shops: shopsRepository,
+  settings: settingsRepository,
+  products: productsRepository,
+  billingKeys: billingKeysRepository,
+  dueWork: (client, name) => dueWorkRepository(client, name),
+  subscriptions: (client, name) => subscriptionsRepository(client, name),
+  cycles: cyclesRepository,
+  credits: creditsRepository,
+  notifications: notificationsRepository,
+  orders: ordersRepository,
+  stopJobs: stopJobsRepository,
+});

@@ -4,7 +4,7 @@
  * time, a view of what was sent, and a sandbox PG (its registration window
  * and the server API the sandbox adapter calls).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationFailed, Unprocessable, NotFound, type ErrorDetail } from '../functions/core/errors.ts';
 import { seoulTimestamp } from '../functions/core/dates.ts';
 import type { LocalClock } from './clock.ts';

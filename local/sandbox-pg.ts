@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock, type Clock } from '../functions/core/clock.ts';
 import { seoulTimestamp } from '../functions/core/dates.ts';
 import { AppError, Conflict, Unprocessable } from '../functions/core/errors.ts';

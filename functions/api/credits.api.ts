@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CREDIT_KINDS } from '../domain/credits.ts';
 import { idSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
@@ -6,24 +6,22 @@ import { defineOperation, notFound } from './operation.ts';
 
 export { CREDIT_KINDS };
 
-const amount = z.number().int('Credits are whole numbers.').min(1).max(10_000_000);
+const amount = z.int('Credits are whole numbers.').check(z.gte(1), z.lte(10_000_000));
 
 export const creditBalances = z.object({
-  sms: z.number().int().describe('Spendable SMS credits (S12: one per payment-notice SMS)'),
-  bulkMail: z.number().int().describe('Spendable bulk-mail credits (S24: one per automatic mail)'),
-  reserved: z
-    .object({ sms: z.number().int(), bulkMail: z.number().int() })
-    .describe('Held by sends in progress; what they do not use returns to the balance when they finish'),
+  sms: z.int().check(z.describe('Spendable SMS credits (S12: one per payment-notice SMS)')),
+  bulkMail: z.int().check(z.describe('Spendable bulk-mail credits (S24: one per automatic mail)')),
+  reserved: z.object({ sms: z.int(), bulkMail: z.int() }).check(z.describe('Held by sends in progress; what they do not use returns to the balance when they finish')),
 });
 
 export const ledgerEntry = z.object({
-  id: z.string().describe('The operation id: a top-up or debit repeated with the same id is applied once'),
+  id: z.string().check(z.describe('The operation id: a top-up or debit repeated with the same id is applied once')),
   kind: z.enum(CREDIT_KINDS),
-  change: z.number().int().describe('Positive for a top-up, negative for a debit'),
-  reason: z.string().describe('What it was for: top-up, payment-notice, auto-cancel, auto-cancel-summary, …'),
-  subscriptionId: z.string().optional(),
-  jobId: z.string().optional(),
-  reference: z.string().optional().describe('The purchase a top-up is for'),
+  change: z.int().check(z.describe('Positive for a top-up, negative for a debit')),
+  reason: z.string().check(z.describe('What it was for: top-up, payment-notice, auto-cancel, auto-cancel-summary, …')),
+  subscriptionId: z.optional(z.string()),
+  jobId: z.optional(z.string()),
+  reference: z.optional(z.string()).check(z.describe('The purchase a top-up is for')),
   at: timestampSchema,
 });
 
@@ -35,11 +33,11 @@ export const creditsApi = {
     params: z.strictObject({ shopId: idSchema }),
     body: z
       .strictObject({
-        sms: amount.optional(),
-        bulkMail: amount.optional(),
-        reference: idSchema.optional().describe('The purchase this top-up is for; a top-up repeated with the same reference is applied once'),
+        sms: z.optional(amount),
+        bulkMail: z.optional(amount),
+        reference: z.optional(idSchema).check(z.describe('The purchase this top-up is for; a top-up repeated with the same reference is applied once')),
       })
-      .refine((body) => body.sms !== undefined || body.bulkMail !== undefined, { path: ['sms'], message: 'Top up sms, bulkMail, or both.' }),
+      .check(z.refine((body) => body.sms !== undefined || body.bulkMail !== undefined, { path: ['sms'], message: 'Top up sms, bulkMail, or both.' })),
     response: { status: 200, schema: creditBalances },
     errors: [
       notFound('The shop'),

@@ -3,13 +3,13 @@
  * that validate requests describe them (JSON Schema 2020-12, which OpenAPI 3.1
  * uses as is), with every error code each operation can answer.
  */
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import type { Operation } from './operation.ts';
 import { operations } from './operations.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
@@ -37,7 +37,7 @@ function errorResponse(codes: Array<{ code: string; when: string }>) {
   };
 }
 
-function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
+function parameters(schema: z.ZodMiniType | undefined, location: 'path' | 'query') {
   if (!schema) return [];
   const json = jsonSchema(schema, 'input');
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({

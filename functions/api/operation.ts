@@ -5,7 +5,7 @@
  * (functions/http/http-handler.ts) and documents them (`GET /openapi.json`),
  * so the documentation cannot drift from the code.
  */
-import type { z } from 'zod';
+import type * as z from '../core/validation.ts';
 import type { HttpFunction } from '../../system/functions.ts';
 
 export interface ErrorSpec {
@@ -19,10 +19,10 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
   readonly summary: string;
   /** Seed rules this operation implements, e.g. ['S1', 'S3']. */
   readonly rules?: readonly string[];
-  readonly body?: z.ZodType<B>;
-  readonly params?: z.ZodType<P>;
-  readonly query?: z.ZodType<Q>;
-  readonly response: { readonly status: 200 | 201 | 202; readonly schema: z.ZodType };
+  readonly body?: z.ZodMiniType<B>;
+  readonly params?: z.ZodMiniType<P>;
+  readonly query?: z.ZodMiniType<Q>;
+  readonly response: { readonly status: 200 | 201 | 202; readonly schema: z.ZodMiniType };
   /** Business refusals beyond the standard 400/401/403/500 (added for every operation as they apply). */
   readonly errors: readonly ErrorSpec[];
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
@@ -6,16 +6,18 @@ import { defineOperation, notFound } from './operation.ts';
 export const MAX_PRICE = 100_000_000;
 
 export const productBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  price: z.number().int('Money is whole won.').min(1).max(MAX_PRICE),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  price: z.int('Money is whole won.').check(z.gte(1), z.lte(MAX_PRICE)),
   subscription: z
-    .strictObject({ enabled: z.boolean(), cycles: z.array(cycleSchema).max(11) })
-    .refine((s) => new Set(s.cycles).size === s.cycles.length, { path: ['cycles'], message: 'List each cycle once.' })
-    .refine((s) => !s.enabled || s.cycles.length > 0, { path: ['cycles'], message: 'A subscribable product offers at least one cycle.' }),
-  onePlusNEvent: z.boolean().describe('A "1+N event" product; it can never be subscribed, whatever its other settings (S14)'),
+    .strictObject({ enabled: z.boolean(), cycles: z.array(cycleSchema).check(z.maxLength(11)) })
+    .check(
+      z.refine((s) => new Set(s.cycles).size === s.cycles.length, { path: ['cycles'], message: 'List each cycle once.' }),
+      z.refine((s) => !s.enabled || s.cycles.length > 0, { path: ['cycles'], message: 'A subscribable product offers at least one cycle.' }),
+    ),
+  onePlusNEvent: z.boolean().check(z.describe('A "1+N event" product; it can never be subscribed, whatever its other settings (S14)')),
 });
 
-export const productView = productBody.extend({
+export const productView = z.extend(productBody, {
   productId: z.string(),
   /** Derived: enabled and not a 1+N event (S13, S14). */
   subscribable: z.boolean(),
@@ -25,9 +27,9 @@ export const productView = productBody.extend({
 export const purchaseOptions = z.object({
   purchaseMethods: z.union([z.tuple([z.literal('one-time')]), z.tuple([z.literal('one-time'), z.literal('subscription')])]),
   cycles: z.array(cycleSchema),
-  paymentMethods: z.array(z.enum(['card', 'kakaopay'])).describe('How a subscription can pay in this shop (S9, S16)'),
-  earliestStartDate: isoDateSchema.nullable(),
-  latestStartDate: isoDateSchema.nullable(),
+  paymentMethods: z.array(z.enum(['card', 'kakaopay'])).check(z.describe('How a subscription can pay in this shop (S9, S16)')),
+  earliestStartDate: z.nullable(isoDateSchema),
+  latestStartDate: z.nullable(isoDateSchema),
 });
 
 const productParams = z.strictObject({ productId: idSchema });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../domain/shop.ts';
 import { STOP_PHASES } from '../domain/stop-job.ts';
@@ -9,24 +9,24 @@ export const cardPgSchema = z.enum(CARD_PGS);
 
 const stopProgress = z.object({
   phase: z.enum(STOP_PHASES),
-  cancelled: z.number().int(),
-  keysDeleted: z.number().int(),
-  mailsSent: z.number().int(),
-  mailsNotSent: z.number().int(),
+  cancelled: z.int(),
+  keysDeleted: z.int(),
+  mailsSent: z.int(),
+  mailsNotSent: z.int(),
 });
-const stopView = z.object({ reason: z.string(), at: timestampSchema, progress: stopProgress.optional() });
+const stopView = z.object({ reason: z.string(), at: timestampSchema, progress: z.optional(stopProgress) });
 
 export const serviceView = z.object({
   status: z.enum(SERVICE_STATUSES),
-  cardPg: cardPgSchema.nullable(),
+  cardPg: z.nullable(cardPgSchema),
   easyPay: z.array(z.enum(EASY_PAYS)),
-  requiredDocuments: z.array(z.string()).describe('What the card PG needs for its review (S3)'),
-  rejectionReason: z.string().optional(),
-  appliedAt: timestampSchema.optional(),
-  reviewedAt: timestampSchema.optional(),
-  stop: stopView.optional().describe('The last stop (S21-S24) and its progress, while STOPPING and after'),
-  easyPayStop: stopView.optional().describe('The last KakaoPay switch-off and the progress of its cancellations'),
-  stats: z.object({ activeSubscriptions: z.number().int() }),
+  requiredDocuments: z.array(z.string()).check(z.describe('What the card PG needs for its review (S3)')),
+  rejectionReason: z.optional(z.string()),
+  appliedAt: z.optional(timestampSchema),
+  reviewedAt: z.optional(timestampSchema),
+  stop: z.optional(stopView).check(z.describe('The last stop (S21-S24) and its progress, while STOPPING and after')),
+  easyPayStop: z.optional(stopView).check(z.describe('The last KakaoPay switch-off and the progress of its cancellations')),
+  stats: z.object({ activeSubscriptions: z.int() }),
 });
 
 const shopNotFound = notFound('The shop');
@@ -43,7 +43,7 @@ export const serviceApi = {
     route: FUNCTIONS.applyForService,
     summary: "Apply for the service on the shop's PG contract; the PG reviews it",
     rules: ['S1', 'S2', 'S3', 'S7', 'S8', 'S9'],
-    body: z.strictObject({ cardPg: cardPgSchema, easyPay: z.array(z.enum(EASY_PAYS)).max(1).optional() }),
+    body: z.strictObject({ cardPg: cardPgSchema, easyPay: z.optional(z.array(z.enum(EASY_PAYS)).check(z.maxLength(1))) }),
     response: { status: 201, schema: serviceView },
     errors: [
       shopNotFound,
@@ -57,8 +57,8 @@ export const serviceApi = {
     rules: ['S2'],
     params: z.strictObject({ shopId: idSchema }),
     body: z
-      .strictObject({ decision: z.enum(['approved', 'rejected']), reason: z.string().trim().min(1).max(500).optional() })
-      .refine((body) => body.decision === 'approved' || body.reason !== undefined, { path: ['reason'], message: 'A rejection needs a reason.' }),
+      .strictObject({ decision: z.enum(['approved', 'rejected']), reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))) })
+      .check(z.refine((body) => body.decision === 'approved' || body.reason !== undefined, { path: ['reason'], message: 'A rejection needs a reason.' })),
     response: { status: 200, schema: serviceView },
     errors: [shopNotFound, { status: 409, code: 'NOT_UNDER_REVIEW', when: 'the shop has no application under review' }],
   }),

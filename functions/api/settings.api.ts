@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { defineOperation, notFound } from './operation.ts';
 
@@ -15,10 +15,10 @@ export const MAX_LATEST_DAYS_AHEAD = 365;
 export const subscriptionSettings = z.strictObject({
   startDateWindow: z
     .strictObject({
-      earliestDaysAhead: z.number().int().min(MIN_EARLIEST_DAYS_AHEAD, `At least ${MIN_EARLIEST_DAYS_AHEAD} days ahead, so the payment notice (D-2) is still ahead (S17).`).max(MAX_LATEST_DAYS_AHEAD),
-      latestDaysAhead: z.number().int().min(MIN_EARLIEST_DAYS_AHEAD).max(MAX_LATEST_DAYS_AHEAD),
+      earliestDaysAhead: z.int().check(z.gte(MIN_EARLIEST_DAYS_AHEAD, `At least ${MIN_EARLIEST_DAYS_AHEAD} days ahead, so the payment notice (D-2) is still ahead (S17).`), z.lte(MAX_LATEST_DAYS_AHEAD)),
+      latestDaysAhead: z.int().check(z.gte(MIN_EARLIEST_DAYS_AHEAD), z.lte(MAX_LATEST_DAYS_AHEAD)),
     })
-    .refine((window) => window.earliestDaysAhead <= window.latestDaysAhead, { path: ['latestDaysAhead'], message: 'The latest start cannot come before the earliest.' }),
+    .check(z.refine((window) => window.earliestDaysAhead <= window.latestDaysAhead, { path: ['latestDaysAhead'], message: 'The latest start cannot come before the earliest.' })),
 });
 
 const shopNotFound = notFound('The shop');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { idSchema, timestampSchema } from './common.schema.ts';
 import { defineOperation } from './operation.ts';
@@ -18,7 +18,7 @@ export const shopsApi = {
     rules: ['S8'],
     body: z.strictObject({
       shopId: idSchema,
-      name: z.string().trim().min(1).max(100),
+      name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
       operatorEmail: z.email(),
       productManagement: z.enum(['new', 'legacy']),
     }),

@@ -1,40 +1,45 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 import { subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
 /** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
-const koreanMobile = z
-  .string()
-  .transform((value) => value.replace(/[\s-]/g, ''))
-  .pipe(z.string().regex(/^(\+8210|010|011|016|017|018|019)\d{7,8}$/, 'A Korean mobile number, e.g. 010-1234-5678.'));
+const koreanMobile = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value: string) => value.replace(/[\s-]/g, '')),
+  ),
+  z.string().check(z.regex(/^(\+8210|010|011|016|017|018|019)\d{7,8}$/, 'A Korean mobile number, e.g. 010-1234-5678.')),
+);
 
 export const signUpBody = z.strictObject({
   items: z
-    .array(z.strictObject({ productId: idSchema, quantity: z.number().int().min(1).max(99) }))
-    .min(1)
-    .max(20)
-    .refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
+    .array(z.strictObject({ productId: idSchema, quantity: z.int().check(z.gte(1), z.lte(99)) }))
+    .check(
+      z.minLength(1),
+      z.maxLength(20),
+      z.refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
+    ),
   cycle: cycleSchema,
   startDate: isoDateSchema,
   paymentMethod: z.enum(['card', 'kakaopay']),
   contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
   shippingAddress: z.strictObject({
-    recipient: z.string().trim().min(1).max(50),
+    recipient: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
     phone: koreanMobile,
-    postalCode: z.string().regex(/^\d{5}$/, 'A five-digit Korean postal code.'),
-    address1: z.string().trim().min(1).max(200),
-    address2: z.string().trim().max(200).optional(),
+    postalCode: z.string().check(z.regex(/^\d{5}$/, 'A five-digit Korean postal code.')),
+    address1: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    address2: z.optional(z.string().check(z.trim(), z.maxLength(200))),
   }),
 });
 
-export const registrationView = z.looseObject({ gateway: z.string() }).describe("What the PG's card-registration window needs; its fields depend on the gateway");
+export const registrationView = z.looseObject({ gateway: z.string() }).check(z.describe("What the PG's card-registration window needs; its fields depend on the gateway"));
 
 export const maskedCardView = z.object({
   method: z.enum(['card', 'kakaopay']),
   issuer: z.string(),
-  last4: z.string().nullable(),
+  last4: z.nullable(z.string()),
   cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
   registeredAt: z.string(),
 });
@@ -63,7 +68,7 @@ export const storefrontApi = {
     summary: "Exchange the registration window's authKey for a billing key (or reuse the registered card) and activate the subscription",
     rules: ['S10', 'S15', 'S16'],
     params: subscriptionParams,
-    body: z.union([z.strictObject({ authKey: z.string().min(1).max(300) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
+    body: z.union([z.strictObject({ authKey: z.string().check(z.minLength(1), z.maxLength(300)) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
     response: { status: 200, schema: subscriptionView },
     errors: [
       subscriptionNotFound,
@@ -95,7 +100,7 @@ export const storefrontApi = {
       'Cancel some items or all. Before the payment notice it takes effect at once; after it, a partial cancel applies from the next cycle and the announced amount is still charged (S18), while cancelling every announced item means that cycle is not charged (S19)',
     rules: ['S18', 'S19'],
     params: subscriptionParams,
-    body: z.strictObject({ productIds: z.array(idSchema).min(1).max(20).optional() }),
+    body: z.strictObject({ productIds: z.optional(z.array(idSchema).check(z.minLength(1), z.maxLength(20))) }),
     response: { status: 200, schema: subscriptionDetail },
     errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
   }),
@@ -103,7 +108,7 @@ export const storefrontApi = {
     route: FUNCTIONS.getMyCard,
     summary: "The buyer's registered card, masked (one card per buyer, S10); ?method=kakaopay for the KakaoPay registration",
     rules: ['S10'],
-    query: z.strictObject({ method: z.enum(['card', 'kakaopay']).default('card') }),
+    query: z.strictObject({ method: z._default(z.enum(['card', 'kakaopay']), 'card') }),
     response: { status: 200, schema: maskedCardView },
     errors: [notFound('A registered card')],
   }),

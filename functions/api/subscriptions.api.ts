@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES } from '../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
@@ -10,17 +10,17 @@ export const subscriptionView = z.object({
   shopId: z.string(),
   status: z.enum(SUBSCRIPTION_STATUSES),
   customerId: z.string(),
-  items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), status: z.enum(ITEM_STATUSES) })),
+  items: z.array(z.object({ productId: z.string(), quantity: z.int(), status: z.enum(ITEM_STATUSES) })),
   cycle: cycleSchema,
   startDate: isoDateSchema,
   paymentMethod: z.enum(PAYMENT_METHODS),
-  nextDeliveryDate: isoDateSchema.nullable().describe('Null until checkout, and after a cancellation'),
-  nextNoticeDate: isoDateSchema.nullable().describe('Two days before the next delivery (S17)'),
-  nextChargeDate: isoDateSchema.nullable().describe('One day before the next delivery (S17)'),
-  card: z.object({ issuer: z.string(), last4: z.string().nullable() }).optional().describe('The masked card paying for it; never the card number or billing key'),
-  cancelReason: z.string().optional(),
-  contact: z.object({ email: z.string(), phone: z.string() }).optional(),
-  shippingAddress: z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.string().optional() }).optional(),
+  nextDeliveryDate: z.nullable(isoDateSchema).check(z.describe('Null until checkout, and after a cancellation')),
+  nextNoticeDate: z.nullable(isoDateSchema).check(z.describe('Two days before the next delivery (S17)')),
+  nextChargeDate: z.nullable(isoDateSchema).check(z.describe('One day before the next delivery (S17)')),
+  card: z.optional(z.object({ issuer: z.string(), last4: z.nullable(z.string()) })).check(z.describe('The masked card paying for it; never the card number or billing key')),
+  cancelReason: z.optional(z.string()),
+  contact: z.optional(z.object({ email: z.string(), phone: z.string() })),
+  shippingAddress: z.optional(z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.optional(z.string()) })),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
 });
@@ -30,24 +30,26 @@ export const cycleView = z.object({
   noticeDate: isoDateSchema,
   chargeDate: isoDateSchema,
   status: z.enum(CYCLE_STATUSES),
-  amount: z.number().int().describe('Integer KRW, as announced in the payment notice (S18)'),
-  items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: z.number().int() })),
+  amount: z.int().check(z.describe('Integer KRW, as announced in the payment notice (S18)')),
+  items: z.array(z.object({ productId: z.string(), quantity: z.int(), unitPrice: z.int() })),
 });
 
-export const subscriptionDetail = subscriptionView.extend({ cycles: z.array(cycleView).describe('Oldest first') });
+export const subscriptionDetail = z.extend(subscriptionView, { cycles: z.array(cycleView).check(z.describe('Oldest first')) });
 
-export const listShopSubscriptionsQuery = pageQuery
-  .extend({
-    status: z.enum(SUBSCRIPTION_STATUSES).optional(),
-    customerId: z.string().min(1).max(128).optional(),
-    productId: idSchema.optional(),
-    nextDeliveryFrom: isoDateSchema.optional().describe('Inclusive'),
-    nextDeliveryTo: isoDateSchema.optional().describe('Inclusive'),
+export const listShopSubscriptionsQuery = z
+  .extend(pageQuery, {
+    status: z.optional(z.enum(SUBSCRIPTION_STATUSES)),
+    customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    productId: z.optional(idSchema),
+    nextDeliveryFrom: z.optional(isoDateSchema).check(z.describe('Inclusive')),
+    nextDeliveryTo: z.optional(isoDateSchema).check(z.describe('Inclusive')),
   })
-  .refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
-    path: ['nextDeliveryTo'],
-    message: 'nextDeliveryTo is before nextDeliveryFrom.',
-  });
+  .check(
+    z.refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
+      path: ['nextDeliveryTo'],
+      message: 'nextDeliveryTo is before nextDeliveryFrom.',
+    }),
+  );
 
 export const subscriptionsApi = {
   listShopSubscriptions: defineOperation({

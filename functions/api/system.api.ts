@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { defineOperation } from './operation.ts';
 
@@ -12,7 +12,7 @@ export const systemApi = {
   openApi: defineOperation({
     route: FUNCTIONS.openApi,
     summary: 'This API as an OpenAPI 3.1 document, generated from the schemas that validate requests',
-    response: { status: 200, schema: z.object({ openapi: z.string() }).passthrough() },
+    response: { status: 200, schema: z.looseObject({ openapi: z.string() }) },
     errors: [],
   }),
 };

@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { serviceApi } from '../api/service.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { applyForService } from '../use-cases/service.ts';
-import { deps } from '../wiring.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.applyForService, async ({ principal, body }) => reply(await applyForService(deps, principal.shop, body)));
+const deps = table({ shops: shopsRepository });
+
+export const handler = httpHandler(serviceApi.applyForService, async ({ principal, body }) => reply(await applyForService(deps, principal.shop, body)));

@@ -1,9 +1,14 @@
-import { operations } from '../api/operations.ts';
+import { storefrontApi } from '../api/storefront.api.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { cancelSubscription } from '../use-cases/cancel-subscription.ts';
-import { deps } from '../wiring.ts';
+import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.cancelSubscription, async ({ principal, params, body }) =>
+const deps = table({ subscriptions: subscriptionsRepository, cycles: cyclesRepository, shops: shopsRepository });
+
+export const handler = httpHandler(storefrontApi.cancelSubscription, async ({ principal, params, body }) =>
   reply(toSubscriptionDetailView(await cancelSubscription(deps, principal.shop, principal.sub, params.subscriptionId, body.productIds))),
 );

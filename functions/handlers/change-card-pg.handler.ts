@@ -1,9 +1,12 @@
-import { operations } from '../api/operations.ts';
+import { serviceApi } from '../api/service.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { changeCardPg } from '../use-cases/service.ts';
-import { deps } from '../wiring.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { stopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
+import { table } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
+const deps = table({ shops: shopsRepository, stopJobs: stopJobsRepository });
 const withQueue = { ...deps, workQueue };
 
-export const handler = httpHandler(operations.changeCardPg, async ({ principal, body }) => reply(await changeCardPg(withQueue, principal.shop, body.cardPg)));
+export const handler = httpHandler(serviceApi.changeCardPg, async ({ principal, body }) => reply(await changeCardPg(withQueue, principal.shop, body.cardPg)));

@@ -1,9 +1,11 @@
 import type { ScheduledRunEvent } from '../../system/functions.ts';
 import { DISPATCHED_KIND, dispatchDueWork } from '../use-cases/runs/dispatch.ts';
-import { deps } from '../wiring.ts';
+import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import { dueWorkRepository } from '../adapters/dynamodb/due-work.repo.ts';
+import { table } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
-const dispatchDeps = { dueWork: deps.dueWork, credits: deps.credits, clock: deps.clock, workQueue };
+const dispatchDeps = { ...table({ dueWork: (client, name) => dueWorkRepository(client, name), credits: creditsRepository }), workQueue };
 
 /** Daily D-1 charge dispatcher (S17), triggered by EventBridge Scheduler: fills the charge worker's queue with everything due. */
 export const handler = (event: ScheduledRunEvent) => dispatchDueWork(dispatchDeps, DISPATCHED_KIND.chargeRun, event.scheduledTime);

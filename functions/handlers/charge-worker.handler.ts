@@ -6,25 +6,27 @@
  */
 import { chargeRetryDaysFrom } from '../../system/functions.ts';
 import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
+import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
+import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
+import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
 import { chargeRunTimesFrom, chargeWork, type ChargeDeps } from '../use-cases/runs/charge.ts';
-import { clock } from '../wiring/clock.ts';
 import { events } from '../wiring/events.ts';
 import { gateways } from '../wiring/gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
-import { db, repositories, tableName } from '../wiring/table.ts';
+import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
-const table = repositories(batchingReads(db, tableName), clock);
+const repositories = table(
+  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, billingKeys: billingKeysRepository, notifications: notificationsRepository },
+  batchingReads(db, tableName),
+);
 
 const chargeDeps: ChargeDeps = {
-  clock,
-  cycles: table.cycles,
-  subscriptions: table.subscriptions,
-  shops: table.shops,
-  settings: table.settings,
-  billingKeys: table.billingKeys,
-  notifications: table.notifications,
+  ...repositories,
   gateways,
   mailer,
   events,

@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { shopsApi } from '../api/shops.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { createShop, toShopView } from '../use-cases/create-shop.ts';
-import { deps } from '../wiring.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.createShop, async ({ body }) => reply(toShopView(await createShop(deps, body))));
+const deps = table({ shops: shopsRepository });
+
+export const handler = httpHandler(shopsApi.createShop, async ({ body }) => reply(toShopView(await createShop(deps, body))));

@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { creditsApi } from '../api/credits.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getCredits } from '../use-cases/get-credits.ts';
-import { deps } from '../wiring.ts';
+import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.getCredits, async ({ principal }) => reply(await getCredits(deps, principal.shop)));
+const deps = table({ shops: shopsRepository, credits: creditsRepository });
+
+export const handler = httpHandler(creditsApi.getCredits, async ({ principal }) => reply(await getCredits(deps, principal.shop)));

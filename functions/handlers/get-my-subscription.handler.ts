@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { storefrontApi } from '../api/storefront.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getMySubscription } from '../use-cases/my-subscriptions.ts';
-import { deps } from '../wiring.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.getMySubscription, async ({ principal, params }) => reply(await getMySubscription(deps, principal.shop, principal.sub, params.subscriptionId)));
+const deps = table({ subscriptions: subscriptionsRepository });
+
+export const handler = httpHandler(storefrontApi.getMySubscription, async ({ principal, params }) => reply(await getMySubscription(deps, principal.shop, principal.sub, params.subscriptionId)));

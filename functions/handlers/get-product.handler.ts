@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { productsApi } from '../api/products.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getProduct } from '../use-cases/products.ts';
-import { deps } from '../wiring.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.getProduct, async ({ principal, params }) => reply(await getProduct(deps, principal.shop, params.productId)));
+const deps = table({ shops: shopsRepository, products: productsRepository });
+
+export const handler = httpHandler(productsApi.getProduct, async ({ principal, params }) => reply(await getProduct(deps, principal.shop, params.productId)));

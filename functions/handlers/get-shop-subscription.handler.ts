@@ -1,8 +1,11 @@
-import { operations } from '../api/operations.ts';
+import { subscriptionsApi } from '../api/subscriptions.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getShopSubscription } from '../use-cases/get-shop-subscription.ts';
-import { deps } from '../wiring.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.getShopSubscription, async ({ principal, params }) =>
+const deps = table({ subscriptions: subscriptionsRepository });
+
+export const handler = httpHandler(subscriptionsApi.getShopSubscription, async ({ principal, params }) =>
   reply(await getShopSubscription(deps, principal.shop, params.subscriptionId)),
 );

@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { settingsApi } from '../api/settings.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getSubscriptionSettings } from '../use-cases/settings.ts';
-import { deps } from '../wiring.ts';
+import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.getSubscriptionSettings, async ({ principal }) => reply(await getSubscriptionSettings(deps, principal.shop)));
+const deps = table({ shops: shopsRepository, settings: settingsRepository });
+
+export const handler = httpHandler(settingsApi.getSubscriptionSettings, async ({ principal }) => reply(await getSubscriptionSettings(deps, principal.shop)));

@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { systemApi } from '../api/system.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { checkHealth } from '../use-cases/check-health.ts';
-import { deps } from '../wiring.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.health, async () => reply(await checkHealth(deps)));
+const deps = table({ shops: shopsRepository });
+
+export const handler = httpHandler(systemApi.health, async () => reply(await checkHealth(deps)));

@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { creditsApi } from '../api/credits.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listCreditLedger } from '../use-cases/list-credit-ledger.ts';
-import { deps } from '../wiring.ts';
+import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.listCreditLedger, async ({ principal, query }) => reply(await listCreditLedger(deps, principal.shop, query)));
+const deps = table({ credits: creditsRepository });
+
+export const handler = httpHandler(creditsApi.listCreditLedger, async ({ principal, query }) => reply(await listCreditLedger(deps, principal.shop, query)));

@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { storefrontApi } from '../api/storefront.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listMySubscriptions } from '../use-cases/my-subscriptions.ts';
-import { deps } from '../wiring.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.listMySubscriptions, async ({ principal, query }) => reply(await listMySubscriptions(deps, principal.shop, principal.sub, query)));
+const deps = table({ subscriptions: subscriptionsRepository });
+
+export const handler = httpHandler(storefrontApi.listMySubscriptions, async ({ principal, query }) => reply(await listMySubscriptions(deps, principal.shop, principal.sub, query)));

@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { productsApi } from '../api/products.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listProducts } from '../use-cases/products.ts';
-import { deps } from '../wiring.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.listProducts, async ({ principal, query }) => reply(await listProducts(deps, principal.shop, query)));
+const deps = table({ shops: shopsRepository, products: productsRepository });
+
+export const handler = httpHandler(productsApi.listProducts, async ({ principal, query }) => reply(await listProducts(deps, principal.shop, query)));

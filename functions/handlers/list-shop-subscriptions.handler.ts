@@ -1,6 +1,9 @@
-import { operations } from '../api/operations.ts';
+import { subscriptionsApi } from '../api/subscriptions.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listShopSubscriptions } from '../use-cases/list-shop-subscriptions.ts';
-import { deps } from '../wiring.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.listShopSubscriptions, async ({ principal, query }) => reply(await listShopSubscriptions(deps, principal.shop, query)));
+const deps = table({ subscriptions: subscriptionsRepository });
+
+export const handler = httpHandler(subscriptionsApi.listShopSubscriptions, async ({ principal, query }) => reply(await listShopSubscriptions(deps, principal.shop, query)));

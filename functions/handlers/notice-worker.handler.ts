@@ -5,28 +5,26 @@
  * own queue for items put back on their own.
  */
 import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
+import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
+import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
+import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
 import { noticeWork, SENDING_LEASE_MS, type NoticeDeps } from '../use-cases/runs/notice.ts';
-import { clock } from '../wiring/clock.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sms } from '../wiring/sms.ts';
-import { db, repositories, tableName } from '../wiring/table.ts';
+import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
-const table = repositories(batchingReads(db, tableName), clock);
+const repositories = table(
+  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, products: productsRepository, credits: creditsRepository, notifications: notificationsRepository },
+  batchingReads(db, tableName),
+);
 
-const noticeDeps: NoticeDeps = {
-  clock,
-  cycles: table.cycles,
-  subscriptions: table.subscriptions,
-  shops: table.shops,
-  settings: table.settings,
-  products: table.products,
-  credits: table.credits,
-  notifications: table.notifications,
-  mailer,
-  sms,
-};
+const noticeDeps: NoticeDeps = { ...repositories, mailer, sms };
 
 // A failed item comes back after the lease of a notice another worker may be sending.
 export const handler = workQueueWorker((work) => noticeWork(noticeDeps, work), { requeue: workQueue, retryDelaySeconds: (SENDING_LEASE_MS / 1000) * 1.5 });

@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { settingsApi } from '../api/settings.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { putNotificationSettings } from '../use-cases/settings.ts';
-import { deps } from '../wiring.ts';
+import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.putNotificationSettings, async ({ principal, body }) => reply(await putNotificationSettings(deps, principal.shop, body)));
+const deps = table({ shops: shopsRepository, settings: settingsRepository });
+
+export const handler = httpHandler(settingsApi.putNotificationSettings, async ({ principal, body }) => reply(await putNotificationSettings(deps, principal.shop, body)));

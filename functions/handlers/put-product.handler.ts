@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { productsApi } from '../api/products.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { putProduct } from '../use-cases/products.ts';
-import { deps } from '../wiring.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.putProduct, async ({ principal, params, body }) => reply(await putProduct(deps, principal.shop, params.productId, body)));
+const deps = table({ shops: shopsRepository, products: productsRepository });
+
+export const handler = httpHandler(productsApi.putProduct, async ({ principal, params, body }) => reply(await putProduct(deps, principal.shop, params.productId, body)));

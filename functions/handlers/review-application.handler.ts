@@ -1,8 +1,11 @@
-import { operations } from '../api/operations.ts';
+import { serviceApi } from '../api/service.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { reviewApplication } from '../use-cases/service.ts';
-import { deps } from '../wiring.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.reviewApplication, async ({ params, body }) =>
+const deps = table({ shops: shopsRepository });
+
+export const handler = httpHandler(serviceApi.reviewApplication, async ({ params, body }) =>
   reply(await reviewApplication(deps, params.shopId, body.decision, body.reason)),
 );

@@ -1,13 +1,19 @@
-import { operations } from '../api/operations.ts';
+import { storefrontApi } from '../api/storefront.api.ts';
 import { toSubscriptionView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { signUp } from '../use-cases/sign-up.ts';
-import { deps } from '../wiring.ts';
+import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { table } from '../wiring/table.ts';
 import { gateways } from '../wiring/gateways.ts';
 
+const deps = table({ shops: shopsRepository, products: productsRepository, subscriptions: subscriptionsRepository, cycles: cyclesRepository, billingKeys: billingKeysRepository });
 const storefront = { ...deps, gateways };
 
-export const handler = httpHandler(operations.signUp, async ({ principal, body }) => {
+export const handler = httpHandler(storefrontApi.signUp, async ({ principal, body }) => {
   const { subscription, registration } = await signUp(storefront, principal.shop, principal.sub, body);
   return reply({ subscription: toSubscriptionView(subscription), registration });
 });

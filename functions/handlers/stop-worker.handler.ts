@@ -2,12 +2,30 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { StopMessage } from '../domain/stop-job.ts';
 import { runStopStep } from '../use-cases/stop-job.ts';
-import { deps } from '../wiring.ts';
+import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
+import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
+import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { stopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
+import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { gateways } from '../wiring/gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
+import { table } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
-const stopDeps = { ...deps, gateways, mailer, workQueue };
+const repositories = table({
+  shops: shopsRepository,
+  settings: settingsRepository,
+  subscriptions: subscriptionsRepository,
+  cycles: cyclesRepository,
+  billingKeys: billingKeysRepository,
+  stopJobs: stopJobsRepository,
+  credits: creditsRepository,
+  notifications: notificationsRepository,
+});
+const stopDeps = { ...repositories, gateways, mailer, workQueue };
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

@@ -1,6 +1,10 @@
-import { operations } from '../api/operations.ts';
+import { creditsApi } from '../api/credits.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { topUpCredits } from '../use-cases/top-up-credits.ts';
-import { deps } from '../wiring.ts';
+import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { table } from '../wiring/table.ts';
 
-export const handler = httpHandler(operations.topUpCredits, async ({ params, body }) => reply(await topUpCredits(deps, params.shopId, body)));
+const deps = table({ shops: shopsRepository, credits: creditsRepository });
+
+export const handler = httpHandler(creditsApi.topUpCredits, async ({ params, body }) => reply(await topUpCredits(deps, params.shopId, body)));

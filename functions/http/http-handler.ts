@@ -8,7 +8,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../core/validation.ts';
 import type { HttpFunction, Role } from '../../system/functions.ts';
 import type { Operation } from '../api/operation.ts';
 import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
@@ -76,7 +76,7 @@ function parseJsonBody(event: HttpEvent): unknown {
 /** Validates every part and reports all failures at once, body fields by their own path. */
 function validate<B, P, Q>(spec: Pick<Operation<HttpFunction, B, P, Q>, 'body' | 'params' | 'query'>, event: HttpEvent): { body: B; params: P; query: Q } {
   const details: ErrorDetail[] = [];
-  const run = <T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string): T => {
+  const run = <T>(schema: z.ZodMiniType<T> | undefined, value: unknown, prefix: string): T => {
     if (!schema) return undefined as T;
     const result = schema.safeParse(value);
     if (result.success) return result.data;

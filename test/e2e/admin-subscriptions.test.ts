@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { subscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
-import type { z } from 'zod';
+import type * as z from '../../functions/core/validation.ts';
 import { subscriptionDetail, subscriptionsApi, subscriptionView } from '../../functions/api/subscriptions.api.ts';
 import type { Subscription, SubscriptionFilter } from '../../functions/domain/subscription.ts';
 import { loadEvent } from '../../local/events.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from '../../functions/core/validation.ts';
 import type { Context } from 'aws-lambda';
 import type { HttpFunction } from '../../system/functions.ts';
 import { Conflict } from '../../functions/core/errors.ts';
@@ -22,8 +22,8 @@ describe('the HTTP adapter maps every outcome to the contract', () => {
   const operation = defineOperation({
     route,
     summary: 'test',
-    body: z.object({ n: z.number().int() }),
-    params: z.object({ id: z.string().min(3) }),
+    body: z.object({ n: z.int() }),
+    params: z.object({ id: z.string().check(z.minLength(3)) }),
     response: { status: 200, schema: z.unknown() },
     errors: [],
   });

@@ -4,6 +4,7 @@
  * the list query's validation.
  */
 import { describe, expect, it } from 'vitest';
+import * as z from '../../functions/core/validation.ts';
 import { cycleIndexAttributes } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { SUBSCRIPTION_INDEX_ATTRIBUTES, subscriptionIndexAttributes } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import { listShopSubscriptionsQuery, subscriptionsApi, subscriptionView } from '../../functions/api/subscriptions.api.ts';
@@ -85,7 +86,7 @@ describe('the views', () => {
     const view = toSubscriptionView(stored);
     expect(view).not.toHaveProperty('billingKey');
     expect(view).not.toHaveProperty('customerKey');
-    expect(subscriptionView.strict().parse(view)).toEqual(view);
+    expect(z.strictObject(subscriptionView.shape).parse(view)).toEqual(view);
   });
 
   it('leave out card and cancel reason when there are none, and show cycles in the contract shape', () => {

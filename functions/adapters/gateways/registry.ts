@@ -14,7 +14,7 @@
  */
 import { AppError } from '../../core/errors.ts';
 import { GetSecretValueCommand, SecretsManagerClient, type GetSecretValueCommandOutput } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from '../../core/validation.ts';
 import { GATEWAY_ENV } from '../../../system/payment-gateways.ts';
 import { logger } from '../../core/logger.ts';
 import type { PaymentProvider } from '../../domain/billing-key.ts';

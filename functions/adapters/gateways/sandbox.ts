@@ -5,7 +5,7 @@
  * refusals take the same paths they take with Toss Payments. Locally, every
  * provider without credentials is served by it (registry.ts).
  */
-import { z } from 'zod';
+import * as z from '../../core/validation.ts';
 import { SANDBOX_PG_PATHS } from '../../../system/payment-gateways.ts';
 import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 
@@ -21,21 +21,21 @@ export const SANDBOX_DEFAULT_TIMEOUT_MS = 5_000;
 const cardFacts = z.object({
   method: z.enum(['card', 'kakaopay']),
   issuer: z.string(),
-  last4: z.string().nullable(),
+  last4: z.nullable(z.string()),
   cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
   foreign: z.boolean(),
-  kakaoPayMethod: z.enum(['card', 'money']).optional(),
+  kakaoPayMethod: z.optional(z.enum(['card', 'money'])),
 });
 
-const issued = z.object({ billingKey: z.string().min(1), card: cardFacts });
+const issued = z.object({ billingKey: z.string().check(z.minLength(1)), card: cardFacts });
 
 const payment = z.object({
-  paymentKey: z.string().min(1),
+  paymentKey: z.string().check(z.minLength(1)),
   orderId: z.string(),
   status: z.enum(['DONE', 'ABORTED']),
   amount: z.number(),
-  approvedAt: z.string().nullable(),
-  failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+  approvedAt: z.nullable(z.string()),
+  failure: z.nullable(z.object({ code: z.string(), message: z.string() })),
 });
 
 const refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
