@@ -28,6 +28,8 @@ export interface ColdOptions {
   readonly runs: number;
   /** Only these functions (default: all). */
   readonly only?: readonly string[];
+  /** Measure the module init of these functions only (default: every one bundled). */
+  readonly initOf?: readonly string[];
   readonly progress?: (line: string) => void;
 }
 
@@ -132,7 +134,7 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
     for (const [from, to] of Object.entries(BUNDLED_FOLDERS)) cpSync(join(root, from), join(outDir, name, to), { recursive: true });
     files.set(name, outfile);
     bundles.push({ function: name, bytes: statSync(outfile).size });
-    progress(`  bundled ${index + 1}/${names.length} ${name}: ${(statSync(outfile).size / 1024).toFixed(1)} KB`);
+    if ((index + 1) % 10 === 0 || index + 1 === names.length) progress(`  bundled ${index + 1}/${names.length} functions`);
   }
 
   // One bare bundle per set of clients.
@@ -150,6 +152,7 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
     bareFiles.set(id, outfile);
   }
 
+  const timed = names.filter((name) => !options.initOf || options.initOf.includes(name));
   const samples = new Map<string, number[]>();
   const sample = async (key: string, file: string) => {
     const list = samples.get(key) ?? [];
@@ -157,14 +160,14 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
     samples.set(key, list);
   };
   for (let run = 0; run < options.runs; run += 1) {
-    for (const name of names) {
+    for (const name of timed) {
       const bareId = clientsOf.get(name)!.join('+') || 'none';
       await sample(name, files.get(name)!);
       await sample(`bare:${bareId}`, bareFiles.get(bareId)!);
     }
-    progress(`  init: round ${run + 1}/${options.runs} of ${names.length} functions and their bare bundles`);
+    if ((run + 1) % 5 === 0 || run + 1 === options.runs) progress(`  init: round ${run + 1}/${options.runs} of ${timed.length} functions and their bare bundles`);
   }
-  const init = names.map((name) => {
+  const init = timed.map((name) => {
     const clients = clientsOf.get(name)!;
     const ms = median(samples.get(name)!);
     const bareMs = median(samples.get(`bare:${clients.join('+') || 'none'}`)!);

@@ -1,22 +1,50 @@
 /**
- * `npm run bench [-- --n 10000]` (or BENCH_N): the daily runs end to end on
- * the local system, in memory, with N due subscriptions. See bench/daily-runs.ts.
+ * `npm run bench [-- options]`: the daily runs end to end on the local system
+ * (bench/daily-runs.ts) next to their fair floors (bench/floors.ts), the
+ * function bundles and the workers' cold start (bench/cold.ts), optionally the
+ * charge run's scaling with the queue's concurrency cap (bench/scaling.ts),
+ * and the issue-12 table: today's figures (bench/baseline.json, measured on
+ * main before the change) and this run's, side by side.
  *
- * This entry only reads the arguments and sets the environment the runtime
- * reads at module load (quiet logs, DynamoDB request counting) before anything
- * of the runtime is imported.
+ * This entry reads the arguments and sets the environment the runtime reads at
+ * module load (quiet logs, DynamoDB request counting) before anything of the
+ * runtime is imported.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { Baseline, Figures } from './report.ts';
+
+const USAGE = `Usage: npm run bench -- [options]
+  --n <count>          due subscriptions (default 2000; or BENCH_N)
+  --shops <count>      shops they belong to (default 4)
+  --cold               bundle and module init of every function (default: the two workers' init only)
+  --runs <count>       fresh processes per bundle for the init medians (default 20)
+  --scaling [caps]     the charge run at each queue concurrency cap (default 5,20,50) with a slow PG
+  --pg-delay <ms>      the sandbox PG's answer time for --scaling (default 300)
+  --per-lane <count>   charges per concurrent worker in --scaling (default 20)
+  --json <file>        write the figures as JSON
+  --no-runs            skip the daily runs (bundles and cold start only)`;
 
 const { values } = parseArgs({
   options: {
     n: { type: 'string' },
     shops: { type: 'string' },
+    cold: { type: 'boolean' },
+    runs: { type: 'string' },
+    scaling: { type: 'string' },
+    'pg-delay': { type: 'string' },
+    'per-lane': { type: 'string' },
+    json: { type: 'string' },
+    'no-runs': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
+  allowNegative: false,
 });
+// `--scaling` alone (no caps) arrives as a missing value: accept it.
+const scalingFlag = process.argv.includes('--scaling');
 if (values.help) {
-  console.log('Usage: npm run bench -- [--n <due subscriptions, default 10000>] [--shops <default 4>]   (or BENCH_N=…)');
+  console.log(USAGE);
   process.exit(0);
 }
 
@@ -24,19 +52,67 @@ function positiveInteger(text: string | undefined, fallback: number, name: strin
   if (text === undefined || text === '') return fallback;
   const value = Number(text.replace(/_/g, ''));
   if (!Number.isInteger(value) || value <= 0) {
-    console.error(`${name} must be a positive integer, got "${text}"`);
+    console.error(`${name} must be a positive integer, got "${text}"\n\n${USAGE}`);
     process.exit(2);
   }
   return value;
 }
 
-const n = positiveInteger(values.n ?? process.env.BENCH_N, 10_000, '--n');
+const n = positiveInteger(values.n ?? process.env.BENCH_N, 2_000, '--n');
 const shops = positiveInteger(values.shops ?? process.env.BENCH_SHOPS, 4, '--shops');
+const runs = positiveInteger(values.runs, 20, '--runs');
+const pgDelay = positiveInteger(values['pg-delay'], 300, '--pg-delay');
+const perLane = positiveInteger(values['per-lane'], 20, '--per-lane');
+const caps = scalingFlag ? (values.scaling && !values.scaling.startsWith('--') ? values.scaling.split(',').map((cap) => positiveInteger(cap, 0, '--scaling')) : [5, 20, 50]) : [];
 
 // Read at module load by the runtime (functions/core/logger.ts, functions/adapters/dynamodb/client.ts).
 process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'SILENT';
 process.env.COUNT_DYNAMODB_REQUESTS = 'true';
 
-const { runBenchmark } = await import('./daily-runs.ts');
-await runBenchmark({ n, shops });
+const progress = (line: string) => console.log(line);
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+console.log(`Daily runs benchmark: node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), load average ${load()}`);
+
+const { measureCold } = await import('./cold.ts');
+const results: Record<string, unknown> = { environment: { node: process.version, cpus: cpus().length, loadAtStart: load(), n, shops } };
+
+if (!values['no-runs']) {
+  const { startLocalSystem } = await import('../local/system.ts');
+  const { addDays, seoulDate } = await import('../functions/core/dates.ts');
+  const { seedShops, seedSubscriptions, theRuns } = await import('./daily-runs.ts');
+  const { chargeFloor, noticeFloor } = await import('./floors.ts');
+  const system = await startLocalSystem({ port: 0, data: 'memory', seed: false, tick: false, env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'SILENT' } });
+  try {
+    console.log(`\nseeding ${n.toLocaleString('en-US')} due subscriptions across ${shops} shops (embedded DynamoDB in memory, local SES/SNS/SQS/EventBridge, sandbox PG)`);
+    const shopIds = await seedShops(system, shops, Math.ceil(n / shops));
+    const seeded = await seedSubscriptions(system, shopIds, n, addDays(seoulDate(system.clock.now()), 7), progress);
+    const { notice, charge } = await theRuns(system, seeded, progress);
+    console.log('\nfair floors (the same items, the same external calls, the same parallelism; nothing else)');
+    const floors = { notice: await noticeFloor(system, seeded, progress), charge: await chargeFloor(system, seeded, progress) };
+    results.notice = { ...notice, ratioToFloor: floors.notice.itemsPerSecond / notice.itemsPerSecond, floor: floors.notice };
+    results.charge = { ...charge, ratioToFloor: floors.charge.itemsPerSecond / charge.itemsPerSecond, floor: floors.charge };
+    if (caps.length > 0) {
+      const { chargeScaling } = await import('./scaling.ts');
+      results.scaling = { pgDelayMs: pgDelay, perLane, caps: await chargeScaling(system, shopIds, seeded.delivery, caps, pgDelay, perLane, progress) };
+    }
+  } finally {
+    await system.stop();
+  }
+}
+
+console.log(`\n${values.cold ? 'every function' : 'every function’s bundle, and the two workers’'} cold start (median of ${runs} fresh Node processes, ${values.cold ? 'all functions' : 'workers'} against a bare bundle of the same SDK clients)`);
+const cold = await measureCold({ runs, initOf: values.cold ? undefined : ['noticeWorker', 'chargeWorker'], progress });
+results.bundles = cold.bundles;
+results.init = cold.init;
+results.environment = { ...(results.environment as object), loadAtEnd: load() };
+
+const { report } = await import('./report.ts');
+const baseline = JSON.parse(readFileSync(new URL('./baseline.json', import.meta.url), 'utf8')) as Baseline;
+report(results as unknown as Figures, baseline, values.cold === true);
+if (values.json) {
+  const { notice, charge } = results as { notice?: { requestsPerItem: number; itemsPerSecond: number; ratioToFloor: number }; charge?: typeof notice };
+  const pick = (run: typeof notice) => (run ? { requestsPerItem: run.requestsPerItem, itemsPerSecond: run.itemsPerSecond, ratioToFloor: run.ratioToFloor } : undefined);
+  writeFileSync(values.json, `${JSON.stringify({ notice: pick(notice), charge: pick(charge), bundles: cold.bundles, init: cold.init.map(({ function: fn, ms, bareMs, ratio }) => ({ function: fn, ms, bareMs, ratio })), detail: results }, null, 2)}\n`);
+  console.log(`\nfigures written to ${values.json}`);
+}
 process.exit(0);

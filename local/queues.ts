@@ -119,6 +119,8 @@ export class LocalQueue {
   private lastError: string | undefined;
   private idleWaiters: Array<() => void> = [];
   private pumpScheduled = false;
+  /** The event source mapping's MaximumConcurrency, when changed from the function's definition (the bench's scaling runs). */
+  private maxConcurrencyOverride: number | undefined;
 
   constructor(
     readonly name: string,
@@ -146,6 +148,17 @@ export class LocalQueue {
     if (delaySeconds > 0) this.hide(message, message.sentTimestamp + delaySeconds * 1000);
     else this.enqueue(message);
     return message;
+  }
+
+  /** Changes the mapping's MaximumConcurrency (2–1,000 in AWS, a setting of the event source mapping). */
+  setMaxConcurrency(limit: number): void {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`MaximumConcurrency must be a positive whole number, not ${limit}`);
+    this.maxConcurrencyOverride = limit;
+    this.pump();
+  }
+
+  private maxConcurrency(): number {
+    return this.maxConcurrencyOverride ?? this.consumer?.settings.maxConcurrency ?? 0;
   }
 
   /** Makes the messages whose delay or visibility timeout has passed by `now` deliverable. */
@@ -201,7 +214,7 @@ export class LocalQueue {
             consumer: {
               worker: this.consumer.worker,
               batchSize: this.consumer.settings.batchSize,
-              maxConcurrency: this.consumer.settings.maxConcurrency,
+              maxConcurrency: this.maxConcurrency(),
               maxReceiveCount: this.consumer.settings.maxReceiveCount,
               invocations: this.invocations,
               running: this.running,
@@ -229,7 +242,7 @@ export class LocalQueue {
   private pump(): void {
     const consumer = this.consumer;
     if (!consumer) return;
-    while (this.running < consumer.settings.maxConcurrency && this.ready.length > 0) {
+    while (this.running < this.maxConcurrency() && this.ready.length > 0) {
       const batch = this.ready.splice(0, consumer.settings.batchSize);
       this.running += 1;
       this.invocations += 1;

@@ -1,0 +1,102 @@
+/**
+ * The fair floors (issue 12): for the same items, only the writes the design
+ * needs plus the same external calls the run makes — SES and SNS for the
+ * notice; the PG's charge and PutEvents for the charge — through the same
+ * adapters over the same local endpoints, with the same parallelism as the
+ * pipeline, and nothing else: no dispatch, no queue, no reads, no credits, no
+ * guards, no retries. The pipeline's time over its floor is what everything
+ * the floor leaves out costs.
+ *
+ * - notice, per item: the cycle locked (NOTICING, conditional), the next
+ *   delivery planned (conditional), mail and SMS sent, the cycle NOTICED
+ *   (conditional on NOTICING) — three writes and two sends;
+ * - charge, per item: the claim (CHARGING, conditional), the PG's charge with
+ *   a fresh order id, the subscription's advance (conditional on its version),
+ *   the charged event, the cycle CHARGED (conditional on CHARGING) — three
+ *   writes, a PG call and an event.
+ * The floors write copies under their own keys (`BENCH#…`), so they never
+ * touch what the runs wrote.
+ */
+import { performance } from 'node:perf_hooks';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { FUNCTIONS } from '../system/functions.ts';
+import type { LocalSystem } from '../local/system.ts';
+import { inLanes, type Progress, type Seeded } from './daily-runs.ts';
+
+export interface FloorFigures {
+  readonly lanes: number;
+  readonly ms: number;
+  readonly itemsPerSecond: number;
+  readonly what: string;
+}
+
+async function tools(system: LocalSystem) {
+  const { createDocumentClient } = await import('../functions/adapters/dynamodb/client.ts');
+  const { mailer } = await import('../functions/wiring/mailer.ts');
+  const { sms } = await import('../functions/wiring/sms.ts');
+  const { events } = await import('../functions/wiring/events.ts');
+  const { gateways } = await import('../functions/wiring/gateways.ts');
+  const { deps } = await import('../functions/wiring.ts');
+  const db = createDocumentClient();
+  const tableName = system.info.tableName!;
+  const names = (condition: string) => {
+    const used = Object.entries({ '#status': 'status', '#v': 'version' }).filter(([name]) => condition.includes(name));
+    return used.length > 0 ? Object.fromEntries(used) : undefined;
+  };
+  const put = (item: Record<string, unknown>, condition: string, values?: Record<string, unknown>) =>
+    db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: condition, ExpressionAttributeNames: names(condition), ExpressionAttributeValues: values }));
+  return { deps, mailer, sms, events, gateways, put };
+}
+
+export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
+  const { NOTICE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/notice.ts');
+  const { paymentNoticeMail, paymentNoticeSms } = await import('../functions/notifications/payment-notice.ts');
+  const { put, mailer, sms } = await tools(system);
+  const lanes = FUNCTIONS.noticeWorker.queue.maxConcurrency * NOTICE_ITEMS_IN_PARALLEL;
+  const content = { shopName: 'Bench Shop', deliveryDate: seeded.delivery, chargeDate: seeded.delivery, amount: 68_000, lines: [{ name: 'Beans 1kg', quantity: 2, unitPrice: 25_000 }, { name: 'Drip bags 30', quantity: 1, unitPrice: 18_000 }], paymentMethod: 'card' as const };
+  progress(`  notice floor: ${seeded.ids.length.toLocaleString('en-US')} items, ${lanes} at once`);
+  const start = performance.now();
+  await inLanes(seeded.ids, lanes, async (id, i) => {
+    const cycle = { pk: `BENCH#SUB#${id}`, sk: `CYCLE#${seeded.delivery}`, status: 'NOTICING', amount: 68_000, items: [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }] };
+    await put(cycle, 'attribute_not_exists(pk)');
+    await put({ pk: `BENCH#SUB#${id}`, sk: 'CYCLE#following', status: 'SCHEDULED' }, 'attribute_not_exists(pk)');
+    // Rendered per item, as the run renders each buyer's notice.
+    await mailer.send({ to: `floor-${i}@bench.example`, ...paymentNoticeMail(content), kind: 'payment-notice' });
+    await sms.send({ to: '010-1234-5678', text: paymentNoticeSms(content), kind: 'payment-notice' });
+    await put({ ...cycle, status: 'NOTICED' }, '#status = :s', { ':s': 'NOTICING' });
+  });
+  const ms = performance.now() - start;
+  return { lanes, ms, itemsPerSecond: seeded.ids.length / (ms / 1000), what: 'PutItem ×3 + SES SendEmail + SNS Publish' };
+}
+
+export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
+  const { CHARGE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/charge.ts');
+  const { customerKeyFor } = await import('../functions/use-cases/storefront-deps.ts');
+  const { deps, put, events, gateways } = await tools(system);
+  const gateway = await gateways.gatewayFor('tosspayments');
+  const lanes = FUNCTIONS.chargeWorker.queue.maxConcurrency * CHARGE_ITEMS_IN_PARALLEL;
+  // Not timed: the copies the floor works on, and each buyer's billing key.
+  const prepared = await Promise.all(
+    seeded.ids.map(async (id) => {
+      const subscription = (await deps.subscriptions.get(id))!;
+      const key = (await deps.billingKeys.get(subscription.shopId, subscription.customerId, 'card'))!;
+      const cycle = { pk: `BENCH#CHARGE#${id}`, sk: `CYCLE#${seeded.delivery}`, status: 'NOTICED', amount: 68_000 };
+      await put(cycle, 'attribute_not_exists(pk)');
+      await put({ pk: `BENCH#CHARGE#${id}`, sk: 'SUB', version: 1 }, 'attribute_not_exists(pk)');
+      return { id, subscription, billingKey: key.billingKey, cycle };
+    }),
+  );
+  progress(`  charge floor: ${prepared.length.toLocaleString('en-US')} items, ${lanes} at once`);
+  const start = performance.now();
+  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, cycle }) => {
+    const orderId = `floor-${id}`.slice(0, 64);
+    await put({ ...cycle, status: 'CHARGING', orderId }, '#status = :s', { ':s': 'NOTICED' });
+    const outcome = await gateway.charge({ billingKey, customerKey: customerKeyFor(subscription.shopId, subscription.customerId), amount: cycle.amount, orderId, orderName: 'Beans 1kg 외 1건', idempotencyKey: `floor:${id}` });
+    if (outcome.status !== 'PAID') throw new Error(`The floor's charge was not paid: ${outcome.status}`);
+    await put({ pk: `BENCH#CHARGE#${id}`, sk: 'SUB', version: 2, nextDeliveryDate: 'next' }, '#v = :v', { ':v': 1 });
+    await events.publish({ type: 'subscription.cycle.charged', id: orderId, shopId: subscription.shopId, detail: { subscriptionId: id, amount: cycle.amount } });
+    await put({ ...cycle, status: 'CHARGED', orderId, paymentKey: outcome.paymentKey }, '#status = :s', { ':s': 'CHARGING' });
+  });
+  const ms = performance.now() - start;
+  return { lanes, ms, itemsPerSecond: prepared.length / (ms / 1000), what: 'PutItem ×3 + PG charge + PutEvents' };
+}
