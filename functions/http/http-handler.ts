@@ -52,6 +52,8 @@ function principalFrom(event: HttpEvent, route: HttpFunction): Principal | null 
   if (typeof sub !== 'string' || typeof shop !== 'string' || typeof role !== 'string' || !ROLES.includes(role)) {
     throw new Unauthenticated();
   }
+  // Access tokens only (system/auth.ts): an ID token says who someone is, not what this API may do for them.
+  if (claims?.token_use !== undefined && claims.token_use !== 'access') throw new Unauthenticated('An access token is required; ID tokens are not accepted.');
   if (role !== route.auth) throw new Forbidden();
   return { sub, shop, role: role as Role };
 }

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BillingKeyRecord } from '../../domain/billing-key.ts';
 import { writeIfCondition } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
 import { indexKeys, keys, billingKeysPartition } from './keys.ts';
 
 export interface BillingKeysRepository {
@@ -35,7 +35,7 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
           ExpressionAttributeNames: { '#pk': partition.attribute },
           ExpressionAttributeValues: { ':pk': partition.value },
           Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor, partition),
+          ExclusiveStartKey: decodeCursor(page.cursor, indexQueryShape(partition)),
         }),
       );
       return { items: Items.map(fromItem), nextCursor: encodeCursor(LastEvaluatedKey) };
