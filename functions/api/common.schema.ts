@@ -8,6 +8,7 @@ import { CYCLE_CODES } from '../domain/product.ts';
  * headers and SMS), DEL, the line and paragraph separators, and the bidirectional marks, embeddings, overrides
  * and isolates that can make a name read differently from what it is (U+061C, U+200E–F, U+202A–E, U+2066–9).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
 
 /** The one refinement every free-text field shares. */
