@@ -7,6 +7,8 @@
  * which answers an authKey; we exchange it for a billing key and masked facts.
  */
 
+import type { DeclineReason } from './declines.ts';
+
 export type GatewayName = 'sandbox' | 'tosspayments';
 
 /** Masked facts about a registered card: safe to store and show. */
@@ -45,8 +47,12 @@ export interface ChargeRequest {
 export type ChargeOutcome =
   /** The money was taken. */
   | { readonly status: 'PAID'; readonly paymentKey: string; readonly amount: number; readonly approvedAt: string }
-  /** Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt. */
-  | { readonly status: 'DECLINED'; readonly code: string; readonly message: string }
+  /**
+   * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt. Built by
+   * declines.ts: `code` is the PG's, `reason` and `message` are ours (Korean, shown to buyers), `detail` is
+   * the PG's own text, capped, for operators only.
+   */
+  | { readonly status: 'DECLINED'; readonly code: string; readonly reason: DeclineReason; readonly message: string; readonly detail: string }
   /** We do not know (timeout, network, 5xx): look it up by order id before anything else. */
   | { readonly status: 'UNKNOWN'; readonly message: string };
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { SANDBOX_PG_PATHS } from '../../../system/payment-gateways.ts';
+import { declined } from './declines.ts';
 import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 
 export interface SandboxGatewayOptions {
@@ -81,7 +82,7 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
   const toOutcome = (answer: z.infer<typeof payment>): ChargeOutcome =>
     answer.status === 'DONE' && answer.approvedAt
       ? { status: 'PAID', paymentKey: answer.paymentKey, amount: answer.amount, approvedAt: answer.approvedAt }
-      : { status: 'DECLINED', code: answer.failure?.code ?? 'DECLINED', message: answer.failure?.message ?? 'The card company declined the payment.' };
+      : declined('sandbox', answer.failure?.code ?? 'DECLINED', answer.failure?.message ?? 'The card company declined the payment.');
 
   return {
     name: 'sandbox',
@@ -119,7 +120,7 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       // The order was already paid (under another idempotency key): not a decline — the money
       // may well be ours already. UNKNOWN sends the caller to the lookup, which says PAID.
       if (refused?.code === 'DUPLICATED_ORDER_ID') return { status: 'UNKNOWN', message: `${refused.code}: ${refused.message}` };
-      if (refused) return { status: 'DECLINED', code: refused.code, message: refused.message };
+      if (refused) return declined('sandbox', refused.code, refused.message);
       const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
       if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG charge: ${unexpected(reply)}` };
       return toOutcome(answer.data);
