@@ -6,8 +6,11 @@ import { indexKeys, keys, billingKeysPartition } from './keys.ts';
 
 export interface BillingKeysRepository {
   get(shopId: string, customerId: string, method: BillingKeyRecord['method']): Promise<BillingKeyRecord | undefined>;
-  /** Stores the buyer's registration, replacing any previous one (S10: one per buyer and method). */
-  put(record: BillingKeyRecord): Promise<void>;
+  /**
+   * Stores the buyer's registration (S10: one per buyer and method) only if the current one still holds
+   * `previous` (null: there is none). False when another registration got there first.
+   */
+  put(record: BillingKeyRecord, previous: string | null): Promise<boolean>;
   /** Forgets the retired key once the PG deleted it; only if the record still holds `billingKey`. */
   clearRetiring(shopId: string, customerId: string, method: BillingKeyRecord['method'], billingKey: string): Promise<void>;
   /** Access pattern 12 (gsi1): one page of a shop's billing keys, for the stop cascade (S22). */
@@ -52,17 +55,22 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
         ),
       );
     },
-    async put(record) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.billingKey(record.shopId, record.customerId, record.method),
-            type: 'billingKey',
-            ...record,
-            ...indexKeys.shopBillingKeys(record.shopId, record.customerId, record.method),
-          },
-        }),
+    async put(record, previous) {
+      return writeIfCondition(() =>
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.billingKey(record.shopId, record.customerId, record.method),
+              type: 'billingKey',
+              ...record,
+              ...indexKeys.shopBillingKeys(record.shopId, record.customerId, record.method),
+            },
+            ...(previous === null
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'billingKey = :previous', ExpressionAttributeValues: { ':previous': previous } }),
+          }),
+        ),
       );
     },
     async clearRetiring(shopId, customerId, method, billingKey) {

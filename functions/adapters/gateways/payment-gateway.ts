@@ -85,4 +85,16 @@ export interface PaymentGateway {
   findChargeByOrderId(orderId: string): Promise<LookupOutcome>;
   /** Deletes the billing key at the PG; deleting one that is already gone succeeds (idempotent). */
   deleteBillingKey(input: { readonly billingKey: string; readonly customerKey: string }): Promise<void>;
+  /**
+   * The live billing keys the PG holds for a customerKey, where the PG can list them (the sandbox; PortOne's
+   * billing-key search). The stop job's sweep deletes those the table does not hold (sweep-billing-keys.ts).
+   */
+  listBillingKeys?(customerKey: string): Promise<readonly LiveBillingKey[]>;
+}
+
+/** A billing key the PG still holds. */
+export interface LiveBillingKey {
+  readonly billingKey: string;
+  readonly method: 'card' | 'kakaopay';
+  readonly issuedAt: string;
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { SANDBOX_PG_PATHS } from '../../../system/payment-gateways.ts';
 import { declined } from './declines.ts';
-import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LiveBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 
 export interface SandboxGatewayOptions {
   /** The local runtime's base URL (SANDBOX_PG_URL), e.g. `http://127.0.0.1:3000`. */
@@ -38,6 +38,8 @@ const payment = z.object({
   approvedAt: z.string().nullable(),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
+
+const liveKeys = z.object({ items: z.array(z.object({ billingKey: z.string().min(1), method: z.enum(['card', 'kakaopay']), issuedAt: z.string() })) });
 
 const refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -133,6 +135,13 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
       if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG lookup: ${unexpected(reply)}` };
       return toOutcome(answer.data);
+    },
+
+    async listBillingKeys(customerKey): Promise<LiveBillingKey[]> {
+      const reply = await call('POST', SANDBOX_PG_PATHS.listBillingKeys, { customerKey });
+      const answer = reply.answered && reply.status === 200 ? liveKeys.safeParse(reply.body) : null;
+      if (!answer?.success) throw new Error(`Sandbox PG did not list the billing keys: ${unexpected(reply)}`);
+      return answer.data.items;
     },
 
     async deleteBillingKey({ billingKey, customerKey }): Promise<void> {
