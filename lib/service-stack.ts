@@ -101,6 +101,8 @@ export class ServiceStack extends Stack {
       corsOrigins: config.corsOrigins,
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      publicRateLimit: config.publicRateLimit,
+      publicBurstLimit: config.publicBurstLimit,
       logRemovalPolicy,
     });
 

@@ -52,6 +52,7 @@ export const storefrontApi = {
     response: { status: 201, schema: z.object({ subscription: subscriptionView, registration: registrationView }) },
     errors: [
       serviceNotActive,
+      { status: 409, code: 'TOO_MANY_PENDING_SIGNUPS', when: 'the buyer already has 10 signups waiting for payment (each expires after 24 hours)' },
       { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
       { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the chosen cycle' },
       { status: 422, code: 'START_DATE_OUT_OF_RANGE', when: "the start date is outside the shop's window (S15)" },

@@ -94,3 +94,18 @@ describe('the stop sweep (S22)', () => {
     expect((await t.call('GET', '/_local/sandbox-pg/billing-keys?customerKey=%3Cx%3E')).status).toBe(400);
   });
 });
+
+describe('a cap on pending signups per buyer (issue 11)', () => {
+  it('refuses the eleventh unpaid signup with 409 TOO_MANY_PENDING_SIGNUPS, and accepts one again once a signup is paid', async () => {
+    const { shopId } = await activeShop(t);
+    const buyer = await t.token('customer', shopId, 'hoarder');
+    const [first] = await pendingSignups(shopId, buyer, 10);
+    const start = await earliestStart(t, shopId);
+    const refused = await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(start) });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('TOO_MANY_PENDING_SIGNUPS');
+    expect((await t.call('POST', '/subscriptions', { token: await t.token('customer', shopId, 'someone-else'), body: signUpBody(start) })).status).toBe(201);
+    expect((await t.call('POST', `/subscriptions/${first!.id}/checkout`, { token: buyer, body: { authKey: first!.authKey } })).status).toBe(200);
+    expect((await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(start) })).status).toBe(201);
+  });
+});
