@@ -83,6 +83,7 @@ export interface LocalSettings {
   readonly chargeRetryDays: number;
   readonly mailFrom: string;
   readonly logLevel: LogLevel;
+  readonly logFormat: 'json' | 'text';
 }
 
 /** Reads and checks every local setting at once, before anything starts. */
@@ -99,5 +100,14 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     chargeRetryDays: parseRetryDays(env[CHARGE_RETRY.env]),
     mailFrom: parseEmail(env.MAIL_FROM, 'MAIL_FROM', 'no-reply@subscriptions.local'),
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    logFormat: parseLogFormat(env[LOG_FORMAT_ENV] ?? 'text'),
   };
+}
+
+/** How handlers write logs: `json` (Powertools' structured lines, AWS) or `text` (one readable line, `npm start`). */
+export const LOG_FORMAT_ENV = 'LOG_FORMAT';
+export function parseLogFormat(value: unknown): 'json' | 'text' {
+  if (value === undefined || value === '' || value === 'json') return 'json';
+  if (value === 'text') return 'text';
+  throw new SettingError(LOG_FORMAT_ENV, '"json" or "text"', value);
 }

@@ -119,20 +119,24 @@ export async function startStopJobs(deps: StopTriggerDeps, shop: Shop, options: 
   }
 }
 
-/** Runs one step of a stop job (one SQS message). Idempotent: see the module comment. */
-export async function runStopStep(deps: StopDeps, received: StopMessage, messageId: string): Promise<void> {
+/**
+ * Runs one step of a stop job (one SQS message). Idempotent: see the module comment. Answers the progress
+ * before and after the step when this call checkpointed it (for the stop-progress metrics), else nothing.
+ */
+export async function runStopStep(deps: StopDeps, received: StopMessage, messageId: string): Promise<{ before: StopProgress; after: StopProgress } | undefined> {
   const job = await deps.stopJobs.get(received.shopId, received.jobId);
-  if (!job || job.progress.phase === 'DONE') return;
+  if (!job || job.progress.phase === 'DONE') return undefined;
   if (received.step !== job.step) {
     // This message already advanced the job and died before sending the next step: send it now.
     if (received.step === job.step - 1 && job.advancedBy === messageId) await deps.workQueue.send([message(job, job.step)]);
-    return;
+    return undefined;
   }
   const worked = await work(deps, job);
   const next: StopJob = { ...worked, step: job.step + 1, advancedBy: messageId, updatedAt: seoulTimestamp(deps.clock.now()) };
-  if (!(await deps.stopJobs.checkpoint(next, job.step))) return; // a duplicate of this step checkpointed first
+  if (!(await deps.stopJobs.checkpoint(next, job.step))) return undefined; // a duplicate of this step checkpointed first
   logger.info('Stop job step', { shopId: job.shopId, jobId: job.jobId, step: job.step, ...next.progress });
   if (next.progress.phase !== 'DONE') await deps.workQueue.send([message(next, next.step)]);
+  return { before: job.progress, after: next.progress };
 }
 
 /** The checkpoint after one step's work (without step bookkeeping). */
