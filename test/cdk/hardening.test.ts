@@ -16,7 +16,7 @@ const template = dev.serviceTemplate;
 const topic = logicalId(dev.service.monitoring.topic);
 /** Each alarm with its (first) metric flattened: the library writes alarms in the `Metrics` form. */
 const alarms = () =>
-  Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((resource) => {
+  Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((resource): Record<string, any> => {
     const alarm = resource.Properties as Record<string, any>;
     const stat = alarm.Metrics?.[0]?.MetricStat;
     return { ...alarm, MetricName: alarm.MetricName ?? stat?.Metric.MetricName, Namespace: alarm.Namespace ?? stat?.Metric.Namespace, Dimensions: alarm.Dimensions ?? stat?.Metric.Dimensions, Stat: stat?.Stat };
