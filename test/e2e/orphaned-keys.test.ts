@@ -109,3 +109,23 @@ describe('a cap on pending signups per buyer (issue 11)', () => {
     expect((await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(start) })).status).toBe(201);
   });
 });
+
+describe('a checkout that fails after its claim releases it (defect 2)', () => {
+  it('the PG failing mid-checkout leaves the subscription pending without a card, and a retry at once succeeds', async () => {
+    const { shopId } = await activeShop(t);
+    const buyer = await t.token('customer', shopId, 'unlucky');
+    const [signup] = await pendingSignups(shopId, buyer, 1);
+    const { deps } = await import('../../functions/wiring.ts');
+    const { checkOut } = await import('../../functions/use-cases/check-out.ts');
+    const failing = {
+      gatewayFor: async (provider: Parameters<typeof deps.gateways.gatewayFor>[0]) => ({ ...(await deps.gateways.gatewayFor(provider)), issueBillingKey: async () => Promise.reject(new Error('PG connection reset')) }),
+    };
+    await expect(checkOut({ ...deps, gateways: failing }, shopId, 'unlucky', signup!.id, { authKey: signup!.authKey })).rejects.toThrow('PG connection reset');
+    const pending = (await t.call('GET', `/subscriptions/${signup!.id}`, { token: buyer })).body;
+    expect(pending.status).toBe('PENDING_PAYMENT');
+    expect(pending.card).toBeUndefined();
+    const retry = await t.call('POST', `/subscriptions/${signup!.id}/checkout`, { token: buyer, body: { authKey: signup!.authKey } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.status).toBe('ACTIVE');
+  });
+});
