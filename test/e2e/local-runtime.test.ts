@@ -103,6 +103,10 @@ describe('the clock and the scheduler', () => {
     expect(response.status).toBe(400);
   });
 
+  it('answers JSON ending with a newline, as the API does', async () => {
+    for (const path of ['/_local/clock', '/_local/nothing-here', '/health']) expect(await (await fetch(`${t.system.url}${path}`)).text()).toMatch(/\}\n$/);
+  });
+
   it('makes handlers see the simulated time', async () => {
     const clock = (await t.call('GET', '/_local/clock')).body.now as string;
     const health = await t.call('GET', '/health');

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a user runs it: it prints its URLs within seconds, answers
- * /health, keeps its data on disk across a restart (tokens too), and keeps
- * nothing with LOCAL_DATA=memory.
+ * /health, keeps its data on disk across a restart (tokens and the clock too),
+ * and keeps nothing with LOCAL_DATA=memory (the clock starts at the real time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,9 +72,16 @@ describe('npm start', () => {
 
     const platform = (await json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
     expect((await json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(201);
+    // The clock, moved an hour on (one run at most in between), is kept with the data.
+    const movedTo = new Date(Date.now() + 3_600_000);
+    expect((await json('POST', '/_local/clock', { now: movedTo.toISOString() })).status).toBe(200);
     await first.stop();
 
     await start({ PORT: String(port), LOCAL_DATA: dataDir });
+    // A restarted system continues where it stood: not at the real time, and not back.
+    const clock = new Date((await json('GET', '/_local/clock')).body.now as string).getTime();
+    expect(clock).toBeGreaterThanOrEqual(movedTo.getTime() - 1_000);
+    expect(clock).toBeLessThan(movedTo.getTime() + 30_000);
     // The same token still works (the secret is kept with the data), and the shop is still there.
     const admin = (await json('POST', '/_local/token', { role: 'admin', shop: 'kept-shop', sub: 'm' })).body.token as string;
     expect((await json('GET', '/admin/service', undefined, admin)).body.status).toBe('NOT_APPLIED');
@@ -90,8 +97,12 @@ describe('npm start', () => {
       fetch(`http://localhost:${memoryPort}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     const token = ((await (await call('/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).json()) as { token: string }).token;
     expect((await call('/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token)).status).toBe(201);
+    await call('/_local/clock', { now: new Date(Date.now() + 3_600_000).toISOString() });
     await memory.stop();
     const again = await start({ PORT: String(memoryPort), LOCAL_DATA: 'memory' });
+    // In memory the clock starts at the real time again.
+    const clock = ((await (await fetch(`http://localhost:${memoryPort}/_local/clock`)).json()) as { now: string }).now;
+    expect(Math.abs(new Date(clock).getTime() - Date.now())).toBeLessThan(30_000);
     const token2 = ((await (await call('/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).json()) as { token: string }).token;
     expect((await call('/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token2)).status).toBe(201);
     await again.stop();
