@@ -9,21 +9,20 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/handlers.ts';
 import { assertPortsFree, isPortFree, LOCAL_PORTS, PortInUse, portInUseFrom } from '../../local/ports.ts';
+import { freePortBlock } from '../support/ports.ts';
 
 const held: Server[] = [];
 afterAll(async () => {
   await Promise.all(held.map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-/** Holds a port the OS chose, whose predecessor is free: PORT=port-1 then collides at PORT+1 only. */
-async function holdPort(): Promise<number> {
-  for (;;) {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
-    held.push(server);
-    if (await isPortFree(port - 1, '127.0.0.1')) return port;
-  }
+/** Holds one port of a block the OS reports free: `npm start` on the block then collides at that port only. */
+async function hold(offset: number): Promise<number> {
+  const base = await freePortBlock(LOCAL_PORTS.length);
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(base + offset, '127.0.0.1', resolve));
+  held.push(server);
+  return base;
 }
 
 /** Runs what `npm start` runs and collects everything it prints until it exits. */
@@ -45,25 +44,26 @@ function start(port: number): Promise<{ code: number | null; stdout: string; std
 
 describe('a port already in use', () => {
   it('npm start prints one line naming the embedded DynamoDB at PORT+1 and a free PORT to use instead, and exits 1', async () => {
-    const busy = await holdPort();
-    const { code, stdout, stderr } = await start(busy - 1);
+    const base = await hold(1);
+    const { code, stdout, stderr } = await start(base);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^Port ${busy} is already in use: the embedded DynamoDB wanted it \\(PORT\\+1\\)\\. .*PORT=\\d+ npm start`));
+    expect(lines[0]).toMatch(new RegExp(`^Port ${base + 1} is already in use: the embedded DynamoDB wanted it \\(PORT\\+1\\)\\. .*PORT=\\d+ npm start`));
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('names the service of every port of the block, and the API at PORT itself', async () => {
-    const busy = await holdPort();
-    await expect(assertPortsFree(busy, '127.0.0.1')).rejects.toThrow(new RegExp(`^Port ${busy} is already in use: the API \\(and the sandbox PG\\) wanted it \\(PORT\\)`));
-    const error = await assertPortsFree(busy - 1, '127.0.0.1').catch((caught: unknown) => caught);
+  it('names the API at PORT itself, and suggests a PORT whose whole block is free', async () => {
+    const base = await hold(0);
+    const error = await assertPortsFree(base, '127.0.0.1').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PortInUse);
-    // The suggested block is free as a whole.
+    expect((error as PortInUse).message).toMatch(new RegExp(`^Port ${base} is already in use: the API \\(and the sandbox PG\\) wanted it \\(PORT\\)`));
     const suggestion = (error as PortInUse).suggestion!;
     for (const { offset } of LOCAL_PORTS) expect(await isPortFree(suggestion + offset, '127.0.0.1')).toBe(true);
-    // A port lost between the check and the bind reads the same: Node's EADDRINUSE names the port.
+  });
+
+  it('reads the same for a port lost between the check and the bind: Node’s EADDRINUSE names the port', () => {
     expect(portInUseFrom(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE', port: 3005 }), 3000)?.message).toMatch(/^Port 3005 is already in use: the local SQS endpoint wanted it \(PORT\+5\)/);
     expect(portInUseFrom(new Error('something else'), 3000)).toBeNull();
   });
