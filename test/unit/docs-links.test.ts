@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../functions/api/openapi.ts';
 import { REPO_ROOT } from '../../local/handlers.ts';
 import { headingAnchors, markdownLinks } from '../support/markdown.ts';
 
@@ -65,5 +66,9 @@ describe('docs/rules.md', () => {
       .filter((line) => /^\| S\d+ \|/.test(line));
     expect(rows.map((row) => /^\| (S\d+) \|/.exec(row)?.[1])).toEqual(Array.from({ length: 24 }, (_, i) => `S${i + 1}`));
     for (const row of rows) expect(row.split('|').slice(1, -1).map((cell) => cell.trim()).filter(Boolean).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('is where the OpenAPI document sends a reader of its "Seed rules"', () => {
+    expect((openApiDocument().info as { description: string }).description).toContain('docs/rules.md');
   });
 });
