@@ -3,7 +3,8 @@
  * Settings: PORT (default 3000), LOCAL_DATA (folder, default .local/; or memory).
  */
 import { readLocalSettings, SettingError, type LocalSettings } from '../system/settings.ts';
-import { startLocalSystem } from './system.ts';
+import { portInUseFrom } from './ports.ts';
+import { startLocalSystem, type LocalSystem } from './system.ts';
 
 // Every setting is checked before anything starts: a bad one is one line naming it and what it accepts.
 let settings: LocalSettings;
@@ -16,7 +17,16 @@ try {
 }
 const { port, data } = settings;
 
-const system = await startLocalSystem({ port, data });
+let system: LocalSystem;
+try {
+  system = await startLocalSystem({ port, data });
+} catch (error) {
+  const inUse = portInUseFrom(error, port);
+  if (!inUse) throw error;
+  // One line a person can act on; the stack trace would only name the server that lost the race.
+  console.error(inUse.message);
+  process.exit(1);
+}
 const base = system.url.replace('127.0.0.1', 'localhost');
 console.log(`
 Subscription backend running locally (data: ${data === 'memory' ? 'in memory, kept nowhere' : data})

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, functionNames, type FunctionDefinition } from '../../system/functions.ts';
 import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
 import { ServiceFunction } from '../../lib/constructs/service-function.ts';
-import { TEST_CONTEXT, actionsOf, buildTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
+import { TEST_CONTEXT, actionsOf, buildTestApp, sharedTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
 
 const definitions = functionNames.map((name) => [name, FUNCTIONS[name] as FunctionDefinition] as const);
 
@@ -21,8 +21,8 @@ const secretStatements = (statements: Statement[]) =>
   statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:') || a.startsWith('kms:')));
 
 describe('PG credentials secret', () => {
-  const dev = buildTestApp({ stage: 'dev' });
-  const prod = buildTestApp({ stage: 'prod' });
+  const dev = sharedTestApp({ stage: 'dev' });
+  const prod = sharedTestApp({ stage: 'prod' });
 
   it('is one secret in the stateful stack, created as an empty JSON object, with no generated value', () => {
     const secrets = dev.statefulTemplate.findResources('AWS::SecretsManager::Secret');
