@@ -121,6 +121,9 @@ export const chargeBody = z.strictObject({
 
 export const lookupQuery = z.strictObject({ orderId: z.string().min(1).max(64) });
 
+/** KakaoPay's shape: the subscription "ready" before the buyer's window (our adapter sends these three). */
+export const readyBody = z.strictObject({ subscriptionId: z.string().min(1).max(64), customerKey, itemName: z.string().min(1).max(100) });
+
 const token = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 export class SandboxPg {
@@ -156,6 +159,13 @@ export class SandboxPg {
     this.authorizations.set(authKey, authorization);
     this.persist();
     return { authKey };
+  }
+
+  /** KakaoPay's "ready": a tid for the registration, and where the buyer's window opens (here: the authorize endpoint). */
+  ready(request: z.infer<typeof readyBody>): { tid: string; nextRedirectPcUrl: string; nextRedirectMobileUrl: string } {
+    const tid = token('sbx_tid');
+    const url = `/_local/sandbox-pg/authorize?subscriptionId=${encodeURIComponent(request.subscriptionId)}`;
+    return { tid, nextRedirectPcUrl: url, nextRedirectMobileUrl: url };
   }
 
   /** What the window recorded for an authKey (tests and debugging). */

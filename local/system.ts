@@ -16,6 +16,7 @@ import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
 import { startEventBridge } from './eventbridge.ts';
+import { startKms } from './kms.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
 import { Outbox } from './outbox.ts';
@@ -82,6 +83,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
   const eventBridge = await startEventBridge({ host, port: port(6), outbox, clock, buses: [LOCAL_EVENT_BUS_NAME] });
+  const kms = await startKms({ host, port: port(7), dataDir });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
   // The API listens before the handlers load: it also serves the sandbox PG, whose URL they read at load.
@@ -103,9 +105,22 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     eventBridge: eventBridge.url,
     eventBusName: LOCAL_EVENT_BUS_NAME,
     sandboxPg: api.url,
+    kms: kms.url,
+    kmsKeyId: kms.keyId,
     api: api.url,
   };
-  const endpoints = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url, sqs: sqs.url, eventBridge: eventBridge.url, eventBusName: LOCAL_EVENT_BUS_NAME, sandboxPg: api.url };
+  const endpoints = {
+    tableName: LOCAL_TABLE_NAME,
+    dynamodb: dynamo.url,
+    ses: mail.endpoint,
+    sns: sms.url,
+    sqs: sqs.url,
+    eventBridge: eventBridge.url,
+    eventBusName: LOCAL_EVENT_BUS_NAME,
+    sandboxPg: api.url,
+    kms: kms.url,
+    kmsKeyId: kms.keyId,
+  };
   // One environment for every handler in this process: dispatchers share the router URL (see local/queues.ts).
   Object.assign(process.env, handlerEnvironment({ ...endpoints, workQueueUrl: queueUrl(ROUTER_QUEUE_NAME) }, env));
   // Runtime modules are imported only now, so that they see the environment above.
@@ -148,6 +163,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await Promise.race([localQueues.drain(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await api.close();
       await eventBridge.close();
+      await kms.close();
       await sqs.close();
       await sms.close();
       await mail.close();

@@ -47,6 +47,8 @@ export interface TossPaymentsOptions {
   readonly secretKey: string;
   /** `test_ck_…` / `live_ck_…`: public, handed to the storefront's SDK. */
   readonly clientKey: string;
+  /** For logs and the window's `gateway` (the registry passes the gateway id). @default 'tosspayments' */
+  readonly gateway?: string;
   /** Default https://api.tosspayments.com; the contract tests point it at a local stub. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
@@ -248,7 +250,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
   }
 
   return {
-    name: 'tosspayments',
+    name: options.gateway ?? 'tosspayments',
     supportsLookup: true,
 
     /**
@@ -258,11 +260,11 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
      * `?customerKey=…&authKey=…` or `?code=…&message=…`), so they are left to it.
      * https://docs.tosspayments.com/guides/v2/billing/integration
      */
-    registrationWindow({ customerKey, method }) {
+    async openRegistration({ customerKey, method }) {
       if (method !== 'card') {
         throw new Error(`tosspayments registers cards only; ${method} goes through its own gateway`);
       }
-      return { gateway: 'tosspayments', clientKey: options.clientKey, customerKey, method: 'CARD' };
+      return { window: { gateway: options.gateway ?? 'tosspayments', clientKey: options.clientKey, customerKey, method: 'CARD' } };
     },
 
     async issueBillingKey({ authKey, customerKey }): Promise<IssuedBillingKey> {
