@@ -80,7 +80,6 @@ export const serviceApi = {
     errors: [
       shopNotFound,
       { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' },
-      { status: 409, code: 'PG_CONTRACT_MISSING', when: 'the shop has no registered contract with that PG' },
       { status: 422, code: 'GATEWAY_NOT_AVAILABLE', when: 'the PG is listed available: false' },
     ],
   }),

@@ -99,8 +99,8 @@ export async function applyForService(deps: Deps, shopId: string, request: { car
   return toServiceView(await changeShop(deps, shopId, (shop) => ({ service: service.apply(shop, application, at) })), {}, contracts);
 }
 
-/** A card PG (or KakaoPay) the merchant switches to must have a contract in force (issue 10). */
-async function requireContract(deps: Pick<Deps, 'pgContracts'>, shopId: string, gateway: CardPg | 'kakaopay'): Promise<void> {
+/** KakaoPay switched on must have a contract in force (issue 10): its signups call KakaoPay at once. */
+async function requireContract(deps: Pick<Deps, 'pgContracts'>, shopId: string, gateway: 'kakaopay'): Promise<void> {
   requireAvailable(gateway);
   const inForce = activeContracts(await deps.pgContracts.list(shopId)).some((contract) => contract.gateway === gateway);
   if (!inForce) throw new Conflict('PG_CONTRACT_MISSING', `There is no registered ${gateway} contract for this shop; the platform registers it first.`);
@@ -116,7 +116,9 @@ export async function reviewApplication(deps: Deps, shopId: string, decision: 'a
 /** S9, S21: a different card PG (or none) stops a running service; the same PG changes nothing. */
 export async function changeCardPg(deps: StopDeps, shopId: string, cardPg: CardPg | null): Promise<ServiceView> {
   const at = seoulTimestamp(deps.clock.now());
-  if (cardPg !== null) await requireContract(deps, shopId, cardPg);
+  // The merchant may declare a PG change before the platform registers the new contract (S21 stops the
+  // service either way); applying again needs that contract (PG_CONTRACT_MISSING).
+  if (cardPg !== null) requireAvailable(cardPg);
   const shop = await changeShop(deps, shopId, (current) => ({ service: service.changeCardPg(current.service, cardPg, at, stopJobId(current.version + 1)) }));
   await startStopJobs(deps, shop, { resume: false });
   return viewWithProgress(deps, shop);

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../functions/core/dates.ts';
 import type { StopMessage } from '../../functions/domain/stop-job.ts';
+import { registerContracts } from '../support/storefront.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { faultyClient, SimulatedCrash } from '../support/faulty-client.ts';
 import { activeShop, authorize, contact, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
@@ -102,6 +103,7 @@ describe('S22–S24: POST /admin/service/stop', () => {
     expect((await t.call('POST', '/admin/service/stop', { token: shop.admin })).body.error.code).toBe('SERVICE_NOT_ACTIVE');
     const again = await t.call('POST', '/subscriptions', { token: buyers[1]!.token, body: signUpBody(buyers[1]!.subscription.startDate as string) });
     expect([again.status, again.body.error?.code]).toEqual([409, 'SERVICE_NOT_ACTIVE']);
+    await registerContracts(t, shop.shopId, ['kcp']);
     const reapply = await t.call('POST', '/admin/service/application', { token: shop.admin, body: { cardPg: 'kcp' } });
     expect(reapply.status).toBe(201);
     expect(reapply.body).toMatchObject({ status: 'REVIEWING', cardPg: 'kcp' });
@@ -244,7 +246,7 @@ describe('resume', () => {
         shops: shopsRepository(faulty.db, config.tableName),
         settings: settingsRepository(faulty.db, config.tableName),
         subscriptions: subscriptionsRepository(faulty.db, config.tableName),
-        billingKeys: billingKeysRepository(faulty.db, config.tableName),
+        billingKeys: billingKeysRepository(faulty.db, config.tableName, deps.sealer),
         stopJobs: stopJobsRepository(faulty.db, config.tableName),
         credits: creditsRepository(faulty.db, config.tableName),
         notifications: notificationsRepository(faulty.db, config.tableName),

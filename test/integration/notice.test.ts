@@ -14,6 +14,7 @@ import type { NotificationRef } from '../../functions/adapters/dynamodb/notifica
 import { debitOperationId } from '../../functions/domain/credits.ts';
 import { koreanDate } from '../../functions/notifications/payment-notice.ts';
 import { eucKrBytes, SMS_MAX_BYTES } from '../../functions/notifications/templates.ts';
+import { registerContracts } from '../support/storefront.ts';
 import { openNoticeScope, processNotice } from '../../functions/use-cases/runs/notice.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
@@ -176,7 +177,8 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     const admin = await t.token('admin', shopId, 'owner');
     const shopName = '대한민국 최고의 스페셜티 커피 로스터리 앤 베이커리 카페 본점 공식 온라인 스토어';
     await t.call('POST', '/platform/shops', { token: platform, body: { shopId, name: shopName, operatorEmail: 'ops@long.example', productManagement: 'new' } });
-    await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: 'tosspayments' } });
+    await registerContracts(t, shopId, ['tosspayments']);
+    await t.call('POST', '/admin/service/application', { token: admin, body: {} });
     await t.call('POST', `/platform/shops/${shopId}/review`, { token: platform, body: { decision: 'approved' } });
     await t.call('POST', `/platform/shops/${shopId}/credits`, { token: platform, body: { sms: 5 } });
     const longName = '에티오피아 예가체프 G1 워시드 내추럴 싱글오리진 스페셜티 원두 1kg 홀빈 (분쇄 안 함) 산미 강조 라이트 로스팅 한정판';

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayRefusal, type PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
-import { gatewayRegistryFromEnv } from '../../functions/adapters/gateways/registry.ts';
 import { sandboxGateway } from '../../functions/adapters/gateways/sandbox.ts';
 import { fixedClock } from '../../functions/core/clock.ts';
 import { SandboxPg } from '../../local/sandbox-pg.ts';
@@ -52,26 +51,26 @@ const chargeOf = (key: { billingKey: string; customerKey: string }, orderId = un
 });
 
 describe('the sandbox adapter', () => {
-  it("is named 'sandbox', looks charges up, and answers what the storefront needs to open the window", () => {
-    expect(gateway.name).toBe('sandbox');
+  it('stands in for a gateway, looks charges up as that gateway can, and opens its window in that shape', async () => {
+    expect(gateway.name).toBe('sandbox:tosspayments');
     expect(gateway.supportsLookup).toBe(true);
-    expect(gateway.registrationWindow({ subscriptionId: 'sub-1', customerKey: 'ck-1', method: 'card' })).toEqual({
-      gateway: 'sandbox',
-      authorizeUrl: '/_local/sandbox-pg/authorize',
-      subscriptionId: 'sub-1',
+    expect((await gateway.openRegistration({ subscriptionId: 'sub-1', customerKey: 'ck-1', method: 'card', itemName: 'Beans' })).window).toMatchObject({
+      gateway: 'tosspayments',
+      handsBack: 'authKey',
       customerKey: 'ck-1',
-      method: 'card',
+      sandbox: { authorizeUrl: '/_local/sandbox-pg/authorize', subscriptionId: 'sub-1' },
     });
+    const kakao = sandboxGateway({ baseUrl: t.system.url, gateway: 'kakaopay' });
+    expect(kakao.supportsLookup).toBe(false);
+    const opened = await kakao.openRegistration({ subscriptionId: 'sub-2', customerKey: 'ck-2', method: 'kakaopay', itemName: 'Beans' });
+    expect(opened.session).toMatch(/^sbx_tid_/);
+    expect(opened.window).toMatchObject({ gateway: 'kakaopay', handsBack: 'pg_token', nextRedirectPcUrl: expect.stringContaining('/_local/sandbox-pg/authorize') });
   });
 
-  it('is what the handlers get for a PG without credentials (SANDBOX_PG_URL, PG_SANDBOX_FALLBACK)', async () => {
+  it('is what the handlers get locally (SANDBOX_PG_URL, PG_SANDBOX)', () => {
     expect(process.env[GATEWAY_ENV.sandboxUrl]).toBe(t.system.url);
-    expect(process.env[GATEWAY_ENV.sandboxFallback]).toBe('true');
+    expect(process.env[GATEWAY_ENV.sandbox]).toBe('true');
     expect(t.system.info.sandboxPg).toBe(t.system.url);
-
-    const registry = gatewayRegistryFromEnv(process.env);
-    expect((await registry.gatewayFor('inicis')).name).toBe('sandbox');
-    expect((await registry.gatewayFor('kakaopay')).name).toBe('sandbox');
   });
 });
 
