@@ -103,6 +103,6 @@ export const serviceApi = {
     rules: ['S9'],
     body: z.strictObject({ kakaopay: z.boolean() }),
     response: { status: 200, schema: serviceView },
-    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }, { status: 409, code: 'PG_CONTRACT_MISSING', when: 'KakaoPay switched on without a registered KakaoPay contract' }],
   }),
 };

@@ -142,7 +142,10 @@ describe('one card PG, KakaoPay beside it (S9), and PG changes (S21)', () => {
   }
 
   it('S9: KakaoPay is switched on and off on its own; the card PG and status stay', async () => {
-    const { admin } = await activeShop();
+    const { admin, shopId } = await activeShop();
+    // KakaoPay needs its own contract (its signups call KakaoPay at once).
+    expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: true } })).body.error.code).toBe('PG_CONTRACT_MISSING');
+    await registerContracts(t, shopId, ['kakaopay']);
     expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: true } })).body).toMatchObject({ status: 'ACTIVE', cardPg: 'tosspayments', easyPay: ['kakaopay'] });
     expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: false } })).body).toMatchObject({ status: 'ACTIVE', cardPg: 'tosspayments', easyPay: [] });
     expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: 'yes' } })).status).toBe(400);

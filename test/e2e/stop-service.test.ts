@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../functions/core/dates.ts';
 import type { StopMessage } from '../../functions/domain/stop-job.ts';
-import { registerContracts } from '../support/storefront.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { faultyClient, SimulatedCrash } from '../support/faulty-client.ts';
-import { activeShop, authorize, contact, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
+import { activeShop, authorize, contact, earliestStart, registerContracts, signUpBody, subscribe } from '../support/storefront.ts';
 
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];

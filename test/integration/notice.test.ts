@@ -14,11 +14,10 @@ import type { NotificationRef } from '../../functions/adapters/dynamodb/notifica
 import { debitOperationId } from '../../functions/domain/credits.ts';
 import { koreanDate } from '../../functions/notifications/payment-notice.ts';
 import { eucKrBytes, SMS_MAX_BYTES } from '../../functions/notifications/templates.ts';
-import { registerContracts } from '../support/storefront.ts';
 import { openNoticeScope, processNotice } from '../../functions/use-cases/runs/notice.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
-import { beans, earliestStart, signUpBody } from '../support/storefront.ts';
+import { beans, earliestStart, registerContracts, signUpBody } from '../support/storefront.ts';
 
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];

@@ -40,6 +40,7 @@ import {
   type LookupOutcome,
   type PaymentGateway,
 } from './payment-gateway.ts';
+import { registrationWindow } from './registration-windows.ts';
 import { cardCompany, INTERNATIONAL_ISSUER_CODES, isInternationalCompanyName } from './tosspayments-card-codes.ts';
 
 export interface TossPaymentsOptions {
@@ -264,7 +265,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       if (method !== 'card') {
         throw new Error(`tosspayments registers cards only; ${method} goes through its own gateway`);
       }
-      return { window: { gateway: options.gateway ?? 'tosspayments', clientKey: options.clientKey, customerKey, method: 'CARD' } };
+      return { window: registrationWindow('tosspayments', options.gateway ?? 'tosspayments', { clientKey: options.clientKey }, { subscriptionId: '', customerKey, method, itemName: '' }) };
     },
 
     async issueBillingKey({ authKey, customerKey }): Promise<IssuedBillingKey> {
