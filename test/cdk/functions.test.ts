@@ -2,13 +2,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV, FUNCTIONS, functionNames, type FunctionDefinition } from '../../system/functions.ts';
 import { FUNCTION_DEFAULTS } from '../../lib/constructs/service-function.ts';
-import { TEST_CONTEXT, actionsOf, buildTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
+import { TEST_CONTEXT, actionsOf, sharedTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
 
 const definitions = functionNames.map((name) => [name, FUNCTIONS[name] as FunctionDefinition] as const);
 
 describe('functions', () => {
-  const dev = buildTestApp({ stage: 'dev' });
-  const prod = buildTestApp({ stage: 'prod' });
+  const dev = sharedTestApp({ stage: 'dev' });
+  const prod = sharedTestApp({ stage: 'prod' });
   const template = dev.serviceTemplate;
 
   it('creates one function per definition, and no other', () => {
@@ -65,7 +65,7 @@ describe('functions', () => {
 });
 
 describe('function IAM', () => {
-  const { service, serviceTemplate: template } = buildTestApp();
+  const { service, serviceTemplate: template } = sharedTestApp();
   const statementsOf = (name: (typeof functionNames)[number]): Statement[] => statementsOfRole(template, logicalId(service.functions[name].role));
   const tableArn = (suffix = '') => ({
     'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':dynamodb:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:table/subscriptions-dev${suffix}`]],

@@ -11,7 +11,7 @@
  * when the crash fell between the provider taking the message and its SENT
  * being recorded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { creditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
@@ -27,17 +27,12 @@ import { SimulatedCrash } from '../support/faulty-client.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
 
-let t: TestSystem;
-let deps: typeof import('../../functions/wiring.ts')['deps'];
-let tableName: string;
-let raw: DynamoDBDocumentClient;
-beforeAll(async () => {
-  t = await bootLocalSystem({ seed: false });
-  ({ deps } = await import('../../functions/wiring.ts'));
-  ({ tableName } = (await import('../../functions/config.ts')).config);
-  raw = createDocumentClient();
-});
-afterAll(() => t?.stop());
+// Booted while the file is collected: the crash tables below are built from a clean run's calls.
+const t: TestSystem = await bootLocalSystem({ seed: false });
+afterAll(() => t.stop());
+const { deps } = await import('../../functions/wiring.ts');
+const { tableName } = (await import('../../functions/config.ts')).config;
+const raw: DynamoDBDocumentClient = createDocumentClient();
 
 const WHEN = ['before', 'after'] as const;
 /** SQS hands a message back only after its visibility timeout: by then a crashed attempt's SENDING is stale. */
@@ -108,45 +103,49 @@ interface Subject {
   readonly smsTo: string;
 }
 
+type Check = (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>;
+
 /**
- * For every call k of a clean delivery and both failure points: a delivery whose k-th call crashes, then — after
- * the visibility timeout — the redelivery, then the abandoned-block sweep; `check` then sees the outcome.
+ * A clean delivery, counted: its calls (every one a crash point below), the labels, and how many come before the
+ * scope's close (a crash inside the close is swallowed: the abandoned-block sweep settles the block).
  */
-async function crashEverywhere(prepare: () => Promise<Subject>, check: (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>) {
-  const clean = await prepare();
+async function cleanRun(subject: Subject, check: Check) {
   const counter = faultyDeps(Number.POSITIVE_INFINITY, 'before');
   let callsBeforeClose = 0;
-  expect(await deliver(counter.deps, clean.sub, 'clean', () => (callsBeforeClose = counter.calls()))).toMatchObject({ status: 'noticed' });
-  const calls = counter.calls();
-  await check(clean, 'clean run', () => false);
+  expect(await deliver(counter.deps, subject.sub, 'clean', () => (callsBeforeClose = counter.calls()))).toMatchObject({ status: 'noticed' });
+  await check(subject, 'clean run', () => false);
+  return { calls: counter.calls(), labels: counter.labels, refused: counter.refused, callsBeforeClose };
+}
 
-  for (let k = 1; k <= calls; k += 1) {
-    for (const when of WHEN) {
-      const subject = await prepare();
-      const messageId = `crash-${k}-${when}`;
-      const faulty = faultyDeps(k, when);
-      const crashed = await deliver(faulty.deps, subject.sub, messageId).then(
-        () => false,
-        (error: unknown) => {
-          if (!(error instanceof SimulatedCrash)) throw error;
-          return true;
-        },
-      );
-      const label = faulty.labels[k - 1] ?? '';
-      const crash = `crash ${when} call ${k} (${label})`;
-      // A crash inside the scope's close is swallowed (the abandoned-block sweep settles the block); any other fails the message.
-      expect(crashed, crash).toBe(k <= callsBeforeClose && !(when === 'after' && counter.refused.has(k)));
+/** Every crash point of a clean run: [call k, before|after], each its own test case. */
+const crashPoints = (calls: number) => Array.from({ length: calls }, (_, i) => WHEN.map((when) => [i + 1, when] as const)).flat();
 
-      advance(t, REDELIVERY_MS);
-      await deliver(deps, subject.sub, messageId);
-      // A worker that died with its block open: the sweep returns what the block did not spend.
-      advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
-      await deps.credits.releaseAbandonedBlocks(subject.shop.shopId, 'sms', deps.clock.now());
+/**
+ * A delivery whose k-th call crashes, then — after the visibility timeout — the redelivery, then the
+ * abandoned-block sweep; `check` then sees the outcome.
+ */
+async function crashAt(clean: Awaited<ReturnType<typeof cleanRun>>, k: number, when: 'before' | 'after', subject: Subject, check: Check) {
+  const messageId = `crash-${k}-${when}`;
+  const faulty = faultyDeps(k, when);
+  const crashed = await deliver(faulty.deps, subject.sub, messageId).then(
+    () => false,
+    (error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+      return true;
+    },
+  );
+  const label = faulty.labels[k - 1] ?? '';
+  const crash = `crash ${when} call ${k} (${label})`;
+  // A crash inside the scope's close is swallowed (the abandoned-block sweep settles the block); any other fails the message.
+  expect(crashed, crash).toBe(k <= clean.callsBeforeClose && !(when === 'after' && clean.refused.has(k)));
 
-      await check(subject, crash, (kind, channel) => duplicateWindow(label, when, kind, channel));
-    }
-  }
-  return { calls, labels: counter.labels };
+  advance(t, REDELIVERY_MS);
+  await deliver(deps, subject.sub, messageId);
+  // A worker that died with its block open: the sweep returns what the block did not spend.
+  advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
+  await deps.credits.releaseAbandonedBlocks(subject.shop.shopId, 'sms', deps.clock.now());
+
+  await check(subject, crash, (kind, channel) => duplicateWindow(label, when, kind, channel));
 }
 
 const smsOperation = (sub: Subject['sub']) => debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms');
@@ -158,49 +157,61 @@ async function expectCycleLockedAndNoticed(sub: Subject['sub'], crash: string) {
   expect(stored?.noticedDeliveryDate, crash).toBe(sub.nextDeliveryDate);
 }
 
-describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
-  it('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', async () => {
-    const shop = await shopWithCredits(t, 1000);
-    let expectedBalance = 1000;
-    const { calls, labels } = await crashEverywhere(
-      async () => {
-        const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
-        return { shop, sub: subscription, contact, smsTo };
-      },
-      async ({ sub, contact, smsTo }, crash, window) => {
-        await expectCycleLockedAndNoticed(sub, crash);
-        expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied, crash).toBe(true);
-        expectedBalance -= 1;
-        expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: expectedBalance, reserved: { sms: 0 } });
-        expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
-        expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
-        expect(await logItem(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
-        expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
-      },
-    );
-    expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
-    expect(calls).toBeGreaterThan(15);
-  }, 600_000);
+/** With credits: one shop for every case; each case expects one SMS credit less than it found. */
+const shopWithSms = await shopWithCredits(t, 1000);
+const subjectWithCredits = async (): Promise<Subject> => {
+  const { subscription, contact, smsTo } = await activeSubscription(t, shopWithSms.shopId);
+  return { shop: shopWithSms, sub: subscription, contact, smsTo };
+};
+const withCredits = (balanceBefore: number): Check => async ({ shop, sub, contact, smsTo }, crash, window) => {
+  await expectCycleLockedAndNoticed(sub, crash);
+  expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied, crash).toBe(true);
+  expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: balanceBefore - 1, reserved: { sms: 0 } });
+  expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+  expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
+  expect(await logItem(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
+  expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
+};
+const smsBalance = async () => (await deps.credits.balances(shopWithSms.shopId)).sms;
+const cleanWithCredits = await cleanRun(await subjectWithCredits(), withCredits(await smsBalance()));
 
-  it('without credits: one cycle, no SMS and no debit, NO_CREDIT recorded, the mail sent, the operator told once', async () => {
-    const { labels } = await crashEverywhere(
-      async () => {
-        const shop = await shopWithCredits(t);
-        const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
-        return { shop, sub: subscription, contact, smsTo };
-      },
-      async ({ shop, sub, contact, smsTo }, crash, window) => {
-        await expectCycleLockedAndNoticed(sub, crash);
-        expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
-        expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
-        expect(await outbox(t, smsTo), crash).toEqual([]);
-        expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
-        expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
-        const operator = await outbox(t, shop.operatorEmail);
-        expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));
-      },
-    );
-    expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'mailer.send sms-credits-exhausted']));
-    expect(labels.some((label) => label.startsWith('sms.send'))).toBe(false);
-  }, 600_000);
+/** Without credits: a dry shop per case (the operator is told once per shop and day). */
+const subjectWithoutCredits = async (): Promise<Subject> => {
+  const shop = await shopWithCredits(t);
+  const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
+  return { shop, sub: subscription, contact, smsTo };
+};
+const withoutCredits: Check = async ({ shop, sub, contact, smsTo }, crash, window) => {
+  await expectCycleLockedAndNoticed(sub, crash);
+  expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
+  expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
+  expect(await outbox(t, smsTo), crash).toEqual([]);
+  expect(await logItem(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
+  expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+  const operator = await outbox(t, (shop as { operatorEmail: string }).operatorEmail);
+  expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));
+};
+const cleanWithoutCredits = await cleanRun(await subjectWithoutCredits(), withoutCredits);
+
+describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
+  describe('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', () => {
+    it('a clean run makes every call a crash point: DynamoDB, the mail and the SMS', () => {
+      expect(cleanWithCredits.labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
+      expect(cleanWithCredits.calls).toBeGreaterThan(15);
+    });
+    it.each(crashPoints(cleanWithCredits.calls))('crash at call %i (%s)', async (k, when) => {
+      const balanceBefore = await smsBalance();
+      await crashAt(cleanWithCredits, k, when, await subjectWithCredits(), withCredits(balanceBefore));
+    });
+  });
+
+  describe('without credits: one cycle, no SMS and no debit, NO_CREDIT recorded, the mail sent, the operator told once', () => {
+    it('a clean run mails the notice and the operator, and never calls the SMS sender', () => {
+      expect(cleanWithoutCredits.labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'mailer.send sms-credits-exhausted']));
+      expect(cleanWithoutCredits.labels.some((label) => label.startsWith('sms.send'))).toBe(false);
+    });
+    it.each(crashPoints(cleanWithoutCredits.calls))('crash at call %i (%s)', async (k, when) => {
+      await crashAt(cleanWithoutCredits, k, when, await subjectWithoutCredits(), withoutCredits);
+    });
+  });
 });
