@@ -23,7 +23,6 @@ import { Outbox } from './outbox.ts';
 import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
 import { LocalScheduler, runTimesFrom } from './scheduler.ts';
-import { seedDemo } from './seed.ts';
 import { startSms } from './sms.ts';
 import { startSqs } from './sqs.ts';
 import { LocalTokens } from './tokens.ts';
@@ -128,6 +127,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { errorResponse } = await import('../functions/http/http-handler.ts');
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
+  // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
+  const { seedDemo } = await import('./seed.ts');
   useClock(clock);
 
   const invoke = async (name: FunctionName, event: unknown) => {
