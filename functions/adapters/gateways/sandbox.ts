@@ -115,8 +115,10 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       return { window: { ...registrationWindow(family, gateway, options.contract ?? {}, request, answer.data), sandbox }, session: answer.data.tid };
     },
 
-    async issueBillingKey({ authKey, customerKey }): Promise<IssuedBillingKey> {
-      const reply = await call('POST', SANDBOX_PG_PATHS.issueBillingKey, { authKey, customerKey });
+    async issueBillingKey({ authKey, customerKey, session }): Promise<IssuedBillingKey> {
+      // KakaoPay's approve names its ready's tid (kept as the signup's session); the sandbox checks it.
+      const tid = family === 'kakaopay' && session !== undefined ? { tid: session } : {};
+      const reply = await call('POST', SANDBOX_PG_PATHS.issueBillingKey, { authKey, customerKey, ...tid });
       const refused = refusalOf(reply);
       if (refused) throw new GatewayRefusal(refused.code, refused.message);
       const answer = reply.answered && reply.status === 200 ? issued.safeParse(reply.body) : null;
