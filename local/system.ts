@@ -94,20 +94,6 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const api = await listen(server, basePort, host);
 
   const queueUrl = (name: string) => `${sqs.url}/${LOCAL_ACCOUNT}/${name}`;
-  const info: Record<string, string> = {
-    tableName: LOCAL_TABLE_NAME,
-    dynamodb: dynamo.url,
-    ses: mail.endpoint,
-    sesInbox: mail.inboxUrl,
-    sns: sms.url,
-    sqs: sqs.url,
-    eventBridge: eventBridge.url,
-    eventBusName: LOCAL_EVENT_BUS_NAME,
-    sandboxPg: api.url,
-    kms: kms.url,
-    kmsKeyId: kms.keyId,
-    api: api.url,
-  };
   const endpoints = {
     tableName: LOCAL_TABLE_NAME,
     dynamodb: dynamo.url,
@@ -120,6 +106,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     kms: kms.url,
     kmsKeyId: kms.keyId,
   };
+  const info: Record<string, string> = { ...endpoints, sesInbox: mail.inboxUrl, api: api.url };
   // One environment for every handler in this process: dispatchers share the router URL (see local/queues.ts).
   Object.assign(process.env, handlerEnvironment({ ...endpoints, workQueueUrl: queueUrl(ROUTER_QUEUE_NAME) }, env));
   // Runtime modules are imported only now, so that they see the environment above.

@@ -43,62 +43,58 @@ const nextDeliveryOf = async (noticed: Noticed) => (await h.subscriptions.get(no
 // The signup's cycle is two weeks (test/support/storefront.ts).
 const advancedOnce = (noticed: Noticed) => addDays(noticed.cycle.deliveryDate, 14);
 
+const cycleOf = async (noticed: Noticed) => (await h.subscriptions.getCycle(noticed.subscription.id, noticed.cycle.deliveryDate))!;
+
+/** Each outcome and what it leaves behind, checked after the first answer and again after a repeat (exactly once). */
+const OUTCOMES = [
+  {
+    name: '"charged": CHARGED with its order and one charged event',
+    body: { outcome: 'charged', pgReference: 'sbx_pay_found_by_operator' },
+    other: 'not-charged',
+    async effects(noticed: Noticed) {
+      expect(await cycleOf(noticed)).toMatchObject({ status: 'CHARGED', paymentKey: 'sbx_pay_found_by_operator', resolution: { outcome: 'charged', pgReference: 'sbx_pay_found_by_operator' } });
+      expect(await h.orders.get(noticed.subscription.id, noticed.cycle.deliveryDate)).toMatchObject({ amount: noticed.cycle.amount });
+      expect(chargedEventsOf(noticed)).toHaveLength(1);
+    },
+  },
+  {
+    name: '"not-charged": FAILED, no order, the buyer and the operator mailed once',
+    body: { outcome: 'not-charged' },
+    other: 'charged',
+    async effects(noticed: Noticed) {
+      expect(await cycleOf(noticed)).toMatchObject({ status: 'FAILED', lastFailure: { code: 'NOT_CHARGED_AFTER_REVIEW' }, resolution: { outcome: 'not-charged' } });
+      expect(await h.orders.get(noticed.subscription.id, noticed.cycle.deliveryDate)).toBeUndefined();
+      expect(chargedEventsOf(noticed)).toEqual([]);
+      // The buyer is told this delivery was not paid (the charge worker's final-failure mail), the operator too.
+      expect(h.t.system.outbox.list({ to: noticed.email }).map((mail) => mail.kind)).toEqual(['charge-failed-final']);
+      const operator = h.t.system.outbox.list({ to: `ops@${shop.shopId}.example` }).filter((mail) => mail.kind === 'charge-failed-operator' && mail.body.includes(noticed.subscription.id));
+      expect(operator).toHaveLength(1);
+    },
+  },
+] as const;
+
 describe('resolving a cycle left in REVIEW', () => {
-  it('"charged": CHARGED with its order and charged event, the subscription advanced once; a repeat answers the same; the other outcome is 409', async () => {
+  it.each(OUTCOMES)('$name, the subscription advanced once; a repeat answers the same; the other outcome is 409', async ({ body, other, effects }) => {
     const noticed = await inReview();
     expect(await inReviewList()).toContain(noticed.subscription.id);
     expect(await nextDeliveryOf(noticed)).toBe(noticed.cycle.deliveryDate);
 
-    const first = await resolve(noticed, { outcome: 'charged', pgReference: 'sbx_pay_found_by_operator' });
+    const first = await resolve(noticed, body);
 
     expect(first.status).toBe(200);
-    const cycle = (await h.subscriptions.getCycle(noticed.subscription.id, noticed.cycle.deliveryDate))!;
-    expect(cycle).toMatchObject({ status: 'CHARGED', paymentKey: 'sbx_pay_found_by_operator', resolution: { outcome: 'charged', pgReference: 'sbx_pay_found_by_operator' } });
-    expect(await h.orders.get(noticed.subscription.id, noticed.cycle.deliveryDate)).toMatchObject({ amount: noticed.cycle.amount });
-    expect(chargedEventsOf(noticed)).toHaveLength(1);
+    await effects(noticed);
     expect(await nextDeliveryOf(noticed)).toBe(advancedOnce(noticed));
     expect(await inReviewList()).not.toContain(noticed.subscription.id);
 
-    const again = await resolve(noticed, { outcome: 'charged', pgReference: 'sbx_pay_found_by_operator' });
+    const again = await resolve(noticed, body);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(chargedEventsOf(noticed)).toHaveLength(1);
+    await effects(noticed);
     expect(await nextDeliveryOf(noticed)).toBe(advancedOnce(noticed));
 
-    const other = await resolve(noticed, { outcome: 'not-charged' });
-    expect(other.status).toBe(409);
-    expect(other.body.error.code).toBe('CYCLE_NOT_IN_REVIEW');
-  });
-
-  it('"not-charged": FAILED, the buyer mailed once, the subscription advanced once; a repeat answers the same; the other outcome is 409', async () => {
-    const noticed = await inReview();
-    expect(await inReviewList()).toContain(noticed.subscription.id);
-
-    const first = await resolve(noticed, { outcome: 'not-charged' });
-
-    expect(first.status).toBe(200);
-    const cycle = (await h.subscriptions.getCycle(noticed.subscription.id, noticed.cycle.deliveryDate))!;
-    expect(cycle).toMatchObject({ status: 'FAILED', lastFailure: { code: 'NOT_CHARGED_AFTER_REVIEW' }, resolution: { outcome: 'not-charged' } });
-    expect(await h.orders.get(noticed.subscription.id, noticed.cycle.deliveryDate)).toBeUndefined();
-    expect(chargedEventsOf(noticed)).toEqual([]);
-    // The buyer is told this delivery was not paid (the charge worker's final-failure mail), the operator too.
-    const buyerMails = () => h.t.system.outbox.list({ to: noticed.email }).map((mail) => mail.kind);
-    expect(buyerMails()).toEqual(['charge-failed-final']);
-    const operatorMails = () => h.t.system.outbox.list({ to: `ops@${shop.shopId}.example` }).filter((mail) => mail.kind === 'charge-failed-operator' && mail.body.includes(noticed.subscription.id));
-    expect(operatorMails()).toHaveLength(1);
-    expect(await nextDeliveryOf(noticed)).toBe(advancedOnce(noticed));
-    expect(await inReviewList()).not.toContain(noticed.subscription.id);
-
-    const again = await resolve(noticed, { outcome: 'not-charged' });
-    expect(again.status).toBe(200);
-    expect(again.body).toEqual(first.body);
-    expect(buyerMails()).toEqual(['charge-failed-final']);
-    expect(operatorMails()).toHaveLength(1);
-    expect(await nextDeliveryOf(noticed)).toBe(advancedOnce(noticed));
-
-    const other = await resolve(noticed, { outcome: 'charged' });
-    expect(other.status).toBe(409);
-    expect(other.body.error.code).toBe('CYCLE_NOT_IN_REVIEW');
+    const refused = await resolve(noticed, { outcome: other });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CYCLE_NOT_IN_REVIEW');
   });
 
   it("is 404 for another shop's subscription and for a cycle that does not exist; 409 for a cycle not in REVIEW; 400 for a bad outcome", async () => {
@@ -110,7 +106,7 @@ describe('resolving a cycle left in REVIEW', () => {
     expect(missing.status).toBe(404);
     expect((await resolve(noticed, { outcome: 'maybe' })).status).toBe(400);
     // Untouched by all of it: still waiting for its own operator.
-    expect((await h.subscriptions.getCycle(noticed.subscription.id, noticed.cycle.deliveryDate))!.status).toBe('REVIEW');
+    expect((await cycleOf(noticed)).status).toBe('REVIEW');
     expect(await inReviewList()).toContain(noticed.subscription.id);
 
     const noticedOnly = await noticedSubscription(h, shop.shopId);
