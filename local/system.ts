@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join, resolve } from 'node:path';
 import { FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
-import { LocalClock } from './clock.ts';
+import { ClockMemory, LocalClock } from './clock.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { handlerEnvironment } from './environment.ts';
 import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
@@ -19,6 +19,7 @@ import { startEventBridge } from './eventbridge.ts';
 import { startKms } from './kms.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
+import { assertPortsFree } from './ports.ts';
 import { Outbox } from './outbox.ts';
 import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
@@ -58,15 +59,20 @@ let started = false;
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
   // Handlers read their configuration once per process, at module load.
   if (started) throw new Error('One local system per process: handlers read their environment once.');
-  started = true;
-
   const env = options.env ?? process.env;
   const host = options.host ?? '127.0.0.1';
   const basePort = options.port ?? 3000;
+  // Before anything starts: a busy port is one clear error naming its service, and nothing is left half-started.
+  await assertPortsFree(basePort, host);
+  started = true;
+
   const port = (offset: number) => (basePort === 0 ? 0 : basePort + offset);
   const dataDir = !options.data || options.data === 'memory' ? null : resolve(REPO_ROOT, options.data);
 
-  const clock = new LocalClock();
+  // With a data folder the clock continues where it stood (never behind real time); in memory it starts at the real time.
+  const clockMemory = ClockMemory.open(dataDir);
+  const keptClock = clockMemory.load();
+  const clock = new LocalClock(Date.now, keptClock?.now);
   const outbox = new Outbox();
   const dynamo = await startDynamo({ dataDir: dataDir ? join(dataDir, 'dynamodb') : null, port: port(1), host });
   const mail = await startMail({ host, inboxPort: port(2), apiPort: port(3), outbox, clock });
@@ -128,7 +134,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;
   // Like a test clock: each run's queued work is done before the next run fires.
-  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain());
+  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain(), {
+    ...(keptClock ? { firedUpTo: keptClock.firedUpTo } : {}),
+    save: (state) => clockMemory.save(state),
+  });
   const tokens = LocalTokens.create(dataDir);
   const sandboxPg = SandboxPg.create(dataDir, clock);
   const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, queues: localQueues, info };
@@ -172,7 +181,7 @@ function send(response: ServerResponse, statusCode: number, headers: Record<stri
 }
 
 function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
-  send(response, statusCode, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
+  send(response, statusCode, { 'content-type': 'application/json; charset=utf-8' }, `${JSON.stringify(body)}\n`);
 }
 
 type ErrorMapper = (error: unknown) => { statusCode: number; headers: Record<string, string>; body: string };

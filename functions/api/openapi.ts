@@ -94,7 +94,9 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Subscription commerce API (정기배송 · 정기결제)',
       version: '0.1.0',
-      description: 'Recurring delivery with recurring card payment. Money is integer KRW; dates are YYYY-MM-DD in Asia/Seoul.',
+      description:
+        'Recurring delivery with recurring card payment. Money is integer KRW; dates are YYYY-MM-DD in Asia/Seoul; timestamps carry the +09:00 offset. ' +
+        'The "Seed rules" S1–S24 of each operation are the rules of the service this API re-implements: docs/rules.md in the repository says what each means and where its code and tests are.',
     },
     tags: [
       { name: 'public', description: 'No token' },

@@ -6,7 +6,7 @@
  */
 import type { PaymentProvider } from './billing-key.ts';
 import type { CycleCode } from './product.ts';
-import { addDays, seoulDate, type IsoDate } from '../core/dates.ts';
+import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../core/dates.ts';
 
 /** S9, S16: card payment on the shop's one card PG, or KakaoPay. */
 export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
@@ -101,6 +101,27 @@ export interface Subscription {
   readonly checkout?: { readonly authKeyDigest: string; readonly at: string };
   /** Optimistic concurrency: every update expects the version it read (a cancel racing a run, two tabs). */
   readonly version?: number;
+}
+
+/** Why a whole subscription ended: the buyer cancelled it (S19), or the shop's service stopped (S22). */
+export type CancelReason = 'CUSTOMER_REQUEST' | 'SERVICE_STOPPED';
+
+/**
+ * The subscription ended as a whole: it and every one of its items are
+ * CANCELLED and it has no next delivery, whoever ended it — so a buyer's cancel
+ * and a stop (S22) read the same.
+ */
+export function cancelWhole(subscription: Subscription, reason: CancelReason, at: string): Subscription {
+  return {
+    ...subscription,
+    status: 'CANCELLED',
+    items: subscription.items.map((item) => (item.status === 'CANCELLED' ? item : { ...item, status: 'CANCELLED' as const })),
+    nextDeliveryDate: null,
+    nextNoticeDate: null,
+    nextChargeDate: null,
+    cancelReason: reason,
+    updatedAt: at,
+  };
 }
 
 /** S17: the payment notice goes out two days before a delivery, the charge one day before. */
@@ -282,7 +303,8 @@ export function toCycleView(cycle: Cycle) {
     ...(attempts !== undefined && attempts > 0 ? { attempts } : {}),
     ...(lastFailure ? { lastFailure: { code: lastFailure.code, message: lastFailure.message, at: lastFailure.at } } : {}),
     ...(progress ? { chargeProgress: progress } : {}),
-    ...(progress === 'RETRY_SCHEDULED' && nextAttemptAt !== undefined ? { nextAttemptAt } : {}),
+    // Stored as any ISO instant; shown in Asia/Seoul like every other timestamp.
+    ...(progress === 'RETRY_SCHEDULED' && nextAttemptAt !== undefined ? { nextAttemptAt: seoulTimestamp(new Date(nextAttemptAt)) } : {}),
     ...(status === 'CHARGED' && chargedAt !== undefined ? { chargedAt } : {}),
     ...(cycle.reviewReason !== undefined && status === 'REVIEW' ? { reviewReason: cycle.reviewReason } : {}),
     ...(cycle.resolution ? { resolution: { outcome: cycle.resolution.outcome, at: cycle.resolution.at } } : {}),

@@ -94,7 +94,8 @@ function json(statusCode: number, body: unknown): HttpResponse {
   return {
     statusCode,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: JSON.stringify(body),
+    // A trailing newline, so that `curl` leaves the prompt on a line of its own.
+    body: `${JSON.stringify(body)}\n`,
   };
 }
 

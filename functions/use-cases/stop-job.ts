@@ -49,7 +49,7 @@ import { defaultNotificationSettings, type NotificationSettings } from '../domai
 import * as service from '../domain/shop.ts';
 import type { Shop } from '../domain/shop.ts';
 import { newStopJob, STOP_PAGE_SIZE, type StopJob, type StopMessage, type StopProgress, type StopScope } from '../domain/stop-job.ts';
-import type { Subscription } from '../domain/subscription.ts';
+import { cancelWhole, type Subscription } from '../domain/subscription.ts';
 import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-cancel.ts';
 import { changeShop } from './change-shop.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
@@ -228,17 +228,8 @@ async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): 
       if (cycle.status === 'NOTICED') await deps.subscriptions.updateCycle({ ...cycle, status: 'CANCELLED' }, 'NOTICED');
     }
     const now = deps.clock.now();
-    const next: Subscription = {
-      ...current,
-      status: 'CANCELLED',
-      nextDeliveryDate: null,
-      nextNoticeDate: null,
-      nextChargeDate: null,
-      cancelReason: 'SERVICE_STOPPED',
-      stoppedBy: job.jobId,
-      stoppedFromStatus: current.status,
-      updatedAt: seoulTimestamp(now),
-    };
+    // Every item too, as after a buyer's cancel: nothing of a stopped subscription reads ACTIVE.
+    const next: Subscription = { ...cancelWhole(current, 'SERVICE_STOPPED', seoulTimestamp(now)), stoppedBy: job.jobId, stoppedFromStatus: current.status };
     if (await deps.subscriptions.update(next, current.version ?? 0)) return next;
     current = await deps.subscriptions.get(current.id);
   }

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a user runs it: it prints its URLs within seconds, answers
- * /health, keeps its data on disk across a restart (tokens too), and keeps
- * nothing with LOCAL_DATA=memory.
+ * /health, keeps its data on disk across a restart (tokens and the clock too),
+ * and keeps nothing with LOCAL_DATA=memory (the clock starts at the real time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,9 +85,16 @@ describe('npm start', () => {
 
     const platform = (await first.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
     expect((await first.json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(201);
+    // The clock, moved an hour on (one run at most in between), is kept with the data.
+    const movedTo = new Date(Date.now() + 3_600_000);
+    expect((await first.json('POST', '/_local/clock', { now: movedTo.toISOString() })).status).toBe(200);
     await first.stop();
 
     const second = await start({ LOCAL_DATA: dataDir });
+    // A restarted system continues where its clock stood: not at the real time, and not back.
+    const clock = new Date((await second.json('GET', '/_local/clock')).body.now as string).getTime();
+    expect(clock).toBeGreaterThanOrEqual(movedTo.getTime() - 1_000);
+    expect(clock).toBeLessThan(movedTo.getTime() + 30_000);
     // The same token still works (the secret is kept with the data), and the shop is still there.
     const admin = (await second.json('POST', '/_local/token', { role: 'admin', shop: 'kept-shop', sub: 'm' })).body.token as string;
     expect((await second.json('GET', '/admin/service', undefined, admin)).body.status).toBe('NOT_APPLIED');
@@ -100,8 +107,12 @@ describe('npm start', () => {
     expect(memory.banner).toContain('in memory');
     const token = (await memory.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
     expect((await memory.json('POST', '/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token)).status).toBe(201);
+    await memory.json('POST', '/_local/clock', { now: new Date(Date.now() + 3_600_000).toISOString() });
     await memory.stop();
     const again = await start({ LOCAL_DATA: 'memory' });
+    // In memory the clock starts at the real time again.
+    const clock = (await again.json('GET', '/_local/clock')).body.now as string;
+    expect(Math.abs(new Date(clock).getTime() - Date.now())).toBeLessThan(30_000);
     const token2 = (await again.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
     expect((await again.json('POST', '/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token2)).status).toBe(201);
     await again.stop();

@@ -159,6 +159,8 @@ interface Run {
   readonly deps: ChargeDeps;
   /** The run's scheduled time: "now" for every retry decision. */
   readonly scheduledAt: Date;
+  /** The attempt this run claimed, if it did: the log counts attempts as the API shows them. */
+  claimed?: number;
 }
 
 /**
@@ -191,7 +193,7 @@ export async function processCharge(deps: ChargeDeps, item: WorkItem): Promise<C
   for (let round = 0; round < 4; round += 1) {
     const step = await decide(run, cycle);
     if (step !== 'reread') {
-      logger.info('Charge item processed', { subscriptionId, deliveryDate, result: step.done, attempts: cycle.attempts ?? 0, scheduledTime: item.scheduledTime });
+      logger.info('Charge item processed', { subscriptionId, deliveryDate, result: step.done, attempts: run.claimed ?? cycle.attempts ?? 0, scheduledTime: item.scheduledTime });
       return { result: step.done, subscriptionId, deliveryDate };
     }
     cycle = await deps.subscriptions.getCycle(subscriptionId, deliveryDate);
@@ -292,6 +294,7 @@ async function attempt(run: Run, cycle: Cycle): Promise<Step> {
     nextAttemptAt: nextRunAfter(scheduledAt, deps.chargeRunTimes).toISOString(),
   };
   if (!(await deps.subscriptions.updateCycle(claimed, 'NOTICED', read))) return 'reread';
+  run.claimed = n;
   return charge(run, claimed, gateway, billingKey.billingKey, subscription);
 }
 
