@@ -22,7 +22,10 @@ import type { FunctionName } from './functions.ts';
 export const PARTITION_FAMILIES = {
   /** The health probe item. */
   health: ['HEALTH'],
-  /** A shop's profile, service state, settings, credit balances, products, stop jobs (and, by wildcard, its sub-partitions). */
+  /**
+   * A shop's profile, service state, settings, credit balances, products, stop jobs, PG contracts (sealed: only
+   * functions with kms:Decrypt can open them) — and, by wildcard, its sub-partitions.
+   */
   shop: ['SHOP#*'],
   /** A shop's credit ledger and top-up references. */
   ledger: ['SHOP#*#LEDGER'],
@@ -46,6 +49,11 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   health: ['health'],
   createShop: ['shop'],
   getService: ['shop'],
+  listPaymentGateways: [],
+  putPgContract: ['shop'],
+  listPgContracts: ['shop'],
+  deletePgContract: ['shop'],
+  resolveCycle: ['shop', 'subscriptions', 'shopNotices'],
   openApi: [],
   reviewApplication: ['shop'],
   topUpCredits: ['shop', 'ledger'],

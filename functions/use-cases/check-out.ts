@@ -93,10 +93,10 @@ async function registerNewCard(
   buyer: Omit<NewRegistration, 'issued'>,
   authKey: string,
 ): Promise<{ registration: BillingKeyRecord; won: boolean }> {
-  const gateway = await deps.gateways.gatewayFor(buyer.provider);
+  const gateway = await deps.gateways.gatewayFor(buyer.shopId, buyer.provider);
   let issued;
   try {
-    issued = await gateway.issueBillingKey({ authKey, customerKey: buyer.customerKey });
+    issued = await gateway.issueBillingKey({ authKey, customerKey: buyer.customerKey, subscriptionId: subscription.id, ...(subscription.pgSession !== undefined ? { session: subscription.pgSession } : {}) });
   } catch (error) {
     if (error instanceof GatewayRefusal) {
       logger.info('Card registration refused by the PG', { subscriptionId: subscription.id, provider: buyer.provider, code: error.code });
@@ -121,7 +121,7 @@ async function registerNewCard(
 async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, at: string): Promise<Subscription> {
   let subscription = read;
   for (let round = 0; round < 4; round += 1) {
-    const { checkout: _claim, ...pending } = subscription;
+    const { checkout: _claim, pgSession: _session, ...pending } = subscription;
     const active: Subscription = {
       ...pending,
       status: 'ACTIVE',

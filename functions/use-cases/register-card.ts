@@ -58,19 +58,19 @@ export async function registerCard(deps: Pick<StorefrontDeps, 'billingKeys' | 'g
     // Lost: another checkout of this buyer replaced the registration since it was read.
     const winner = await deps.billingKeys.get(shopId, customerId, method);
     if (winner && winner.provider === provider) {
-      await deleteLosingKey(deps, provider, customerKey, issued.billingKey);
+      await deleteLosingKey(deps, shopId, provider, customerKey, issued.billingKey);
       logger.info('A simultaneous checkout registered the buyer’s card first; this checkout pays with it', { shopId, provider });
       return { registration: winner, won: false };
     }
     // Gone again (a stop deleted it) or another PG's: read and try again.
   }
-  await deleteLosingKey(deps, provider, customerKey, issued.billingKey);
+  await deleteLosingKey(deps, shopId, provider, customerKey, issued.billingKey);
   throw new Error('The buyer’s card registration kept changing during checkout');
 }
 
-async function deleteLosingKey(deps: Pick<StorefrontDeps, 'gateways'>, provider: PaymentProvider, customerKey: string, billingKey: string): Promise<void> {
+async function deleteLosingKey(deps: Pick<StorefrontDeps, 'gateways'>, shopId: string, provider: PaymentProvider, customerKey: string, billingKey: string): Promise<void> {
   try {
-    await (await deps.gateways.gatewayFor(provider)).deleteBillingKey({ billingKey, customerKey });
+    await (await deps.gateways.gatewayFor(shopId, provider)).deleteBillingKey({ billingKey, customerKey });
   } catch (error) {
     // Left to the stop-time sweep (sweep-billing-keys.ts) for a PG that lists keys; an operator finds it in the logs otherwise.
     logger.error('A billing key of a lost registration race could not be deleted at the PG', { provider, error: (error as Error).message });
@@ -84,7 +84,7 @@ async function deleteLosingKey(deps: Pick<StorefrontDeps, 'gateways'>, provider:
 export async function retireKey(deps: Pick<StorefrontDeps, 'billingKeys' | 'gateways'>, registration: BillingKeyRecord): Promise<void> {
   const { retiring } = registration;
   if (!retiring) return;
-  const gateway = await deps.gateways.gatewayFor(retiring.provider);
+  const gateway = await deps.gateways.gatewayFor(registration.shopId, retiring.provider);
   await gateway.deleteBillingKey({ billingKey: retiring.billingKey, customerKey: retiring.customerKey });
   await deps.billingKeys.clearRetiring(registration.shopId, registration.customerId, registration.method, registration.billingKey);
 }

@@ -29,11 +29,11 @@ const PROVIDERS: readonly PaymentProvider[] = [...CARD_PGS, ...EASY_PAYS];
 const METHODS = ['card', 'kakaopay'] as const;
 
 /** The gateways that can list keys, each once (locally one sandbox serves every provider). */
-async function listingGateways(gateways: GatewayDirectory): Promise<PaymentGateway[]> {
+async function listingGateways(gateways: GatewayDirectory, shopId: string): Promise<PaymentGateway[]> {
   const found = new Set<PaymentGateway>();
   for (const provider of PROVIDERS) {
     try {
-      const gateway = await gateways.gatewayFor(provider);
+      const gateway = await gateways.gatewayFor(shopId, provider);
       if (gateway.listBillingKeys) found.add(gateway);
     } catch {
       // No contract or adapter for this PG here: nothing of ours can be there.
@@ -44,7 +44,7 @@ async function listingGateways(gateways: GatewayDirectory): Promise<PaymentGatew
 
 /** Deletes at the PG every key it holds for these buyers that the table does not; answers how many. */
 export async function sweepBillingKeys(deps: SweepDeps, shopId: string, customerIds: Iterable<string>, scope: SweepScope): Promise<number> {
-  const gateways = await listingGateways(deps.gateways);
+  const gateways = await listingGateways(deps.gateways, shopId);
   if (gateways.length === 0) return 0;
   let deleted = 0;
   for (const customerId of new Set(customerIds)) {

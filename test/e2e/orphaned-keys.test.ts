@@ -118,7 +118,8 @@ describe('a checkout that fails after its claim releases it (defect 2)', () => {
     const { deps } = await import('../../functions/wiring.ts');
     const { checkOut } = await import('../../functions/use-cases/check-out.ts');
     const failing = {
-      gatewayFor: async (provider: Parameters<typeof deps.gateways.gatewayFor>[0]) => ({ ...(await deps.gateways.gatewayFor(provider)), issueBillingKey: async () => Promise.reject(new Error('PG connection reset')) }),
+      ...deps.gateways,
+      gatewayFor: async (...args: Parameters<typeof deps.gateways.gatewayFor>) => ({ ...(await deps.gateways.gatewayFor(...args)), issueBillingKey: async () => Promise.reject(new Error('PG connection reset')) }),
     };
     await expect(checkOut({ ...deps, gateways: failing }, shopId, 'unlucky', signup!.id, { authKey: signup!.authKey })).rejects.toThrow('PG connection reset');
     const pending = (await t.call('GET', `/subscriptions/${signup!.id}`, { token: buyer })).body;

@@ -70,6 +70,11 @@ export const PG_DECLINE_CODES: Readonly<Record<string, Readonly<Record<string, D
   tosspayments: TOSS_PAYMENTS,
   // The sandbox answers Toss's codes (local/sandbox-pg.ts mirrors Toss), plus its own for a gone key.
   sandbox: { ...TOSS_PAYMENTS, NOT_FOUND_BILLING_KEY: 'PAYMENT_METHOD_INVALID', CUSTOMER_KEY_MISMATCH: 'PAYMENT_METHOD_INVALID' },
+  // Our own codes for these PGs' answers (nicepay.ts, portone.ts); their card companies' codes are not
+  // mapped yet, so a card decline reads as DECLINED (the generic message) until they are.
+  nicepay: { PAYMENT_CANCELLED: 'DECLINED' },
+  kakaopay: {},
+  portone: { PAYMENT_CANCELLED: 'DECLINED', PAYMENT_PARTIAL_CANCELLED: 'DECLINED', BILLING_KEY_NOT_FOUND: 'PAYMENT_METHOD_INVALID', BILLING_KEY_ALREADY_DELETED: 'PAYMENT_METHOD_INVALID' },
 };
 
 /** The longest PG text kept for operators. */
