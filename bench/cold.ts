@@ -58,7 +58,6 @@ const BARE_CLIENT: Record<SdkClient, string> = {
   sns: "import { SNSClient } from '@aws-sdk/client-sns'; clients.push(new SNSClient({}));",
   sqs: "import { SQSClient } from '@aws-sdk/client-sqs'; clients.push(new SQSClient({}));",
   eventbridge: "import { EventBridgeClient } from '@aws-sdk/client-eventbridge'; clients.push(new EventBridgeClient({}));",
-  secretsmanager: "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; clients.push(new SecretsManagerClient({}));",
   kms: "import { KMSClient } from '@aws-sdk/client-kms'; clients.push(new KMSClient({}));",
 };
 

@@ -16,6 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { FUNCTIONS } from '../system/functions.ts';
 import { addDays, seoulInstant, seoulTimestamp } from '../functions/core/dates.ts';
+import { SAMPLE_CONTRACTS } from '../local/sample-contracts.ts';
 import type { LocalSystem } from '../local/system.ts';
 
 export type Counts = Record<string, number>;
@@ -72,7 +73,8 @@ export async function seedShops(system: LocalSystem, count: number, perShop: num
     const shopId = `${prefix}-${s}`;
     await call(system, 'POST', '/platform/shops', platform, { shopId, name: `Bench Shop ${s}`, operatorEmail: `ops@${shopId}.example`, productManagement: 'new' });
     const admin = await token('admin', shopId);
-    await call(system, 'POST', '/admin/service/application', admin, { cardPg: 'tosspayments' });
+    await call(system, 'PUT', `/platform/shops/${shopId}/pg-contracts/tosspayments`, platform, SAMPLE_CONTRACTS.tosspayments);
+    await call(system, 'POST', '/admin/service/application', admin, {});
     await call(system, 'POST', `/platform/shops/${shopId}/review`, platform, { decision: 'approved' });
     await call(system, 'PUT', '/admin/products/beans', admin, { name: 'Beans 1kg', price: 25_000, subscription: { enabled: true, cycles: ['2w', '1m'] }, onePlusNEvent: false });
     await call(system, 'PUT', '/admin/products/drip', admin, { name: 'Drip bags 30', price: 18_000, subscription: { enabled: true, cycles: ['2w', '1m'] }, onePlusNEvent: false });
@@ -95,7 +97,6 @@ export async function seedSubscriptions(system: LocalSystem, shopIds: readonly s
   const { scheduleFor } = await import('../functions/domain/subscription.ts');
   const { scheduledCycle } = await import('../functions/domain/cycle.ts');
   const { newId } = await import('../functions/core/ids.ts');
-  const gateway = await gateways.gatewayFor('tosspayments');
   const ids: string[] = [];
   let done = 0;
   await inLanes(
@@ -108,9 +109,9 @@ export async function seedSubscriptions(system: LocalSystem, shopIds: readonly s
       const customerKey = customerKeyFor(shopId, customerId);
       // The buyer's side (the PG's card window), then the server API through the production adapter.
       const { authKey } = system.sandboxPg.authorize({ subscriptionId: id, cardNumber: '9410-0000-0000-0001' });
-      const issued = await gateway.issueBillingKey({ authKey, customerKey });
+      const issued = await (await gateways.gatewayFor(shopId, 'tosspayments')).issueBillingKey({ authKey, customerKey });
       const at = seoulTimestamp(system.clock.now());
-      await deps.billingKeys.put({ shopId, customerId, method: 'card', provider: 'tosspayments', customerKey, billingKey: issued.billingKey, card: issued.card, registeredAt: at });
+      await deps.billingKeys.put({ shopId, customerId, method: 'card', provider: 'tosspayments', customerKey, billingKey: issued.billingKey, card: issued.card, registeredAt: at }, null);
       const subscription = {
         id,
         shopId,

@@ -73,7 +73,6 @@ export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress:
   const { CHARGE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/charge.ts');
   const { customerKeyFor } = await import('../functions/use-cases/storefront-deps.ts');
   const { deps, put, events, gateways } = await tools(system);
-  const gateway = await gateways.gatewayFor('tosspayments');
   const lanes = FUNCTIONS.chargeWorker.queue.maxConcurrency * CHARGE_ITEMS_IN_PARALLEL;
   // Not timed: the copies the floor works on, and each buyer's billing key.
   const prepared = await Promise.all(
@@ -83,12 +82,14 @@ export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress:
       const cycle = { pk: `BENCH#CHARGE#${id}`, sk: `CYCLE#${seeded.delivery}`, status: 'NOTICED', amount: 68_000 };
       await put(cycle, 'attribute_not_exists(pk)');
       await put({ pk: `BENCH#CHARGE#${id}`, sk: 'SUB', version: 1 }, 'attribute_not_exists(pk)');
-      return { id, subscription, billingKey: key.billingKey, cycle };
+      // The shop's own contract, as the worker resolves it (cached per shop, as in the worker).
+      const gateway = await gateways.gatewayFor(subscription.shopId, 'tosspayments');
+      return { id, subscription, billingKey: key.billingKey, cycle, gateway };
     }),
   );
   progress(`  charge floor: ${prepared.length.toLocaleString('en-US')} items, ${lanes} at once`);
   const start = performance.now();
-  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, cycle }) => {
+  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, cycle, gateway }) => {
     const orderId = `floor-${id}`.slice(0, 64);
     await put({ ...cycle, status: 'CHARGING', orderId }, '#status = :s', { ':s': 'NOTICED' });
     const outcome = await gateway.charge({ billingKey, customerKey: customerKeyFor(subscription.shopId, subscription.customerId), amount: cycle.amount, orderId, orderName: 'Beans 1kg 외 1건', idempotencyKey: `floor:${id}` });

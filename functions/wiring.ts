@@ -5,7 +5,6 @@
  * it bundles and starts only the adapters and SDK clients it needs
  * (system/functions.ts `sdkClientsOf`).
  */
-import { billingKeysRepository } from './adapters/dynamodb/billing-keys.repo.ts';
 import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
 import { cyclesRepository } from './adapters/dynamodb/cycles.repo.ts';
 import { dueWorkRepository } from './adapters/dynamodb/due-work.repo.ts';
@@ -16,6 +15,8 @@ import { settingsRepository } from './adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
+import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
+import { sealedBillingKeys } from './wiring/sealer.ts';
 import { table } from './wiring/table.ts';
 
 export { useClock } from './wiring/clock.ts';
@@ -24,7 +25,8 @@ export const deps = table({
   shops: shopsRepository,
   settings: settingsRepository,
   products: productsRepository,
-  billingKeys: billingKeysRepository,
+  billingKeys: sealedBillingKeys,
+  pgContracts: pgContractsRepository,
   dueWork: (client, name) => dueWorkRepository(client, name),
   subscriptions: (client, name) => subscriptionsRepository(client, name),
   cycles: cyclesRepository,
@@ -33,3 +35,5 @@ export const deps = table({
   orders: ordersRepository,
   stopJobs: stopJobsRepository,
 });
+
+

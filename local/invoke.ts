@@ -3,7 +3,8 @@
  * sample event against the running local system (`npm start`), with its
  * table, mail, SMS, queues and clock, and prints what the handler returned.
  * A dispatcher's messages land on the running system's queue, whose worker
- * picks them up there.
+ * picks them up there. The system is found at LOCAL_URL, else at
+ * http://localhost:${PORT:-3000}.
  */
 import { functionNames, FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { fixedClock } from '../functions/core/clock.ts';
@@ -27,7 +28,8 @@ try {
   info = (await (await fetch(`${base}/_local/info`)).json()) as Record<string, string>;
   now = ((await (await fetch(`${base}/_local/clock`)).json()) as { now: string }).now;
 } catch {
-  console.error(`No local system answers at ${base}. Start it first with: npm start`);
+  const from = process.env.LOCAL_URL ? 'LOCAL_URL' : process.env.PORT ? 'PORT' : 'the default port; set LOCAL_URL or PORT to reach another';
+  console.error(`No local system answers at ${base} (${from}). Start it first with: npm start (with the same PORT)`);
   process.exit(1);
 }
 
@@ -47,6 +49,8 @@ Object.assign(
       eventBusName: info.eventBusName ?? '',
       workQueueUrl,
       sandboxPg: info.sandboxPg ?? base,
+      kms: info.kms ?? '',
+      kmsKeyId: info.kmsKeyId ?? '',
     },
     process.env,
   ),

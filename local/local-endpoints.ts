@@ -11,8 +11,8 @@ import type { LocalClock } from './clock.ts';
 import type { Outbox } from './outbox.ts';
 import type { LocalQueues } from './queues.ts';
 import { SANDBOX_PG_PATHS } from '../system/payment-gateways.ts';
-import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, lookupQuery, type SandboxPg } from './sandbox-pg.ts';
-import type { LocalScheduler } from './scheduler.ts';
+import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, listBillingKeysBody, liveBillingKeysQuery, lookupQuery, maskBillingKey, readyBody, type SandboxPg } from './sandbox-pg.ts';
+import { MAX_JUMP_DAYS, type LocalScheduler } from './scheduler.ts';
 import type { LocalTokens } from './tokens.ts';
 
 export interface LocalServices {
@@ -32,7 +32,21 @@ const tokenBody = z.strictObject({
   sub: z.string().min(1).max(128),
 });
 
-const clockBody = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+/** Where to move the clock: to an instant (`now`), or forward by whole days and hours from where it stands. */
+const clockBody = z
+  .strictObject({
+    now: z.iso.datetime({ offset: true }).optional(),
+    days: z.number().int().min(0).max(MAX_JUMP_DAYS).optional(),
+    hours: z.number().int().min(0).max(MAX_JUMP_DAYS * 24).optional(),
+  })
+  .refine((body) => (body.now === undefined) !== (body.days === undefined && body.hours === undefined), {
+    message: 'Give either now (an ISO 8601 timestamp with offset) or days and/or hours to move forward by.',
+  });
+
+function clockTarget(body: z.infer<typeof clockBody>, from: Date): Date {
+  if (body.now !== undefined) return new Date(body.now);
+  return new Date(from.getTime() + ((body.days ?? 0) * 24 + (body.hours ?? 0)) * 3_600_000);
+}
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
@@ -50,7 +64,7 @@ export async function handleLocal(services: LocalServices, method: string, url: 
     case 'GET /_local/clock':
       return { now: seoulTimestamp(services.clock.now()) };
     case 'POST /_local/clock': {
-      const target = new Date(parse(clockBody, body).now);
+      const target = clockTarget(parse(clockBody, body), services.clock.now());
       try {
         const runs = await services.scheduler.advanceTo(target);
         return { now: seoulTimestamp(services.clock.now()), runs };
@@ -66,6 +80,8 @@ export async function handleLocal(services: LocalServices, method: string, url: 
     // The sandbox PG: its registration window, then the server API the sandbox adapter calls.
     case `POST ${SANDBOX_PG_PATHS.authorize}`:
       return services.sandboxPg.authorize(parse(authorizeBody, body));
+    case `POST ${SANDBOX_PG_PATHS.ready}`:
+      return services.sandboxPg.ready(parse(readyBody, body));
     case `POST ${SANDBOX_PG_PATHS.issueBillingKey}`:
       return services.sandboxPg.issueBillingKey(parse(issueBillingKeyBody, body));
     case `POST ${SANDBOX_PG_PATHS.deleteBillingKey}`:
@@ -74,6 +90,14 @@ export async function handleLocal(services: LocalServices, method: string, url: 
       const request = parse(chargeBody, body);
       await services.sandboxPg.answerDelay();
       return services.sandboxPg.charge(request);
+    }
+    case `POST ${SANDBOX_PG_PATHS.listBillingKeys}`: {
+      const keys = services.sandboxPg.liveBillingKeys(parse(listBillingKeysBody, body).customerKey);
+      return { items: keys.map(({ billingKey, method, issuedAt }) => ({ billingKey, method, issuedAt })) };
+    }
+    case `GET ${SANDBOX_PG_PATHS.liveBillingKeys}`: {
+      const { customerKey } = parse(liveBillingKeysQuery, Object.fromEntries(url.searchParams));
+      return { items: services.sandboxPg.liveBillingKeys(customerKey).map((key) => ({ customerKey: key.customerKey, billingKey: maskBillingKey(key.billingKey), method: key.method, issuedAt: key.issuedAt })) };
     }
     case `GET ${SANDBOX_PG_PATHS.charges}`: {
       const { orderId } = parse(lookupQuery, Object.fromEntries(url.searchParams));

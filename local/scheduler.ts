@@ -6,10 +6,14 @@
  * After each run it waits for `afterRun` — the local runtime drains the work
  * queues there — so a run's queued work is done, at the run's time, before
  * the clock moves on to the next run.
+ *
+ * With a data folder the clock and the last fired run are remembered
+ * (ClockMemory), before and after each run: a restarted system continues where
+ * it stood, and a run that was cut short by the process dying fires again.
  */
 import { parseRunTime, runTimesEnvName, scheduledFunctions, SCHEDULE_DEFAULTS, type FunctionName } from '../system/functions.ts';
 import { addDays, seoulDate, seoulInstant, seoulTimestamp } from '../functions/core/dates.ts';
-import type { LocalClock } from './clock.ts';
+import type { ClockState, LocalClock } from './clock.ts';
 
 export interface RunTime {
   readonly functionName: FunctionName;
@@ -45,8 +49,19 @@ export interface DelayedWork {
   drain(): Promise<void>;
 }
 
+/** Where the scheduler keeps the clock across restarts (local/clock.ts, ClockMemory). */
+export interface SchedulerMemory {
+  /** Up to where runs had fired before a restart; the runs since then fire at the next tick or move. */
+  readonly firedUpTo?: Date;
+  save(state: ClockState): void;
+}
+
+/** While only real time passes, the clock is remembered this often (a killed process loses at most this much). */
+const REMEMBER_EVERY_MS = 5_000;
+
 export class LocalScheduler {
   private lastFiredUpTo: Date;
+  private lastRememberedAt = 0;
   private chain: Promise<unknown> = Promise.resolve();
   private ticker: NodeJS.Timeout | undefined;
   readonly history: FiredRun[] = [];
@@ -56,9 +71,14 @@ export class LocalScheduler {
     private readonly clock: LocalClock,
     private readonly invoke: (functionName: FunctionName, scheduledTime: string) => Promise<unknown>,
     private readonly afterRun: (functionName: FunctionName) => Promise<void> = async () => undefined,
+    private readonly memory?: SchedulerMemory,
     private readonly delayed?: DelayedWork,
   ) {
-    this.lastFiredUpTo = clock.now();
+    const now = clock.now();
+    // A system restarted long after it stopped catches up on at most a year of runs, as one move could.
+    const earliest = new Date(now.getTime() - MAX_JUMP_DAYS * 86_400_000);
+    const kept = memory?.firedUpTo;
+    this.lastFiredUpTo = kept && kept < now ? (kept > earliest ? kept : earliest) : now;
   }
 
   /** Run occurrences in (from, to], in time order (ties in definition order). */
@@ -92,12 +112,12 @@ export class LocalScheduler {
         }
         if (!occurrence) break;
         if (occurrence.at > this.clock.now()) this.clock.moveTo(occurrence.at);
-        fired.push(await this.fire(occurrence.functionName, occurrence.at));
-        this.lastFiredUpTo = occurrence.at;
+        fired.push(await this.fireRemembered(occurrence.functionName, occurrence.at));
       }
       // A run at exactly `target` may have taken the (ticking) clock past it already.
       if (target > this.clock.now()) this.clock.moveTo(target);
       this.lastFiredUpTo = target;
+      this.remember();
       return fired;
     });
   }
@@ -108,8 +128,9 @@ export class LocalScheduler {
       const now = this.clock.now();
       this.delayed?.release(now);
       const fired: FiredRun[] = [];
-      for (const occurrence of this.occurrences(this.lastFiredUpTo, now)) fired.push(await this.fire(occurrence.functionName, occurrence.at));
+      for (const occurrence of this.occurrences(this.lastFiredUpTo, now)) fired.push(await this.fireRemembered(occurrence.functionName, occurrence.at));
       this.lastFiredUpTo = now;
+      if (Date.now() - this.lastRememberedAt >= REMEMBER_EVERY_MS) this.remember();
       return fired;
     });
   }
@@ -122,6 +143,22 @@ export class LocalScheduler {
   async stop(): Promise<void> {
     if (this.ticker) clearInterval(this.ticker);
     await this.chain.catch(() => undefined);
+    this.remember();
+  }
+
+  /** Fires one run, remembered before (not fired yet: a restart fires it again) and after (fired). */
+  private async fireRemembered(functionName: FunctionName, at: Date): Promise<FiredRun> {
+    this.remember();
+    const run = await this.fire(functionName, at);
+    this.lastFiredUpTo = at;
+    this.remember();
+    return run;
+  }
+
+  private remember(): void {
+    if (!this.memory) return;
+    this.memory.save({ now: this.clock.now(), firedUpTo: this.lastFiredUpTo });
+    this.lastRememberedAt = Date.now();
   }
 
   private async fire(functionName: FunctionName, at: Date): Promise<FiredRun> {

@@ -2,16 +2,31 @@
  * `npm start`: the whole system on this machine, no AWS account needed.
  * Settings: PORT (default 3000), LOCAL_DATA (folder, default .local/; or memory).
  */
-import { startLocalSystem } from './system.ts';
+import { readLocalSettings, SettingError, type LocalSettings } from '../system/settings.ts';
+import { portInUseFrom } from './ports.ts';
+import { startLocalSystem, type LocalSystem } from './system.ts';
 
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65_529) {
-  console.error(`PORT must be a port number (0–65529; the next six ports are used too), got "${process.env.PORT}"`);
+// Every setting is checked before anything starts: a bad one is one line naming it and what it accepts.
+let settings: LocalSettings;
+try {
+  settings = readLocalSettings(process.env);
+} catch (error) {
+  if (!(error instanceof SettingError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
-const data = process.env.LOCAL_DATA ?? '.local';
+const { port, data } = settings;
 
-const system = await startLocalSystem({ port, data });
+let system: LocalSystem;
+try {
+  system = await startLocalSystem({ port, data });
+} catch (error) {
+  const inUse = portInUseFrom(error, port);
+  if (!inUse) throw error;
+  // One line a person can act on; the stack trace would only name the server that lost the race.
+  console.error(inUse.message);
+  process.exit(1);
+}
 const base = system.url.replace('127.0.0.1', 'localhost');
 console.log(`
 Subscription backend running locally (data: ${data === 'memory' ? 'in memory, kept nowhere' : data})

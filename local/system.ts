@@ -8,21 +8,24 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
-import { NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
-import { LocalClock } from './clock.ts';
+import { parseSandboxPgDelay } from '../system/settings.ts';
+import { Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
+import { scopeFor, scopesOf } from '../system/auth.ts';
+import { ClockMemory, LocalClock } from './clock.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { handlerEnvironment } from './environment.ts';
 import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
 import { startEventBridge } from './eventbridge.ts';
+import { startKms } from './kms.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
+import { assertPortsFree } from './ports.ts';
 import { Outbox } from './outbox.ts';
 import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
 import { LocalScheduler, runTimesFrom } from './scheduler.ts';
-import { seedDemo } from './seed.ts';
 import { startSms } from './sms.ts';
 import { startSqs } from './sqs.ts';
 import { LocalTokens } from './tokens.ts';
@@ -58,15 +61,20 @@ let started = false;
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
   // Handlers read their configuration once per process, at module load.
   if (started) throw new Error('One local system per process: handlers read their environment once.');
-  started = true;
-
   const env = options.env ?? process.env;
   const host = options.host ?? '127.0.0.1';
   const basePort = options.port ?? 3000;
+  // Before anything starts: a busy port is one clear error naming its service, and nothing is left half-started.
+  await assertPortsFree(basePort, host);
+  started = true;
+
   const port = (offset: number) => (basePort === 0 ? 0 : basePort + offset);
   const dataDir = !options.data || options.data === 'memory' ? null : resolve(REPO_ROOT, options.data);
 
-  const clock = new LocalClock();
+  // With a data folder the clock continues where it stood (never behind real time); in memory it starts at the real time.
+  const clockMemory = ClockMemory.open(dataDir);
+  const keptClock = clockMemory.load();
+  const clock = new LocalClock(Date.now, keptClock?.now);
   const outbox = new Outbox();
   const dynamo = await startDynamo({ dataDir: dataDir ? join(dataDir, 'dynamodb') : null, port: port(1), host });
   const mail = await startMail({ host, inboxPort: port(2), apiPort: port(3), outbox, clock });
@@ -82,6 +90,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
   const eventBridge = await startEventBridge({ host, port: port(6), outbox, clock, buses: [LOCAL_EVENT_BUS_NAME] });
+  const kms = await startKms({ host, port: port(7), dataDir });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
   // The API listens before the handlers load: it also serves the sandbox PG, whose URL they read at load.
@@ -93,19 +102,19 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const api = await listen(server, basePort, host);
 
   const queueUrl = (name: string) => `${sqs.url}/${LOCAL_ACCOUNT}/${name}`;
-  const info: Record<string, string> = {
+  const endpoints = {
     tableName: LOCAL_TABLE_NAME,
     dynamodb: dynamo.url,
     ses: mail.endpoint,
-    sesInbox: mail.inboxUrl,
     sns: sms.url,
     sqs: sqs.url,
     eventBridge: eventBridge.url,
     eventBusName: LOCAL_EVENT_BUS_NAME,
     sandboxPg: api.url,
-    api: api.url,
+    kms: kms.url,
+    kmsKeyId: kms.keyId,
   };
-  const endpoints = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url, sqs: sqs.url, eventBridge: eventBridge.url, eventBusName: LOCAL_EVENT_BUS_NAME, sandboxPg: api.url };
+  const info: Record<string, string> = { ...endpoints, sesInbox: mail.inboxUrl, api: api.url };
   // One environment for every handler in this process: dispatchers share the router URL (see local/queues.ts).
   Object.assign(process.env, handlerEnvironment({ ...endpoints, workQueueUrl: queueUrl(ROUTER_QUEUE_NAME) }, env));
   // Runtime modules are imported only now, so that they see the environment above.
@@ -113,6 +122,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { errorResponse } = await import('../functions/http/http-handler.ts');
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
+  // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
+  const { seedDemo } = await import('./seed.ts');
+  const { sealer } = await import('../functions/wiring/sealer.ts');
+  const { workQueue } = await import('../functions/wiring/work-queue.ts');
   useClock(clock);
 
   const invoke = async (name: FunctionName, event: unknown) => {
@@ -125,12 +138,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;
   // Like a test clock: each run's queued work is done before the next run fires.
-  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain(), localQueues);
+  const scheduler = new LocalScheduler(runTimesFrom(env), clock, (name, scheduledTime) => invoke(name, { scheduledTime }), () => localQueues.drain(), {
+    ...(keptClock ? { firedUpTo: keptClock.firedUpTo } : {}),
+    save: (state) => clockMemory.save(state),
+  }, localQueues);
   const tokens = LocalTokens.create(dataDir);
-  const sandboxPg = SandboxPg.create(dataDir, clock, { answerDelayMs: sandboxDelayFrom(env) });
+  const sandboxPg = SandboxPg.create(dataDir, clock, { answerDelayMs: parseSandboxPgDelay(env.SANDBOX_PG_DELAY_MS) });
   const services: LocalServices = { clock, scheduler, outbox, tokens, sandboxPg, queues: localQueues, info };
 
-  if (options.seed ?? true) await seedDemo(deps);
+  if (options.seed ?? true) await seedDemo({ ...deps, sealer, workQueue });
 
   app = (request, response) => {
     void serve(services, invoke, errorResponse, request, response);
@@ -148,6 +164,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await Promise.race([localQueues.drain(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await api.close();
       await eventBridge.close();
+      await kms.close();
       await sqs.close();
       await sms.close();
       await mail.close();
@@ -156,28 +173,30 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
 }
 
-/** SANDBOX_PG_DELAY_MS: how long the sandbox PG takes to answer a charge (default 0); fails fast on a value that is not one. */
-function sandboxDelayFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env.SANDBOX_PG_DELAY_MS;
-  if (raw === undefined || raw === '') return 0;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new Error(`SANDBOX_PG_DELAY_MS must be whole milliseconds from 0 to 60000, got "${raw}"`);
-  return ms;
-}
-
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
   'access-control-allow-headers': 'authorization,content-type',
 };
 
-function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string): void {
-  response.writeHead(statusCode, { ...CORS_HEADERS, ...headers });
+function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string, cors = true): void {
+  response.writeHead(statusCode, { ...(cors ? CORS_HEADERS : {}), ...headers });
   response.end(body);
 }
 
+/**
+ * A browser names the page's origin on cross-origin requests (and on same-origin POSTs); tools like curl send
+ * none. Only an Origin equal to this server's own, or none, is same-origin; Sec-Fetch-Site, when sent, must agree.
+ */
+function sameOrigin(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = request.headers.origin;
+  return origin === undefined || origin === `http://${request.headers.host ?? ''}`;
+}
+
 function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
-  send(response, statusCode, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body));
+  send(response, statusCode, { 'content-type': 'application/json; charset=utf-8' }, `${JSON.stringify(body)}\n`);
 }
 
 type ErrorMapper = (error: unknown) => { statusCode: number; headers: Record<string, string>; body: string };
@@ -189,29 +208,35 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  const url = URL.parse(request.url ?? '/', 'http://localhost') ?? new URL('http://localhost/_malformed');
+  const cors = !url.pathname.startsWith('/_local/');
   try {
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
     const body = await readBody(request);
-    if (method === 'OPTIONS') return send(response, 204, {}, '');
+    // No CORS for the local endpoints: a page of another origin cannot even read their answers.
+    if (method === 'OPTIONS') return send(response, 204, {}, '', cors);
 
     if (url.pathname.startsWith('/_local/')) {
+      // Tokens, the clock, the sandbox PG: only the dev console (same origin) and tools without an Origin (curl).
+      if (!sameOrigin(request)) throw new Forbidden('The local endpoints answer same-origin requests only.');
       let json: unknown;
       try {
         json = body === '' ? undefined : JSON.parse(body);
       } catch {
         throw new ValidationFailed([{ path: 'body', message: 'The body is not valid JSON.' }]);
       }
-      return sendJson(response, 200, await handleLocal(services, method, url, json));
+      const answer = await handleLocal(services, method, url, json);
+      return send(response, 200, { 'content-type': 'application/json; charset=utf-8' }, `${JSON.stringify(answer)}\n`, false);
     }
 
     const route = matchRoute(method, url.pathname);
     if (!route || !('name' in route)) throw new NotFound(`Route ${method} ${url.pathname}`);
     let claims: Record<string, string> | null = null;
     if (route.definition.auth !== 'public') {
-      // As the JWT authorizer: no valid token, no handler.
+      // As the JWT authorizer: no valid token, no handler; a token without the route's scope (an ID token) is 403.
       claims = await services.tokens.verify(request.headers.authorization);
       if (!claims) throw new Unauthenticated();
+      if (!scopesOf(claims.scope).includes(scopeFor(route.definition.auth))) throw new Forbidden('This token lacks the scope this endpoint requires.');
     }
     const result = (await invoke(route.name, toApiGatewayEvent(request, url, route, body, claims))) as {
       statusCode: number;
@@ -222,6 +247,6 @@ async function serve(
   } catch (error) {
     // The same mapping the handlers use: one place turns errors into HTTP.
     const mapped = errorResponse(error);
-    send(response, mapped.statusCode, mapped.headers, mapped.body);
+    send(response, mapped.statusCode, mapped.headers, mapped.body, cors);
   }
 }

@@ -5,6 +5,8 @@
  * local/ mounts the same handlers and fires the same schedules.
  */
 
+import { parseRetryDays } from './settings.ts';
+
 export type Role = 'customer' | 'admin' | 'platform';
 export type Auth = Role | 'public';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -34,9 +36,15 @@ interface FunctionBase {
   readonly memoryMb?: number;
   /**
    * Calls a payment gateway (issues, charges or deletes billing keys): the
-   * function may read the PG credentials secret, and no other may.
+   * function may open sealed PG credentials and billing keys (kms:Decrypt on
+   * the secrets key) and seal billing keys; no other function may decrypt.
    */
   readonly usesGateway?: boolean;
+  /**
+   * Registers PG contracts: may seal PG credentials (kms:GenerateDataKey for
+   * that purpose only) and never open them — credentials are write-only.
+   */
+  readonly sealsPgCredentials?: boolean;
   /**
    * The queue function whose queue this function puts messages on: it gets sqs:SendMessage on that queue
    * and its URL in WORK_QUEUE_URL. A dispatcher fills its worker's queue; the stop triggers (and the stop
@@ -82,12 +90,13 @@ export interface QueueFunction extends FunctionBase {
 export type FunctionDefinition = HttpFunction | ScheduledFunction | QueueFunction;
 
 /** The AWS SDK clients a function may create: what its definition declares, and nothing else (per-function wiring). */
-export type SdkClient = 'dynamodb' | 'ses' | 'sns' | 'sqs' | 'eventbridge' | 'secretsmanager' | 'kms';
+export type SdkClient = 'dynamodb' | 'ses' | 'sns' | 'sqs' | 'eventbridge' | 'kms';
 
 /**
  * The SDK clients a function needs, read from its definition: the table if it
  * has table actions, SES for mail, SNS for SMS, EventBridge for events, SQS if
- * it enqueues, Secrets Manager if it calls a PG. The function's wiring creates
+ * it enqueues, KMS if it calls a PG or seals PG credentials (each shop's contract
+ * and the billing keys are sealed with it). The function's wiring creates
  * exactly these; the cold-start bench compares its init with a bare bundle of them.
  */
 export function sdkClientsOf(definition: FunctionDefinition): SdkClient[] {
@@ -97,7 +106,7 @@ export function sdkClientsOf(definition: FunctionDefinition): SdkClient[] {
   if (definition.sends.includes('sms')) clients.push('sns');
   if (definition.sends.includes('events')) clients.push('eventbridge');
   if (definition.enqueuesFor !== undefined) clients.push('sqs');
-  if (definition.usesGateway) clients.push('secretsmanager');
+  if (definition.usesGateway || definition.sealsPgCredentials) clients.push('kms');
   return clients;
 }
 
@@ -151,9 +160,40 @@ export const FUNCTIONS = {
   getService: {
     kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
     entry: 'functions/handlers/get-service.handler.ts',
-    description: "A merchant reads its subscription service's state and a stop's progress (S6, S22); resumes a stop whose job is missing",
+    description: "A merchant reads its subscription service's state, its PG contracts (masked) and a stop's progress (S6, S22); resumes a stop whose job is missing",
     // PutItem and the stop queue: a STOPPING shop whose trigger died before creating its job gets it here.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  listPaymentGateways: {
+    kind: 'http', method: 'GET', path: '/payment-gateways', auth: 'public',
+    entry: 'functions/handlers/list-payment-gateways.handler.ts',
+    description: 'Every payment gateway of S3/S7: kind, documents, availability, lookup support, direct or through PortOne',
+    tableActions: [], sends: [],
+  },
+  putPgContract: {
+    kind: 'http', method: 'PUT', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
+    entry: 'functions/handlers/put-pg-contract.handler.ts',
+    description: "Registers (or rotates) a shop's contract with a PG, credentials sealed; a different card PG stops an active service (S1, S9, S21)",
+    sealsPgCredentials: true,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  listPgContracts: {
+    kind: 'http', method: 'GET', path: '/platform/shops/{shopId}/pg-contracts', auth: 'platform',
+    entry: 'functions/handlers/list-pg-contracts.handler.ts',
+    description: "A shop's PG contracts, masked (gateway, registeredAt, fingerprint)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
+  },
+  deletePgContract: {
+    kind: 'http', method: 'DELETE', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
+    entry: 'functions/handlers/delete-pg-contract.handler.ts',
+    description: "Unlinks a shop's contract with a PG; the one in use stops the service (S21) or KakaoPay (S9)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  resolveCycle: {
+    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin',
+    entry: 'functions/handlers/resolve-cycle.handler.ts',
+    description: 'Closes a cycle left in REVIEW as charged (order, event) or not charged (buyer told); the subscription moves on',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['mail', 'events'],
   },
   openApi: {
     kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
@@ -176,14 +216,14 @@ export const FUNCTIONS = {
   applyForService: {
     kind: 'http', method: 'POST', path: '/admin/service/application', auth: 'admin',
     entry: 'functions/handlers/apply-for-service.handler.ts',
-    description: 'A merchant applies for the service on its PG contract (S1-S3, S7-S9)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+    description: 'A merchant applies for the service on its registered PG contracts (S1-S3, S7-S9)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
   },
   changeCardPg: {
     kind: 'http', method: 'PUT', path: '/admin/service/pg', auth: 'admin',
     entry: 'functions/handlers/change-card-pg.handler.ts',
-    description: 'A merchant changes its card PG; a different PG stops the service (S9, S21)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+    description: 'A merchant changes its card PG (one with a registered contract); a different PG stops the service (S9, S21)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
   },
   unlinkCardPg: {
     kind: 'http', method: 'DELETE', path: '/admin/service/pg', auth: 'admin',
@@ -194,8 +234,8 @@ export const FUNCTIONS = {
   setEasyPay: {
     kind: 'http', method: 'PUT', path: '/admin/service/easy-pay', auth: 'admin',
     entry: 'functions/handlers/set-easy-pay.handler.ts',
-    description: 'A merchant switches KakaoPay on or off, independently of the card PG (S9)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+    description: 'A merchant switches KakaoPay on (with a registered contract) or off, independently of the card PG (S9)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
   },
   stopService: {
     kind: 'http', method: 'POST', path: '/admin/service/stop', auth: 'admin',
@@ -280,7 +320,8 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/sign-up.handler.ts',
     description: 'A buyer applies for a subscription; it waits for card registration (S15)',
     usesGateway: true,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
+    // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [],
   },
   checkOut: {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer',
@@ -385,6 +426,17 @@ export function scheduledFunctions(): Array<[FunctionName, ScheduledFunction]> {
 }
 
 /**
+ * Concurrency reserved for a function (issue 11): a queue worker keeps exactly what its event source may use
+ * (MaximumConcurrency), a daily run two (a late duplicate trigger may overlap); HTTP functions share the rest
+ * of the account's pool, so an API flood throttles the API, never the charge or stop runs.
+ */
+export function reservedConcurrencyOf(definition: FunctionDefinition): number | undefined {
+  if (definition.kind === 'queue') return definition.queue.maxConcurrency;
+  if (definition.kind === 'scheduled') return 2;
+  return undefined;
+}
+
+/**
  * How many days after the charge date (D-1) a declined card is still retried,
  * at every charge run (issue: three days by default). A setting like the run
  * times: CDK context `chargeRetryDays`, env CHARGE_RETRY_DAYS on a laptop.
@@ -393,11 +445,7 @@ export const CHARGE_RETRY = { defaultDays: 3, maxDays: 14, env: 'CHARGE_RETRY_DA
 
 /** Reads the retry window from the environment; fails fast on a value that is not a whole number of days in range. */
 export function chargeRetryDaysFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env[CHARGE_RETRY.env];
-  if (raw === undefined || raw === '') return CHARGE_RETRY.defaultDays;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 0 || days > CHARGE_RETRY.maxDays) throw new Error(`${CHARGE_RETRY.env} must be a whole number of days from 0 to ${CHARGE_RETRY.maxDays}, got "${raw}"`);
-  return days;
+  return parseRetryDays(env[CHARGE_RETRY.env]);
 }
 
 /**

@@ -51,11 +51,15 @@ function parameters(schema: z.ZodMiniType | undefined, location: 'path' | 'query
 function describeOperation(name: string, operation: Operation) {
   const { route } = operation;
   const responses: Record<string, unknown> = {
-    [operation.response.status]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } },
+    [operation.response.status]:
+      operation.response.status === 204
+        ? { description: 'Success, no content' }
+        : { description: 'Success', content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } },
   };
   const byStatus = new Map<number, Array<{ code: string; when: string }>>();
   const add = (status: number, code: string, when: string) => byStatus.set(status, [...(byStatus.get(status) ?? []), { code, when }]);
   if (operation.body || operation.params || operation.query) add(400, 'VALIDATION_FAILED', 'the body, path or query is not valid; one detail per field');
+  if (operation.query && 'cursor' in (jsonSchema(operation.query, 'input').properties ?? {})) add(400, 'INVALID_CURSOR', 'the cursor is not one this list handed out for this query');
   if (route.auth !== 'public') {
     add(401, 'UNAUTHENTICATED', 'no valid bearer token');
     add(403, 'FORBIDDEN', `the token's role is not ${route.auth}`);
@@ -91,7 +95,9 @@ export function openApiDocument(): Record<string, unknown> {
     info: {
       title: 'Subscription commerce API (정기배송 · 정기결제)',
       version: '0.1.0',
-      description: 'Recurring delivery with recurring card payment. Money is integer KRW; dates are YYYY-MM-DD in Asia/Seoul.',
+      description:
+        'Recurring delivery with recurring card payment. Money is integer KRW; dates are YYYY-MM-DD in Asia/Seoul; timestamps carry the +09:00 offset. ' +
+        'The "Seed rules" S1–S24 of each operation are the rules of the service this API re-implements: docs/rules.md in the repository says what each means and where its code and tests are.',
     },
     tags: [
       { name: 'public', description: 'No token' },

@@ -1,12 +1,12 @@
 import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, freeText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 
 export const MAX_PRICE = 100_000_000;
 
 export const productBody = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  name: freeText(200),
   price: z.int('Money is whole won.').check(z.gte(1), z.lte(MAX_PRICE)),
   subscription: z
     .strictObject({ enabled: z.boolean(), cycles: z.array(cycleSchema).check(z.maxLength(11)) })

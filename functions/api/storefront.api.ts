@@ -1,6 +1,6 @@
 import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 import { subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
@@ -26,11 +26,11 @@ export const signUpBody = z.strictObject({
   paymentMethod: z.enum(['card', 'kakaopay']),
   contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
   shippingAddress: z.strictObject({
-    recipient: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+    recipient: freeText(50),
     phone: koreanMobile,
     postalCode: z.string().check(z.regex(/^\d{5}$/, 'A five-digit Korean postal code.')),
-    address1: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-    address2: z.optional(z.string().check(z.trim(), z.maxLength(200))),
+    address1: freeText(200),
+    address2: z.optional(freeText(200, 0)),
   }),
 });
 
@@ -57,6 +57,7 @@ export const storefrontApi = {
     response: { status: 201, schema: z.object({ subscription: subscriptionView, registration: registrationView }) },
     errors: [
       serviceNotActive,
+      { status: 409, code: 'TOO_MANY_PENDING_SIGNUPS', when: 'the buyer already has 10 signups waiting for payment (each expires after 24 hours)' },
       { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
       { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the chosen cycle' },
       { status: 422, code: 'START_DATE_OUT_OF_RANGE', when: "the start date is outside the shop's window (S15)" },
@@ -68,7 +69,7 @@ export const storefrontApi = {
     summary: "Exchange the registration window's authKey for a billing key (or reuse the registered card) and activate the subscription",
     rules: ['S10', 'S15', 'S16'],
     params: subscriptionParams,
-    body: z.union([z.strictObject({ authKey: z.string().check(z.minLength(1), z.maxLength(300)) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
+    body: z.union([z.strictObject({ authKey: opaqueText(300) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
     response: { status: 200, schema: subscriptionView },
     errors: [
       subscriptionNotFound,

@@ -2,7 +2,7 @@ import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES } from '../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 
 export const subscriptionView = z.object({
@@ -39,10 +39,13 @@ export const subscriptionDetail = z.extend(subscriptionView, { cycles: z.array(c
 export const listShopSubscriptionsQuery = z
   .extend(pageQuery, {
     status: z.optional(z.enum(SUBSCRIPTION_STATUSES)),
-    customerId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    customerId: z.optional(opaqueText(128)),
     productId: z.optional(idSchema),
     nextDeliveryFrom: z.optional(isoDateSchema).check(z.describe('Inclusive')),
     nextDeliveryTo: z.optional(isoDateSchema).check(z.describe('Inclusive')),
+    cycleStatus: z
+      .optional(z.enum(['REVIEW']))
+      .check(z.describe('Only subscriptions with a cycle in REVIEW (a charge whose outcome an operator must decide), oldest delivery first')),
   })
   .check(
     z.refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
@@ -51,7 +54,25 @@ export const listShopSubscriptionsQuery = z
     }),
   );
 
+export const resolveCycleBody = z.strictObject({
+  outcome: z.enum(['charged', 'not-charged']),
+  pgReference: z
+    .optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200)))
+    .check(z.describe("The PG's payment reference the operator found (e.g. its transaction id), kept on the order")),
+});
+
 export const subscriptionsApi = {
+  resolveCycle: defineOperation({
+    route: FUNCTIONS.resolveCycle,
+    summary:
+      'Close a cycle left in REVIEW (its charge outcome was unknown and the PG could not look it up): charged finishes it as CHARGED (order, charged event), ' +
+      'not-charged as FAILED (buyer and operator told); either way the subscription moves on to its next delivery. Exactly once: the same outcome again answers the same.',
+    rules: ['S17'],
+    params: z.strictObject({ subscriptionId: idSchema, deliveryDate: isoDateSchema }),
+    body: resolveCycleBody,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [notFound('The subscription or its cycle'), { status: 409, code: 'CYCLE_NOT_IN_REVIEW', when: 'the cycle is not in REVIEW (or was resolved with the other outcome)' }],
+  }),
   listShopSubscriptions: defineOperation({
     route: FUNCTIONS.listShopSubscriptions,
     summary:

@@ -22,7 +22,7 @@
  * | CHARGING | declined, a run left in the window | NOTICED (retry at that run) |
  * | CHARGING | declined, no run left | FAILED |
  * | CHARGING | review (cannot look up / still unknown at the end) | REVIEW |
- * | REVIEW | resolve (an operator) | CHARGED or FAILED |
+ * | REVIEW | resolve (an operator; POST …/cycles/{deliveryDate}/resolve) | CHARGED or FAILED |
  *
  * Every other (state, event) pair is refused. A SCHEDULED cycle whose plan no
  * longer holds (a cancel, a stop) is withdrawn — deleted: it was never announced
@@ -51,11 +51,29 @@ export interface CycleLine {
 
 /** A declined (or otherwise failed) charge attempt, as the PG explained it. */
 export interface ChargeFailure {
+  /** The PG's decline code, or ours (NO_BILLING_KEY, …). */
   readonly code: string;
+  /** Ours, in Korean (functions/adapters/gateways/declines.ts): what buyers and the API see. */
   readonly message: string;
+  /** The PG's own text, capped: for the operator's mail only, never shown to a buyer. */
+  readonly detail?: string;
   readonly at: string;
   readonly attempt: number;
 }
+
+/** How an operator closed a REVIEW (POST …/cycles/{deliveryDate}/resolve), once. */
+export interface Resolution {
+  readonly outcome: ReviewOutcome;
+  readonly at: string;
+  /** Who resolved it (the admin's subject). */
+  readonly by: string;
+  readonly pgReference?: string;
+}
+
+export type ReviewOutcome = 'charged' | 'not-charged';
+
+/** The code a not-charged resolution records as the cycle's failure. */
+export const NOT_CHARGED_AFTER_REVIEW = 'NOT_CHARGED_AFTER_REVIEW';
 
 export type NoticeChannel = 'mail' | 'sms';
 
@@ -121,6 +139,8 @@ export interface Cycle {
   readonly chargedAt?: string;
   readonly failedAt?: string;
   readonly reviewReason?: string;
+  /** How an operator closed a REVIEW, once. */
+  readonly resolution?: Resolution;
   /** CHARGED: where the order ships (the subscription's address when it was charged). */
   readonly shippingAddress?: ShippingAddress;
   /** SKIPPED or CANCELLED: why. */
@@ -164,7 +184,7 @@ export type CycleEvent =
   | { readonly type: 'paid'; readonly payment: Payment; readonly at: Date; readonly shippingAddress?: ShippingAddress }
   | { readonly type: 'declined'; readonly failure: Omit<ChargeFailure, 'attempt'>; readonly retryAt: Date | null }
   | { readonly type: 'review'; readonly reason: string }
-  | { readonly type: 'resolve'; readonly outcome: { readonly charged: true; readonly payment: Payment; readonly at: Date } | { readonly charged: false; readonly at: Date; readonly reason: string } };
+  | { readonly type: 'resolve'; readonly resolution: Resolution };
 
 export type CycleEventType = CycleEvent['type'];
 
@@ -276,12 +296,25 @@ export function transition(cycle: Cycle, event: CycleEvent): Transition {
       return ok({ ...rest, status: 'REVIEW', reviewReason: event.reason });
     }
     case 'resolve': {
-      const { outcome } = event;
-      if (outcome.charged) return ok({ ...cycle, status: 'CHARGED', paymentKey: outcome.payment.paymentKey, approvedAt: outcome.payment.approvedAt, chargedAt: seoulTimestamp(outcome.at) });
-      const at = seoulTimestamp(outcome.at);
-      return ok({ ...cycle, status: 'FAILED', failedAt: at, lastFailure: { code: 'RESOLVED_NOT_CHARGED', message: outcome.reason, at, attempt: cycle.attempts ?? 0 } });
+      const { resolution } = event;
+      const { reviewReason: _reason, ...rest } = cycle;
+      if (resolution.outcome === 'charged') {
+        return ok({ ...rest, status: 'CHARGED', resolution, paymentKey: resolution.pgReference ?? `manual-${cycle.orderId ?? cycle.deliveryDate}`, approvedAt: resolution.at, chargedAt: resolution.at });
+      }
+      return ok({
+        ...rest,
+        status: 'FAILED',
+        resolution,
+        failedAt: resolution.at,
+        lastFailure: { code: NOT_CHARGED_AFTER_REVIEW, message: 'The payment was not taken (confirmed by the shop after a review).', at: resolution.at, attempt: cycle.attempts ?? 0 },
+      });
     }
   }
+}
+
+/** True when this cycle was already resolved with this outcome: a repeat answers the same, changes nothing. */
+export function alreadyResolved(cycle: Cycle, outcome: ReviewOutcome): boolean {
+  return cycle.resolution?.outcome === outcome && (cycle.status === 'CHARGED' || cycle.status === 'FAILED');
 }
 
 // ---- Scheduling: the plan of a delivery, and when it no longer holds ----
@@ -451,6 +484,11 @@ export function dueOf(cycle: Cycle): { readonly kind: 'NOTICE' | 'CHARGE'; reado
   }
 }
 
+/** A cycle in REVIEW waits in its shop's review list until an operator resolves it. */
+export function inReview(cycle: Cycle): boolean {
+  return cycle.status === 'REVIEW';
+}
+
 /** A charged cycle is the shop's order for fulfilment (listed newest first by when it was charged). */
 export function isOrder(cycle: Cycle): cycle is Cycle & { orderId: string; chargedAt: string; paymentKey: string; approvedAt: string } {
   return cycle.status === 'CHARGED' && cycle.orderId !== undefined && cycle.chargedAt !== undefined && cycle.paymentKey !== undefined && cycle.approvedAt !== undefined;
@@ -500,6 +538,8 @@ export function toCycleView(cycle: Cycle) {
     // Stored as an ISO instant; shown in Asia/Seoul like every other timestamp.
     ...(progress === 'RETRY_SCHEDULED' && nextAttemptAt !== undefined ? { nextAttemptAt: seoulTimestamp(new Date(nextAttemptAt)) } : {}),
     ...(status === 'CHARGED' && chargedAt !== undefined ? { chargedAt } : {}),
+    ...(cycle.reviewReason !== undefined && status === 'REVIEW' ? { reviewReason: cycle.reviewReason } : {}),
+    ...(cycle.resolution ? { resolution: { outcome: cycle.resolution.outcome, at: cycle.resolution.at } } : {}),
     ...(movedFrom !== undefined ? { movedFrom } : {}),
   };
 }

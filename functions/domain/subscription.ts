@@ -75,10 +75,33 @@ export interface Subscription {
   readonly shippingAddress?: ShippingAddress;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The PG's handle of the pending registration (KakaoPay's tid from its ready), kept for checkout; never shown. */
+  readonly pgSession?: string;
   /** A checkout in flight: which authKey (by digest) and since when; another checkout waits until it ends or goes stale. */
   readonly checkout?: { readonly authKeyDigest: string; readonly at: string };
   /** Optimistic concurrency: every update expects the version it read (a cancel racing a run, two tabs). */
   readonly version?: number;
+}
+
+/** Why a whole subscription ended: the buyer cancelled it (S19), or the shop's service stopped (S22). */
+export type CancelReason = 'CUSTOMER_REQUEST' | 'SERVICE_STOPPED';
+
+/**
+ * The subscription ended as a whole: it and every one of its items are
+ * CANCELLED and it has no next delivery, whoever ended it — so a buyer's cancel
+ * and a stop (S22) read the same.
+ */
+export function cancelWhole(subscription: Subscription, reason: CancelReason, at: string): Subscription {
+  return {
+    ...subscription,
+    status: 'CANCELLED',
+    items: subscription.items.map((item) => (item.status === 'CANCELLED' ? item : { ...item, status: 'CANCELLED' as const })),
+    nextDeliveryDate: null,
+    nextNoticeDate: null,
+    nextChargeDate: null,
+    cancelReason: reason,
+    updatedAt: at,
+  };
 }
 
 /** S17: the payment notice goes out two days before a delivery, the charge one day before. */
@@ -93,6 +116,8 @@ export interface SubscriptionWithCycles extends Subscription {
 
 /** The filters of a shop's subscription list (S20); next-delivery bounds are inclusive. */
 export interface SubscriptionFilter {
+  /** Only subscriptions with a cycle in this state (REVIEW: an operator must resolve it). */
+  readonly cycleStatus?: 'REVIEW';
   readonly status?: SubscriptionStatus;
   readonly customerId?: string;
   readonly productId?: string;

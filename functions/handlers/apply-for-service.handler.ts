@@ -1,9 +1,10 @@
 import { serviceApi } from '../api/service.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { applyForService } from '../use-cases/service.ts';
+import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import { table } from '../wiring/table.ts';
 
-const deps = table({ shops: shopsRepository });
+const deps = table({ shops: shopsRepository, pgContracts: pgContractsRepository });
 
 export const handler = httpHandler(serviceApi.applyForService, async ({ principal, body }) => reply(await applyForService(deps, principal.shop, body)));

@@ -6,22 +6,25 @@
  */
 import { chargeRetryDaysFrom } from '../../system/functions.ts';
 import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
-import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { chargeMeasures, record } from '../core/metrics.ts';
+import { observed } from '../core/observability.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
 import { chargeRunTimesFrom, chargeWork, type ChargeDeps } from '../use-cases/runs/charge.ts';
+import { outcomesOf } from '../use-cases/runs/work.ts';
 import { events } from '../wiring/events.ts';
 import { gateways } from '../wiring/gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
+import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const repositories = table(
-  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, billingKeys: billingKeysRepository, notifications: notificationsRepository },
+  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, billingKeys: sealedBillingKeys, notifications: notificationsRepository },
   batchingReads(db, tableName),
 );
 
@@ -35,4 +38,10 @@ const chargeDeps: ChargeDeps = {
   chargeRetryDays: chargeRetryDaysFrom(process.env),
 };
 
-export const handler = workQueueWorker((work) => chargeWork(chargeDeps, work), { requeue: workQueue, retryDelaySeconds: 60 });
+export const handler = observed(
+  workQueueWorker((work) => chargeWork(chargeDeps, work), {
+    requeue: workQueue,
+    retryDelaySeconds: 60,
+    onReport: (_work, report) => record(chargeMeasures(outcomesOf(report).map((outcome) => outcome.result))),
+  }),
+);

@@ -1,9 +1,9 @@
 import { storefrontApi } from '../api/storefront.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getMyCard } from '../use-cases/my-subscriptions.ts';
-import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { table } from '../wiring/table.ts';
 
-const deps = table({ billingKeys: billingKeysRepository });
+const deps = table({ billingKeys: sealedBillingKeys });
 
 export const handler = httpHandler(storefrontApi.getMyCard, async ({ principal, query }) => reply(await getMyCard(deps, principal.shop, principal.sub, query.method)));

@@ -12,8 +12,11 @@ import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { noticeMeasures, record } from '../core/metrics.ts';
+import { observed } from '../core/observability.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
 import { noticeWork, SENDING_LEASE_MS, type NoticeDeps } from '../use-cases/runs/notice.ts';
+import { outcomesOf } from '../use-cases/runs/work.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sms } from '../wiring/sms.ts';
 import { db, table, tableName } from '../wiring/table.ts';
@@ -27,4 +30,10 @@ const repositories = table(
 const noticeDeps: NoticeDeps = { ...repositories, mailer, sms };
 
 // A failed item comes back after the lease of a notice another worker may be sending.
-export const handler = workQueueWorker((work) => noticeWork(noticeDeps, work), { requeue: workQueue, retryDelaySeconds: (SENDING_LEASE_MS / 1000) * 1.5 });
+export const handler = observed(
+  workQueueWorker((work) => noticeWork(noticeDeps, work), {
+    requeue: workQueue,
+    retryDelaySeconds: (SENDING_LEASE_MS / 1000) * 1.5,
+    onReport: (_work, report) => record(noticeMeasures(outcomesOf(report))),
+  }),
+);

@@ -2,7 +2,7 @@ import { storefrontApi } from '../api/storefront.api.ts';
 import { toSubscriptionView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { signUp } from '../use-cases/sign-up.ts';
-import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
@@ -10,7 +10,7 @@ import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo
 import { table } from '../wiring/table.ts';
 import { gateways } from '../wiring/gateways.ts';
 
-const deps = table({ shops: shopsRepository, products: productsRepository, subscriptions: subscriptionsRepository, cycles: cyclesRepository, billingKeys: billingKeysRepository });
+const deps = table({ shops: shopsRepository, products: productsRepository, subscriptions: subscriptionsRepository, cycles: cyclesRepository, billingKeys: sealedBillingKeys });
 const storefront = { ...deps, gateways };
 
 export const handler = httpHandler(storefrontApi.signUp, async ({ principal, body }) => {

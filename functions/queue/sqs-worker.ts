@@ -16,13 +16,13 @@ import { logger } from '../core/logger.ts';
 import type { WorkQueue } from '../adapters/messaging/ports.ts';
 import { failedItems, type Work, type WorkReport } from '../use-cases/runs/work.ts';
 
-export interface WorkerOptions {
+export interface WorkerOptions<T> {
   /** The worker's own queue: where a failed item goes back on its own. */
   readonly requeue: WorkQueue;
   /** Delay of a put-back item: past the lease of whatever made it fail (a send in flight, a claim). */
   readonly retryDelaySeconds: number;
   /** Sees each message's report (logs, metrics). */
-  readonly onReport?: (work: Work, report: WorkReport<unknown>) => void;
+  readonly onReport?: (work: Work, report: WorkReport<T>) => void;
 }
 
 /** An item of a one-item message failed: SQS retries the message (and after maxReceiveCount, dead-letters it). */
@@ -47,7 +47,7 @@ export function parseWorkMessage(body: string): WorkMessage {
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export function workQueueWorker<T>(process: (work: Work) => Promise<WorkReport<T>>, options: WorkerOptions): Handler {
+export function workQueueWorker<T>(process: (work: Work) => Promise<WorkReport<T>>, options: WorkerOptions<T>): Handler {
   const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const message = parseWorkMessage(record.body);

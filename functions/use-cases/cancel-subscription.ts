@@ -1,7 +1,7 @@
 import { seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { nothingAnnouncedIsWanted, transition } from '../domain/cycle.ts';
-import type { Subscription, SubscriptionWithCycles } from '../domain/subscription.ts';
+import { cancelWhole, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
 
@@ -54,7 +54,7 @@ export async function cancelSubscription(
     }
 
     const next: Subscription = whole
-      ? { ...subscription, items, status: 'CANCELLED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, cancelReason: 'CUSTOMER_REQUEST', updatedAt: at }
+      ? cancelWhole(subscription, 'CUSTOMER_REQUEST', at)
       : { ...subscription, items, updatedAt: at };
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);

@@ -1,5 +1,7 @@
 import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, Unprocessable } from '../core/errors.ts';
+import { logger } from '../core/logger.ts';
+import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
 import { newId } from '../core/ids.ts';
 import { isSubscribable, type CycleCode } from '../domain/product.ts';
 import type { Contact, ShippingAddress, Subscription } from '../domain/subscription.ts';
@@ -7,6 +9,9 @@ import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-d
 
 /** An unpaid signup is forgotten after a day (TTL); it is never in the due index, so it can never be charged. */
 export const PENDING_SIGNUP_SECONDS = 24 * 60 * 60;
+
+/** Unpaid signups one buyer may have waiting at once (issue 11): a script cannot fill the table with them. */
+export const MAX_PENDING_SIGNUPS = 10;
 
 export interface SignUpRequest {
   readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
@@ -24,7 +29,8 @@ export interface SignUpRequest {
  * product is subscribable and offers the cycle, and the start date is in the
  * shop's window; the subscription is stored PENDING_PAYMENT with a TTL, and the
  * answer carries what the PG's card-registration window needs.
- * Alternates (nothing is written): 409 SERVICE_NOT_ACTIVE; 422
+ * Alternates (nothing is written): 409 SERVICE_NOT_ACTIVE; 409 TOO_MANY_PENDING_SIGNUPS
+ * (MAX_PENDING_SIGNUPS unpaid at once); 422
  * PAYMENT_METHOD_NOT_AVAILABLE (S9); PRODUCT_NOT_SUBSCRIBABLE (S13, S14);
  * CYCLE_NOT_OFFERED; START_DATE_OUT_OF_RANGE.
  */
@@ -50,9 +56,30 @@ export async function signUp(deps: StorefrontDeps, shopId: string, customerId: s
     throw new Unprocessable('START_DATE_OUT_OF_RANGE', `Choose a start date from ${earliest} to ${latest}.`, [{ path: 'startDate', message: `From ${earliest} to ${latest} (Asia/Seoul).` }]);
   }
 
+  // Those younger than the TTL: DynamoDB deletes expired items some time later, and they no longer count.
+  const since = seoulTimestamp(new Date(now.getTime() - PENDING_SIGNUP_SECONDS * 1000));
+  const pending = await deps.subscriptions.listByShop(shopId, { customerId, status: 'PENDING_PAYMENT' }, { limit: MAX_PENDING_SIGNUPS + 1 });
+  if (pending.items.filter((waiting) => waiting.createdAt > since).length >= MAX_PENDING_SIGNUPS) {
+    throw new Conflict('TOO_MANY_PENDING_SIGNUPS', `You have ${MAX_PENDING_SIGNUPS} subscriptions waiting for payment; complete or let one expire before signing up again.`);
+  }
+
   const at = seoulTimestamp(now);
+  const id = newId(deps.clock);
+  // The PG first (KakaoPay's ready is a call): a refusal stores nothing, and a signup stored is one the buyer can pay.
+  const gateway = await deps.gateways.gatewayFor(shopId, provider);
+  const itemName = products[0]!.name + (products.length > 1 ? ` 외 ${products.length - 1}건` : '');
+  let opened;
+  try {
+    opened = await gateway.openRegistration({ subscriptionId: id, customerKey: customerKeyFor(shopId, customerId), method: request.paymentMethod, itemName });
+  } catch (error) {
+    if (error instanceof GatewayRefusal) {
+      logger.info('The PG refused to open a registration', { shopId, provider, code: error.code });
+      throw new Unprocessable('CARD_REGISTRATION_FAILED', 'The payment window could not be opened. Please try again later.');
+    }
+    throw error;
+  }
   const subscription: Subscription = {
-    id: newId(deps.clock),
+    id,
     shopId,
     customerId,
     status: 'PENDING_PAYMENT',
@@ -67,10 +94,9 @@ export async function signUp(deps: StorefrontDeps, shopId: string, customerId: s
     shippingAddress: request.shippingAddress,
     createdAt: at,
     updatedAt: at,
+    ...(opened.session !== undefined ? { pgSession: opened.session } : {}),
     version: 1,
   };
   await deps.subscriptions.create(subscription, { expiresAt: Math.floor(now.getTime() / 1000) + PENDING_SIGNUP_SECONDS });
-  const gateway = await deps.gateways.gatewayFor(provider);
-  const registration = gateway.registrationWindow({ subscriptionId: subscription.id, customerKey: customerKeyFor(shopId, customerId), method: request.paymentMethod });
-  return { subscription, registration };
+  return { subscription, registration: opened.window };
 }

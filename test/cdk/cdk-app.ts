@@ -7,9 +7,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { afterAll } from 'vitest';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { inject } from 'vitest';
 import { join } from 'node:path';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 import { readConfig, type AppConfig } from '../../lib/app-config.ts';
@@ -17,9 +16,11 @@ import { addSubscriptionsStacks, type SubscriptionsStacks } from '../../lib/subs
 
 /** Values distinct from cdk.json's, so a test proves the context is what is used. */
 export const TEST_CONTEXT = {
+  stage: 'dev',
   jwtIssuer: 'https://issuer.shop.test/',
   jwtAudience: ['subscriptions-api', 'merchant-console'],
-  corsOrigins: ['https://console.shop.test', 'http://localhost:5173'],
+  corsOrigins: ['https://console.shop.test', 'https://www.shop.test'],
+  alarmEmail: 'oncall@shop.test',
   mailFrom: 'billing@mail.shop.test',
   noticeRunTimes: ['07:30'],
   chargeRunTimes: ['09:05', '18:45'],
@@ -28,12 +29,10 @@ export const TEST_CONTEXT = {
 } as const;
 
 /**
- * One assembly folder per test file, removed after it: without an
- * outdir every App makes its own temporary folder and leaves it behind.
+ * This worker's assembly folder, inside the run's (test/cdk/global-setup.ts, which removes it): two workers
+ * synthesizing the same stacks must not write the same template files at once.
  */
-export const TEST_OUTDIR = mkdtempSync(join(tmpdir(), 'subscriptions-cdk-test-'));
-// Registered while the importing test file is collected, so it runs after that file.
-afterAll(() => rmSync(TEST_OUTDIR, { recursive: true, force: true }));
+export const TEST_OUTDIR = mkdtempSync(join(inject('cdkOutdir'), 'worker-'));
 
 export interface TestApp extends SubscriptionsStacks {
   readonly app: App;
@@ -63,6 +62,24 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
       return (service ??= Template.fromStack(stacks.service));
     },
   };
+}
+
+const shared = new Map<string, TestApp>();
+
+/**
+ * The app for a context, synthesized once per worker and shared by every test (and test file: the CDK tests
+ * run with isolate: false) that only reads it. A test that adds to the tree (validation plugins, aspects)
+ * builds its own with buildTestApp.
+ */
+export function sharedTestApp(context: Record<string, unknown> = {}): TestApp {
+  // An undefined value removes a default from the context: it must not share the key of the default app.
+  const key = JSON.stringify(context, (_name, value: unknown) => (value === undefined ? '(undefined)' : value));
+  let app = shared.get(key);
+  if (!app) {
+    app = buildTestApp(context);
+    shared.set(key, app);
+  }
+  return app;
 }
 
 /** The template's logical id of a construct (or of its default CfnResource child). */

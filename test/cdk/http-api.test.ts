@@ -1,10 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { httpFunctions } from '../../system/functions.ts';
-import { TEST_CONTEXT, buildTestApp, logicalId } from './cdk-app.ts';
+import { TEST_CONTEXT, sharedTestApp, logicalId } from './cdk-app.ts';
 
 describe('HTTP API', () => {
-  const { service, serviceTemplate: template } = buildTestApp();
+  const { service, serviceTemplate: template } = sharedTestApp();
   const routes = template.findResources('AWS::ApiGatewayV2::Route');
   const routeByKey = new Map(Object.values(routes).map((route) => [route.Properties.RouteKey as string, route.Properties]));
   const authorizerId = logicalId(service.api.node.findChild('Api').node.findChild('JwtAuthorizer'));
@@ -66,7 +66,7 @@ describe('HTTP API', () => {
   });
 
   it('has no CORS configuration when no origin is configured', () => {
-    const { serviceTemplate } = buildTestApp({ corsOrigins: [] });
+    const { serviceTemplate } = sharedTestApp({ corsOrigins: [] });
 
     serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });

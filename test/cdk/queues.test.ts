@@ -8,7 +8,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV, FUNCTIONS, functionNames, queueFunctions, scheduledFunctions, type FunctionDefinition, type FunctionName } from '../../system/functions.ts';
 import { WorkQueue } from '../../lib/constructs/work-queue.ts';
-import { actionsOf, buildTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
+import { actionsOf, sharedTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
 
 const definitions = functionNames.map((name) => [name, FUNCTIONS[name] as FunctionDefinition] as const);
 const dispatchers = scheduledFunctions().filter(([, fn]) => fn.enqueuesFor !== undefined);
@@ -21,8 +21,8 @@ const imported = (statefulId: string, attribute?: string) =>
 const matches = (pattern: ReturnType<typeof imported>, value: unknown) => pattern.test(value).isSuccess;
 
 describe('work queues', () => {
-  const dev = buildTestApp({ stage: 'dev' });
-  const prod = buildTestApp({ stage: 'prod' });
+  const dev = sharedTestApp({ stage: 'dev' });
+  const prod = sharedTestApp({ stage: 'prod' });
   const stateful = dev.statefulTemplate;
 
   it('exist once per queue function, in the stateful stack', () => {
@@ -60,16 +60,6 @@ describe('work queues', () => {
     }
   });
 
-  it.each(queueFunctions())("%s's DLQ alarms as soon as it holds a message", (name) => {
-    stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dev.stateful.workQueues[name]!.deadLetterQueue), 'QueueName'] } }],
-    });
-  });
-
   it('are retained outside dev and disposable in dev', () => {
     for (const [name] of queueFunctions()) {
       const prodQueues = prod.statefulTemplate.findResources('AWS::SQS::Queue');
@@ -92,7 +82,7 @@ describe('work queues', () => {
 });
 
 describe('event source mappings', () => {
-  const { stateful, service, serviceTemplate } = buildTestApp();
+  const { stateful, service, serviceTemplate } = sharedTestApp();
   const mappings = Object.values(serviceTemplate.findResources('AWS::Lambda::EventSourceMapping')).map((resource) => resource.Properties);
 
   it('feed each queue worker from its own queue, and nothing else from a queue', () => {
@@ -115,7 +105,7 @@ describe('event source mappings', () => {
 });
 
 describe('queue IAM and environment', () => {
-  const { stateful, service, serviceTemplate: template } = buildTestApp();
+  const { stateful, service, serviceTemplate: template } = sharedTestApp();
   const statementsOf = (name: FunctionName): Statement[] => statementsOfRole(template, logicalId(service.functions[name].role));
   const variablesOf = (name: FunctionName): Record<string, unknown> =>
     template.findResources('AWS::Lambda::Function')[logicalId(service.functions[name].function)]!.Properties.Environment.Variables;
@@ -133,8 +123,8 @@ describe('queue IAM and environment', () => {
     if (definition.kind !== 'queue') expect(statementsOf(name).filter(onAWorkQueue)).toEqual(sends);
   });
 
-  it('the stop triggers, the stop resume (GET /admin/service) and the stop worker itself enqueue for the stop worker', () => {
-    expect(enqueuers.filter(([, fn]) => fn.enqueuesFor === 'stopWorker').map(([name]) => name).sort()).toEqual(['changeCardPg', 'getService', 'setEasyPay', 'stopService', 'stopWorker', 'unlinkCardPg']);
+  it('the stop triggers (PG contract changes included, S21), the stop resume (GET /admin/service) and the stop worker itself enqueue for the stop worker', () => {
+    expect(enqueuers.filter(([, fn]) => fn.enqueuesFor === 'stopWorker').map(([name]) => name).sort()).toEqual(['changeCardPg', 'deletePgContract', 'getService', 'putPgContract', 'setEasyPay', 'stopService', 'stopWorker', 'unlinkCardPg']);
     expect(dispatchers.map(([name, fn]) => [name, fn.enqueuesFor])).toEqual([['noticeRun', 'noticeWorker'], ['chargeRun', 'chargeWorker']]);
   });
 
@@ -174,8 +164,8 @@ describe('queue IAM and environment', () => {
 });
 
 describe('event bus', () => {
-  const dev = buildTestApp({ stage: 'dev' });
-  const prod = buildTestApp({ stage: 'prod' });
+  const dev = sharedTestApp({ stage: 'dev' });
+  const prod = sharedTestApp({ stage: 'prod' });
 
   it('is one custom bus per stage, subscriptions-<stage>, in the stateful stack, retained outside dev', () => {
     const buses = (template: Template) => template.findResources('AWS::Events::EventBus');
@@ -188,7 +178,7 @@ describe('event bus', () => {
 
 describe('queue workers know the run times', () => {
   it('carry the configured charge-run times, from which the charge worker schedules its retries', () => {
-    const { serviceTemplate, service } = buildTestApp();
+    const { serviceTemplate, service } = sharedTestApp();
     for (const [name] of queueFunctions()) {
       const resource = serviceTemplate.toJSON().Resources[logicalId(service.functions[name].function)];
       expect(resource.Properties.Environment.Variables).toMatchObject({ CHARGE_RUN_TIMES: '09:05,18:45', NOTICE_RUN_TIMES: '07:30', CHARGE_RETRY_DAYS: '3' });
@@ -196,9 +186,9 @@ describe('queue workers know the run times', () => {
   });
 
   it('carry the retry window from context, and refuse a bad one', () => {
-    const { serviceTemplate, service } = buildTestApp({ chargeRetryDays: 5 });
+    const { serviceTemplate, service } = sharedTestApp({ chargeRetryDays: 5 });
     const resource = serviceTemplate.toJSON().Resources[logicalId(service.functions.chargeWorker.function)];
     expect(resource.Properties.Environment.Variables.CHARGE_RETRY_DAYS).toBe('5');
-    expect(() => buildTestApp({ chargeRetryDays: 40 })).toThrow(/chargeRetryDays/);
+    expect(() => sharedTestApp({ chargeRetryDays: 40 })).toThrow(/chargeRetryDays/);
   });
 });

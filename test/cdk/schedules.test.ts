@@ -2,12 +2,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { SCHEDULED_RUN_INPUT, SCHEDULE_DEFAULTS, SCHEDULE_TIME_ZONE, httpFunctions, scheduledFunctions } from '../../system/functions.ts';
 import { RUN_RETRY_POLICY } from '../../lib/constructs/run-schedules.ts';
-import { TEST_CONTEXT, actionsOf, buildTestApp, logicalId, statementsOfRole } from './cdk-app.ts';
+import { TEST_CONTEXT, actionsOf, sharedTestApp, logicalId, statementsOfRole } from './cdk-app.ts';
 
 const dlqArn = { 'Fn::ImportValue': Match.stringLikeRegexp('^Subscriptions-dev-Stateful:.*DeadLetterQueue') };
 
 describe('schedules', () => {
-  const { service, serviceTemplate: template } = buildTestApp();
+  const { service, serviceTemplate: template } = sharedTestApp();
 
   it('creates one schedule per scheduled function and configured time, in Asia/Seoul', () => {
     const expected = scheduledFunctions().flatMap(([name, fn]) =>
@@ -38,7 +38,7 @@ describe('schedules', () => {
   });
 
   it('uses SCHEDULE_DEFAULTS when no times are configured', () => {
-    const { serviceTemplate } = buildTestApp({ noticeRunTimes: undefined, chargeRunTimes: undefined });
+    const { serviceTemplate } = sharedTestApp({ noticeRunTimes: undefined, chargeRunTimes: undefined });
     const expressions = Object.values(serviceTemplate.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties.ScheduleExpression).sort();
     const expected = scheduledFunctions()
       .flatMap(([, fn]) => SCHEDULE_DEFAULTS[fn.timesSetting])

@@ -1,11 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TABLE_INDEXES, TABLE_KEYS } from '../../system/table.ts';
-import { buildTestApp } from './cdk-app.ts';
+import { sharedTestApp } from './cdk-app.ts';
 
 describe('StatefulStack', () => {
-  const dev = buildTestApp({ stage: 'dev' });
-  const prod = buildTestApp({ stage: 'prod' });
+  const dev = sharedTestApp({ stage: 'dev' });
+  const prod = sharedTestApp({ stage: 'prod' });
 
   describe('table', () => {
     it('takes its keys and indexes from system/table.ts, all string attributes', () => {
@@ -104,16 +104,6 @@ describe('StatefulStack', () => {
             }),
           ]),
         },
-      });
-    });
-
-    it('alarms as soon as the DLQ holds a message', () => {
-      dev.statefulTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetterQueue'), 'QueueName'] } }],
       });
     });
   });

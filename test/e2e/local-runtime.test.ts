@@ -103,6 +103,23 @@ describe('the clock and the scheduler', () => {
     expect(response.status).toBe(400);
   });
 
+  it('moves forward by days and hours from where it stands (re-runnable walkthroughs), but not both ways at once', async () => {
+    const from = new Date((await t.call('GET', '/_local/clock')).body.now).getTime();
+    const response = await t.call('POST', '/_local/clock', { body: { days: 1, hours: 2 } });
+    expect(response.status).toBe(200);
+    const moved = new Date(response.body.now).getTime() - from;
+    expect(moved).toBeGreaterThanOrEqual(26 * 3_600_000);
+    expect(moved).toBeLessThan(26 * 3_600_000 + 5_000);
+    expect(response.body.runs.length).toBeGreaterThanOrEqual(1);
+    expect((await t.call('POST', '/_local/clock', { body: { now: response.body.now, days: 1 } })).status).toBe(400);
+    expect((await t.call('POST', '/_local/clock', { body: {} })).status).toBe(400);
+    expect((await t.call('POST', '/_local/clock', { body: { days: -1 } })).status).toBe(400);
+  });
+
+  it('answers JSON ending with a newline, as the API does', async () => {
+    for (const path of ['/_local/clock', '/_local/nothing-here', '/health']) expect(await (await fetch(`${t.system.url}${path}`)).text()).toMatch(/\}\n$/);
+  });
+
   it('makes handlers see the simulated time', async () => {
     const clock = (await t.call('GET', '/_local/clock')).body.now as string;
     const health = await t.call('GET', '/health');
@@ -111,12 +128,15 @@ describe('the clock and the scheduler', () => {
 });
 
 describe('POST /_local/sandbox-pg/authorize', () => {
-  it('answers an authKey for each test card and for KakaoPay', async () => {
+  it('answers an authKey for each test card and, after its ready, for KakaoPay', async () => {
     for (const cardNumber of ['9410-0000-0000-0001', '9410000000000002', '9410-0000-0000-0003', '4242-4242-4242-4242']) {
       const response = await t.call('POST', '/_local/sandbox-pg/authorize', { body: { subscriptionId: 'sub-1', cardNumber } });
       expect(response.status).toBe(200);
       expect(response.body.authKey).toMatch(/^sbx_auth_[0-9a-f]{24}$/);
     }
+    // KakaoPay's window belongs to a ready (a KakaoPay signup makes it): none yet, none opened.
+    expect((await t.call('POST', '/_local/sandbox-pg/authorize', { body: { subscriptionId: 'sub-1', kakaoPayMethod: 'money' } })).body.error.code).toBe('NO_READY');
+    t.system.sandboxPg.ready({ subscriptionId: 'sub-1', customerKey: 'ck-sub-1', itemName: 'Beans' });
     const kakao = await t.call('POST', '/_local/sandbox-pg/authorize', { body: { subscriptionId: 'sub-1', kakaoPayMethod: 'money' } });
     expect(kakao.body.authKey).toMatch(/^sbx_auth_/);
   });

@@ -1,7 +1,7 @@
 /**
  * `npm start` as a user runs it: it prints its URLs within seconds, answers
- * /health, keeps its data on disk across a restart (tokens too), and keeps
- * nothing with LOCAL_DATA=memory.
+ * /health, keeps its data on disk across a restart (tokens and the clock too),
+ * and keeps nothing with LOCAL_DATA=memory (the clock starts at the real time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/handlers.ts';
+import { PortTaken, withFreePorts } from '../support/ports.ts';
 
 const children: ChildProcess[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'subscriptions-data-'));
@@ -25,9 +26,23 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Starts `tsx local/start.ts` (what `npm start` runs) and resolves when the banner is out. */
-async function start(env: Record<string, string>): Promise<{ child: ChildProcess; banner: string; elapsedMs: number; stop(): Promise<void> }> {
-  const began = Date.now();
+/** PORT and the six ports after it: the API and the embedded services. */
+const PORTS_TAKEN = 7;
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly banner: string;
+  readonly port: number;
+  /** GET/POST on this instance, JSON in and out. */
+  json(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+/** Starts `tsx local/start.ts` (what `npm start` runs) on a free block of ports and resolves when the banner is out. */
+const start = (env: Record<string, string>) => withFreePorts(PORTS_TAKEN, (port) => startOn(port, env));
+
+async function startOn(port: number, env: Record<string, string>): Promise<Started> {
+  env = { ...env, PORT: String(port) };
   const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['local/start.ts'], { cwd: REPO_ROOT, detached: true, env: { ...process.env, LOG_LEVEL: 'ERROR', ...env } });
   children.push(child);
   let output = '';
@@ -37,12 +52,21 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
       if (output.includes('Press Ctrl+C')) resolve(output);
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+    child.once('exit', (code) => reject(/EADDRINUSE|already in use/i.test(output) ? new PortTaken(output) : new Error(`npm start exited with ${code}: ${output}`)));
   });
+  const base = `http://localhost:${port}`;
   return {
     child,
     banner,
-    elapsedMs: Date.now() - began,
+    port,
+    json: async (method, path, body, token) => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -51,49 +75,46 @@ async function start(env: Record<string, string>): Promise<{ child: ChildProcess
   };
 }
 
-const port = 20_000 + Math.floor(Math.random() * 30_000);
-const base = `http://localhost:${port}`;
-const json = async (method: string, path: string, body?: unknown, token?: string) => {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as any };
-};
-
 describe('npm start', () => {
   it('prints its URLs and answers /health; data on disk survives a restart', async () => {
-    const first = await start({ PORT: String(port), LOCAL_DATA: dataDir });
-    expect(first.banner).toContain(`${base}/health`);
+    const first = await start({ LOCAL_DATA: dataDir });
+    expect(first.banner).toContain(`http://localhost:${first.port}/health`);
     expect(first.banner).toMatch(/Mail inbox\s+http:\/\/localhost:\d+/);
     expect(first.banner).toContain('/_local/outbox');
-    expect((await json('GET', '/health')).status).toBe(200);
+    expect((await first.json('GET', '/health')).status).toBe(200);
 
-    const platform = (await json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
-    expect((await json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(201);
+    const platform = (await first.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
+    expect((await first.json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(201);
+    // The clock, moved an hour on (one run at most in between), is kept with the data.
+    const movedTo = new Date(Date.now() + 3_600_000);
+    expect((await first.json('POST', '/_local/clock', { now: movedTo.toISOString() })).status).toBe(200);
     await first.stop();
 
-    await start({ PORT: String(port), LOCAL_DATA: dataDir });
+    const second = await start({ LOCAL_DATA: dataDir });
+    // A restarted system continues where its clock stood: not at the real time, and not back.
+    const clock = new Date((await second.json('GET', '/_local/clock')).body.now as string).getTime();
+    expect(clock).toBeGreaterThanOrEqual(movedTo.getTime() - 1_000);
+    expect(clock).toBeLessThan(movedTo.getTime() + 30_000);
     // The same token still works (the secret is kept with the data), and the shop is still there.
-    const admin = (await json('POST', '/_local/token', { role: 'admin', shop: 'kept-shop', sub: 'm' })).body.token as string;
-    expect((await json('GET', '/admin/service', undefined, admin)).body.status).toBe('NOT_APPLIED');
-    expect((await json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(409);
+    const admin = (await second.json('POST', '/_local/token', { role: 'admin', shop: 'kept-shop', sub: 'm' })).body.token as string;
+    expect((await second.json('GET', '/admin/service', undefined, admin)).body.status).toBe('NOT_APPLIED');
+    expect((await second.json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(409);
+    await second.stop();
   });
 
   it('keeps nothing with LOCAL_DATA=memory', async () => {
-    for (const child of children) killGroup(child);
-    const memoryPort = port + 10;
-    const memory = await start({ PORT: String(memoryPort), LOCAL_DATA: 'memory' });
+    const memory = await start({ LOCAL_DATA: 'memory' });
     expect(memory.banner).toContain('in memory');
-    const call = (path: string, body: unknown, token?: string) =>
-      fetch(`http://localhost:${memoryPort}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const token = ((await (await call('/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).json()) as { token: string }).token;
-    expect((await call('/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token)).status).toBe(201);
+    const token = (await memory.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
+    expect((await memory.json('POST', '/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token)).status).toBe(201);
+    await memory.json('POST', '/_local/clock', { now: new Date(Date.now() + 3_600_000).toISOString() });
     await memory.stop();
-    const again = await start({ PORT: String(memoryPort), LOCAL_DATA: 'memory' });
-    const token2 = ((await (await call('/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).json()) as { token: string }).token;
-    expect((await call('/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token2)).status).toBe(201);
+    const again = await start({ LOCAL_DATA: 'memory' });
+    // In memory the clock starts at the real time again.
+    const clock = (await again.json('GET', '/_local/clock')).body.now as string;
+    expect(Math.abs(new Date(clock).getTime() - Date.now())).toBeLessThan(30_000);
+    const token2 = (await again.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
+    expect((await again.json('POST', '/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token2)).status).toBe(201);
     await again.stop();
   });
 });

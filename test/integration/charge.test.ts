@@ -210,8 +210,8 @@ describe('S18 and S19: cancels after the notice', () => {
     const racing = chargeDeps(h, {
       clock: testClock(item.scheduledTime),
       gateways: {
-        async gatewayFor(provider) {
-          const real = await h.deps.gateways.gatewayFor(provider);
+        async gatewayFor(shopId, provider) {
+          const real = await h.deps.gateways.gatewayFor(shopId, provider);
           return {
             ...real,
             charge: async (request) => {
@@ -378,8 +378,8 @@ describe('an outcome we do not know: look up first, never charge blind', () => {
     clock.set(seoulAt(cycle.chargeDate, '17:00'));
     expect((await processCharge(deps, chargeItem(cycle, '17:00'))).result).toBe('nothing-to-do');
     expect(await paymentsOnCard(h, noticed)).toBe(1);
-    // The subscription waits for the operator: not advanced.
-    expect((await h.subscriptions.get(subscription.id))!.nextDeliveryDate).toBe(cycle.deliveryDate);
+    // The subscription moves on at once (issue 17: never a next delivery in the past); only this cycle waits for the operator.
+    expect((await h.subscriptions.get(subscription.id))!.nextDeliveryDate).toBe(addDays(cycle.deliveryDate, 14));
   });
 });
 

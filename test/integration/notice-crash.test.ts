@@ -12,10 +12,10 @@
  * recorded (the cycle's settle write). The worker's reads are batched as in
  * production (one BatchGetItem is one call here).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { batchingReads } from '../../functions/adapters/dynamodb/batched-reads.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { creditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
 import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../../functions/adapters/dynamodb/notifications.repo.ts';
@@ -29,19 +29,14 @@ import { noticeWork, type NoticeDeps } from '../../functions/use-cases/runs/noti
 import { SimulatedCrash } from '../support/faulty-client.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
-import { runDeps, type RunDeps } from '../support/run-deps.ts';
+import { runDeps } from '../support/run-deps.ts';
 
-let t: TestSystem;
-let deps: RunDeps;
-let tableName: string;
-let raw: DynamoDBDocumentClient;
-beforeAll(async () => {
-  t = await bootLocalSystem({ seed: false });
-  deps = await runDeps();
-  ({ tableName } = (await import('../../functions/config.ts')).config);
-  raw = createDocumentClient();
-});
-afterAll(() => t?.stop());
+// Booted while the file is collected: the crash tables below are built from a clean run's calls.
+const t: TestSystem = await bootLocalSystem({ seed: false });
+afterAll(() => t.stop());
+const deps = await runDeps();
+const { tableName } = (await import('../../functions/config.ts')).config;
+const raw: DynamoDBDocumentClient = createDocumentClient();
 
 const WHEN = ['before', 'after'] as const;
 /** SQS hands a message back only after its visibility timeout: by then a crashed attempt's SENDING is stale. */
@@ -74,11 +69,11 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
   const db = batchingReads(new Proxy(raw, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) }), tableName);
   const faulty: NoticeDeps = {
     clock: deps.clock,
-    cycles: cyclesRepository(db, tableName),
     shops: shopsRepository(db, tableName),
     settings: settingsRepository(db, tableName),
     products: productsRepository(db, tableName),
     subscriptions: subscriptionsRepository(db, tableName),
+    cycles: cyclesRepository(db, tableName),
     credits: creditsRepository(db, tableName),
     notifications: notificationsRepository(db, tableName),
     mailer: { send: (mail) => step(`mailer.send ${mail.kind}`, () => deps.mailer.send(mail)) },
@@ -115,46 +110,47 @@ interface Subject {
   readonly smsTo: string;
 }
 
-/**
- * For every call k of a clean delivery and both failure points: a delivery whose k-th call crashes, then — after
- * the visibility timeout — the redelivery, then the abandoned-block sweep; `check` then sees the outcome.
- */
-async function crashEverywhere(prepare: () => Promise<Subject>, check: (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>) {
-  const clean = await prepare();
+type Check = (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>;
+
+/** A clean delivery, counted: its calls (every one a crash point below), the labels, and which is the cycle's settle. */
+async function cleanRun(subject: Subject, check: Check) {
   const counter = faultyDeps(Number.POSITIVE_INFINITY, 'before');
-  await deliver(counter.deps, clean.sub, 'clean');
-  const calls = counter.calls();
-  await check(clean, 'clean run', () => false);
+  expect(await deliver(counter.deps, subject.sub, 'clean')).toBe(false);
+  await check(subject, 'clean run', () => false);
   // The settle: the last put of the cycle's item.
-  const settleCall = counter.labels.lastIndexOf(`PutCommand CYCLE#${clean.sub.nextDeliveryDate}`) + 1;
+  const settleCall = counter.labels.lastIndexOf(`PutCommand CYCLE#${subject.sub.nextDeliveryDate}`) + 1;
+  return { calls: counter.calls(), labels: counter.labels, refused: counter.refused, settleCall };
+}
 
-  for (let k = 1; k <= calls; k += 1) {
-    for (const when of WHEN) {
-      const subject = await prepare();
-      const messageId = `crash-${k}-${when}`;
-      const faulty = faultyDeps(k, when);
-      const crashed = await deliver(faulty.deps, subject.sub, messageId).then(
-        () => false,
-        (error: unknown) => {
-          if (!(error instanceof SimulatedCrash)) throw error;
-          return true;
-        },
-      );
-      const label = faulty.labels[k - 1] ?? '';
-      const crash = `crash ${when} call ${k} (${label})`;
-      // Every call is part of the delivery: a crash at any of them fails it (but one after a refused write, which had no effect to lose).
-      expect(crashed, crash).toBe(!(when === 'after' && counter.refused.has(k)));
+/** Every crash point of a clean run: [call k, before|after], each its own test case. */
+const crashPoints = (calls: number) => Array.from({ length: calls }, (_, i) => WHEN.map((when) => [i + 1, when] as const)).flat();
 
-      advance(t, REDELIVERY_MS);
-      await deliver(deps, subject.sub, messageId);
-      // A worker that died with its block open: the sweep (each run's end) returns what the block did not spend.
-      advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
-      await deps.credits.sweepAbandonedBlocks(deps.clock.now());
+/**
+ * A delivery whose k-th call crashes, then — after the visibility timeout — the redelivery, then the
+ * abandoned-block sweep; `check` then sees the outcome.
+ */
+async function crashAt(clean: Awaited<ReturnType<typeof cleanRun>>, k: number, when: 'before' | 'after', subject: Subject, check: Check) {
+  const messageId = `crash-${k}-${when}`;
+  const faulty = faultyDeps(k, when);
+  const crashed = await deliver(faulty.deps, subject.sub, messageId).then(
+    () => false,
+    (error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+      return true;
+    },
+  );
+  const label = faulty.labels[k - 1] ?? '';
+  const crash = `crash ${when} call ${k} (${label})`;
+  // Every call is part of the delivery: a crash at any of them fails it (but one after a refused write, which had no effect to lose).
+  expect(crashed, crash).toBe(!(when === 'after' && clean.refused.has(k)));
 
-      await check(subject, crash, (kind, channel) => duplicateWindow(label, when, k === settleCall, kind, channel));
-    }
-  }
-  return { calls, labels: counter.labels };
+  advance(t, REDELIVERY_MS);
+  await deliver(deps, subject.sub, messageId);
+  // A worker that died with its block open: the sweep (each run's end) returns what the block did not spend.
+  advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
+  await deps.credits.sweepAbandonedBlocks(deps.clock.now());
+
+  await check(subject, crash, (kind, channel) => duplicateWindow(label, when, k === clean.settleCall, kind, channel));
 }
 
 const smsOperation = (sub: Subject['sub']) => debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms');
@@ -165,49 +161,61 @@ async function expectCycleLockedAndNoticed(sub: Subject['sub'], crash: string) {
   expect(stored?.cycles, crash).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'NOTICED', amount: 68_000 }), expect.objectContaining({ status: 'SCHEDULED' })]);
 }
 
-describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
-  it('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', async () => {
-    const shop = await shopWithCredits(t, 1000);
-    let expectedBalance = 1000;
-    const { calls, labels } = await crashEverywhere(
-      async () => {
-        const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
-        return { shop, sub: subscription, contact, smsTo };
-      },
-      async ({ sub, contact, smsTo }, crash, window) => {
-        await expectCycleLockedAndNoticed(sub, crash);
-        expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied, crash).toBe(true);
-        expectedBalance -= 1;
-        expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: expectedBalance, reserved: { sms: 0 } });
-        expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
-        expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
-        expect(await channelOf(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
-        expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
-      },
-    );
-    expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
-    expect(calls).toBeGreaterThan(15);
-  }, 600_000);
+/** With credits: one shop for every case; each case expects one SMS credit less than it found. */
+const shopWithSms = await shopWithCredits(t, 1000);
+const subjectWithCredits = async (): Promise<Subject> => {
+  const { subscription, contact, smsTo } = await activeSubscription(t, shopWithSms.shopId);
+  return { shop: shopWithSms, sub: subscription, contact, smsTo };
+};
+const withCredits = (balanceBefore: number): Check => async ({ shop, sub, contact, smsTo }, crash, window) => {
+  await expectCycleLockedAndNoticed(sub, crash);
+  expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied, crash).toBe(true);
+  expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: balanceBefore - 1, reserved: { sms: 0 } });
+  expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+  expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
+  expect(await channelOf(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
+  expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
+};
+const smsBalance = async () => (await deps.credits.balances(shopWithSms.shopId)).sms;
+const cleanWithCredits = await cleanRun(await subjectWithCredits(), withCredits(await smsBalance()));
 
-  it('without credits: one cycle, no SMS and no debit, NO_CREDIT recorded, the mail sent, the operator told once', async () => {
-    const { labels } = await crashEverywhere(
-      async () => {
-        const shop = await shopWithCredits(t);
-        const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
-        return { shop, sub: subscription, contact, smsTo };
-      },
-      async ({ shop, sub, contact, smsTo }, crash, window) => {
-        await expectCycleLockedAndNoticed(sub, crash);
-        expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
-        expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
-        expect(await outbox(t, smsTo), crash).toEqual([]);
-        expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
-        expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
-        const operator = await outbox(t, shop.operatorEmail);
-        expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));
-      },
-    );
-    expect(labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'mailer.send sms-credits-exhausted']));
-    expect(labels.some((label) => label.startsWith('sms.send'))).toBe(false);
-  }, 600_000);
+/** Without credits: a dry shop per case (the operator is told once per shop and day). */
+const subjectWithoutCredits = async (): Promise<Subject> => {
+  const shop = await shopWithCredits(t);
+  const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
+  return { shop, sub: subscription, contact, smsTo };
+};
+const withoutCredits: Check = async ({ shop, sub, contact, smsTo }, crash, window) => {
+  await expectCycleLockedAndNoticed(sub, crash);
+  expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
+  expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
+  expect(await outbox(t, smsTo), crash).toEqual([]);
+  expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
+  expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+  const operator = await outbox(t, (shop as { operatorEmail: string }).operatorEmail);
+  expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));
+};
+const cleanWithoutCredits = await cleanRun(await subjectWithoutCredits(), withoutCredits);
+
+describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
+  describe('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', () => {
+    it('a clean run makes every call a crash point: DynamoDB, the mail and the SMS', () => {
+      expect(cleanWithCredits.labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
+      expect(cleanWithCredits.calls).toBeGreaterThan(15);
+    });
+    it.each(crashPoints(cleanWithCredits.calls))('crash at call %i (%s)', async (k, when) => {
+      const balanceBefore = await smsBalance();
+      await crashAt(cleanWithCredits, k, when, await subjectWithCredits(), withCredits(balanceBefore));
+    });
+  });
+
+  describe('without credits: one cycle, no SMS and no debit, NO_CREDIT recorded, the mail sent, the operator told once', () => {
+    it('a clean run mails the notice and the operator, and never calls the SMS sender', () => {
+      expect(cleanWithoutCredits.labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'mailer.send sms-credits-exhausted']));
+      expect(cleanWithoutCredits.labels.some((label) => label.startsWith('sms.send'))).toBe(false);
+    });
+    it.each(crashPoints(cleanWithoutCredits.calls))('crash at call %i (%s)', async (k, when) => {
+      await crashAt(cleanWithoutCredits, k, when, await subjectWithoutCredits(), withoutCredits);
+    });
+  });
 });

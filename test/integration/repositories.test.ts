@@ -65,3 +65,39 @@ describe('due-work repository', () => {
     expect(shardsUsed.size).toBe(DUE_SHARDS);
   });
 });
+
+describe('the embedded engine closing while requests are under way', () => {
+  it('lets the writes in flight finish and refuses later ones, with no uncaught "Database is closed" (a timed-out test still calling while afterAll stops the system)', async () => {
+    const engine = await startEmbeddedTable('closing-table');
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', record);
+    try {
+      // Indexed items: dynalite writes each index's entry after the item, the write that used to outlive the close.
+      const write = (i: number) =>
+        engine.db.send(new PutCommand({ TableName: engine.tableName, Item: { pk: `CLOSE#${i}`, sk: 'ITEM', ...dueIndexKeys('NOTICE', '2026-12-01', 'close-shop', `sub-${i}`), gsi1pk: 'CLOSE', gsi1sk: String(i) } }));
+      // Eight callers writing back to back, as a timed-out test's loop goes on, until the engine refuses them.
+      let written = 0;
+      const caller = async (lane: number) => {
+        for (let i = 0; ; i += 1) {
+          try {
+            await write(lane * 100_000 + i);
+            written += 1;
+          } catch {
+            return;
+          }
+        }
+      };
+      const callers = Promise.all(Array.from({ length: 8 }, (_, lane) => caller(lane)));
+      while (written < 50) await new Promise((resolve) => setTimeout(resolve, 2));
+      await engine.stop();
+      await callers;
+      expect(await write(-1).then(() => 'written', () => 'refused')).toBe('refused');
+      // An uncaught exception of a write cut short surfaces on a later turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', record);
+    }
+  });
+});

@@ -12,7 +12,8 @@ export async function runDeps() {
   const { events } = await import('../../functions/wiring/events.ts');
   const { gateways } = await import('../../functions/wiring/gateways.ts');
   const { workQueue } = await import('../../functions/wiring/work-queue.ts');
-  return { ...deps, mailer, sms, events, gateways, workQueue };
+  const { sealer } = await import('../../functions/wiring/sealer.ts');
+  return { ...deps, mailer, sms, events, gateways, workQueue, sealer };
 }
 
 export type RunDeps = Awaited<ReturnType<typeof runDeps>>;

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, seoulDate } from '../../functions/core/dates.ts';
 import {
   advance,
+  alreadyResolved,
   chargeDue,
   claimHeld,
   CYCLE_STATES,
@@ -18,6 +19,7 @@ import {
   isOrder,
   lateShift,
   moved,
+  NOT_CHARGED_AFTER_REVIEW,
   noticeSettled,
   noticeStep,
   nothingAnnouncedIsWanted,
@@ -67,7 +69,7 @@ const EVENTS: { readonly [E in CycleEventType]: Extract<CycleEvent, { type: E }>
   paid: { type: 'paid', payment: { paymentKey: 'pay-1', approvedAt: '2026-12-09T10:00:02+09:00' }, at: AT },
   declined: { type: 'declined', failure: { code: 'REJECT_CARD_PAYMENT', message: 'declined', at: '2026-12-09T10:00:02+09:00' }, retryAt: new Date('2026-12-09T08:00:00Z') },
   review: { type: 'review', reason: 'cannot look it up' },
-  resolve: { type: 'resolve', outcome: { charged: true, payment: { paymentKey: 'pay-9', approvedAt: '2026-12-09T10:00:02+09:00' }, at: AT } },
+  resolve: { type: 'resolve', resolution: { outcome: 'charged', at: '2026-12-10T09:00:00+09:00', by: 'admin-1', pgReference: 'pay-9' } },
 };
 
 /** Where each event leads from each state it applies to (the table in the module comment). */
@@ -150,8 +152,14 @@ describe('transitions in detail', () => {
   });
 
   it('resolve: an operator closes a REVIEW either way', () => {
-    const notCharged = transition(aCycle('REVIEW'), { type: 'resolve', outcome: { charged: false, at: AT, reason: 'refunded by phone' } });
-    expect(notCharged.ok && notCharged.next).toMatchObject({ status: 'FAILED', lastFailure: { code: 'RESOLVED_NOT_CHARGED' } });
+    const charged = transition({ ...aCycle('REVIEW'), orderId: 'sub-1-20261210-1' }, EVENTS.resolve);
+    expect(charged.ok && charged.next).toMatchObject({ status: 'CHARGED', paymentKey: 'pay-9', chargedAt: '2026-12-10T09:00:00+09:00', resolution: { outcome: 'charged', by: 'admin-1' } });
+    expect(charged.ok && isOrder(charged.next)).toBe(true);
+    const notCharged = transition(aCycle('REVIEW'), { type: 'resolve', resolution: { outcome: 'not-charged', at: '2026-12-10T09:00:00+09:00', by: 'admin-1' } });
+    expect(notCharged.ok && notCharged.next).toMatchObject({ status: 'FAILED', lastFailure: { code: NOT_CHARGED_AFTER_REVIEW }, resolution: { outcome: 'not-charged' } });
+    expect(notCharged.ok && alreadyResolved(notCharged.next, 'not-charged')).toBe(true);
+    expect(notCharged.ok && alreadyResolved(notCharged.next, 'charged')).toBe(false);
+    expect(transition(aCycle('CHARGED'), EVENTS.resolve).ok).toBe(false);
   });
 });
 

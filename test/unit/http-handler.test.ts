@@ -58,6 +58,12 @@ describe('the HTTP adapter maps every outcome to the contract', () => {
     expect(JSON.parse(response.body).error.code).toBe('INTERNAL_ERROR');
   });
 
+  it('ends every JSON body with a newline, so that curl leaves the prompt on its own line', async () => {
+    expect((await handler(event({ body: '{"n":1}' }), context)).body).toMatch(/\}\n$/);
+    expect((await handler(event({ body: '{"n":409}' }), context)).body).toMatch(/\}\n$/);
+    expect((await handler(event({ body: '{"n":500}' }), context)).body).toMatch(/\}\n$/);
+  });
+
   it('answers 401 without claims and 403 for another role', async () => {
     expect((await handler(event({ claims: null, body: '{"n":1}' }), context)).statusCode).toBe(401);
     expect((await handler(event({ claims: { sub: 'u', shop: 's', role: 'customer' }, body: '{"n":1}' }), context)).statusCode).toBe(403);

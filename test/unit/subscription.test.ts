@@ -55,7 +55,9 @@ describe('subscriptionIndexAttributes: one function decides every index a state 
     expect(at('NOTICED')).toEqual({ duepk: expect.stringMatching(/^DUE#CHARGE#\d+$/), duesk: '2026-12-09#shop-a#s1' });
     expect(at('NOTICED', { nextAttemptAt: '2026-12-10T17:00:00+09:00' })).toEqual({ duepk: expect.stringMatching(/^DUE#CHARGE#\d+$/), duesk: '2026-12-10#shop-a#s1' });
     expect(at('CHARGED', { orderId: 'o-1', chargedAt: '2026-12-09T10:00:01+09:00', paymentKey: 'p', approvedAt: 'a' })).toEqual({ gsi1pk: 'SHOP#shop-a#ORDERS', gsi1sk: '2026-12-09T10:00:01+09:00#o-1' });
-    for (const status of ['SKIPPED', 'FAILED', 'CANCELLED', 'REVIEW'] as const) expect(at(status)).toEqual({});
+    // A cycle in REVIEW is in its shop's review list only (gsi4, sparse).
+    expect(at('REVIEW')).toEqual({ gsi4pk: 'SHOP#shop-a#REVIEW', gsi4sk: '2026-12-10#s1' });
+    for (const status of ['SKIPPED', 'FAILED', 'CANCELLED'] as const) expect(at(status)).toEqual({});
   });
 });
 

@@ -4,10 +4,11 @@
  * (functions/domain/cycle.ts) decides every change; this adapter writes it as
  * one conditional whole-item put, with the index attributes the new state
  * implies derived in one place (`cycleIndexAttributes`): the due index while
- * a run has work on the cycle, the shop's orders once it is CHARGED.
+ * a run has work on the cycle, the shop's orders once it is CHARGED, the
+ * shop's review list while it waits for an operator (REVIEW).
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dueOf, isOrder, type Cycle, type CycleRef, type CycleState, type Expectation } from '../../domain/cycle.ts';
+import { dueOf, inReview, isOrder, type Cycle, type CycleRef, type CycleState, type Expectation } from '../../domain/cycle.ts';
 import { writeIfCondition } from './client.ts';
 import { dueIndexKeys, indexKeys, keys } from './keys.ts';
 
@@ -33,10 +34,12 @@ export function cycleIndexAttributes(cycle: Cycle): Record<string, string> {
   const due = dueOf(cycle);
   if (due) return dueIndexKeys(due.kind, due.date, cycle.shopId, cycle.subscriptionId);
   if (isOrder(cycle)) return indexKeys.shopOrders(cycle.shopId, cycle.chargedAt, cycle.orderId);
+  // A cycle in REVIEW is in its shop's review list until an operator resolves it (gsi4, sparse).
+  if (inReview(cycle)) return indexKeys.cycleInReview(cycle.shopId, cycle.deliveryDate, cycle.subscriptionId);
   return {};
 }
 
-const STORAGE = new Set(['pk', 'sk', 'type', 'duepk', 'duesk', 'gsi1pk', 'gsi1sk']);
+const STORAGE = new Set(['pk', 'sk', 'type', 'duepk', 'duesk', 'gsi1pk', 'gsi1sk', 'gsi4pk', 'gsi4sk']);
 
 /** The domain's cycle from a stored item (storage attributes dropped). */
 export function toCycle(item: Record<string, unknown>): Cycle {

@@ -20,12 +20,11 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationFailed } from '../../core/errors.ts';
 import type { Cycle } from '../../domain/cycle.ts';
 import { matchesFilter, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
-import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
+import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
 import {
   indexKeys,
   keys,
@@ -121,7 +120,6 @@ function withoutStorage<T>(item: Record<string, unknown>): T {
 
 /** The cursor names the filters it was made for, so it cannot continue a different query on the same partition. */
 const QUERY_ATTRIBUTE = '#q';
-const invalidCursor = () => new ValidationFailed([{ path: 'query.cursor', message: 'This cursor does not belong to this list; start again without it.' }]);
 
 interface ListPlan {
   readonly partition: IndexPartition;
@@ -143,6 +141,10 @@ function planList(shopId: string, filter: SubscriptionFilter): ListPlan {
   const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
   const newestFirst = true;
   const lineItems = false;
+  if (filter.cycleStatus === 'REVIEW') {
+    // The sparse review list holds cycle items: resolved to their subscriptions like line items, oldest delivery first.
+    return { partition: subscriptionPartitions.inReview(shopId), newestFirst: false, lineItems: true, rest: { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } };
+  }
   if (customerId !== undefined) {
     const sortKeyCondition = { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': sortKeyPrefixes.customerSubscriptions } };
     const partition = subscriptionPartitions.byCustomer(shopId, customerId);
@@ -214,8 +216,8 @@ function queryExpressions(plan: ListPlan): Pick<QueryCommandInput, 'KeyCondition
 
 /** Binds a cursor to the whole query: the index partition (shop and leading filter) and the other filters. */
 function queryFingerprint(plan: ListPlan, filter: SubscriptionFilter): string {
-  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
-  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo]);
+  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus } = filter;
+  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus]);
   return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
 }
 
@@ -340,10 +342,7 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
 
       let startKey: PageKey | undefined;
       if (page.cursor !== undefined) {
-        const { [QUERY_ATTRIBUTE]: _query, ...key } = decodeCursor(page.cursor, partition) as PageKey;
-        decodeCursor(page.cursor, { attribute: QUERY_ATTRIBUTE, value: fingerprint });
-        const expected = ['pk', 'sk', partition.attribute, partition.sortAttribute].sort();
-        if (JSON.stringify(Object.keys(key).sort()) !== JSON.stringify(expected)) throw invalidCursor();
+        const { [QUERY_ATTRIBUTE]: _query, ...key } = decodeCursor(page.cursor, indexQueryShape(partition, { [QUERY_ATTRIBUTE]: fingerprint })) as PageKey;
         startKey = key;
       }
 
@@ -361,14 +360,8 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
           Limit: filtered ? Math.max(remaining + 1, filteredPageSize) : remaining + 1,
           ExclusiveStartKey: startKey,
         };
-        let result: QueryCommandOutput;
-        try {
-          result = await db.send(new QueryCommand(input));
-        } catch (error) {
-          // A crafted cursor can pass the checks above and still not be a valid start key.
-          if (fromClient && error instanceof Error && error.name === 'ValidationException') throw invalidCursor();
-          throw error;
-        }
+        // A crafted cursor can pass the shape check and still not be a valid start key (outside a date range).
+        const result: QueryCommandOutput = await clientStartKeyRefused(fromClient, () => db.send(new QueryCommand(input)));
         fromClient = false;
         const entries = result.Items ?? [];
         read += result.ScannedCount ?? entries.length;

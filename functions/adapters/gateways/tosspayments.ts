@@ -31,6 +31,7 @@
  * Toss's error code and our order id only.
  */
 import { logger } from '../../core/logger.ts';
+import { declined, pgText } from './declines.ts';
 import {
   GatewayRefusal,
   type CardFacts,
@@ -40,6 +41,7 @@ import {
   type LookupOutcome,
   type PaymentGateway,
 } from './payment-gateway.ts';
+import { registrationWindow } from './registration-windows.ts';
 import { cardCompany, INTERNATIONAL_ISSUER_CODES, isInternationalCompanyName } from './tosspayments-card-codes.ts';
 
 export interface TossPaymentsOptions {
@@ -47,6 +49,8 @@ export interface TossPaymentsOptions {
   readonly secretKey: string;
   /** `test_ck_…` / `live_ck_…`: public, handed to the storefront's SDK. */
   readonly clientKey: string;
+  /** For logs and the window's `gateway` (the registry passes the gateway id). @default 'tosspayments' */
+  readonly gateway?: string;
   /** Default https://api.tosspayments.com; the contract tests point it at a local stub. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
@@ -224,7 +228,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       switch (meaning) {
         case 'declined':
           logger.info('tosspayments charge declined', { orderId, code: error.code });
-          return { status: 'DECLINED', code: error.code, message: error.message };
+          return declined('tosspayments', error.code, error.message);
         case 'look-up': {
           // The order id was used already (an earlier attempt that we did not hear back
           // from, or a retry with a new idempotency key): its payment is the answer.
@@ -240,7 +244,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
           return { status: 'UNKNOWN', message: `Toss refused the merchant's credentials (${error.code}); the buyer's card was not judged.` };
         default:
           logger.warn('tosspayments charge outcome unknown', { orderId, code: error.code });
-          return { status: 'UNKNOWN', message: `Toss answered ${error.code}: ${error.message}` };
+          return { status: 'UNKNOWN', message: `Toss answered ${pgText(error.code, 64)}: ${pgText(error.message)}` };
       }
     } catch {
       return { status: 'UNKNOWN', message: 'The charge failed unexpectedly; look the order up before anything else.' };
@@ -248,7 +252,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
   }
 
   return {
-    name: 'tosspayments',
+    name: options.gateway ?? 'tosspayments',
     supportsLookup: true,
 
     /**
@@ -258,11 +262,11 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
      * `?customerKey=…&authKey=…` or `?code=…&message=…`), so they are left to it.
      * https://docs.tosspayments.com/guides/v2/billing/integration
      */
-    registrationWindow({ customerKey, method }) {
+    async openRegistration({ customerKey, method }) {
       if (method !== 'card') {
         throw new Error(`tosspayments registers cards only; ${method} goes through its own gateway`);
       }
-      return { gateway: 'tosspayments', clientKey: options.clientKey, customerKey, method: 'CARD' };
+      return { window: registrationWindow('tosspayments', options.gateway ?? 'tosspayments', { clientKey: options.clientKey }, { subscriptionId: '', customerKey, method, itemName: '' }) };
     },
 
     async issueBillingKey({ authKey, customerKey }): Promise<IssuedBillingKey> {
@@ -339,7 +343,7 @@ function outcomeOfPayment(payment: unknown, orderId: string): ChargeOutcome {
   }
   if (status === 'ABORTED' || status === 'EXPIRED' || status === 'CANCELED') {
     const failure = tossError(payment.failure);
-    return { status: 'DECLINED', code: failure?.code ?? `PAYMENT_${status}`, message: failure?.message ?? `The payment is ${status}.` };
+    return declined('tosspayments', failure?.code ?? `PAYMENT_${status}`, failure?.message ?? `The payment is ${status}.`);
   }
   return { status: 'UNKNOWN', message: `The payment is ${typeof status === 'string' ? status : 'in an unreadable state'}.` };
 }

@@ -10,7 +10,7 @@ import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
-import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Transition } from '../../domain/cycle.ts';
+import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
 import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain/delivery-schedule.ts';
 import type { Shop } from '../../domain/shop.ts';
 import type { Subscription } from '../../domain/subscription.ts';
@@ -32,8 +32,11 @@ export const MAX_MAIL_ATTEMPTS = 3;
 /** The event a shop consumes to ship a paid delivery; its id is the order id (consumers drop repeats). */
 export const CYCLE_CHARGED_EVENT = 'subscription.cycle.charged';
 
-export interface Run {
-  readonly deps: ChargeDeps;
+/** What the outcomes and their follow-ups use: the charge worker's dependencies without the PG and the billing keys. */
+export type FollowUpDeps = Omit<ChargeDeps, 'gateways' | 'billingKeys'>;
+
+export interface Run<D extends FollowUpDeps = FollowUpDeps> {
+  readonly deps: D;
   /** The run's scheduled time: "now" for every retry decision. */
   readonly scheduledAt: Date;
   /** The message's shop (every item of a message is one shop's). */
@@ -72,29 +75,13 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
     // A look-up finding the payment of a crashed attempt whose follow-ups had begun: this completes them.
     const resumed = source === 'lookup' && subscription.nextDeliveryDate !== cycle.deliveryDate;
     await moveOn(run, cycle, subscription);
-    // At-least-once: a rerun publishes again under the same id, and consumers drop the repeat.
-    await deps.events.publish({
-      type: CYCLE_CHARGED_EVENT,
-      id: cycle.orderId!,
-      shopId: cycle.shopId,
-      detail: {
-        subscriptionId: cycle.subscriptionId,
-        customerId: cycle.customerId,
-        deliveryDate: cycle.deliveryDate,
-        orderId: cycle.orderId,
-        amount: cycle.amount,
-        items: cycle.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
-        paymentKey: outcome.paymentKey,
-        approvedAt: outcome.approvedAt,
-        chargedAt: seoulTimestamp(now),
-      },
-    });
     const paid = transition(cycle, { type: 'paid', payment: { paymentKey: outcome.paymentKey, approvedAt: outcome.approvedAt }, at: now, ...(subscription.shippingAddress ? { shippingAddress: subscription.shippingAddress } : {}) });
+    if (paid.ok) await publishCharged(run, paid.next);
     return write(run, paid, resumed ? 'completed' : 'charged');
   }
 
   if (outcome.status === 'DECLINED') {
-    const failure = { code: outcome.code, message: outcome.message, at: seoulTimestamp(now) };
+    const failure = { code: outcome.code, message: outcome.message, detail: outcome.detail, at: seoulTimestamp(now) };
     const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
     if (next) {
       // Mail before the state change: a crash in between is redone by the look-up path, and send-once sends it once.
@@ -118,18 +105,45 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
   return { done: 'unknown', cycle };
 }
 
-/** Operator mail first (once), then REVIEW: out of the due index, shown as NOTICED with chargeProgress MANUAL_REVIEW. */
+/** The event a shop ships a paid delivery on. At-least-once: a rerun publishes again under the same id (the order id), and consumers drop the repeat. */
+async function publishCharged(run: Run, charged: Cycle): Promise<void> {
+  await run.deps.events.publish({
+    type: CYCLE_CHARGED_EVENT,
+    id: charged.orderId!,
+    shopId: charged.shopId,
+    detail: {
+      subscriptionId: charged.subscriptionId,
+      customerId: charged.customerId,
+      deliveryDate: charged.deliveryDate,
+      orderId: charged.orderId,
+      amount: charged.amount,
+      items: charged.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+      paymentKey: charged.paymentKey,
+      approvedAt: charged.approvedAt,
+      chargedAt: charged.chargedAt,
+    },
+  });
+}
+
+/**
+ * Operator mail first (once), the subscription's advance (its next delivery never waits on a person), then
+ * REVIEW: in the shop's review list until an operator resolves it (`resolveReview`).
+ */
 export async function toReview(run: Run, cycle: Cycle, reason: string): Promise<Step> {
   const subscription = await run.deps.subscriptions.get(cycle.subscriptionId);
-  if (subscription) await mailOperator(run, cycle, subscription, 'charge-review', { orderId: cycle.orderId ?? '-', provider: cycle.provider ?? '-', attempt: cycle.attempts ?? 0, reason });
+  if (subscription) {
+    await mailOperator(run, cycle, subscription, 'charge-review', { orderId: cycle.orderId ?? '-', provider: cycle.provider ?? '-', attempt: cycle.attempts ?? 0, reason });
+    await moveOn(run, cycle, subscription);
+  }
   const step = await write(run, transition(cycle, { type: 'review', reason }), 'review');
   if (step !== 'reread') logger.error('Charge needs manual review', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, reason });
   return step;
 }
 
 /** Not chargeable at all (no payment method or billing key): FAILED at once, with a clear reason. */
-export async function failWithoutAttempt(run: Run, cycle: Cycle, subscription: Subscription, reason: { code: string; message: string }): Promise<Step> {
-  const failed = transition(cycle, { type: 'notChargeable', failure: { ...reason, at: seoulTimestamp(run.deps.clock.now()) } });
+export async function failWithoutAttempt(run: Run, cycle: Cycle, subscription: Subscription, reason: { code: string; message: string; detail?: string }): Promise<Step> {
+  const { code, message, detail } = reason;
+  const failed = transition(cycle, { type: 'notChargeable', failure: { code, message, ...(detail !== undefined ? { detail } : {}), at: seoulTimestamp(run.deps.clock.now()) } });
   if (failed.ok) await finishFailed(run, failed.next, subscription);
   return write(run, failed, 'failed');
 }
@@ -141,11 +155,30 @@ export async function finishSkipped(run: Run, cycle: Cycle, subscription: Subscr
   return write(run, skipped, 'skipped');
 }
 
+/**
+ * An operator's answer to a cycle in REVIEW (use-cases/resolve-cycle.ts), with the follow-ups the charge worker
+ * would have done — charged: the charged event (the CHARGED cycle is the order); not charged: the buyer's and the
+ * operator's mails — before the write, so a crash in between is finished by a repeat. The subscription moved on
+ * when the cycle went to REVIEW (`moveOn` here is a no-op unless it did not).
+ */
+export async function resolveReview(run: Run, cycle: Cycle, subscription: Subscription, resolution: Resolution): Promise<Step> {
+  const resolved = transition(cycle, { type: 'resolve', resolution });
+  if (!resolved.ok) throw new Error(resolved.reason);
+  if (resolution.outcome === 'charged') {
+    await moveOn(run, cycle, subscription);
+    await publishCharged(run, resolved.next);
+    return write(run, resolved, 'charged');
+  }
+  await finishFailed(run, resolved.next, subscription);
+  return write(run, resolved, 'failed');
+}
+
 /** The buyer and the operator are told; the subscription moves on to its next delivery anyway. */
 async function finishFailed(run: Run, failed: Cycle, subscription: Subscription): Promise<void> {
   const failure: ChargeFailure = failed.lastFailure ?? { code: 'UNKNOWN', message: '-', at: failed.failedAt ?? '-', attempt: failed.attempts ?? 0 };
   const still = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate === failed.deliveryDate;
-  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '')?.subscription.nextDeliveryDate ?? '-') : '-';
+  const moved = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate !== null && subscription.nextDeliveryDate > failed.deliveryDate;
+  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '')?.subscription.nextDeliveryDate ?? '-') : moved ? subscription.nextDeliveryDate! : '-';
   const vars = { ...failureVars(failure), attempts: failed.attempts ?? 0, nextDeliveryDate: following };
   await mailBuyer(run, failed, subscription, 'charge-failed-final', vars);
   await mailOperator(run, failed, subscription, 'charge-failed-operator', vars);
@@ -173,8 +206,9 @@ function seoulWallClock(at: Date): string {
   return seoulTimestamp(at).slice(0, 16).replace('T', ' ');
 }
 
-function failureVars(failure: Pick<ChargeFailure, 'code' | 'message'>): TemplateVars {
-  return { reason: failure.message, reasonCode: failure.code };
+function failureVars(failure: Pick<ChargeFailure, 'code' | 'message' | 'detail'>): TemplateVars {
+  // The buyer's mails use `reason` (ours); the operator's also shows the PG's own text (`pgDetail`).
+  return { reason: failure.message, reasonCode: failure.code, pgDetail: failure.detail ?? '-' };
 }
 
 function cycleVars(run: Run, cycle: Cycle, subscription: Subscription): TemplateVars {

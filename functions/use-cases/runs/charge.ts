@@ -47,12 +47,15 @@ import type { BillingKeyRecord } from '../../domain/billing-key.ts';
 import { chargeDue, claimHeld, nothingAnnouncedIsWanted, transition, type Cycle, type CycleRef } from '../../domain/cycle.ts';
 import { nextRunAfter, type RunTime } from '../../domain/delivery-schedule.ts';
 import type { Subscription } from '../../domain/subscription.ts';
+import { ownDecline } from '../../adapters/gateways/declines.ts';
 import { providerFor, type GatewayDirectory } from '../storefront-deps.ts';
-import { charge, failWithoutAttempt, finishSkipped, settle, toReview, WORKER_LEASE_MS, type Run, type Step } from './charge-outcome.ts';
+import { charge, failWithoutAttempt, finishSkipped, settle, toReview, WORKER_LEASE_MS, type Run as RunOf, type Step } from './charge-outcome.ts';
 import { settleEach, type ItemResult, type Work, type WorkReport } from './work.ts';
 
 export { idempotencyKeyFor, orderIdFor } from '../../domain/cycle.ts';
 export { CYCLE_CHARGED_EVENT, MAX_MAIL_ATTEMPTS, WORKER_LEASE_MS } from './charge-outcome.ts';
+
+type Run = RunOf<ChargeDeps>;
 
 export interface ChargeDeps {
   readonly cycles: CyclesRepository;
@@ -186,10 +189,11 @@ async function attempt(run: Run, cycle: Cycle, subscription: Subscription | unde
     return { done: 'service-inactive' };
   }
   const provider = providerFor(shop, subscription.paymentMethod);
-  if (!provider) return failWithoutAttempt(run, cycle, subscription, { code: 'PAYMENT_METHOD_NOT_AVAILABLE', message: `The shop no longer takes ${subscription.paymentMethod} for subscriptions.` });
-  if (!billingKey || billingKey.provider !== provider) return failWithoutAttempt(run, cycle, subscription, { code: 'NO_BILLING_KEY', message: "The buyer has no registered payment method with the shop's payment gateway." });
+  if (!provider) return failWithoutAttempt(run, cycle, subscription, ownDecline('PAYMENT_METHOD_NOT_AVAILABLE', `The shop no longer takes ${subscription.paymentMethod} for subscriptions.`));
+  if (!billingKey || billingKey.provider !== provider) return failWithoutAttempt(run, cycle, subscription, ownDecline('NO_BILLING_KEY', "The buyer has no registered payment method with the shop's payment gateway."));
   // Before the claim: an unavailable PG fails the item (retried) without touching the cycle.
-  const gateway = await deps.gateways.gatewayFor(provider);
+  // The shop's own contract with the PG: never another shop's keys (issue 10).
+  const gateway = await deps.gateways.gatewayFor(cycle.shopId, provider);
   const claimed = transition(cycle, { type: 'claim', provider, at: deps.clock.now(), nextRun: nextRunAfter(scheduledAt, deps.chargeRunTimes) });
   if (!claimed.ok || !(await deps.cycles.write(claimed.next, claimed.expect))) return 'reread';
   return charge(run, claimed.next, gateway, billingKey.billingKey, subscription);
@@ -206,13 +210,13 @@ async function resume(run: Run, cycle: Cycle, subscription: Subscription | undef
   const claim = taken.next;
   const provider = claim.provider ?? (shop && subscription ? providerFor(shop, subscription.paymentMethod) : undefined);
   if (!provider || !subscription || !claim.orderId || !claim.idempotencyKey) return toReview(run, claim, 'The attempt in flight is missing its provider or order id; it cannot be looked up.');
-  const gateway = await deps.gateways.gatewayFor(provider);
+  const gateway = await deps.gateways.gatewayFor(claim.shopId, provider);
   // Never charge blind: a PG that cannot say whether the money was taken leaves it to a person.
   if (!gateway.supportsLookup) return toReview(run, claim, `The outcome of order ${claim.orderId} is unknown and ${gateway.name} cannot look a charge up by order id.`);
   const found = await gateway.findChargeByOrderId(claim.orderId);
   if (found.status !== 'NOT_FOUND') return settle(run, claim, gateway, found, 'lookup', subscription);
   // Nothing was taken under this order: charge again with the SAME order id and idempotency key (the PG dedups).
-  if (!billingKey || billingKey.provider !== provider) return settle(run, claim, gateway, { status: 'DECLINED', code: 'NO_BILLING_KEY', message: "The buyer's registered payment method is gone." }, 'lookup', subscription);
+  if (!billingKey || billingKey.provider !== provider) return settle(run, claim, gateway, ownDecline('NO_BILLING_KEY', "The buyer's registered payment method is gone."), 'lookup', subscription);
   return charge(run, claim, gateway, billingKey.billingKey, subscription);
 }
 

@@ -25,6 +25,11 @@ export interface WorkReport<T> {
   readonly results: ReadonlyArray<ItemResult<T>>;
 }
 
+/** The outcomes of the items that did not fail. */
+export function outcomesOf<T>(report: WorkReport<T>): T[] {
+  return report.results.flatMap((result) => ('outcome' in result ? [result.outcome] : []));
+}
+
 /** The refs of the items that failed (to be retried on their own). */
 export function failedItems<T>(report: WorkReport<T>): CycleRef[] {
   return report.results.filter((result) => 'error' in result).map((result) => result.ref);

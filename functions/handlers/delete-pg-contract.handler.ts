@@ -1,0 +1,15 @@
+import { pgContractsApi } from '../api/pg-contracts.api.ts';
+import { httpHandler, reply } from '../http/http-handler.ts';
+import { deletePgContract } from '../use-cases/pg-contracts.ts';
+import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
+import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { stopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
+import { table } from '../wiring/table.ts';
+import { workQueue } from '../wiring/work-queue.ts';
+
+const deps = { ...table({ shops: shopsRepository, pgContracts: pgContractsRepository, stopJobs: stopJobsRepository }), workQueue };
+
+export const handler = httpHandler(pgContractsApi.deletePgContract, async ({ params }) => {
+  await deletePgContract(deps, params.shopId, params.gateway);
+  return reply(undefined);
+});
