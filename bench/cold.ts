@@ -124,8 +124,10 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
       target: BUNDLING.target,
       mainFields: [...BUNDLING.mainFields],
       minify: BUNDLING.minify,
+      charset: BUNDLING.charset,
       banner: { js: BUNDLING.banner },
       external: [...BUNDLING.external],
+      define: { ...BUNDLING.define },
       tsconfig: join(root, 'tsconfig.json'),
       logLevel: 'silent',
     });

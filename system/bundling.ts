@@ -16,9 +16,17 @@ export const BUNDLING = {
   target: 'node24',
   mainFields: ['module', 'main'],
   minify: true,
+  /** Korean text (mails, SMS, decline reasons) as UTF-8, not \uXXXX escapes: smaller and readable in the bundle. */
+  charset: 'utf8',
   banner: ESM_REQUIRE_BANNER,
   /** The Node.js 24 runtime carries the AWS SDK v3: NodejsFunction leaves it out of the bundle (its default for Node ≥ 18). */
   external: ['@aws-sdk/*'],
+  /**
+   * The sandbox PG is the local runtime's (PG_SANDBOX=true, which runs the sources, not bundles): a deployed
+   * bundle reads PG_SANDBOX as "false" whatever its environment says, so the sandbox adapter is compiled out
+   * (functions/wiring/gateways.ts) and can never serve a real shop.
+   */
+  define: { 'process.env.PG_SANDBOX': '"false"' },
 } as const;
 
 /**

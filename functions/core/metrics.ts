@@ -10,8 +10,14 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC_NAMESPACE, METRICS } from '../../system/metrics.ts';
+import { metricFlushers } from './metric-flush.ts';
 
 export const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: 'subscriptions' });
+
+// Flushed by `observed()` and the HTTP middleware (functions/core/observability.ts) at the end of each invocation.
+metricFlushers.push(() => {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+});
 
 /** One data point: a metric name of system/metrics.ts, a count, and at most one dimension. */
 export interface Measure {

@@ -1,12 +1,15 @@
 /**
  * One schema per gateway for the credentials of a shop's contract
- * (PUT /platform/shops/{shopId}/pg-contracts/{gateway}). The same schemas
- * validate the request and, at use, what the registry opened: a contract that
- * no longer parses is unusable, never half-used. Field names follow each PG's
- * own documentation (see each adapter's header).
+ * (PUT /platform/shops/{shopId}/pg-contracts/{gateway}): they validate the
+ * request. At use, the registry checks what it opened against the same
+ * fields (pg-credential-fields.ts, no schema library in the functions that
+ * charge): a contract missing one is unusable, never half-used. Field names
+ * follow each PG's own documentation (see each adapter's header).
  */
 import * as z from '../core/validation.ts';
-import type { GatewayId } from '../../system/payment-gateways.ts';
+import type { ContractGateway } from './pg-credential-fields.ts';
+
+export { CREDENTIAL_FIELDS, hasCredentialSchema, type ContractGateway } from './pg-credential-fields.ts';
 
 const key = (what: string) => z.string().check(z.trim(), z.minLength(8, `${what}: at least 8 characters.`), z.maxLength(200));
 const httpsUrl = z.httpUrl().check(z.maxLength(500), z.describe("A page of the shop's storefront"));
@@ -44,12 +47,9 @@ export const PG_CREDENTIAL_SCHEMAS = {
   inicis: portOne,
   kcp: portOne,
   ksnet: portOne,
-} as const satisfies Partial<Record<GatewayId, z.ZodMiniType<Record<string, string>>>>;
+} as const satisfies Record<ContractGateway, z.ZodMiniType<Record<string, string>>>;
 
-export type ContractGateway = keyof typeof PG_CREDENTIAL_SCHEMAS;
 export type CredentialsOf<G extends ContractGateway> = z.infer<(typeof PG_CREDENTIAL_SCHEMAS)[G]>;
-
-export const hasCredentialSchema = (gateway: GatewayId): gateway is ContractGateway => Object.hasOwn(PG_CREDENTIAL_SCHEMAS, gateway);
 
 /** The fields of a contract that may reach a browser (the registration window). */
 export const PUBLIC_CREDENTIAL_FIELDS = ['clientKey', 'storeId', 'channelKey', 'returnUrl'] as const;

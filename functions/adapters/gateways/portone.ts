@@ -1,11 +1,11 @@
 /**
- * KG Inicis, NHN KCP and KSNET through PortOne V2, with PortOne's official
- * server SDK (@portone/server-sdk), behind the payment-gateway port. The shop's
+ * KG Inicis, NHN KCP and KSNET through PortOne V2, with the calls PortOne's
+ * server SDK makes (portone-api.ts), behind the payment-gateway port. The shop's
  * contract is its PortOne store id, V2 API secret, and the channel key of its PG.
  *
  * Documented facts this client relies on (developers.portone.io, V2 API and the
  * SDK's own types):
- * - Auth: `Authorization: PortOne {apiSecret}` (the SDK sets it); host https://api.portone.io.
+ * - Auth: `Authorization: PortOne {apiSecret}` (portone-api.ts sets it); host https://api.portone.io.
  * - Registration: the storefront's browser SDK `requestIssueBillingKey({storeId,
  *   channelKey, billingKeyMethod: 'CARD', issueId, customer})` hands back a
  *   `billingKey`, posted to our checkout as authKey. We read it with
@@ -24,10 +24,10 @@
  *   brand (VISA, MASTER, AMEX, JCB, DINERS, UNIONPAY) with no issuer, or an
  *   issuer code naming an overseas issuer, is a foreign card. A card whose brand
  *   is LOCAL is always domestic.
- * The SDK's fetch has no deadline: a call still running after `timeoutMs` is
+ * The client's fetch has no deadline: a call still running after `timeoutMs` is
  * given up on (UNKNOWN for a charge, looked up by paymentId next run).
  */
-import { PaymentClient, type PortOneError } from '@portone/server-sdk';
+import { portOneClient, type PortOneError } from './portone-api.ts';
 import { logger } from '../../core/logger.ts';
 import { declined } from './declines.ts';
 import { isRecord, lastFour, text } from './http-json.ts';
@@ -49,7 +49,7 @@ const INTERNATIONAL_BRANDS = new Set(['VISA', 'MASTER', 'AMEX', 'JCB', 'DINERS',
 const MERCHANT_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CHANNEL_NOT_FOUND']);
 const GONE = new Set(['BILLING_KEY_ALREADY_DELETED', 'BILLING_KEY_NOT_FOUND']);
 
-/** The PortOne error's `type` and PG codes, from the SDK's error (its `data` is the answer body). */
+/** The PortOne error's `type` and PG codes, from the client's error (its `data` is the answer body). */
 function portOneError(error: unknown): { type: string; message: string; pgCode?: string } | undefined {
   if (!(error instanceof Error) || !('data' in error) || !isRecord((error as PortOneError & { data?: unknown }).data)) return undefined;
   const data = (error as unknown as { data: Record<string, unknown> }).data;
@@ -59,11 +59,11 @@ function portOneError(error: unknown): { type: string; message: string; pgCode?:
 }
 
 export function portOneGateway(options: PortOneOptions): PaymentGateway {
-  const client = PaymentClient({ secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+  const client = portOneClient({ secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const name = options.gateway;
 
-  /** Races the SDK call against the deadline; 'timeout' when it did not answer in time. */
+  /** Races the call against the deadline; 'timeout' when it did not answer in time. */
   async function bounded<T>(run: () => Promise<T>): Promise<{ ok: T } | { error: unknown } | 'timeout'> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {

@@ -5,7 +5,7 @@
  *
  * `gatewayFor(shopId, provider)` reads the shop's contract with the provider
  * (pg-contracts.repo.ts), opens its sealed credentials (KMS envelope, the shop
- * as encryption context), validates them with the gateway's schema and builds
+ * as encryption context), checks them against the gateway's fields and builds
  * the adapter of the gateway's family (system/payment-gateways.ts). The
  * adapter is cached in the container for `maxAgeMs` (default 5 minutes), so
  * rotated keys take effect within it without a deploy.
@@ -18,14 +18,14 @@ import { GATEWAY_ENV, PAYMENT_GATEWAYS, gatewayDefinition, type AdapterFamily, t
 import { AppError } from '../../core/errors.ts';
 import { logger } from '../../core/logger.ts';
 import type { PaymentProvider } from '../../domain/billing-key.ts';
-import { hasCredentialSchema, PG_CREDENTIAL_SCHEMAS } from '../../domain/pg-credentials.ts';
+import { credentialsProblem, hasCredentialSchema } from '../../domain/pg-credential-fields.ts';
 import type { Sealer } from '../../ports/sealer.ts';
 import type { PgContractsRepository } from '../dynamodb/pg-contracts.repo.ts';
 import { kakaoPayGateway } from './kakaopay.ts';
 import { nicePayGateway } from './nicepay.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
 import { portOneGateway } from './portone.ts';
-import { sandboxGateway } from './sandbox.ts';
+import type { SandboxGatewayOptions } from './sandbox.ts';
 import { tossPaymentsGateway } from './tosspayments.ts';
 
 export type { PaymentProvider } from '../../domain/billing-key.ts';
@@ -72,8 +72,12 @@ export interface GatewayRegistry {
 export interface GatewayRegistryOptions {
   readonly contracts: Pick<PgContractsRepository, 'getSealed'>;
   readonly sealer: Pick<Sealer, 'open'>;
-  /** Serves every gateway (local runtime); null in AWS. */
-  readonly sandbox: { readonly baseUrl: string } | null;
+  /**
+   * Serves every gateway (local runtime); null in AWS. The adapter is handed in (functions/wiring/gateways.ts)
+   * rather than imported here, so that deployed bundles, built with PG_SANDBOX defined as "false"
+   * (system/bundling.ts), do not carry it.
+   */
+  readonly sandbox: { readonly baseUrl: string; readonly adapter: (options: SandboxGatewayOptions) => PaymentGateway } | null;
   /** @default ADAPTERS */
   readonly adapters?: Partial<Record<AdapterFamily, AdapterFactory>>;
   readonly baseUrls?: Partial<Record<AdapterFamily, string>>;
@@ -102,16 +106,17 @@ export function createGatewayRegistry(options: GatewayRegistryOptions): GatewayR
     if (!contract) throw unavailable(shopId, provider, 'the shop has no contract registered with it');
     let credentials: Record<string, string>;
     try {
-      const parsed = PG_CREDENTIAL_SCHEMAS[provider].safeParse(JSON.parse(await options.sealer.open(contract.sealedCredentials, { shopId, purpose: 'pg-credentials' })));
-      if (!parsed.success) throw new Error(`the stored credentials no longer match the ${provider} schema (${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')})`);
-      credentials = parsed.data;
+      const opened: unknown = JSON.parse(await options.sealer.open(contract.sealedCredentials, { shopId, purpose: 'pg-credentials' }));
+      const problem = credentialsProblem(provider, opened);
+      if (problem !== undefined) throw new Error(`the stored credentials do not fit the ${provider} contract (${problem})`);
+      credentials = opened as Record<string, string>;
     } catch (error) {
-      // The message may name fields, never values (KMS errors and schema paths carry none).
+      // The message may name fields, never values (KMS errors and the field check name none).
       throw unavailable(shopId, provider, `its contract could not be opened (${(error as Error).message})`, error);
     }
     if (options.sandbox) {
       const { clientKey, storeId, channelKey, returnUrl } = credentials;
-      return sandboxGateway({ baseUrl: options.sandbox.baseUrl, gateway: provider, contract: { clientKey, storeId, channelKey, returnUrl, fingerprint: contract.fingerprint } });
+      return options.sandbox.adapter({ baseUrl: options.sandbox.baseUrl, gateway: provider, contract: { clientKey, storeId, channelKey, returnUrl, fingerprint: contract.fingerprint } });
     }
     const factory = adapters[definition.adapter];
     const baseUrl = options.baseUrls?.[definition.adapter];
@@ -138,9 +143,14 @@ export function createGatewayRegistry(options: GatewayRegistryOptions): GatewayR
  * The registry as configured by the environment; the composition root creates
  * it once per container. Fails fast on PG_SANDBOX without SANDBOX_PG_URL.
  */
-export function gatewayRegistryFromEnv(env: NodeJS.ProcessEnv, deps: Pick<GatewayRegistryOptions, 'contracts' | 'sealer'>): GatewayRegistry {
+export function gatewayRegistryFromEnv(
+  env: NodeJS.ProcessEnv,
+  deps: Pick<GatewayRegistryOptions, 'contracts' | 'sealer'> & { readonly sandboxAdapter?: (options: SandboxGatewayOptions) => PaymentGateway },
+): GatewayRegistry {
   const sandbox = env[GATEWAY_ENV.sandbox] === 'true';
   const sandboxUrl = env[GATEWAY_ENV.sandboxUrl];
   if (sandbox && !sandboxUrl) throw new Error(`Missing required environment variable ${GATEWAY_ENV.sandboxUrl} (${GATEWAY_ENV.sandbox} is true)`);
-  return createGatewayRegistry({ ...deps, sandbox: sandbox && sandboxUrl ? { baseUrl: sandboxUrl } : null });
+  if (sandbox && !deps.sandboxAdapter) throw new Error(`${GATEWAY_ENV.sandbox} is true, but this build has no sandbox PG (deployed bundles never do)`);
+  const { sandboxAdapter, ...rest } = deps;
+  return createGatewayRegistry({ ...rest, sandbox: sandbox && sandboxUrl && sandboxAdapter ? { baseUrl: sandboxUrl, adapter: sandboxAdapter } : null });
 }

@@ -10,11 +10,11 @@
  * Every request names the shop's contract by its fingerprint (`x-sandbox-merchant`),
  * as a real PG knows the merchant from its keys.
  */
-import * as z from '../../core/validation.ts';
 import { gatewayDefinition, SANDBOX_PG_PATHS, type AdapterFamily, type GatewayId } from '../../../system/payment-gateways.ts';
 import { declined } from './declines.ts';
-import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LiveBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
-import { registrationWindow, type PublicContract } from './registration-windows.ts';
+import { isRecord } from './http-json.ts';
+import { GatewayRefusal, type CardFacts, type ChargeOutcome, type IssuedBillingKey, type LiveBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { registrationWindow, type KakaoPayReady, type PublicContract } from './registration-windows.ts';
 
 export interface SandboxGatewayOptions {
   /** The local runtime's base URL (SANDBOX_PG_URL), e.g. `http://127.0.0.1:3000`. */
@@ -29,31 +29,58 @@ export interface SandboxGatewayOptions {
 
 export const SANDBOX_DEFAULT_TIMEOUT_MS = 5_000;
 
-const cardFacts = z.object({
-  method: z.enum(['card', 'kakaopay']),
-  issuer: z.string(),
-  last4: z.nullable(z.string()),
-  cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
-  foreign: z.boolean(),
-  kakaoPayMethod: z.optional(z.enum(['card', 'money'])),
-});
+// The sandbox PG's answers, read field by field (as the other adapters read their PG's, http-json.ts):
+// no schema library in the functions that charge (issue 12: every bundle under 150 KB).
+const isText = (value: unknown): value is string => typeof value === 'string';
+const filled = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const oneOf = <T extends string>(value: unknown, allowed: readonly T[]): value is T => typeof value === 'string' && (allowed as readonly string[]).includes(value);
 
-const issued = z.object({ billingKey: z.string().check(z.minLength(1)), card: cardFacts });
+function cardFactsOf(value: unknown): CardFacts | undefined {
+  if (!isRecord(value)) return undefined;
+  const { method, issuer, last4, cardType, foreign, kakaoPayMethod } = value;
+  if (!oneOf(method, ['card', 'kakaopay'] as const) || !isText(issuer) || !(last4 === null || isText(last4)) || !oneOf(cardType, ['credit', 'check', 'gift', 'unknown'] as const) || typeof foreign !== 'boolean') return undefined;
+  if (kakaoPayMethod !== undefined && !oneOf(kakaoPayMethod, ['card', 'money'] as const)) return undefined;
+  return { method, issuer, last4, cardType, foreign, ...(kakaoPayMethod !== undefined ? { kakaoPayMethod } : {}) };
+}
 
-const payment = z.object({
-  paymentKey: z.string().check(z.minLength(1)),
-  orderId: z.string(),
-  status: z.enum(['DONE', 'ABORTED']),
-  amount: z.number(),
-  approvedAt: z.nullable(z.string()),
-  failure: z.nullable(z.object({ code: z.string(), message: z.string() })),
-});
+function issuedOf(body: unknown): IssuedBillingKey | undefined {
+  const card = isRecord(body) ? cardFactsOf(body.card) : undefined;
+  return isRecord(body) && filled(body.billingKey) && card ? { billingKey: body.billingKey, card } : undefined;
+}
 
-const liveKeys = z.object({ items: z.array(z.object({ billingKey: z.string().check(z.minLength(1)), method: z.enum(['card', 'kakaopay']), issuedAt: z.string() })) });
+interface SandboxPayment {
+  readonly paymentKey: string;
+  readonly status: 'DONE' | 'ABORTED';
+  readonly amount: number;
+  readonly approvedAt: string | null;
+  readonly failure: { readonly code: string; readonly message: string } | null;
+}
 
-const refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+function paymentOf(body: unknown): SandboxPayment | undefined {
+  if (!isRecord(body)) return undefined;
+  const { paymentKey, orderId, status, amount, approvedAt, failure } = body;
+  if (!filled(paymentKey) || !isText(orderId) || !oneOf(status, ['DONE', 'ABORTED'] as const) || typeof amount !== 'number' || !(approvedAt === null || isText(approvedAt))) return undefined;
+  if (failure !== null && !(isRecord(failure) && isText(failure.code) && isText(failure.message))) return undefined;
+  return { paymentKey, status, amount, approvedAt, failure: failure === null ? null : { code: failure.code as string, message: failure.message as string } };
+}
 
-const readyAnswer = z.object({ tid: z.string().check(z.minLength(1)), nextRedirectPcUrl: z.string(), nextRedirectMobileUrl: z.optional(z.string()) });
+function liveKeysOf(body: unknown): LiveBillingKey[] | undefined {
+  if (!isRecord(body) || !Array.isArray(body.items)) return undefined;
+  const items = body.items.map((item: unknown) =>
+    isRecord(item) && filled(item.billingKey) && oneOf(item.method, ['card', 'kakaopay'] as const) && isText(item.issuedAt) ? { billingKey: item.billingKey, method: item.method, issuedAt: item.issuedAt } : undefined,
+  );
+  return items.every((item) => item !== undefined) ? (items as LiveBillingKey[]) : undefined;
+}
+
+function refusalOfBody(body: unknown): { code: string; message: string } | undefined {
+  const error = isRecord(body) ? body.error : undefined;
+  return isRecord(error) && isText(error.code) && isText(error.message) ? { code: error.code, message: error.message } : undefined;
+}
+
+function readyOf(body: unknown): KakaoPayReady | undefined {
+  if (!isRecord(body) || !filled(body.tid) || !isText(body.nextRedirectPcUrl) || !(body.nextRedirectMobileUrl === undefined || isText(body.nextRedirectMobileUrl))) return undefined;
+  return { tid: body.tid, nextRedirectPcUrl: body.nextRedirectPcUrl, ...(body.nextRedirectMobileUrl !== undefined ? { nextRedirectMobileUrl: body.nextRedirectMobileUrl } : {}) };
+}
 
 /** What came back: an HTTP answer with its parsed body, or none (timeout, network). */
 type Reply = { readonly answered: true; readonly status: number; readonly body: unknown } | { readonly answered: false; readonly reason: string };
@@ -91,13 +118,12 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
   /** The PG's own refusal (a 4xx with its code), if that is what the reply is. */
   const refusalOf = (reply: Reply): { code: string; message: string } | null => {
     if (!reply.answered || reply.status < 400 || reply.status >= 500) return null;
-    const parsed = refusal.safeParse(reply.body);
-    return parsed.success ? parsed.data.error : { code: `HTTP_${reply.status}`, message: 'The sandbox PG refused the request.' };
+    return refusalOfBody(reply.body) ?? { code: `HTTP_${reply.status}`, message: 'The sandbox PG refused the request.' };
   };
 
   const unexpected = (reply: Reply): string => (reply.answered ? `unexpected answer (HTTP ${reply.status})` : reply.reason);
 
-  const toOutcome = (answer: z.infer<typeof payment>): ChargeOutcome =>
+  const toOutcome = (answer: SandboxPayment): ChargeOutcome =>
     answer.status === 'DONE' && answer.approvedAt
       ? { status: 'PAID', paymentKey: answer.paymentKey, amount: answer.amount, approvedAt: answer.approvedAt }
       : declined('sandbox', answer.failure?.code ?? 'DECLINED', answer.failure?.message ?? 'The card company declined the payment.');
@@ -113,9 +139,9 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       const reply = await call('POST', SANDBOX_PG_PATHS.ready, { subscriptionId: request.subscriptionId, customerKey: request.customerKey, itemName: request.itemName });
       const refused = refusalOf(reply);
       if (refused) throw new GatewayRefusal(refused.code, refused.message);
-      const answer = reply.answered && reply.status === 200 ? readyAnswer.safeParse(reply.body) : null;
-      if (!answer?.success) throw new Error(`Sandbox PG did not answer the ready: ${unexpected(reply)}`);
-      return { window: { ...registrationWindow(family, gateway, options.contract ?? {}, request, answer.data), sandbox }, session: answer.data.tid };
+      const ready = reply.answered && reply.status === 200 ? readyOf(reply.body) : undefined;
+      if (!ready) throw new Error(`Sandbox PG did not answer the ready: ${unexpected(reply)}`);
+      return { window: { ...registrationWindow(family, gateway, options.contract ?? {}, request, ready), sandbox }, session: ready.tid };
     },
 
     async issueBillingKey({ authKey, customerKey, session }): Promise<IssuedBillingKey> {
@@ -124,9 +150,9 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       const reply = await call('POST', SANDBOX_PG_PATHS.issueBillingKey, { authKey, customerKey, ...tid });
       const refused = refusalOf(reply);
       if (refused) throw new GatewayRefusal(refused.code, refused.message);
-      const answer = reply.answered && reply.status === 200 ? issued.safeParse(reply.body) : null;
-      if (!answer?.success) throw new Error(`Sandbox PG did not issue a billing key: ${unexpected(reply)}`);
-      return { billingKey: answer.data.billingKey, card: answer.data.card };
+      const answer = reply.answered && reply.status === 200 ? issuedOf(reply.body) : undefined;
+      if (!answer) throw new Error(`Sandbox PG did not issue a billing key: ${unexpected(reply)}`);
+      return answer;
     },
 
     async charge(request): Promise<ChargeOutcome> {
@@ -144,25 +170,25 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       // may well be ours already. UNKNOWN sends the caller to the lookup, which says PAID.
       if (refused?.code === 'DUPLICATED_ORDER_ID') return { status: 'UNKNOWN', message: `${refused.code}: ${refused.message}` };
       if (refused) return declined('sandbox', refused.code, refused.message);
-      const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
-      if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG charge: ${unexpected(reply)}` };
-      return toOutcome(answer.data);
+      const answer = reply.answered && reply.status === 200 ? paymentOf(reply.body) : undefined;
+      if (!answer) return { status: 'UNKNOWN', message: `Sandbox PG charge: ${unexpected(reply)}` };
+      return toOutcome(answer);
     },
 
     async findChargeByOrderId(orderId): Promise<LookupOutcome> {
       const reply = await call('GET', `${SANDBOX_PG_PATHS.charges}?${new URLSearchParams({ orderId })}`);
       // Only the PG's own "no such payment" means NOT_FOUND; any other 404 (a wrong URL) is not knowledge.
       if (refusalOf(reply)?.code === 'NOT_FOUND_PAYMENT') return { status: 'NOT_FOUND' };
-      const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
-      if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG lookup: ${unexpected(reply)}` };
-      return toOutcome(answer.data);
+      const answer = reply.answered && reply.status === 200 ? paymentOf(reply.body) : undefined;
+      if (!answer) return { status: 'UNKNOWN', message: `Sandbox PG lookup: ${unexpected(reply)}` };
+      return toOutcome(answer);
     },
 
     async listBillingKeys(customerKey): Promise<LiveBillingKey[]> {
       const reply = await call('POST', SANDBOX_PG_PATHS.listBillingKeys, { customerKey });
-      const answer = reply.answered && reply.status === 200 ? liveKeys.safeParse(reply.body) : null;
-      if (!answer?.success) throw new Error(`Sandbox PG did not list the billing keys: ${unexpected(reply)}`);
-      return answer.data.items;
+      const answer = reply.answered && reply.status === 200 ? liveKeysOf(reply.body) : undefined;
+      if (!answer) throw new Error(`Sandbox PG did not list the billing keys: ${unexpected(reply)}`);
+      return answer;
     },
 
     async deleteBillingKey({ billingKey, customerKey }): Promise<void> {
