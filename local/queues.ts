@@ -13,10 +13,16 @@
  * - DelaySeconds: a message sent with a delay is delivered once it has passed.
  * Time is the local clock's: a moved clock (the scheduler's `advanceTo`) or
  * the real-time ticker (`release`) makes delayed messages visible, in order.
+ * With a data folder the queues are kept in LOCAL_DATA/queues.json (written,
+ * then renamed over, on every change): as in AWS, where SQS outlives any
+ * worker, a message sent stays sent when the process dies, and one that was
+ * being worked on comes back after its visibility timeout once the system
+ * is started again (`restore`).
  * Differences from AWS, on purpose: no duplicate deliveries of a message that
  * succeeded, delivery in send order.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { FUNCTIONS, queueFunctions, type FunctionDefinition, type FunctionName, type QueueFunction } from '../system/functions.ts';
 import type { Clock } from '../functions/core/clock.ts';
@@ -109,6 +115,10 @@ export class LocalQueue {
   readonly arn: string;
   private readonly ready: StoredMessage[] = [];
   private readonly invisible: StoredMessage[] = [];
+  /** Messages handed to a running invocation, with when they become visible again if it never answers. */
+  private readonly flying = new Map<StoredMessage, number>();
+  /** Called after every change a restart must see (LocalQueues keeps the file). */
+  onChange: () => void = () => undefined;
   private inFlight = 0;
   private running = 0;
   private invocations = 0;
@@ -147,7 +157,22 @@ export class LocalQueue {
     this.sent += 1;
     if (delaySeconds > 0) this.hide(message, message.sentTimestamp + delaySeconds * 1000);
     else this.enqueue(message);
+    this.onChange();
     return message;
+  }
+
+  /** Every message the queue holds, as a restart must find it: a message in flight is invisible until its visibility timeout. */
+  snapshot(): StoredMessage[] {
+    return [...this.ready, ...this.invisible, ...[...this.flying].map(([message, visibleAt]) => ({ ...message, visibleAt }))].map((message) => ({ ...message }));
+  }
+
+  /** Puts back what a snapshot held (at start, before any send). */
+  restore(messages: readonly StoredMessage[]): void {
+    for (const message of messages) {
+      const copy: StoredMessage = { ...message };
+      if (copy.visibleAt !== undefined) this.hide(copy, copy.visibleAt);
+      else this.enqueue(copy);
+    }
   }
 
   /** Changes the mapping's MaximumConcurrency (2–1,000 in AWS, a setting of the event source mapping). */
@@ -278,6 +303,9 @@ export class LocalQueue {
         awsRegion: LOCAL_REGION,
       };
     });
+    const comesBackAt = now + (consumer.settings.visibilityTimeoutSeconds * 1000);
+    for (const message of batch) this.flying.set(message, comesBackAt);
+    this.onChange();
     this.inFlight += batch.length;
     this.delivered += batch.length;
     let failed: Set<string>;
@@ -288,6 +316,7 @@ export class LocalQueue {
       failed = new Set(batch.map((message) => message.messageId));
     } finally {
       this.inFlight -= batch.length;
+      for (const message of batch) this.flying.delete(message);
     }
     for (const message of batch) {
       if (!failed.has(message.messageId)) {
@@ -301,6 +330,7 @@ export class LocalQueue {
         this.hide(message, now + consumer.settings.visibilityTimeoutSeconds * 1000);
       }
     }
+    this.onChange();
   }
 }
 
@@ -354,6 +384,8 @@ export class LocalQueues {
     clock: Clock,
     invoke: (worker: FunctionName, event: SQSEvent) => Promise<unknown>,
     private readonly routes: KindRoutes,
+    /** LOCAL_DATA/queues.json, or null to keep the queues in memory only. */
+    private readonly file: string | null = null,
   ) {
     for (const [worker, definition] of queueFunctions()) {
       const dlq = new LocalQueue(`${worker}-dlq`, this.urlOf(`${worker}-dlq`), clock);
@@ -365,6 +397,24 @@ export class LocalQueues {
     for (const [kind, worker] of Object.entries(routes)) {
       if (!this.byName.has(worker)) throw new Error(`Messages of kind ${kind} are routed to ${worker}, which has no queue`);
     }
+    if (file) for (const queue of this.byName.values()) queue.onChange = () => this.save();
+  }
+
+  /** Puts back the messages the queues held when the process stopped or died (call once the workers can run). */
+  restore(): void {
+    if (!this.file || !existsSync(this.file)) return;
+    const kept = JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, StoredMessage[]>;
+    for (const [name, messages] of Object.entries(kept)) this.byName.get(name)?.restore(messages);
+    this.save();
+  }
+
+  /** Writes every queue's messages, then renames over the old file: a process killed half-way leaves the previous state whole. */
+  private save(): void {
+    if (!this.file) return;
+    const state = Object.fromEntries([...this.byName].map(([name, queue]) => [name, queue.snapshot()]));
+    const partial = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(state));
+    renameSync(partial, this.file);
   }
 
   /** The URL of a worker's queue (what its dispatcher's WORK_QUEUE_URL is in AWS). */

@@ -75,7 +75,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const clockMemory = ClockMemory.open(dataDir);
   const keptClock = clockMemory.load();
   const clock = new LocalClock(Date.now, keptClock?.now);
-  const outbox = new Outbox();
+  const outbox = Outbox.create(dataDir);
   const dynamo = await startDynamo({ dataDir: dataDir ? join(dataDir, 'dynamodb') : null, port: port(1), host });
   const mail = await startMail({ host, inboxPort: port(2), apiPort: port(3), outbox, clock });
   const sms = await startSms({ host, port: port(4), outbox, clock });
@@ -133,7 +133,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const definition: FunctionDefinition = FUNCTIONS[name];
     return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
   };
-  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND }));
+  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND }), dataDir ? join(dataDir, 'queues.json') : null);
   late.queues = localQueues;
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;
@@ -151,6 +151,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   app = (request, response) => {
     void serve(services, invoke, errorResponse, request, response);
   };
+  // What the queues held when the process last stopped or died: as SQS would, it is still there.
+  localQueues.restore();
   if (options.tick ?? true) scheduler.start();
 
   return {

@@ -293,3 +293,41 @@ describe('draining after each run (the local scheduler)', () => {
     expect(timeline.filter((entry) => entry.startsWith('work '))).toHaveLength(3 * 30);
   });
 });
+
+describe('with a data folder, the queues outlive the process (as SQS outlives a worker)', () => {
+  it('a message sent, and one that was being worked on when the process died, are there after a restart; the second after its visibility timeout', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'queues-'));
+    const file = join(dir, 'queues.json');
+    const delivered: string[] = [];
+    let hang: () => void = () => undefined;
+    // The first process: its worker takes a message and never answers (the process is about to die).
+    const first = new LocalQueues(endpoint.url, clock, async (_worker, event) => {
+      delivered.push(...event.Records.map((record) => record.body));
+      await new Promise<void>((resolve) => (hang = resolve));
+    }, kindRoutes(DISPATCHED_KIND), file);
+    first.queue('noticeWorker')!.send(JSON.stringify(work(1)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(delivered).toHaveLength(1);
+    first.queue('noticeWorker')!.send(JSON.stringify(work(2)), {}, 60);
+
+    // The restart reads the file; the dead worker's message waits for its visibility timeout, the delayed one for its delay.
+    const again: string[] = [];
+    const second = new LocalQueues(endpoint.url, clock, async (_worker, event) => void again.push(...event.Records.map((record) => record.body)), kindRoutes(DISPATCHED_KIND), file);
+    second.restore();
+    await second.drain();
+    expect(again).toEqual([]);
+    const visibleAt = second.nextVisibleAt()!;
+    expect(visibleAt.getTime()).toBe(clock.now().getTime() + 60_000);
+    clock.set(new Date(clock.now().getTime() + noticeSettings.visibilityTimeoutSeconds * 1000));
+    second.release(clock.now());
+    await second.drain();
+    expect(again.map((body) => (JSON.parse(body) as WorkMessage).items[0]!.subscriptionId).sort()).toEqual(['s1', 's2']);
+    // The first process's worker never comes back in reality; here it is let go before the folder goes.
+    hang();
+    await first.drain();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
