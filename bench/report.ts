@@ -3,19 +3,12 @@
  * today's figures (bench/baseline.json: main before the change, measured on
  * this machine) and this run's side by side, with the targets.
  */
+import type { RunFigures } from './daily-runs.ts';
+
 type Counts = Record<string, number>;
 
-interface Run {
+interface Run extends Omit<RunFigures, 'name'> {
   readonly name: string;
-  readonly scheduledTime: string;
-  readonly due: number;
-  readonly messages: number;
-  readonly ms: number;
-  readonly itemsPerSecond: number;
-  readonly requests: Counts;
-  readonly requestsPerItem: number;
-  readonly queue: { delivered: number; deleted: number; deadLettered: number; invocations: number };
-  readonly outcome: string;
   readonly ratioToFloor: number;
   readonly floor: { lanes: number; ms: number; itemsPerSecond: number; what: string };
 }
