@@ -14,11 +14,13 @@
  *   a fresh order id, the subscription's advance (conditional on its version),
  *   the charged event, the cycle CHARGED (conditional on CHARGING) — three
  *   writes, a PG call and an event.
- * The floors write copies under their own keys (`BENCH#…`), so they never
- * touch what the runs wrote.
+ * The floors write copies of the real items — the same attributes, sizes and
+ * index attributes (due, orders, the subscription's list indexes), so each
+ * write costs DynamoDB what the run's does — under their own keys (`BENCH#`
+ * before every partition key), so they never touch what the runs wrote.
  */
 import { performance } from 'node:perf_hooks';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { FUNCTIONS } from '../system/functions.ts';
 import type { LocalSystem } from '../local/system.ts';
 import { inLanes, type Progress, type Seeded } from './daily-runs.ts';
@@ -45,25 +47,56 @@ async function tools(system: LocalSystem) {
   };
   const put = (item: Record<string, unknown>, condition: string, values?: Record<string, unknown>) =>
     db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: condition, ExpressionAttributeNames: names(condition), ExpressionAttributeValues: values }));
-  return { deps, mailer, sms, events, gateways, put };
+  /** A stored item as it is, index attributes included (untimed preparation). */
+  const raw = async (key: { pk: string; sk: string }) => (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item as Item;
+  return { deps, mailer, sms, events, gateways, put, raw };
 }
+
+type Item = Record<string, unknown>;
+
+const PARTITION_KEYS = ['pk', 'duepk', 'gsi1pk', 'gsi2pk', 'gsi3pk', 'gsi4pk', 'gsi5pk'];
+
+/** The item under a floor's own partitions: `BENCH#{floor}#` before its key and every index partition key it has. */
+function benchCopy(item: Item, floor: 'NOTICE' | 'CHARGE'): Item {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, PARTITION_KEYS.includes(name) ? `BENCH#${floor}#${String(value)}` : value]));
+}
+
+/** Drops attributes (an item at an earlier state than the one read). */
+function without(item: Item, names: readonly string[]): Item {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
+}
+
+const CHARGE_ATTRIBUTES = ['orderId', 'idempotencyKey', 'attempts', 'provider', 'chargingSince', 'nextAttemptAt', 'paymentKey', 'approvedAt', 'chargedAt', 'shippingAddress', 'gsi1pk', 'gsi1sk', 'duepk', 'duesk'];
 
 export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
   const { NOTICE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/notice.ts');
   const { paymentNoticeMail, paymentNoticeSms } = await import('../functions/notifications/payment-notice.ts');
-  const { put, mailer, sms } = await tools(system);
+  const { keys, dueIndexKeys } = await import('../functions/adapters/dynamodb/keys.ts');
+  const { put, raw, mailer, sms } = await tools(system);
   const lanes = FUNCTIONS.noticeWorker.queue.maxConcurrency * NOTICE_ITEMS_IN_PARALLEL;
+  // Not timed: each item's cycle as the notice left it (without what the charge added since) and its next plan.
+  const prepared = await Promise.all(
+    seeded.ids.map(async (id) => {
+      const cycle = without(await raw(keys.cycle(id, seeded.delivery)), CHARGE_ATTRIBUTES);
+      const following = await raw(keys.cycle(id, String(cycle.followingDeliveryDate)));
+      const { shopId, noticeDate, chargeDate } = cycle as { shopId: string; noticeDate: string; chargeDate: string };
+      return {
+        noticing: benchCopy({ ...cycle, status: 'NOTICING', ...dueIndexKeys('NOTICE', noticeDate, shopId, id) }, 'NOTICE'),
+        noticed: benchCopy({ ...cycle, status: 'NOTICED', ...dueIndexKeys('CHARGE', chargeDate, shopId, id) }, 'NOTICE'),
+        following: benchCopy(following, 'NOTICE'),
+      };
+    }),
+  );
   const content = { shopName: 'Bench Shop', deliveryDate: seeded.delivery, chargeDate: seeded.delivery, amount: 68_000, lines: [{ name: 'Beans 1kg', quantity: 2, unitPrice: 25_000 }, { name: 'Drip bags 30', quantity: 1, unitPrice: 18_000 }], paymentMethod: 'card' as const };
   progress(`  notice floor: ${seeded.ids.length.toLocaleString('en-US')} items, ${lanes} at once`);
   const start = performance.now();
-  await inLanes(seeded.ids, lanes, async (id, i) => {
-    const cycle = { pk: `BENCH#SUB#${id}`, sk: `CYCLE#${seeded.delivery}`, status: 'NOTICING', amount: 68_000, items: [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }] };
-    await put(cycle, 'attribute_not_exists(pk)');
-    await put({ pk: `BENCH#SUB#${id}`, sk: 'CYCLE#following', status: 'SCHEDULED' }, 'attribute_not_exists(pk)');
+  await inLanes(prepared, lanes, async ({ noticing, noticed, following }, i) => {
+    await put(noticing, 'attribute_not_exists(pk)');
+    await put(following, 'attribute_not_exists(pk)');
     // Rendered per item, as the run renders each buyer's notice.
     await mailer.send({ to: `floor-${i}@bench.example`, ...paymentNoticeMail(content), kind: 'payment-notice' });
     await sms.send({ to: '010-1234-5678', text: paymentNoticeSms(content), kind: 'payment-notice' });
-    await put({ ...cycle, status: 'NOTICED' }, '#status = :s', { ':s': 'NOTICING' });
+    await put(noticed, '#status = :s', { ':s': 'NOTICING' });
   });
   const ms = performance.now() - start;
   return { lanes, ms, itemsPerSecond: seeded.ids.length / (ms / 1000), what: 'PutItem ×3 + SES SendEmail + SNS Publish' };
@@ -72,31 +105,36 @@ export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress:
 export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
   const { CHARGE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/charge.ts');
   const { customerKeyFor } = await import('../functions/use-cases/storefront-deps.ts');
-  const { deps, put, events, gateways } = await tools(system);
+  const { keys, dueIndexKeys } = await import('../functions/adapters/dynamodb/keys.ts');
+  const { deps, put, raw, events, gateways } = await tools(system);
   const lanes = FUNCTIONS.chargeWorker.queue.maxConcurrency * CHARGE_ITEMS_IN_PARALLEL;
-  // Not timed: the copies the floor works on, and each buyer's billing key.
+  // Not timed: the items as the run wrote them (a copy of each under BENCH# keys), and each buyer's billing key.
   const prepared = await Promise.all(
     seeded.ids.map(async (id) => {
       const subscription = (await deps.subscriptions.get(id))!;
       const key = (await deps.billingKeys.get(subscription.shopId, subscription.customerId, 'card'))!;
-      const cycle = { pk: `BENCH#CHARGE#${id}`, sk: `CYCLE#${seeded.delivery}`, status: 'NOTICED', amount: 68_000 };
-      await put(cycle, 'attribute_not_exists(pk)');
-      await put({ pk: `BENCH#CHARGE#${id}`, sk: 'SUB', version: 1 }, 'attribute_not_exists(pk)');
+      const charged = await raw(keys.cycle(id, seeded.delivery));
+      const { chargeDate } = charged as { chargeDate: string };
+      const noticed = benchCopy({ ...without(charged, CHARGE_ATTRIBUTES), status: 'NOTICED', ...dueIndexKeys('CHARGE', chargeDate, subscription.shopId, id) }, 'CHARGE');
+      const stored = await raw(keys.subscription(id));
+      await put(noticed, 'attribute_not_exists(pk)');
+      await put(benchCopy(stored, 'CHARGE'), 'attribute_not_exists(pk)');
       // The shop's own contract, as the worker resolves it (cached per shop, as in the worker).
       const gateway = await gateways.gatewayFor(subscription.shopId, 'tosspayments');
-      return { id, subscription, billingKey: key.billingKey, cycle, gateway };
+      return { id, subscription, billingKey: key.billingKey, noticed, charged: benchCopy(charged, 'CHARGE'), stored: benchCopy(stored, 'CHARGE'), gateway };
     }),
   );
   progress(`  charge floor: ${prepared.length.toLocaleString('en-US')} items, ${lanes} at once`);
   const start = performance.now();
-  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, cycle, gateway }) => {
+  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, noticed, charged, stored, gateway }) => {
     const orderId = `floor-${id}`.slice(0, 64);
-    await put({ ...cycle, status: 'CHARGING', orderId }, '#status = :s', { ':s': 'NOTICED' });
-    const outcome = await gateway.charge({ billingKey, customerKey: customerKeyFor(subscription.shopId, subscription.customerId), amount: cycle.amount, orderId, orderName: 'Beans 1kg 외 1건', idempotencyKey: `floor:${id}` });
+    const amount = Number(noticed.amount);
+    await put({ ...noticed, status: 'CHARGING', orderId, attempts: 1 }, '#status = :s', { ':s': 'NOTICED' });
+    const outcome = await gateway.charge({ billingKey, customerKey: customerKeyFor(subscription.shopId, subscription.customerId), amount, orderId, orderName: String(noticed.orderName), idempotencyKey: `floor:${id}` });
     if (outcome.status !== 'PAID') throw new Error(`The floor's charge was not paid: ${outcome.status}`);
-    await put({ pk: `BENCH#CHARGE#${id}`, sk: 'SUB', version: 2, nextDeliveryDate: 'next' }, '#v = :v', { ':v': 1 });
-    await events.publish({ type: 'subscription.cycle.charged', id: orderId, shopId: subscription.shopId, detail: { subscriptionId: id, amount: cycle.amount } });
-    await put({ ...cycle, status: 'CHARGED', orderId, paymentKey: outcome.paymentKey }, '#status = :s', { ':s': 'CHARGING' });
+    await put({ ...stored, version: Number(stored.version) + 1 }, '#v = :v', { ':v': Number(stored.version) });
+    await events.publish({ type: 'subscription.cycle.charged', id: orderId, shopId: subscription.shopId, detail: { subscriptionId: id, amount } });
+    await put({ ...charged, orderId, paymentKey: outcome.paymentKey }, '#status = :s', { ':s': 'CHARGING' });
   });
   const ms = performance.now() - start;
   return { lanes, ms, itemsPerSecond: prepared.length / (ms / 1000), what: 'PutItem ×3 + PG charge + PutEvents' };

@@ -26,7 +26,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --json <file>        write the figures as JSON
   --no-runs            skip the daily runs (bundles and cold start only)`;
 
+// `--scaling` alone (no caps, or another option next): the default caps.
+const argv = process.argv.slice(2).map((arg, i, all) => (arg === '--scaling' && (all[i + 1] === undefined || all[i + 1]!.startsWith('--')) ? '--scaling=5,20,50' : arg));
 const { values } = parseArgs({
+  args: argv,
   options: {
     n: { type: 'string' },
     shops: { type: 'string' },
@@ -41,8 +44,7 @@ const { values } = parseArgs({
   },
   allowNegative: false,
 });
-// `--scaling` alone (no caps) arrives as a missing value: accept it.
-const scalingFlag = process.argv.includes('--scaling');
+const scalingFlag = values.scaling !== undefined;
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -63,7 +65,7 @@ const shops = positiveInteger(values.shops ?? process.env.BENCH_SHOPS, 4, '--sho
 const runs = positiveInteger(values.runs, 20, '--runs');
 const pgDelay = positiveInteger(values['pg-delay'], 300, '--pg-delay');
 const perLane = positiveInteger(values['per-lane'], 20, '--per-lane');
-const caps = scalingFlag ? (values.scaling && !values.scaling.startsWith('--') ? values.scaling.split(',').map((cap) => positiveInteger(cap, 0, '--scaling')) : [5, 20, 50]) : [];
+const caps = scalingFlag ? values.scaling!.split(',').map((cap) => positiveInteger(cap, 0, '--scaling')) : [];
 
 // Read at module load by the runtime (functions/core/logger.ts, functions/adapters/dynamodb/client.ts).
 process.env.POWERTOOLS_LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'SILENT';
