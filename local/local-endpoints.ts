@@ -43,6 +43,9 @@ const clockBody = z
     message: 'Give either now (an ISO 8601 timestamp with offset) or days and/or hours to move forward by.',
   });
 
+/** What POST /_local/clock takes (the dev console's clock buttons send it). */
+export type ClockMove = z.input<typeof clockBody>;
+
 function clockTarget(body: z.infer<typeof clockBody>, from: Date): Date {
   if (body.now !== undefined) return new Date(body.now);
   return new Date(from.getTime() + ((body.days ?? 0) * 24 + (body.hours ?? 0)) * 3_600_000);
@@ -61,8 +64,12 @@ export async function handleLocal(services: LocalServices, method: string, url: 
   switch (route) {
     case 'POST /_local/token':
       return { token: await services.tokens.mint(parse(tokenBody, body)) };
-    case 'GET /_local/clock':
-      return { now: seoulTimestamp(services.clock.now()) };
+    case 'GET /_local/clock': {
+      // The next runs, so that the dev console can offer "run the next notice run" and "the next charge run".
+      const now = services.clock.now();
+      const upcoming = services.scheduler.occurrences(now, new Date(now.getTime() + 2 * 86_400_000));
+      return { now: seoulTimestamp(now), upcoming: upcoming.map(({ functionName, at }) => ({ functionName, at: seoulTimestamp(at) })) };
+    }
     case 'POST /_local/clock': {
       const target = clockTarget(parse(clockBody, body), services.clock.now());
       try {

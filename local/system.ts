@@ -20,6 +20,7 @@ import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
 import { assertPortsFree } from './ports.ts';
 import { Outbox } from './outbox.ts';
+import { LocalPages } from './pages.ts';
 import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
 import { LocalScheduler, runTimesFrom } from './scheduler.ts';
@@ -42,6 +43,8 @@ export interface LocalSystemOptions {
   readonly seed?: boolean;
   /** Run the real-time scheduler ticker (tests move the clock instead). */
   readonly tick?: boolean;
+  /** Build the pages at once (npm start) rather than when the first page is asked for. */
+  readonly buildPages?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -49,6 +52,8 @@ export interface LocalSystem extends LocalServices {
   readonly url: string;
   readonly queues: LocalQueues;
   readonly inboxUrl: string;
+  /** The pages on the API's port (GET /); `prepare()` resolves when their build is ready. */
+  readonly pages: LocalPages;
   /** Invokes one function as its trigger would (used by the scheduler and `npm run invoke`). */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -141,8 +146,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   if (options.seed ?? true) await seedDemo(deps);
 
+  const pages = new LocalPages();
+  if (options.buildPages) void pages.prepare().catch(() => undefined);
   app = (request, response) => {
-    void serve(services, invoke, errorResponse, request, response);
+    void serve(services, pages, invoke, errorResponse, request, response);
   };
   if (options.tick ?? true) scheduler.start();
 
@@ -150,6 +157,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ...services,
     url: api.url,
     inboxUrl: mail.inboxUrl,
+    pages,
     invoke,
     stop: async () => {
       await scheduler.stop();
@@ -184,6 +192,7 @@ type ErrorMapper = (error: unknown) => { statusCode: number; headers: Record<str
 
 async function serve(
   services: LocalServices,
+  pages: LocalPages,
   invoke: (name: FunctionName, event: unknown) => Promise<unknown>,
   errorResponse: ErrorMapper,
   request: IncomingMessage,
@@ -194,6 +203,8 @@ async function serve(
     const method = request.method ?? 'GET';
     const body = await readBody(request);
     if (method === 'OPTIONS') return send(response, 204, {}, '');
+    // The pages (GET /, *.html, the widget, assets, the sandbox PG's window): never an API route.
+    if (await pages.serve(method, url, response)) return;
 
     if (url.pathname.startsWith('/_local/')) {
       let json: unknown;

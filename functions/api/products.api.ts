@@ -23,6 +23,9 @@ export const productView = productBody.extend({
 });
 
 export const purchaseOptions = z.object({
+  product: z
+    .object({ name: z.string(), price: z.number().int().describe('Integer KRW, per unit'), onePlusNEvent: z.boolean() })
+    .describe('What the product page shows beside the purchase method (the price per delivery is price × quantity)'),
   purchaseMethods: z.union([z.tuple([z.literal('one-time')]), z.tuple([z.literal('one-time'), z.literal('subscription')])]),
   cycles: z.array(cycleSchema),
   paymentMethods: z.array(z.enum(['card', 'kakaopay'])).describe('How a subscription can pay in this shop (S9, S16)'),

@@ -45,6 +45,7 @@ export async function listProducts(deps: Pick<Deps, 'products'>, shopId: string,
 }
 
 export interface PurchaseOptions {
+  readonly product: { readonly name: string; readonly price: number; readonly onePlusNEvent: boolean };
   readonly purchaseMethods: ['one-time'] | ['one-time', 'subscription'];
   readonly cycles: CycleCode[];
   readonly paymentMethods: Array<'card' | 'kakaopay'>;
@@ -62,14 +63,16 @@ export async function getPurchaseOptions(deps: Deps, shopId: string, productId: 
   const [shop, product] = await Promise.all([deps.shops.get(shopId), deps.products.get(shopId, productId)]);
   if (!shop || !product) throw new NotFound('The product');
   const active = shop.service.status === 'ACTIVE';
+  const shown = { name: product.name, price: product.price, onePlusNEvent: product.onePlusNEvent };
   const paymentMethods: Array<'card' | 'kakaopay'> = [];
   if (active && shop.service.cardPg) paymentMethods.push('card');
   if (active && shop.service.easyPay.includes('kakaopay')) paymentMethods.push('kakaopay');
   if (!active || !isSubscribable(product) || paymentMethods.length === 0) {
-    return { purchaseMethods: ['one-time'], cycles: [], paymentMethods: [], earliestStartDate: null, latestStartDate: null };
+    return { product: shown, purchaseMethods: ['one-time'], cycles: [], paymentMethods: [], earliestStartDate: null, latestStartDate: null };
   }
   const today = seoulDate(deps.clock.now());
   return {
+    product: shown,
     purchaseMethods: ['one-time', 'subscription'],
     cycles: inCycleOrder(product.subscription.cycles),
     paymentMethods,

@@ -149,6 +149,7 @@ describe('purchase options of a product page (S13–S15), no token needed', () =
     const response = await options(shopId, 'beans');
     expect(response.status).toBe(200);
     expect(productsApi.getPurchaseOptions.response.schema.parse(response.body)).toEqual({
+      product: { name: beans.name, price: beans.price, onePlusNEvent: false },
       purchaseMethods: ['one-time', 'subscription'],
       cycles: ['2w', '1m'],
       paymentMethods: ['card'],
