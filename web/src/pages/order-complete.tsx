@@ -11,6 +11,7 @@ import { api, ok } from '../api/session-api.ts';
 import { ApiError } from '../api/errors.ts';
 import { errorText } from '../ui/messages.ts';
 import { clearDraft, orderFormUrl } from '../storefront/draft.ts';
+import { productNames } from '../storefront/product-names.ts';
 import { SubscriptionFacts, type SubscriptionView } from '../storefront/subscription-card.tsx';
 import { Loading, Notice, Page, Section } from '../ui/kit.tsx';
 import { messageFor } from '../ui/messages.ts';
@@ -20,7 +21,7 @@ import { boot } from './boot.tsx';
 /** Checkout refusals after which this signup cannot go on: it is withdrawn. */
 const FINAL = new Set(['FOREIGN_CARD_NOT_ALLOWED', 'CARD_REGISTRATION_FAILED', 'START_DATE_OUT_OF_RANGE', 'PAYMENT_METHOD_NOT_AVAILABLE', 'SERVICE_NOT_ACTIVE']);
 
-type Outcome = { kind: 'working' } | { kind: 'active'; subscription: SubscriptionView } | { kind: 'failed'; code: string; message: string; back: string | null };
+type Outcome = { kind: 'working' } | { kind: 'active'; subscription: SubscriptionView; names: Record<string, string> } | { kind: 'failed'; code: string; message: string; back: string | null };
 
 function Complete(props: { subscriptionId: string }) {
   const params = new URLSearchParams(location.search);
@@ -47,9 +48,10 @@ function Complete(props: { subscriptionId: string }) {
         await ok(customer.POST('/subscriptions/{subscriptionId}/checkout', { ...path, body: { authKey } }));
         const subscription = await ok(customer.GET('/subscriptions/{subscriptionId}', path));
         clearDraft();
-        setOutcome({ kind: 'active', subscription });
+        const names = await productNames(subscription.shopId, subscription.items.map((item) => item.productId));
+        setOutcome({ kind: 'active', subscription, names });
       } catch (error) {
-        if (error instanceof ApiError && FINAL.has(error.code)) return withdraw(error.code, error.message);
+        if (error instanceof ApiError && FINAL.has(error.code)) return withdraw(error.code, errorText(error));
         setOutcome({ kind: 'failed', code: error instanceof ApiError ? error.code : 'ERROR', message: errorText(error), back: null });
       }
     };
@@ -77,7 +79,7 @@ function Complete(props: { subscriptionId: string }) {
       <Notice kind="success" testId="order-success">
         배송 2일 전에 정기배송 결제 안내를 메일과 SMS로 보내 드리고, 배송 1일 전에 안내한 금액이 결제돼요.
       </Notice>
-      <SubscriptionFacts subscription={outcome.subscription} />
+      <SubscriptionFacts subscription={outcome.subscription} names={outcome.names} />
       <p>
         <a href="/my.html">나의 정기배송 보기</a>
       </p>
