@@ -68,7 +68,8 @@ export async function handleLocal(services: LocalServices, method: string, url: 
       // The next runs, so that the dev console can offer "run the next notice run" and "the next charge run".
       const now = services.clock.now();
       const upcoming = services.scheduler.occurrences(now, new Date(now.getTime() + 2 * 86_400_000));
-      return { now: seoulTimestamp(now), upcoming: upcoming.map(({ functionName, at }) => ({ functionName, at: seoulTimestamp(at) })) };
+      const runTimes = services.scheduler.runTimes.map(({ functionName, hour, minute }) => ({ functionName, time: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}` }));
+      return { now: seoulTimestamp(now), upcoming: upcoming.map(({ functionName, at }) => ({ functionName, at: seoulTimestamp(at) })), runTimes };
     }
     case 'POST /_local/clock': {
       const target = clockTarget(parse(clockBody, body), services.clock.now());

@@ -31,7 +31,7 @@ function ProductForm(props: { productId?: string; product?: Product; onSaved: ()
   return (
     <form
       class="product-form"
-      data-testid={`product-form-${productId || 'new'}`}
+      data-testid={`product-form-${props.productId ?? 'new'}`}
       onSubmit={(event) => {
         event.preventDefault();
         void save.run();

@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { api, ok, type paths } from '../api/session-api.ts';
 import { StatusBadge } from '../storefront/subscription-card.tsx';
+import { ClockLink } from '../ui/clock-link.tsx';
 import { day, maskedCard, seoulTime, won } from '../ui/format.ts';
 import { useLoad } from '../ui/hooks.ts';
 import { ErrorNotice, Facts, Field, Loading, Section } from '../ui/kit.tsx';
@@ -141,8 +142,20 @@ function Detail(props: { id: string; back: () => void }) {
               [TERMS.cycle, cycleLabel(s.cycle)],
               [TERMS.startDate, day(s.startDate)],
               ['다음 배송', day(s.nextDeliveryDate)],
-              [TERMS.paymentNotice, day(s.nextNoticeDate)],
-              ['결제일', day(s.nextChargeDate)],
+              [
+                TERMS.paymentNotice,
+                <>
+                  {day(s.nextNoticeDate)}
+                  <ClockLink date={s.nextNoticeDate} run="noticeRun" />
+                </>,
+              ],
+              [
+                '결제일',
+                <>
+                  {day(s.nextChargeDate)}
+                  <ClockLink date={s.nextChargeDate} run="chargeRun" />
+                </>,
+              ],
               ['결제 수단', `${paymentMethodLabel(s.paymentMethod)} · ${maskedCard(s.card)}`],
               ['연락처', s.contact ? `${s.contact.email} · ${s.contact.phone}` : '-'],
               ['배송지', s.shippingAddress ? `${s.shippingAddress.recipient} · (${s.shippingAddress.postalCode}) ${s.shippingAddress.address1} ${s.shippingAddress.address2 ?? ''}` : '-'],

@@ -29,7 +29,8 @@ async function local<T>(method: 'GET' | 'POST', path: string, body?: unknown): P
 
 export const localApi = {
   token: (claims: LocalClaims) => local<{ token: string }>('POST', '/_local/token', claims),
-  clock: () => local<{ now: string; upcoming: Array<{ functionName: FiredRun['functionName']; at: string }> }>('GET', '/_local/clock'),
+  clock: () =>
+    local<{ now: string; upcoming: Array<{ functionName: FiredRun['functionName']; at: string }>; runTimes: Array<{ functionName: FiredRun['functionName']; time: string }> }>('GET', '/_local/clock'),
   moveClock: (move: ClockMove) => local<{ now: string; runs: FiredRun[] }>('POST', '/_local/clock', move),
   outbox: (to?: string) => local<{ items: OutboxItem[] }>('GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`),
   queues: () => local<QueuesView>('GET', '/_local/queues'),

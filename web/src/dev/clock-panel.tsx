@@ -37,6 +37,12 @@ export function ClockPanel(props: { onMoved: () => void }) {
     const run = next(name);
     if (run) void move.run({ now: run.at });
   };
+  // A date the pages showed (a notice or charge date): move to that day's run. Links from the pages fill it in.
+  const asked = new URLSearchParams(location.search);
+  const [date, setDate] = useState(asked.get('date') ?? '');
+  const [runName_, setRunName] = useState(asked.get('run') === 'chargeRun' ? 'chargeRun' : 'noticeRun');
+  const dayRun = clock.data?.runTimes.find((run) => run.functionName === runName_);
+  const toDay = () => dayRun && void move.run({ now: `${date}T${dayRun.time}:00+09:00` });
   return (
     <Section title="테스트 시계">
       {!clock.data ? (
@@ -69,6 +75,28 @@ export function ClockPanel(props: { onMoved: () => void }) {
           +7일
         </button>
       </div>
+      <form
+        class="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          toDay();
+        }}
+      >
+        <label class="field">
+          <span class="label">날짜</span>
+          <input type="date" name="date" required value={date} onInput={(e) => setDate(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span class="label">그날의</span>
+          <select name="run" value={runName_} onChange={(e) => setRunName(e.currentTarget.value === 'chargeRun' ? 'chargeRun' : 'noticeRun')}>
+            <option value="noticeRun">{runName('noticeRun')}</option>
+            <option value="chargeRun">{runName('chargeRun')}</option>
+          </select>
+        </label>
+        <button type="submit" disabled={move.busy || !date || !dayRun} data-testid="run-on-date">
+          {dayRun ? `${dayRun.time} 실행까지 이동` : '이동'}
+        </button>
+      </form>
       <ErrorNotice error={move.error} />
       {fired && (
         <div data-testid="fired-runs">
