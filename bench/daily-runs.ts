@@ -19,6 +19,7 @@
  * flow), with billing keys issued by the sandbox PG's server API through the
  * production gateway adapter, so the charge run charges real sandbox keys.
  */
+import { SAMPLE_CONTRACTS } from '../local/sample-contracts.ts';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -106,7 +107,8 @@ async function seedShops(system: LocalSystem, count: number, perShop: number): P
     const shopId = `bench-shop-${s}`;
     await call(system, 'POST', '/platform/shops', platform, { shopId, name: `Bench Shop ${s}`, operatorEmail: `ops@bench-shop-${s}.example`, productManagement: 'new' });
     const admin = await token('admin', shopId);
-    await call(system, 'POST', '/admin/service/application', admin, { cardPg: 'tosspayments' });
+    await call(system, 'PUT', `/platform/shops/${shopId}/pg-contracts/tosspayments`, platform, SAMPLE_CONTRACTS.tosspayments);
+    await call(system, 'POST', '/admin/service/application', admin, {});
     await call(system, 'POST', `/platform/shops/${shopId}/review`, platform, { decision: 'approved' });
     await call(system, 'PUT', '/admin/products/beans', admin, { name: 'Beans 1kg', price: 25_000, subscription: { enabled: true, cycles: ['2w', '1m'] }, onePlusNEvent: false });
     await call(system, 'PUT', '/admin/products/drip', admin, { name: 'Drip bags 30', price: 18_000, subscription: { enabled: true, cycles: ['2w', '1m'] }, onePlusNEvent: false });
@@ -136,7 +138,7 @@ export async function runBenchmark({ n, shops }: BenchmarkOptions): Promise<void
     const today = seoulDate(system.clock.now());
     const delivery = addDays(today, 7);
     const shopIds = await seedShops(system, shops, Math.ceil(n / shops));
-    const gateway = await deps.gateways.gatewayFor('tosspayments');
+
     const subscriptionIds: string[] = [];
     await inLanes(
       Array.from({ length: n }, (_, i) => i),
@@ -148,7 +150,7 @@ export async function runBenchmark({ n, shops }: BenchmarkOptions): Promise<void
         const customerKey = customerKeyFor(shopId, customerId);
         // The buyer's side (the PG's card window), then the server API through the production adapter.
         const { authKey } = system.sandboxPg.authorize({ subscriptionId: id, cardNumber: '9410-0000-0000-0001' });
-        const issued = await gateway.issueBillingKey({ authKey, customerKey });
+        const issued = await (await deps.gateways.gatewayFor(shopId, 'tosspayments')).issueBillingKey({ authKey, customerKey });
         const at = seoulTimestamp(system.clock.now());
         await deps.billingKeys.put({ shopId, customerId, method: 'card', provider: 'tosspayments', customerKey, billingKey: issued.billingKey, card: issued.card, registeredAt: at });
         await deps.subscriptions.create({

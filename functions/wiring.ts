@@ -18,6 +18,9 @@ import { notificationsRepository } from './adapters/dynamodb/notifications.repo.
 import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
+import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
+import { envelopeSealerFromEnv } from './adapters/crypto/envelope.ts';
+import { GATEWAY_ENV } from '../system/payment-gateways.ts';
 
 let currentClock: Clock = systemClock;
 
@@ -32,13 +35,18 @@ export function useClock(clock: Clock): void {
 const db = createDocumentClient();
 const eventBusName = process.env[ENV.eventBusName];
 const workQueueUrl = process.env[ENV.workQueueUrl];
+/** Seals and opens PG credentials and billing keys; only functions granted the KMS key get its id. */
+const sealer = envelopeSealerFromEnv(process.env[GATEWAY_ENV.kmsKeyId]);
+const pgContracts = pgContractsRepository(db, config.tableName);
 
 export const deps = {
   clock: { now: () => currentClock.now() } satisfies Clock,
   shops: shopsRepository(db, config.tableName),
   settings: settingsRepository(db, config.tableName),
   products: productsRepository(db, config.tableName),
-  billingKeys: billingKeysRepository(db, config.tableName),
+  billingKeys: billingKeysRepository(db, config.tableName, sealer),
+  pgContracts,
+  sealer,
   dueWork: dueWorkRepository(db, config.tableName),
   subscriptions: subscriptionsRepository(db, config.tableName),
   credits: creditsRepository(db, config.tableName),
@@ -51,5 +59,5 @@ export const deps = {
   events: eventBusName ? eventBridgePublisher(eventBusName) : { publish: async () => { throw new Error(`${ENV.eventBusName} is not set: declare 'events' in this function's sends`); } },
   /** Only functions with `enqueuesFor` get a queue URL. */
   workQueue: workQueueUrl ? sqsWorkQueue(workQueueUrl) : { send: async () => { throw new Error(`${ENV.workQueueUrl} is not set: only a function with enqueuesFor has a work queue`); } },
-  gateways: gatewayRegistryFromEnv(process.env),
+  gateways: gatewayRegistryFromEnv(process.env, { contracts: pgContracts, sealer }),
 };

@@ -3,14 +3,14 @@
  * definition, the HTTP API over the HTTP ones, the schedules over the
  * scheduled ones, an SQS event source for each queue worker, and each
  * function's IAM from its declared table actions, outbound channels, the
- * queue it fills (`enqueuesFor`) and payment-gateway use.
+ * queue it fills (`enqueuesFor`), payment-gateway use and the secrets key.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CHARGE_RETRY, FUNCTIONS, SCHEDULE_DEFAULTS, functionNames, runTimesEnvName, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
@@ -28,8 +28,8 @@ export interface ServiceStackProps extends StackProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** Name for the role Scheduler assumes; the DLQ policy names the same role. */
   readonly schedulerRoleName: string;
-  /** The PG credentials secret (StatefulStack.pgCredentials); readable by functions with `usesGateway` only. */
-  readonly pgCredentials: secretsmanager.ISecret;
+  /** The KMS key sealing PG credentials and billing keys (StatefulStack.secretsKey); usable per system/functions.ts only. */
+  readonly secretsKey: kms.IKey;
   /** Each queue worker's queue (StatefulStack.workQueues). */
   readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
   /** The bus functions that send 'events' publish to (StatefulStack.eventBus). */
@@ -67,7 +67,9 @@ export class ServiceStack extends Stack {
       if (definition.sends.includes('mail')) fn.bindMail(config.mailFrom);
       if (definition.sends.includes('sms')) fn.bindSms();
       if (definition.sends.includes('events')) fn.bindEvents(props.eventBus);
-      if (definition.usesGateway) fn.bindGateway(props.pgCredentials);
+      // kms:Decrypt only for the functions that call a PG; the platform's contract writer may only seal.
+      if (definition.usesGateway) fn.bindSecrets(props.secretsKey, 'open');
+      else if (definition.sealsPgCredentials) fn.bindSecrets(props.secretsKey, 'seal-pg-credentials');
       // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use.
       if (definition.kind === 'queue') {
         for (const setting of Object.keys(SCHEDULE_DEFAULTS) as Array<keyof typeof SCHEDULE_DEFAULTS>) {

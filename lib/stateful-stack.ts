@@ -1,7 +1,7 @@
 /**
  * What holds data or outlives a deploy: the table, the schedule group, the
  * dead-letter queue, the workers' queues (with their DLQs), the event bus and
- * the PG credentials secret. Kept apart from the functions so the service
+ * the KMS key that seals PG credentials and billing keys. Kept apart from the functions so the service
  * stack can be torn down and redeployed freely while this one changes rarely:
  * work in flight and failed work waiting in a DLQ survive it.
  */
@@ -11,7 +11,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { queueFunctions, type FunctionName } from '../system/functions.ts';
@@ -41,12 +41,12 @@ export class StatefulStack extends Stack {
   /** Receives schedule deliveries that failed after retries, and scheduled runs that failed after Lambda's async retries. */
   readonly deadLetterQueue: sqs.Queue;
   /**
-   * Every PG's API keys, one JSON object by provider
-   * (`{"tosspayments": {"secretKey": "…", "clientKey": "…"}}`). Operators put
-   * the keys in after the first deploy (README); functions with `usesGateway`
-   * may read it.
+   * The one KMS key of the envelope encryption (functions/adapters/crypto/envelope.ts):
+   * every shop's PG credentials and every buyer's billing key are sealed under data
+   * keys it issues, with the shop as encryption context. Functions may use it only
+   * as system/functions.ts declares (usesGateway: open; sealsPgCredentials: seal).
    */
-  readonly pgCredentials: secretsmanager.Secret;
+  readonly secretsKey: kms.Key;
   /** One queue (with its DLQ) per queue function of system/functions.ts, by the worker's name. */
   readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
   /** `subscriptions-<stage>`: the custom bus shops consume domain events from (functions that send 'events'). */
@@ -130,18 +130,13 @@ export class StatefulStack extends Stack {
     });
     this.eventBus.applyRemovalPolicy(removalPolicy);
 
-    this.pgCredentials = new secretsmanager.Secret(this, 'PgCredentials', {
-      description: 'PG API keys by provider, e.g. {"tosspayments": {"secretKey": "...", "clientKey": "..."}}; put in by operators, read by the payment functions.',
-      // The initial value only, so that a deploy succeeds before any PG is configured. CloudFormation
-      // writes SecretString when the resource is created and when this template value changes; it stays
-      // '{}' forever, so a deploy never overwrites the keys operators put in. Unnamed on purpose: a
-      // deleted secret's name stays reserved for its recovery window, which would block recreating dev.
-      secretObjectValue: {},
+    this.secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `Subscriptions (${config.stage}): seals each shop's PG credentials and its buyers' billing keys (envelope encryption, shop as encryption context)`,
+      alias: `alias/subscriptions-${config.stage}-secrets`,
+      enableKeyRotation: true,
+      // Losing the key loses every sealed credential and billing key: a deleted key waits the longest window.
+      pendingWindow: Duration.days(disposable ? 7 : 30),
       removalPolicy,
-    });
-    Validations.of(this.pgCredentials).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: "PG API keys (e.g. Toss Payments' secret key) are issued and revoked in the PG's merchant console; a rotation Lambda cannot create them, so operators rotate them there and put the new ones in this secret.",
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -151,6 +146,6 @@ export class StatefulStack extends Stack {
     for (const [worker, workQueue] of Object.entries(workQueues)) {
       new CfnOutput(this, `${worker}DeadLetterQueueUrl`, { value: workQueue.deadLetterQueue.queueUrl, description: `Failed work of ${worker}, to inspect and redrive` });
     }
-    new CfnOutput(this, 'PgCredentialsSecretArn', { value: this.pgCredentials.secretArn, description: 'Put the PG API keys here (README: Configuration and deploying)' });
+    new CfnOutput(this, 'SecretsKeyArn', { value: this.secretsKey.keyArn, description: 'The KMS key sealing PG credentials and billing keys (README: Configuration and deploying)' });
   }
 }

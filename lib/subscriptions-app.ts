@@ -18,7 +18,7 @@ export function addSubscriptionsStacks(app: App, config: AppConfig): Subscriptio
   const schedulerRoleName = `${prefix}-scheduler`;
 
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queues, work queues, event bus, PG credentials secret`,
+    description: `Subscriptions (${config.stage}): table, schedule group, dead-letter queues, work queues, event bus, secrets KMS key`,
     config,
     schedulerRoleName,
   });
@@ -29,7 +29,7 @@ export function addSubscriptionsStacks(app: App, config: AppConfig): Subscriptio
     scheduleGroup: stateful.scheduleGroup,
     deadLetterQueue: stateful.deadLetterQueue,
     schedulerRoleName,
-    pgCredentials: stateful.pgCredentials,
+    secretsKey: stateful.secretsKey,
     workQueues: stateful.workQueues,
     eventBus: stateful.eventBus,
   });

@@ -19,6 +19,9 @@ export interface EmbeddedEndpoints {
   readonly workQueueUrl: string;
   /** The local runtime's own URL: it serves the sandbox PG under /_local/sandbox-pg/. */
   readonly sandboxPg: string;
+  /** The local KMS (GenerateDataKey, Decrypt) and its one key. */
+  readonly kms: string;
+  readonly kmsKeyId: string;
 }
 
 /**
@@ -26,9 +29,9 @@ export interface EmbeddedEndpoints {
  * plus the SDK's own per-service endpoint settings pointing at the embedded
  * services, so handler code is identical to what runs in AWS.
  *
- * PGs: a provider whose keys are in PG_CREDENTIALS (the same JSON as the AWS
- * secret) is called for real; any other is served by the sandbox PG
- * (PG_SANDBOX_FALLBACK, on unless set to something other than `true`).
+ * PGs: every gateway is served by the sandbox PG (PG_SANDBOX), built from the
+ * shop's own contract, whose credentials are sealed with the local KMS exactly
+ * as they are with AWS KMS.
  */
 export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.ProcessEnv): Record<string, string> {
   return {
@@ -38,8 +41,9 @@ export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.Pro
     [ENV.workQueueUrl]: endpoints.workQueueUrl,
     [ENV.eventBusName]: endpoints.eventBusName,
     [GATEWAY_ENV.sandboxUrl]: endpoints.sandboxPg,
-    [GATEWAY_ENV.sandboxFallback]: env[GATEWAY_ENV.sandboxFallback] ?? 'true',
-    ...(env[GATEWAY_ENV.credentials] ? { [GATEWAY_ENV.credentials]: env[GATEWAY_ENV.credentials] } : {}),
+    // Every gateway is served by the sandbox PG, in its own flow shape, from the shop's contract.
+    [GATEWAY_ENV.sandbox]: 'true',
+    [GATEWAY_ENV.kmsKeyId]: endpoints.kmsKeyId,
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -48,6 +52,7 @@ export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.Pro
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventBridge,
+    AWS_ENDPOINT_URL_KMS: endpoints.kms,
     POWERTOOLS_SERVICE_NAME: 'subscriptions-local',
     POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'INFO',
   };

@@ -49,6 +49,8 @@ Object.assign(
       eventBusName: info.eventBusName ?? '',
       workQueueUrl,
       sandboxPg: info.sandboxPg ?? base,
+      kms: info.kms ?? '',
+      kmsKeyId: info.kmsKeyId ?? '',
     },
     process.env,
   ),

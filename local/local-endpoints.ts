@@ -11,7 +11,7 @@ import type { LocalClock } from './clock.ts';
 import type { Outbox } from './outbox.ts';
 import type { LocalQueues } from './queues.ts';
 import { SANDBOX_PG_PATHS } from '../system/payment-gateways.ts';
-import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, lookupQuery, type SandboxPg } from './sandbox-pg.ts';
+import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, lookupQuery, readyBody, type SandboxPg } from './sandbox-pg.ts';
 import { MAX_JUMP_DAYS, type LocalScheduler } from './scheduler.ts';
 import type { LocalTokens } from './tokens.ts';
 
@@ -88,6 +88,8 @@ export async function handleLocal(services: LocalServices, method: string, url: 
     // The sandbox PG: its registration window, then the server API the sandbox adapter calls.
     case `POST ${SANDBOX_PG_PATHS.authorize}`:
       return services.sandboxPg.authorize(parse(authorizeBody, body));
+    case `POST ${SANDBOX_PG_PATHS.ready}`:
+      return services.sandboxPg.ready(parse(readyBody, body));
     case `POST ${SANDBOX_PG_PATHS.issueBillingKey}`:
       return services.sandboxPg.issueBillingKey(parse(issueBillingKeyBody, body));
     case `POST ${SANDBOX_PG_PATHS.deleteBillingKey}`:

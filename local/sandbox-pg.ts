@@ -13,7 +13,10 @@
  * The rules mirror Toss Payments where the system depends on them: an authKey
  * is exchanged once; a billing key is bound to its customerKey; an
  * idempotency key answers its first result again; an order id that was paid
- * answers DUPLICATED_ORDER_ID to any other key.
+ * answers DUPLICATED_ORDER_ID to any other key. And KakaoPay's for its flow:
+ * its window opens only for a tid the ready issued (for that subscription),
+ * and the approve must name that same tid and the ready's customer, as
+ * KakaoPay checks tid, partner_order_id and partner_user_id against its ready.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,6 +49,8 @@ export interface Authorization {
   readonly domestic: boolean;
   readonly behaviour: CardBehaviour;
   readonly kakaoPayMethod?: 'card' | 'money';
+  /** KakaoPay: the tid of the ready this window was opened for. */
+  readonly tid?: string;
   readonly cardType?: CardFacts['cardType'];
   /** Set when the authKey was exchanged for a billing key: it is single-use. */
   readonly usedAt?: string;
@@ -88,8 +93,18 @@ export interface IssuedBillingKeyAnswer {
   readonly issuedAt: string;
 }
 
+/** A KakaoPay ready: the tid it issued, for which subscription (partner_order_id) and customer (partner_user_id). */
+export interface ReadyRecord {
+  readonly tid: string;
+  readonly subscriptionId: string;
+  readonly customerKey: string;
+  readonly issuedAt: string;
+}
+
 interface SandboxState {
   readonly authorizations: Authorization[];
+  /** Absent in files written before the KakaoPay ready was kept. */
+  readonly readies?: ReadyRecord[];
   readonly billingKeys: BillingKeyRecord[];
   readonly payments: PaymentRecord[];
   /** idempotency key → the payment its first request made. */
@@ -102,10 +117,12 @@ const orderId = z.string().regex(/^[A-Za-z0-9_=-]{6,64}$/, 'An orderId is 6–64
 
 export const authorizeBody = z.union([
   z.strictObject({ subscriptionId: z.string().min(1).max(64), cardNumber: z.string().regex(/^\d{4}-?\d{4}-?\d{4}-?\d{4}$/, 'A card number is 16 digits, optionally in groups of four.') }),
-  z.strictObject({ subscriptionId: z.string().min(1).max(64), kakaoPayMethod: z.enum(['card', 'money']) }),
+  // KakaoPay's window is opened for a ready's tid (its redirect URL carries it); without one, the subscription's latest ready.
+  z.strictObject({ subscriptionId: z.string().min(1).max(64), kakaoPayMethod: z.enum(['card', 'money']), tid: z.string().min(1).max(64).optional() }),
 ]);
 
-export const issueBillingKeyBody = z.strictObject({ authKey: z.string().min(1).max(300), customerKey });
+/** `tid`: KakaoPay's approve names the ready it completes; card flows send none. */
+export const issueBillingKeyBody = z.strictObject({ authKey: z.string().min(1).max(300), customerKey, tid: z.string().min(1).max(64).optional() });
 
 export const deleteBillingKeyBody = z.strictObject({ billingKey: z.string().min(1).max(300), customerKey });
 
@@ -121,10 +138,14 @@ export const chargeBody = z.strictObject({
 
 export const lookupQuery = z.strictObject({ orderId: z.string().min(1).max(64) });
 
+/** KakaoPay's shape: the subscription "ready" before the buyer's window (our adapter sends these three). */
+export const readyBody = z.strictObject({ subscriptionId: z.string().min(1).max(64), customerKey, itemName: z.string().min(1).max(100) });
+
 const token = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 
 export class SandboxPg {
   private readonly authorizations = new Map<string, Authorization>();
+  private readonly readies = new Map<string, ReadyRecord>();
   private readonly billingKeys = new Map<string, BillingKeyRecord>();
   private readonly payments = new Map<string, PaymentRecord>();
   private readonly idempotencyKeys = new Map<string, string>();
@@ -151,11 +172,33 @@ export class SandboxPg {
       if (!card) throw new Unprocessable('UNKNOWN_TEST_CARD', 'The sandbox only knows the test cards listed in README.md.', [{ path: 'cardNumber', message: 'Not a sandbox test card.' }]);
       authorization = { authKey, subscriptionId: request.subscriptionId, method: 'card', issuer: card.issuer, last4: digits.slice(-4), domestic: card.domestic, cardType: card.cardType, behaviour: card.behaviour };
     } else {
-      authorization = { authKey, subscriptionId: request.subscriptionId, method: 'kakaopay', issuer: 'KakaoPay', last4: null, domestic: true, cardType: 'unknown', behaviour: 'succeeds', kakaoPayMethod: request.kakaoPayMethod };
+      const ready = this.readyFor(request.subscriptionId, request.tid);
+      authorization = { authKey, subscriptionId: request.subscriptionId, method: 'kakaopay', issuer: 'KakaoPay', last4: null, domestic: true, cardType: 'unknown', behaviour: 'succeeds', kakaoPayMethod: request.kakaoPayMethod, tid: ready.tid };
     }
     this.authorizations.set(authKey, authorization);
     this.persist();
     return { authKey };
+  }
+
+  /** KakaoPay's "ready": a tid for the registration, and where the buyer's window opens (here: the authorize endpoint). */
+  ready(request: z.infer<typeof readyBody>): { tid: string; nextRedirectPcUrl: string; nextRedirectMobileUrl: string } {
+    const tid = token('sbx_tid');
+    this.readies.set(tid, { tid, subscriptionId: request.subscriptionId, customerKey: request.customerKey, issuedAt: seoulTimestamp(this.clock.now()) });
+    this.persist();
+    const url = `/_local/sandbox-pg/authorize?${new URLSearchParams({ subscriptionId: request.subscriptionId, tid })}`;
+    return { tid, nextRedirectPcUrl: url, nextRedirectMobileUrl: url };
+  }
+
+  /** The ready a KakaoPay window belongs to: the tid named (issued here, for this subscription), else the subscription's latest. */
+  private readyFor(subscriptionId: string, tid: string | undefined): ReadyRecord {
+    if (tid !== undefined) {
+      const ready = this.readies.get(tid);
+      if (!ready || ready.subscriptionId !== subscriptionId) throw new Unprocessable('INVALID_TID', 'The sandbox issued no such tid for this subscription; open the window from its ready.', [{ path: 'tid', message: 'Not a tid of this subscription.' }]);
+      return ready;
+    }
+    const latest = [...this.readies.values()].filter((ready) => ready.subscriptionId === subscriptionId).at(-1);
+    if (!latest) throw new Unprocessable('NO_READY', "KakaoPay's window opens only after a ready for this subscription (a KakaoPay signup).");
+    return latest;
   }
 
   /** What the window recorded for an authKey (tests and debugging). */
@@ -173,6 +216,7 @@ export class SandboxPg {
     const authorization = this.authorizations.get(request.authKey);
     if (!authorization) throw new Unprocessable('INVALID_AUTH_KEY', 'The sandbox issued no such authKey.');
     if (authorization.usedAt) throw new Unprocessable('AUTH_KEY_ALREADY_USED', 'This authKey was already exchanged for a billing key; open the registration window again.');
+    this.checkApprove(authorization, request);
 
     const now = seoulTimestamp(this.clock.now());
     const card: CardFacts = {
@@ -255,6 +299,17 @@ export class SandboxPg {
     return { billingKey: key.billingKey, deleted: true };
   }
 
+  /** KakaoPay's approve: the tid of the window's ready, by the ready's customer. A card flow has no tid. */
+  private checkApprove(authorization: Authorization, request: z.infer<typeof issueBillingKeyBody>): void {
+    if (authorization.method !== 'kakaopay') {
+      if (request.tid !== undefined) throw new Unprocessable('INVALID_TID', 'A card registration has no tid; only a KakaoPay approve names one.');
+      return;
+    }
+    const ready = request.tid === undefined ? undefined : this.readies.get(request.tid);
+    if (!ready || request.tid !== authorization.tid) throw new Unprocessable('INVALID_TID', "The approve must name the tid of this payment's ready.", [{ path: 'tid', message: request.tid === undefined ? 'Missing.' : 'Not the tid this pg_token was issued for.' }]);
+    if (ready.customerKey !== request.customerKey) throw new Unprocessable('INVALID_USER', 'partner_user_id differs from the one given at ready.');
+  }
+
   private paidPayment(orderId: string): PaymentRecord | undefined {
     for (const payment of this.payments.values()) if (payment.orderId === orderId && payment.status === 'DONE') return payment;
     return undefined;
@@ -264,6 +319,7 @@ export class SandboxPg {
     // Before the PG's server side existed the file held only the authorizations.
     const full: SandboxState = Array.isArray(state) ? { authorizations: state, billingKeys: [], payments: [], idempotencyKeys: {} } : state;
     for (const entry of full.authorizations) this.authorizations.set(entry.authKey, entry);
+    for (const entry of full.readies ?? []) this.readies.set(entry.tid, entry);
     for (const entry of full.billingKeys) this.billingKeys.set(entry.billingKey, entry);
     for (const entry of full.payments) this.payments.set(entry.paymentKey, entry);
     for (const [key, paymentKey] of Object.entries(full.idempotencyKeys)) this.idempotencyKeys.set(key, paymentKey);
@@ -273,6 +329,7 @@ export class SandboxPg {
     if (!this.stateFile) return;
     const state: SandboxState = {
       authorizations: [...this.authorizations.values()],
+      readies: [...this.readies.values()],
       billingKeys: [...this.billingKeys.values()],
       payments: [...this.payments.values()],
       idempotencyKeys: Object.fromEntries(this.idempotencyKeys),

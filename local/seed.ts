@@ -8,6 +8,8 @@ import type { ProductsRepository } from '../functions/adapters/dynamodb/products
 import type { ShopsRepository } from '../functions/adapters/dynamodb/shops.repo.ts';
 import { createShop } from '../functions/use-cases/create-shop.ts';
 import { putProduct, type ProductSettings } from '../functions/use-cases/products.ts';
+import { putPgContract, type PgContractDeps } from '../functions/use-cases/pg-contracts.ts';
+import { SAMPLE_CONTRACTS } from './sample-contracts.ts';
 
 export const DEMO_SHOP = {
   shopId: 'demo-shop',
@@ -24,11 +26,16 @@ export const DEMO_PRODUCTS: Record<string, ProductSettings> = {
   'ceramic-mug': { name: 'Ceramic mug', price: 12_000, subscription: { enabled: false, cycles: [] }, onePlusNEvent: false },
 };
 
-export async function seedDemo(deps: { shops: ShopsRepository; products: ProductsRepository; clock: Clock }): Promise<void> {
+/** The demo shop's contracts (S1): Toss Payments and KakaoPay, with sample keys the sandbox PG accepts. */
+export async function seedDemo(deps: { shops: ShopsRepository; products: ProductsRepository; clock: Clock } & PgContractDeps): Promise<void> {
   try {
     await createShop(deps, DEMO_SHOP);
   } catch (error) {
     if (!(error instanceof AppError && error.code === 'SHOP_ALREADY_EXISTS')) throw error;
+  }
+  if ((await deps.pgContracts.list(DEMO_SHOP.shopId)).length === 0) {
+    await putPgContract(deps, DEMO_SHOP.shopId, 'tosspayments', SAMPLE_CONTRACTS.tosspayments);
+    await putPgContract(deps, DEMO_SHOP.shopId, 'kakaopay', SAMPLE_CONTRACTS.kakaopay);
   }
   for (const [productId, settings] of Object.entries(DEMO_PRODUCTS)) {
     if (!(await deps.products.get(DEMO_SHOP.shopId, productId))) await putProduct(deps, DEMO_SHOP.shopId, productId, settings);

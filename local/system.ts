@@ -16,6 +16,7 @@ import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
 import { startEventBridge } from './eventbridge.ts';
+import { startKms } from './kms.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
 import { assertPortsFree } from './ports.ts';
@@ -24,7 +25,6 @@ import { LocalPages } from './pages.ts';
 import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
 import { LocalScheduler, runTimesFrom } from './scheduler.ts';
-import { seedDemo } from './seed.ts';
 import { startSms } from './sms.ts';
 import { startSqs } from './sqs.ts';
 import { LocalTokens } from './tokens.ts';
@@ -93,6 +93,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     },
   });
   const eventBridge = await startEventBridge({ host, port: port(6), outbox, clock, buses: [LOCAL_EVENT_BUS_NAME] });
+  const kms = await startKms({ host, port: port(7), dataDir });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
   // The API listens before the handlers load: it also serves the sandbox PG, whose URL they read at load.
@@ -104,19 +105,19 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const api = await listen(server, basePort, host);
 
   const queueUrl = (name: string) => `${sqs.url}/${LOCAL_ACCOUNT}/${name}`;
-  const info: Record<string, string> = {
+  const endpoints = {
     tableName: LOCAL_TABLE_NAME,
     dynamodb: dynamo.url,
     ses: mail.endpoint,
-    sesInbox: mail.inboxUrl,
     sns: sms.url,
     sqs: sqs.url,
     eventBridge: eventBridge.url,
     eventBusName: LOCAL_EVENT_BUS_NAME,
     sandboxPg: api.url,
-    api: api.url,
+    kms: kms.url,
+    kmsKeyId: kms.keyId,
   };
-  const endpoints = { tableName: LOCAL_TABLE_NAME, dynamodb: dynamo.url, ses: mail.endpoint, sns: sms.url, sqs: sqs.url, eventBridge: eventBridge.url, eventBusName: LOCAL_EVENT_BUS_NAME, sandboxPg: api.url };
+  const info: Record<string, string> = { ...endpoints, sesInbox: mail.inboxUrl, api: api.url };
   // One environment for every handler in this process: dispatchers share the router URL (see local/queues.ts).
   Object.assign(process.env, handlerEnvironment({ ...endpoints, workQueueUrl: queueUrl(ROUTER_QUEUE_NAME) }, env));
   // Runtime modules are imported only now, so that they see the environment above.
@@ -124,6 +125,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { errorResponse } = await import('../functions/http/http-handler.ts');
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
+  // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
+  const { seedDemo } = await import('./seed.ts');
   useClock(clock);
 
   const invoke = async (name: FunctionName, event: unknown) => {
@@ -165,6 +168,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await Promise.race([localQueues.drain(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await api.close();
       await eventBridge.close();
+      await kms.close();
       await sqs.close();
       await sms.close();
       await mail.close();

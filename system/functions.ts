@@ -34,9 +34,15 @@ interface FunctionBase {
   readonly memoryMb?: number;
   /**
    * Calls a payment gateway (issues, charges or deletes billing keys): the
-   * function may read the PG credentials secret, and no other may.
+   * function may open sealed PG credentials and billing keys (kms:Decrypt on
+   * the secrets key) and seal billing keys; no other function may decrypt.
    */
   readonly usesGateway?: boolean;
+  /**
+   * Registers PG contracts: may seal PG credentials (kms:GenerateDataKey for
+   * that purpose only) and never open them — credentials are write-only.
+   */
+  readonly sealsPgCredentials?: boolean;
   /**
    * The queue function whose queue this function puts messages on: it gets sqs:SendMessage on that queue
    * and its URL in WORK_QUEUE_URL. A dispatcher fills its worker's queue; the stop triggers (and the stop
@@ -123,9 +129,40 @@ export const FUNCTIONS = {
   getService: {
     kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
     entry: 'functions/handlers/get-service.handler.ts',
-    description: "A merchant reads its subscription service's state and a stop's progress (S6, S22); resumes a stop whose job is missing",
+    description: "A merchant reads its subscription service's state, its PG contracts (masked) and a stop's progress (S6, S22); resumes a stop whose job is missing",
     // PutItem and the stop queue: a STOPPING shop whose trigger died before creating its job gets it here.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  listPaymentGateways: {
+    kind: 'http', method: 'GET', path: '/payment-gateways', auth: 'public',
+    entry: 'functions/handlers/list-payment-gateways.handler.ts',
+    description: 'Every payment gateway of S3/S7: kind, documents, availability, lookup support, direct or through PortOne',
+    tableActions: [], sends: [],
+  },
+  putPgContract: {
+    kind: 'http', method: 'PUT', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
+    entry: 'functions/handlers/put-pg-contract.handler.ts',
+    description: "Registers (or rotates) a shop's contract with a PG, credentials sealed; a different card PG stops an active service (S1, S9, S21)",
+    sealsPgCredentials: true,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  listPgContracts: {
+    kind: 'http', method: 'GET', path: '/platform/shops/{shopId}/pg-contracts', auth: 'platform',
+    entry: 'functions/handlers/list-pg-contracts.handler.ts',
+    description: "A shop's PG contracts, masked (gateway, registeredAt, fingerprint)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
+  },
+  deletePgContract: {
+    kind: 'http', method: 'DELETE', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
+    entry: 'functions/handlers/delete-pg-contract.handler.ts',
+    description: "Unlinks a shop's contract with a PG; the one in use stops the service (S21) or KakaoPay (S9)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
+  },
+  resolveCycle: {
+    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin',
+    entry: 'functions/handlers/resolve-cycle.handler.ts',
+    description: 'Closes a cycle left in REVIEW as charged (order, event) or not charged (buyer told); the subscription moves on',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['mail', 'events'],
   },
   openApi: {
     kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
@@ -148,14 +185,14 @@ export const FUNCTIONS = {
   applyForService: {
     kind: 'http', method: 'POST', path: '/admin/service/application', auth: 'admin',
     entry: 'functions/handlers/apply-for-service.handler.ts',
-    description: 'A merchant applies for the service on its PG contract (S1-S3, S7-S9)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+    description: 'A merchant applies for the service on its registered PG contracts (S1-S3, S7-S9)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
   },
   changeCardPg: {
     kind: 'http', method: 'PUT', path: '/admin/service/pg', auth: 'admin',
     entry: 'functions/handlers/change-card-pg.handler.ts',
-    description: 'A merchant changes its card PG; a different PG stops the service (S9, S21)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+    description: 'A merchant changes its card PG (one with a registered contract); a different PG stops the service (S9, S21)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
   },
   unlinkCardPg: {
     kind: 'http', method: 'DELETE', path: '/admin/service/pg', auth: 'admin',
@@ -166,8 +203,8 @@ export const FUNCTIONS = {
   setEasyPay: {
     kind: 'http', method: 'PUT', path: '/admin/service/easy-pay', auth: 'admin',
     entry: 'functions/handlers/set-easy-pay.handler.ts',
-    description: 'A merchant switches KakaoPay on or off, independently of the card PG (S9)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
+    description: 'A merchant switches KakaoPay on (with a registered contract) or off, independently of the card PG (S9)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
   },
   stopService: {
     kind: 'http', method: 'POST', path: '/admin/service/stop', auth: 'admin',

@@ -51,7 +51,10 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query') {
 function describeOperation(name: string, operation: Operation) {
   const { route } = operation;
   const responses: Record<string, unknown> = {
-    [operation.response.status]: { description: 'Success', content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } },
+    [operation.response.status]:
+      operation.response.status === 204
+        ? { description: 'Success, no content' }
+        : { description: 'Success', content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } },
   };
   const byStatus = new Map<number, Array<{ code: string; when: string }>>();
   const add = (status: number, code: string, when: string) => byStatus.set(status, [...(byStatus.get(status) ?? []), { code, when }]);

@@ -22,7 +22,8 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
   readonly body?: z.ZodType<B>;
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
-  readonly response: { readonly status: 200 | 201 | 202; readonly schema: z.ZodType };
+  /** 204: no body (the schema is z.undefined()). */
+  readonly response: { readonly status: 200 | 201 | 202 | 204; readonly schema: z.ZodType };
   /** Business refusals beyond the standard 400/401/403/500 (added for every operation as they apply). */
   readonly errors: readonly ErrorSpec[];
 }

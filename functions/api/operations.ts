@@ -6,6 +6,7 @@ import type { FUNCTIONS, FunctionName } from '../../system/functions.ts';
 import { creditsApi } from './credits.api.ts';
 import type { Operation } from './operation.ts';
 import { productsApi } from './products.api.ts';
+import { pgContractsApi } from './pg-contracts.api.ts';
 import { serviceApi } from './service.api.ts';
 import { settingsApi } from './settings.api.ts';
 import { shopsApi } from './shops.api.ts';
@@ -24,5 +25,6 @@ export const operations = {
   ...creditsApi,
   ...subscriptionsApi,
   ...storefrontApi,
+  ...pgContractsApi,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type; this only checks coverage
 } satisfies Record<HttpFunctionName, Operation<any, any, any, any>>;

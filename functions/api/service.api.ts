@@ -4,6 +4,7 @@ import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../domain/shop.ts';
 import { STOP_PHASES } from '../domain/stop-job.ts';
 import { idSchema, timestampSchema } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
+import { pgContractView } from './pg-contracts.api.ts';
 
 export const cardPgSchema = z.enum(CARD_PGS);
 
@@ -27,6 +28,7 @@ export const serviceView = z.object({
   stop: stopView.optional().describe('The last stop (S21-S24) and its progress, while STOPPING and after'),
   easyPayStop: stopView.optional().describe('The last KakaoPay switch-off and the progress of its cancellations'),
   stats: z.object({ activeSubscriptions: z.number().int() }),
+  pgContracts: z.array(pgContractView).optional().describe("The shop's PG contracts in force, masked (never their credentials)"),
 });
 
 const shopNotFound = notFound('The shop');
@@ -41,12 +43,19 @@ export const serviceApi = {
   }),
   applyForService: defineOperation({
     route: FUNCTIONS.applyForService,
-    summary: "Apply for the service on the shop's PG contract; the PG reviews it",
+    summary:
+      "Apply for the service on the shop's registered PG contracts (S1: no form, send {}); the PG reviews it. " +
+      'A body naming cardPg/easyPay is accepted only if it agrees with the contracts.',
     rules: ['S1', 'S2', 'S3', 'S7', 'S8', 'S9'],
-    body: z.strictObject({ cardPg: cardPgSchema, easyPay: z.array(z.enum(EASY_PAYS)).max(1).optional() }),
+    body: z
+      .strictObject({ cardPg: cardPgSchema.optional(), easyPay: z.array(z.enum(EASY_PAYS)).max(1).optional() })
+      .optional()
+      .transform((body) => body ?? {}),
     response: { status: 201, schema: serviceView },
     errors: [
       shopNotFound,
+      { status: 409, code: 'PG_CONTRACT_MISSING', when: 'no PG contract is registered for the shop, or the body names a PG without one' },
+      { status: 422, code: 'GATEWAY_NOT_AVAILABLE', when: 'the body names a gateway listed available: false' },
       { status: 409, code: 'PRODUCT_MANAGEMENT_NOT_SUPPORTED', when: 'the shop uses the legacy product management (S8)' },
       { status: 409, code: 'ALREADY_APPLIED', when: 'an application is under review, or the service is active or stopping' },
     ],
@@ -68,7 +77,11 @@ export const serviceApi = {
     rules: ['S9', 'S21'],
     body: z.strictObject({ cardPg: cardPgSchema }),
     response: { status: 200, schema: serviceView },
-    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+    errors: [
+      shopNotFound,
+      { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' },
+      { status: 422, code: 'GATEWAY_NOT_AVAILABLE', when: 'the PG is listed available: false' },
+    ],
   }),
   unlinkCardPg: defineOperation({
     route: FUNCTIONS.unlinkCardPg,
@@ -90,6 +103,6 @@ export const serviceApi = {
     rules: ['S9'],
     body: z.strictObject({ kakaopay: z.boolean() }),
     response: { status: 200, schema: serviceView },
-    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }, { status: 409, code: 'PG_CONTRACT_MISSING', when: 'KakaoPay switched on without a registered KakaoPay contract' }],
   }),
 };

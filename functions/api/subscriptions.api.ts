@@ -42,13 +42,30 @@ export const listShopSubscriptionsQuery = pageQuery
     productId: idSchema.optional(),
     nextDeliveryFrom: isoDateSchema.optional().describe('Inclusive'),
     nextDeliveryTo: isoDateSchema.optional().describe('Inclusive'),
+    cycleStatus: z.enum(['REVIEW']).optional().describe('Only subscriptions with a cycle in REVIEW (a charge whose outcome an operator must decide), oldest delivery first'),
   })
   .refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
     path: ['nextDeliveryTo'],
     message: 'nextDeliveryTo is before nextDeliveryFrom.',
   });
 
+export const resolveCycleBody = z.strictObject({
+  outcome: z.enum(['charged', 'not-charged']),
+  pgReference: z.string().trim().min(1).max(200).optional().describe("The PG's payment reference the operator found (e.g. its transaction id), kept on the order"),
+});
+
 export const subscriptionsApi = {
+  resolveCycle: defineOperation({
+    route: FUNCTIONS.resolveCycle,
+    summary:
+      'Close a cycle left in REVIEW (its charge outcome was unknown and the PG could not look it up): charged finishes it as CHARGED (order, charged event), ' +
+      'not-charged as FAILED (buyer and operator told); either way the subscription moves on to its next delivery. Exactly once: the same outcome again answers the same.',
+    rules: ['S17'],
+    params: z.strictObject({ subscriptionId: idSchema, deliveryDate: isoDateSchema }),
+    body: resolveCycleBody,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [notFound('The subscription or its cycle'), { status: 409, code: 'CYCLE_NOT_IN_REVIEW', when: 'the cycle is not in REVIEW (or was resolved with the other outcome)' }],
+  }),
   listShopSubscriptions: defineOperation({
     route: FUNCTIONS.listShopSubscriptions,
     summary:

@@ -22,7 +22,10 @@ export interface BillingKeyRecord {
   readonly retiring?: { readonly billingKey: string; readonly provider: PaymentProvider; readonly customerKey: string };
 }
 
+/** A registration without its keys: what may be read without the right to open them. */
+export type MaskedBillingKeyRecord = Omit<BillingKeyRecord, 'billingKey' | 'retiring'>;
+
 /** What the buyer (and logs) may see of a registration. */
-export function toMaskedCard(record: BillingKeyRecord) {
+export function toMaskedCard(record: MaskedBillingKeyRecord) {
   return { method: record.method, issuer: record.card.issuer, last4: record.card.last4, cardType: record.card.cardType, registeredAt: record.registeredAt };
 }

@@ -4,13 +4,15 @@
  * single conditional write; the transitions below are pure functions that
  * either answer the next state or throw the contract's refusal.
  */
+import { CARD_GATEWAY_IDS, EASY_PAY_GATEWAY_IDS, PAYMENT_GATEWAYS, type CardGatewayId, type EasyPayGatewayId } from '../../system/payment-gateways.ts';
 import { Conflict } from '../core/errors.ts';
 
-export const CARD_PGS = ['inicis', 'allat', 'kcp', 'tosspayments', 'ksnet', 'nicepay', 'cafe24pay'] as const; // S7
-export type CardPg = (typeof CARD_PGS)[number];
+/** S7: declared once, in system/payment-gateways.ts. */
+export const CARD_PGS = CARD_GATEWAY_IDS;
+export type CardPg = CardGatewayId;
 
-export const EASY_PAYS = ['kakaopay'] as const; // S7, S9
-export type EasyPay = (typeof EASY_PAYS)[number];
+export const EASY_PAYS = EASY_PAY_GATEWAY_IDS; // S7, S9
+export type EasyPay = EasyPayGatewayId;
 
 export const SERVICE_STATUSES = ['NOT_APPLIED', 'REVIEWING', 'ACTIVE', 'REJECTED', 'STOPPING', 'STOPPED'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
@@ -59,21 +61,13 @@ export interface Shop {
 
 export const NOT_APPLIED: ServiceState = { status: 'NOT_APPLIED', cardPg: null, easyPay: [] };
 
-/** S3: what each PG asks the merchant to submit for its review. */
-export const REQUIRED_DOCUMENTS: Readonly<Record<CardPg, readonly string[]>> = {
-  kcp: ['Recurring-payment contract (special terms)'],
-  allat: ['Recurring-payment contract (special terms)'],
-  tosspayments: ['Amendment/addendum contract (2 copies)'],
-  nicepay: ['Recurring-payment special terms'],
-  inicis: [],
-  ksnet: [],
-  cafe24pay: [],
-};
+/** S3: what each PG asks the merchant to submit for its review (system/payment-gateways.ts). */
+export const REQUIRED_DOCUMENTS: Readonly<Record<CardPg, readonly string[]>> = Object.fromEntries(CARD_PGS.map((id) => [id, PAYMENT_GATEWAYS[id].requiredDocuments])) as unknown as Record<CardPg, readonly string[]>;
 
 const stopping = () => new Conflict('SERVICE_STOPPING', 'The service is stopping; try again when it has stopped.');
 
 /** S1–S3, S8: apply on the shop's PG contract; the PG reviews it. A rejected or stopped shop may apply again. */
-export function apply(shop: Shop, request: { cardPg: CardPg; easyPay?: readonly EasyPay[] }, at: string): ServiceState {
+export function apply(shop: Shop, request: { cardPg: CardPg | null; easyPay?: readonly EasyPay[] }, at: string): ServiceState {
   if (shop.productManagement !== 'new') {
     throw new Conflict('PRODUCT_MANAGEMENT_NOT_SUPPORTED', 'The subscription service needs the new product management (S8).');
   }

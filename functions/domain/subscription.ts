@@ -95,6 +95,8 @@ export interface Subscription {
    * index; the charge run's advance to the next delivery puts it back.
    */
   readonly noticedDeliveryDate?: IsoDate;
+  /** The PG's handle of the pending registration (KakaoPay's tid from its ready), kept for checkout; never shown. */
+  readonly pgSession?: string;
   /** A checkout in flight: which authKey (by digest) and since when; another checkout waits until it ends or goes stale. */
   readonly checkout?: { readonly authKeyDigest: string; readonly at: string };
   /** Optimistic concurrency: every update expects the version it read (a cancel racing a run, two tabs). */
@@ -176,6 +178,10 @@ export interface Cycle {
   readonly chargedAt?: string;
   readonly failedAt?: string;
   readonly reviewReason?: string;
+  /** The shop, recorded when the cycle enters REVIEW: puts it in the shop's review list (gsi4). */
+  readonly shopId?: string;
+  /** How an operator closed a REVIEW (POST …/cycles/{deliveryDate}/resolve), once. */
+  readonly resolution?: { readonly outcome: 'charged' | 'not-charged'; readonly at: string; readonly by: string; readonly pgReference?: string };
   /**
    * CHARGED or FAILED, with the steps after it (order, event, mails, the
    * subscription's advance) not all done yet: the cycle stays in the due index
@@ -205,6 +211,8 @@ export interface SubscriptionWithCycles extends Subscription {
 
 /** The filters of a shop's subscription list (S20); next-delivery bounds are inclusive. */
 export interface SubscriptionFilter {
+  /** Only subscriptions with a cycle in this state (REVIEW: an operator must resolve it). */
+  readonly cycleStatus?: 'REVIEW';
   readonly status?: SubscriptionStatus;
   readonly customerId?: string;
   readonly productId?: string;
@@ -298,6 +306,8 @@ export function toCycleView(cycle: Cycle) {
     // Stored as any ISO instant; shown in Asia/Seoul like every other timestamp.
     ...(progress === 'RETRY_SCHEDULED' && nextAttemptAt !== undefined ? { nextAttemptAt: seoulTimestamp(new Date(nextAttemptAt)) } : {}),
     ...(status === 'CHARGED' && chargedAt !== undefined ? { chargedAt } : {}),
+    ...(cycle.reviewReason !== undefined && status === 'REVIEW' ? { reviewReason: cycle.reviewReason } : {}),
+    ...(cycle.resolution ? { resolution: { outcome: cycle.resolution.outcome, at: cycle.resolution.at } } : {}),
   };
 }
 

@@ -128,6 +128,7 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
       logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
       // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
       logger.debug('Response body', { body: result.body });
+      if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
       return json(status, result.body);
     });
 }

@@ -60,10 +60,10 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
     registration = registered;
   } else {
     subscription = await claim(deps, subscription, request.authKey, now);
-    const gateway = await deps.gateways.gatewayFor(provider);
+    const gateway = await deps.gateways.gatewayFor(shopId, provider);
     let issued;
     try {
-      issued = await gateway.issueBillingKey({ authKey: request.authKey, customerKey });
+      issued = await gateway.issueBillingKey({ authKey: request.authKey, customerKey, subscriptionId, ...(subscription.pgSession !== undefined ? { session: subscription.pgSession } : {}) });
     } catch (error) {
       await release(deps, subscription);
       if (error instanceof GatewayRefusal) {
@@ -99,7 +99,7 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
     newCard = true;
   }
 
-  const { checkout: _claim, ...pending } = subscription;
+  const { checkout: _claim, pgSession: _session, ...pending } = subscription;
   const active: Subscription = {
     ...pending,
     status: 'ACTIVE',
@@ -163,7 +163,7 @@ async function retireOldKey(deps: StorefrontDeps, registration: BillingKeyRecord
   const { retiring } = registration;
   if (!retiring) return;
   try {
-    const gateway = await deps.gateways.gatewayFor(retiring.provider);
+    const gateway = await deps.gateways.gatewayFor(registration.shopId, retiring.provider);
     await gateway.deleteBillingKey({ billingKey: retiring.billingKey, customerKey: retiring.customerKey });
     await deps.billingKeys.clearRetiring(registration.shopId, registration.customerId, registration.method, registration.billingKey);
   } catch (error) {

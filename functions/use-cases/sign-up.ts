@@ -1,5 +1,7 @@
 import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, Unprocessable } from '../core/errors.ts';
+import { logger } from '../core/logger.ts';
+import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
 import { newId } from '../core/ids.ts';
 import { isSubscribable, type CycleCode } from '../domain/product.ts';
 import type { Contact, ShippingAddress, Subscription } from '../domain/subscription.ts';
@@ -51,8 +53,22 @@ export async function signUp(deps: StorefrontDeps, shopId: string, customerId: s
   }
 
   const at = seoulTimestamp(now);
+  const id = newId(deps.clock);
+  // The PG first (KakaoPay's ready is a call): a refusal stores nothing, and a signup stored is one the buyer can pay.
+  const gateway = await deps.gateways.gatewayFor(shopId, provider);
+  const itemName = products[0]!.name + (products.length > 1 ? ` 외 ${products.length - 1}건` : '');
+  let opened;
+  try {
+    opened = await gateway.openRegistration({ subscriptionId: id, customerKey: customerKeyFor(shopId, customerId), method: request.paymentMethod, itemName });
+  } catch (error) {
+    if (error instanceof GatewayRefusal) {
+      logger.info('The PG refused to open a registration', { shopId, provider, code: error.code });
+      throw new Unprocessable('CARD_REGISTRATION_FAILED', 'The payment window could not be opened. Please try again later.');
+    }
+    throw error;
+  }
   const subscription: Subscription = {
-    id: newId(deps.clock),
+    id,
     shopId,
     customerId,
     status: 'PENDING_PAYMENT',
@@ -67,10 +83,9 @@ export async function signUp(deps: StorefrontDeps, shopId: string, customerId: s
     shippingAddress: request.shippingAddress,
     createdAt: at,
     updatedAt: at,
+    ...(opened.session !== undefined ? { pgSession: opened.session } : {}),
     version: 1,
   };
   await deps.subscriptions.create(subscription, { expiresAt: Math.floor(now.getTime() / 1000) + PENDING_SIGNUP_SECONDS });
-  const gateway = await deps.gateways.gatewayFor(provider);
-  const registration = gateway.registrationWindow({ subscriptionId: subscription.id, customerKey: customerKeyFor(shopId, customerId), method: request.paymentMethod });
-  return { subscription, registration };
+  return { subscription, registration: opened.window };
 }

@@ -83,6 +83,8 @@ export const STOP_ENQUEUED_KIND = {
   unlinkCardPg: 'STOP',
   setEasyPay: 'STOP',
   getService: 'STOP',
+  putPgContract: 'STOP',
+  deletePgContract: 'STOP',
   stopWorker: 'STOP',
 } as const;
 
@@ -159,8 +161,8 @@ async function work(deps: StopDeps, job: StopJob): Promise<StopJob> {
       for (const record of page.items) {
         if (job.scope === 'KAKAOPAY' && (record.method !== 'kakaopay' || record.registeredAt > job.at)) continue;
         // At the PG first (idempotent there), then here: a crash in between finds the record and deletes again.
-        await (await deps.gateways.gatewayFor(record.provider)).deleteBillingKey({ billingKey: record.billingKey, customerKey: record.customerKey });
-        if (record.retiring) await (await deps.gateways.gatewayFor(record.retiring.provider)).deleteBillingKey({ billingKey: record.retiring.billingKey, customerKey: record.retiring.customerKey });
+        await (await deps.gateways.gatewayFor(job.shopId, record.provider)).deleteBillingKey({ billingKey: record.billingKey, customerKey: record.customerKey });
+        if (record.retiring) await (await deps.gateways.gatewayFor(job.shopId, record.retiring.provider)).deleteBillingKey({ billingKey: record.retiring.billingKey, customerKey: record.retiring.customerKey });
         if (await deps.billingKeys.delete(record.shopId, record.customerId, record.method, record.billingKey)) deleted += 1;
       }
       return at({ keysDeleted: job.progress.keysDeleted + deleted, ...(page.nextCursor ? {} : { phase: 'MAIL' }) }, page.nextCursor);

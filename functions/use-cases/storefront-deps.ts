@@ -8,9 +8,12 @@ import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions
 import type { PaymentProvider } from '../domain/billing-key.ts';
 import type { Shop } from '../domain/shop.ts';
 
-/** Finds the adapter for a shop's card PG or KakaoPay (functions/adapters/gateways/registry.ts). */
+/**
+ * Finds the adapter for a shop's card PG or KakaoPay, built from that shop's own
+ * contract (functions/adapters/gateways/registry.ts): never another shop's keys.
+ */
 export interface GatewayDirectory {
-  gatewayFor(provider: PaymentProvider): Promise<PaymentGateway>;
+  gatewayFor(shopId: string, provider: PaymentProvider): Promise<PaymentGateway>;
 }
 
 export interface StorefrontDeps {

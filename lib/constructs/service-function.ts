@@ -15,12 +15,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { ENV, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
-import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
+import { GATEWAY_ENV, SEAL_CONTEXT_KEYS, type SealPurpose } from '../../system/payment-gateways.ts';
 
 /** The repository root, found from this file rather than the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -184,18 +184,24 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * Lets the function read the PG credentials secret — secretsmanager:GetSecretValue
-   * on that secret only, not DescribeSecret or any other secret — and sets
-   * PG_CREDENTIALS_SECRET_ARN, from which the gateway registry reads it once
-   * per container. For functions whose definition says `usesGateway`.
+   * Lets the function use the secrets KMS key and sets SECRETS_KMS_KEY_ID.
+   * - `open` (functions that call a PG, `usesGateway`): kms:Decrypt of data keys
+   *   whose encryption context is exactly {shop, purpose}, and kms:GenerateDataKey
+   *   for billing keys only (checkout seals the buyer's key).
+   * - `seal-pg-credentials` (the platform's contract writer, `sealsPgCredentials`):
+   *   kms:GenerateDataKey for PG credentials only — it can write credentials and
+   *   never read them back (write-only, issue 10).
    */
-  bindGateway(credentials: secretsmanager.ISecret): void {
-    this.function.addEnvironment(GATEWAY_ENV.credentialsSecretArn, credentials.secretArn);
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'PgCredentials', actions: ['secretsmanager:GetSecretValue'], resources: [credentials.secretArn] }),
-    );
-    // The default key (aws/secretsmanager) needs no grant; a customer-managed one would.
-    credentials.encryptionKey?.grantDecrypt(this.role);
+  bindSecrets(key: kms.IKey, access: 'open' | 'seal-pg-credentials'): void {
+    this.function.addEnvironment(GATEWAY_ENV.kmsKeyId, key.keyArn);
+    const contextKeys = { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SEAL_CONTEXT_KEYS] }, Null: { 'kms:EncryptionContextKeys': 'false' } };
+    const sealing = (purpose: SealPurpose) => ({ ...contextKeys, StringEquals: { 'kms:EncryptionContext:purpose': purpose } });
+    if (access === 'open') {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'OpenSecrets', actions: ['kms:Decrypt'], resources: [key.keyArn], conditions: contextKeys }));
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SealBillingKeys', actions: ['kms:GenerateDataKey'], resources: [key.keyArn], conditions: sealing('billing-key') }));
+    } else {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SealPgCredentials', actions: ['kms:GenerateDataKey'], resources: [key.keyArn], conditions: sealing('pg-credentials') }));
+    }
   }
 
   /**

@@ -133,8 +133,8 @@ describe('queue IAM and environment', () => {
     if (definition.kind !== 'queue') expect(statementsOf(name).filter(onAWorkQueue)).toEqual(sends);
   });
 
-  it('the stop triggers, the stop resume (GET /admin/service) and the stop worker itself enqueue for the stop worker', () => {
-    expect(enqueuers.filter(([, fn]) => fn.enqueuesFor === 'stopWorker').map(([name]) => name).sort()).toEqual(['changeCardPg', 'getService', 'setEasyPay', 'stopService', 'stopWorker', 'unlinkCardPg']);
+  it('the stop triggers (PG contract changes included, S21), the stop resume (GET /admin/service) and the stop worker itself enqueue for the stop worker', () => {
+    expect(enqueuers.filter(([, fn]) => fn.enqueuesFor === 'stopWorker').map(([name]) => name).sort()).toEqual(['changeCardPg', 'deletePgContract', 'getService', 'putPgContract', 'setEasyPay', 'stopService', 'stopWorker', 'unlinkCardPg']);
     expect(dispatchers.map(([name, fn]) => [name, fn.enqueuesFor])).toEqual([['noticeRun', 'noticeWorker'], ['chargeRun', 'chargeWorker']]);
   });
 

@@ -92,11 +92,11 @@ describe('POST /platform/shops', () => {
 });
 
 describe('GET /admin/service', () => {
-  it("shows the admin's own shop as NOT_APPLIED, with no PG, documents or subscriptions (S6)", async () => {
+  it("shows the admin's own shop as NOT_APPLIED, with no PG, contract, documents or subscriptions (S6)", async () => {
     await t.call('POST', '/platform/shops', { token: platform, body: newShop('fresh-shop') });
     const response = await t.call('GET', '/admin/service', { token: await t.token('admin', 'fresh-shop') });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'NOT_APPLIED', cardPg: null, easyPay: [], requiredDocuments: [], stats: { activeSubscriptions: 0 } });
+    expect(response.body).toEqual({ status: 'NOT_APPLIED', cardPg: null, easyPay: [], requiredDocuments: [], pgContracts: [], stats: { activeSubscriptions: 0 } });
   });
 
   it('answers 404 NOT_FOUND for a shop that does not exist', async () => {

@@ -128,12 +128,15 @@ describe('the clock and the scheduler', () => {
 });
 
 describe('POST /_local/sandbox-pg/authorize', () => {
-  it('answers an authKey for each test card and for KakaoPay', async () => {
+  it('answers an authKey for each test card and, after its ready, for KakaoPay', async () => {
     for (const cardNumber of ['9410-0000-0000-0001', '9410000000000002', '9410-0000-0000-0003', '4242-4242-4242-4242']) {
       const response = await t.call('POST', '/_local/sandbox-pg/authorize', { body: { subscriptionId: 'sub-1', cardNumber } });
       expect(response.status).toBe(200);
       expect(response.body.authKey).toMatch(/^sbx_auth_[0-9a-f]{24}$/);
     }
+    // KakaoPay's window belongs to a ready (a KakaoPay signup makes it): none yet, none opened.
+    expect((await t.call('POST', '/_local/sandbox-pg/authorize', { body: { subscriptionId: 'sub-1', kakaoPayMethod: 'money' } })).body.error.code).toBe('NO_READY');
+    t.system.sandboxPg.ready({ subscriptionId: 'sub-1', customerKey: 'ck-sub-1', itemName: 'Beans' });
     const kakao = await t.call('POST', '/_local/sandbox-pg/authorize', { body: { subscriptionId: 'sub-1', kakaoPayMethod: 'money' } });
     expect(kakao.body.authKey).toMatch(/^sbx_auth_/);
   });

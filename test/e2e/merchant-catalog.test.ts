@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productsApi } from '../../functions/api/products.api.ts';
+import { registerContracts } from '../support/storefront.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 
 let t: TestSystem;
@@ -25,7 +26,8 @@ async function newShop(options: { active?: boolean; kakaopay?: boolean } = {}) {
   await t.call('POST', '/platform/shops', { token: platform, body: { shopId, name: `Catalog ${n}`, operatorEmail: `ops@cat-${n}.example`, productManagement: 'new' } });
   const admin = await t.token('admin', shopId, 'owner');
   if (options.active) {
-    await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: 'tosspayments', ...(options.kakaopay ? { easyPay: ['kakaopay'] } : {}) } });
+    await registerContracts(t, shopId, ['tosspayments', ...(options.kakaopay ? (['kakaopay'] as const) : [])]);
+    await t.call('POST', '/admin/service/application', { token: admin, body: {} });
     await t.call('POST', `/platform/shops/${shopId}/review`, { token: platform, body: { decision: 'approved' } });
   }
   return { shopId, admin };

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceApi, serviceView } from '../../functions/api/service.api.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
+import { registerContracts } from '../support/storefront.ts';
+import { SAMPLE_CONTRACTS } from '../../local/sample-contracts.ts';
 
 let t: TestSystem;
 let platform: string;
@@ -23,22 +25,28 @@ async function newShop(productManagement: 'new' | 'legacy' = 'new') {
   const shopId = `svc-shop-${shopCounter}`;
   const created = await t.call('POST', '/platform/shops', { token: platform, body: { shopId, name: `Shop ${shopCounter}`, operatorEmail: `ops${shopCounter}@shop.example`, productManagement } });
   expect(created.status).toBe(201);
-  return { shopId, admin: await t.token('admin', shopId, `owner-${shopCounter}`) };
+  const admin = await t.token('admin', shopId, `owner-${shopCounter}`);
+  shopOf.set(admin, shopId);
+  return { shopId, admin };
 }
+const shopOf = new Map<string, string>();
 
-const apply = (admin: string, body: unknown) => t.call('POST', '/admin/service/application', { token: admin, body });
+/** Applies as the old body says, after the platform registered the contracts it names (S1: they are what is used). */
+async function apply(admin: string, body: { cardPg?: string; easyPay?: string[] }) {
+  const gateways = [body.cardPg, ...(body.easyPay ?? [])].filter((id): id is keyof typeof SAMPLE_CONTRACTS => id !== undefined && id in SAMPLE_CONTRACTS);
+  await registerContracts(t, shopOf.get(admin)!, gateways);
+  return t.call('POST', '/admin/service/application', { token: admin, body });
+}
 const review = (shopId: string, body: unknown) => t.call('POST', `/platform/shops/${shopId}/review`, { token: platform, body });
 const service = async (admin: string) => serviceView.parse((await t.call('GET', '/admin/service', { token: admin })).body);
 
 describe('applying (S1–S3, S7, S8)', () => {
   it.each([
     ['kcp', ['Recurring-payment contract (special terms)']],
-    ['allat', ['Recurring-payment contract (special terms)']],
     ['tosspayments', ['Amendment/addendum contract (2 copies)']],
     ['nicepay', ['Recurring-payment special terms']],
     ['inicis', []],
     ['ksnet', []],
-    ['cafe24pay', []],
   ])('S1, S3: applying on %s puts the service under review and lists that PG’s documents', async (cardPg, documents) => {
     const { admin } = await newShop();
     const response = await apply(admin, { cardPg });
@@ -65,9 +73,9 @@ describe('applying (S1–S3, S7, S8)', () => {
   it('refuses a second application while one is under review, or while active (ALREADY_APPLIED)', async () => {
     const { shopId, admin } = await newShop();
     await apply(admin, { cardPg: 'inicis' });
-    expect((await apply(admin, { cardPg: 'kcp' })).body.error.code).toBe('ALREADY_APPLIED');
+    expect((await t.call('POST', '/admin/service/application', { token: admin, body: {} })).body.error.code).toBe('ALREADY_APPLIED');
     await review(shopId, { decision: 'approved' });
-    const again = await apply(admin, { cardPg: 'kcp' });
+    const again = await t.call('POST', '/admin/service/application', { token: admin, body: {} });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('ALREADY_APPLIED');
     expect((await service(admin)).cardPg).toBe('inicis');
@@ -75,7 +83,8 @@ describe('applying (S1–S3, S7, S8)', () => {
 
   it('lets exactly one of two simultaneous applications through', async () => {
     const { admin } = await newShop();
-    const results = await Promise.all([apply(admin, { cardPg: 'inicis' }), apply(admin, { cardPg: 'kcp' })]);
+    await registerContracts(t, shopOf.get(admin)!, ['inicis']);
+    const results = await Promise.all([apply(admin, {}), apply(admin, {})]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const winner = results.find((r) => r.status === 201)!.body.cardPg;
     expect((await service(admin)).cardPg).toBe(winner);
@@ -133,7 +142,10 @@ describe('one card PG, KakaoPay beside it (S9), and PG changes (S21)', () => {
   }
 
   it('S9: KakaoPay is switched on and off on its own; the card PG and status stay', async () => {
-    const { admin } = await activeShop();
+    const { admin, shopId } = await activeShop();
+    // KakaoPay needs its own contract (its signups call KakaoPay at once).
+    expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: true } })).body.error.code).toBe('PG_CONTRACT_MISSING');
+    await registerContracts(t, shopId, ['kakaopay']);
     expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: true } })).body).toMatchObject({ status: 'ACTIVE', cardPg: 'tosspayments', easyPay: ['kakaopay'] });
     expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: false } })).body).toMatchObject({ status: 'ACTIVE', cardPg: 'tosspayments', easyPay: [] });
     expect((await t.call('PUT', '/admin/service/easy-pay', { token: admin, body: { kakaopay: 'yes' } })).status).toBe(400);
@@ -172,14 +184,60 @@ describe('one card PG, KakaoPay beside it (S9), and PG changes (S21)', () => {
 
   it('a PG change during the review withdraws the application (it was made on the old contract)', async () => {
     const { admin } = await newShop();
-    await apply(admin, { cardPg: 'allat' });
+    await apply(admin, { cardPg: 'kcp' });
     const response = await t.call('PUT', '/admin/service/pg', { token: admin, body: { cardPg: 'ksnet' } });
     expect(response.body).toMatchObject({ status: 'NOT_APPLIED', cardPg: 'ksnet' });
   });
 
   it('before applying, choosing a PG only records it', async () => {
     const { admin } = await newShop();
-    expect((await t.call('PUT', '/admin/service/pg', { token: admin, body: { cardPg: 'allat' } })).body).toMatchObject({ status: 'NOT_APPLIED', cardPg: 'allat' });
+    expect((await t.call('PUT', '/admin/service/pg', { token: admin, body: { cardPg: 'kcp' } })).body).toMatchObject({ status: 'NOT_APPLIED', cardPg: 'kcp' });
+  });
+});
+
+describe('applying on the registered contracts (issue 10, S1: no form)', () => {
+  it.each(['allat', 'cafe24pay'])('422 GATEWAY_NOT_AVAILABLE at once for %s, at application and at registration, nothing stored', async (gateway) => {
+    const { shopId, admin } = await newShop();
+    const applied = await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: gateway } });
+    expect([applied.status, applied.body.error.code]).toEqual([422, 'GATEWAY_NOT_AVAILABLE']);
+    const registered = await t.call('PUT', `/platform/shops/${shopId}/pg-contracts/${gateway}`, { token: platform, body: { key: 'whatever-value' } });
+    expect([registered.status, registered.body.error.code]).toEqual([422, 'GATEWAY_NOT_AVAILABLE']);
+    expect((await t.call('GET', `/platform/shops/${shopId}/pg-contracts`, { token: platform })).body.items).toEqual([]);
+    expect((await service(admin)).status).toBe('NOT_APPLIED');
+  });
+
+  it('409 PG_CONTRACT_MISSING without a contract, or for a body that disagrees with the contracts', async () => {
+    const { shopId, admin } = await newShop();
+    expect((await t.call('POST', '/admin/service/application', { token: admin, body: {} })).body.error.code).toBe('PG_CONTRACT_MISSING');
+    await registerContracts(t, shopId, ['nicepay']);
+    expect((await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: 'kcp' } })).body.error.code).toBe('PG_CONTRACT_MISSING');
+    expect((await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: 'nicepay', easyPay: ['kakaopay'] } })).body.error.code).toBe('PG_CONTRACT_MISSING');
+    expect((await service(admin)).status).toBe('NOT_APPLIED');
+  });
+
+  it('an empty body applies with the card PG and KakaoPay registered; KakaoPay alone is a service too (S9)', async () => {
+    const both = await newShop();
+    await registerContracts(t, both.shopId, ['kcp', 'kakaopay']);
+    expect((await t.call('POST', '/admin/service/application', { token: both.admin, body: {} })).body).toMatchObject({ status: 'REVIEWING', cardPg: 'kcp', easyPay: ['kakaopay'] });
+    const kakaoOnly = await newShop();
+    await registerContracts(t, kakaoOnly.shopId, ['kakaopay']);
+    expect((await t.call('POST', '/admin/service/application', { token: kakaoOnly.admin, body: {} })).body).toMatchObject({ status: 'REVIEWING', cardPg: null, easyPay: ['kakaopay'], requiredDocuments: [] });
+  });
+
+  it('credentials are write-only: the views show gateway, registeredAt and fingerprint; a rotation changes the fingerprint only', async () => {
+    const { shopId, admin } = await newShop();
+    await registerContracts(t, shopId, ['tosspayments']);
+    const listed = (await t.call('GET', `/platform/shops/${shopId}/pg-contracts`, { token: platform })).body.items;
+    expect(listed).toEqual([{ gateway: 'tosspayments', registeredAt: expect.any(String), fingerprint: expect.stringMatching(/^[0-9a-f]{12}$/) }]);
+    const rotated = await t.call('PUT', `/platform/shops/${shopId}/pg-contracts/tosspayments`, { token: platform, body: { clientKey: 'test_ck_rotated0002', secretKey: 'test_sk_rotated0002' } });
+    expect(rotated.status).toBe(204);
+    const view = await service(admin);
+    expect(view.pgContracts).toEqual([{ gateway: 'tosspayments', registeredAt: expect.any(String), fingerprint: expect.not.stringMatching(listed[0].fingerprint) }]);
+    const everything = JSON.stringify([listed, view, rotated.body ?? null]);
+    for (const secret of [SAMPLE_CONTRACTS.tosspayments.secretKey, 'test_sk_rotated0002']) expect(everything).not.toContain(secret);
+    const invalid = await t.call('PUT', `/platform/shops/${shopId}/pg-contracts/tosspayments`, { token: platform, body: { clientKey: 'test_ck_x1', secretKey: 'leaky-secret-value' } });
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(invalid.body)).not.toContain('leaky-secret-value');
   });
 });
 

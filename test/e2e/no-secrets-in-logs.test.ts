@@ -1,10 +1,14 @@
 /**
- * Billing keys and card numbers never appear in a log line: every byte this
- * process writes during a whole storefront flow (handlers at DEBUG, the local
- * runtime, the sandbox PG) is captured and searched.
+ * Billing keys (a KakaoPay sid is one), card numbers, pg_tokens (the
+ * window's authKey) and the shop's PG credentials never appear in a log line,
+ * responses included (handlers log them at DEBUG): every byte this process
+ * writes during a whole storefront flow (the platform registering the
+ * contracts, handlers at DEBUG, the local runtime, the sandbox PG) is captured
+ * and searched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
+import { SAMPLE_CONTRACTS } from '../../local/sample-contracts.ts';
 import { activeShop, authorize, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
 
 let t: TestSystem;
@@ -28,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('logs of a whole storefront flow', () => {
-  it('contain no billing key and no card number', async () => {
+  it('contain no billing key, sid, pg_token, card number or PG credential', async () => {
     const { shopId } = await activeShop(t, { kakaopay: true });
     const buyer = await t.token('customer', shopId, 'log-buyer');
     const first = await subscribe(t, buyer, shopId, '9410-0000-0000-0001');
@@ -37,15 +41,26 @@ describe('logs of a whole storefront flow', () => {
     const foreign = await authorize(t, pending.body.subscription.id, { cardNumber: '4242-4242-4242-4242' });
     expect((await t.call('POST', `/subscriptions/${pending.body.subscription.id}/checkout`, { token: buyer, body: { authKey: foreign } })).status).toBe(422);
     await t.call('POST', `/subscriptions/${first.id}/cancel`, { token: buyer, body: {} });
+    // KakaoPay: ready (tid) → window (pg_token) → approve → the sid.
+    const kakaoBuyer = await t.token('customer', shopId, 'log-kakao-buyer');
+    const kakao = await t.call('POST', '/subscriptions', { token: kakaoBuyer, body: signUpBody(await earliestStart(t, shopId), { paymentMethod: 'kakaopay' }) });
+    const pgToken = await authorize(t, kakao.body.subscription.id, { kakaoPayMethod: 'money' });
+    expect((await t.call('POST', `/subscriptions/${kakao.body.subscription.id}/checkout`, { token: kakaoBuyer, body: { authKey: pgToken } })).status).toBe(200);
 
     const { deps } = await import('../../functions/wiring.ts');
     const registered = await deps.billingKeys.get(shopId, 'log-buyer', 'card');
     expect(registered?.billingKey).toBeTruthy();
+    const sid = (await deps.billingKeys.get(shopId, 'log-kakao-buyer', 'kakaopay'))?.billingKey;
+    expect(sid).toBeTruthy();
     const logs = captured.join('');
     // The capture works: the handlers' own lines (DEBUG responses included) are in it.
     expect(logs).toContain('Card registered');
     expect(logs).toContain('Response body');
     expect(logs).not.toContain(registered!.billingKey);
+    expect(logs).not.toContain(sid);
+    expect(logs).not.toContain(pgToken);
+    expect(logs).not.toContain(foreign);
+    for (const secret of [SAMPLE_CONTRACTS.tosspayments.secretKey, SAMPLE_CONTRACTS.kakaopay.secretKey]) expect(logs).not.toContain(secret);
     for (const digits of ['9410000000000001', '9410-0000-0000-0001', '9410000000000002', '4242424242424242', '4242-4242-4242-4242']) expect(logs).not.toContain(digits);
     expect(logs).not.toMatch(/"billingKey"\s*:/);
   });

@@ -9,7 +9,7 @@ import { addDays } from '../../functions/core/dates.ts';
 import type { StopMessage } from '../../functions/domain/stop-job.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { faultyClient, SimulatedCrash } from '../support/faulty-client.ts';
-import { activeShop, authorize, contact, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
+import { activeShop, authorize, contact, earliestStart, registerContracts, signUpBody, subscribe } from '../support/storefront.ts';
 
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];
@@ -102,6 +102,7 @@ describe('S22–S24: POST /admin/service/stop', () => {
     expect((await t.call('POST', '/admin/service/stop', { token: shop.admin })).body.error.code).toBe('SERVICE_NOT_ACTIVE');
     const again = await t.call('POST', '/subscriptions', { token: buyers[1]!.token, body: signUpBody(buyers[1]!.subscription.startDate as string) });
     expect([again.status, again.body.error?.code]).toEqual([409, 'SERVICE_NOT_ACTIVE']);
+    await registerContracts(t, shop.shopId, ['kcp']);
     const reapply = await t.call('POST', '/admin/service/application', { token: shop.admin, body: { cardPg: 'kcp' } });
     expect(reapply.status).toBe(201);
     expect(reapply.body).toMatchObject({ status: 'REVIEWING', cardPg: 'kcp' });
@@ -237,7 +238,7 @@ describe('a crash at any call of a step is redone with the same end state and no
       shops: shopsRepository(client, tableName),
       settings: settingsRepository(client, tableName),
       subscriptions: subscriptionsRepository(client, tableName),
-      billingKeys: billingKeysRepository(client, tableName),
+      billingKeys: billingKeysRepository(client, tableName, deps.sealer),
       stopJobs: stopJobsRepository(client, tableName),
       credits: creditsRepository(client, tableName),
       notifications: notificationsRepository(client, tableName),

@@ -34,7 +34,7 @@ describe('signup (S15)', () => {
     const { subscription, registration } = storefrontApi.signUp.response.schema.parse(response.body) as { subscription: any; registration: any };
     expect(subscription).toMatchObject({ status: 'PENDING_PAYMENT', customerId: `buyer-${buyers}`, cycle: '2w', startDate: start, paymentMethod: 'card', nextDeliveryDate: null, contact: { phone: '01012345678' } });
     expect(subscription.items).toEqual([{ productId: 'beans', quantity: 2, status: 'ACTIVE' }, { productId: 'drip', quantity: 1, status: 'ACTIVE' }]);
-    expect(registration).toMatchObject({ gateway: 'sandbox', subscriptionId: subscription.id });
+    expect(registration).toMatchObject({ gateway: 'tosspayments', handsBack: 'authKey', clientKey: expect.stringMatching(/^test_ck_/), sandbox: { subscriptionId: subscription.id } });
     expect(registration.customerKey).toMatch(/^ck_/);
     // Unpaid, it expires after a day (TTL) and is in no due index, so it can never be noticed or charged.
     const { GetCommand } = await import('@aws-sdk/lib-dynamodb');

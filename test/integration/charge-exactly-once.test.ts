@@ -131,8 +131,8 @@ function faultyGateways(real: GatewayDirectory, failures: ReadonlyMap<number, Wh
   };
   return {
     calls,
-    async gatewayFor(provider) {
-      const gateway = await real.gatewayFor(provider);
+    async gatewayFor(shopId, provider) {
+      const gateway = await real.gatewayFor(shopId, provider);
       const wrapped: PaymentGateway = {
         ...gateway,
         charge: (request): Promise<ChargeOutcome> => around('charge', () => gateway.charge(request)),

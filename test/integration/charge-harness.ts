@@ -103,7 +103,7 @@ export function chargeDeps(h: Harness, options: ChargeDepsOptions): ChargeDeps &
     shops: shopsRepository(db, h.tableName),
     settings: settingsRepository(db, h.tableName),
     products: productsRepository(db, h.tableName),
-    billingKeys: billingKeysRepository(db, h.tableName),
+    billingKeys: billingKeysRepository(db, h.tableName, h.deps.sealer),
     notifications: notificationsRepository(db, h.tableName),
     gateways: options.gateways ?? h.deps.gateways,
     mailer: options.mailer ?? {
@@ -220,8 +220,8 @@ export async function dueKeys(h: Harness, kind: DueKind, date: string): Promise<
 /** The sandbox gateway with the port's `supportsLookup` switched off (a PG that cannot look a charge up). */
 export function withoutLookup(gateways: GatewayDirectory): GatewayDirectory {
   return {
-    async gatewayFor(provider) {
-      const real = await gateways.gatewayFor(provider);
+    async gatewayFor(shopId, provider) {
+      const real = await gateways.gatewayFor(shopId, provider);
       const blind: PaymentGateway = {
         ...real,
         supportsLookup: false,

@@ -212,8 +212,8 @@ describe('S18 and S19: cancels after the notice', () => {
     const racing = chargeDeps(h, {
       clock: testClock(item.scheduledTime),
       gateways: {
-        async gatewayFor(provider) {
-          const real = await h.deps.gateways.gatewayFor(provider);
+        async gatewayFor(shopId, provider) {
+          const real = await h.deps.gateways.gatewayFor(shopId, provider);
           return {
             ...real,
             charge: async (request) => {

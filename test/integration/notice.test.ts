@@ -17,7 +17,7 @@ import { eucKrBytes, SMS_MAX_BYTES } from '../../functions/notifications/templat
 import { openNoticeScope, processNotice } from '../../functions/use-cases/runs/notice.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
-import { beans, earliestStart, signUpBody } from '../support/storefront.ts';
+import { beans, earliestStart, registerContracts, signUpBody } from '../support/storefront.ts';
 
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];
@@ -176,7 +176,8 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     const admin = await t.token('admin', shopId, 'owner');
     const shopName = '대한민국 최고의 스페셜티 커피 로스터리 앤 베이커리 카페 본점 공식 온라인 스토어';
     await t.call('POST', '/platform/shops', { token: platform, body: { shopId, name: shopName, operatorEmail: 'ops@long.example', productManagement: 'new' } });
-    await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: 'tosspayments' } });
+    await registerContracts(t, shopId, ['tosspayments']);
+    await t.call('POST', '/admin/service/application', { token: admin, body: {} });
     await t.call('POST', `/platform/shops/${shopId}/review`, { token: platform, body: { decision: 'approved' } });
     await t.call('POST', `/platform/shops/${shopId}/credits`, { token: platform, body: { sms: 5 } });
     const longName = '에티오피아 예가체프 G1 워시드 내추럴 싱글오리진 스페셜티 원두 1kg 홀빈 (분쇄 안 함) 산미 강조 라이트 로스팅 한정판';

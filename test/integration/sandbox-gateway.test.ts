@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayRefusal, type PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
-import { gatewayRegistryFromEnv } from '../../functions/adapters/gateways/registry.ts';
 import { sandboxGateway } from '../../functions/adapters/gateways/sandbox.ts';
 import { fixedClock } from '../../functions/core/clock.ts';
 import { SandboxPg } from '../../local/sandbox-pg.ts';
@@ -52,26 +51,26 @@ const chargeOf = (key: { billingKey: string; customerKey: string }, orderId = un
 });
 
 describe('the sandbox adapter', () => {
-  it("is named 'sandbox', looks charges up, and answers what the storefront needs to open the window", () => {
-    expect(gateway.name).toBe('sandbox');
+  it('stands in for a gateway, looks charges up as that gateway can, and opens its window in that shape', async () => {
+    expect(gateway.name).toBe('sandbox:tosspayments');
     expect(gateway.supportsLookup).toBe(true);
-    expect(gateway.registrationWindow({ subscriptionId: 'sub-1', customerKey: 'ck-1', method: 'card' })).toEqual({
-      gateway: 'sandbox',
-      authorizeUrl: '/_local/sandbox-pg/authorize',
-      subscriptionId: 'sub-1',
+    expect((await gateway.openRegistration({ subscriptionId: 'sub-1', customerKey: 'ck-1', method: 'card', itemName: 'Beans' })).window).toMatchObject({
+      gateway: 'tosspayments',
+      handsBack: 'authKey',
       customerKey: 'ck-1',
-      method: 'card',
+      sandbox: { authorizeUrl: '/_local/sandbox-pg/authorize', subscriptionId: 'sub-1' },
     });
+    const kakao = sandboxGateway({ baseUrl: t.system.url, gateway: 'kakaopay' });
+    expect(kakao.supportsLookup).toBe(false);
+    const opened = await kakao.openRegistration({ subscriptionId: 'sub-2', customerKey: 'ck-2', method: 'kakaopay', itemName: 'Beans' });
+    expect(opened.session).toMatch(/^sbx_tid_/);
+    expect(opened.window).toMatchObject({ gateway: 'kakaopay', handsBack: 'pg_token', nextRedirectPcUrl: expect.stringContaining('/_local/sandbox-pg/authorize') });
   });
 
-  it('is what the handlers get for a PG without credentials (SANDBOX_PG_URL, PG_SANDBOX_FALLBACK)', async () => {
+  it('is what the handlers get locally (SANDBOX_PG_URL, PG_SANDBOX)', () => {
     expect(process.env[GATEWAY_ENV.sandboxUrl]).toBe(t.system.url);
-    expect(process.env[GATEWAY_ENV.sandboxFallback]).toBe('true');
+    expect(process.env[GATEWAY_ENV.sandbox]).toBe('true');
     expect(t.system.info.sandboxPg).toBe(t.system.url);
-
-    const registry = gatewayRegistryFromEnv(process.env);
-    expect((await registry.gatewayFor('inicis')).name).toBe('sandbox');
-    expect((await registry.gatewayFor('kakaopay')).name).toBe('sandbox');
   });
 });
 
@@ -153,12 +152,49 @@ describe('4242-4242-4242-4242: a foreign card', () => {
 });
 
 describe('KakaoPay', () => {
-  it.each(['card', 'money'] as const)('issues a kakaopay key paying by %s, and charges it', async (kakaoPayMethod) => {
+  const kakao = () => sandboxGateway({ baseUrl: t.system.url, gateway: 'kakaopay' });
+  /** KakaoPay's flow: ready (a tid), the buyer's window for that ready (a pg_token, here the authKey), then approve with the tid. */
+  async function ready(kakaoPayMethod: 'card' | 'money' = 'card') {
+    const subscriptionId = unique('sub');
     const customerKey = unique('ck');
-    const issued = await gateway.issueBillingKey({ authKey: await authorize({ kakaoPayMethod }), customerKey });
+    const { session } = await kakao().openRegistration({ subscriptionId, customerKey, method: 'kakaopay', itemName: 'House blend beans 1kg' });
+    const window = await t.call('POST', SANDBOX_PG_PATHS.authorize, { body: { subscriptionId, kakaoPayMethod } });
+    expect(window.status).toBe(200);
+    return { subscriptionId, customerKey, tid: session!, authKey: window.body.authKey as string };
+  }
+
+  it.each(['card', 'money'] as const)('issues a kakaopay key paying by %s, and charges it', async (kakaoPayMethod) => {
+    const { customerKey, tid, authKey } = await ready(kakaoPayMethod);
+    expect(tid).toMatch(/^sbx_tid_/);
+    const issued = await kakao().issueBillingKey({ authKey, customerKey, session: tid });
 
     expect(issued.card).toEqual({ method: 'kakaopay', issuer: 'KakaoPay', last4: null, cardType: 'unknown', foreign: false, kakaoPayMethod });
-    expect(await gateway.charge(chargeOf({ billingKey: issued.billingKey, customerKey }))).toMatchObject({ status: 'PAID' });
+    expect(await kakao().charge(chargeOf({ billingKey: issued.billingKey, customerKey }))).toMatchObject({ status: 'PAID' });
+  });
+
+  it("approves only with the tid of the window's own ready, and the ready's customer", async () => {
+    const mine = await ready();
+    const other = await ready();
+    await expect(kakao().issueBillingKey({ authKey: mine.authKey, customerKey: mine.customerKey, session: other.tid })).rejects.toMatchObject({ code: 'INVALID_TID' });
+    await expect(kakao().issueBillingKey({ authKey: mine.authKey, customerKey: mine.customerKey })).rejects.toMatchObject({ code: 'INVALID_TID' });
+    await expect(kakao().issueBillingKey({ authKey: mine.authKey, customerKey: mine.customerKey, session: 'sbx_tid_000000000000000000000000' })).rejects.toMatchObject({ code: 'INVALID_TID' });
+    await expect(kakao().issueBillingKey({ authKey: mine.authKey, customerKey: other.customerKey, session: mine.tid })).rejects.toMatchObject({ code: 'INVALID_USER' });
+    // None of those used the pg_token up: the right approve still succeeds, once.
+    expect((await kakao().issueBillingKey({ authKey: mine.authKey, customerKey: mine.customerKey, session: mine.tid })).card.method).toBe('kakaopay');
+  });
+
+  it("opens the window only for a tid it issued to that subscription, and a card approve names no tid", async () => {
+    const mine = await ready();
+    const without = await t.call('POST', SANDBOX_PG_PATHS.authorize, { body: { subscriptionId: unique('sub'), kakaoPayMethod: 'card' } });
+    expect([without.status, without.body.error.code]).toEqual([422, 'NO_READY']);
+    const foreign = await t.call('POST', SANDBOX_PG_PATHS.authorize, { body: { subscriptionId: unique('sub'), kakaoPayMethod: 'card', tid: mine.tid } });
+    expect([foreign.status, foreign.body.error.code]).toEqual([422, 'INVALID_TID']);
+    const named = await t.call('POST', SANDBOX_PG_PATHS.authorize, { body: { subscriptionId: mine.subscriptionId, kakaoPayMethod: 'money', tid: mine.tid } });
+    expect(named.status).toBe(200);
+    expect(t.system.sandboxPg.authorization(named.body.authKey)?.tid).toBe(mine.tid);
+
+    const card = await t.call('POST', SANDBOX_PG_PATHS.issueBillingKey, { body: { authKey: await authorize({ cardNumber: '9410-0000-0000-0001' }), customerKey: unique('ck'), tid: mine.tid } });
+    expect([card.status, card.body.error.code]).toEqual([422, 'INVALID_TID']);
   });
 });
 

@@ -61,15 +61,15 @@ const lastRequest = () => {
 };
 
 describe('registration window', () => {
-  it('hands the storefront the public client key, the customerKey and the SDK method — never a secret', () => {
-    const window = gateway().registrationWindow({ subscriptionId: 'sub-1', customerKey: 'cus_abc-1', method: 'card' });
+  it('hands the storefront the public client key, the customerKey and the SDK method — never a secret', async () => {
+    const { window } = await gateway().openRegistration({ subscriptionId: 'sub-1', customerKey: 'cus_abc-1', method: 'card', itemName: 'Beans' });
 
-    expect(window).toEqual({ gateway: 'tosspayments', clientKey: stub.clientKey, customerKey: 'cus_abc-1', method: 'CARD' });
+    expect(window).toEqual({ gateway: 'tosspayments', handsBack: 'authKey', clientKey: stub.clientKey, customerKey: 'cus_abc-1', method: 'CARD' });
     expect(JSON.stringify(window)).not.toContain(stub.secretKey);
   });
 
-  it('refuses KakaoPay: Toss registers cards here', () => {
-    expect(() => gateway().registrationWindow({ subscriptionId: 'sub-1', customerKey: 'cus_abc-1', method: 'kakaopay' })).toThrow(/cards only/);
+  it('refuses KakaoPay: Toss registers cards here', async () => {
+    await expect(gateway().openRegistration({ subscriptionId: 'sub-1', customerKey: 'cus_abc-1', method: 'kakaopay', itemName: 'Beans' })).rejects.toThrow(/cards only/);
   });
 });
 

@@ -1,5 +1,15 @@
 /** Shared storefront flows for end-to-end tests: an active shop with products, a buyer, signup and checkout. */
+import { SAMPLE_CONTRACTS } from '../../local/sample-contracts.ts';
 import type { TestSystem } from './local-system.ts';
+
+/** The platform registers the shop's PG contracts (issue 10: applying uses them, S1). */
+export async function registerContracts(t: TestSystem, shopId: string, gateways: ReadonlyArray<keyof typeof SAMPLE_CONTRACTS>): Promise<void> {
+  const platform = await t.token('platform', 'platform', 'ops');
+  for (const gateway of gateways) {
+    const response = await t.call('PUT', `/platform/shops/${shopId}/pg-contracts/${gateway}`, { token: platform, body: SAMPLE_CONTRACTS[gateway] });
+    if (response.status !== 204) throw new Error(`contract ${gateway} answered ${response.status}: ${JSON.stringify(response.body)}`);
+  }
+}
 
 let counter = 0;
 
@@ -9,14 +19,16 @@ export const dripBags = { name: 'Drip bags 30', price: 18_000, subscription: { e
 export const contact = { email: 'buyer@example.com', phone: '010-1234-5678' };
 export const shippingAddress = { recipient: '김민지', phone: '010-1234-5678', postalCode: '04524', address1: '서울특별시 중구 세종대로 110', address2: '3층' };
 
-export async function activeShop(t: TestSystem, options: { kakaopay?: boolean; active?: boolean } = {}) {
+export async function activeShop(t: TestSystem, options: { kakaopay?: boolean; active?: boolean; cardPg?: keyof typeof SAMPLE_CONTRACTS | null } = {}) {
   counter += 1;
   const shopId = `store-${counter}`;
   const platform = await t.token('platform', 'platform', 'ops');
   await t.call('POST', '/platform/shops', { token: platform, body: { shopId, name: `Store ${counter}`, operatorEmail: `ops@store-${counter}.example`, productManagement: 'new' } });
   const admin = await t.token('admin', shopId, 'owner');
+  const cardPg = options.cardPg === undefined ? 'tosspayments' : options.cardPg;
+  await registerContracts(t, shopId, [...(cardPg ? [cardPg] : []), ...(options.kakaopay ? (['kakaopay'] as const) : [])]);
   if (options.active ?? true) {
-    await t.call('POST', '/admin/service/application', { token: admin, body: { cardPg: 'tosspayments', ...(options.kakaopay ? { easyPay: ['kakaopay'] } : {}) } });
+    await t.call('POST', '/admin/service/application', { token: admin, body: {} });
     await t.call('POST', `/platform/shops/${shopId}/review`, { token: platform, body: { decision: 'approved' } });
   }
   await t.call('PUT', '/admin/products/beans', { token: admin, body: beans });

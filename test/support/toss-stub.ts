@@ -109,6 +109,8 @@ export interface TossStub {
 
 export interface TossStubOptions {
   readonly secretKey?: string;
+  /** More merchants' secret keys the stub accepts (several shops' own contracts with the same PG). */
+  readonly extraSecretKeys?: readonly string[];
   readonly clientKey?: string;
   readonly requireIdempotencyKey?: boolean;
 }
@@ -182,7 +184,7 @@ export async function startTossStub(options: TossStubOptions = {}): Promise<Toss
     if (!decoded.includes(':')) {
       throw new Refusal(400, 'INCORRECT_BASIC_AUTH_FORMAT', "잘못된 요청입니다. ':' 를 포함해 인코딩해주세요.");
     }
-    if (decoded !== `${secretKey}:`) {
+    if (decoded !== `${secretKey}:` && !(options.extraSecretKeys ?? []).some((key) => decoded === `${key}:`)) {
       throw new Refusal(401, 'UNAUTHORIZED_KEY', '인증되지 않은 시크릿 키 혹은 클라이언트 키 입니다.');
     }
   }

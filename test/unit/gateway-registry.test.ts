@@ -1,180 +1,139 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { describe, expect, it } from 'vitest';
-import type { PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
-import {
-  ADAPTERS,
-  PaymentGatewayUnavailable,
-  createGatewayRegistry,
-  gatewayRegistryFromEnv,
-  type PgCredentials,
-  type SecretsReader,
-} from '../../functions/adapters/gateways/registry.ts';
-import { sandboxGateway } from '../../functions/adapters/gateways/sandbox.ts';
-import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
+/**
+ * Each shop charges through its own PG contract (issue 10): the registry opens
+ * the shop's sealed credentials and builds that shop's adapter. Two shops on
+ * the same PG (one Toss stub that knows both secret keys) reach it with their
+ * own keys, and one shop's key never appears in the other's requests. Also the
+ * envelope sealer against an in-process KMS that, like KMS, binds data keys to
+ * the encryption context.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelopeSealer, type KmsPort } from '../../functions/adapters/crypto/envelope.ts';
+import { createGatewayRegistry, PaymentGatewayUnavailable } from '../../functions/adapters/gateways/registry.ts';
+import type { StoredPgContract } from '../../functions/adapters/dynamodb/pg-contracts.repo.ts';
+import { fingerprintOf } from '../../functions/domain/pg-contract.ts';
+import { startTossStub, type TossStub } from '../support/toss-stub.ts';
 
-const TOSS = { tosspayments: { secretKey: 'test_sk_registry', clientKey: 'test_ck_registry' } } as const;
-const SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:subscriptions-dev/pg-credentials-AbCdEf';
-const sandbox = sandboxGateway({ baseUrl: 'http://127.0.0.1:9' });
-
-/** A Secrets Manager client that answers `answers` in turn (a value, or an error to throw) and counts calls. */
-function stubSecrets(...answers: Array<string | Error>) {
+/** An in-process KMS: data keys wrapped under one master key, with the encryption context as AAD. */
+function fakeKms() {
+  const master = randomBytes(32);
   const calls: string[] = [];
-  const client: SecretsReader = {
-    send: async (command: GetSecretValueCommand) => {
-      calls.push(command.input.SecretId ?? '');
-      const answer = answers[Math.min(calls.length, answers.length) - 1];
-      if (answer instanceof Error) throw answer;
-      return { SecretString: answer };
-    },
+  const aad = (context: Record<string, string> | undefined) => Buffer.from(JSON.stringify(Object.entries(context ?? {}).sort()));
+  const kms: KmsPort = {
+    send: (async (command: GenerateDataKeyCommand | DecryptCommand) => {
+      if (command instanceof GenerateDataKeyCommand) {
+        calls.push('GenerateDataKey');
+        const plaintext = randomBytes(32);
+        const iv = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', master, iv).setAAD(aad(command.input.EncryptionContext));
+        return { Plaintext: plaintext, CiphertextBlob: Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]) };
+      }
+      calls.push('Decrypt');
+      const blob = Buffer.from(command.input.CiphertextBlob!);
+      const decipher = createDecipheriv('aes-256-gcm', master, blob.subarray(0, 12)).setAAD(aad(command.input.EncryptionContext));
+      decipher.setAuthTag(blob.subarray(44));
+      return { Plaintext: Buffer.concat([decipher.update(blob.subarray(12, 44)), decipher.final()]) };
+    }) as KmsPort['send'],
   };
-  return { client, calls };
+  return { kms, calls };
 }
 
-const credentials = (value: PgCredentials) => async () => value;
+describe('envelope sealer', () => {
+  it('round-trips, binds a value to its shop and purpose, and caches data keys', async () => {
+    const { kms, calls } = fakeKms();
+    const sealer = envelopeSealer({ kms, keyId: 'arn:aws:kms:ap-northeast-2:111122223333:key/test' });
+    const sealed = await sealer.seal('bk_secret_billing_key', { shopId: 'shop-a', purpose: 'billing-key' });
 
-describe('gatewayFor', () => {
-  it('picks the Toss Payments adapter when its credentials exist', async () => {
-    const registry = createGatewayRegistry({ loadCredentials: credentials(TOSS), sandbox });
-
-    const gateway = await registry.gatewayFor('tosspayments');
-
-    expect(gateway.name).toBe('tosspayments');
-    expect(gateway.registrationWindow({ subscriptionId: 's-1', customerKey: 'ck-1', method: 'card' })).toMatchObject({ clientKey: 'test_ck_registry' });
-    expect(await registry.gatewayFor('tosspayments')).toBe(gateway);
+    expect(sealer.isSealed(sealed)).toBe(true);
+    expect(sealed).not.toContain('bk_secret_billing_key');
+    expect(await sealer.open(sealed, { shopId: 'shop-a', purpose: 'billing-key' })).toBe('bk_secret_billing_key');
+    await expect(sealer.open(sealed, { shopId: 'shop-b', purpose: 'billing-key' })).rejects.toThrow();
+    await expect(sealer.open(sealed, { shopId: 'shop-a', purpose: 'pg-credentials' })).rejects.toThrow();
+    await sealer.seal('second', { shopId: 'shop-a', purpose: 'billing-key' });
+    // One data key for both values of the context; its decrypt cached from the seal.
+    expect(calls.filter((call) => call === 'GenerateDataKey')).toHaveLength(1);
+    const tampered = `${sealed.slice(0, -4)}AAAA`;
+    await expect(sealer.open(tampered, { shopId: 'shop-a', purpose: 'billing-key' })).rejects.toThrow();
   });
 
-  it('serves a provider without credentials from the sandbox when the fallback is on', async () => {
-    const registry = createGatewayRegistry({ loadCredentials: credentials({}), sandbox });
-
-    expect(await registry.gatewayFor('tosspayments')).toBe(sandbox);
-    expect(await registry.gatewayFor('inicis')).toBe(sandbox);
+  it('reads plaintext written by versions before sealing as plaintext (migration)', () => {
+    const sealer = envelopeSealer({ kms: fakeKms().kms, keyId: 'k' });
+    expect(sealer.isSealed('MTfgAbC+/legacyTossBillingKey=')).toBe(false);
   });
+});
 
-  it('refuses a provider without credentials when the fallback is off (PAYMENT_GATEWAY_UNAVAILABLE)', async () => {
-    const registry = createGatewayRegistry({ loadCredentials: credentials({}), sandbox: null });
+describe('gatewayFor(shop, provider): each shop through its own contract', () => {
+  let stub: TossStub;
+  const keysOf = { 'shop-a': 'test_sk_shopAAAAAAAA1', 'shop-b': 'test_sk_shopBBBBBBBB2' } as const;
 
-    const refusal = registry.gatewayFor('tosspayments');
-    await expect(refusal).rejects.toBeInstanceOf(PaymentGatewayUnavailable);
-    await expect(refusal).rejects.toMatchObject({ code: 'PAYMENT_GATEWAY_UNAVAILABLE', provider: 'tosspayments', reason: 'no credentials are configured for it' });
+  beforeAll(async () => {
+    stub = await startTossStub({ secretKey: keysOf['shop-a'], extraSecretKeys: [keysOf['shop-b']] });
   });
+  afterAll(() => stub?.stop());
 
-  it('has no KakaoPay adapter yet: the sandbox locally, unavailable in AWS', async () => {
-    expect(ADAPTERS.kakaopay).toBeUndefined();
-    expect(await createGatewayRegistry({ loadCredentials: credentials({}), sandbox }).gatewayFor('kakaopay')).toBe(sandbox);
-    await expect(createGatewayRegistry({ loadCredentials: credentials({}), sandbox: null }).gatewayFor('kakaopay')).rejects.toMatchObject({
-      provider: 'kakaopay',
-      reason: 'there is no adapter for it yet',
-    });
-  });
-
-  it('builds each adapter from its own credentials through the one registration line', async () => {
-    const seen: unknown[] = [];
-    const fake = { name: 'tosspayments' } as PaymentGateway;
-    const registry = createGatewayRegistry({
-      loadCredentials: credentials({ nicepay: { apiKey: 'k' } }),
+  async function registry(options: { maxAgeMs?: number; now?: () => number } = {}) {
+    const { kms, calls } = fakeKms();
+    const sealer = envelopeSealer({ kms, keyId: 'k' });
+    const contracts = new Map<string, StoredPgContract>();
+    const register = async (shopId: string, secretKey: string) => {
+      const credentials = { clientKey: `test_ck_${shopId.replace('-', '')}0001`, secretKey };
+      contracts.set(shopId, {
+        shopId,
+        gateway: 'tosspayments',
+        registeredAt: '2026-01-01T00:00:00+09:00',
+        fingerprint: fingerprintOf('tosspayments', credentials),
+        sealedCredentials: await sealer.seal(JSON.stringify(credentials), { shopId, purpose: 'pg-credentials' }),
+      });
+    };
+    for (const [shopId, secretKey] of Object.entries(keysOf)) await register(shopId, secretKey);
+    const gateways = createGatewayRegistry({
+      contracts: { getSealed: async (shopId, gateway) => (gateway === 'tosspayments' ? contracts.get(shopId) : undefined) },
+      sealer,
       sandbox: null,
-      adapters: { nicepay: (c) => (seen.push(c), fake) },
+      baseUrls: { tosspayments: stub.url },
+      ...options,
     });
+    return { gateways, register, calls };
+  }
 
-    expect(await registry.gatewayFor('nicepay')).toBe(fake);
-    expect(await registry.gatewayFor('nicepay')).toBe(fake);
-    expect(seen).toEqual([{ apiKey: 'k' }]);
+  it("two shops on the same PG reach it with their own keys; one shop's key never appears in the other's requests", async () => {
+    const { gateways } = await registry();
+    const basic = (secretKey: string) => `Basic ${Buffer.from(`${secretKey}:`).toString('base64')}`;
+    for (const shopId of ['shop-a', 'shop-b'] as const) {
+      const before = stub.requests.length;
+      const lookup = await (await gateways.gatewayFor(shopId, 'tosspayments')).findChargeByOrderId(`order-${shopId}-1`);
+      expect(lookup.status).toBe('NOT_FOUND');
+      const sent = stub.requests.slice(before);
+      expect(sent.length).toBeGreaterThan(0);
+      const other = shopId === 'shop-a' ? keysOf['shop-b'] : keysOf['shop-a'];
+      for (const request of sent) {
+        expect(request.headers.authorization).toBe(basic(keysOf[shopId]));
+        expect(JSON.stringify(request)).not.toContain(basic(other));
+        expect(JSON.stringify(request)).not.toContain(other);
+      }
+    }
+    expect(await gateways.gatewayFor('shop-a', 'tosspayments')).not.toBe(await gateways.gatewayFor('shop-b', 'tosspayments'));
   });
 
-  it('names missing credential fields, never a value, and falls back to nothing', async () => {
-    const registry = createGatewayRegistry({ loadCredentials: credentials({ tosspayments: { secretKey: 'test_sk_hidden' } }), sandbox });
-
-    const refusal = registry.gatewayFor('tosspayments');
-    // The reason is for the logs; the caller's message is generic (a 503 shows nothing internal).
-    await expect(refusal).rejects.toMatchObject({ status: 503, reason: expect.stringMatching(/missing clientKey/) });
-    await expect(refusal).rejects.not.toMatchObject({ reason: expect.stringMatching(/test_sk_hidden/) });
-  });
-});
-
-describe('credentials from Secrets Manager', () => {
-  it('reads the secret once per container, whatever the providers asked for', async () => {
-    const { client, calls } = stubSecrets(JSON.stringify(TOSS));
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.credentialsSecretArn]: SECRET_ARN }, { secretsManager: client });
-
-    expect((await registry.gatewayFor('tosspayments')).name).toBe('tosspayments');
-    await expect(registry.gatewayFor('inicis')).rejects.toBeInstanceOf(PaymentGatewayUnavailable);
-    await expect(registry.gatewayFor('kcp')).rejects.toBeInstanceOf(PaymentGatewayUnavailable);
-    await registry.gatewayFor('tosspayments');
-
-    expect(calls).toEqual([SECRET_ARN]);
+  it('a shop without a contract is unavailable (503), never served with another shop’s keys', async () => {
+    const { gateways } = await registry();
+    await expect(gateways.gatewayFor('shop-c', 'tosspayments')).rejects.toBeInstanceOf(PaymentGatewayUnavailable);
+    await expect(gateways.gatewayFor('shop-a', 'kcp')).rejects.toMatchObject({ code: 'PAYMENT_GATEWAY_UNAVAILABLE', reason: 'the shop has no contract registered with it' });
+    await expect(gateways.gatewayFor('shop-a', 'allat')).rejects.toMatchObject({ reason: expect.stringContaining('not available') });
   });
 
-  it('reads concurrent first requests with one call', async () => {
-    const { client, calls } = stubSecrets(JSON.stringify(TOSS));
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.credentialsSecretArn]: SECRET_ARN }, { secretsManager: client });
-
-    await Promise.all([registry.gatewayFor('tosspayments'), registry.gatewayFor('tosspayments'), registry.gatewayFor('allat').catch(() => null)]);
-
-    expect(calls).toHaveLength(1);
-  });
-
-  it('answers unavailable when the secret cannot be read, and reads it again on the next call', async () => {
-    const { client, calls } = stubSecrets(new Error('ThrottlingException'), JSON.stringify(TOSS));
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.credentialsSecretArn]: SECRET_ARN }, { secretsManager: client });
-
-    await expect(registry.gatewayFor('tosspayments')).rejects.toMatchObject({ code: 'PAYMENT_GATEWAY_UNAVAILABLE', reason: expect.stringContaining('ThrottlingException') });
-    expect((await registry.gatewayFor('tosspayments')).name).toBe('tosspayments');
-    expect(calls).toHaveLength(2);
-  });
-
-  it('treats the empty secret the stack creates ({}) as "no PG configured"', async () => {
-    const { client } = stubSecrets('{}');
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.credentialsSecretArn]: SECRET_ARN }, { secretsManager: client });
-
-    await expect(registry.gatewayFor('tosspayments')).rejects.toMatchObject({ reason: 'no credentials are configured for it' });
-  });
-
-  it.each([
-    ['not JSON', 'tosspayments=secret', /not valid JSON/],
-    ['a misspelt provider', JSON.stringify({ tosspayment: TOSS.tosspayments }), /Unrecognized key: "tosspayment"/],
-    ['a non-string field', JSON.stringify({ tosspayments: { secretKey: 1 } }), /tosspayments\.secretKey/],
-  ])('refuses a secret that is %s, saying why without its values', async (_case, secret, reason) => {
-    const { client } = stubSecrets(secret);
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.credentialsSecretArn]: SECRET_ARN }, { secretsManager: client });
-
-    const refusal = registry.gatewayFor('tosspayments');
-    await expect(refusal).rejects.toMatchObject({ reason: expect.stringMatching(reason) });
-    await expect(refusal).rejects.not.toMatchObject({ reason: expect.stringMatching(/test_sk_registry|=secret/) });
-  });
-});
-
-describe('configuration from the environment', () => {
-  it('serves every provider from the sandbox locally (PG_SANDBOX_FALLBACK, SANDBOX_PG_URL)', async () => {
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.sandboxFallback]: 'true', [GATEWAY_ENV.sandboxUrl]: 'http://127.0.0.1:3000' });
-
-    for (const provider of ['tosspayments', 'nicepay', 'kakaopay'] as const) expect((await registry.gatewayFor(provider)).name).toBe('sandbox');
-  });
-
-  it('uses laptop credentials from PG_CREDENTIALS, and the sandbox for the rest', async () => {
-    const registry = gatewayRegistryFromEnv({
-      [GATEWAY_ENV.sandboxFallback]: 'true',
-      [GATEWAY_ENV.sandboxUrl]: 'http://127.0.0.1:3000',
-      [GATEWAY_ENV.credentials]: JSON.stringify(TOSS),
-    });
-
-    expect((await registry.gatewayFor('tosspayments')).name).toBe('tosspayments');
-    expect((await registry.gatewayFor('kakaopay')).name).toBe('sandbox');
-  });
-
-  it('has no sandbox in AWS: no fallback unless PG_SANDBOX_FALLBACK is exactly "true"', async () => {
-    const registry = gatewayRegistryFromEnv({ [GATEWAY_ENV.sandboxFallback]: '1', [GATEWAY_ENV.sandboxUrl]: 'http://127.0.0.1:3000' });
-
-    await expect(registry.gatewayFor('tosspayments')).rejects.toBeInstanceOf(PaymentGatewayUnavailable);
-  });
-
-  it('says so when a function was not bound to the secret (no usesGateway)', async () => {
-    const registry = gatewayRegistryFromEnv({});
-
-    await expect(registry.gatewayFor('tosspayments')).rejects.toMatchObject({ code: 'PAYMENT_GATEWAY_UNAVAILABLE', reason: expect.stringContaining('PG_CREDENTIALS_SECRET_ARN is not set (is the function marked usesGateway') });
-  });
-
-  it('fails fast on a fallback without SANDBOX_PG_URL and on PG_CREDENTIALS that are not JSON', () => {
-    expect(() => gatewayRegistryFromEnv({ [GATEWAY_ENV.sandboxFallback]: 'true' })).toThrow(/SANDBOX_PG_URL/);
-    expect(() => gatewayRegistryFromEnv({ [GATEWAY_ENV.credentials]: '{tosspayments' })).toThrow(/PG_CREDENTIALS is not valid JSON/);
+  it('rotated keys take effect after the cache max age, without a restart', async () => {
+    let now = 0;
+    const { gateways, register } = await registry({ maxAgeMs: 60_000, now: () => now });
+    const first = await gateways.gatewayFor('shop-a', 'tosspayments');
+    await register('shop-a', keysOf['shop-b']);
+    expect(await gateways.gatewayFor('shop-a', 'tosspayments')).toBe(first);
+    now = 61_000;
+    const rotated = await gateways.gatewayFor('shop-a', 'tosspayments');
+    expect(rotated).not.toBe(first);
+    const before = stub.requests.length;
+    await rotated.findChargeByOrderId('order-rotated-1');
+    expect(stub.requests[before]!.headers.authorization).toBe(`Basic ${Buffer.from(`${keysOf['shop-b']}:`).toString('base64')}`);
   });
 });

@@ -52,8 +52,15 @@ describe('subscriptionIndexAttributes: one function decides every index a state 
       duesk: 's1',
     });
     for (const status of ['CHARGED', 'SKIPPED', 'FAILED', 'CANCELLED'] as const) {
-      expect(cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status }))).toEqual({ set: {}, remove: ['duepk', 'duesk'] });
+      // Leaving REVIEW also leaves the shop's review list (gsi4 on a cycle item is that list only).
+      expect(cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status }))).toEqual({ set: {}, remove: ['duepk', 'duesk', 'gsi4pk', 'gsi4sk'] });
     }
+  });
+
+  it("puts a cycle in REVIEW in its shop's review list, oldest delivery first, and in no due index", () => {
+    const { set, remove } = cycleIndexAttributes(aCycle({ subscriptionId: 's1', deliveryDate: '2026-12-10', status: 'REVIEW', shopId: 'shop-a' }));
+    expect(set).toEqual({ gsi4pk: 'SHOP#shop-a#REVIEW', gsi4sk: '2026-12-10#s1' });
+    expect(remove).toEqual(['duepk', 'duesk']);
   });
 });
 

@@ -35,6 +35,8 @@ export const keys = {
   creditBlock: (shopId: string, kind: CreditKind, blockId: string): ItemKey => ({ pk: `SHOP#${shopId}#CREDITBLOCK#${kind}#${blockId}`, sk: 'BLOCK' }),
   product: (shopId: string, productId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRODUCT#${productId}` }),
   stopJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `STOP#${jobId}` }),
+  /** A shop's contract with one PG (credentials sealed); one item per gateway, so a rotation overwrites it. */
+  pgContract: (shopId: string, gateway: string): ItemKey => ({ pk: shopPk(shopId), sk: `PGCONTRACT#${gateway}` }),
   /** S10: one registered card (and separately one KakaoPay registration) per buyer per shop. */
   billingKey: (shopId: string, customerId: string, method: PaymentMethod): ItemKey => ({ pk: customerPk(shopId, customerId), sk: `BILLINGKEY#${method}` }),
   subscription: (subscriptionId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: 'SUB' }),
@@ -73,6 +75,7 @@ export function subscriptionIdFromKey(key: ItemKey): string | undefined {
 /** Sort-key prefixes for begins_with queries within a partition. */
 export const sortKeyPrefixes = {
   products: 'PRODUCT#',
+  pgContracts: 'PGCONTRACT#',
   credits: 'CREDITS#',
   subscriptionItems: 'ITEM#',
   cycles: 'CYCLE#',
@@ -110,6 +113,8 @@ export const subscriptionPartitions = {
   byStatus: (shopId: string, status: string) => indexPartition('gsi3', `SHOP#${shopId}#STATUS#${status}`),
   byProduct: (shopId: string, productId: string) => indexPartition('gsi4', `SHOP#${shopId}#PRODUCT#${productId}`),
   byNextDelivery: (shopId: string) => indexPartition('gsi5', `SHOP#${shopId}#NEXTDELIVERY`),
+  /** gsi4, sparse: the shop's cycles in REVIEW (an operator must resolve them). */
+  inReview: (shopId: string) => indexPartition('gsi4', `SHOP#${shopId}#REVIEW`),
 } as const;
 
 /**
@@ -144,6 +149,11 @@ export const indexKeys = {
   subscriptionsByProduct: (shopId: string, productId: string, createdAt: string, subscriptionId: string) => ({
     gsi4pk: subscriptionPartitions.byProduct(shopId, productId).value,
     gsi4sk: `${createdAt}#${subscriptionId}`,
+  }),
+  /** gsi4: a cycle in REVIEW in its shop's review list, oldest delivery first. */
+  cycleInReview: (shopId: string, deliveryDate: string, subscriptionId: string) => ({
+    gsi4pk: subscriptionPartitions.inReview(shopId).value,
+    gsi4sk: `${deliveryDate}#${subscriptionId}`,
   }),
   /** gsi5: a shop's subscriptions by next delivery date (range filter). */
   subscriptionsByNextDelivery: (shopId: string, nextDeliveryDate: string, subscriptionId: string) => ({

@@ -133,8 +133,12 @@ export function subscriptionIndexAttributes(subscription: Subscription): Derived
  */
 export function cycleIndexAttributes(cycle: Cycle): DerivedAttributes {
   const date = chargeDueDate(cycle);
-  const set: Record<string, string> = date !== null ? dueIndexKeys('CHARGE', date, cycle.subscriptionId) : {};
-  return { set, remove: ['duepk', 'duesk'].filter((name) => !(name in set)) };
+  const set: Record<string, string> = {
+    ...(date !== null ? dueIndexKeys('CHARGE', date, cycle.subscriptionId) : {}),
+    // A cycle in REVIEW is in its shop's review list until an operator resolves it.
+    ...(cycle.status === 'REVIEW' && cycle.shopId !== undefined ? indexKeys.cycleInReview(cycle.shopId, cycle.deliveryDate, cycle.subscriptionId) : {}),
+  };
+  return { set, remove: ['duepk', 'duesk', 'gsi4pk', 'gsi4sk'].filter((name) => !(name in set)) };
 }
 
 /** Conditions on a cycle's charge bookkeeping, beyond its status. */
@@ -178,6 +182,10 @@ function planList(shopId: string, filter: SubscriptionFilter): ListPlan {
   const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
   const newestFirst = true;
   const lineItems = false;
+  if (filter.cycleStatus === 'REVIEW') {
+    // The sparse review list holds cycle items: resolved to their subscriptions like line items, oldest delivery first.
+    return { partition: subscriptionPartitions.inReview(shopId), newestFirst: false, lineItems: true, rest: { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } };
+  }
   if (customerId !== undefined) {
     const sortKeyCondition = { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': sortKeyPrefixes.customerSubscriptions } };
     const partition = subscriptionPartitions.byCustomer(shopId, customerId);
@@ -249,8 +257,8 @@ function queryExpressions(plan: ListPlan): Pick<QueryCommandInput, 'KeyCondition
 
 /** Binds a cursor to the whole query: the index partition (shop and leading filter) and the other filters. */
 function queryFingerprint(plan: ListPlan, filter: SubscriptionFilter): string {
-  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
-  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo]);
+  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus } = filter;
+  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus]);
   return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
 }
 

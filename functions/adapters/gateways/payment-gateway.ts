@@ -1,13 +1,18 @@
 /**
  * The payment-gateway port: everything the system asks of a PG. One adapter
- * per PG implements it (tosspayments.ts, sandbox.ts, …) and registers itself in
- * registry.ts — adding a PG is a new file plus one registration line.
+ * per PG family implements it (tosspayments.ts, nicepay.ts, kakaopay.ts,
+ * portone.ts, sandbox.ts) and is built per shop from that shop's own contract
+ * by registry.ts — adding a PG is its entry in system/payment-gateways.ts, an
+ * adapter file and one registration line.
  *
  * Card numbers never reach us: the buyer types them into the PG's window,
- * which answers an authKey; we exchange it for a billing key and masked facts.
+ * which answers an authKey (Toss), a pg_token (KakaoPay), a billing key
+ * (PortOne) or a transaction id (NICE); we exchange it for a billing key and
+ * masked facts.
  */
 
-export type GatewayName = 'sandbox' | 'tosspayments';
+/** For logs: the gateway id (`tosspayments`, `kcp`, …), or `sandbox:<id>` locally. */
+export type GatewayName = string;
 
 /** Masked facts about a registered card: safe to store and show. */
 export interface CardFacts {
@@ -45,7 +50,11 @@ export interface ChargeRequest {
 export type ChargeOutcome =
   /** The money was taken. */
   | { readonly status: 'PAID'; readonly paymentKey: string; readonly amount: number; readonly approvedAt: string }
-  /** Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt. */
+  /**
+   * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt.
+   * `code` is the PG's own code (for the mapping to our messages); `message` is the PG's
+   * text, for operators only — never shown to buyers as is.
+   */
   | { readonly status: 'DECLINED'; readonly code: string; readonly message: string }
   /** We do not know (timeout, network, 5xx): look it up by order id before anything else. */
   | { readonly status: 'UNKNOWN'; readonly message: string };
@@ -63,17 +72,33 @@ export class GatewayRefusal extends Error {
   }
 }
 
+export interface RegistrationRequest {
+  readonly subscriptionId: string;
+  readonly customerKey: string;
+  readonly method: 'card' | 'kakaopay';
+  /** What the buyer subscribes to, for PGs whose window shows it (KakaoPay's ready). */
+  readonly itemName: string;
+}
+
+/** What signup hands the storefront, and what checkout must get back. */
+export interface OpenedRegistration {
+  /** What the storefront needs to open the PG's window (public keys, ids, a redirect URL). Never a secret. */
+  readonly window: Record<string, unknown> & { readonly gateway: string };
+  /** The PG's handle of this registration (KakaoPay's tid), kept server-side until checkout; not a secret. */
+  readonly session?: string;
+}
+
 export interface PaymentGateway {
   readonly name: GatewayName;
   /** False for a PG that cannot look a charge up by order id: an unknown outcome then goes to manual review. */
   readonly supportsLookup: boolean;
+  /** Prepares the buyer's registration window (KakaoPay: its subscription "ready" call). Throws GatewayRefusal when the PG refuses. */
+  openRegistration(input: RegistrationRequest): Promise<OpenedRegistration>;
   /**
-   * What the storefront needs to open this PG's card-registration window for a
-   * buyer (e.g. Toss: the public client key and the customerKey). Never a secret.
+   * Exchanges what the registration window handed back (`authKey`) for a billing key.
+   * Throws GatewayRefusal when the PG refuses.
    */
-  registrationWindow(input: { readonly subscriptionId: string; readonly customerKey: string; readonly method: 'card' | 'kakaopay' }): Record<string, unknown>;
-  /** Exchanges the registration window's authKey for a billing key. Throws GatewayRefusal when the PG refuses. */
-  issueBillingKey(input: { readonly authKey: string; readonly customerKey: string }): Promise<IssuedBillingKey>;
+  issueBillingKey(input: { readonly authKey: string; readonly customerKey: string; readonly session?: string; readonly subscriptionId?: string }): Promise<IssuedBillingKey>;
   /** Charges with an idempotency key. Never throws for a PG answer: every outcome is a ChargeOutcome. */
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   findChargeByOrderId(orderId: string): Promise<LookupOutcome>;

@@ -2,16 +2,26 @@
  * The sandbox PG adapter: the payment-gateway port over the sandbox PG that
  * the local runtime serves under /_local/sandbox-pg/ (local/sandbox-pg.ts).
  * It talks to it over HTTP as it would to a real PG, so timeouts, 5xx and
- * refusals take the same paths they take with Toss Payments. Locally, every
- * provider without credentials is served by it (registry.ts).
+ * refusals take the same paths they take with a real one. Locally
+ * (PG_SANDBOX=true) every gateway is served by it, built by the registry from
+ * the shop's own contract like the real adapter would be, and opening the
+ * registration window in that gateway's shape (registration-windows.ts):
+ * Toss's authKey, KakaoPay's ready → pg_token, PortOne's billing key, NICE's tid.
+ * Every request names the shop's contract by its fingerprint (`x-sandbox-merchant`),
+ * as a real PG knows the merchant from its keys.
  */
 import { z } from 'zod';
-import { SANDBOX_PG_PATHS } from '../../../system/payment-gateways.ts';
+import { gatewayDefinition, SANDBOX_PG_PATHS, type AdapterFamily, type GatewayId } from '../../../system/payment-gateways.ts';
 import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { registrationWindow, type PublicContract } from './registration-windows.ts';
 
 export interface SandboxGatewayOptions {
   /** The local runtime's base URL (SANDBOX_PG_URL), e.g. `http://127.0.0.1:3000`. */
   readonly baseUrl: string;
+  /** The gateway it stands in for: its window shape and lookup support. @default 'tosspayments' */
+  readonly gateway?: GatewayId;
+  /** The shop's contract: its public part (for the window) and fingerprint (the sandbox's merchant id). */
+  readonly contract?: PublicContract & { readonly fingerprint?: string };
   /** How long one call may take before its outcome counts as unknown. @default 5000 */
   readonly timeoutMs?: number;
 }
@@ -40,18 +50,24 @@ const payment = z.object({
 
 const refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
+const readyAnswer = z.object({ tid: z.string().min(1), nextRedirectPcUrl: z.string(), nextRedirectMobileUrl: z.string().optional() });
+
 /** What came back: an HTTP answer with its parsed body, or none (timeout, network). */
 type Reply = { readonly answered: true; readonly status: number; readonly body: unknown } | { readonly answered: false; readonly reason: string };
 
 /** The port over the sandbox PG. */
 export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
   const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULT_TIMEOUT_MS;
+  const gateway: GatewayId = options.gateway ?? 'tosspayments';
+  const definition = gatewayDefinition(gateway);
+  const family: AdapterFamily = definition.adapter ?? 'tosspayments';
+  const merchant = options.contract?.fingerprint ? { 'x-sandbox-merchant': options.contract.fingerprint } : {};
 
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Reply> => {
     try {
       const response = await fetch(new URL(path, options.baseUrl), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? { ...merchant } : { 'content-type': 'application/json', ...merchant },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -84,20 +100,25 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       : { status: 'DECLINED', code: answer.failure?.code ?? 'DECLINED', message: answer.failure?.message ?? 'The card company declined the payment.' };
 
   return {
-    name: 'sandbox',
-    supportsLookup: true,
+    name: `sandbox:${gateway}`,
+    supportsLookup: definition.supportsLookup,
 
-    registrationWindow: ({ subscriptionId, customerKey, method }) => ({
-      gateway: 'sandbox',
-      // Same origin as the API: the storefront (or curl) posts the test card there and gets the authKey.
-      authorizeUrl: SANDBOX_PG_PATHS.authorize,
-      subscriptionId,
-      customerKey,
-      method,
-    }),
+    async openRegistration(request) {
+      const sandbox = { authorizeUrl: SANDBOX_PG_PATHS.authorize, subscriptionId: request.subscriptionId, method: request.method };
+      if (family !== 'kakaopay') return { window: { ...registrationWindow(family, gateway, options.contract ?? {}, request), sandbox } };
+      // KakaoPay's shape: a server-side "ready" first; its tid is kept until the buyer's pg_token comes back.
+      const reply = await call('POST', SANDBOX_PG_PATHS.ready, { subscriptionId: request.subscriptionId, customerKey: request.customerKey, itemName: request.itemName });
+      const refused = refusalOf(reply);
+      if (refused) throw new GatewayRefusal(refused.code, refused.message);
+      const answer = reply.answered && reply.status === 200 ? readyAnswer.safeParse(reply.body) : null;
+      if (!answer?.success) throw new Error(`Sandbox PG did not answer the ready: ${unexpected(reply)}`);
+      return { window: { ...registrationWindow(family, gateway, options.contract ?? {}, request, answer.data), sandbox }, session: answer.data.tid };
+    },
 
-    async issueBillingKey({ authKey, customerKey }): Promise<IssuedBillingKey> {
-      const reply = await call('POST', SANDBOX_PG_PATHS.issueBillingKey, { authKey, customerKey });
+    async issueBillingKey({ authKey, customerKey, session }): Promise<IssuedBillingKey> {
+      // KakaoPay's approve names its ready's tid (kept as the signup's session); the sandbox checks it.
+      const tid = family === 'kakaopay' && session !== undefined ? { tid: session } : {};
+      const reply = await call('POST', SANDBOX_PG_PATHS.issueBillingKey, { authKey, customerKey, ...tid });
       const refused = refusalOf(reply);
       if (refused) throw new GatewayRefusal(refused.code, refused.message);
       const answer = reply.answered && reply.status === 200 ? issued.safeParse(reply.body) : null;

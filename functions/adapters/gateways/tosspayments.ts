@@ -40,6 +40,7 @@ import {
   type LookupOutcome,
   type PaymentGateway,
 } from './payment-gateway.ts';
+import { registrationWindow } from './registration-windows.ts';
 import { cardCompany, INTERNATIONAL_ISSUER_CODES, isInternationalCompanyName } from './tosspayments-card-codes.ts';
 
 export interface TossPaymentsOptions {
@@ -47,6 +48,8 @@ export interface TossPaymentsOptions {
   readonly secretKey: string;
   /** `test_ck_…` / `live_ck_…`: public, handed to the storefront's SDK. */
   readonly clientKey: string;
+  /** For logs and the window's `gateway` (the registry passes the gateway id). @default 'tosspayments' */
+  readonly gateway?: string;
   /** Default https://api.tosspayments.com; the contract tests point it at a local stub. */
   readonly baseUrl?: string;
   readonly fetch?: typeof fetch;
@@ -248,7 +251,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
   }
 
   return {
-    name: 'tosspayments',
+    name: options.gateway ?? 'tosspayments',
     supportsLookup: true,
 
     /**
@@ -258,11 +261,11 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
      * `?customerKey=…&authKey=…` or `?code=…&message=…`), so they are left to it.
      * https://docs.tosspayments.com/guides/v2/billing/integration
      */
-    registrationWindow({ customerKey, method }) {
+    async openRegistration({ customerKey, method }) {
       if (method !== 'card') {
         throw new Error(`tosspayments registers cards only; ${method} goes through its own gateway`);
       }
-      return { gateway: 'tosspayments', clientKey: options.clientKey, customerKey, method: 'CARD' };
+      return { window: registrationWindow('tosspayments', options.gateway ?? 'tosspayments', { clientKey: options.clientKey }, { subscriptionId: '', customerKey, method, itemName: '' }) };
     },
 
     async issueBillingKey({ authKey, customerKey }): Promise<IssuedBillingKey> {

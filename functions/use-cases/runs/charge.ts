@@ -277,7 +277,8 @@ async function attempt(run: Run, cycle: Cycle): Promise<Step> {
     return failWithoutAttempt(run, cycle, { code: 'NO_BILLING_KEY', message: "The buyer has no registered payment method with the shop's payment gateway." });
   }
   // Before the claim: an unavailable PG fails the message (retried) without touching the cycle.
-  const gateway = await deps.gateways.gatewayFor(provider);
+  // The shop's own contract with the PG: never another shop's keys (issue 10).
+  const gateway = await deps.gateways.gatewayFor(subscription.shopId, provider);
 
   const n = read.attempts + 1;
   const claimed: Cycle = {
@@ -308,10 +309,11 @@ async function resume(run: Run, cycle: Cycle): Promise<Step> {
   if (!(await deps.subscriptions.updateCycle(taken, 'CHARGING', claimOf(cycle)))) return 'reread';
 
   const provider = taken.provider ?? (await currentProvider(deps, taken));
-  if (!provider || !taken.orderId || !taken.idempotencyKey) {
+  const owner = await deps.subscriptions.get(taken.subscriptionId);
+  if (!provider || !owner || !taken.orderId || !taken.idempotencyKey) {
     return toReview(run, taken, 'The attempt in flight is missing its provider or order id; it cannot be looked up.');
   }
-  const gateway = await deps.gateways.gatewayFor(provider);
+  const gateway = await deps.gateways.gatewayFor(owner.shopId, provider);
   // Never charge blind: a PG that cannot say whether the money was taken leaves it to a person.
   if (!gateway.supportsLookup) return toReview(run, taken, `The outcome of order ${taken.orderId} is unknown and ${gateway.name} cannot look a charge up by order id.`);
 
@@ -416,7 +418,8 @@ async function toReview(run: Run, cycle: Cycle, reason: string): Promise<Step> {
     });
   }
   const { chargingSince: _since, nextAttemptAt: _next, ...rest } = cycle;
-  const review: Cycle = { ...rest, status: 'REVIEW', reviewReason: reason };
+  // The shop id puts the cycle in the shop's review list (GET /admin/subscriptions?cycleStatus=REVIEW).
+  const review: Cycle = { ...rest, status: 'REVIEW', reviewReason: reason, ...(context ? { shopId: context.subscription.shopId } : {}) };
   if (!(await deps.subscriptions.updateCycle(review, 'CHARGING', claimOf(cycle)))) return 'reread';
   logger.error('Charge needs manual review', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, reason });
   return done('review');
