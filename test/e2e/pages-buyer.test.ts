@@ -141,7 +141,7 @@ describe('the buyer at 375 px', () => {
     await page.goto(url(`/product.html?shop=${shopId}&product=${productId}`));
     const widget = page.getByTestId('purchase-method');
     await widget.waitFor();
-    expect(await widget.locator('input[name=purchase-method]').evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value))).toEqual(['one-time']);
+    expect(await widget.locator('input[name=purchase-method]').evaluateAll((inputs) => inputs.map((input) => input.getAttribute('value')))).toEqual(['one-time']);
     expect((await widget.innerText()).includes('1+N 이벤트 상품은 정기배송을 이용할 수 없어요')).toBe(explained);
   });
 });

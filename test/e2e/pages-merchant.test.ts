@@ -34,7 +34,7 @@ const url = (path: string) => `${t.system.url}${path}`;
 const serviceStatus = () => page.getByTestId('service-status').getAttribute('data-status');
 
 describe('a shop from registration to the stop, through the consoles', () => {
-  it('the platform registers the shop, the merchant applies and sees the documents its PG wants (S1–S3, S8)', async () => {
+  it("the platform registers the shop and its PG contract; the merchant applies with no form and sees the documents its PG wants (S1–S3, S8)", async () => {
     await page.goto(url('/platform.html'));
     await page.getByRole('button', { name: /데모 플랫폼 운영자로 로그인/ }).click();
     const form = page.getByTestId('create-shop');
@@ -42,11 +42,22 @@ describe('a shop from registration to the stop, through the consoles', () => {
     await form.locator('input[name=name]').fill('페이지 로스터스');
     await form.locator('input[name=operatorEmail]').fill('owner@pages-roasters.example');
     await form.getByRole('button', { name: '등록' }).click();
+    await page.getByTestId('shop-created').waitFor();
+    // The shop's own contract with NICE Payments (sample keys the sandbox PG accepts): write-only, listed masked.
+    const contract = page.getByTestId('pg-contract-form');
+    await contract.locator('select[name=gateway]').selectOption('nicepay');
+    await contract.getByTestId('fill-sample').click();
+    await expect.poll(() => contract.locator('input[name=secretKey]').inputValue()).not.toBe('');
+    await contract.getByTestId('register-contract').click();
+    const listed = page.locator('[data-testid=pg-contracts] tr[data-gateway=nicepay]');
+    await listed.waitFor();
+    expect(await listed.innerText()).toMatch(/나이스페이먼츠.*지문/s);
+    expect(await page.getByTestId('pg-contracts').innerText()).not.toContain((await t.call('GET', '/_local/sample-contracts')).body.nicepay.secretKey);
+
     await page.getByTestId('shop-created').getByRole('button', { name: /운영자로 정기배송 관리 열기/ }).click();
     await page.waitForURL(/\/admin\.html#service/);
     expect(await serviceStatus()).toBe('NOT_APPLIED');
-
-    await page.locator('select[name=cardPg]').selectOption('nicepay');
+    expect(await page.getByTestId('contracts').innerText()).toContain('정기 결제 특약서');
     await page.getByTestId('apply-service').click();
     await expect.poll(serviceStatus).toBe('REVIEWING');
     expect(await page.getByTestId('required-documents').innerText()).toContain('정기 결제 특약서');

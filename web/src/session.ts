@@ -7,12 +7,12 @@
  * to any server), or a person pastes one. With `npm start` the demo logins
  * mint them at POST /_local/token. An expired token is forgotten.
  */
-import type { LocalClaims } from '../../local/tokens.ts';
+import type { TokenRequest } from '../../local/local-api.ts';
 import { localApi } from './api/local.ts';
 
 export type Role = 'customer' | 'admin' | 'platform';
 
-export interface Session extends LocalClaims {
+export interface Session extends Omit<TokenRequest, 'role'> {
   readonly token: string;
   readonly role: Role;
   /** Seconds since the epoch, from the token's `exp`. */

@@ -40,37 +40,38 @@ function StopProgress(props: { title: string; stop: NonNullable<Service['stop']>
   );
 }
 
+/** S1: no form. The shop applies with the PG contracts the platform registered; the PG then reviews it (S2). */
 function Apply(props: { service: Service; onDone: (service: Service) => void }) {
-  const [cardPg, setCardPg] = useState<CardPg>(props.service.cardPg ?? 'tosspayments');
-  const [kakaopay, setKakaopay] = useState(props.service.easyPay.includes('kakaopay'));
-  const apply = useAction(async () => props.onDone(await ok(admin().POST('/admin/service/application', { body: { cardPg, ...(kakaopay ? { easyPay: ['kakaopay'] } : {}) } }))));
+  const gateways = useLoad(() => ok(api().GET('/payment-gateways')), []);
+  const contracts = props.service.pgContracts ?? [];
+  const kindOf = (id: string) => gateways.data?.items.find((gateway) => gateway.id === id);
+  const apply = useAction(async () => props.onDone(await ok(admin().POST('/admin/service/application', { body: {} }))));
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        void apply.run();
-      }}
-    >
-      <p class="small">신청서 작성 없이 쇼핑몰의 기존 PG 계약 정보로 신청해요 (S1). 심사에 필요한 서류는 PG사에 제출해요 (S2).</p>
-      <div class="row">
-        <label class="field">
-          <span class="label">카드 결제 PG사 (1개)</span>
-          <select name="cardPg" value={cardPg} onChange={(e) => setCardPg(e.currentTarget.value as CardPg)}>
-            {CARD_PG_IDS.map((id) => (
-              <option value={id}>{gatewayLabel(id)}</option>
-            ))}
-          </select>
-        </label>
-        <label class="check">
-          <input type="checkbox" name="kakaopay" checked={kakaopay} onChange={(e) => setKakaopay(e.currentTarget.checked)} />
-          간편결제 카카오페이도 함께 (S9)
-        </label>
-      </div>
+    <div data-testid="apply">
+      <p class="small">신청서 작성 없이 쇼핑몰의 기존 통합결제(PG) 계약 정보로 신청해요 (S1). 심사에 필요한 서류는 PG사에 제출해요 (S2).</p>
+      {contracts.length === 0 ? (
+        <Notice kind="warn">등록된 PG 계약이 없어요. 플랫폼에 PG 계약 정보 등록을 요청해 주세요.</Notice>
+      ) : (
+        <ul data-testid="contracts">
+          {contracts.map((contract) => {
+            const gateway = kindOf(contract.gateway);
+            return (
+              <li>
+                {gateway?.kind === 'easyPay' ? '간편결제' : '카드 결제'} · <strong>{gatewayLabel(contract.gateway)}</strong>
+                <span class="small muted"> (등록 {seoulTime(contract.registeredAt)})</span>
+                {gateway && gateway.kind === 'card' && (
+                  <div class="small">심사 서류 (S3): {gateway.requiredDocuments.length ? gateway.requiredDocuments.map(documentLabel).join(', ') : '별도의 서류 없음'}</div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <ErrorNotice error={apply.error} />
-      <button type="submit" class="primary" disabled={apply.busy} data-testid="apply-service">
+      <button type="button" class="primary" disabled={apply.busy} onClick={() => void apply.run()} data-testid="apply-service">
         신청하기
       </button>
-    </form>
+    </div>
   );
 }
 
@@ -127,7 +128,7 @@ export function ServiceTab() {
             ...(current.rejectionReason ? ([['반려 사유', current.rejectionReason]] as const) : []),
           ]}
         />
-        {current.cardPg && (
+        {current.cardPg && !canApply && (
           <>
             <h3>PG사 심사 서류 (S3)</h3>
             {current.requiredDocuments.length ? (
@@ -160,7 +161,7 @@ export function ServiceTab() {
 
       {active && (
         <Section title="PG사 변경 · 연동 해제 · 서비스 중단">
-          <Notice kind="warn">PG사를 변경하거나 연동을 해제하면 이용 중인 정기배송(결제) 서비스가 중단돼요 (S21).</Notice>
+          <Notice kind="warn">PG사를 변경하거나 연동을 해제하면 이용 중인 정기배송(결제) 서비스가 중단돼요 (S21). 새 PG사로 다시 신청하려면 플랫폼에 그 PG사의 계약 등록을 요청해 주세요.</Notice>
           <div class="row">
             <label class="field">
               <span class="label">새 카드 결제 PG사</span>

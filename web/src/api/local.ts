@@ -1,20 +1,12 @@
 /**
  * The local runtime's own endpoints (`npm start` only, never deployed, not in
- * the OpenAPI document): typed by the local runtime's modules themselves, so
- * the dev console cannot drift from them either. Same origin only.
+ * the OpenAPI document), typed by local/local-api.ts, whose shapes the local
+ * runtime checks its answers against. Same origin only.
  */
-import type { z } from 'zod';
-import type { ClockMove } from '../../../local/local-endpoints.ts';
-import type { OutboxItem } from '../../../local/outbox.ts';
-import type { LocalQueues } from '../../../local/queues.ts';
-import type { authorizeBody } from '../../../local/sandbox-pg.ts';
-import type { FiredRun } from '../../../local/scheduler.ts';
-import type { LocalClaims } from '../../../local/tokens.ts';
+import type { ClockMove, ClockMoved, ClockView, FiredRunView, OutboxItemView, QueuesView, SampleContracts, SandboxAuthorization, TokenRequest } from '../../../local/local-api.ts';
 import { apiErrorFrom } from './errors.ts';
 
-export type { OutboxItem, FiredRun, ClockMove };
-export type QueuesView = ReturnType<LocalQueues['stats']>;
-export type SandboxAuthorization = z.input<typeof authorizeBody>;
+export type { ClockMove, FiredRunView as FiredRun, OutboxItemView as OutboxItem, QueuesView, SandboxAuthorization };
 
 async function local<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
@@ -28,11 +20,11 @@ async function local<T>(method: 'GET' | 'POST', path: string, body?: unknown): P
 }
 
 export const localApi = {
-  token: (claims: LocalClaims) => local<{ token: string }>('POST', '/_local/token', claims),
-  clock: () =>
-    local<{ now: string; upcoming: Array<{ functionName: FiredRun['functionName']; at: string }>; runTimes: Array<{ functionName: FiredRun['functionName']; time: string }> }>('GET', '/_local/clock'),
-  moveClock: (move: ClockMove) => local<{ now: string; runs: FiredRun[] }>('POST', '/_local/clock', move),
-  outbox: (to?: string) => local<{ items: OutboxItem[] }>('GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`),
+  token: (claims: TokenRequest) => local<{ token: string }>('POST', '/_local/token', claims),
+  clock: () => local<ClockView>('GET', '/_local/clock'),
+  moveClock: (move: ClockMove) => local<ClockMoved>('POST', '/_local/clock', move),
+  outbox: (to?: string) => local<{ items: OutboxItemView[] }>('GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`),
   queues: () => local<QueuesView>('GET', '/_local/queues'),
+  sampleContracts: () => local<SampleContracts>('GET', '/_local/sample-contracts'),
   authorize: (request: SandboxAuthorization) => local<{ authKey: string }>('POST', '/_local/sandbox-pg/authorize', request),
 };

@@ -88,7 +88,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Apply for the service on the shop's PG contract; the PG reviews it
+         * Apply for the service on the shop's registered PG contracts (S1: no form, send {}); the PG reviews it. A body naming cardPg/easyPay is accepted only if it agrees with the contracts.
          * @description Seed rules: S1, S2, S3, S7, S8, S9.
          */
         post: operations["applyForService"];
@@ -354,6 +354,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a cycle left in REVIEW (its charge outcome was unknown and the PG could not look it up): charged finishes it as CHARGED (order, charged event), not-charged as FAILED (buyer and operator told); either way the subscription moves on to its next delivery. Exactly once: the same outcome again answers the same.
+         * @description Seed rules: S17.
+         */
+        post: operations["resolveCycle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions": {
         parameters: {
             query?: never;
@@ -484,6 +504,67 @@ export interface paths {
          * @description Seed rules: S10.
          */
         get: operations["getMyCard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payment-gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every payment gateway of S3/S7 and KakaoPay: kind, documents, availability, lookup support, direct or through PortOne
+         * @description Seed rules: S3, S7, S9.
+         */
+        get: operations["listPaymentGateways"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/shops/{shopId}/pg-contracts/{gateway}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register a shop's contract with a PG: the body is that gateway's credentials (its credentialFields), stored sealed and never returned. One card PG at a time: a different card PG replaces the one in force and, on an ACTIVE service, stops it (S21). The same gateway again rotates its keys and stops nothing. KakaoPay sits beside the card PG, or alone.
+         * @description Seed rules: S1, S2, S9, S21.
+         */
+        put: operations["putPgContract"];
+        post?: never;
+        /**
+         * Unlink a shop's contract with a PG; the card PG in use stops the service (S21), KakaoPay in use is switched off
+         * @description Seed rules: S9, S21.
+         */
+        delete: operations["deletePgContract"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/platform/shops/{shopId}/pg-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shop's PG contracts in force, masked */
+        get: operations["listPgContracts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -723,6 +804,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -775,7 +865,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    cardPg: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay";
+                    cardPg?: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay";
                     easyPay?: "kakaopay"[];
                 };
             };
@@ -830,6 +920,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -869,8 +968,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `PRODUCT_MANAGEMENT_NOT_SUPPORTED`: the shop uses the legacy product management (S8); `ALREADY_APPLIED`: an application is under review, or the service is active or stopping */
+            /** @description `PG_CONTRACT_MISSING`: no PG contract is registered for the shop, or the body names a PG without one; `PRODUCT_MANAGEMENT_NOT_SUPPORTED`: the shop uses the legacy product management (S8); `ALREADY_APPLIED`: an application is under review, or the service is active or stopping */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `GATEWAY_NOT_AVAILABLE`: the body names a gateway listed available: false */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -957,6 +1065,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -1081,6 +1198,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -1122,6 +1248,15 @@ export interface operations {
             };
             /** @description `SERVICE_STOPPING`: a stop is in progress */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `GATEWAY_NOT_AVAILABLE`: the PG is listed available: false */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1198,6 +1333,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -1306,6 +1450,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -1420,6 +1573,15 @@ export interface operations {
                         stats: {
                             activeSubscriptions: number;
                         };
+                        /** @description The shop's PG contracts in force, masked (never their credentials) */
+                        pgContracts?: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
                     };
                 };
             };
@@ -1459,7 +1621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SERVICE_STOPPING`: a stop is in progress */
+            /** @description `SERVICE_STOPPING`: a stop is in progress; `PG_CONTRACT_MISSING`: KakaoPay switched on without a registered KakaoPay contract */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2332,6 +2494,151 @@ export interface operations {
             };
         };
     };
+    resolveCycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: string;
+                deliveryDate: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "charged" | "not-charged";
+                    /** @description The PG's payment reference the operator found (e.g. its transaction id), kept on the order */
+                    pgReference?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                        };
+                        cancelReason?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription or its cycle does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CYCLE_NOT_IN_REVIEW`: the cycle is not in REVIEW (or was resolved with the other outcome) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listShopSubscriptions: {
         parameters: {
             query?: {
@@ -2342,6 +2649,7 @@ export interface operations {
                 productId?: string;
                 nextDeliveryFrom?: string;
                 nextDeliveryTo?: string;
+                cycleStatus?: "REVIEW";
             };
             header?: never;
             path?: never;
@@ -3288,6 +3596,294 @@ export interface operations {
                 };
             };
             /** @description `NOT_FOUND`: A registered card does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPaymentGateways: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            id: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            name: string;
+                            /** @enum {string} */
+                            kind: "card" | "easyPay";
+                            /** @description What the merchant submits to this PG for its review (S3) */
+                            requiredDocuments: string[];
+                            available: boolean;
+                            unavailableReason?: string;
+                            /** @description Whether a charge can be looked up by our order id; false sends an unknown outcome to manual review */
+                            supportsLookup: boolean;
+                            /** @enum {string} */
+                            via: "direct" | "portone";
+                            /** @description The fields of PUT /platform/shops/{shopId}/pg-contracts/{gateway} for this gateway */
+                            credentialFields: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putPgContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+                gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success, no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not platform */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The shop does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SERVICE_STOPPING`: a stop is in progress and this contract would change the card PG */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `GATEWAY_NOT_AVAILABLE`: the gateway is listed available: false (Allat, Cafe24 Payments) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePgContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+                gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success, no content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not platform */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The shop or the contract does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SERVICE_STOPPING`: a stop is in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPgContracts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shopId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            gateway: "inicis" | "allat" | "kcp" | "tosspayments" | "ksnet" | "nicepay" | "cafe24pay" | "kakaopay";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            registeredAt: string;
+                            /** @description A short digest of the credentials: tells registrations apart, reveals nothing */
+                            fingerprint: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not platform */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The shop does not exist, or belongs to another shop or customer */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -25,7 +25,7 @@ function summary(run: FiredRun): string {
 
 export function ClockPanel(props: { onMoved: () => void }) {
   const clock = useLoad(() => localApi.clock(), []);
-  const [fired, setFired] = useState<FiredRun[] | null>(null);
+  const [fired, setFired] = useState<readonly FiredRun[] | null>(null);
   const move = useAction(async (body: Parameters<typeof localApi.moveClock>[0]) => {
     const moved = await localApi.moveClock(body);
     setFired(moved.runs);

@@ -1,10 +1,12 @@
 /**
- * The platform console (role platform): register shops (S8), record the PG's
- * review result (S2) and top up the credits a shop bought (S12).
+ * The platform console (role platform): register shops (S8) and their PG
+ * contracts (S1, S9, S21), record the PG's review result (S2) and top up the
+ * credits a shop bought (S12).
  */
 import { useState } from 'preact/hooks';
 import { api, ok, type paths } from '../api/session-api.ts';
 import { siteConfig } from '../config.ts';
+import { PgContracts } from '../platform/pg-contracts.tsx';
 import { rememberShop, recentShops } from '../platform/recent-shops.ts';
 import { demoLogin } from '../session.ts';
 import { useAction } from '../ui/hooks.ts';
@@ -170,6 +172,10 @@ function PlatformConsole() {
   return (
     <>
       <CreateShop onCreated={setShopId} />
+      <Section title="쇼핑몰 선택">
+        <ShopPicker value={shopId} onInput={setShopId} />
+      </Section>
+      <PgContracts shopId={shopId} />
       <Review shopId={shopId} setShopId={setShopId} />
       <TopUp shopId={shopId} setShopId={setShopId} />
     </>
