@@ -12,12 +12,15 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { CHARGE_RETRY, FUNCTIONS, SCHEDULE_DEFAULTS, functionNames, runTimesEnvName, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
+import { SiteContent } from './constructs/site-content.ts';
 import type { WorkQueue } from './constructs/work-queue.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -34,6 +37,8 @@ export interface ServiceStackProps extends StackProps {
   readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
   /** The bus functions that send 'events' publish to (StatefulStack.eventBus). */
   readonly eventBus: events.IEventBus;
+  /** The pages' site: its origin is allowed by the API's CORS, and the pages are published to it with this API's URL. */
+  readonly site: { readonly bucketName: string; readonly distribution: cloudfront.IDistribution; readonly origin: string };
 }
 
 export class ServiceStack extends Stack {
@@ -100,7 +105,7 @@ export class ServiceStack extends Stack {
       routes,
       jwtIssuer: config.jwtIssuer,
       jwtAudience: config.jwtAudience,
-      corsOrigins: config.corsOrigins,
+      corsOrigins: [...config.corsOrigins, props.site.origin],
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
       logRemovalPolicy,
@@ -114,6 +119,8 @@ export class ServiceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    const pagesBucket = s3.Bucket.fromBucketName(this, 'PagesBucket', props.site.bucketName);
+    new SiteContent(this, 'Pages', { bucket: pagesBucket, distribution: props.site.distribution, apiUrl: this.api.url });
   }
 }
 

@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } f
 import { readFile } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, relative, sep } from 'node:path';
+import { HASHED_ASSETS_PREFIX, SITE_CONFIG_FILE, WIDGET_FILE, type SiteConfig } from '../system/site.ts';
 import { REPO_ROOT } from './handlers.ts';
 
 const WEB_DIR = join(REPO_ROOT, 'web');
@@ -95,8 +96,9 @@ export class LocalPages {
   async serve(method: string, url: URL, response: ServerResponse): Promise<boolean> {
     if (method !== 'GET' && method !== 'HEAD') return false;
     const path = url.pathname;
-    if (path === '/config.json') {
-      send(response, 200, CONTENT_TYPES['.json']!, 'no-store', JSON.stringify({ apiBase: '', local: true }));
+    if (path === `/${SITE_CONFIG_FILE}`) {
+      const config: SiteConfig = { apiBase: '', local: true };
+      send(response, 200, CONTENT_TYPES['.json']!, 'no-store', JSON.stringify(config));
       return true;
     }
     const file = path === '/' ? 'index.html' : path === SANDBOX_WINDOW_PATH ? 'sandbox-pg.html' : servedFile(path);
@@ -117,7 +119,7 @@ export class LocalPages {
     } catch {
       return false;
     }
-    const cache = file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+    const cache = file.startsWith(HASHED_ASSETS_PREFIX) ? 'public, max-age=31536000, immutable' : 'no-cache';
     send(response, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', cache, method === 'HEAD' ? '' : body);
     return true;
   }
@@ -125,7 +127,7 @@ export class LocalPages {
 
 /** The build's file for a path, if it can be one: pages (*.html), the widget, hashed assets. */
 function servedFile(path: string): string | null {
-  if (/^\/[a-z0-9-]+\.html$/.test(path) || path === '/widget.js') return path.slice(1);
+  if (/^\/[a-z0-9-]+\.html$/.test(path) || path === `/${WIDGET_FILE}`) return path.slice(1);
   if (/^\/assets\/[\w.-]+$/.test(path)) return path.slice(1);
   return null;
 }

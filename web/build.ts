@@ -15,17 +15,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type InlineConfig } from 'vite';
+import { WIDGET_FILE } from '../system/site.ts';
 
 export const WEB_ROOT = fileURLToPath(new URL('./', import.meta.url));
 
 /** Every page, by file name (without .html). */
 export const PAGES = ['index', 'product', 'order', 'order-complete', 'my', 'admin', 'platform', 'dev', 'sandbox-pg'] as const;
 
-/** Pages that only the local runtime serves: never deployed (they call /_local/*). */
-export const LOCAL_ONLY_FILES = ['dev.html', 'sandbox-pg.html'] as const;
-
-/** The widget's file, at the site's root under a stable name so that shops can embed it. */
-export const WIDGET_FILE = 'widget.js';
+export { LOCAL_ONLY_FILES, WIDGET_FILE } from '../system/site.ts';
 
 const shared: InlineConfig = {
   root: WEB_ROOT,

@@ -37,6 +37,7 @@ export interface TestApp extends SubscriptionsStacks {
   readonly config: AppConfig;
   readonly statefulTemplate: Template;
   readonly serviceTemplate: Template;
+  readonly siteTemplate: Template;
 }
 
 export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
@@ -49,6 +50,7 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
   // Lazy: synthesis freezes the tree, and a test may still add to it (or add validation plugins) first.
   let stateful: Template | undefined;
   let service: Template | undefined;
+  let site: Template | undefined;
   return {
     app,
     config,
@@ -58,6 +60,9 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
     },
     get serviceTemplate() {
       return (service ??= Template.fromStack(stacks.service));
+    },
+    get siteTemplate() {
+      return (site ??= Template.fromStack(stacks.site));
     },
   };
 }

@@ -4,7 +4,7 @@
  * downloaded here) driven by playwright-core. One browser per test file, with
  * a fresh profile that is removed afterwards; tests reuse its pages.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -26,6 +26,7 @@ export interface TestBrowser {
 }
 
 export async function launchBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does.`);
   const profile = mkdtempSync(join(tmpdir(), 'subscriptions-chromium-'));
   // The profile is the --user-data-dir: Playwright passes it for a persistent context (and refuses it in `args`).
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: DESKTOP, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });

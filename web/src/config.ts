@@ -3,12 +3,9 @@
  * answers `{apiBase: "", local: true}` (same origin); in AWS the deployment
  * writes the API's URL there (lib/constructs/static-site.ts).
  */
-export interface SiteConfig {
-  /** The API's base URL; empty means the same origin as the page. */
-  readonly apiBase: string;
-  /** `npm start`: demo logins, the sandbox PG and the dev console exist. */
-  readonly local: boolean;
-}
+import type { SiteConfig } from '../../system/site.ts';
+
+export type { SiteConfig };
 
 let config: SiteConfig = { apiBase: '', local: false };
 
