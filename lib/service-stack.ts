@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import { CHARGE_RETRY, FUNCTIONS, SCHEDULE_DEFAULTS, functionNames, runTimesEnvName, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { SiteContent } from './constructs/site-content.ts';
@@ -45,6 +46,7 @@ export class ServiceStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
   readonly api: HttpApi;
   readonly schedules: RunSchedules;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -108,6 +110,8 @@ export class ServiceStack extends Stack {
       corsOrigins: [...config.corsOrigins, props.site.origin],
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      publicRateLimit: config.publicRateLimit,
+      publicBurstLimit: config.publicBurstLimit,
       logRemovalPolicy,
     });
 
@@ -118,7 +122,17 @@ export class ServiceStack extends Stack {
       roleName: props.schedulerRoleName,
     });
 
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      name: namePrefix(config.stage),
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      api: this.api.api,
+      functions: functionNames.map((name) => ({ name, function: functions[name].function })),
+      queues: Object.entries(props.workQueues).map(([name, workQueue]) => ({ name, queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue })),
+      schedulesDeadLetterQueue: props.deadLetterQueue,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic (alarmEmail is subscribed to it)' });
     const pagesBucket = s3.Bucket.fromBucketName(this, 'PagesBucket', props.site.bucketName);
     new SiteContent(this, 'Pages', { bucket: pagesBucket, distribution: props.site.distribution, apiUrl: this.api.url });
   }

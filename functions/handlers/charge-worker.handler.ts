@@ -4,6 +4,8 @@
  * throws comes back (ReportBatchItemFailures) and is idempotent to redo.
  */
 import { chargeRetryDaysFrom } from '../../system/functions.ts';
+import { chargeMeasures, record } from '../core/metrics.ts';
+import { observed } from '../core/observability.ts';
 import { sqsWorker } from '../queue/sqs-worker.ts';
 import { chargeRunTimesFrom, processCharge, type ChargeDeps } from '../use-cases/runs/charge.ts';
 import { deps } from '../wiring.ts';
@@ -15,4 +17,10 @@ const chargeDeps: ChargeDeps = {
   chargeRetryDays: chargeRetryDaysFrom(process.env),
 };
 
-export const handler = sqsWorker((item) => processCharge(chargeDeps, item));
+export const handler = observed(
+  sqsWorker(async (item) => {
+    const report = await processCharge(chargeDeps, item);
+    record(chargeMeasures([report.result]));
+    return report;
+  }),
+);

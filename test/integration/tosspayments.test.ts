@@ -199,7 +199,7 @@ describe('charge', () => {
     const card = await registerCard({ ...KB_CREDIT, behaviour: code });
     const request = chargeRequest(card);
 
-    expect(await gateway().charge(request)).toEqual({ status: 'DECLINED', code, message: STUB_DECLINES[code].message });
+    expect(await gateway().charge(request)).toMatchObject({ status: 'DECLINED', code, detail: STUB_DECLINES[code].message });
     expect(stub.captureCount(request.orderId)).toBe(0);
     // Toss keeps the failed attempt (ABORTED, with its failure): the lookup agrees.
     expect(await gateway().findChargeByOrderId(request.orderId)).toMatchObject({ status: 'DECLINED', code });

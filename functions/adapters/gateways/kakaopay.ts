@@ -29,6 +29,7 @@
  * Never logged: the secret key, sid, tid, pg_token.
  */
 import { logger } from '../../core/logger.ts';
+import { declined } from './declines.ts';
 import { isRecord, pgHttp, text, type PgReply } from './http-json.ts';
 import { GatewayRefusal, type ChargeOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
@@ -150,7 +151,7 @@ export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
         return { status: 'UNKNOWN', message: `KakaoPay refused the merchant's credentials (${error.code}); the buyer's payment method was not judged.` };
       }
       logger.info('kakaopay charge declined', { orderId, code: error.code });
-      return { status: 'DECLINED', code: error.code, message: error.message };
+      return declined('kakaopay', error.code, error.message);
     },
 
     async findChargeByOrderId() {

@@ -39,6 +39,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { logger } from '../../core/logger.ts';
+import { declined } from './declines.ts';
 import { isRecord, lastFour, pgHttp, seoulDateOf, text, type PgReply } from './http-json.ts';
 import { GatewayRefusal, type CardFacts, type ChargeOutcome, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
@@ -83,8 +84,8 @@ export function nicePayGateway(options: NicePayOptions): PaymentGateway {
       if (tid && typeof body.amount === 'number' && paidAt) return { status: 'PAID', paymentKey: tid, amount: body.amount, approvedAt: paidAt };
       return { status: 'UNKNOWN', message: 'NICE reports the charge paid without its tid, amount or time.' };
     }
-    if (status === 'failed') return { status: 'DECLINED', code: String(body.resultCode), message: text(body.resultMsg) ?? 'Declined.' };
-    if (status === 'cancelled' || status === 'partialCancelled') return { status: 'DECLINED', code: 'PAYMENT_CANCELLED', message: `The payment is ${String(status)}.` };
+    if (status === 'failed') return declined('nicepay', String(body.resultCode), text(body.resultMsg) ?? 'Declined.');
+    if (status === 'cancelled' || status === 'partialCancelled') return declined('nicepay', 'PAYMENT_CANCELLED', `The payment is ${String(status)}.`);
     return { status: 'UNKNOWN', message: `NICE reports the payment ${typeof status === 'string' ? status : 'in an unreadable state'} (${String(body.resultCode)}).` };
   }
 
@@ -163,7 +164,7 @@ export function nicePayGateway(options: NicePayOptions): PaymentGateway {
       }
       if (body.status === 'failed' || REQUEST_REFUSED.has(code)) {
         logger.info('nicepay charge declined', { orderId, code });
-        return { status: 'DECLINED', code, message: text(body.resultMsg) ?? code };
+        return declined('nicepay', code, text(body.resultMsg) ?? code);
       }
       logger.warn('nicepay charge outcome unknown', { orderId, code });
       return { status: 'UNKNOWN', message: `NICE answered ${code}; look the order up before anything else.` };

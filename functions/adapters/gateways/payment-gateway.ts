@@ -11,6 +11,8 @@
  * masked facts.
  */
 
+import type { DeclineReason } from './declines.ts';
+
 /** For logs: the gateway id (`tosspayments`, `kcp`, …), or `sandbox:<id>` locally. */
 export type GatewayName = string;
 
@@ -51,11 +53,11 @@ export type ChargeOutcome =
   /** The money was taken. */
   | { readonly status: 'PAID'; readonly paymentKey: string; readonly amount: number; readonly approvedAt: string }
   /**
-   * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt.
-   * `code` is the PG's own code (for the mapping to our messages); `message` is the PG's
-   * text, for operators only — never shown to buyers as is.
+   * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt. Built by
+   * declines.ts: `code` is the PG's, `reason` and `message` are ours (Korean, shown to buyers), `detail` is
+   * the PG's own text, capped, for operators only.
    */
-  | { readonly status: 'DECLINED'; readonly code: string; readonly message: string }
+  | { readonly status: 'DECLINED'; readonly code: string; readonly reason: DeclineReason; readonly message: string; readonly detail: string }
   /** We do not know (timeout, network, 5xx): look it up by order id before anything else. */
   | { readonly status: 'UNKNOWN'; readonly message: string };
 
@@ -104,4 +106,16 @@ export interface PaymentGateway {
   findChargeByOrderId(orderId: string): Promise<LookupOutcome>;
   /** Deletes the billing key at the PG; deleting one that is already gone succeeds (idempotent). */
   deleteBillingKey(input: { readonly billingKey: string; readonly customerKey: string }): Promise<void>;
+  /**
+   * The live billing keys the PG holds for a customerKey, where the PG can list them (the sandbox; PortOne's
+   * billing-key search). The stop job's sweep deletes those the table does not hold (sweep-billing-keys.ts).
+   */
+  listBillingKeys?(customerKey: string): Promise<readonly LiveBillingKey[]>;
+}
+
+/** A billing key the PG still holds. */
+export interface LiveBillingKey {
+  readonly billingKey: string;
+  readonly method: 'card' | 'kakaopay';
+  readonly issuedAt: string;
 }

@@ -29,6 +29,7 @@
  */
 import { PaymentClient, type PortOneError } from '@portone/server-sdk';
 import { logger } from '../../core/logger.ts';
+import { declined } from './declines.ts';
 import { isRecord, lastFour, text } from './http-json.ts';
 import { GatewayRefusal, type CardFacts, type ChargeOutcome, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
@@ -85,9 +86,9 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     }
     if (payment.status === 'FAILED') {
       const failure = isRecord(payment.failure) ? payment.failure : {};
-      return { status: 'DECLINED', code: text(failure.pgCode) ?? 'PAYMENT_FAILED', message: text(failure.pgMessage) ?? text(failure.reason) ?? 'The payment failed.' };
+      return declined('portone', text(failure.pgCode) ?? 'PAYMENT_FAILED', text(failure.pgMessage) ?? text(failure.reason) ?? 'The payment failed.');
     }
-    if (payment.status === 'CANCELLED' || payment.status === 'PARTIAL_CANCELLED') return { status: 'DECLINED', code: `PAYMENT_${payment.status}`, message: `The payment is ${payment.status}.` };
+    if (payment.status === 'CANCELLED' || payment.status === 'PARTIAL_CANCELLED') return declined('portone', `PAYMENT_${payment.status}`, `The payment is ${payment.status}.`);
     return { status: 'UNKNOWN', message: `The payment is ${typeof payment.status === 'string' ? payment.status : 'in an unreadable state'}.` };
   }
 
@@ -164,9 +165,9 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
       }
       if (error.type === 'PG_PROVIDER') {
         logger.info('portone charge declined by the PG', { gateway: name, orderId, code: error.pgCode });
-        return { status: 'DECLINED', code: error.pgCode ?? 'PG_PROVIDER', message: error.message };
+        return declined('portone', error.pgCode ?? 'PG_PROVIDER', error.message);
       }
-      if (GONE.has(error.type) || error.type === 'INVALID_REQUEST') return { status: 'DECLINED', code: error.type, message: error.message };
+      if (GONE.has(error.type) || error.type === 'INVALID_REQUEST') return declined('portone', error.type, error.message);
       if (MERCHANT_ERRORS.has(error.type)) logger.error('portone refused our merchant credentials or channel', { gateway: name, orderId, type: error.type });
       return { status: 'UNKNOWN', message: `PortOne answered ${error.type}; look the payment up before anything else.` };
     },

@@ -780,7 +780,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -794,7 +794,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -896,7 +896,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -910,7 +910,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1041,7 +1041,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1055,7 +1055,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1174,7 +1174,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1188,7 +1188,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1309,7 +1309,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1323,7 +1323,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1426,7 +1426,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1440,7 +1440,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1549,7 +1549,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -1563,7 +1563,7 @@ export interface operations {
                             at: string;
                             progress?: {
                                 /** @enum {string} */
-                                phase: "CANCEL" | "KEYS" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
+                                phase: "CANCEL" | "KEYS" | "SWEEP" | "MAIL" | "SUMMARY" | "FINISH" | "DONE";
                                 cancelled: number;
                                 keysDeleted: number;
                                 mailsSent: number;
@@ -2149,7 +2149,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field; `INVALID_CURSOR`: the cursor is not one this list handed out for this query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2456,7 +2456,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field; `INVALID_CURSOR`: the cursor is not one this list handed out for this query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2713,7 +2713,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field; `INVALID_CURSOR`: the cursor is not one this list handed out for this query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2945,7 +2945,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field; `INVALID_CURSOR`: the cursor is not one this list handed out for this query */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3106,7 +3106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active */
+            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `TOO_MANY_PENDING_SIGNUPS`: the buyer already has 10 signups waiting for payment (each expires after 24 hours) */
             409: {
                 headers: {
                     [name: string]: unknown;
