@@ -27,7 +27,7 @@ let buyers = 0;
 
 beforeAll(async () => {
   t = await bootLocalSystem({ seed: false });
-  [{ shopId }, browser] = await Promise.all([activeShop(t), launchBrowser(), t.system.pages.prepare()]);
+  [{ shopId }, browser] = await Promise.all([activeShop(t, { kakaopay: true }), launchBrowser(), t.system.pages.prepare()]);
   page = await browser.page('buyer', PHONE);
 });
 afterAll(async () => {
@@ -58,12 +58,19 @@ async function newBuyerOnOrderForm(productId: string): Promise<string> {
   return sub;
 }
 
-/** "정기배송 신청하기", then the sandbox window: a test card, or closing it. */
-async function applyWithWindow(card: string | 'close'): Promise<void> {
+/**
+ * "정기배송 신청하기", then the sandbox window: a test card, closing it, or
+ * (`refused`) coming back with a key the PG then refuses to exchange.
+ */
+async function applyWithWindow(card: string | 'close' | 'refused'): Promise<void> {
   await page.getByTestId('apply').click();
   await page.waitForURL(/\/_local\/sandbox-pg\/window\?/);
   if (card === 'close') {
     await page.getByTestId('window-close').click();
+  } else if (card === 'refused') {
+    const success = new URL(new URL(page.url()).searchParams.get('successUrl')!);
+    success.searchParams.set('authKey', 'sbx_auth_never_issued');
+    await page.goto(success.toString());
   } else {
     await page.getByRole('button', { name: card }).click();
     await page.getByTestId('window-register').click();
@@ -112,9 +119,24 @@ describe('the buyer at 375 px', () => {
     expect(items).toEqual([expect.objectContaining({ status: 'ACTIVE', cycle: '1m', startDate: start, items: [{ productId: 'beans', quantity: 2, status: 'ACTIVE' }], card: { issuer: 'Sandbox Card', last4: '0001' } })]);
   });
 
+  it('pays with KakaoPay through its window when the shop offers it beside the card (S9, S10)', async () => {
+    const sub = await newBuyerOnOrderForm('beans');
+    await page.locator('input[name=paymentMethod][value=kakaopay]').check();
+    await page.getByTestId('apply').click();
+    await page.waitForURL(/\/_local\/sandbox-pg\/window\?.*method=kakaopay/);
+    await page.getByText('카카오페이 머니').click();
+    await page.getByTestId('window-register').click();
+    await page.waitForURL(/\/order-complete\.html\?.*pg_token=/);
+    await page.getByTestId('order-success').waitFor();
+    const token = await t.token('customer', shopId, sub);
+    const { items } = (await t.call('GET', '/subscriptions', { token })).body;
+    expect(items).toEqual([expect.objectContaining({ status: 'ACTIVE', paymentMethod: 'kakaopay' })]);
+  });
+
   it.each([
     ['a foreign card is refused (S16)', '4242-4242-4242-4242', 'FOREIGN_CARD_NOT_ALLOWED', '해외에서 발급된 카드'],
     ['the window closed', 'close', 'USER_CANCEL', '카드 등록 창을 닫았어요'],
+    ['the PG refuses the registration', 'refused', 'CARD_REGISTRATION_FAILED', '카드를 등록하지 못했어요'],
   ] as const)('%s: the message is shown, the signup is withdrawn and no card is kept', async (_case, card, code, message) => {
     const sub = await newBuyerOnOrderForm('beans');
     await applyWithWindow(card);
