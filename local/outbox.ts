@@ -5,16 +5,12 @@
  * the detail JSON). Kept in memory; the SES web inbox shows the same mails.
  */
 
+import type { OutboxItemView } from './local-api.ts';
+
 export type OutboxKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'other';
 
-export interface OutboxItem {
-  readonly channel: 'mail' | 'sms' | 'event';
-  readonly to: string;
-  readonly subject?: string;
-  readonly body: string;
-  readonly kind: string;
-  readonly sentAt: string;
-}
+/** One thing sent; GET /_local/outbox answers these (the pages read them through local-api.ts). */
+export type OutboxItem = OutboxItemView;
 
 export class Outbox {
   private readonly items: OutboxItem[] = [];

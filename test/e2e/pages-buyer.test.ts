@@ -45,8 +45,9 @@ async function newBuyerOnOrderForm(productId: string): Promise<string> {
   await page.getByTestId('purchase-method').getByText('정기배송', { exact: true }).click();
   await page.getByTestId('to-order-form').click();
   await page.waitForURL(/\/order\.html/);
-  const signOut = page.getByRole('button', { name: '로그아웃' });
-  if (await signOut.isVisible()) await signOut.click();
+  // Signed in already (the previous case's buyer) or not: wait for the page to say which.
+  await page.locator('[data-testid=whoami], [data-testid=demo-login-customer]').first().waitFor();
+  if (await page.getByTestId('whoami').isVisible()) await page.getByRole('button', { name: '로그아웃' }).click();
   await page.locator('input[name=sub]').fill(sub);
   await page.getByRole('button', { name: /데모 구매자로 로그인/ }).click();
   await page.getByTestId('order-form').waitFor();
@@ -98,7 +99,7 @@ describe('the buyer at 375 px', () => {
     expect(await page.getByTestId('charge-date').innerText()).toContain(dayBefore(1));
     await page.locator('select[name=cycle]').selectOption('1m');
     await page.locator('input[name=quantity]').fill('2');
-    expect(await page.getByTestId('amount').innerText()).toBe('50,000원');
+    await expect.poll(() => page.getByTestId('amount').innerText()).toBe('50,000원');
     // One-touch on a phone: the button is on screen without scrolling.
     expect(await page.getByTestId('apply').isVisible()).toBe(true);
     const box = await page.getByTestId('apply').boundingBox();

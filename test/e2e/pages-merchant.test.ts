@@ -57,7 +57,8 @@ describe('a shop from registration to the stop, through the consoles', () => {
     await page.getByTestId('shop-created').getByRole('button', { name: /운영자로 정기배송 관리 열기/ }).click();
     await page.waitForURL(/\/admin\.html#service/);
     expect(await serviceStatus()).toBe('NOT_APPLIED');
-    expect(await page.getByTestId('contracts').innerText()).toContain('정기 결제 특약서');
+    // The documents come with the gateways' list (GET /payment-gateways).
+    await expect.poll(() => page.getByTestId('contracts').innerText()).toContain('정기 결제 특약서');
     await page.getByTestId('apply-service').click();
     await expect.poll(serviceStatus).toBe('REVIEWING');
     expect(await page.getByTestId('required-documents').innerText()).toContain('정기 결제 특약서');

@@ -30,7 +30,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'subscriptions-chromium-'));
   // The profile is the --user-data-dir: Playwright passes it for a persistent context (and refuses it in `args`).
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: DESKTOP, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
-  context.setDefaultTimeout(5_000);
+  // Generous for a loaded 2-core CI machine; a page here answers in milliseconds when idle.
+  context.setDefaultTimeout(10_000);
   const pages = new Map<string, Page>();
   return {
     context,

@@ -6,11 +6,12 @@
 import { useState } from 'preact/hooks';
 import { api, ok, type paths } from '../api/session-api.ts';
 import { StatusBadge } from '../storefront/subscription-card.tsx';
-import { ClockLink } from '../ui/clock-link.tsx';
-import { day, maskedCard, seoulTime, won } from '../ui/format.ts';
+import { CyclesTable } from '../storefront/cycles-table.tsx';
+import { runDateRows } from '../ui/clock-link.tsx';
+import { day, maskedCard, seoulTime } from '../ui/format.ts';
 import { useLoad } from '../ui/hooks.ts';
 import { ErrorNotice, Facts, Field, Loading, Section } from '../ui/kit.tsx';
-import { cancelReasonLabel, cycleLabel, cycleStatusLabel, paymentMethodLabel, subscriptionStatusLabel, TERMS } from '../ui/labels.ts';
+import { cancelReasonLabel, cycleLabel, paymentMethodLabel, subscriptionStatusLabel, TERMS } from '../ui/labels.ts';
 
 type Query = NonNullable<paths['/admin/subscriptions']['get']['parameters']['query']>;
 type Row = paths['/admin/subscriptions']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -142,20 +143,7 @@ function Detail(props: { id: string; back: () => void }) {
               [TERMS.cycle, cycleLabel(s.cycle)],
               [TERMS.startDate, day(s.startDate)],
               ['다음 배송', day(s.nextDeliveryDate)],
-              [
-                TERMS.paymentNotice,
-                <>
-                  {day(s.nextNoticeDate)}
-                  <ClockLink date={s.nextNoticeDate} run="noticeRun" />
-                </>,
-              ],
-              [
-                '결제일',
-                <>
-                  {day(s.nextChargeDate)}
-                  <ClockLink date={s.nextChargeDate} run="chargeRun" />
-                </>,
-              ],
+              ...runDateRows(s, TERMS.paymentNotice),
               ['결제 수단', `${paymentMethodLabel(s.paymentMethod)} · ${maskedCard(s.card)}`],
               ['연락처', s.contact ? `${s.contact.email} · ${s.contact.phone}` : '-'],
               ['배송지', s.shippingAddress ? `${s.shippingAddress.recipient} · (${s.shippingAddress.postalCode}) ${s.shippingAddress.address1} ${s.shippingAddress.address2 ?? ''}` : '-'],
@@ -163,32 +151,7 @@ function Detail(props: { id: string; back: () => void }) {
             ]}
           />
           <h3>회차</h3>
-          <div class="table-wrap">
-            <table data-testid="cycles">
-              <thead>
-                <tr>
-                  <th>배송일</th>
-                  <th>결제 안내</th>
-                  <th>결제일</th>
-                  <th>상품</th>
-                  <th class="num">금액</th>
-                  <th>상태</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.cycles.map((cycle) => (
-                  <tr data-status={cycle.status}>
-                    <td>{day(cycle.deliveryDate)}</td>
-                    <td>{day(cycle.noticeDate)}</td>
-                    <td>{day(cycle.chargeDate)}</td>
-                    <td>{cycle.items.map((item) => `${item.productId} × ${item.quantity} (${won(item.unitPrice)})`).join(', ')}</td>
-                    <td class="num">{won(cycle.amount)}</td>
-                    <td>{cycleStatusLabel(cycle.status)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CyclesTable cycles={s.cycles} withItems />
           {s.cycles.length === 0 && <p class="muted">아직 결제 안내된 회차가 없어요. 첫 결제 안내는 {day(s.nextNoticeDate)}에 나가요.</p>}
         </div>
       )}

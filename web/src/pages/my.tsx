@@ -7,12 +7,13 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/session-api.ts';
 import { ApiError } from '../api/errors.ts';
+import { CyclesTable } from '../storefront/cycles-table.tsx';
 import { productNames } from '../storefront/product-names.ts';
 import { announced, SubscriptionFacts, type SubscriptionSummary, type SubscriptionView } from '../storefront/subscription-card.tsx';
 import { day, maskedCard, won } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/hooks.ts';
 import { ErrorNotice, Loading, Notice, Page, Section } from '../ui/kit.tsx';
-import { cancelReasonLabel, cycleStatusLabel, TERMS } from '../ui/labels.ts';
+import { cancelReasonLabel, TERMS } from '../ui/labels.ts';
 import { WithSession } from '../ui/sign-in.tsx';
 import { boot } from './boot.tsx';
 
@@ -64,30 +65,7 @@ function Subscription(props: { summary: SubscriptionSummary; onChanged: () => vo
         {subscription && subscription.cycles.length > 0 && (
           <details>
             <summary>회차별 내역 ({subscription.cycles.length})</summary>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>배송일</th>
-                    <th>결제 안내</th>
-                    <th>결제일</th>
-                    <th class="num">금액</th>
-                    <th>상태</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {subscription.cycles.map((cycle) => (
-                    <tr>
-                      <td>{day(cycle.deliveryDate)}</td>
-                      <td>{day(cycle.noticeDate)}</td>
-                      <td>{day(cycle.chargeDate)}</td>
-                      <td class="num">{won(cycle.amount)}</td>
-                      <td>{cycleStatusLabel(cycle.status)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <CyclesTable cycles={subscription.cycles} />
           </details>
         )}
         {active && subscription && (

@@ -1,6 +1,6 @@
 /** A subscription as the buyer reads it (order result and my subscriptions). */
 import type { paths } from '../api/client.ts';
-import { ClockLink } from '../ui/clock-link.tsx';
+import { runDateRows } from '../ui/clock-link.tsx';
 import { day, maskedCard, won } from '../ui/format.ts';
 import { Badge, Facts } from '../ui/kit.tsx';
 import { cycleLabel, paymentMethodLabel, subscriptionStatusLabel, TERMS } from '../ui/labels.ts';
@@ -45,20 +45,7 @@ export function SubscriptionFacts(props: { subscription: SubscriptionSummary | S
         ],
         [TERMS.cycle, cycleLabel(subscription.cycle)],
         ['다음 배송', <span data-testid="next-delivery">{day(subscription.nextDeliveryDate)}</span>],
-        [
-          TERMS.paymentNotice,
-          <>
-            {day(subscription.nextNoticeDate)}
-            <ClockLink date={subscription.nextNoticeDate} run="noticeRun" />
-          </>,
-        ],
-        [
-          '결제일',
-          <>
-            {day(subscription.nextChargeDate)}
-            <ClockLink date={subscription.nextChargeDate} run="chargeRun" />
-          </>,
-        ],
+        ...runDateRows(subscription, TERMS.paymentNotice),
         ...(noticed ? ([['안내된 결제 금액', <strong data-testid="announced-amount">{won(noticed.amount)}</strong>]] as const) : []),
         ['결제 수단', `${paymentMethodLabel(subscription.paymentMethod)} · ${maskedCard(subscription.card)}`],
       ]}
