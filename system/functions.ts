@@ -298,14 +298,14 @@ export const FUNCTIONS = {
     description: 'A buyer applies for a subscription; it waits for card registration (S15)',
     usesGateway: true,
     // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
   },
   checkOut: {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/check-out.handler.ts',
     description: "Registers the buyer's one card (or KakaoPay) and activates the subscription (S10, S15, S16)",
     usesGateway: true,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: ['events'],
   },
   listMySubscriptions: {
     kind: 'http', method: 'GET', path: '/subscriptions', auth: 'customer',
@@ -323,7 +323,7 @@ export const FUNCTIONS = {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
     entry: 'functions/handlers/cancel-subscription.handler.ts',
     description: 'The buyer cancels some items or the whole subscription (S18, S19)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
   },
   getMyCard: {
     kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
@@ -370,7 +370,7 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/stop-worker.handler.ts',
     description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    sends: ['mail'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+    sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { Operation } from './operation.ts';
 import { operations } from './operations.ts';
+import { EVENT_TYPES } from '../../system/events.ts';
+import { EVENT_DATA, eventEnvelope } from './events.api.ts';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_TTL_SECONDS } from '../http/idempotency-key.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -101,6 +103,34 @@ function describeOperation(name: string, operation: Operation) {
   };
 }
 
+const signatureHeaders = [
+  { name: 'webhook-id', description: "The event's id: the same for every attempt of one event (drop a repeat)" },
+  { name: 'webhook-timestamp', description: 'Epoch seconds of this attempt; refuse one far from your clock (replay protection)' },
+  { name: 'webhook-signature', description: '`v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library' },
+].map(({ name, description }) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } }));
+
+/**
+ * The `webhooks` section (OpenAPI 3.1): one entry per event type a shop may subscribe an endpoint to
+ * (POST /admin/webhooks), with its body and the Standard Webhooks signature headers.
+ */
+function webhooks(): Record<string, unknown> {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `event:${type}`,
+          summary: EVENT_DATA[type].description ?? type,
+          description: 'Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.',
+          parameters: signatureHeaders,
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(eventEnvelope(type), 'output') } } },
+          responses: { '2XX': { description: 'Received; no retry' } },
+        },
+      },
+    ]),
+  );
+}
+
 let built: Record<string, unknown> | undefined;
 
 /** Built once per container. */
@@ -127,6 +157,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'platform', description: 'Role platform: the hosting platform' },
     ],
     paths,
+    webhooks: webhooks(),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, shop, role (customer | admin | platform)' } },
       schemas: { Error: errorBody },
