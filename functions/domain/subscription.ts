@@ -137,7 +137,10 @@ export interface CycleLine {
 
 /** A declined (or otherwise failed) charge attempt, as the PG explained it. */
 export interface ChargeFailure {
+  /** The PG's own code. */
   readonly code: string;
+  /** Ours for it (payment-gateway.ts DeclineReason); absent on failures stored before it existed. */
+  readonly reason?: string;
   readonly message: string;
   readonly at: string;
   readonly attempt: number;

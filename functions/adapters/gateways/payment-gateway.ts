@@ -47,15 +47,39 @@ export interface ChargeRequest {
   readonly customerEmail?: string;
 }
 
+/**
+ * Why a charge was declined, in our words, whichever PG said it
+ * (declines.ts maps each PG's own codes): what the buyer's mail and the
+ * operators' views explain, and what a dashboard can count across PGs.
+ */
+export type DeclineReason =
+  /** 한도초과 / 잔액부족: the card's limit or the account's balance. */
+  | 'INSUFFICIENT_FUNDS'
+  /** A cap of the card or the PG: per day, per payment, per month, count of payments. */
+  | 'LIMIT_EXCEEDED'
+  /** 정지 / 분실 / 도난: the card was stopped. */
+  | 'CARD_STOPPED'
+  | 'CARD_EXPIRED'
+  /** The issuer (or KakaoPay) refused without saying why: the buyer asks the card company. */
+  | 'CARD_REFUSED'
+  /** The billing key is gone, invalid or belongs to another customer: the buyer registers again. */
+  | 'PAYMENT_METHOD_GONE'
+  /** Our request as sent can never succeed (amount under the PG's minimum, a field refused): an operator looks. */
+  | 'REQUEST_REFUSED'
+  /** The lookup found the payment cancelled after all. */
+  | 'PAYMENT_CANCELLED'
+  /** A decline code we have not classified. */
+  | 'DECLINED';
+
 export type ChargeOutcome =
   /** The money was taken. */
   | { readonly status: 'PAID'; readonly paymentKey: string; readonly amount: number; readonly approvedAt: string }
   /**
    * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt.
-   * `code` is the PG's own code (for the mapping to our messages); `message` is the PG's
+   * `code` is the PG's own code, `reason` ours for it (declines.ts); `message` is the PG's
    * text, for operators only — never shown to buyers as is.
    */
-  | { readonly status: 'DECLINED'; readonly code: string; readonly message: string }
+  | { readonly status: 'DECLINED'; readonly code: string; readonly message: string; readonly reason: DeclineReason }
   /** We do not know (timeout, network, 5xx): look it up by order id before anything else. */
   | { readonly status: 'UNKNOWN'; readonly message: string };
 

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { gatewayDefinition, SANDBOX_PG_PATHS, type AdapterFamily, type GatewayId } from '../../../system/payment-gateways.ts';
+import { declined } from './declines.ts';
 import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow, type PublicContract } from './registration-windows.ts';
 
@@ -97,7 +98,7 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
   const toOutcome = (answer: z.infer<typeof payment>): ChargeOutcome =>
     answer.status === 'DONE' && answer.approvedAt
       ? { status: 'PAID', paymentKey: answer.paymentKey, amount: answer.amount, approvedAt: answer.approvedAt }
-      : { status: 'DECLINED', code: answer.failure?.code ?? 'DECLINED', message: answer.failure?.message ?? 'The card company declined the payment.' };
+      : declined('tosspayments', answer.failure?.code ?? 'DECLINED', answer.failure?.message ?? 'The card company declined the payment.');
 
   return {
     name: `sandbox:${gateway}`,
@@ -140,7 +141,7 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       // The order was already paid (under another idempotency key): not a decline — the money
       // may well be ours already. UNKNOWN sends the caller to the lookup, which says PAID.
       if (refused?.code === 'DUPLICATED_ORDER_ID') return { status: 'UNKNOWN', message: `${refused.code}: ${refused.message}` };
-      if (refused) return { status: 'DECLINED', code: refused.code, message: refused.message };
+      if (refused) return declined('tosspayments', refused.code, refused.message);
       const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
       if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG charge: ${unexpected(reply)}` };
       return toOutcome(answer.data);

@@ -31,6 +31,7 @@
  * Toss's error code and our order id only.
  */
 import { logger } from '../../core/logger.ts';
+import { declined } from './declines.ts';
 import {
   GatewayRefusal,
   type CardFacts,
@@ -227,7 +228,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       switch (meaning) {
         case 'declined':
           logger.info('tosspayments charge declined', { orderId, code: error.code });
-          return { status: 'DECLINED', code: error.code, message: error.message };
+          return declined('tosspayments', error.code, error.message);
         case 'look-up': {
           // The order id was used already (an earlier attempt that we did not hear back
           // from, or a retry with a new idempotency key): its payment is the answer.
@@ -342,7 +343,7 @@ function outcomeOfPayment(payment: unknown, orderId: string): ChargeOutcome {
   }
   if (status === 'ABORTED' || status === 'EXPIRED' || status === 'CANCELED') {
     const failure = tossError(payment.failure);
-    return { status: 'DECLINED', code: failure?.code ?? `PAYMENT_${status}`, message: failure?.message ?? `The payment is ${status}.` };
+    return declined('tosspayments', failure?.code ?? `PAYMENT_${status}`, failure?.message ?? `The payment is ${status}.`);
   }
   return { status: 'UNKNOWN', message: `The payment is ${typeof status === 'string' ? status : 'in an unreadable state'}.` };
 }

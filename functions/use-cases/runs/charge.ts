@@ -323,7 +323,7 @@ async function resume(run: Run, cycle: Cycle): Promise<Step> {
     const subscription = await deps.subscriptions.get(taken.subscriptionId);
     const billingKey = subscription ? await deps.billingKeys.get(subscription.shopId, subscription.customerId, subscription.paymentMethod) : undefined;
     if (!subscription || !billingKey || billingKey.provider !== provider) {
-      return settle(run, taken, gateway, { status: 'DECLINED', code: 'NO_BILLING_KEY', message: "The buyer's registered payment method is gone." }, 'lookup');
+      return settle(run, taken, gateway, { status: 'DECLINED', code: 'NO_BILLING_KEY', message: "The buyer's registered payment method is gone.", reason: 'PAYMENT_METHOD_GONE' }, 'lookup');
     }
     return charge(run, taken, gateway, billingKey.billingKey, subscription);
   }
@@ -380,7 +380,7 @@ async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: 
   }
 
   if (outcome.status === 'DECLINED') {
-    const failure: ChargeFailure = { code: outcome.code, message: outcome.message, at: seoulTimestamp(now), attempt: attempts };
+    const failure: ChargeFailure = { code: outcome.code, reason: outcome.reason, message: outcome.message, at: seoulTimestamp(now), attempt: attempts };
     const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
     if (next) {
       // Mail before the state change: a crash in between is redone by the look-up path, and the log sends it once.
@@ -558,7 +558,7 @@ function seoulWallClock(at: Date): string {
 }
 
 function failureVars(failure: ChargeFailure): TemplateVars {
-  return { reason: failure.message, reasonCode: failure.code };
+  return { reason: failure.message, reasonCode: failure.code, declineReason: failure.reason ?? 'DECLINED' };
 }
 
 function cycleVars(cycle: Cycle, { subscription, shop }: MailContext): TemplateVars {
