@@ -102,7 +102,8 @@ export function nicePayGateway(options: NicePayOptions): PaymentGateway {
       const body = resultOf(reply);
       if (!body) return { status: 'UNKNOWN', message: reply.kind === 'no-answer' ? `NICE did not answer the lookup (${reply.reason}).` : `NICE answered the lookup with HTTP ${reply.status} and no result code.` };
       if (body.resultCode === 'U107') continue;
-      if (body.resultCode !== '0000') return { status: 'UNKNOWN', message: `NICE could not look the order up (${String(body.resultCode)}).` };
+      // A failed transaction may come back with its own result code: its status is what counts.
+      if (body.resultCode !== '0000' && (typeof body.status !== 'string' || body.orderId !== orderId)) return { status: 'UNKNOWN', message: `NICE could not look the order up (${String(body.resultCode)}).` };
       return paymentOutcome(body, orderId);
     }
     return { status: 'NOT_FOUND' };
