@@ -152,7 +152,7 @@ export async function runBenchmark({ n, shops }: BenchmarkOptions): Promise<void
         const { authKey } = system.sandboxPg.authorize({ subscriptionId: id, cardNumber: '9410-0000-0000-0001' });
         const issued = await (await deps.gateways.gatewayFor(shopId, 'tosspayments')).issueBillingKey({ authKey, customerKey });
         const at = seoulTimestamp(system.clock.now());
-        await deps.billingKeys.put({ shopId, customerId, method: 'card', provider: 'tosspayments', customerKey, billingKey: issued.billingKey, card: issued.card, registeredAt: at });
+        await deps.billingKeys.put({ shopId, customerId, method: 'card', provider: 'tosspayments', customerKey, billingKey: issued.billingKey, card: issued.card, registeredAt: at }, null);
         await deps.subscriptions.create({
           id,
           shopId,

@@ -5,6 +5,7 @@
  */
 import type { Node } from 'constructs';
 import { SCHEDULE_DEFAULTS, parseRunTime, CHARGE_RETRY } from '../system/functions.ts';
+import { parseRetryDays } from '../system/settings.ts';
 
 /** The settings that hold each scheduled run's times (see SCHEDULE_DEFAULTS). */
 export type RunTimesSetting = keyof typeof SCHEDULE_DEFAULTS;
@@ -24,10 +25,15 @@ export interface AppConfig {
   readonly runTimes: Readonly<Record<RunTimesSetting, readonly string[]>>;
   /** Days after the charge date a declined card is still retried (context `chargeRetryDays`, default 3). */
   readonly chargeRetryDays: number;
-  /** Steady-state requests per second for the API's default stage. */
+  /** Steady-state requests per second for the API's default stage (every authenticated route). */
   readonly apiRateLimit: number;
   /** Burst bucket size for the API's default stage. */
   readonly apiBurstLimit: number;
+  /** The same for each public route (no token): lower, so anonymous traffic cannot use up the API's share. */
+  readonly publicRateLimit: number;
+  readonly publicBurstLimit: number;
+  /** Where alarms are mailed (an SNS email subscription); required outside the dev stage. */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -38,6 +44,8 @@ export interface AppConfig {
 export const CONTEXT_DEFAULTS = {
   apiRateLimit: 100,
   apiBurstLimit: 200,
+  publicRateLimit: 20,
+  publicBurstLimit: 40,
 } as const;
 
 /** Name prefix for stacks and named resources, e.g. `Subscriptions-prod`. */
@@ -65,7 +73,8 @@ const EMAIL_PATTERN = /^[^\s@,;<>"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:
 export function readConfig(node: Node): AppConfig {
   const get = (key: string): unknown => node.tryGetContext(key);
 
-  const stage = requiredString(get('stage'), 'stage');
+  // No default stage: `cdk deploy` without -c stage=<name> stops here rather than deploying a disposable "dev".
+  const stage = requiredString(get('stage'), 'stage', 'pass -c stage=<name>; only "dev" is disposable (its table is destroyed with the stack)');
   if (!STAGE_PATTERN.test(stage)) {
     throw new ConfigError('stage', `"${stage}" must be 1–16 lower-case letters, digits or dashes, starting with a letter`);
   }
@@ -82,6 +91,10 @@ export function readConfig(node: Node): AppConfig {
     if (origin !== '*' && !isOrigin(origin)) {
       throw new ConfigError('corsOrigins', `"${origin}" is not an origin (scheme://host[:port], no path) or "*"`);
     }
+    // A localhost origin lets any page served on a developer's machine call the API with a user's token.
+    if (!isDisposable({ stage }) && (origin === '*' || isLocalOrigin(origin))) {
+      throw new ConfigError('corsOrigins', `"${origin}" is allowed on the dev stage only; list your storefront and console origins (https://…) for "${stage}"`);
+    }
   }
 
   const mailFrom = requiredString(get('mailFrom'), 'mailFrom');
@@ -95,18 +108,36 @@ export function readConfig(node: Node): AppConfig {
   const apiRateLimit = positiveNumber(get('apiRateLimit') ?? CONTEXT_DEFAULTS.apiRateLimit, 'apiRateLimit', false);
   const apiBurstLimit = positiveNumber(get('apiBurstLimit') ?? CONTEXT_DEFAULTS.apiBurstLimit, 'apiBurstLimit', true);
 
-  const retryDays = get(CHARGE_RETRY.context) ?? CHARGE_RETRY.defaultDays;
-  const chargeRetryDays = Number(retryDays);
-  if (!Number.isInteger(chargeRetryDays) || chargeRetryDays < 0 || chargeRetryDays > CHARGE_RETRY.maxDays) {
+  const publicRateLimit = positiveNumber(get('publicRateLimit') ?? Math.min(CONTEXT_DEFAULTS.publicRateLimit, apiRateLimit), 'publicRateLimit', false);
+  const publicBurstLimit = positiveNumber(get('publicBurstLimit') ?? Math.min(CONTEXT_DEFAULTS.publicBurstLimit, apiBurstLimit), 'publicBurstLimit', true);
+  if (publicRateLimit > apiRateLimit || publicBurstLimit > apiBurstLimit) {
+    throw new ConfigError('publicRateLimit', `public routes must be throttled at or below the API's own limits (${apiRateLimit}/s, burst ${apiBurstLimit})`);
+  }
+
+  const retryDays = get(CHARGE_RETRY.context);
+  let chargeRetryDays: number;
+  try {
+    chargeRetryDays = parseRetryDays(retryDays, CHARGE_RETRY.context);
+  } catch {
     throw new ConfigError(CHARGE_RETRY.context, `"${String(retryDays)}" is not a whole number of days from 0 to ${CHARGE_RETRY.maxDays}`);
   }
 
-  return { stage, jwtIssuer, jwtAudience, corsOrigins, mailFrom, runTimes, chargeRetryDays, apiRateLimit, apiBurstLimit };
+  const alarmEmailValue = get('alarmEmail');
+  let alarmEmail: string | undefined;
+  if (alarmEmailValue === undefined || alarmEmailValue === '') {
+    if (!isDisposable({ stage })) throw new ConfigError('alarmEmail', `is required for stage "${stage}" (pass -c alarmEmail=ops@example.com): alarms must reach someone`);
+  } else if (typeof alarmEmailValue !== 'string' || !EMAIL_PATTERN.test(alarmEmailValue.trim())) {
+    throw new ConfigError('alarmEmail', `${JSON.stringify(alarmEmailValue)} is not an email address`);
+  } else {
+    alarmEmail = alarmEmailValue.trim();
+  }
+
+  return { stage, jwtIssuer, jwtAudience, corsOrigins, mailFrom, runTimes, chargeRetryDays, apiRateLimit, apiBurstLimit, publicRateLimit, publicBurstLimit, ...(alarmEmail ? { alarmEmail } : {}) };
 }
 
-function requiredString(value: unknown, setting: string): string {
+function requiredString(value: unknown, setting: string, how = `set it in cdk.json or pass -c ${setting}=...`): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigError(setting, 'is required (set it in cdk.json or pass -c ' + setting + '=...)');
+    throw new ConfigError(setting, `is required (${how})`);
   }
   return value.trim();
 }
@@ -165,6 +196,11 @@ function isUrl(text: string, protocol: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isLocalOrigin(origin: string): boolean {
+  const host = new URL(origin).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]' || host === '0.0.0.0';
 }
 
 function isOrigin(text: string): boolean {

@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import { CHARGE_RETRY, FUNCTIONS, SCHEDULE_DEFAULTS, functionNames, runTimesEnvName, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import type { WorkQueue } from './constructs/work-queue.ts';
@@ -40,6 +41,7 @@ export class ServiceStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, ServiceFunction>>;
   readonly api: HttpApi;
   readonly schedules: RunSchedules;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -104,6 +106,8 @@ export class ServiceStack extends Stack {
       corsOrigins: config.corsOrigins,
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
+      publicRateLimit: config.publicRateLimit,
+      publicBurstLimit: config.publicBurstLimit,
       logRemovalPolicy,
     });
 
@@ -114,7 +118,17 @@ export class ServiceStack extends Stack {
       roleName: props.schedulerRoleName,
     });
 
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      name: namePrefix(config.stage),
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      api: this.api.api,
+      functions: functionNames.map((name) => ({ name, function: functions[name].function })),
+      queues: Object.entries(props.workQueues).map(([name, workQueue]) => ({ name, queue: workQueue.queue, deadLetterQueue: workQueue.deadLetterQueue })),
+      schedulesDeadLetterQueue: props.deadLetterQueue,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic (alarmEmail is subscribed to it)' });
   }
 }
 

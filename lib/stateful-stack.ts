@@ -6,7 +6,6 @@
  * work in flight and failed work waiting in a DLQ survive it.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -108,15 +107,7 @@ export class StatefulStack extends Stack {
       reason: 'This queue is itself the dead-letter queue for the EventBridge schedules and the scheduled runs; a DLQ of a DLQ would only move the same messages again.',
     });
 
-    // No alarm action is wired here on purpose: the paging target (SNS, chat) is per-organisation.
-    new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmpty', {
-      alarmDescription: 'A scheduled notice or charge run failed to be delivered or failed after retries; inspect the dead-letter queue.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    // Its alarm (with an action: the operator topic) is in the service stack's monitoring (lib/constructs/monitoring.ts).
 
     const workQueues: Partial<Record<FunctionName, WorkQueue>> = {};
     for (const [worker, definition] of queueFunctions()) {

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'aws-lambda';
 import { httpFunctions, type FunctionName, type HttpFunction } from '../system/functions.ts';
 import type { HttpEvent } from '../functions/http/http-handler.ts';
+import { ValidationFailed } from '../functions/core/errors.ts';
 
 export interface MatchedRoute {
   readonly name: FunctionName;
@@ -31,6 +32,15 @@ const compiled: CompiledRoute[] = httpFunctions().map(([name, definition]) => {
   return { name, definition, pattern: new RegExp(`^${source}$`), parameterNames };
 });
 
+/** A path segment as API Gateway hands it over; a broken %-escape is the caller's mistake (API Gateway answers 400 too). */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ValidationFailed([{ path: 'path', message: 'The path has a malformed %-escape.' }], 'The request path is not valid.');
+  }
+}
+
 /** Finds the route for a method and path; `methodAllowed` is false when only the path matched. */
 export function matchRoute(method: string, path: string): MatchedRoute | { methodAllowed: false } | undefined {
   let pathMatched = false;
@@ -39,7 +49,7 @@ export function matchRoute(method: string, path: string): MatchedRoute | { metho
     if (!match) continue;
     pathMatched = true;
     if (route.definition.method !== method) continue;
-    const pathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    const pathParameters = Object.fromEntries(route.parameterNames.map((name, i) => [name, decodePathSegment(match[i + 1] ?? '')]));
     return { name: route.name, definition: route.definition, pathParameters };
   }
   return pathMatched ? { methodAllowed: false } : undefined;

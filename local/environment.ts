@@ -1,5 +1,6 @@
 import { ENV } from '../system/functions.ts';
 import { GATEWAY_ENV } from '../system/payment-gateways.ts';
+import { LOG_FORMAT_ENV } from '../system/settings.ts';
 
 export interface EmbeddedEndpoints {
   readonly tableName: string;
@@ -55,5 +56,9 @@ export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.Pro
     AWS_ENDPOINT_URL_KMS: endpoints.kms,
     POWERTOOLS_SERVICE_NAME: 'subscriptions-local',
     POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'INFO',
+    // One readable line per log entry at a terminal; LOG_FORMAT=json shows what CloudWatch gets.
+    [LOG_FORMAT_ENV]: env[LOG_FORMAT_ENV] ?? 'text',
+    // EMF lines are for CloudWatch; a laptop has no use for them.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }

@@ -11,7 +11,7 @@ import type { LocalClock } from './clock.ts';
 import type { Outbox } from './outbox.ts';
 import type { LocalQueues } from './queues.ts';
 import { SANDBOX_PG_PATHS } from '../system/payment-gateways.ts';
-import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, lookupQuery, readyBody, type SandboxPg } from './sandbox-pg.ts';
+import { authorizeBody, chargeBody, deleteBillingKeyBody, issueBillingKeyBody, listBillingKeysBody, liveBillingKeysQuery, lookupQuery, maskBillingKey, readyBody, type SandboxPg } from './sandbox-pg.ts';
 import { MAX_JUMP_DAYS, type LocalScheduler } from './scheduler.ts';
 import type { LocalTokens } from './tokens.ts';
 
@@ -88,6 +88,14 @@ export async function handleLocal(services: LocalServices, method: string, url: 
       return services.sandboxPg.deleteBillingKey(parse(deleteBillingKeyBody, body));
     case `POST ${SANDBOX_PG_PATHS.charges}`:
       return services.sandboxPg.charge(parse(chargeBody, body));
+    case `POST ${SANDBOX_PG_PATHS.listBillingKeys}`: {
+      const keys = services.sandboxPg.liveBillingKeys(parse(listBillingKeysBody, body).customerKey);
+      return { items: keys.map(({ billingKey, method, issuedAt }) => ({ billingKey, method, issuedAt })) };
+    }
+    case `GET ${SANDBOX_PG_PATHS.liveBillingKeys}`: {
+      const { customerKey } = parse(liveBillingKeysQuery, Object.fromEntries(url.searchParams));
+      return { items: services.sandboxPg.liveBillingKeys(customerKey).map((key) => ({ customerKey: key.customerKey, billingKey: maskBillingKey(key.billingKey), method: key.method, issuedAt: key.issuedAt })) };
+    }
     case `GET ${SANDBOX_PG_PATHS.charges}`:
       return services.sandboxPg.findPaymentByOrderId(parse(lookupQuery, Object.fromEntries(url.searchParams)).orderId);
     case 'GET /_local/info':

@@ -138,6 +138,15 @@ export const chargeBody = z.strictObject({
 
 export const lookupQuery = z.strictObject({ orderId: z.string().min(1).max(64) });
 
+export const listBillingKeysBody = z.strictObject({ customerKey });
+
+export const liveBillingKeysQuery = z.strictObject({ customerKey: customerKey.optional() });
+
+/** `sbx_bk_1a2b…9f0e` → `sbx_bk_1a2b…9f0e` with the middle hidden: enough to tell keys apart, not to use one. */
+export function maskBillingKey(billingKey: string): string {
+  return billingKey.length <= 12 ? '****' : `${billingKey.slice(0, 10)}****${billingKey.slice(-4)}`;
+}
+
 /** KakaoPay's shape: the subscription "ready" before the buyer's window (our adapter sends these three). */
 export const readyBody = z.strictObject({ subscriptionId: z.string().min(1).max(64), customerKey, itemName: z.string().min(1).max(100) });
 
@@ -287,6 +296,13 @@ export class SandboxPg {
     const payment = attempts.find((p) => p.status === 'DONE') ?? attempts.at(-1);
     if (!payment) throw new AppError(404, 'NOT_FOUND_PAYMENT', 'No payment was made for this orderId.');
     return view(payment);
+  }
+
+  /** The live (not deleted) billing keys, of one customerKey or all, oldest first: whole for the adapter, masked for people. */
+  liveBillingKeys(customerKey?: string): Array<{ billingKey: string; customerKey: string; method: CardFacts['method']; issuedAt: string }> {
+    return [...this.billingKeys.values()]
+      .filter((key) => !key.deletedAt && (customerKey === undefined || key.customerKey === customerKey))
+      .map((key) => ({ billingKey: key.billingKey, customerKey: key.customerKey, method: key.card.method, issuedAt: key.issuedAt }));
   }
 
   /** Deletes a billing key; deleting one that is unknown or already deleted succeeds (`deleted: false`). */

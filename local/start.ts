@@ -2,15 +2,20 @@
  * `npm start`: the whole system on this machine, no AWS account needed.
  * Settings: PORT (default 3000), LOCAL_DATA (folder, default .local/; or memory).
  */
-import { MAX_BASE_PORT, portInUseFrom } from './ports.ts';
+import { readLocalSettings, SettingError, type LocalSettings } from '../system/settings.ts';
+import { portInUseFrom } from './ports.ts';
 import { startLocalSystem, type LocalSystem } from './system.ts';
 
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > MAX_BASE_PORT) {
-  console.error(`PORT must be a port number (0–${MAX_BASE_PORT}; the next six ports are used too), got "${process.env.PORT}"`);
+// Every setting is checked before anything starts: a bad one is one line naming it and what it accepts.
+let settings: LocalSettings;
+try {
+  settings = readLocalSettings(process.env);
+} catch (error) {
+  if (!(error instanceof SettingError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
-const data = process.env.LOCAL_DATA ?? '.local';
+const { port, data } = settings;
 
 let system: LocalSystem;
 try {

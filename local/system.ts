@@ -8,7 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { FUNCTIONS, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
-import { NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
+import { Forbidden, NotFound, Unauthenticated, ValidationFailed } from '../functions/core/errors.ts';
+import { scopeFor, scopesOf } from '../system/auth.ts';
 import { ClockMemory, LocalClock } from './clock.ts';
 import { ensureTable, startDynamo } from './dynamo.ts';
 import { handlerEnvironment } from './environment.ts';
@@ -175,9 +176,20 @@ const CORS_HEADERS = {
   'access-control-allow-headers': 'authorization,content-type',
 };
 
-function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string): void {
-  response.writeHead(statusCode, { ...CORS_HEADERS, ...headers });
+function send(response: ServerResponse, statusCode: number, headers: Record<string, string>, body: string, cors = true): void {
+  response.writeHead(statusCode, { ...(cors ? CORS_HEADERS : {}), ...headers });
   response.end(body);
+}
+
+/**
+ * A browser names the page's origin on cross-origin requests (and on same-origin POSTs); tools like curl send
+ * none. Only an Origin equal to this server's own, or none, is same-origin; Sec-Fetch-Site, when sent, must agree.
+ */
+function sameOrigin(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = request.headers.origin;
+  return origin === undefined || origin === `http://${request.headers.host ?? ''}`;
 }
 
 function sendJson(response: ServerResponse, statusCode: number, body: unknown): void {
@@ -193,29 +205,35 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  const url = URL.parse(request.url ?? '/', 'http://localhost') ?? new URL('http://localhost/_malformed');
+  const cors = !url.pathname.startsWith('/_local/');
   try {
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const method = request.method ?? 'GET';
     const body = await readBody(request);
-    if (method === 'OPTIONS') return send(response, 204, {}, '');
+    // No CORS for the local endpoints: a page of another origin cannot even read their answers.
+    if (method === 'OPTIONS') return send(response, 204, {}, '', cors);
 
     if (url.pathname.startsWith('/_local/')) {
+      // Tokens, the clock, the sandbox PG: only the dev console (same origin) and tools without an Origin (curl).
+      if (!sameOrigin(request)) throw new Forbidden('The local endpoints answer same-origin requests only.');
       let json: unknown;
       try {
         json = body === '' ? undefined : JSON.parse(body);
       } catch {
         throw new ValidationFailed([{ path: 'body', message: 'The body is not valid JSON.' }]);
       }
-      return sendJson(response, 200, await handleLocal(services, method, url, json));
+      const answer = await handleLocal(services, method, url, json);
+      return send(response, 200, { 'content-type': 'application/json; charset=utf-8' }, `${JSON.stringify(answer)}\n`, false);
     }
 
     const route = matchRoute(method, url.pathname);
     if (!route || !('name' in route)) throw new NotFound(`Route ${method} ${url.pathname}`);
     let claims: Record<string, string> | null = null;
     if (route.definition.auth !== 'public') {
-      // As the JWT authorizer: no valid token, no handler.
+      // As the JWT authorizer: no valid token, no handler; a token without the route's scope (an ID token) is 403.
       claims = await services.tokens.verify(request.headers.authorization);
       if (!claims) throw new Unauthenticated();
+      if (!scopesOf(claims.scope).includes(scopeFor(route.definition.auth))) throw new Forbidden('This token lacks the scope this endpoint requires.');
     }
     const result = (await invoke(route.name, toApiGatewayEvent(request, url, route, body, claims))) as {
       statusCode: number;
@@ -226,6 +244,6 @@ async function serve(
   } catch (error) {
     // The same mapping the handlers use: one place turns errors into HTTP.
     const mapped = errorResponse(error);
-    send(response, mapped.statusCode, mapped.headers, mapped.body);
+    send(response, mapped.statusCode, mapped.headers, mapped.body, cors);
   }
 }

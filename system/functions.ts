@@ -5,6 +5,8 @@
  * local/ mounts the same handlers and fires the same schedules.
  */
 
+import { parseRetryDays } from './settings.ts';
+
 export type Role = 'customer' | 'admin' | 'platform';
 export type Auth = Role | 'public';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -294,7 +296,8 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/sign-up.handler.ts',
     description: 'A buyer applies for a subscription; it waits for card registration (S15)',
     usesGateway: true,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
+    // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [],
   },
   checkOut: {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer',
@@ -396,6 +399,17 @@ export function scheduledFunctions(): Array<[FunctionName, ScheduledFunction]> {
 }
 
 /**
+ * Concurrency reserved for a function (issue 11): a queue worker keeps exactly what its event source may use
+ * (MaximumConcurrency), a daily run two (a late duplicate trigger may overlap); HTTP functions share the rest
+ * of the account's pool, so an API flood throttles the API, never the charge or stop runs.
+ */
+export function reservedConcurrencyOf(definition: FunctionDefinition): number | undefined {
+  if (definition.kind === 'queue') return definition.queue.maxConcurrency;
+  if (definition.kind === 'scheduled') return 2;
+  return undefined;
+}
+
+/**
  * How many days after the charge date (D-1) a declined card is still retried,
  * at every charge run (issue: three days by default). A setting like the run
  * times: CDK context `chargeRetryDays`, env CHARGE_RETRY_DAYS on a laptop.
@@ -404,11 +418,7 @@ export const CHARGE_RETRY = { defaultDays: 3, maxDays: 14, env: 'CHARGE_RETRY_DA
 
 /** Reads the retry window from the environment; fails fast on a value that is not a whole number of days in range. */
 export function chargeRetryDaysFrom(env: NodeJS.ProcessEnv): number {
-  const raw = env[CHARGE_RETRY.env];
-  if (raw === undefined || raw === '') return CHARGE_RETRY.defaultDays;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 0 || days > CHARGE_RETRY.maxDays) throw new Error(`${CHARGE_RETRY.env} must be a whole number of days from 0 to ${CHARGE_RETRY.maxDays}, got "${raw}"`);
-  return days;
+  return parseRetryDays(env[CHARGE_RETRY.env]);
 }
 
 /**

@@ -84,6 +84,10 @@ export const SANDBOX_PG_PATHS = {
   deleteBillingKey: '/_local/sandbox-pg/billing-keys/delete',
   /** POST: charge a billing key. GET `?orderId=`: look a charge up. */
   charges: '/_local/sandbox-pg/charges',
+  /** The PG's server API: customerKey → its live billing keys, whole (what the sweep at a stop deletes). */
+  listBillingKeys: '/_local/sandbox-pg/billing-keys/list',
+  /** For people and tests (the dev console): GET `?customerKey=` → the live billing keys, masked. */
+  liveBillingKeys: '/_local/sandbox-pg/billing-keys',
   /** KakaoPay's shape: the subscription "ready" that opens the buyer's KakaoPay window (answers a tid). */
   ready: '/_local/sandbox-pg/ready',
 } as const;

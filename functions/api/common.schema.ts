@@ -3,6 +3,28 @@ import { ID_PATTERN } from '../adapters/dynamodb/keys.ts';
 import { isIsoDate } from '../core/dates.ts';
 import { CYCLE_CODES } from '../domain/product.ts';
 
+/**
+ * Characters no free-text field accepts: C0 and C1 control characters (NUL, newlines — a name goes into mail
+ * headers and SMS), DEL, the line and paragraph separators, and the bidirectional marks, embeddings, overrides
+ * and isolates that can make a name read differently from what it is (U+061C, U+200E–F, U+202A–E, U+2066–9).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_TEXT = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+/** The one refinement every free-text field shares. */
+export const isSafeText = (value: string): boolean => !UNSAFE_TEXT.test(value);
+export const UNSAFE_TEXT_MESSAGE = 'Control characters and bidirectional-override characters are not allowed.';
+
+/** A free-text field (a name, an address line, a reason): trimmed, `min`–`max` characters, no control or bidi-override characters. */
+export function freeText(max: number, min = 1) {
+  return z.string().trim().min(min).max(max).refine(isSafeText, UNSAFE_TEXT_MESSAGE);
+}
+
+/** An opaque token a client passes through (an authKey): no whitespace trimming, but no control characters either. */
+export function opaqueText(max: number) {
+  return z.string().min(1).max(max).refine(isSafeText, UNSAFE_TEXT_MESSAGE);
+}
+
 /** Ids become parts of table keys, so they never contain the key separator. */
 export const idSchema = z.string().regex(ID_PATTERN, 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.');
 
@@ -13,7 +35,7 @@ export const timestampSchema = z.string().describe('ISO 8601 with offset, e.g. 2
 /** `?limit=&cursor=` of every list (contract: 1–100, default 20). */
 export const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: opaqueText(2048).optional(),
 });
 
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -59,6 +59,7 @@ function describeOperation(name: string, operation: Operation) {
   const byStatus = new Map<number, Array<{ code: string; when: string }>>();
   const add = (status: number, code: string, when: string) => byStatus.set(status, [...(byStatus.get(status) ?? []), { code, when }]);
   if (operation.body || operation.params || operation.query) add(400, 'VALIDATION_FAILED', 'the body, path or query is not valid; one detail per field');
+  if (operation.query && 'cursor' in (jsonSchema(operation.query, 'input').properties ?? {})) add(400, 'INVALID_CURSOR', 'the cursor is not one this list handed out for this query');
   if (route.auth !== 'public') {
     add(401, 'UNAUTHENTICATED', 'no valid bearer token');
     add(403, 'FORBIDDEN', `the token's role is not ${route.auth}`);

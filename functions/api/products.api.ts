@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, freeText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 
 export const MAX_PRICE = 100_000_000;
 
 export const productBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: freeText(200),
   price: z.number().int('Money is whole won.').min(1).max(MAX_PRICE),
   subscription: z
     .strictObject({ enabled: z.boolean(), cycles: z.array(cycleSchema).max(11) })

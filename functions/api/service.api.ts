@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../domain/shop.ts';
 import { STOP_PHASES } from '../domain/stop-job.ts';
-import { idSchema, timestampSchema } from './common.schema.ts';
+import { idSchema, timestampSchema, freeText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 import { pgContractView } from './pg-contracts.api.ts';
 
@@ -66,7 +66,7 @@ export const serviceApi = {
     rules: ['S2'],
     params: z.strictObject({ shopId: idSchema }),
     body: z
-      .strictObject({ decision: z.enum(['approved', 'rejected']), reason: z.string().trim().min(1).max(500).optional() })
+      .strictObject({ decision: z.enum(['approved', 'rejected']), reason: freeText(500).optional() })
       .refine((body) => body.decision === 'approved' || body.reason !== undefined, { path: ['reason'], message: 'A rejection needs a reason.' }),
     response: { status: 200, schema: serviceView },
     errors: [shopNotFound, { status: 409, code: 'NOT_UNDER_REVIEW', when: 'the shop has no application under review' }],

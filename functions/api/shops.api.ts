@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { idSchema, timestampSchema } from './common.schema.ts';
+import { idSchema, timestampSchema, freeText } from './common.schema.ts';
 import { defineOperation } from './operation.ts';
 
 export const shopView = z.object({
@@ -18,7 +18,7 @@ export const shopsApi = {
     rules: ['S8'],
     body: z.strictObject({
       shopId: idSchema,
-      name: z.string().trim().min(1).max(100),
+      name: freeText(100),
       operatorEmail: z.email(),
       productManagement: z.enum(['new', 'legacy']),
     }),

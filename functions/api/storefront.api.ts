@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 import { subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
@@ -21,11 +21,11 @@ export const signUpBody = z.strictObject({
   paymentMethod: z.enum(['card', 'kakaopay']),
   contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
   shippingAddress: z.strictObject({
-    recipient: z.string().trim().min(1).max(50),
+    recipient: freeText(50),
     phone: koreanMobile,
     postalCode: z.string().regex(/^\d{5}$/, 'A five-digit Korean postal code.'),
-    address1: z.string().trim().min(1).max(200),
-    address2: z.string().trim().max(200).optional(),
+    address1: freeText(200),
+    address2: freeText(200, 0).optional(),
   }),
 });
 
@@ -52,6 +52,7 @@ export const storefrontApi = {
     response: { status: 201, schema: z.object({ subscription: subscriptionView, registration: registrationView }) },
     errors: [
       serviceNotActive,
+      { status: 409, code: 'TOO_MANY_PENDING_SIGNUPS', when: 'the buyer already has 10 signups waiting for payment (each expires after 24 hours)' },
       { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
       { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the chosen cycle' },
       { status: 422, code: 'START_DATE_OUT_OF_RANGE', when: "the start date is outside the shop's window (S15)" },
@@ -63,7 +64,7 @@ export const storefrontApi = {
     summary: "Exchange the registration window's authKey for a billing key (or reuse the registered card) and activate the subscription",
     rules: ['S10', 'S15', 'S16'],
     params: subscriptionParams,
-    body: z.union([z.strictObject({ authKey: z.string().min(1).max(300) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
+    body: z.union([z.strictObject({ authKey: opaqueText(300) }), z.strictObject({ useRegisteredCard: z.literal(true) })]),
     response: { status: 200, schema: subscriptionView },
     errors: [
       subscriptionNotFound,

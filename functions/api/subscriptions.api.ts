@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 
 export const subscriptionView = z.object({
@@ -38,7 +38,7 @@ export const subscriptionDetail = subscriptionView.extend({ cycles: z.array(cycl
 export const listShopSubscriptionsQuery = pageQuery
   .extend({
     status: z.enum(SUBSCRIPTION_STATUSES).optional(),
-    customerId: z.string().min(1).max(128).optional(),
+    customerId: opaqueText(128).optional(),
     productId: idSchema.optional(),
     nextDeliveryFrom: isoDateSchema.optional().describe('Inclusive'),
     nextDeliveryTo: isoDateSchema.optional().describe('Inclusive'),

@@ -59,3 +59,10 @@ export class Unprocessable extends AppError {
     super(422, code, message, details);
   }
 }
+
+/** A list cursor that this list never produced (crafted, garbled, or from another query or shop). */
+export class InvalidCursor extends AppError {
+  constructor() {
+    super(400, 'INVALID_CURSOR', 'This cursor does not belong to this list; start again without it.', [{ path: 'query.cursor', message: 'Not a cursor of this list.' }]);
+  }
+}

@@ -5,13 +5,14 @@
  * a step is applied once however often its message is delivered.
  *
  * Phases, in order: CANCEL (every open subscription, S22) → KEYS (every billing
- * key, S22) → MAIL (one credit set aside for the operator first, then one mail
+ * key, S22) → SWEEP (keys the PG still holds for the shop's buyers that the
+ * table does not, S22) → MAIL (one credit set aside for the operator first, then one mail
  * per cancelled subscription, S23, S24) → SUMMARY (the operator's mail, last) →
  * FINISH (the shop → STOPPED) → DONE.
  */
 import type { StopReason } from './shop.ts';
 
-export const STOP_PHASES = ['CANCEL', 'KEYS', 'MAIL', 'SUMMARY', 'FINISH', 'DONE'] as const;
+export const STOP_PHASES = ['CANCEL', 'KEYS', 'SWEEP', 'MAIL', 'SUMMARY', 'FINISH', 'DONE'] as const;
 export type StopPhase = (typeof STOP_PHASES)[number];
 
 /** ALL: the whole service stops. KAKAOPAY: KakaoPay was switched off; only its subscriptions and keys go. */

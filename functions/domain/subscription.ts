@@ -137,11 +137,12 @@ export interface CycleLine {
 
 /** A declined (or otherwise failed) charge attempt, as the PG explained it. */
 export interface ChargeFailure {
-  /** The PG's own code. */
+  /** The PG's decline code, or ours (NO_BILLING_KEY, …). */
   readonly code: string;
-  /** Ours for it (payment-gateway.ts DeclineReason); absent on failures stored before it existed. */
-  readonly reason?: string;
+  /** Ours, in Korean (functions/adapters/gateways/declines.ts): what buyers and the API see. */
   readonly message: string;
+  /** The PG's own text, capped: for the operator's mail only, never shown to a buyer. */
+  readonly detail?: string;
   readonly at: string;
   readonly attempt: number;
 }

@@ -4,10 +4,18 @@
  * throws comes back (ReportBatchItemFailures) and is idempotent to redo.
  */
 import { chargeSettings } from '../config.ts';
+import { chargeMeasures, record } from '../core/metrics.ts';
+import { observed } from '../core/observability.ts';
 import { sqsWorker } from '../queue/sqs-worker.ts';
 import { processCharge, type ChargeDeps } from '../use-cases/runs/charge.ts';
 import { deps } from '../wiring.ts';
 
 const chargeDeps: ChargeDeps = { ...deps, ...chargeSettings };
 
-export const handler = sqsWorker((item) => processCharge(chargeDeps, item));
+export const handler = observed(
+  sqsWorker(async (item) => {
+    const report = await processCharge(chargeDeps, item);
+    record(chargeMeasures([report.result]));
+    return report;
+  }),
+);

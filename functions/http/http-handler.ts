@@ -6,13 +6,14 @@
  * case and maps errors. This is the one place errors become HTTP: AppErrors
  * show their code and message; anything else is a generic 500 that leaks nothing.
  */
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { HttpFunction, Role } from '../../system/functions.ts';
 import type { Operation } from '../api/operation.ts';
 import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
+import { flushMetrics, lambdaContextInLogs } from '../core/observability.ts';
 
 /** Who is calling, from the verified token's claims. */
 export interface Principal {
@@ -52,6 +53,8 @@ function principalFrom(event: HttpEvent, route: HttpFunction): Principal | null 
   if (typeof sub !== 'string' || typeof shop !== 'string' || typeof role !== 'string' || !ROLES.includes(role)) {
     throw new Unauthenticated();
   }
+  // Access tokens only (system/auth.ts): an ID token says who someone is, not what this API may do for them.
+  if (claims?.token_use !== undefined && claims.token_use !== 'access') throw new Unauthenticated('An access token is required; ID tokens are not accepted.');
   if (role !== route.auth) throw new Forbidden();
   return { sub, shop, role: role as Role };
 }
@@ -115,6 +118,8 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
   action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
 ) {
   return middy<HttpEvent, HttpResponse, Error, Context>()
+    .use(lambdaContextInLogs() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
+    .use(flushMetrics() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
     .use({
       onError: async (request) => {
         request.response = errorResponse(request.error);

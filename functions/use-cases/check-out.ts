@@ -5,6 +5,7 @@ import { logger } from '../core/logger.ts';
 import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
 import type { BillingKeyRecord } from '../domain/billing-key.ts';
 import { scheduleFor, type Subscription } from '../domain/subscription.ts';
+import { registerCard, retireKey, type NewRegistration } from './register-card.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
 
 /** A checkout that has not finished in this long is taken to have died (a Lambda call is far shorter). */
@@ -31,7 +32,10 @@ export async function ownSubscription(deps: Pick<StorefrontDeps, 'subscriptions'
  * card, and the old billing key is deleted at the PG.
  * Alternates: already ACTIVE → the same answer, no second billing key;
  * foreign card → the key is deleted at the PG, 422 FOREIGN_CARD_NOT_ALLOWED
- * (S16), still pending; PG refusal → 422 CARD_REGISTRATION_FAILED.
+ * (S16), still pending; PG refusal → 422 CARD_REGISTRATION_FAILED; the buyer's
+ * other checkout registered a card at the same moment → this key is deleted at
+ * the PG and the subscription pays with that card (register-card.ts). Any
+ * failure after the claim releases it, so a retry can go ahead at once.
  */
 export async function checkOut(deps: StorefrontDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
   let subscription = await ownSubscription(deps, shopId, customerId, subscriptionId);
@@ -53,71 +57,86 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
   const at = seoulTimestamp(now);
 
   let registration: BillingKeyRecord;
-  let newCard = false;
+  let won = false;
   if ('useRegisteredCard' in request) {
     const registered = await deps.billingKeys.get(shopId, customerId, method);
     if (!registered || registered.provider !== provider) throw new Unprocessable('NO_REGISTERED_CARD', `There is no registered ${method === 'card' ? 'card' : 'KakaoPay'} to use; register one.`);
     registration = registered;
   } else {
     subscription = await claim(deps, subscription, request.authKey, now);
-    const gateway = await deps.gateways.gatewayFor(shopId, provider);
-    let issued;
+    // From here on, whatever fails ends the claim, so the buyer can retry at once (issue 11, defect 2).
     try {
-      issued = await gateway.issueBillingKey({ authKey: request.authKey, customerKey, subscriptionId, ...(subscription.pgSession !== undefined ? { session: subscription.pgSession } : {}) });
+      ({ registration, won } = await registerNewCard(deps, subscription, { shopId, customerId, method, provider, customerKey, at }, request.authKey));
+      subscription = await activate(deps, subscription, registration, at);
     } catch (error) {
       await release(deps, subscription);
-      if (error instanceof GatewayRefusal) {
-        logger.info('Card registration refused by the PG', { subscriptionId, provider, code: error.code });
-        throw new Unprocessable('CARD_REGISTRATION_FAILED', 'The card could not be registered. Please try again or use another card.');
-      }
       throw error;
     }
-    if (issued.card.foreign) {
-      // S16: never keep a foreign card, not even at the PG.
-      await gateway.deleteBillingKey({ billingKey: issued.billingKey, customerKey });
-      await release(deps, subscription);
-      throw new Unprocessable('FOREIGN_CARD_NOT_ALLOWED', 'Cards issued abroad cannot be used for subscriptions. Please use a domestic card.');
+    await deps.shops.countActiveSubscriptions(shopId, 1, `activate#${subscriptionId}`, now);
+    if (won) {
+      await moveToCard(deps, registration, subscriptionId, at);
+      await retireKey(deps, registration).catch((error: unknown) =>
+        logger.warn('Could not delete a replaced billing key at the PG yet; it stays recorded for the next try', { provider: registration.retiring?.provider, error: (error as Error).message }),
+      );
     }
-    const previous = await deps.billingKeys.get(shopId, customerId, method);
-    registration = {
-      shopId,
-      customerId,
-      method,
-      provider,
-      customerKey,
-      billingKey: issued.billingKey,
-      card: issued.card,
-      registeredAt: at,
-      ...(previous && previous.billingKey !== issued.billingKey
-        ? { retiring: { billingKey: previous.billingKey, provider: previous.provider, customerKey: previous.customerKey } }
-        : previous?.retiring
-          ? { retiring: previous.retiring }
-          : {}),
-    };
-    await deps.billingKeys.put(registration);
-    logger.info('Card registered', { subscriptionId, provider, issuer: issued.card.issuer, last4: issued.card.last4, replaced: registration.retiring !== undefined });
-    newCard = true;
+    return subscription;
   }
-
-  const { checkout: _claim, pgSession: _session, ...pending } = subscription;
-  const active: Subscription = {
-    ...pending,
-    status: 'ACTIVE',
-    ...scheduleFor(subscription.startDate),
-    card: { issuer: registration.card.issuer, last4: registration.card.last4 },
-    updatedAt: at,
-  };
-  if (!(await deps.subscriptions.update(active, subscription.version ?? 0))) {
-    const current = await ownSubscription(deps, shopId, customerId, subscriptionId);
-    if (current.status === 'ACTIVE') return current;
-    throw new Conflict('CHECKOUT_IN_PROGRESS', 'This subscription changed during checkout; please retry.');
-  }
+  const active = await activate(deps, subscription, registration, at);
   await deps.shops.countActiveSubscriptions(shopId, 1, `activate#${subscriptionId}`, now);
-  if (newCard) {
-    await moveToCard(deps, registration, subscriptionId, at);
-    await retireOldKey(deps, registration);
+  return active;
+}
+
+/** Exchanges the window's authKey for a billing key at the PG and makes it the buyer's one card (register-card.ts). */
+async function registerNewCard(
+  deps: StorefrontDeps,
+  subscription: Subscription,
+  buyer: Omit<NewRegistration, 'issued'>,
+  authKey: string,
+): Promise<{ registration: BillingKeyRecord; won: boolean }> {
+  const gateway = await deps.gateways.gatewayFor(buyer.shopId, buyer.provider);
+  let issued;
+  try {
+    issued = await gateway.issueBillingKey({ authKey, customerKey: buyer.customerKey, subscriptionId: subscription.id, ...(subscription.pgSession !== undefined ? { session: subscription.pgSession } : {}) });
+  } catch (error) {
+    if (error instanceof GatewayRefusal) {
+      logger.info('Card registration refused by the PG', { subscriptionId: subscription.id, provider: buyer.provider, code: error.code });
+      throw new Unprocessable('CARD_REGISTRATION_FAILED', 'The card could not be registered. Please try again or use another card.');
+    }
+    throw error;
   }
-  return { ...active, version: (subscription.version ?? 0) + 1 };
+  if (issued.card.foreign) {
+    // S16: never keep a foreign card, not even at the PG.
+    await gateway.deleteBillingKey({ billingKey: issued.billingKey, customerKey: buyer.customerKey });
+    throw new Unprocessable('FOREIGN_CARD_NOT_ALLOWED', 'Cards issued abroad cannot be used for subscriptions. Please use a domestic card.');
+  }
+  const { registration, won } = await registerCard(deps, { ...buyer, issued });
+  logger.info('Card registered', { subscriptionId: subscription.id, provider: buyer.provider, issuer: registration.card.issuer, last4: registration.card.last4, replaced: won && registration.retiring !== undefined, won });
+  return { registration, won };
+}
+
+/**
+ * PENDING_PAYMENT → ACTIVE with its first dates and the card. Another write in between (a card moved by the
+ * buyer's other checkout) is read and the activation tried again while this checkout's claim stands.
+ */
+async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, at: string): Promise<Subscription> {
+  let subscription = read;
+  for (let round = 0; round < 4; round += 1) {
+    const { checkout: _claim, pgSession: _session, ...pending } = subscription;
+    const active: Subscription = {
+      ...pending,
+      status: 'ACTIVE',
+      ...scheduleFor(subscription.startDate),
+      card: { issuer: registration.card.issuer, last4: registration.card.last4 },
+      updatedAt: at,
+    };
+    if (await deps.subscriptions.update(active, subscription.version ?? 0)) return { ...active, version: (subscription.version ?? 0) + 1 };
+    const current = await ownSubscription(deps, read.shopId, read.customerId, read.id);
+    if (current.status === 'ACTIVE') return current;
+    if (current.status !== 'PENDING_PAYMENT') throw new Conflict('SUBSCRIPTION_NOT_PENDING', 'This subscription is no longer waiting for payment.');
+    if (read.checkout && current.checkout?.at !== read.checkout.at) throw new Conflict('CHECKOUT_IN_PROGRESS', 'Another checkout of this subscription took over; please retry.');
+    subscription = current;
+  }
+  throw new Conflict('CHECKOUT_IN_PROGRESS', 'This subscription kept changing during checkout; please retry.');
 }
 
 async function claim(deps: StorefrontDeps, subscription: Subscription, authKey: string, now: Date): Promise<Subscription> {
@@ -134,10 +153,14 @@ async function claim(deps: StorefrontDeps, subscription: Subscription, authKey: 
   return { ...claimed, version: version + 1 };
 }
 
-/** Ends a failed checkout's claim so the buyer can try another card at once. */
-async function release(deps: StorefrontDeps, subscription: Subscription): Promise<void> {
-  const { checkout: _claim, ...rest } = subscription;
-  await deps.subscriptions.update(rest, subscription.version ?? 0);
+/** Ends a failed checkout's claim (only its own, read fresh) so the buyer can try again at once. */
+async function release(deps: StorefrontDeps, claimed: Subscription): Promise<void> {
+  for (let round = 0; round < 3; round += 1) {
+    const current = round === 0 ? claimed : await deps.subscriptions.get(claimed.id);
+    if (!current || current.status !== 'PENDING_PAYMENT' || !current.checkout || current.checkout.at !== claimed.checkout?.at) return;
+    const { checkout: _claim, ...rest } = current;
+    if (await deps.subscriptions.update(rest, current.version ?? 0)) return;
+  }
 }
 
 /** S10: one card per buyer — every subscription of theirs paying by this method now shows (and is charged with) the new one. */
@@ -146,27 +169,15 @@ async function moveToCard(deps: StorefrontDeps, registration: BillingKeyRecord, 
   do {
     const page = await deps.subscriptions.listByShop(registration.shopId, { customerId: registration.customerId }, { limit: 100, cursor });
     for (const other of page.items) {
-      if (other.id === exceptId || other.paymentMethod !== registration.method || other.status === 'CANCELLED') continue;
+      // A pending one shows no card until its own checkout activates it (with the buyer's card then).
+      if (other.id === exceptId || other.paymentMethod !== registration.method || other.status === 'CANCELLED' || other.status === 'PENDING_PAYMENT') continue;
       const card = { issuer: registration.card.issuer, last4: registration.card.last4 };
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const current = attempt === 0 ? other : await deps.subscriptions.get(other.id);
-        if (!current || current.status === 'CANCELLED' || (current.card?.issuer === card.issuer && current.card?.last4 === card.last4)) break;
+        if (!current || current.status === 'CANCELLED' || current.status === 'PENDING_PAYMENT' || (current.card?.issuer === card.issuer && current.card?.last4 === card.last4)) break;
         if (await deps.subscriptions.update({ ...current, card, updatedAt: at }, current.version ?? 0)) break;
       }
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-}
-
-/** S10: the replaced billing key is deleted at the PG; until that succeeds the record keeps it, and the next checkout retries. */
-async function retireOldKey(deps: StorefrontDeps, registration: BillingKeyRecord): Promise<void> {
-  const { retiring } = registration;
-  if (!retiring) return;
-  try {
-    const gateway = await deps.gateways.gatewayFor(registration.shopId, retiring.provider);
-    await gateway.deleteBillingKey({ billingKey: retiring.billingKey, customerKey: retiring.customerKey });
-    await deps.billingKeys.clearRetiring(registration.shopId, registration.customerId, registration.method, registration.billingKey);
-  } catch (error) {
-    logger.warn('Could not delete a replaced billing key at the PG yet; it stays recorded for the next try', { provider: retiring.provider, error: (error as Error).message });
-  }
 }

@@ -10,6 +10,9 @@ import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-d
 /** An unpaid signup is forgotten after a day (TTL); it is never in the due index, so it can never be charged. */
 export const PENDING_SIGNUP_SECONDS = 24 * 60 * 60;
 
+/** Unpaid signups one buyer may have waiting at once (issue 11): a script cannot fill the table with them. */
+export const MAX_PENDING_SIGNUPS = 10;
+
 export interface SignUpRequest {
   readonly items: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
   readonly cycle: CycleCode;
@@ -26,7 +29,8 @@ export interface SignUpRequest {
  * product is subscribable and offers the cycle, and the start date is in the
  * shop's window; the subscription is stored PENDING_PAYMENT with a TTL, and the
  * answer carries what the PG's card-registration window needs.
- * Alternates (nothing is written): 409 SERVICE_NOT_ACTIVE; 422
+ * Alternates (nothing is written): 409 SERVICE_NOT_ACTIVE; 409 TOO_MANY_PENDING_SIGNUPS
+ * (MAX_PENDING_SIGNUPS unpaid at once); 422
  * PAYMENT_METHOD_NOT_AVAILABLE (S9); PRODUCT_NOT_SUBSCRIBABLE (S13, S14);
  * CYCLE_NOT_OFFERED; START_DATE_OUT_OF_RANGE.
  */
@@ -50,6 +54,13 @@ export async function signUp(deps: StorefrontDeps, shopId: string, customerId: s
   const latest = addDays(today, shop.startDateWindow.latestDaysAhead);
   if (request.startDate < earliest || request.startDate > latest) {
     throw new Unprocessable('START_DATE_OUT_OF_RANGE', `Choose a start date from ${earliest} to ${latest}.`, [{ path: 'startDate', message: `From ${earliest} to ${latest} (Asia/Seoul).` }]);
+  }
+
+  // Those younger than the TTL: DynamoDB deletes expired items some time later, and they no longer count.
+  const since = seoulTimestamp(new Date(now.getTime() - PENDING_SIGNUP_SECONDS * 1000));
+  const pending = await deps.subscriptions.listByShop(shopId, { customerId, status: 'PENDING_PAYMENT' }, { limit: MAX_PENDING_SIGNUPS + 1 });
+  if (pending.items.filter((waiting) => waiting.createdAt > since).length >= MAX_PENDING_SIGNUPS) {
+    throw new Conflict('TOO_MANY_PENDING_SIGNUPS', `You have ${MAX_PENDING_SIGNUPS} subscriptions waiting for payment; complete or let one expire before signing up again.`);
   }
 
   const at = seoulTimestamp(now);

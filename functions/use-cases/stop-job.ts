@@ -15,13 +15,15 @@
  *    stands: that money was taken before the stop.
  * 2. KEYS — every billing key of the shop deleted at the PG (idempotent there)
  *    and then in the table (S22).
- * 3. MAIL — with operator mail on, one bulk-mail credit is set aside for the
+ * 3. SWEEP — for every buyer of the shop, every key a PG that lists keys still
+ *    holds and the table does not is deleted at the PG (sweep-billing-keys.ts).
+ * 4. MAIL — with operator mail on, one bulk-mail credit is set aside for the
  *    summary before any customer mail (S24); then, with customer mail on, one
  *    auto-cancel mail per cancelled subscription, each paid with one bulk-mail
  *    credit and guarded by its notification-log item (S23); no credit → NO_CREDIT,
  *    counted as not sent.
- * 4. SUMMARY — the operator's mail, last, with the counts.
- * 5. FINISH — the shop STOPPING → STOPPED (cardPg as the trigger set it).
+ * 5. SUMMARY — the operator's mail, last, with the counts.
+ * 6. FINISH — the shop STOPPING → STOPPED (cardPg as the trigger set it).
  *
  * Alternate courses (resume): a step that dies is redelivered by SQS and redone
  * (every write in it is conditional or idempotent; mails go through the log);
@@ -54,6 +56,7 @@ import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-can
 import { changeShop } from './change-shop.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
 import { sendOnce } from './runs/notice.ts';
+import { sweepBillingKeys } from './sweep-billing-keys.ts';
 
 export interface StopDeps {
   readonly clock: Clock;
@@ -118,20 +121,24 @@ export async function startStopJobs(deps: StopTriggerDeps, shop: Shop, options: 
   }
 }
 
-/** Runs one step of a stop job (one SQS message). Idempotent: see the module comment. */
-export async function runStopStep(deps: StopDeps, received: StopMessage, messageId: string): Promise<void> {
+/**
+ * Runs one step of a stop job (one SQS message). Idempotent: see the module comment. Answers the progress
+ * before and after the step when this call checkpointed it (for the stop-progress metrics), else nothing.
+ */
+export async function runStopStep(deps: StopDeps, received: StopMessage, messageId: string): Promise<{ before: StopProgress; after: StopProgress } | undefined> {
   const job = await deps.stopJobs.get(received.shopId, received.jobId);
-  if (!job || job.progress.phase === 'DONE') return;
+  if (!job || job.progress.phase === 'DONE') return undefined;
   if (received.step !== job.step) {
     // This message already advanced the job and died before sending the next step: send it now.
     if (received.step === job.step - 1 && job.advancedBy === messageId) await deps.workQueue.send([message(job, job.step)]);
-    return;
+    return undefined;
   }
   const worked = await work(deps, job);
   const next: StopJob = { ...worked, step: job.step + 1, advancedBy: messageId, updatedAt: seoulTimestamp(deps.clock.now()) };
-  if (!(await deps.stopJobs.checkpoint(next, job.step))) return; // a duplicate of this step checkpointed first
+  if (!(await deps.stopJobs.checkpoint(next, job.step))) return undefined; // a duplicate of this step checkpointed first
   logger.info('Stop job step', { shopId: job.shopId, jobId: job.jobId, step: job.step, ...next.progress });
   if (next.progress.phase !== 'DONE') await deps.workQueue.send([message(next, next.step)]);
+  return { before: job.progress, after: next.progress };
 }
 
 /** The checkpoint after one step's work (without step bookkeeping). */
@@ -165,7 +172,13 @@ async function work(deps: StopDeps, job: StopJob): Promise<StopJob> {
         if (record.retiring) await (await deps.gateways.gatewayFor(job.shopId, record.retiring.provider)).deleteBillingKey({ billingKey: record.retiring.billingKey, customerKey: record.retiring.customerKey });
         if (await deps.billingKeys.delete(record.shopId, record.customerId, record.method, record.billingKey)) deleted += 1;
       }
-      return at({ keysDeleted: job.progress.keysDeleted + deleted, ...(page.nextCursor ? {} : { phase: 'MAIL' }) }, page.nextCursor);
+      return at({ keysDeleted: job.progress.keysDeleted + deleted, ...(page.nextCursor ? {} : { phase: 'SWEEP' }) }, page.nextCursor);
+    }
+    case 'SWEEP': {
+      // The buyers of this page of the shop's subscriptions: what their PG still holds that the table does not goes.
+      const page = await deps.subscriptions.listByShop(job.shopId, {}, { limit: deps.pageSize ?? STOP_PAGE_SIZE, cursor: job.cursor });
+      const swept = await sweepBillingKeys(deps, job.shopId, page.items.map((subscription) => subscription.customerId), { kakaoPayOnly: job.scope === 'KAKAOPAY', before: job.at });
+      return at({ keysDeleted: job.progress.keysDeleted + swept, ...(page.nextCursor ? {} : { phase: 'MAIL' }) }, page.nextCursor);
     }
     case 'MAIL': {
       const settings = await settingsOf(deps, job.shopId);

@@ -18,11 +18,15 @@ export interface TopUpRequest {
  * Primary course: each kind in the request is added to its balance once and recorded in the ledger; the new
  * balances are answered. Alternate courses: unknown shop → 404, nothing written; the same reference again →
  * nothing added, the balances answered (a retry after a timeout is safe); the same reference with other
- * amounts → 409 TOP_UP_REFERENCE_REUSED. Without a reference every request is a new purchase.
+ * amounts, or for another credit kind → 409 TOP_UP_REFERENCE_REUSED. Without a reference every request is a new purchase.
  */
 export async function topUpCredits(deps: { shops: ShopsRepository; credits: CreditsRepository; clock: Clock }, shopId: string, request: TopUpRequest): Promise<CreditBalances> {
   if (!(await deps.shops.get(shopId))) throw new NotFound('The shop');
   const reference = request.reference ?? randomUUID();
+  // One purchase, one reference: claimed once per shop across kinds, so {sms} then {bulkMail} under one reference is refused.
+  if (request.reference !== undefined && (await deps.credits.claimReference(shopId, reference, { sms: request.sms, bulkMail: request.bulkMail })) === 'conflict') {
+    throw new Conflict('TOP_UP_REFERENCE_REUSED', `Reference ${reference} was used for another top-up; use a new reference for a new purchase.`);
+  }
   const at = deps.clock.now();
   for (const kind of CREDIT_KINDS) {
     const amount = request[kind];

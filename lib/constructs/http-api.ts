@@ -11,7 +11,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName, HttpFunction } from '../../system/functions.ts';
+import { scopeFor } from '../../system/auth.ts';
+import type { FunctionName, HttpFunction, Role } from '../../system/functions.ts';
 
 export interface ApiRoute {
   readonly name: FunctionName;
@@ -28,6 +29,9 @@ export interface HttpApiProps {
   readonly corsOrigins: readonly string[];
   readonly rateLimit: number;
   readonly burstLimit: number;
+  /** Per-route throttling of each public route (lower than the stage's, which every authenticated route gets). */
+  readonly publicRateLimit: number;
+  readonly publicBurstLimit: number;
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
@@ -97,6 +101,7 @@ export class HttpApi extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
 
+    const publicRouteSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const { name, definition, handler } of props.routes) {
       const isPublic = definition.auth === 'public';
       const route = new apigw.HttpRoute(this, `${name}Route`, {
@@ -106,7 +111,10 @@ export class HttpApi extends Construct {
           payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
         }),
         authorizer: isPublic ? undefined : this.authorizer,
+        // One scope per role (system/auth.ts): ID tokens carry no scope, so only access tokens get through.
+        authorizationScopes: isPublic ? undefined : [scopeFor(definition.auth as Role)],
       });
+      if (isPublic) publicRouteSettings[`${definition.method} ${definition.path}`] = { ThrottlingRateLimit: props.publicRateLimit, ThrottlingBurstLimit: props.publicBurstLimit };
       if (isPublic) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -114,6 +122,9 @@ export class HttpApi extends Construct {
         });
       }
     }
+
+    // The L2 stage sets the default route settings only; per-route limits are the CfnStage's RouteSettings.
+    if (Object.keys(publicRouteSettings).length > 0) (this.stage.node.defaultChild as apigw.CfnStage).addPropertyOverride('RouteSettings', publicRouteSettings);
   }
 
   /** The invoke URL of the default stage (ends with `/`). */

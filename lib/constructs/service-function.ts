@@ -19,8 +19,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
-import { ENV, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
+import { ENV, reservedConcurrencyOf, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
 import { GATEWAY_ENV, SEAL_CONTEXT_KEYS, type SealPurpose } from '../../system/payment-gateways.ts';
+import { leadingKeysOf } from '../../system/table-access.ts';
 
 /** The repository root, found from this file rather than the working directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,11 +74,13 @@ export class ServiceFunction extends Construct {
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly definition: FunctionDefinition;
+  readonly name: FunctionName;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     const { definition } = props;
     this.definition = definition;
+    this.name = props.name;
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -107,6 +110,8 @@ export class ServiceFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       tracing: lambda.Tracing.ACTIVE,
+      // Workers and runs keep their share of the account's concurrency, so an API flood cannot starve the charge and stop runs.
+      reservedConcurrentExecutions: reservedConcurrencyOf(definition),
       environment: {
         [ENV.mailFrom]: props.mailFrom,
         [ENV.stage]: props.stage,
@@ -145,13 +150,33 @@ export class ServiceFunction extends Construct {
    * TABLE_NAME. Never a broad read/write grant: the definition's tableActions
    * is the whole contract.
    */
-  bindTable(table: dynamodb.ITableV2, actions: readonly string[] = this.definition.tableActions): void {
+  bindTable(table: dynamodb.ITableV2, actions: readonly string[] = this.definition.tableActions, leadingKeys = leadingKeysOf(this.name)): void {
     // Every handler reads TABLE_NAME at load (fail-fast config), even one with no table actions.
     this.function.addEnvironment(ENV.tableName, table.tableName);
     if (actions.length === 0) return;
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ sid: 'Table', actions: [...actions], resources: [table.tableArn] }),
-    );
+    // Items of the table: only under the partitions the function declares (system/table-access.ts), never a
+    // buyer's billing keys unless it declares them. A function that only queries indexes gets no table grant.
+    if (leadingKeys === undefined || leadingKeys.allow.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'Table',
+          actions: [...actions],
+          resources: [table.tableArn],
+          ...(leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys.allow } } } : {}),
+        }),
+      );
+    }
+    if (leadingKeys && leadingKeys.deny.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'NoBillingKeys',
+          effect: iam.Effect.DENY,
+          actions: [...actions],
+          resources: [table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': leadingKeys.deny } },
+        }),
+      );
+    }
     const indexActions = actions.filter((action) => action === 'dynamodb:Query');
     if (indexActions.length > 0) {
       this.role.addToPrincipalPolicy(

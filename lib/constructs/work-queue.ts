@@ -1,11 +1,10 @@
 /**
  * A queue worker's inbox: an SQS standard queue (SSE-SQS, TLS only) whose
  * messages go to their own dead-letter queue after `maxReceiveCount`
- * deliveries, and an alarm as soon as that DLQ holds anything. Settings come
+ * deliveries (alarmed on in lib/constructs/monitoring.ts). Settings come
  * from the worker's definition in system/functions.ts.
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName, QueueFunction } from '../../system/functions.ts';
@@ -24,7 +23,6 @@ const FOURTEEN_DAYS = Duration.days(14);
 export class WorkQueue extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly deadLetterAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
@@ -53,15 +51,6 @@ export class WorkQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
       removalPolicy: props.removalPolicy,
     });
-
-    // No alarm action on purpose, as for the schedules' DLQ: the paging target is per organisation.
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterQueueNotEmpty', {
-      alarmDescription: `Work of ${props.worker} failed ${settings.maxReceiveCount} times and is in its dead-letter queue; inspect it, fix the cause, then redrive.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    // Its alarm (as soon as it holds a message, to the operator topic) is in lib/constructs/monitoring.ts.
   }
 }

@@ -5,22 +5,24 @@ import { CONTEXT_DEFAULTS, ConfigError, readConfig } from '../../lib/app-config.
 import { TEST_OUTDIR } from './cdk-app.ts';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 
-const read = (context: Record<string, unknown>) => readConfig(new App({ outdir: TEST_OUTDIR, context: { ...cdkJson.context, ...context } }).node);
+const read = (context: Record<string, unknown>) => readConfig(new App({ outdir: TEST_OUTDIR, context: { ...cdkJson.context, stage: 'dev', ...context } }).node);
 
 describe('readConfig', () => {
   it("reads cdk.json's dev settings, with run times from SCHEDULE_DEFAULTS and default throttling", () => {
-    const config = readConfig(new App({ outdir: TEST_OUTDIR, context: { ...cdkJson.context, apiRateLimit: undefined, apiBurstLimit: undefined } }).node);
+    const config = readConfig(new App({ outdir: TEST_OUTDIR, context: { ...cdkJson.context, stage: 'dev', apiRateLimit: undefined, apiBurstLimit: undefined } }).node);
 
     expect(config).toEqual({
       stage: 'dev',
       jwtIssuer: cdkJson.context.jwtIssuer,
       jwtAudience: cdkJson.context.jwtAudience,
-      corsOrigins: cdkJson.context.corsOrigins,
+      corsOrigins: [],
       mailFrom: cdkJson.context.mailFrom,
       runTimes: SCHEDULE_DEFAULTS,
       chargeRetryDays: 3,
       apiRateLimit: CONTEXT_DEFAULTS.apiRateLimit,
       apiBurstLimit: CONTEXT_DEFAULTS.apiBurstLimit,
+      publicRateLimit: CONTEXT_DEFAULTS.publicRateLimit,
+      publicBurstLimit: CONTEXT_DEFAULTS.publicBurstLimit,
     });
   });
 
@@ -52,6 +54,14 @@ describe('readConfig', () => {
     [{ chargeRunTimes: [] }, /"chargeRunTimes": at least one/],
     [{ apiBurstLimit: 1.5 }, /"apiBurstLimit": 1.5 must be a positive integer/],
     [{ apiRateLimit: 0 }, /"apiRateLimit"/],
+    // Deploy footguns (issue 11): no default stage, no localhost CORS and no silent alarms outside dev.
+    [{ stage: undefined }, /"stage": is required \(pass -c stage=<name>; only "dev" is disposable/],
+    [{ stage: 'prod', alarmEmail: 'ops@shop.test', corsOrigins: ['http://localhost:5173'] }, /"corsOrigins": "http:\/\/localhost:5173" is allowed on the dev stage only/],
+    [{ stage: 'prod', alarmEmail: 'ops@shop.test', corsOrigins: ['*'] }, /"corsOrigins": "\*" is allowed on the dev stage only/],
+    [{ stage: 'prod' }, /"alarmEmail": is required for stage "prod"/],
+    [{ alarmEmail: 'ops' }, /"alarmEmail"/],
+    [{ publicRateLimit: 500 }, /"publicRateLimit"/],
+    [{ chargeRetryDays: 'x' }, /"chargeRetryDays"/],
   ])('rejects %j naming the setting', (context, message) => {
     expect(() => read(context)).toThrow(ConfigError);
     expect(() => read(context)).toThrow(message);

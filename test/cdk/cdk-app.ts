@@ -16,9 +16,11 @@ import { addSubscriptionsStacks, type SubscriptionsStacks } from '../../lib/subs
 
 /** Values distinct from cdk.json's, so a test proves the context is what is used. */
 export const TEST_CONTEXT = {
+  stage: 'dev',
   jwtIssuer: 'https://issuer.shop.test/',
   jwtAudience: ['subscriptions-api', 'merchant-console'],
-  corsOrigins: ['https://console.shop.test', 'http://localhost:5173'],
+  corsOrigins: ['https://console.shop.test', 'https://www.shop.test'],
+  alarmEmail: 'oncall@shop.test',
   mailFrom: 'billing@mail.shop.test',
   noticeRunTimes: ['07:30'],
   chargeRunTimes: ['09:05', '18:45'],

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ENV, FUNCTIONS, functionNames, type FunctionDefinition } from '../../system/functions.ts';
+import { ENV, FUNCTIONS, functionNames, reservedConcurrencyOf, type FunctionDefinition, type FunctionName } from '../../system/functions.ts';
+import { leadingKeysOf, TABLE_PARTITIONS } from '../../system/table-access.ts';
 import { FUNCTION_DEFAULTS } from '../../lib/constructs/service-function.ts';
 import { TEST_CONTEXT, actionsOf, sharedTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
 
@@ -80,9 +81,19 @@ describe('function IAM', () => {
       expect(dynamo).toEqual([]);
       return;
     }
-    const onTable = dynamo.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn()));
-    expect(onTable).toHaveLength(1);
-    expect(actionsOf(onTable[0]!).sort()).toEqual([...definition.tableActions].sort());
+    const onTable = dynamo.filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === JSON.stringify(tableArn()));
+    const partitions = leadingKeysOf(name as FunctionName);
+    if (partitions && partitions.allow.length === 0) {
+      // Index queries only (the daily-run dispatchers): no grant on the table's items at all.
+      expect(onTable).toEqual([]);
+    } else {
+      expect(onTable).toHaveLength(1);
+      expect(actionsOf(onTable[0]!).sort()).toEqual([...definition.tableActions].sort());
+      // Issue 11: only the partitions the function declares (system/table-access.ts).
+      expect(onTable[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions!.allow } });
+    }
+    const denied = dynamo.filter((s) => s.Effect === 'Deny');
+    expect(denied.map((s) => s.Condition)).toEqual(partitions!.deny.length > 0 ? [{ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['SHOP#*#CUST#*'] } }] : []);
 
     const onIndexes = dynamo.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn('/index/*')));
     if (definition.tableActions.includes('dynamodb:Query')) {
@@ -90,7 +101,30 @@ describe('function IAM', () => {
     } else {
       expect(onIndexes).toEqual([]);
     }
-    expect(dynamo).toHaveLength(onTable.length + onIndexes.length);
+    expect(dynamo).toHaveLength(onTable.length + denied.length + onIndexes.length);
+  });
+
+  it('every function declares its table partitions, and only the billing functions may reach a billing key', () => {
+    expect(functionNames.filter((name) => TABLE_PARTITIONS[name] === undefined)).toEqual([]);
+    const withBillingKeys = functionNames.filter((name) => leadingKeysOf(name)!.allow.includes('SHOP#*#CUST#*'));
+    expect(withBillingKeys.sort()).toEqual(['chargeWorker', 'checkOut', 'getMyCard', 'stopWorker']);
+    // The public functions reach no subscription and no billing key.
+    for (const name of ['health', 'getPurchaseOptions', 'openApi'] as const) {
+      const { allow, deny } = leadingKeysOf(name)!;
+      expect(allow.filter((pattern) => pattern.startsWith('SUB#') || pattern.includes('#CUST#'))).toEqual([]);
+      if (allow.some((pattern) => pattern.startsWith('SHOP#'))) expect(deny).toEqual(['SHOP#*#CUST#*']);
+    }
+  });
+
+  it('reserves concurrency for the workers and runs, exactly what their event sources may use', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const reserved = Object.values(functions).filter((fn) => fn.Properties.ReservedConcurrentExecutions !== undefined).map((fn) => fn.Properties.ReservedConcurrentExecutions as number);
+    const expected = functionNames.flatMap((name) => {
+      const value = reservedConcurrencyOf(FUNCTIONS[name]);
+      return value === undefined ? [] : [value];
+    });
+    expect(reserved.sort()).toEqual(expected.sort());
+    expect(expected).toContain(FUNCTIONS.chargeWorker.queue.maxConcurrency);
   });
 
   it.each(definitions)("%s may send mail only if it declares 'mail', and only as mailFrom", (name, definition) => {

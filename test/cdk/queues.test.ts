@@ -60,16 +60,6 @@ describe('work queues', () => {
     }
   });
 
-  it.each(queueFunctions())("%s's DLQ alarms as soon as it holds a message", (name) => {
-    stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      ComparisonOperator: 'GreaterThanThreshold',
-      Threshold: 0,
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(dev.stateful.workQueues[name]!.deadLetterQueue), 'QueueName'] } }],
-    });
-  });
-
   it('are retained outside dev and disposable in dev', () => {
     for (const [name] of queueFunctions()) {
       const prodQueues = prod.statefulTemplate.findResources('AWS::SQS::Queue');

@@ -106,15 +106,5 @@ describe('StatefulStack', () => {
         },
       });
     });
-
-    it('alarms as soon as the DLQ holds a message', () => {
-      dev.statefulTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        ComparisonOperator: 'GreaterThanThreshold',
-        Threshold: 0,
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DeadLetterQueue'), 'QueueName'] } }],
-      });
-    });
   });
 });

@@ -148,7 +148,7 @@ describe('GET /admin/subscriptions (S20)', () => {
     const fromB = (await t.call('GET', '/admin/subscriptions?limit=2', { token: adminB })).body.nextCursor as string;
     const foreign = await t.call('GET', `/admin/subscriptions${qs({ cursor: fromB })}`, { token: adminA });
     expect(foreign.status).toBe(400);
-    expect(foreign.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'query.cursor' }] });
+    expect(foreign.body.error).toMatchObject({ code: 'INVALID_CURSOR', details: [{ path: 'query.cursor' }] });
 
     const fromActive = (await t.call('GET', '/admin/subscriptions?status=ACTIVE&limit=2', { token: adminA })).body.nextCursor as string;
     const otherQuery = await t.call('GET', `/admin/subscriptions${qs({ status: 'ACTIVE', customerId: 'cust-1', cursor: fromActive })}`, { token: adminA });

@@ -91,7 +91,7 @@ describe('charge on the sid', () => {
     const card = await register({ method: 'card', behaviour: 'decline' });
     const request = chargeOf(card);
     const outcome = await gateway().charge(request);
-    expect(outcome).toMatchObject({ status: 'DECLINED', code: '-780', reason: 'CARD_REFUSED', message: expect.stringContaining('8000: 한도초과') });
+    expect(outcome).toMatchObject({ status: 'DECLINED', code: '-780', reason: 'ISSUER_DECLINED', detail: expect.stringContaining('8000: 한도초과') });
     expect(stub.captureCount(request.orderId)).toBe(0);
   });
 
@@ -117,7 +117,7 @@ describe('deleteBillingKey: inactive (S22)', () => {
     expect(last()).toMatchObject({ url: '/online/v1/payment/manage/subscription/inactive', body: { cid: SHOP_A.cid, sid: card.billingKey } });
     expect(stub.isSidActive(card.billingKey)).toBe(false);
     await gateway().deleteBillingKey(card);
-    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: '-782', reason: 'PAYMENT_METHOD_GONE' });
+    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: '-782', reason: 'PAYMENT_METHOD_INVALID' });
     stub.injectNext('inactive', { httpStatus: 503 });
     await expect(gateway().deleteBillingKey(await register())).rejects.toThrow(/HTTP 503/);
   });

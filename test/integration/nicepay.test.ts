@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DECLINE_REASONS, type DeclineReason } from '../../functions/adapters/gateways/declines.ts';
 import { nicePayGateway, type NicePayOptions } from '../../functions/adapters/gateways/nicepay.ts';
 import { GatewayRefusal, type ChargeRequest } from '../../functions/adapters/gateways/payment-gateway.ts';
 import { captureLogs, closedPortUrl } from '../support/pg-test-helpers.ts';
@@ -96,13 +97,13 @@ describe('charge', () => {
   });
 
   it.each([
-    ['3095', 'CARD_REFUSED', { behaviour: '3095' } as const, 32_000],
+    ['3095', 'ISSUER_DECLINED', { behaviour: '3095' } as const, 32_000],
     ['3021', 'CARD_EXPIRED', { behaviour: '3021' } as const, 32_000],
-    ['3041', 'REQUEST_REFUSED', {}, 900],
-  ])('answers NICE\'s %s DECLINED with our reason %s, and takes nothing', async (code, reason, behaviour, amount) => {
+    ['3041', 'AMOUNT_NOT_ALLOWED', {}, 900],
+  ] as const satisfies ReadonlyArray<readonly [string, DeclineReason, Partial<NiceCard>, number]>)('answers NICE\'s %s DECLINED with our reason %s, and takes nothing', async (code, reason, behaviour, amount) => {
     const card = await register({ ...KB, ...behaviour });
     const request = chargeOf(card, { amount });
-    expect(await gateway().charge(request)).toMatchObject({ status: 'DECLINED', code, reason });
+    expect(await gateway().charge(request)).toMatchObject({ status: 'DECLINED', code, reason, message: DECLINE_REASONS[reason], detail: expect.any(String) });
     expect(stub.captureCount(request.orderId)).toBe(0);
     expect(await gateway().findChargeByOrderId(request.orderId)).toMatchObject({ status: 'DECLINED', code });
   });
@@ -152,7 +153,7 @@ describe('deleteBillingKey (빌키삭제)', () => {
     expect(last()).toMatchObject({ method: 'POST', url: `/v1/subscribe/${card.billingKey}/expire`, body: { orderId: expect.stringMatching(/^expire-/) } });
     expect(stub.isBidActive(card.billingKey)).toBe(false);
     await gateway().deleteBillingKey(card);
-    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: 'U115', reason: 'PAYMENT_METHOD_GONE' });
+    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: 'U115', reason: 'PAYMENT_METHOD_INVALID' });
     stub.injectNext('expire', { httpStatus: 500 });
     await expect(gateway().deleteBillingKey(await register())).rejects.toThrow(/HTTP 500/);
   });

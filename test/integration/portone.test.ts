@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DECLINE_REASONS } from '../../functions/adapters/gateways/declines.ts';
 import type { ChargeRequest } from '../../functions/adapters/gateways/payment-gateway.ts';
 import { portOneGateway, type PortOneOptions } from '../../functions/adapters/gateways/portone.ts';
 import { captureLogs, closedPortUrl } from '../support/pg-test-helpers.ts';
@@ -99,8 +100,8 @@ describe('payWithBillingKey', () => {
   it('answers PG_PROVIDER DECLINED with the PG\'s own code and our reason; the lookup agrees, and the id may be paid later', async () => {
     const card = await register({ ...SHINHAN, decline: { pgCode: 'V801', pgMessage: '한도초과' } });
     const request = chargeOf(card);
-    expect(await gateway().charge(request)).toEqual({ status: 'DECLINED', code: 'V801', message: '한도초과', reason: 'CARD_REFUSED' });
-    expect(await gateway().findChargeByOrderId(request.orderId)).toMatchObject({ status: 'DECLINED', code: 'V801', reason: 'CARD_REFUSED' });
+    expect(await gateway().charge(request)).toEqual({ status: 'DECLINED', code: 'V801', reason: 'ISSUER_DECLINED', message: DECLINE_REASONS.ISSUER_DECLINED, detail: '한도초과' });
+    expect(await gateway().findChargeByOrderId(request.orderId)).toMatchObject({ status: 'DECLINED', code: 'V801', reason: 'ISSUER_DECLINED', detail: '한도초과' });
     expect(stub.captureCount(request.orderId)).toBe(0);
   });
 
@@ -134,7 +135,7 @@ describe('deleteBillingKey', () => {
     expect(last()).toMatchObject({ method: 'DELETE', url: `/billing-keys/${card.billingKey}?storeId=${SHOP_A.storeId}` });
     expect(stub.isBillingKeyActive(card.billingKey)).toBe(false);
     await gateway().deleteBillingKey(card);
-    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: 'BILLING_KEY_ALREADY_DELETED', reason: 'PAYMENT_METHOD_GONE' });
+    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: 'BILLING_KEY_ALREADY_DELETED', reason: 'PAYMENT_METHOD_INVALID' });
     stub.injectNext('deleteBillingKey', { httpStatus: 500 });
     await expect(gateway().deleteBillingKey(await register())).rejects.toMatchObject({ name: 'GatewayRefusal', code: 'INTERNAL' });
   });

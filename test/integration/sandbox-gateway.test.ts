@@ -106,7 +106,7 @@ describe('9410-0000-0000-0002: every charge is declined', () => {
     const orderId = unique('order');
 
     const first = await gateway.charge(chargeOf(key, orderId));
-    expect(first).toEqual({ status: 'DECLINED', code: 'REJECT_CARD_PAYMENT', message: expect.stringContaining('insufficient funds'), reason: 'INSUFFICIENT_FUNDS' });
+    expect(first).toEqual({ status: 'DECLINED', code: 'REJECT_CARD_PAYMENT', reason: 'INSUFFICIENT_FUNDS', message: expect.stringContaining('잔액 부족'), detail: expect.stringContaining('insufficient funds') });
     expect(await gateway.findChargeByOrderId(orderId)).toEqual(first);
 
     // The afternoon retry: same order, new idempotency key (a declined order id is not "paid").

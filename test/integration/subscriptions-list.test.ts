@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../functions/adapters/dynamodb/cursor.ts';
 import { subscriptionsRepository, type SubscriptionsRepository, type SubscriptionsRepositoryOptions } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
-import { ValidationFailed } from '../../functions/core/errors.ts';
+import { InvalidCursor } from '../../functions/core/errors.ts';
 import type { Subscription, SubscriptionFilter } from '../../functions/domain/subscription.ts';
 import { startEmbeddedTable, type EmbeddedTable } from '../support/embedded-table.ts';
 import { catalogue, expectedList, FILTERS } from '../support/subscription-fixtures.ts';
@@ -106,8 +106,8 @@ describe('cursors', () => {
   };
   const refused = async (shopId: string, filter: SubscriptionFilter, cursor: string) => {
     const error = await repo.listByShop(shopId, filter, { limit: 2, cursor }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationFailed);
-    expect((error as ValidationFailed).details).toEqual([{ path: 'query.cursor', message: expect.any(String) }]);
+    expect(error).toBeInstanceOf(InvalidCursor);
+    expect((error as InvalidCursor).details).toEqual([{ path: 'query.cursor', message: expect.any(String) }]);
   };
 
   it("refuses another shop's cursor (400), so a cursor can never reach into another shop", async () => {

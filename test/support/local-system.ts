@@ -18,7 +18,7 @@ export interface TestSystem {
 }
 
 export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string } = {}): Promise<TestSystem> {
-  const system = await startLocalSystem({ port: 0, data: 'memory', seed: options.seed ?? true, tick: false, env: { LOG_LEVEL: options.logLevel ?? 'ERROR' } });
+  const system = await startLocalSystem({ port: 0, data: 'memory', seed: options.seed ?? true, tick: false, env: { LOG_LEVEL: options.logLevel ?? 'ERROR', LOG_FORMAT: 'json' } });
   const call = async (method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string } = {}) => {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

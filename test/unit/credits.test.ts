@@ -67,6 +67,7 @@ describe('topUpCredits (S12, S24)', () => {
         return outcome;
       },
       balances: async () => ({ sms: 1, bulkMail: 2, reserved: { sms: 0, bulkMail: 0 } }),
+      claimReference: async () => 'claimed' as const,
     } as unknown as CreditsRepository;
     return { credits, calls };
   };

@@ -19,7 +19,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import type { BillingKeyRecord, MaskedBillingKeyRecord } from '../../domain/billing-key.ts';
 import type { SealContext, Sealer } from '../../ports/sealer.ts';
 import { writeIfCondition } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
 import { indexKeys, keys, billingKeysPartition } from './keys.ts';
 
 export interface BillingKeysRepository {
@@ -27,8 +27,11 @@ export interface BillingKeysRepository {
   get(shopId: string, customerId: string, method: BillingKeyRecord['method']): Promise<BillingKeyRecord | undefined>;
   /** The registration without its billing key: what the buyer may see (no KMS needed). */
   getMasked(shopId: string, customerId: string, method: BillingKeyRecord['method']): Promise<MaskedBillingKeyRecord | undefined>;
-  /** Stores the buyer's registration, sealed, replacing any previous one (S10: one per buyer and method). */
-  put(record: BillingKeyRecord): Promise<void>;
+  /**
+   * Stores the buyer's registration, sealed (S10: one per buyer and method), only if the current one still
+   * holds `previous` (null: there is none). False when another registration got there first.
+   */
+  put(record: BillingKeyRecord, previous: string | null): Promise<boolean>;
   /** Forgets the retired key once the PG deleted it; only if the record still holds `billingKey`. */
   clearRetiring(shopId: string, customerId: string, method: BillingKeyRecord['method'], billingKey: string): Promise<void>;
   /** Access pattern 12 (gsi1): one page of a shop's billing keys, opened, for the stop cascade (S22). */
@@ -81,7 +84,7 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
           ExpressionAttributeNames: { '#pk': partition.attribute },
           ExpressionAttributeValues: { ':pk': partition.value },
           Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor, partition),
+          ExclusiveStartKey: decodeCursor(page.cursor, indexQueryShape(partition)),
         }),
       );
       return { items: await Promise.all(Items.map(opened)), nextCursor: encodeCursor(LastEvaluatedKey) };
@@ -89,23 +92,28 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
     async delete(shopId, customerId, method, billingKey) {
       return writeIfCondition(() => db.send(new DeleteCommand({ TableName: tableName, Key: keys.billingKey(shopId, customerId, method), ...holdsKey(billingKey) })));
     },
-    async put(record) {
+    async put(record, previous) {
       const context = contextOf(record.shopId);
       const billingKey = await sealer.seal(record.billingKey, context);
       const retiring = record.retiring ? { ...record.retiring, billingKey: await sealer.seal(record.retiring.billingKey, context) } : undefined;
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            ...keys.billingKey(record.shopId, record.customerId, record.method),
-            type: 'billingKey',
-            ...record,
-            billingKey,
-            billingKeyDigest: billingKeyDigest(record.billingKey),
-            ...(retiring ? { retiring } : {}),
-            ...indexKeys.shopBillingKeys(record.shopId, record.customerId, record.method),
-          },
-        }),
+      // The conditional write on the previous key (issue 11): of two registrations at once, one wins.
+      const condition = previous === null ? { ConditionExpression: 'attribute_not_exists(pk)' } : holdsKey(previous);
+      return writeIfCondition(() =>
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              ...keys.billingKey(record.shopId, record.customerId, record.method),
+              type: 'billingKey',
+              ...record,
+              billingKey,
+              billingKeyDigest: billingKeyDigest(record.billingKey),
+              ...(retiring ? { retiring } : {}),
+              ...indexKeys.shopBillingKeys(record.shopId, record.customerId, record.method),
+            },
+            ...condition,
+          }),
+        ),
       );
     },
     async clearRetiring(shopId, customerId, method, billingKey) {

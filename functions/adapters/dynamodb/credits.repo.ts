@@ -42,7 +42,7 @@ import {
   type TopUpOutcome,
 } from '../../domain/credits.ts';
 import { isConditionFailed } from './client.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
 import { creditLedgerPartition, indexKeys, keys } from './keys.ts';
 
 export interface LedgerPage {
@@ -63,6 +63,11 @@ export interface LedgerRecord {
 export interface CreditsRepository {
   /** Adds credits once per operation id (a top-up repeated with the same reference is applied once). */
   topUp(shopId: string, kind: CreditKind, topUp: TopUp): Promise<TopUpOutcome>;
+  /**
+   * Claims a purchase reference for one top-up request (the amounts by kind): 'claimed' the first time,
+   * 'same' when it was claimed for these very amounts (a retry), 'conflict' when for others — whatever the kinds.
+   */
+  claimReference(shopId: string, reference: string, amounts: Readonly<Partial<Record<CreditKind, number>>>): Promise<'claimed' | 'same' | 'conflict'>;
   /** Spendable balances and what open blocks hold; 0 for a kind never topped up. */
   balances(shopId: string): Promise<CreditBalances>;
   /** Applied entries, newest first. */
@@ -340,6 +345,16 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
   };
 
   const repository: CreditsRepository = {
+    async claimReference(shopId, reference, amounts) {
+      const requested = Object.fromEntries(CREDIT_KINDS.map((kind) => [kind, amounts[kind] ?? 0]));
+      const key = keys.topUpReference(shopId, reference);
+      const item = { ...key, type: 'topUpReference', shopId, reference, amounts: requested };
+      if (await conditional(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))) return 'claimed';
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+      const claimed = (Item?.amounts ?? {}) as Record<string, number>;
+      return CREDIT_KINDS.every((kind) => claimed[kind] === requested[kind]) ? 'same' : 'conflict';
+    },
+
     async topUp(shopId, kind, topUp) {
       assertOperationId(topUp.operationId);
       if (!Number.isInteger(topUp.amount) || topUp.amount <= 0) throw new Error(`A top-up adds a positive whole number of credits, not ${topUp.amount}`);
@@ -410,17 +425,20 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
 
     async ledger(shopId, page) {
       const partition = creditLedgerPartition(shopId);
-      const result = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: partition.index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partition.attribute },
-          ExpressionAttributeValues: { ':pk': partition.value },
-          ScanIndexForward: false,
-          Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor, partition),
-        }),
+      const startKey = decodeCursor(page.cursor, indexQueryShape(partition));
+      const result = await clientStartKeyRefused(startKey !== undefined, () =>
+        db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: partition.index,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': partition.attribute },
+            ExpressionAttributeValues: { ':pk': partition.value },
+            ScanIndexForward: false,
+            Limit: page.limit,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
       );
       return { items: (result.Items ?? []).map((item) => toEntry(item as EntryItem)), nextCursor: encodeCursor(result.LastEvaluatedKey) };
     },

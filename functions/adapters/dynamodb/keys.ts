@@ -28,6 +28,8 @@ export const keys = {
   creditBalance: (shopId: string, kind: CreditKind): ItemKey => ({ pk: shopPk(shopId), sk: `CREDITS#${kind}` }),
   /** One ledger entry per operation id: a retried debit or top-up finds its entry and is not applied twice. */
   creditLedgerEntry: (shopId: string, operationId: string): ItemKey => ({ pk: `SHOP#${shopId}#LEDGER`, sk: `ENTRY#${operationId}` }),
+  /** A top-up's purchase reference, claimed once per shop whatever the credit kinds (a reference is one purchase). */
+  topUpReference: (shopId: string, reference: string): ItemKey => ({ pk: `SHOP#${shopId}#LEDGER`, sk: `REFERENCE#${reference}` }),
   /**
    * A block of credits one worker reserved (docs/data-model.md, "Credits"). Its own partition: every message
    * debits it, and that per-message traffic must not share a partition key with the shop and its balances.

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Product } from '../../domain/product.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { clientStartKeyRefused, decodeCursor, encodeCursor, tableQueryShape } from './cursor.ts';
 import { keys, sortKeyPrefixes } from './keys.ts';
 
 export interface Page<T> {
@@ -31,14 +31,17 @@ export function productsRepository(db: DynamoDBDocumentClient, tableName: string
     },
     async list(shopId, page) {
       const partition = keys.shop(shopId).pk;
-      const result = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': sortKeyPrefixes.products },
-          Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor, { attribute: 'pk', value: partition }),
-        }),
+      const startKey = decodeCursor(page.cursor, tableQueryShape(partition, sortKeyPrefixes.products));
+      const result = await clientStartKeyRefused(startKey !== undefined, () =>
+        db.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': partition, ':prefix': sortKeyPrefixes.products },
+            Limit: page.limit,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
       );
       return { items: (result.Items ?? []).map(fromItem), nextCursor: encodeCursor(result.LastEvaluatedKey) };
     },

@@ -20,10 +20,9 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationFailed } from '../../core/errors.ts';
 import { chargeDueDate, matchesFilter, type Cycle, type CycleState, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { writeIfCondition } from './client.ts';
-import { decodeCursor, encodeCursor, type PageKey } from './cursor.ts';
+import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
 import {
   dueIndexKeys,
   indexKeys,
@@ -160,7 +159,6 @@ function withoutStorage<T>(item: Record<string, unknown>): T {
 
 /** The cursor names the filters it was made for, so it cannot continue a different query on the same partition. */
 const QUERY_ATTRIBUTE = '#q';
-const invalidCursor = () => new ValidationFailed([{ path: 'query.cursor', message: 'This cursor does not belong to this list; start again without it.' }]);
 
 interface ListPlan {
   readonly partition: IndexPartition;
@@ -426,10 +424,7 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
 
       let startKey: PageKey | undefined;
       if (page.cursor !== undefined) {
-        const { [QUERY_ATTRIBUTE]: _query, ...key } = decodeCursor(page.cursor, partition) as PageKey;
-        decodeCursor(page.cursor, { attribute: QUERY_ATTRIBUTE, value: fingerprint });
-        const expected = ['pk', 'sk', partition.attribute, partition.sortAttribute].sort();
-        if (JSON.stringify(Object.keys(key).sort()) !== JSON.stringify(expected)) throw invalidCursor();
+        const { [QUERY_ATTRIBUTE]: _query, ...key } = decodeCursor(page.cursor, indexQueryShape(partition, { [QUERY_ATTRIBUTE]: fingerprint })) as PageKey;
         startKey = key;
       }
 
@@ -447,14 +442,8 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
           Limit: filtered ? Math.max(remaining + 1, filteredPageSize) : remaining + 1,
           ExclusiveStartKey: startKey,
         };
-        let result: QueryCommandOutput;
-        try {
-          result = await db.send(new QueryCommand(input));
-        } catch (error) {
-          // A crafted cursor can pass the checks above and still not be a valid start key.
-          if (fromClient && error instanceof Error && error.name === 'ValidationException') throw invalidCursor();
-          throw error;
-        }
+        // A crafted cursor can pass the shape check and still not be a valid start key (outside a date range).
+        const result: QueryCommandOutput = await clientStartKeyRefused(fromClient, () => db.send(new QueryCommand(input)));
         fromClient = false;
         const entries = result.Items ?? [];
         read += result.ScannedCount ?? entries.length;

@@ -11,6 +11,8 @@
  * masked facts.
  */
 
+import type { DeclineReason } from './declines.ts';
+
 /** For logs: the gateway id (`tosspayments`, `kcp`, …), or `sandbox:<id>` locally. */
 export type GatewayName = string;
 
@@ -47,39 +49,15 @@ export interface ChargeRequest {
   readonly customerEmail?: string;
 }
 
-/**
- * Why a charge was declined, in our words, whichever PG said it
- * (declines.ts maps each PG's own codes): what the buyer's mail and the
- * operators' views explain, and what a dashboard can count across PGs.
- */
-export type DeclineReason =
-  /** 한도초과 / 잔액부족: the card's limit or the account's balance. */
-  | 'INSUFFICIENT_FUNDS'
-  /** A cap of the card or the PG: per day, per payment, per month, count of payments. */
-  | 'LIMIT_EXCEEDED'
-  /** 정지 / 분실 / 도난: the card was stopped. */
-  | 'CARD_STOPPED'
-  | 'CARD_EXPIRED'
-  /** The issuer (or KakaoPay) refused without saying why: the buyer asks the card company. */
-  | 'CARD_REFUSED'
-  /** The billing key is gone, invalid or belongs to another customer: the buyer registers again. */
-  | 'PAYMENT_METHOD_GONE'
-  /** Our request as sent can never succeed (amount under the PG's minimum, a field refused): an operator looks. */
-  | 'REQUEST_REFUSED'
-  /** The lookup found the payment cancelled after all. */
-  | 'PAYMENT_CANCELLED'
-  /** A decline code we have not classified. */
-  | 'DECLINED';
-
 export type ChargeOutcome =
   /** The money was taken. */
   | { readonly status: 'PAID'; readonly paymentKey: string; readonly amount: number; readonly approvedAt: string }
   /**
-   * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt.
-   * `code` is the PG's own code, `reason` ours for it (declines.ts); `message` is the PG's
-   * text, for operators only — never shown to buyers as is.
+   * Definitively not taken (decline, stopped card, …); safe to retry later as a new attempt. Built by
+   * declines.ts: `code` is the PG's, `reason` and `message` are ours (Korean, shown to buyers), `detail` is
+   * the PG's own text, capped, for operators only.
    */
-  | { readonly status: 'DECLINED'; readonly code: string; readonly message: string; readonly reason: DeclineReason }
+  | { readonly status: 'DECLINED'; readonly code: string; readonly reason: DeclineReason; readonly message: string; readonly detail: string }
   /** We do not know (timeout, network, 5xx): look it up by order id before anything else. */
   | { readonly status: 'UNKNOWN'; readonly message: string };
 
@@ -128,4 +106,16 @@ export interface PaymentGateway {
   findChargeByOrderId(orderId: string): Promise<LookupOutcome>;
   /** Deletes the billing key at the PG; deleting one that is already gone succeeds (idempotent). */
   deleteBillingKey(input: { readonly billingKey: string; readonly customerKey: string }): Promise<void>;
+  /**
+   * The live billing keys the PG holds for a customerKey, where the PG can list them (the sandbox; PortOne's
+   * billing-key search). The stop job's sweep deletes those the table does not hold (sweep-billing-keys.ts).
+   */
+  listBillingKeys?(customerKey: string): Promise<readonly LiveBillingKey[]>;
+}
+
+/** A billing key the PG still holds. */
+export interface LiveBillingKey {
+  readonly billingKey: string;
+  readonly method: 'card' | 'kakaopay';
+  readonly issuedAt: string;
 }

@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { gatewayDefinition, SANDBOX_PG_PATHS, type AdapterFamily, type GatewayId } from '../../../system/payment-gateways.ts';
 import { declined } from './declines.ts';
-import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { GatewayRefusal, type ChargeOutcome, type IssuedBillingKey, type LiveBillingKey, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow, type PublicContract } from './registration-windows.ts';
 
 export interface SandboxGatewayOptions {
@@ -48,6 +48,8 @@ const payment = z.object({
   approvedAt: z.string().nullable(),
   failure: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
+
+const liveKeys = z.object({ items: z.array(z.object({ billingKey: z.string().min(1), method: z.enum(['card', 'kakaopay']), issuedAt: z.string() })) });
 
 const refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -98,7 +100,7 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
   const toOutcome = (answer: z.infer<typeof payment>): ChargeOutcome =>
     answer.status === 'DONE' && answer.approvedAt
       ? { status: 'PAID', paymentKey: answer.paymentKey, amount: answer.amount, approvedAt: answer.approvedAt }
-      : declined('tosspayments', answer.failure?.code ?? 'DECLINED', answer.failure?.message ?? 'The card company declined the payment.');
+      : declined('sandbox', answer.failure?.code ?? 'DECLINED', answer.failure?.message ?? 'The card company declined the payment.');
 
   return {
     name: `sandbox:${gateway}`,
@@ -141,7 +143,7 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       // The order was already paid (under another idempotency key): not a decline — the money
       // may well be ours already. UNKNOWN sends the caller to the lookup, which says PAID.
       if (refused?.code === 'DUPLICATED_ORDER_ID') return { status: 'UNKNOWN', message: `${refused.code}: ${refused.message}` };
-      if (refused) return declined('tosspayments', refused.code, refused.message);
+      if (refused) return declined('sandbox', refused.code, refused.message);
       const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
       if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG charge: ${unexpected(reply)}` };
       return toOutcome(answer.data);
@@ -154,6 +156,13 @@ export function sandboxGateway(options: SandboxGatewayOptions): PaymentGateway {
       const answer = reply.answered && reply.status === 200 ? payment.safeParse(reply.body) : null;
       if (!answer?.success) return { status: 'UNKNOWN', message: `Sandbox PG lookup: ${unexpected(reply)}` };
       return toOutcome(answer.data);
+    },
+
+    async listBillingKeys(customerKey): Promise<LiveBillingKey[]> {
+      const reply = await call('POST', SANDBOX_PG_PATHS.listBillingKeys, { customerKey });
+      const answer = reply.answered && reply.status === 200 ? liveKeys.safeParse(reply.body) : null;
+      if (!answer?.success) throw new Error(`Sandbox PG did not list the billing keys: ${unexpected(reply)}`);
+      return answer.data.items;
     },
 
     async deleteBillingKey({ billingKey, customerKey }): Promise<void> {

@@ -31,7 +31,7 @@
  * Toss's error code and our order id only.
  */
 import { logger } from '../../core/logger.ts';
-import { declined } from './declines.ts';
+import { declined, pgText } from './declines.ts';
 import {
   GatewayRefusal,
   type CardFacts,
@@ -244,7 +244,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
           return { status: 'UNKNOWN', message: `Toss refused the merchant's credentials (${error.code}); the buyer's card was not judged.` };
         default:
           logger.warn('tosspayments charge outcome unknown', { orderId, code: error.code });
-          return { status: 'UNKNOWN', message: `Toss answered ${error.code}: ${error.message}` };
+          return { status: 'UNKNOWN', message: `Toss answered ${pgText(error.code, 64)}: ${pgText(error.message)}` };
       }
     } catch {
       return { status: 'UNKNOWN', message: 'The charge failed unexpectedly; look the order up before anything else.' };

@@ -59,6 +59,7 @@ import { scheduleFor, type ChargeFailure, type Cycle, type Subscription } from '
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
 import type { WorkItem } from '../../queue/sqs-worker.ts';
 import { customerKeyFor, providerFor, type GatewayDirectory } from '../storefront-deps.ts';
+import { ownDecline } from '../../adapters/gateways/declines.ts';
 
 /**
  * How long a claimed attempt (and a mail in flight) belongs to the worker that
@@ -270,11 +271,11 @@ async function attempt(run: Run, cycle: Cycle): Promise<Step> {
 
   const provider = providerFor(shop, subscription.paymentMethod);
   if (!provider) {
-    return failWithoutAttempt(run, cycle, { code: 'PAYMENT_METHOD_NOT_AVAILABLE', message: `The shop no longer takes ${subscription.paymentMethod} for subscriptions.` });
+    return failWithoutAttempt(run, cycle, ownDecline('PAYMENT_METHOD_NOT_AVAILABLE', `The shop no longer takes ${subscription.paymentMethod} for subscriptions.`));
   }
   const billingKey = await deps.billingKeys.get(subscription.shopId, subscription.customerId, subscription.paymentMethod);
   if (!billingKey || billingKey.provider !== provider) {
-    return failWithoutAttempt(run, cycle, { code: 'NO_BILLING_KEY', message: "The buyer has no registered payment method with the shop's payment gateway." });
+    return failWithoutAttempt(run, cycle, ownDecline('NO_BILLING_KEY', "The buyer has no registered payment method with the shop's payment gateway."));
   }
   // Before the claim: an unavailable PG fails the message (retried) without touching the cycle.
   // The shop's own contract with the PG: never another shop's keys (issue 10).
@@ -323,7 +324,7 @@ async function resume(run: Run, cycle: Cycle): Promise<Step> {
     const subscription = await deps.subscriptions.get(taken.subscriptionId);
     const billingKey = subscription ? await deps.billingKeys.get(subscription.shopId, subscription.customerId, subscription.paymentMethod) : undefined;
     if (!subscription || !billingKey || billingKey.provider !== provider) {
-      return settle(run, taken, gateway, { status: 'DECLINED', code: 'NO_BILLING_KEY', message: "The buyer's registered payment method is gone.", reason: 'PAYMENT_METHOD_GONE' }, 'lookup');
+      return settle(run, taken, gateway, ownDecline('NO_BILLING_KEY', "The buyer's registered payment method is gone."), 'lookup');
     }
     return charge(run, taken, gateway, billingKey.billingKey, subscription);
   }
@@ -380,7 +381,7 @@ async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: 
   }
 
   if (outcome.status === 'DECLINED') {
-    const failure: ChargeFailure = { code: outcome.code, reason: outcome.reason, message: outcome.message, at: seoulTimestamp(now), attempt: attempts };
+    const failure: ChargeFailure = { code: outcome.code, message: outcome.message, detail: outcome.detail, at: seoulTimestamp(now), attempt: attempts };
     const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
     if (next) {
       // Mail before the state change: a crash in between is redone by the look-up path, and the log sends it once.
@@ -426,13 +427,13 @@ async function toReview(run: Run, cycle: Cycle, reason: string): Promise<Step> {
 }
 
 /** Not chargeable at all (no payment method or billing key): FAILED at once, with a clear reason. */
-async function failWithoutAttempt(run: Run, cycle: Cycle, reason: { code: string; message: string }): Promise<Step> {
+async function failWithoutAttempt(run: Run, cycle: Cycle, reason: { code: string; message: string; detail: string }): Promise<Step> {
   const { deps, scheduledAt } = run;
   const now = seoulTimestamp(deps.clock.now());
   const failed: Cycle = {
     ...withoutAttempt(cycle),
     status: 'FAILED',
-    lastFailure: { ...reason, at: now, attempt: cycle.attempts ?? 0 },
+    lastFailure: { code: reason.code, message: reason.message, detail: reason.detail, at: now, attempt: cycle.attempts ?? 0 },
     failedAt: now,
     followUpsPending: true,
     nextAttemptAt: nextRunAfter(scheduledAt, deps.chargeRunTimes).toISOString(),
@@ -558,7 +559,8 @@ function seoulWallClock(at: Date): string {
 }
 
 function failureVars(failure: ChargeFailure): TemplateVars {
-  return { reason: failure.message, reasonCode: failure.code, declineReason: failure.reason ?? 'DECLINED' };
+  // The buyer's mails use `reason` (ours); the operator's also shows the PG's own text (`pgDetail`).
+  return { reason: failure.message, reasonCode: failure.code, pgDetail: failure.detail ?? '-' };
 }
 
 function cycleVars(cycle: Cycle, { subscription, shop }: MailContext): TemplateVars {
