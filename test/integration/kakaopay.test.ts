@@ -1,53 +1,36 @@
 /**
  * Contract tests of the KakaoPay adapter against a stub that enforces
- * KakaoPay's subscription flow (test/support/kakaopay-stub.ts): SECRET_KEY auth
+ * KakaoPay's subscription flow (test/support/kakaopay-stub().ts): SECRET_KEY auth
  * and the shop's own CID, ready → the buyer's approval (pg_token) → approve →
  * sid, charges on the sid for its own user, inactive on deletion (S22). No
  * lookup by our order id: supportsLookup false, an unknown outcome is UNKNOWN
  * (the charge run sends it to REVIEW).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kakaoPayGateway, type KakaoPayOptions } from '../../functions/adapters/gateways/kakaopay.ts';
-import type { ChargeRequest } from '../../functions/adapters/gateways/payment-gateway.ts';
-import { startKakaoPayStub, type KakaoMerchant, type KakaoPayStub, type KakaoWindowChoice } from '../support/kakaopay-stub.ts';
-import { captureLogs, closedPortUrl } from '../support/pg-test-helpers.ts';
+import { startKakaoPayStub, type KakaoMerchant, type KakaoWindowChoice } from '../support/kakaopay-stub.ts';
+import { captureLogs, chargeOf, closedPortUrl, useStub } from '../support/pg-test-helpers.ts';
 
 const SHOP_A: KakaoMerchant = { secretKey: 'DEVSK-shop-a-0001', cid: 'TCSUBSCRIP' };
 const SHOP_B: KakaoMerchant = { secretKey: 'DEVSK-shop-b-0002', cid: 'CSHOPB0002' };
 
-let stub: KakaoPayStub;
-beforeAll(async () => {
-  stub = await startKakaoPayStub([SHOP_A, SHOP_B]);
-});
-afterAll(() => stub?.stop());
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const stub = useStub(() => startKakaoPayStub([SHOP_A, SHOP_B]));
 
 const gateway = (merchant: KakaoMerchant = SHOP_A, overrides: Partial<KakaoPayOptions> = {}) =>
-  kakaoPayGateway({ ...merchant, approvalUrl: 'https://shop.example/kakao/ok', cancelUrl: 'https://shop.example/kakao/cancel', failUrl: 'https://shop.example/kakao/fail', baseUrl: stub.url, timeoutMs: 300, ...overrides });
-const last = () => stub.requests.at(-1)!;
+  kakaoPayGateway({ ...merchant, approvalUrl: 'https://shop.example/kakao/ok', cancelUrl: 'https://shop.example/kakao/cancel', failUrl: 'https://shop.example/kakao/fail', baseUrl: stub().url, timeoutMs: 300, ...overrides });
+const last = () => stub().requests.at(-1)!;
 
 /** ready → the buyer approves in KakaoPay's window → approve. */
 async function register(choice: KakaoWindowChoice = { method: 'card' }, merchant = SHOP_A) {
   const subscriptionId = randomUUID();
   const customerKey = `cus_${randomUUID()}`;
   const opened = await gateway(merchant).openRegistration({ subscriptionId, customerKey, method: 'kakaopay', itemName: '원두 정기배송' });
-  const pgToken = stub.approveInWindow(opened.session!, choice);
+  const pgToken = stub().approveInWindow(opened.session!, choice);
   const issued = await gateway(merchant).issueBillingKey({ authKey: pgToken, customerKey, session: opened.session, subscriptionId });
   return { ...issued, customerKey, subscriptionId, pgToken, tid: opened.session! };
 }
 
-const chargeOf = (card: { billingKey: string; customerKey: string }, overrides: Partial<ChargeRequest> = {}): ChargeRequest => ({
-  billingKey: card.billingKey,
-  customerKey: card.customerKey,
-  amount: 32_000,
-  orderId: `order-${randomUUID()}`,
-  orderName: '정기배송 원두 외 1건',
-  idempotencyKey: randomUUID(),
-  ...overrides,
-});
 
 describe('registration: ready → window → approve', () => {
   it('readies with the shop\'s CID and keeps the tid server-side; approve answers the sid and the masked method', async () => {
@@ -58,11 +41,11 @@ describe('registration: ready → window → approve', () => {
     expect(last().headers.authorization).toBe(`SECRET_KEY ${SHOP_A.secretKey}`);
     expect(last().body).toMatchObject({ cid: SHOP_A.cid, partner_order_id: `reg-${subscriptionId}`, partner_user_id: 'cus_k1', quantity: 1, total_amount: 0, tax_free_amount: 0 });
 
-    const pgToken = stub.approveInWindow(opened.session!, { method: 'card' });
+    const pgToken = stub().approveInWindow(opened.session!, { method: 'card' });
     const issued = await gateway().issueBillingKey({ authKey: pgToken, customerKey: 'cus_k1', session: opened.session, subscriptionId });
     expect(issued.card).toEqual({ method: 'kakaopay', issuer: '신한카드', last4: null, cardType: 'check', foreign: false, kakaoPayMethod: 'card' });
     expect(last().body).toEqual({ cid: SHOP_A.cid, tid: opened.session, partner_order_id: `reg-${subscriptionId}`, partner_user_id: 'cus_k1', pg_token: pgToken });
-    expect(stub.isSidActive(issued.billingKey)).toBe(true);
+    expect(stub().isSidActive(issued.billingKey)).toBe(true);
   });
 
   it('records KakaoPay money (S10)', async () => {
@@ -84,7 +67,7 @@ describe('charge on the sid', () => {
     expect(await gateway().charge(request)).toMatchObject({ status: 'PAID', amount: 32_000, paymentKey: expect.stringMatching(/^T/) });
     expect(last()).toMatchObject({ method: 'POST', url: '/online/v1/payment/subscription' });
     expect(last().body).toEqual({ cid: SHOP_A.cid, sid: card.billingKey, partner_order_id: request.orderId, partner_user_id: card.customerKey, item_name: request.orderName, quantity: 1, total_amount: 32_000, tax_free_amount: 0 });
-    expect(stub.captureCount(request.orderId)).toBe(1);
+    expect(stub().captureCount(request.orderId)).toBe(1);
   });
 
   it('answers an approval failure (-780) DECLINED with the card company\'s answer and our reason', async () => {
@@ -92,16 +75,16 @@ describe('charge on the sid', () => {
     const request = chargeOf(card);
     const outcome = await gateway().charge(request);
     expect(outcome).toMatchObject({ status: 'DECLINED', code: '-780', reason: 'ISSUER_DECLINED', detail: expect.stringContaining('8000: 한도초과') });
-    expect(stub.captureCount(request.orderId)).toBe(0);
+    expect(stub().captureCount(request.orderId)).toBe(0);
   });
 
   it('answers a timeout, a 5xx and our own refused keys UNKNOWN, and cannot look a charge up (supportsLookup false)', async () => {
     const card = await register();
     const request = chargeOf(card);
-    stub.injectNext('subscription', { delayMs: 1_000 });
+    stub().injectNext('subscription', { delayMs: 1_000 });
     expect(await gateway().charge(request)).toMatchObject({ status: 'UNKNOWN' });
-    expect(stub.captureCount(request.orderId)).toBe(1); // taken: only a person can tell (REVIEW)
-    stub.injectNext('subscription', { httpStatus: 500 });
+    expect(stub().captureCount(request.orderId)).toBe(1); // taken: only a person can tell (REVIEW)
+    stub().injectNext('subscription', { httpStatus: 500 });
     expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'UNKNOWN' });
     expect(await gateway({ ...SHOP_A, secretKey: 'DEVSK-rotated' }).charge(chargeOf(card))).toMatchObject({ status: 'UNKNOWN', message: expect.stringContaining('-401') });
     expect(await gateway(SHOP_A, { baseUrl: await closedPortUrl() }).charge(chargeOf(card))).toMatchObject({ status: 'UNKNOWN' });
@@ -115,10 +98,10 @@ describe('deleteBillingKey: inactive (S22)', () => {
     const card = await register();
     await gateway().deleteBillingKey(card);
     expect(last()).toMatchObject({ url: '/online/v1/payment/manage/subscription/inactive', body: { cid: SHOP_A.cid, sid: card.billingKey } });
-    expect(stub.isSidActive(card.billingKey)).toBe(false);
+    expect(stub().isSidActive(card.billingKey)).toBe(false);
     await gateway().deleteBillingKey(card);
     expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: '-782', reason: 'PAYMENT_METHOD_INVALID' });
-    stub.injectNext('inactive', { httpStatus: 503 });
+    stub().injectNext('inactive', { httpStatus: 503 });
     await expect(gateway().deleteBillingKey(await register())).rejects.toThrow(/HTTP 503/);
   });
 });
@@ -129,13 +112,13 @@ describe('each shop its own contract', () => {
     expect(await gateway(SHOP_B).charge(chargeOf(cardOfB))).toMatchObject({ status: 'PAID' });
     expect(last().headers.authorization).toBe(`SECRET_KEY ${SHOP_B.secretKey}`);
     expect(await gateway(SHOP_A).charge(chargeOf(cardOfB))).toMatchObject({ status: 'DECLINED', code: '-782' });
-    expect(JSON.stringify(stub.requests.filter((r) => r.headers.authorization === `SECRET_KEY ${SHOP_A.secretKey}`))).not.toContain(SHOP_B.secretKey);
+    expect(JSON.stringify(stub().requests.filter((r) => r.headers.authorization === `SECRET_KEY ${SHOP_A.secretKey}`))).not.toContain(SHOP_B.secretKey);
   });
 });
 
 describe('the stub refuses a sloppy client', () => {
   it('refuses another shop\'s CID, a misnamed field and a missing Content-Type', async () => {
-    const post = (body: unknown, headers: Record<string, string>) => fetch(`${stub.url}/online/v1/payment/ready`, { method: 'POST', headers, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const post = (body: unknown, headers: Record<string, string>) => fetch(`${stub().url}/online/v1/payment/ready`, { method: 'POST', headers, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const auth = { Authorization: `SECRET_KEY ${SHOP_A.secretKey}`, 'Content-Type': 'application/json' };
     const good = { cid: SHOP_A.cid, partner_order_id: 'o', partner_user_id: 'u', item_name: 'i', quantity: 1, total_amount: 0, tax_free_amount: 0, approval_url: 'https://a', cancel_url: 'https://a', fail_url: 'https://a' };
     expect(await post({ ...good, cid: SHOP_B.cid }, auth)).toMatchObject({ status: 403, body: { error_code: -403 } });
@@ -151,7 +134,7 @@ describe('logging', () => {
     const declining = await register({ method: 'card', behaviour: 'decline' });
     await gateway().charge(chargeOf(declining));
     await gateway({ ...SHOP_A, secretKey: 'DEVSK-rotated-secret' }).charge(chargeOf(card));
-    stub.injectNext('subscription', { httpStatus: 500 });
+    stub().injectNext('subscription', { httpStatus: 500 });
     await gateway().charge(chargeOf(card));
     await gateway().deleteBillingKey(card);
     expect(logged.length).toBeGreaterThan(2);

@@ -75,7 +75,12 @@ export async function startStubServer(route: (request: StubRequest) => StubReply
 
   function send(response: ServerResponse, reply: StubReply): void {
     if (response.destroyed || response.writableEnded) return;
-    const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    if (reply.body === undefined) {
+      response.writeHead(reply.status, { 'Content-Length': '0' });
+      response.end();
+      return;
+    }
+    const text = JSON.stringify(reply.body);
     response.writeHead(reply.status, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     response.end(text);
   }
