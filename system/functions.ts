@@ -46,6 +46,11 @@ interface FunctionBase {
    */
   readonly sealsPgCredentials?: boolean;
   /**
+   * Gets the run times and the charge retry window, as every queue worker does:
+   * it finishes a cycle the way the charge worker would (the REVIEW resolve).
+   */
+  readonly readsChargeSettings?: boolean;
+  /**
    * The queue function whose queue this function puts messages on: it gets sqs:SendMessage on that queue
    * and its URL in WORK_QUEUE_URL. A dispatcher fills its worker's queue; the stop triggers (and the stop
    * worker itself, one step after another) fill the stop worker's.
@@ -170,7 +175,7 @@ export const FUNCTIONS = {
     kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin', idempotent: true,
     entry: 'functions/handlers/resolve-cycle.handler.ts',
     description: 'Closes a cycle left in REVIEW as charged (order, event) or not charged (buyer told); the subscription moves on',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], readsChargeSettings: true,
   },
   openApi: {
     kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
