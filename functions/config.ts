@@ -2,7 +2,8 @@
  * Configuration, read once at module load; a missing variable fails the cold
  * start with its name rather than a confusing error later.
  */
-import { ENV } from '../system/functions.ts';
+import { chargeRetryDaysFrom, ENV } from '../system/functions.ts';
+import { chargeRunTimesFrom } from './use-cases/runs/charge.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -16,4 +17,15 @@ export const config = {
   tableName: required(ENV.tableName),
   mailFrom: required(ENV.mailFrom),
   stage: process.env[ENV.stage] ?? 'dev',
+} as const;
+
+/**
+ * The charge runs' settings (S17): their times, from which a declined card's
+ * retry is scheduled, and the retry window. Set on the queue workers and the
+ * REVIEW resolve (`readsChargeSettings`); elsewhere the defaults. A malformed
+ * value fails the cold start with its problem.
+ */
+export const chargeSettings = {
+  chargeRunTimes: chargeRunTimesFrom(process.env),
+  chargeRetryDays: chargeRetryDaysFrom(process.env),
 } as const;

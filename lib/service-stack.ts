@@ -77,8 +77,9 @@ export class ServiceStack extends Stack {
       // kms:Decrypt only for the functions that call a PG; the platform's contract writer may only seal.
       if (definition.usesGateway) fn.bindSecrets(props.secretsKey, 'open');
       else if (definition.sealsPgCredentials) fn.bindSecrets(props.secretsKey, 'seal-pg-credentials');
-      // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use.
-      if (definition.kind === 'queue') {
+      // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use
+      // (and the REVIEW resolve, which finishes a cycle as the charge worker does).
+      if (definition.kind === 'queue' || definition.readsChargeSettings) {
         for (const setting of Object.keys(SCHEDULE_DEFAULTS) as Array<keyof typeof SCHEDULE_DEFAULTS>) {
           fn.function.addEnvironment(runTimesEnvName(setting), config.runTimes[setting].join(','));
         }

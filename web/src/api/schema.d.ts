@@ -574,7 +574,208 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "subscription.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A buyer signed up (S15); the card is not registered yet. id: `{subscriptionId}.created`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.activated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checkout registered the card and the subscription is ACTIVE (S10, S16). id: `{subscriptionId}.activated`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.activated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.cycle.noticed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The payment notice went out; the amount is locked (S17). id: `{subscriptionId}.{deliveryDate}.noticed`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.cycle.noticed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.cycle.charged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The announced amount was charged; ship the order (S17). id: the order id
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.cycle.charged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.cycle.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The charge failed for good (after its retries). id: `{subscriptionId}.{deliveryDate}.failed`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.cycle.failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.cycle.skipped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The delivery is not charged nor shipped (skipped, S19). id: `{subscriptionId}.{deliveryDate}.skipped`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.cycle.skipped"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * No notice, no charge while paused. id: `{subscriptionId}.paused.{at}`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.paused"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.resumed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliveries resume. id: `{subscriptionId}.resumed.{at}`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.resumed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The whole subscription is cancelled (S19, S22). id: `{subscriptionId}.cancelled`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.cancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Error: {
@@ -665,7 +866,10 @@ export interface operations {
     createShop: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -726,8 +930,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SHOP_ALREADY_EXISTS`: a shop with this id exists */
+            /** @description `SHOP_ALREADY_EXISTS`: a shop with this id exists; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2259,7 +2472,10 @@ export interface operations {
     topUpCredits: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 shopId: string;
             };
@@ -2331,8 +2547,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `TOP_UP_REFERENCE_REUSED`: The reference was already used for a top-up of another amount */
+            /** @description `TOP_UP_REFERENCE_REUSED`: The reference was already used for a top-up of another amount; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2497,7 +2722,10 @@ export interface operations {
     resolveCycle: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 subscriptionId: string;
                 deliveryDate: string;
@@ -2619,8 +2847,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `CYCLE_NOT_IN_REVIEW`: the cycle is not in REVIEW (or was resolved with the other outcome) */
+            /** @description `CYCLE_NOT_IN_REVIEW`: the cycle is not in REVIEW (or was resolved with the other outcome); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2986,7 +3223,10 @@ export interface operations {
     signUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3106,7 +3346,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `TOO_MANY_PENDING_SIGNUPS`: the buyer already has 10 signups waiting for payment (each expires after 24 hours) */
+            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `TOO_MANY_PENDING_SIGNUPS`: the buyer already has 10 signups waiting for payment (each expires after 24 hours); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3115,7 +3355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `PRODUCT_NOT_SUBSCRIBABLE`: a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14); `CYCLE_NOT_OFFERED`: a product does not offer the chosen cycle; `START_DATE_OUT_OF_RANGE`: the start date is outside the shop's window (S15); `PAYMENT_METHOD_NOT_AVAILABLE`: the shop does not take this payment method (S9) */
+            /** @description `PRODUCT_NOT_SUBSCRIBABLE`: a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14); `CYCLE_NOT_OFFERED`: a product does not offer the chosen cycle; `START_DATE_OUT_OF_RANGE`: the start date is outside the shop's window (S15); `PAYMENT_METHOD_NOT_AVAILABLE`: the shop does not take this payment method (S9); `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3138,7 +3378,10 @@ export interface operations {
     checkOut: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 subscriptionId: string;
             };
@@ -3244,7 +3487,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `SUBSCRIPTION_NOT_PENDING`: the subscription was cancelled, or its signup expired unpaid; `CHECKOUT_IN_PROGRESS`: another checkout of this subscription is running; retry shortly */
+            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `SUBSCRIPTION_NOT_PENDING`: the subscription was cancelled, or its signup expired unpaid; `CHECKOUT_IN_PROGRESS`: another checkout of this subscription is running; retry shortly; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3253,7 +3496,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `FOREIGN_CARD_NOT_ALLOWED`: the card was issued abroad (S16); `CARD_REGISTRATION_FAILED`: the PG refused the registration; `NO_REGISTERED_CARD`: useRegisteredCard, but the buyer has no registered card (or KakaoPay) for this payment method */
+            /** @description `FOREIGN_CARD_NOT_ALLOWED`: the card was issued abroad (S16); `CARD_REGISTRATION_FAILED`: the PG refused the registration; `NO_REGISTERED_CARD`: useRegisteredCard, but the buyer has no registered card (or KakaoPay) for this payment method; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3900,6 +4143,474 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    "event:subscription.created": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.created";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description A buyer signed up (S15); the card is not registered yet. id: `{subscriptionId}.created` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        /** @constant */
+                        status: "PENDING_PAYMENT";
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        items: {
+                            productId: string;
+                            quantity: number;
+                        }[];
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.activated": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.activated";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description Checkout registered the card and the subscription is ACTIVE (S10, S16). id: `{subscriptionId}.activated` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        nextDeliveryDate: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                        }[];
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        activatedAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.cycle.noticed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.cycle.noticed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description The payment notice went out; the amount is locked (S17). id: `{subscriptionId}.{deliveryDate}.noticed` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        deliveryDate: string;
+                        amount: number;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @description KRW */
+                            unitPrice: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.cycle.charged": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.cycle.charged";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description The announced amount was charged; ship the order (S17). id: the order id */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        deliveryDate: string;
+                        orderId: string;
+                        amount: number;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @description KRW */
+                            unitPrice: number;
+                        }[];
+                        paymentKey: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        approvedAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        chargedAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.cycle.failed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.cycle.failed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description The charge failed for good (after its retries). id: `{subscriptionId}.{deliveryDate}.failed` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        deliveryDate: string;
+                        amount: number;
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.cycle.skipped": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.cycle.skipped";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description The delivery is not charged nor shipped (skipped, S19). id: `{subscriptionId}.{deliveryDate}.skipped` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        deliveryDate: string;
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.paused": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.paused";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.{at}` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        until?: string;
+                        cycles?: number;
+                        /** @enum {string} */
+                        by: "buyer" | "merchant";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.resumed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.resumed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description Deliveries resume. id: `{subscriptionId}.resumed.{at}` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        nextDeliveryDate: string;
+                        /** @enum {string} */
+                        by: "buyer" | "merchant";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.changed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.changed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        changes: {
+                            [key: string]: unknown;
+                        };
+                        effectiveFrom?: string;
+                        /** @enum {string} */
+                        by: "buyer" | "merchant";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.cancelled": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.cancelled";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description The whole subscription is cancelled (S19, S22). id: `{subscriptionId}.cancelled` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        /** @enum {string} */
+                        reason: "buyer" | "merchant" | "service-stop";
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        cancelledAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -58,11 +58,14 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
   const amount = options.product.price * draft.quantity;
   const { noticeDate, chargeDate } = firstRun(draft.startDate);
 
+  // One Idempotency-Key per attempt: a press repeated after a lost answer gets the same signup, never a second one.
+  const [attempt, setAttempt] = useState(() => crypto.randomUUID());
   const submit = useAction(async () => {
     saveDraft(draft);
     const customer = api('customer');
     const created = await ok(
       customer.POST('/subscriptions', {
+        params: { header: { 'Idempotency-Key': attempt } },
         body: {
           items: [{ productId, quantity: draft.quantity }],
           cycle: draft.cycle as never,
@@ -78,7 +81,12 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
           },
         },
       }),
-    );
+    ).catch((error: unknown) => {
+      // A refusal is final for this attempt (the next press is a new one); a lost answer keeps its key.
+      if (error instanceof ApiError && error.code !== 'IDEMPOTENCY_KEY_IN_PROGRESS') setAttempt(crypto.randomUUID());
+      throw error;
+    });
+    setAttempt(crypto.randomUUID());
     const id = created.subscription.id;
     const successUrl = new URL('/order-complete.html', location.origin);
     successUrl.searchParams.set('subscriptionId', id);

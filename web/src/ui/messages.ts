@@ -31,6 +31,8 @@ const MESSAGES: Record<string, string> = {
   SERVICE_STOPPING: '서비스 중단을 처리하는 중이에요. 끝난 뒤에 다시 시도해 주세요.',
   SHOP_ALREADY_EXISTS: '같은 아이디의 쇼핑몰이 이미 있어요.',
   TOP_UP_REFERENCE_REUSED: '같은 충전 번호로 다른 금액이 이미 충전되었어요.',
+  IDEMPOTENCY_KEY_IN_PROGRESS: '신청을 처리하는 중이에요. 잠시 후 다시 눌러 주세요.',
+  IDEMPOTENCY_KEY_REUSED: '같은 요청 번호로 다른 신청이 이미 있었어요. 다시 신청해 주세요.',
   // Anyone
   VALIDATION_FAILED: '입력한 내용을 확인해 주세요.',
   UNAUTHENTICATED: '로그인이 필요해요. 다시 로그인해 주세요.',
