@@ -17,7 +17,7 @@ import { apiTypesFor, checkedInApiTypes } from '../../web/api-types.ts';
 import { WIDGET_FILE } from '../../web/build.ts';
 import { launchBrowser, PHONE, type TestBrowser } from '../support/browser.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
-import { activeShop } from '../support/storefront.ts';
+import { activeShop, subscribe } from '../support/storefront.ts';
 
 let t: TestSystem;
 let browser: TestBrowser;
@@ -166,6 +166,40 @@ describe('the buyer at 375 px', () => {
     await widget.waitFor();
     expect(await widget.locator('input[name=purchase-method]').evaluateAll((inputs) => inputs.map((input) => input.getAttribute('value')))).toEqual(['one-time']);
     expect((await widget.innerText()).includes('1+N 이벤트 상품은 정기배송을 이용할 수 없어요')).toBe(explained);
+  });
+});
+
+describe('my subscriptions, after the payment notice (S18, S19)', () => {
+  it('says before each cancel what it does to the announced cycle, and does exactly that', async () => {
+    // Two products, noticed: the notice run of the D-2 has locked the amount.
+    buyers += 1;
+    const sub = `buyer-${buyers}`;
+    const token = await t.token('customer', shopId, sub);
+    const subscription = await subscribe(t, token, shopId);
+    await t.call('POST', '/_local/clock', { body: { now: `${subscription.nextNoticeDate}T09:00:00+09:00` } });
+    await page.goto(url('/my.html'));
+    if (await page.getByTestId('whoami').isVisible()) await page.getByRole('button', { name: '로그아웃' }).click();
+    await page.locator('input[name=shop]').fill(shopId);
+    await page.locator('input[name=sub]').fill(sub);
+    await page.getByRole('button', { name: /데모 구매자로 로그인/ }).click();
+    const mine = page.getByTestId('my-subscription');
+    await mine.getByTestId('announced-amount').waitFor();
+    const announced = await mine.getByTestId('announced-amount').innerText();
+
+    // Some items: the announced amount is still charged, the cancel applies from the next cycle (S18).
+    await mine.locator('label.check').filter({ hasText: 'Drip bags' }).locator('input').check();
+    await mine.getByRole('button', { name: '선택한 상품 해지' }).click();
+    expect(await mine.getByTestId('cancel-consequence').innerText()).toMatch(new RegExp(`${announced}.*일부 상품만 해지하면 이번 회차는 안내된 금액 그대로 결제되고, 해지는 다음 회차부터`));
+    await mine.getByTestId('confirm-cancel').click();
+    await expect.poll(async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.items.map((item: { status: string }) => item.status)).toEqual(['ACTIVE', 'CANCELLED']);
+    expect((await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['NOTICED']);
+
+    // Everything announced: that cycle is not charged (S19).
+    await mine.getByTestId('cancel-all').click();
+    expect(await mine.getByTestId('cancel-consequence').innerText()).toContain('안내된 상품을 모두 해지하면 이번 회차는 결제되지 않아요');
+    await mine.getByTestId('confirm-cancel').click();
+    await expect.poll(async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.status).toBe('CANCELLED');
+    expect((await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['SKIPPED']);
   });
 });
 

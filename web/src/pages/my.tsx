@@ -30,7 +30,9 @@ function cancelConsequence(subscription: SubscriptionView, productIds: readonly 
       ? `정기배송 전체를 해지해요. 다음 ${TERMS.paymentNotice} 전이라 바로 반영되고, 더는 결제되거나 배송되지 않아요.`
       : `${list}을(를) 해지해요. 다음 ${TERMS.paymentNotice} 전이라 바로 반영되고, 다음 배송부터 나머지 상품만 결제돼요.`;
   }
-  const left = noticed.items.filter((line) => !productIds.includes(line.productId));
+  // As the API decides (S19): an announced item still counts while it is active after this cancel.
+  const stillActive = new Set(activeIds.filter((id) => !productIds.includes(id)));
+  const left = noticed.items.filter((line) => stillActive.has(line.productId));
   const noticedAt = day(noticed.noticeDate);
   if (left.length === 0) {
     return `${noticedAt}에 ${TERMS.paymentNotice}가 발송되어 이번 회차(${day(noticed.deliveryDate)} 배송) 금액 ${won(noticed.amount)}이 확정되었지만, 안내된 상품을 모두 해지하면 이번 회차는 결제되지 않아요.${whole ? ' 정기배송도 해지돼요.' : ''}`;
