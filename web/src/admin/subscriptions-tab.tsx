@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { api, ok, type paths } from '../api/session-api.ts';
 import { StatusBadge } from '../storefront/subscription-card.tsx';
 import { CyclesTable } from '../storefront/cycles-table.tsx';
+import { ResolveCycle } from './resolve-cycle.tsx';
 import { runDateRows } from '../ui/clock-link.tsx';
 import { day, maskedCard, seoulTime } from '../ui/format.ts';
 import { useLoad } from '../ui/hooks.ts';
@@ -15,7 +16,7 @@ import { cancelReasonLabel, cycleLabel, paymentMethodLabel, subscriptionStatusLa
 
 type Query = NonNullable<paths['/admin/subscriptions']['get']['parameters']['query']>;
 type Row = paths['/admin/subscriptions']['get']['responses'][200]['content']['application/json']['items'][number];
-type Filters = Pick<Query, 'status' | 'customerId' | 'productId' | 'nextDeliveryFrom' | 'nextDeliveryTo'>;
+type Filters = Pick<Query, 'status' | 'customerId' | 'productId' | 'nextDeliveryFrom' | 'nextDeliveryTo' | 'cycleStatus'>;
 
 const admin = () => api('admin');
 const STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED'] as const;
@@ -60,6 +61,10 @@ function List(props: { open: (id: string) => void }) {
           <Field label="다음 배송일까지">
             <input name="nextDeliveryTo" type="date" value={draft.nextDeliveryTo ?? ''} onInput={text('nextDeliveryTo')} />
           </Field>
+          <label class="check">
+            <input type="checkbox" name="cycleStatus" checked={draft.cycleStatus === 'REVIEW'} onChange={(e) => setDraft({ ...draft, cycleStatus: e.currentTarget.checked ? 'REVIEW' : undefined })} />
+            결제 확인 필요 회차만
+          </label>
           <button type="submit" class="primary">
             조회
           </button>
@@ -152,6 +157,11 @@ function Detail(props: { id: string; back: () => void }) {
           />
           <h3>회차</h3>
           <CyclesTable cycles={s.cycles} withItems />
+          {s.cycles
+            .filter((cycle) => (cycle.status as string) === 'REVIEW')
+            .map((cycle) => (
+              <ResolveCycle subscriptionId={s.id} deliveryDate={cycle.deliveryDate} amount={cycle.amount} onResolved={detail.reload} />
+            ))}
           {s.cycles.length === 0 && <p class="muted">아직 결제 안내된 회차가 없어요. 첫 결제 안내는 {day(s.nextNoticeDate)}에 나가요.</p>}
         </div>
       )}
