@@ -77,6 +77,16 @@ describe('a shop from registration to the stop, through the consoles', () => {
     expect(await page.getByTestId('active-count').innerText()).toBe('0건');
     await page.goto(url('/admin.html#credits'));
     expect(await page.getByTestId('sms-credits').innerText()).toBe('100건');
+    expect(await page.getByTestId('ledger').innerText()).toMatch(/SMS\s+충전[^\n]*\+100/);
+  });
+
+  it("the merchant's notification settings are saved as shown (S11)", async () => {
+    await page.goto(url('/admin.html#settings'));
+    await page.locator('input[name=autoCancelOperator]').uncheck();
+    await page.getByRole('button', { name: '저장' }).first().click();
+    await page.getByText('저장했어요.').waitFor();
+    const admin = await t.token('admin', shopId, 'owner');
+    expect((await t.call('GET', '/admin/settings/notifications', { token: admin })).body).toMatchObject({ paymentNotice: { mail: true, sms: true }, autoCancel: { customerMail: true, operatorMail: false } });
   });
 
   it('the merchant marks a product subscribable, and its product page offers 정기배송 (S13)', async () => {

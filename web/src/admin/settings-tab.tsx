@@ -14,6 +14,35 @@ type Window = paths['/admin/settings/subscription']['get']['responses'][200]['co
 
 const admin = () => api('admin');
 
+/** A settings form: loaded once, edited locally, saved with PUT (which answers what was stored). */
+function useSettingsForm<T>(load: () => Promise<T>, store: (value: T) => Promise<T>) {
+  const loaded = useLoad(load, []);
+  const [form, setForm] = useState<T | undefined>();
+  const [saved, setSaved] = useState(false);
+  useEffect(() => setForm(loaded.data), [loaded.data]);
+  const save = useAction(async () => {
+    setForm(await store(form!));
+    setSaved(true);
+  });
+  const change = (next: T) => {
+    setSaved(false);
+    setForm(next);
+  };
+  return { loaded, form, change, save, saved };
+}
+
+function SaveBar(props: { save: ReturnType<typeof useAction>; saved: boolean }) {
+  return (
+    <>
+      <ErrorNotice error={props.save.error} />
+      {props.saved && <Notice kind="success">저장했어요.</Notice>}
+      <button type="submit" class="primary" disabled={props.save.busy}>
+        저장
+      </button>
+    </>
+  );
+}
+
 function Toggle(props: { label: string; hint?: string; checked: boolean; onChange: (checked: boolean) => void; name: string }) {
   return (
     <label class="check">
@@ -27,20 +56,12 @@ function Toggle(props: { label: string; hint?: string; checked: boolean; onChang
 }
 
 function NotificationSettings() {
-  const loaded = useLoad(() => ok(admin().GET('/admin/settings/notifications')), []);
-  const [form, setForm] = useState<Notifications | undefined>();
-  const [saved, setSaved] = useState(false);
-  useEffect(() => setForm(loaded.data), [loaded.data]);
-  const save = useAction(async () => {
-    setForm(await ok(admin().PUT('/admin/settings/notifications', { body: form! })));
-    setSaved(true);
-  });
+  const { loaded, form, change, save, saved } = useSettingsForm(
+    () => ok(admin().GET('/admin/settings/notifications')),
+    (body: Notifications) => ok(admin().PUT('/admin/settings/notifications', { body })),
+  );
   if (loaded.error !== undefined) return <ErrorNotice error={loaded.error} />;
   if (!form) return <Loading />;
-  const change = (next: Notifications) => {
-    setSaved(false);
-    setForm(next);
-  };
   return (
     <Section title="알림 설정">
       <form
@@ -58,25 +79,17 @@ function NotificationSettings() {
         <Field label="운영자 메일 주소">
           <input type="email" name="operatorEmail" required value={form.operatorEmail} onInput={(e) => change({ ...form, operatorEmail: e.currentTarget.value })} />
         </Field>
-        <ErrorNotice error={save.error} />
-        {saved && <Notice kind="success">저장했어요.</Notice>}
-        <button type="submit" class="primary" disabled={save.busy}>
-          저장
-        </button>
+        <SaveBar save={save} saved={saved} />
       </form>
     </Section>
   );
 }
 
 function StartDateWindow() {
-  const loaded = useLoad(() => ok(admin().GET('/admin/settings/subscription')), []);
-  const [form, setForm] = useState<Window | undefined>();
-  const [saved, setSaved] = useState(false);
-  useEffect(() => setForm(loaded.data?.startDateWindow), [loaded.data]);
-  const save = useAction(async () => {
-    setForm((await ok(admin().PUT('/admin/settings/subscription', { body: { startDateWindow: form! } }))).startDateWindow);
-    setSaved(true);
-  });
+  const { loaded, form, change, save, saved } = useSettingsForm(
+    async () => (await ok(admin().GET('/admin/settings/subscription'))).startDateWindow,
+    async (startDateWindow: Window) => (await ok(admin().PUT('/admin/settings/subscription', { body: { startDateWindow } }))).startDateWindow,
+  );
   if (!form) return loaded.error !== undefined ? <ErrorNotice error={loaded.error} /> : <Loading />;
   return (
     <Section title={`${TERMS.startDate} 선택 기간 (S15)`}>
@@ -89,17 +102,13 @@ function StartDateWindow() {
         <p class="small muted">구매자가 주문서에서 고를 수 있는 배송 시작일이에요. 결제 안내(배송 2일 전)가 지나지 않도록 가장 빨라도 3일 뒤부터예요.</p>
         <div class="row">
           <Field label="오늘부터 며칠 뒤부터">
-            <input type="number" min={3} max={365} value={form.earliestDaysAhead} onInput={(e) => (setSaved(false), setForm({ ...form, earliestDaysAhead: Number(e.currentTarget.value) }))} />
+            <input type="number" min={3} max={365} value={form.earliestDaysAhead} onInput={(e) => change({ ...form, earliestDaysAhead: Number(e.currentTarget.value) })} />
           </Field>
           <Field label="며칠 뒤까지">
-            <input type="number" min={3} max={365} value={form.latestDaysAhead} onInput={(e) => (setSaved(false), setForm({ ...form, latestDaysAhead: Number(e.currentTarget.value) }))} />
+            <input type="number" min={3} max={365} value={form.latestDaysAhead} onInput={(e) => change({ ...form, latestDaysAhead: Number(e.currentTarget.value) })} />
           </Field>
         </div>
-        <ErrorNotice error={save.error} />
-        {saved && <Notice kind="success">저장했어요.</Notice>}
-        <button type="submit" class="primary" disabled={save.busy}>
-          저장
-        </button>
+        <SaveBar save={save} saved={saved} />
       </form>
     </Section>
   );
