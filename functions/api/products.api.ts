@@ -28,6 +28,7 @@ export const purchaseOptions = z.object({
   paymentMethods: z.array(z.enum(['card', 'kakaopay'])).describe('How a subscription can pay in this shop (S9, S16)'),
   earliestStartDate: isoDateSchema.nullable(),
   latestStartDate: isoDateSchema.nullable(),
+  unavailableStartDates: z.array(isoDateSchema).describe('Days in the window the shop does not deliver on (GET /admin/settings/delivery); a start picked there moves to the nearest allowed day'),
 });
 
 const productParams = z.strictObject({ productId: idSchema });
