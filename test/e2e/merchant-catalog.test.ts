@@ -193,6 +193,32 @@ describe('S13, S14: products', () => {
   });
 });
 
+describe('issue 14: delivery counts and discounts by delivery number', () => {
+  const stepped = [{ fromDelivery: 1, toDelivery: 2, percent: 5 }, { fromDelivery: 3, won: 2_500 }];
+
+  it('are saved with the product, read back, and offered on the product page', async () => {
+    const { shopId, admin } = await newShop({ active: true });
+    const saved = await t.call('PUT', '/admin/products/beans', { token: admin, body: { ...beans, maxDeliveries: 6, discounts: stepped } });
+    expect(saved.status).toBe(200);
+    expect((await t.call('GET', '/admin/products/beans', { token: admin })).body).toMatchObject({ maxDeliveries: 6, discounts: stepped });
+    expect((await t.call('GET', `/shops/${shopId}/products/beans/purchase-options`)).body).toMatchObject({ maxDeliveries: 6, discounts: stepped });
+  });
+
+  it('refuse overlapping ranges, both or neither of percent and won, and a rule after the last delivery (400, one detail each)', async () => {
+    const { admin } = await newShop();
+    const response = await t.call('PUT', '/admin/products/beans', {
+      token: admin,
+      body: { ...beans, discounts: [{ fromDelivery: 1, toDelivery: 2, percent: 5 }, { fromDelivery: 3, percent: 10, won: 100 }] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(['discounts.1']);
+    const overlapping = await t.call('PUT', '/admin/products/beans', { token: admin, body: { ...beans, maxDeliveries: 4, discounts: [{ fromDelivery: 1, toDelivery: 3, percent: 5 }, { fromDelivery: 3, percent: 10 }, { fromDelivery: 5, won: 100 }] } });
+    expect(overlapping.status).toBe(400);
+    expect(overlapping.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['discounts.1', 'discounts.2', 'discounts.2.fromDelivery']);
+    expect((await t.call('GET', '/admin/products/beans', { token: admin })).status).toBe(404);
+  });
+});
+
 describe('purchase options of a product page (S13–S15), no token needed', () => {
   const options = (shopId: string, productId: string) => t.call('GET', `/shops/${shopId}/products/${productId}/purchase-options`);
 
@@ -209,6 +235,8 @@ describe('purchase options of a product page (S13–S15), no token needed', () =
       earliestStartDate: '2027-01-13',
       latestStartDate: '2027-03-11',
       unavailableStartDates: [],
+      maxDeliveries: null,
+      discounts: [],
     });
   });
 
