@@ -64,6 +64,12 @@ export interface HttpFunction extends FunctionBase {
   /** API Gateway path syntax: `/admin/products/{productId}`. */
   readonly path: string;
   readonly auth: Auth;
+  /**
+   * Creates or charges: honours an `Idempotency-Key` header (issue 13; functions/http/idempotency.ts). Its
+   * keys live in the table (partition family `idempotency`), so the route also needs GetItem, PutItem,
+   * UpdateItem and DeleteItem — test/unit/idempotency.test.ts checks that both are declared.
+   */
+  readonly idempotent?: true;
 }
 
 /** A daily run at a wall-clock time in Asia/Seoul. */
@@ -128,10 +134,10 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem'], sends: [],
   },
   createShop: {
-    kind: 'http', method: 'POST', path: '/platform/shops', auth: 'platform',
+    kind: 'http', method: 'POST', path: '/platform/shops', auth: 'platform', idempotent: true,
     entry: 'functions/handlers/create-shop.handler.ts',
     description: 'Platform registers a shop (operator email, product management generation)',
-    tableActions: ['dynamodb:PutItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   getService: {
     kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
@@ -166,10 +172,10 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
   },
   resolveCycle: {
-    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin',
+    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin', idempotent: true,
     entry: 'functions/handlers/resolve-cycle.handler.ts',
     description: 'Closes a cycle left in REVIEW as charged (order, event) or not charged (buyer told); the subscription moves on',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['mail', 'events'], readsChargeSettings: true,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], readsChargeSettings: true,
   },
   openApi: {
     kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
@@ -184,10 +190,10 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
   },
   topUpCredits: {
-    kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/credits', auth: 'platform',
+    kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/credits', auth: 'platform', idempotent: true,
     entry: 'functions/handlers/top-up-credits.handler.ts',
     description: 'Prepaid SMS and bulk-mail credits bought by a shop (S12, S24)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   applyForService: {
     kind: 'http', method: 'POST', path: '/admin/service/application', auth: 'admin',
@@ -304,19 +310,19 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:Query'], sends: [],
   },
   signUp: {
-    kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer',
+    kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/sign-up.handler.ts',
     description: 'A buyer applies for a subscription; it waits for card registration (S15)',
     usesGateway: true,
     // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
   },
   checkOut: {
-    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer',
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/check-out.handler.ts',
     description: "Registers the buyer's one card (or KakaoPay) and activates the subscription (S10, S15, S16)",
     usesGateway: true,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: ['events'],
   },
   listMySubscriptions: {
     kind: 'http', method: 'GET', path: '/subscriptions', auth: 'customer',
@@ -334,7 +340,7 @@ export const FUNCTIONS = {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
     entry: 'functions/handlers/cancel-subscription.handler.ts',
     description: 'The buyer cancels some items or the whole subscription (S18, S19)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
   },
   getMyCard: {
     kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
@@ -381,7 +387,7 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/stop-worker.handler.ts',
     description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    sends: ['mail'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+    sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

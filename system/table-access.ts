@@ -37,6 +37,8 @@ export const PARTITION_FAMILIES = {
   billingKeys: ['SHOP#*#CUST#*'],
   /** A subscription with its items, cycles, notification log and orders. */
   subscriptions: ['SUB#*'],
+  /** Idempotency-Key records of the idempotent routes (functions/http/idempotency.ts), one partition per route. */
+  idempotency: ['IDEMPOTENCY#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PartitionFamily = keyof typeof PARTITION_FAMILIES;
@@ -47,16 +49,16 @@ export type PartitionFamily = keyof typeof PARTITION_FAMILIES;
  */
 export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly PartitionFamily[]>>> = {
   health: ['health'],
-  createShop: ['shop'],
+  createShop: ['shop', 'idempotency'],
   getService: ['shop'],
   listPaymentGateways: [],
   putPgContract: ['shop'],
   listPgContracts: ['shop'],
   deletePgContract: ['shop'],
-  resolveCycle: ['shop', 'subscriptions', 'shopNotices'],
+  resolveCycle: ['shop', 'subscriptions', 'shopNotices', 'idempotency'],
   openApi: [],
   reviewApplication: ['shop'],
-  topUpCredits: ['shop', 'ledger'],
+  topUpCredits: ['shop', 'ledger', 'idempotency'],
   applyForService: ['shop'],
   changeCardPg: ['shop'],
   unlinkCardPg: ['shop'],
@@ -76,8 +78,8 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   getPurchaseOptions: ['shop'],
   listShopSubscriptions: ['subscriptions'],
   getShopSubscription: ['subscriptions'],
-  signUp: ['shop', 'subscriptions'],
-  checkOut: ['shop', 'subscriptions', 'billingKeys'],
+  signUp: ['shop', 'subscriptions', 'idempotency'],
+  checkOut: ['shop', 'subscriptions', 'billingKeys', 'idempotency'],
   listMySubscriptions: ['subscriptions'],
   getMySubscription: ['subscriptions'],
   cancelSubscription: ['shop', 'subscriptions'],

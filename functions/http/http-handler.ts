@@ -9,11 +9,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import type { HttpFunction, Role } from '../../system/functions.ts';
+import { FUNCTIONS, functionNames, type HttpFunction, type Role } from '../../system/functions.ts';
 import type { Operation } from '../api/operation.ts';
 import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 import { flushMetrics, lambdaContextInLogs } from '../core/observability.ts';
+import { idempotentRoute } from './idempotency.ts';
+import { idempotencyKeyFrom } from './idempotency-key.ts';
 
 /** Who is calling, from the verified token's claims. */
 export interface Principal {
@@ -112,11 +114,18 @@ export function errorResponse(error: unknown): HttpResponse {
   return json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Please try again later.', details: [] } });
 }
 
+/** The route's function name in system/functions.ts (its method and path for a route not listed there). */
+function routeName(route: HttpFunction): string {
+  return functionNames.find((name) => FUNCTIONS[name] === route) ?? `${route.method} ${route.path}`;
+}
+
 /** Builds the Lambda handler of one HTTP operation. */
 export function httpHandler<R extends HttpFunction, B, P, Q>(
   operation: Operation<R, B, P, Q>,
   action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
 ) {
+  // Routes declared `idempotent` in system/functions.ts honour Idempotency-Key (functions/http/idempotency.ts).
+  const replayable = operation.route.idempotent ? idempotentRoute<HttpResponse>(routeName(operation.route)) : undefined;
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(lambdaContextInLogs() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
     .use(flushMetrics() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
@@ -125,15 +134,20 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
         request.response = errorResponse(request.error);
       },
     })
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const principal = principalFrom(event, operation.route) as PrincipalFor<R>;
+      const idempotencyKey = replayable ? idempotencyKeyFrom(event.headers) : undefined;
       const { body, params, query } = validate(operation, event);
-      const result = await action({ body, params, query, principal });
-      const status = result.status ?? operation.response.status;
-      logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
-      // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
-      logger.debug('Response body', { body: result.body });
-      if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
-      return json(status, result.body);
+      const respond = async (): Promise<HttpResponse> => {
+        const result = await action({ body, params, query, principal });
+        const status = result.status ?? operation.response.status;
+        logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
+        // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
+        logger.debug('Response body', { body: result.body });
+        if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+        return json(status, result.body);
+      };
+      if (!replayable || idempotencyKey === undefined || principal === null) return respond();
+      return replayable({ key: { shop: principal.shop, sub: principal.sub, idempotencyKey }, request: { params, body } }, context, respond);
     });
 }

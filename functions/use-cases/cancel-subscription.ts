@@ -3,6 +3,7 @@ import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { cancelWhole, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
+import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
 const MAX_ATTEMPTS = 3;
 
@@ -22,7 +23,7 @@ const MAX_ATTEMPTS = 3;
  * the same answer again.
  */
 export async function cancelSubscription(
-  deps: Pick<StorefrontDeps, 'subscriptions' | 'shops' | 'clock'>,
+  deps: Pick<StorefrontDeps, 'subscriptions' | 'shops' | 'clock'> & EventDeps,
   shopId: string,
   customerId: string,
   subscriptionId: string,
@@ -34,7 +35,11 @@ export async function cancelSubscription(
     if (unknown.length > 0) {
       throw new Unprocessable('PRODUCT_NOT_IN_SUBSCRIPTION', 'Some products are not part of this subscription.', unknown.map((id) => ({ path: `productIds.${(productIds ?? []).indexOf(id)}`, message: `${id} is not in this subscription.` })));
     }
-    if (subscription.status === 'CANCELLED') return withCycles(deps, subscriptionId);
+    if (subscription.status === 'CANCELLED') {
+      // A repeat publishes the same event id again (a crash may have lost the first); consumers drop it.
+      if (subscription.cancelReason === 'CUSTOMER_REQUEST') await deps.events.publish(subscriptionEvents.cancelled(subscription));
+      return withCycles(deps, subscriptionId);
+    }
 
     const now = deps.clock.now();
     const at = seoulTimestamp(now);
@@ -56,6 +61,7 @@ export async function cancelSubscription(
       : { ...subscription, items, updatedAt: at };
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
+    if (whole) await deps.events.publish(subscriptionEvents.cancelled(next));
     return withCycles(deps, subscriptionId);
   }
   throw new Conflict('CONCURRENT_UPDATE', 'The subscription changed at the same time; please retry.');

@@ -8,6 +8,7 @@ import { scheduleDelivery, type ScheduledDelivery } from '../domain/delivery-cal
 import type { Subscription } from '../domain/subscription.ts';
 import { registerCard, retireKey, type NewRegistration } from './register-card.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
+import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
 /** A checkout that has not finished in this long is taken to have died (a Lambda call is far shorter). */
 const CHECKOUT_LEASE_MS = 60_000;
@@ -38,7 +39,14 @@ export async function ownSubscription(deps: Pick<StorefrontDeps, 'subscriptions'
  * the PG and the subscription pays with that card (register-card.ts). Any
  * failure after the claim releases it, so a retry can go ahead at once.
  */
-export async function checkOut(deps: StorefrontDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
+export async function checkOut(deps: StorefrontDeps & EventDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
+  const active = await activateWithCard(deps, shopId, customerId, subscriptionId, request);
+  // Also on a repeat that finds it ACTIVE: the same id again, so an event lost to a crash is published by the retry.
+  await deps.events.publish(subscriptionEvents.activated(active));
+  return active;
+}
+
+async function activateWithCard(deps: StorefrontDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
   let subscription = await ownSubscription(deps, shopId, customerId, subscriptionId);
   if (subscription.status === 'ACTIVE') return subscription;
   if (subscription.status !== 'PENDING_PAYMENT') throw new Conflict('SUBSCRIPTION_NOT_PENDING', 'This subscription is no longer waiting for payment.');

@@ -45,7 +45,7 @@ import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import type { StopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
 import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import type { GatewayRegistry } from '../adapters/gateways/registry.ts';
-import type { Mailer, WorkQueue } from '../adapters/messaging/ports.ts';
+import type { EventPublisher, Mailer, WorkQueue } from '../adapters/messaging/ports.ts';
 import { debitOperationId } from '../domain/credits.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../domain/notification-settings.ts';
 import * as service from '../domain/shop.ts';
@@ -54,6 +54,7 @@ import { newStopJob, STOP_PAGE_SIZE, type StopJob, type StopMessage, type StopPr
 import { cancelWhole, type Subscription } from '../domain/subscription.ts';
 import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-cancel.ts';
 import { changeShop } from './change-shop.ts';
+import { subscriptionEvents } from './subscription-events.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
 import { sendOnce } from './runs/notice.ts';
 import { sweepBillingKeys } from './sweep-billing-keys.ts';
@@ -70,6 +71,8 @@ export interface StopDeps {
   readonly mailer: Mailer;
   readonly gateways: GatewayRegistry;
   readonly workQueue: WorkQueue;
+  /** subscription.cancelled (reason service-stop) for each subscription the stop cancels. */
+  readonly events: EventPublisher;
   /** Items per step; STOP_PAGE_SIZE unless a test wants several pages from a few items. */
   readonly pageSize?: number;
 }
@@ -153,6 +156,8 @@ async function work(deps: StopDeps, job: StopJob): Promise<StopJob> {
       for (const subscription of page.items) {
         const stopped = await cancelForStop(deps, job, subscription);
         if (!stopped) continue;
+        // A redelivered step finds it stopped by this job and publishes the same id again (consumers drop it).
+        await deps.events.publish(subscriptionEvents.cancelled(stopped));
         cancelled += 1;
         if (stopped.stoppedFromStatus === 'ACTIVE') deactivated += 1;
       }
