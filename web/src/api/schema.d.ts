@@ -230,6 +230,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/settings/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Days the shop does not deliver on (sundays, saturdays, Korean public holidays) and which way such a delivery moves; off by default
+         * @description Seed rules: S15, S17.
+         */
+        get: operations["getDeliverySettings"];
+        /**
+         * Set the delivery calendar: a delivery on an avoided day moves to the nearest allowed day; the notice (D-2) and charge (D-1) follow it
+         * @description Seed rules: S15, S17.
+         */
+        put: operations["putDeliverySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/products/{productId}": {
         parameters: {
             query?: never;
@@ -2152,6 +2176,164 @@ export interface operations {
             };
         };
     };
+    getDeliverySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        avoid: {
+                            sundays: boolean;
+                            saturdays: boolean;
+                            publicHolidays: boolean;
+                        };
+                        /** @enum {string} */
+                        shift: "later" | "earlier";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The shop does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putDeliverySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    avoid: {
+                        sundays: boolean;
+                        saturdays: boolean;
+                        publicHolidays: boolean;
+                    };
+                    /** @enum {string} */
+                    shift: "later" | "earlier";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        avoid: {
+                            sundays: boolean;
+                            saturdays: boolean;
+                            publicHolidays: boolean;
+                        };
+                        /** @enum {string} */
+                        shift: "later" | "earlier";
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The shop does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `HOLIDAY_DATA_UNAVAILABLE`: Public holidays are avoided but the holiday data does not reach a date buyers may pick now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getProduct: {
         parameters: {
             query?: never;
@@ -2178,6 +2360,15 @@ export interface operations {
                         };
                         /** @description A "1+N event" product; it can never be subscribed, whatever its other settings (S14) */
                         onePlusNEvent: boolean;
+                        /** @description After this many charged deliveries the subscription ends as COMPLETED */
+                        maxDeliveries?: number;
+                        /** @description Discounts by delivery number, e.g. 1–2: 5 %, from 3: 10 %; non-overlapping; a percent is rounded down to the won */
+                        discounts?: {
+                            fromDelivery: number;
+                            toDelivery?: number;
+                            percent?: number;
+                            won?: number;
+                        }[];
                         productId: string;
                         subscribable: boolean;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -2252,6 +2443,15 @@ export interface operations {
                     };
                     /** @description A "1+N event" product; it can never be subscribed, whatever its other settings (S14) */
                     onePlusNEvent: boolean;
+                    /** @description After this many charged deliveries the subscription ends as COMPLETED */
+                    maxDeliveries?: number;
+                    /** @description Discounts by delivery number, e.g. 1–2: 5 %, from 3: 10 %; non-overlapping; a percent is rounded down to the won */
+                    discounts?: {
+                        fromDelivery: number;
+                        toDelivery?: number;
+                        percent?: number;
+                        won?: number;
+                    }[];
                 };
             };
         };
@@ -2271,6 +2471,15 @@ export interface operations {
                         };
                         /** @description A "1+N event" product; it can never be subscribed, whatever its other settings (S14) */
                         onePlusNEvent: boolean;
+                        /** @description After this many charged deliveries the subscription ends as COMPLETED */
+                        maxDeliveries?: number;
+                        /** @description Discounts by delivery number, e.g. 1–2: 5 %, from 3: 10 %; non-overlapping; a percent is rounded down to the won */
+                        discounts?: {
+                            fromDelivery: number;
+                            toDelivery?: number;
+                            percent?: number;
+                            won?: number;
+                        }[];
                         productId: string;
                         subscribable: boolean;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -2353,6 +2562,15 @@ export interface operations {
                             };
                             /** @description A "1+N event" product; it can never be subscribed, whatever its other settings (S14) */
                             onePlusNEvent: boolean;
+                            /** @description After this many charged deliveries the subscription ends as COMPLETED */
+                            maxDeliveries?: number;
+                            /** @description Discounts by delivery number, e.g. 1–2: 5 %, from 3: 10 %; non-overlapping; a percent is rounded down to the won */
+                            discounts?: {
+                                fromDelivery: number;
+                                toDelivery?: number;
+                                percent?: number;
+                                won?: number;
+                            }[];
                             productId: string;
                             subscribable: boolean;
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -2437,6 +2655,17 @@ export interface operations {
                         paymentMethods: ("card" | "kakaopay")[];
                         earliestStartDate: string | null;
                         latestStartDate: string | null;
+                        /** @description How many deliveries a subscription of this product has; null = until cancelled */
+                        maxDeliveries: number | null;
+                        /** @description Discounts by delivery number */
+                        discounts: {
+                            fromDelivery: number;
+                            toDelivery?: number;
+                            percent?: number;
+                            won?: number;
+                        }[];
+                        /** @description Days in the window the shop does not deliver on (GET /admin/settings/delivery); a start picked there moves to the nearest allowed day */
+                        unavailableStartDates: string[];
                     };
                 };
             };
