@@ -19,7 +19,15 @@ function ProductForm(props: { productId?: string; product?: Product; onSaved: ()
   const [productId, setProductId] = useState(props.productId ?? '');
   const [form, setForm] = useState<ProductBody>(
     props.product
-      ? { name: props.product.name, price: props.product.price, subscription: props.product.subscription, onePlusNEvent: props.product.onePlusNEvent }
+      ? {
+          name: props.product.name,
+          price: props.product.price,
+          subscription: props.product.subscription,
+          onePlusNEvent: props.product.onePlusNEvent,
+          // PUT replaces the product: what this form does not edit is sent back as it was.
+          ...(props.product.maxDeliveries ? { maxDeliveries: props.product.maxDeliveries } : {}),
+          ...(props.product.discounts?.length ? { discounts: props.product.discounts } : {}),
+        }
       : { name: '', price: 10_000, subscription: { enabled: true, cycles: ['2w', '1m'] }, onePlusNEvent: false },
   );
   const save = useAction(async () => {
@@ -65,6 +73,22 @@ function ProductForm(props: { productId?: string; product?: Product; onSaved: ()
           ))}
         </fieldset>
       )}
+      {form.subscription.enabled && (
+        <Field label="배송 횟수 (선택)" hint="이만큼 배송하면 정기배송이 끝나요. 비우면 해지할 때까지예요.">
+          <input
+            name="maxDeliveries"
+            type="number"
+            min={1}
+            value={form.maxDeliveries ?? ''}
+            onInput={(e) => {
+              const { maxDeliveries: _dropped, ...rest } = form;
+              const value = Number(e.currentTarget.value);
+              setForm(value > 0 ? { ...rest, maxDeliveries: value } : rest);
+            }}
+          />
+        </Field>
+      )}
+      {form.discounts?.length ? <p class="small muted">회차별 할인 {form.discounts.length}건은 그대로 유지돼요.</p> : null}
       <label class="check">
         <input type="checkbox" name="onePlusNEvent" checked={form.onePlusNEvent} onChange={(e) => setForm({ ...form, onePlusNEvent: e.currentTarget.checked })} />
         1+N 이벤트 상품

@@ -57,6 +57,8 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
   const set = <K extends keyof OrderDraft>(key: K) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [key]: event.currentTarget.value });
   const amount = options.product.price * draft.quantity;
   const { noticeDate, chargeDate } = firstRun(draft.startDate);
+  // The shop's delivery calendar (issue 14): a day it does not deliver on is not a start date.
+  const undeliverable = options.unavailableStartDates.includes(draft.startDate);
 
   // One Idempotency-Key per attempt: a press repeated after a lost answer gets the same signup, never a second one.
   const [attempt, setAttempt] = useState(() => crypto.randomUUID());
@@ -109,7 +111,7 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
       throw error;
     }
   });
-  const fieldErrors: Partial<Record<keyof OrderDraft, string>> = {};
+  const fieldErrors: Partial<Record<keyof OrderDraft, string>> = undeliverable ? { startDate: '이 쇼핑몰이 배송하지 않는 날이에요. 다른 날을 골라 주세요.' } : {};
   if (submit.error instanceof ApiError) {
     for (const detail of submit.error.details) {
       const field = detail.path ? FIELD_OF[detail.path] : undefined;
@@ -225,6 +227,17 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
             {won(amount)}
           </span>
         </div>
+        {options.discounts.length > 0 && (
+          <ul class="small" data-testid="discounts">
+            {options.discounts.map((rule) => (
+              <li>
+                {rule.toDelivery ? `${rule.fromDelivery}–${rule.toDelivery}회차` : `${rule.fromDelivery}회차부터`}: {rule.percent !== undefined ? `${rule.percent}% 할인` : `${won(rule.won ?? 0)} 할인`}
+              </li>
+            ))}
+          </ul>
+        )}
+        {options.maxDeliveries && <p class="small">총 {options.maxDeliveries}회 배송 후 정기배송이 끝나요.</p>}
+        {options.discounts.length > 0 && <p class="small muted">할인은 회차마다 결제 안내 때 안내 금액에 반영돼요.</p>}
         <p class="small muted">정기배송 신청하기를 누르면 결제 수단을 등록하는 창이 열려요. 지금은 결제되지 않고, 매 회차 배송 1일 전에 결제돼요.</p>
       </Section>
 
@@ -232,7 +245,7 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
       <div class="sticky-cta">
         <div class="inner">
           <span class="amount">{won(amount)}/회</span>
-          <button type="submit" class="primary block" disabled={submit.busy} data-testid="apply">
+          <button type="submit" class="primary block" disabled={submit.busy || undeliverable} data-testid="apply">
             {submit.busy ? '카드 등록 창을 여는 중…' : TERMS.apply}
           </button>
         </div>
