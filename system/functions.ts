@@ -46,6 +46,12 @@ interface FunctionBase {
    */
   readonly sealsPgCredentials?: boolean;
   /**
+   * Webhook signing secrets (issue 13): `seal` — the route that registers an endpoint may seal its secret
+   * (kms:GenerateDataKey for purpose webhook-secret only, never Decrypt); `open` — the delivery worker may open
+   * it (kms:Decrypt for purpose webhook-secret only). Nothing else touches them.
+   */
+  readonly webhookSecret?: 'seal' | 'open';
+  /**
    * Gets the run times and the charge retry window, as every queue worker does:
    * it finishes a cycle the way the charge worker would (the REVIEW resolve).
    */
