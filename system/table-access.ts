@@ -37,6 +37,8 @@ export const PARTITION_FAMILIES = {
   billingKeys: ['SHOP#*#CUST#*'],
   /** A subscription with its items, cycles, notification log and orders. */
   subscriptions: ['SUB#*'],
+  /** One webhook endpoint's deliveries and their attempts (issue 13). */
+  webhookDeliveries: ['SHOP#*#WEBHOOK#*'],
   /** Idempotency-Key records of the idempotent routes (functions/http/idempotency.ts), one partition per route. */
   idempotency: ['IDEMPOTENCY#*'],
 } as const satisfies Record<string, readonly string[]>;
