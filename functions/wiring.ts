@@ -19,6 +19,7 @@ import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
+import { webhooksRepository } from './adapters/dynamodb/webhooks.repo.ts';
 import { envelopeSealerFromEnv } from './adapters/crypto/envelope.ts';
 import { GATEWAY_ENV } from '../system/payment-gateways.ts';
 
@@ -53,6 +54,8 @@ export const deps = {
   notifications: notificationsRepository(db, config.tableName),
   orders: ordersRepository(db, config.tableName),
   stopJobs: stopJobsRepository(db, config.tableName),
+  webhooks: webhooksRepository(db, config.tableName),
+  allowLocalHttp: config.webhooksAllowLocalHttp,
   mailer: sesMailer(config.mailFrom),
   sms: snsSmsSender(),
   /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */

@@ -342,6 +342,31 @@ export const FUNCTIONS = {
     description: "The buyer's registered card, masked (S10)",
     tableActions: ['dynamodb:GetItem'], sends: [],
   },
+  createWebhook: {
+    kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,
+    entry: 'functions/handlers/create-webhook.handler.ts',
+    description: 'A merchant registers a webhook endpoint for some event types; its signing secret is answered once and stored sealed',
+    webhookSecret: 'seal',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: [],
+  },
+  listWebhooks: {
+    kind: 'http', method: 'GET', path: '/admin/webhooks', auth: 'admin',
+    entry: 'functions/handlers/list-webhooks.handler.ts',
+    description: "The shop's webhook endpoints, without their secrets",
+    tableActions: ['dynamodb:Query'], sends: [],
+  },
+  deleteWebhook: {
+    kind: 'http', method: 'DELETE', path: '/admin/webhooks/{webhookId}', auth: 'admin',
+    entry: 'functions/handlers/delete-webhook.handler.ts',
+    description: 'Deletes a webhook endpoint and frees its slot',
+    tableActions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], sends: [],
+  },
+  listWebhookDeliveries: {
+    kind: 'http', method: 'GET', path: '/admin/webhooks/{webhookId}/deliveries', auth: 'admin',
+    entry: 'functions/handlers/list-webhook-deliveries.handler.ts',
+    description: "A webhook endpoint's deliveries with their attempts, newest first",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
+  },
   noticeRun: {
     kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
     entry: 'functions/handlers/notice-run.handler.ts',
@@ -458,6 +483,8 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
   stage: 'STAGE',
+  /** `true` on the local runtime only: webhook endpoints may be http://localhost (its test sink). */
+  webhooksAllowLocalHttp: 'WEBHOOKS_ALLOW_LOCAL_HTTP',
   /** Powertools reads it for the `service` key of every log line and trace. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;
