@@ -408,6 +408,25 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
   },
+  webhookFanout: {
+    kind: 'queue',
+    // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message.
+    queue: { batchSize: 10, maxConcurrency: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+    entry: 'functions/handlers/webhook-fanout.handler.ts',
+    description: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",
+    tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],
+    sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
+  },
+  webhookDelivery: {
+    kind: 'queue',
+    // One attempt per message (up to 15 s each); retries come back through this queue with DelaySeconds.
+    queue: { batchSize: 1, maxConcurrency: 20, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+    entry: 'functions/handlers/webhook-delivery.handler.ts',
+    description: 'Signs (Standard Webhooks) and POSTs one webhook attempt, records it, and schedules the next with backoff (5 s to 14 h)',
+    webhookSecret: 'open',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
+  },
 } as const satisfies Record<string, FunctionDefinition>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

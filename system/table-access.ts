@@ -92,6 +92,8 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   chargeRun: [],
   noticeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions'],
   chargeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
+  webhookFanout: ['shop', 'webhookDeliveries'],
+  webhookDelivery: ['shop', 'webhookDeliveries'],
   stopWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
 };
 

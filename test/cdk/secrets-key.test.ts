@@ -41,11 +41,11 @@ describe('the secrets KMS key (issues 10 and 11)', () => {
     }
   });
 
-  it('grants decrypt to exactly the functions that call a PG', () => {
+  it('grants decrypt to exactly the functions that call a PG, and the webhook delivery worker (its secrets only)', () => {
     const decrypting = functionNames.filter((name) =>
       kmsStatements(statementsOfRole(dev.serviceTemplate, logicalId(dev.service.functions[name].role))).some((s) => actionsOf(s).includes('kms:Decrypt')),
     );
-    expect(decrypting.sort()).toEqual(['chargeWorker', 'checkOut', 'signUp', 'stopWorker']);
+    expect(decrypting.sort()).toEqual(['chargeWorker', 'checkOut', 'signUp', 'stopWorker', 'webhookDelivery']);
   });
 
   it('every statement is pinned to the {shop, purpose} context', () => {
