@@ -1,8 +1,11 @@
 /**
  * Signed webhooks (issue 13) through the real local HTTP server: registering endpoints (the secret shown
- * once, sealed at rest), listing them masked, the cap, deletes, and the deliveries view.
+ * once, sealed at rest), listing them masked, the cap, deletes, the deliveries view, and the whole path
+ * bus → fan-out → delivery → the dev sink, signed so that the Standard Webhooks library verifies it.
  */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
 import { MAX_WEBHOOK_ENDPOINTS } from '../../functions/domain/webhook-endpoint.ts';
@@ -85,5 +88,56 @@ describe('POST/GET/DELETE /admin/webhooks', () => {
     expect((await t.call('GET', `/admin/webhooks/${id}/deliveries`, { token: one.admin })).body).toEqual({ items: [], nextCursor: null });
     expect((await t.call('GET', `/admin/webhooks/${id}/deliveries`, { token: other.admin })).status).toBe(404);
     expect((await t.call('DELETE', `/admin/webhooks/${id}`, { token: other.admin })).status).toBe(404);
+  });
+});
+
+/** Publishes one domain event on the local bus, as the use cases do (functions/adapters/messaging/aws.ts). */
+async function publish(shopId: string, type: string, id: string) {
+  const client = new EventBridgeClient({ endpoint: t.system.info.eventBridge!, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const detail = { id, shopId, subscriptionId: 'sub-e2e', customerId: 'buyer-1', reason: 'buyer', cancelledAt: '2027-01-10T08:00:00+09:00' };
+  await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'subscriptions-local', Source: 'subscriptions', DetailType: type, Detail: JSON.stringify(detail) }] }));
+  await t.system.queues.drain();
+}
+
+const sinkItems = async (name: string) => ((await t.call('GET', `/_local/outbox?to=${name}`)).body.items as Array<{ channel: string; body: string; headers: Record<string, string>; status: number }>).filter((item) => item.channel === 'webhook');
+
+describe('delivery to the dev sink', () => {
+  it('delivers a subscribed event, signed (verified with the standardwebhooks library), and shows the attempt', async () => {
+    const { shopId, admin } = await newShop();
+    // The clock at the real time: a verifier refuses a webhook-timestamp more than 5 minutes off its own.
+    await t.call('POST', '/_local/clock', { body: { now: new Date().toISOString() } });
+    const endpoint = (await register(admin, { url: sinkUrl(`${shopId}-ok`), events: ['subscription.cancelled'] })).body;
+    await register(admin, { url: sinkUrl(`${shopId}-other`), events: ['subscription.created'] });
+    await publish(shopId, 'subscription.cancelled', 'sub-e2e.cancelled');
+    const [received, ...more] = await sinkItems(`${shopId}-ok`);
+    expect(more).toEqual([]);
+    expect(received!.headers['webhook-id']).toBe('sub-e2e.cancelled');
+    expect(new Webhook(endpoint.secret).verify(received!.body, received!.headers)).toMatchObject({ type: 'subscription.cancelled', shopId, data: { subscriptionId: 'sub-e2e', reason: 'buyer' } });
+    expect(await sinkItems(`${shopId}-other`)).toEqual([]);
+    const deliveries = await t.call('GET', `/admin/webhooks/${endpoint.id}/deliveries`, { token: admin });
+    expect(deliveries.body.items).toEqual([expect.objectContaining({ eventId: 'sub-e2e.cancelled', status: 'DELIVERED', attempts: [expect.objectContaining({ attempt: 1, statusCode: 204 })] })]);
+  });
+
+  it('records a failing attempt with its next retry, and delivers on the redelivery once it is due', async () => {
+    const { shopId, admin } = await newShop();
+    const start = new Date();
+    await t.call('POST', '/_local/clock', { body: { now: start.toISOString() } });
+    const endpoint = (await register(admin, { url: `${sinkUrl(`${shopId}-flaky`)}?failFirst=1`, events: ['subscription.cancelled'] })).body;
+    await publish(shopId, 'subscription.cancelled', 'sub-flaky.cancelled');
+    const failed = (await t.call('GET', `/admin/webhooks/${endpoint.id}/deliveries`, { token: admin })).body.items[0];
+    expect(failed).toMatchObject({ status: 'PENDING', attempts: [{ attempt: 1, statusCode: 503 }] });
+    expect(Date.parse(failed.attempts[0].nextAttemptAt) - Date.parse(failed.attempts[0].at)).toBe(5000);
+    // The retry is due 5 s later: move the clock there and hand the worker its message, as SQS does after DelaySeconds.
+    const due = new Date(Date.parse(failed.attempts[0].at) + 5000);
+    await t.call('POST', '/_local/clock', { body: { now: due.toISOString() } });
+    const message = { kind: 'WEBHOOK_DELIVERY', shopId, endpointId: endpoint.id, eventId: failed.eventId, eventAt: failed.eventAt, attempt: 2, dueAt: due.toISOString(), visibleAt: due.toISOString() };
+    await t.system.invoke('webhookDelivery', { Records: [{ messageId: 'redelivery-1', body: JSON.stringify(message) }] });
+    await t.system.queues.drain();
+    const delivered = (await t.call('GET', `/admin/webhooks/${endpoint.id}/deliveries`, { token: admin })).body.items[0];
+    expect(delivered).toMatchObject({ status: 'DELIVERED', attempts: [{ attempt: 1, statusCode: 503 }, { attempt: 2, statusCode: 204 }] });
+    const received = await sinkItems(`${shopId}-flaky`);
+    expect(received.map((item) => item.status)).toEqual([503, 204]);
+    // Both attempts carry the same webhook-id (the consumer's dedupe key).
+    expect(new Set(received.map((item) => item.headers['webhook-id']))).toEqual(new Set(['sub-flaky.cancelled']));
   });
 });
