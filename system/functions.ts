@@ -255,6 +255,18 @@ export const FUNCTIONS = {
     description: 'Sets the start-date window buyers may choose from (S15)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
   },
+  getDeliverySettings: {
+    kind: 'http', method: 'GET', path: '/admin/settings/delivery', auth: 'admin',
+    entry: 'functions/handlers/get-delivery-settings.handler.ts',
+    description: 'The delivery calendar: days not delivered on and the shift direction (issue 14)',
+    tableActions: ['dynamodb:GetItem'], sends: [],
+  },
+  putDeliverySettings: {
+    kind: 'http', method: 'PUT', path: '/admin/settings/delivery', auth: 'admin',
+    entry: 'functions/handlers/put-delivery-settings.handler.ts',
+    description: 'Sets the delivery calendar: sundays, saturdays, public holidays; shift later or earlier (issue 14)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+  },
   getCredits: {
     kind: 'http', method: 'GET', path: '/admin/credits', auth: 'admin',
     entry: 'functions/handlers/get-credits.handler.ts',

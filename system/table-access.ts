@@ -70,6 +70,8 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   putNotificationSettings: ['shop'],
   getSubscriptionSettings: ['shop'],
   putSubscriptionSettings: ['shop'],
+  getDeliverySettings: ['shop'],
+  putDeliverySettings: ['shop'],
   getCredits: ['shop', 'creditBlocks'],
   listCreditLedger: ['ledger'],
   putProduct: ['shop'],

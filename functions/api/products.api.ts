@@ -2,10 +2,22 @@ import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, freeText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
+import { discountProblems } from '../domain/pricing.ts';
 
 export const MAX_PRICE = 100_000_000;
 
-export const productBody = z.strictObject({
+export const MAX_DELIVERIES = 1_000;
+
+const discountRule = z
+  .strictObject({
+    fromDelivery: z.number().int().min(1).max(MAX_DELIVERIES),
+    toDelivery: z.number().int().min(1).max(MAX_DELIVERIES).optional(),
+    percent: z.number().int('A whole percent.').min(1).max(99).optional(),
+    won: z.number().int('Money is whole won.').min(1).max(MAX_PRICE).optional(),
+  })
+  .refine((rule) => (rule.percent === undefined) !== (rule.won === undefined), { message: 'Give exactly one of percent or won.' });
+
+const productFields = z.strictObject({
   name: freeText(200),
   price: z.number().int('Money is whole won.').min(1).max(MAX_PRICE),
   subscription: z
@@ -13,9 +25,17 @@ export const productBody = z.strictObject({
     .refine((s) => new Set(s.cycles).size === s.cycles.length, { path: ['cycles'], message: 'List each cycle once.' })
     .refine((s) => !s.enabled || s.cycles.length > 0, { path: ['cycles'], message: 'A subscribable product offers at least one cycle.' }),
   onePlusNEvent: z.boolean().describe('A "1+N event" product; it can never be subscribed, whatever its other settings (S14)'),
+  maxDeliveries: z.number().int().min(1).max(MAX_DELIVERIES).optional().describe('After this many charged deliveries the subscription ends as COMPLETED'),
+  discounts: z.array(discountRule).max(20).optional().describe('Discounts by delivery number, e.g. 1–2: 5 %, from 3: 10 %; non-overlapping; a percent is rounded down to the won'),
 });
 
-export const productView = productBody.extend({
+export const productBody = productFields.superRefine((product, context) => {
+  for (const problem of discountProblems(product.discounts ?? [], product.price, product.maxDeliveries)) {
+    context.addIssue({ code: 'custom', path: problem.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part)), message: problem.message });
+  }
+});
+
+export const productView = productFields.extend({
   productId: z.string(),
   /** Derived: enabled and not a 1+N event (S13, S14). */
   subscribable: z.boolean(),
@@ -28,6 +48,9 @@ export const purchaseOptions = z.object({
   paymentMethods: z.array(z.enum(['card', 'kakaopay'])).describe('How a subscription can pay in this shop (S9, S16)'),
   earliestStartDate: isoDateSchema.nullable(),
   latestStartDate: isoDateSchema.nullable(),
+  maxDeliveries: z.number().int().nullable().describe('How many deliveries a subscription of this product has; null = until cancelled'),
+  discounts: z.array(discountRule).describe('Discounts by delivery number'),
+  unavailableStartDates: z.array(isoDateSchema).describe('Days in the window the shop does not deliver on (GET /admin/settings/delivery); a start picked there moves to the nearest allowed day'),
 });
 
 const productParams = z.strictObject({ productId: idSchema });

@@ -1,4 +1,5 @@
 /** A product and whether it can be bought on subscription (S13, S14). */
+import type { DeliveryDiscount } from './pricing.ts';
 
 export const CYCLE_CODES = ['1w', '2w', '3w', '4w', '1m', '2m', '3m', '4m', '5m', '6m', '1y'] as const;
 export type CycleCode = (typeof CYCLE_CODES)[number];
@@ -11,6 +12,10 @@ export interface Product {
   readonly subscription: { readonly enabled: boolean; readonly cycles: readonly CycleCode[] };
   /** A "1+N event" product. */
   readonly onePlusNEvent: boolean;
+  /** Issue 14: a subscription including it ends COMPLETED after this many charged deliveries; absent = no limit. */
+  readonly maxDeliveries?: number;
+  /** Issue 14: discounts by delivery number (functions/domain/pricing.ts priceForDelivery). */
+  readonly discounts?: readonly DeliveryDiscount[];
   readonly updatedAt: string;
 }
 

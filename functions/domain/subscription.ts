@@ -78,6 +78,12 @@ export interface Subscription {
   readonly nextNoticeDate: IsoDate | null;
   /** S17: one day before the delivery date. */
   readonly nextChargeDate: IsoDate | null;
+  /**
+   * Issue 14: the date the cycle rule gave for the next delivery, when the shop's calendar moved it
+   * (absent: nextDeliveryDate itself). The delivery after it is computed from this one and the anchor
+   * (startDate), never from the moved date (functions/domain/delivery-calendar.ts nextScheduledDelivery).
+   */
+  readonly nextNominalDate?: IsoDate;
   readonly card?: MaskedCard;
   readonly cancelReason?: string;
   /** The stop job (S22) that cancelled it: the job's mail phase finds whom to tell, and a rerun counts it once. */

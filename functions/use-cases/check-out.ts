@@ -4,7 +4,8 @@ import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
 import type { BillingKeyRecord } from '../domain/billing-key.ts';
-import { scheduleFor, type Subscription } from '../domain/subscription.ts';
+import { scheduleDelivery, type ScheduledDelivery } from '../domain/delivery-calendar.ts';
+import type { Subscription } from '../domain/subscription.ts';
 import { registerCard, retireKey, type NewRegistration } from './register-card.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
 import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
@@ -61,6 +62,8 @@ async function activateWithCard(deps: StorefrontDeps, shopId: string, customerId
   if (subscription.startDate < earliest) {
     throw new Unprocessable('START_DATE_OUT_OF_RANGE', `The start date has come too close; sign up again with a start from ${earliest}.`, [{ path: 'startDate', message: `From ${earliest}.` }]);
   }
+  // Issue 14: the first delivery moves by the shop's calendar (never before the earliest possible day); the start date stays the anchor.
+  const first = scheduleDelivery(subscription.startDate, shop.deliveryCalendar, { notBefore: earliest });
   const customerKey = customerKeyFor(shopId, customerId);
   const at = seoulTimestamp(now);
 
@@ -75,7 +78,7 @@ async function activateWithCard(deps: StorefrontDeps, shopId: string, customerId
     // From here on, whatever fails ends the claim, so the buyer can retry at once (issue 11, defect 2).
     try {
       ({ registration, won } = await registerNewCard(deps, subscription, { shopId, customerId, method, provider, customerKey, at }, request.authKey));
-      subscription = await activate(deps, subscription, registration, at);
+      subscription = await activate(deps, subscription, registration, first, at);
     } catch (error) {
       await release(deps, subscription);
       throw error;
@@ -89,7 +92,7 @@ async function activateWithCard(deps: StorefrontDeps, shopId: string, customerId
     }
     return subscription;
   }
-  const active = await activate(deps, subscription, registration, at);
+  const active = await activate(deps, subscription, registration, first, at);
   await deps.shops.countActiveSubscriptions(shopId, 1, `activate#${subscriptionId}`, now);
   return active;
 }
@@ -126,14 +129,17 @@ async function registerNewCard(
  * PENDING_PAYMENT → ACTIVE with its first dates and the card. Another write in between (a card moved by the
  * buyer's other checkout) is read and the activation tried again while this checkout's claim stands.
  */
-async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, at: string): Promise<Subscription> {
+async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, first: ScheduledDelivery, at: string): Promise<Subscription> {
   let subscription = read;
   for (let round = 0; round < 4; round += 1) {
     const { checkout: _claim, pgSession: _session, ...pending } = subscription;
     const active: Subscription = {
       ...pending,
       status: 'ACTIVE',
-      ...scheduleFor(subscription.startDate),
+      nextDeliveryDate: first.deliveryDate,
+      nextNoticeDate: first.noticeDate,
+      nextChargeDate: first.chargeDate,
+      ...(first.nominalDate !== first.deliveryDate ? { nextNominalDate: first.nominalDate } : {}),
       card: { issuer: registration.card.issuer, last4: registration.card.last4 },
       updatedAt: at,
     };

@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { NotFound } from '../core/errors.ts';
+import { isDeliveryDay } from '../domain/delivery-calendar.ts';
+import type { DeliveryDiscount } from '../domain/pricing.ts';
 import { inCycleOrder, isSubscribable, type CycleCode, type Product } from '../domain/product.ts';
 import type { ProductsRepository } from '../adapters/dynamodb/products.repo.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
@@ -18,14 +20,19 @@ export interface ProductSettings {
   readonly price: number;
   readonly subscription: { readonly enabled: boolean; readonly cycles: readonly CycleCode[] };
   readonly onePlusNEvent: boolean;
+  readonly maxDeliveries?: number | undefined;
+  readonly discounts?: readonly DeliveryDiscount[] | undefined;
 }
 
 /** S13, S14: creates or replaces a product. A 1+N event product may keep its subscription settings, but is never subscribable. */
 export async function putProduct(deps: Deps, shopId: string, productId: string, settings: ProductSettings): Promise<ProductView> {
   if (!(await deps.shops.get(shopId))) throw new NotFound('The shop');
+  const { maxDeliveries, discounts, ...rest } = settings;
   const product: Product = {
     productId,
-    ...settings,
+    ...rest,
+    ...(maxDeliveries !== undefined ? { maxDeliveries } : {}),
+    ...(discounts !== undefined && discounts.length > 0 ? { discounts } : {}),
     subscription: { enabled: settings.subscription.enabled, cycles: inCycleOrder(settings.subscription.cycles) },
     updatedAt: seoulTimestamp(deps.clock.now()),
   };
@@ -50,13 +57,19 @@ export interface PurchaseOptions {
   readonly paymentMethods: Array<'card' | 'kakaopay'>;
   readonly earliestStartDate: string | null;
   readonly latestStartDate: string | null;
+  /** Days in the window the shop does not deliver on (issue 14): a start picked there moves by the shop's calendar. */
+  readonly unavailableStartDates: string[];
+  /** Issue 14: deliveries a subscription has (null: until cancelled), and the discounts by delivery number. */
+  readonly maxDeliveries: number | null;
+  readonly discounts: readonly DeliveryDiscount[];
 }
 
 /**
  * What a product page offers (S13–S15). Subscription is offered only while
  * the shop's service is ACTIVE and the product is subscribable (enabled, with
  * cycles, and not a 1+N event — S14). The start-date window is counted from
- * today in Asia/Seoul.
+ * today in Asia/Seoul, and narrowed to the shop's delivery days (issue 14):
+ * the first and last allowed day in it, and the avoided days between.
  */
 export async function getPurchaseOptions(deps: Deps, shopId: string, productId: string): Promise<PurchaseOptions> {
   const [shop, product] = await Promise.all([deps.shops.get(shopId), deps.products.get(shopId, productId)]);
@@ -66,14 +79,20 @@ export async function getPurchaseOptions(deps: Deps, shopId: string, productId: 
   if (active && shop.service.cardPg) paymentMethods.push('card');
   if (active && shop.service.easyPay.includes('kakaopay')) paymentMethods.push('kakaopay');
   if (!active || !isSubscribable(product) || paymentMethods.length === 0) {
-    return { purchaseMethods: ['one-time'], cycles: [], paymentMethods: [], earliestStartDate: null, latestStartDate: null };
+    return { purchaseMethods: ['one-time'], cycles: [], paymentMethods: [], earliestStartDate: null, latestStartDate: null, unavailableStartDates: [], maxDeliveries: null, discounts: [] };
   }
   const today = seoulDate(deps.clock.now());
+  const window: string[] = [];
+  for (let day = shop.startDateWindow.earliestDaysAhead; day <= shop.startDateWindow.latestDaysAhead; day += 1) window.push(addDays(today, day));
+  const allowed = window.filter((date) => isDeliveryDay(date, shop.deliveryCalendar));
   return {
     purchaseMethods: ['one-time', 'subscription'],
     cycles: inCycleOrder(product.subscription.cycles),
     paymentMethods,
-    earliestStartDate: addDays(today, shop.startDateWindow.earliestDaysAhead),
-    latestStartDate: addDays(today, shop.startDateWindow.latestDaysAhead),
+    earliestStartDate: allowed[0] ?? null,
+    latestStartDate: allowed.at(-1) ?? null,
+    unavailableStartDates: window.filter((date) => !allowed.includes(date)),
+    maxDeliveries: product.maxDeliveries ?? null,
+    discounts: product.discounts ?? [],
   };
 }

@@ -13,7 +13,7 @@ import { addDays } from '../../functions/core/dates.ts';
 import type { NotificationRef } from '../../functions/adapters/dynamodb/notifications.repo.ts';
 import { debitOperationId } from '../../functions/domain/credits.ts';
 import { koreanDate } from '../../functions/notifications/payment-notice.ts';
-import { eucKrBytes, SMS_MAX_BYTES } from '../../functions/notifications/templates.ts';
+import { snsSmsChannel } from '../../functions/notifications/sms-parts.ts';
 import { openNoticeScope, processNotice } from '../../functions/use-cases/runs/notice.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
@@ -99,7 +99,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(sms).toMatchObject({ channel: 'sms', kind: 'payment-notice' });
     expect(sms!.body).toContain('72,000원');
     expect(sms!.body).toContain('Beans 1kg 외 1건');
-    expect(eucKrBytes(sms!.body)).toBeLessThanOrEqual(SMS_MAX_BYTES);
+    expect(snsSmsChannel.measure(sms!.body).parts).toBe(1); // issue 14: one part of what SNS bills
 
     // S12: one SMS credit, under the operation id of (subscription, delivery).
     expect(await noticeDebits(shop.admin)).toEqual([expect.objectContaining({ id: debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms'), change: -1 })]);
@@ -190,7 +190,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
 
     expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 3 * 1_234_000 + 25_000, sms: 'sent' });
     const [sms] = await outbox(t, smsTo);
-    expect(eucKrBytes(sms!.body)).toBeLessThanOrEqual(SMS_MAX_BYTES);
+    expect(snsSmsChannel.measure(sms!.body).parts).toBe(1); // issue 14: one part of what SNS bills
     expect(sms!.body).toContain('3,727,000원');
     expect(sms!.body).toContain(' 외 1건');
     // The mail has room for everything, whole.

@@ -16,8 +16,8 @@ export interface ProductsRepository {
 }
 
 function fromItem(item: Record<string, unknown>): Product {
-  const { productId, name, price, subscription, onePlusNEvent, updatedAt } = item as unknown as Product;
-  return { productId, name, price, subscription, onePlusNEvent, updatedAt };
+  const { productId, name, price, subscription, onePlusNEvent, maxDeliveries, discounts, updatedAt } = item as unknown as Product;
+  return { productId, name, price, subscription, onePlusNEvent, ...(maxDeliveries !== undefined ? { maxDeliveries } : {}), ...(discounts !== undefined ? { discounts } : {}), updatedAt };
 }
 
 export function productsRepository(db: DynamoDBDocumentClient, tableName: string): ProductsRepository {
