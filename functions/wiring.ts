@@ -19,6 +19,8 @@ import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
+import { webhooksRepository } from './adapters/dynamodb/webhooks.repo.ts';
+import { httpWebhookSender } from './adapters/webhooks/sender.ts';
 import { envelopeSealerFromEnv } from './adapters/crypto/envelope.ts';
 import { GATEWAY_ENV } from '../system/payment-gateways.ts';
 
@@ -53,6 +55,9 @@ export const deps = {
   notifications: notificationsRepository(db, config.tableName),
   orders: ordersRepository(db, config.tableName),
   stopJobs: stopJobsRepository(db, config.tableName),
+  webhooks: webhooksRepository(db, config.tableName),
+  allowLocalHttp: config.webhooksAllowLocalHttp,
+  webhookSender: httpWebhookSender({ allowLocalHttp: config.webhooksAllowLocalHttp }),
   mailer: sesMailer(config.mailFrom),
   sms: snsSmsSender(),
   /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */

@@ -48,12 +48,16 @@ export interface ClockMoved {
 }
 
 export interface OutboxItemView {
-  readonly channel: 'mail' | 'sms' | 'event';
+  readonly channel: 'mail' | 'sms' | 'event' | 'webhook';
   readonly to: string;
   readonly subject?: string;
   readonly body: string;
   readonly kind: string;
   readonly sentAt: string;
+  /** A webhook received by the dev sink: its Standard Webhooks headers (webhook-id, -timestamp, -signature). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A webhook: what the sink answered (a sink URL with ?failFirst=n answers 503 to its first n requests). */
+  readonly status?: number;
 }
 
 export interface QueueView {

@@ -2,7 +2,8 @@
  * Everything the system sent, as a person would read it: mails captured at the
  * local SES endpoint, SMS at the local SNS endpoint, domain events at the
  * local EventBridge endpoint (`to` is the bus, `kind` the detail-type, `body`
- * the detail JSON). Kept in memory; the SES web inbox shows the same mails.
+ * the detail JSON), webhooks at the dev sink `POST /_local/webhook-sink/{name}` (`to` is the name, `body`
+ * the raw body, `headers` the three signature headers). Kept in memory; the SES web inbox shows the same mails.
  */
 
 import type { OutboxItemView } from './local-api.ts';

@@ -6,10 +6,10 @@ import { useLoad } from '../ui/hooks.ts';
 import { Badge, ErrorNotice, Section } from '../ui/kit.tsx';
 import { outboxKindLabel } from '../ui/labels.ts';
 
-const CHANNELS = { mail: '메일', sms: 'SMS', event: '이벤트' } as const;
+const CHANNELS: Record<OutboxItem['channel'], string> = { mail: '메일', sms: 'SMS', event: '이벤트', webhook: '웹훅' };
 
 function body(item: OutboxItem): string {
-  if (item.channel !== 'event') return item.body;
+  if (item.channel !== 'event' && item.channel !== 'webhook') return item.body;
   try {
     return JSON.stringify(JSON.parse(item.body), null, 2);
   } catch {
@@ -24,7 +24,7 @@ export function OutboxPanel(props: { round: number }) {
   const items = (outbox.data?.items ?? []).filter((item) => (!channel || item.channel === channel) && (!to || item.to.includes(to))).reverse();
   return (
     <Section
-      title={`보낸 메일 · SMS · 이벤트 (${outbox.data?.items.length ?? 0})`}
+      title={`보낸 메일 · SMS · 이벤트 · 웹훅 (${outbox.data?.items.length ?? 0})`}
       actions={
         <button type="button" onClick={outbox.reload}>
           새로 고침
@@ -54,6 +54,14 @@ export function OutboxPanel(props: { round: number }) {
               <Badge tone={item.channel === 'mail' ? 'info' : item.channel === 'sms' ? 'ok' : 'muted'}>{CHANNELS[item.channel]}</Badge> <strong>{outboxKindLabel(item.kind)}</strong> <span class="small muted">→ {item.to} · {seoulTime(item.sentAt)}</span>
             </div>
             {item.subject && <div>{item.subject}</div>}
+            {item.headers && (
+              <div class="small muted">
+                {Object.entries(item.headers)
+                  .map(([name, value]) => `${name}: ${value}`)
+                  .join(' · ')}
+                {item.status !== undefined && ` · 응답 ${item.status}`}
+              </div>
+            )}
             <pre>{body(item)}</pre>
           </article>
         ))}
