@@ -103,6 +103,13 @@ describe('a shop from registration to the stop, through the consoles', () => {
     expect((await t.call('GET', `/shops/${shopId}/products/beans/purchase-options`)).body.purchaseMethods).toEqual(['one-time', 'subscription']);
   });
 
+  it('the merchant registers a webhook and sees its signing secret once (issue 13)', async () => {
+    await page.goto(url('/admin.html#webhooks'));
+    await page.getByRole('button', { name: '웹훅 등록' }).click();
+    expect(await page.getByTestId('webhook-secret').innerText()).toMatch(/whsec_/);
+    await page.getByText(/\/_local\/webhook-sink\/my-shop/).first().waitFor();
+  });
+
   it("the merchant finds a buyer's subscription with the list's filters and opens it (S20)", async () => {
     const buyer = await t.token('customer', shopId, 'jiho');
     const subscription = await subscribe(t, buyer, shopId, '9410-0000-0000-0001', { items: [{ productId: 'beans', quantity: 1 }] });
@@ -136,6 +143,15 @@ describe('a shop from registration to the stop, through the consoles', () => {
     expect(await page.locator('[data-testid=outbox] [data-kind=payment-notice][data-channel=mail]').count()).toBe(1);
     expect(await page.locator('[data-testid=outbox] [data-kind=payment-notice][data-channel=sms]').count()).toBe(1);
     expect(await page.locator('[data-testid=outbox] [data-channel=sms]').innerText()).toContain('25,000');
+    // The merchant's webhook endpoint (the dev sink) received the buyer's activation, signed per Standard Webhooks.
+    const webhooks = page.locator('[data-testid=outbox] [data-channel=webhook][data-kind="subscription.activated"]');
+    await expect
+      .poll(async () => {
+        await page.getByRole('button', { name: '새로 고침' }).last().click();
+        return webhooks.count();
+      })
+      .toBe(1);
+    expect(await webhooks.innerText()).toMatch(/webhook-signature: v1,/);
 
     // The subscription's page links its charge date to the clock, set to that day's charge run.
     await page.goto(detailUrl);

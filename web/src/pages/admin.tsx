@@ -1,6 +1,6 @@
 /**
  * The merchant console (role admin): 서비스 신청, 알림 설정, 충전 건수,
- * 상품, 정기배송 신청 내역 — one tab each, addressed by the URL fragment.
+ * 상품, 정기배송 신청 내역, 웹훅 — one tab each, addressed by the URL fragment.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { CreditsTab } from '../admin/credits-tab.tsx';
@@ -8,6 +8,7 @@ import { ProductsTab } from '../admin/products-tab.tsx';
 import { ServiceTab } from '../admin/service-tab.tsx';
 import { SettingsTab } from '../admin/settings-tab.tsx';
 import { SubscriptionsTab } from '../admin/subscriptions-tab.tsx';
+import { WebhooksTab } from '../admin/webhooks-tab.tsx';
 import { Page } from '../ui/kit.tsx';
 import { TERMS } from '../ui/labels.ts';
 import { WithSession } from '../ui/sign-in.tsx';
@@ -19,6 +20,7 @@ const TABS = [
   ['credits', '충전 건수'],
   ['products', '상품'],
   ['subscriptions', '정기배송 신청 내역'],
+  ['webhooks', '웹훅'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -48,6 +50,7 @@ function Console(props: { shopId: string }) {
       {current.tab === 'settings' && <SettingsTab />}
       {current.tab === 'credits' && <CreditsTab />}
       {current.tab === 'products' && <ProductsTab shopId={props.shopId} />}
+      {current.tab === 'webhooks' && <WebhooksTab />}
       {current.tab === 'subscriptions' && <SubscriptionsTab selected={current.id} open={(id) => (location.hash = id ? `subscriptions/${encodeURIComponent(id)}` : 'subscriptions')} />}
     </>
   );
