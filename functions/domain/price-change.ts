@@ -29,6 +29,8 @@ export interface PriceChange {
   /** First payment-notice date that may lock the new price: announcedOn + 30 days. Absent for a decrease (at once). */
   readonly increaseFrom?: IsoDate;
   readonly policy: NonConsentPolicy;
+  /** When the merchant saved it: a subscription created after it signed up at the new price and is not asked. */
+  readonly announcedAt?: string;
 }
 
 /** A subscriber's answer to one price change (POST /subscriptions/{id}/price-consent). */
