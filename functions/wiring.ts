@@ -17,6 +17,7 @@ import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
 import { notificationsRepository } from './adapters/dynamodb/notifications.repo.ts';
 import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
+import { priceChangeJobsRepository } from './adapters/dynamodb/price-change-jobs.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
 import { envelopeSealerFromEnv } from './adapters/crypto/envelope.ts';
@@ -53,6 +54,7 @@ export const deps = {
   notifications: notificationsRepository(db, config.tableName),
   orders: ordersRepository(db, config.tableName),
   stopJobs: stopJobsRepository(db, config.tableName),
+  priceChangeJobs: priceChangeJobsRepository(db, config.tableName),
   mailer: sesMailer(config.mailFrom),
   sms: snsSmsSender(),
   /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */

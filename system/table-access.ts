@@ -89,6 +89,7 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   noticeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions'],
   chargeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
   stopWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
+  priceChangeWorker: ['shop', 'ledger', 'creditBlocks', 'subscriptions'],
 };
 
 /** The LeadingKeys patterns a function may touch, and those it is explicitly denied (billing keys unless granted). */
