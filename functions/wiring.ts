@@ -18,6 +18,7 @@ import { notificationsRepository } from './adapters/dynamodb/notifications.repo.
 import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { priceChangeJobsRepository } from './adapters/dynamodb/price-change-jobs.repo.ts';
+import { priceConsentsRepository } from './adapters/dynamodb/price-consents.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
 import { envelopeSealerFromEnv } from './adapters/crypto/envelope.ts';
@@ -55,6 +56,7 @@ export const deps = {
   orders: ordersRepository(db, config.tableName),
   stopJobs: stopJobsRepository(db, config.tableName),
   priceChangeJobs: priceChangeJobsRepository(db, config.tableName),
+  priceConsents: priceConsentsRepository(db, config.tableName),
   mailer: sesMailer(config.mailFrom),
   sms: snsSmsSender(),
   /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */

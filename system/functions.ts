@@ -308,7 +308,7 @@ export const FUNCTIONS = {
     kind: 'http', method: 'GET', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
     entry: 'functions/handlers/get-shop-subscription.handler.ts',
     description: 'One subscription of the shop with its cycles (S20)',
-    tableActions: ['dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
   signUp: {
     kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
@@ -335,13 +335,19 @@ export const FUNCTIONS = {
     kind: 'http', method: 'GET', path: '/subscriptions/{subscriptionId}', auth: 'customer',
     entry: 'functions/handlers/get-my-subscription.handler.ts',
     description: "One of the buyer's subscriptions with its cycles",
-    tableActions: ['dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
   cancelSubscription: {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
     entry: 'functions/handlers/cancel-subscription.handler.ts',
     description: 'The buyer cancels some items or the whole subscription (S18, S19)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
+  },
+  answerPriceChange: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/price-consent', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/answer-price-change.handler.ts',
+    description: "The buyer accepts or refuses a pending price increase of their subscription (issue 14: the 30-day consent)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   getMyCard: {
     kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',

@@ -33,7 +33,27 @@ export const cycleView = z.object({
   items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: z.number().int() })),
 });
 
-export const subscriptionDetail = subscriptionView.extend({ cycles: z.array(cycleView).describe('Oldest first') });
+const priceChangeSchema = z.object({
+  changeId: z.string(),
+  productId: z.string(),
+  oldPrice: z.number().int(),
+  newPrice: z.number().int(),
+  announcedOn: isoDateSchema,
+  increaseFrom: isoDateSchema.optional().describe('The first payment-notice date that may lock the new price'),
+  policy: z.enum(['keep-old-price', 'end-subscription']).describe('What happens without consent by then'),
+  announcedAt: timestampSchema.optional(),
+});
+
+/** Issue 14: the price increases a subscriber may still answer, and every answer given (who and when). */
+export const priceChangesView = z.object({
+  pending: z.array(priceChangeSchema).describe('Increases waiting for an answer (until their increaseFrom)'),
+  answers: z.array(z.object({ changeId: z.string(), accept: z.boolean(), at: timestampSchema, by: z.string().describe('The buyer who answered') })),
+});
+
+export const subscriptionDetail = subscriptionView.extend({
+  cycles: z.array(cycleView).describe('Oldest first'),
+  priceChanges: priceChangesView.optional().describe('Issue 14: the 30-day consent to a price increase'),
+});
 
 export const listShopSubscriptionsQuery = pageQuery
   .extend({

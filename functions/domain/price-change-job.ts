@@ -57,7 +57,4 @@ export interface PriceChangeMessage {
   readonly step: number;
 }
 
-/** Whether a subscription is asked about a change: it signed up before it was announced (later ones agreed to the new price). */
-export function isAskedAbout(subscription: { readonly createdAt: string }, change: PriceChange): boolean {
-  return change.announcedAt === undefined || subscription.createdAt <= change.announcedAt;
-}
+

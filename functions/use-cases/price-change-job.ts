@@ -27,8 +27,8 @@ import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions
 import type { Mailer, SmsSender, WorkQueue } from '../adapters/messaging/ports.ts';
 import { debitOperationId, type SpendOutcome } from '../domain/credits.ts';
 import { defaultNotificationSettings } from '../domain/notification-settings.ts';
-import type { PriceChange } from '../domain/price-change.ts';
-import { isAskedAbout, newPriceChangeJob, PRICE_CHANGE_PAGE_SIZE, type PriceChangeJob, type PriceChangeMessage } from '../domain/price-change-job.ts';
+import { isAskedAbout, type PriceChange } from '../domain/price-change.ts';
+import { newPriceChangeJob, PRICE_CHANGE_PAGE_SIZE, type PriceChangeJob, type PriceChangeMessage } from '../domain/price-change-job.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import { priceChangeMail, priceChangeSms, type PriceChangeContent } from '../notifications/price-change.ts';
 import { snsSmsChannel } from '../notifications/sms-parts.ts';

@@ -10,11 +10,13 @@ import { activeShop, beans, subscribe } from '../support/storefront.ts';
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];
 let runPriceChangeStep: typeof import('../../functions/use-cases/price-change-job.ts')['runPriceChangeStep'];
+let answerPriceChange: typeof import('../../functions/use-cases/price-consent.ts')['answerPriceChange'];
 let n = 0;
 beforeAll(async () => {
   t = await bootLocalSystem({ seed: false });
   ({ deps } = await import('../../functions/wiring.ts'));
   ({ runPriceChangeStep } = await import('../../functions/use-cases/price-change-job.ts'));
+  ({ answerPriceChange } = await import('../../functions/use-cases/price-consent.ts'));
 });
 afterAll(() => t?.stop());
 
@@ -109,5 +111,33 @@ describe('issue 14: a price increase', () => {
     expect((await outbox('early@example.com')).filter((item) => item.kind === 'price-change')).toHaveLength(1);
     expect((await outbox(e164('010-7777-0001'))).filter((item) => item.kind === 'price-change')).toHaveLength(0);
     expect((await outbox('late@example.com')).filter((item) => item.kind === 'price-change')).toHaveLength(0);
+  });
+
+  it('the buyer accepts or refuses; the answer (who, when) shows on both views; 409 without a pending change, 404 for another buyer', async () => {
+    const shop = await shopWithSubscribers();
+    const [first, second] = shop.buyers as [(typeof shop.buyers)[0], (typeof shop.buyers)[0]];
+    const consent = (buyer: typeof first, accept: boolean, token = buyer.token) => t.call('POST', `/subscriptions/${buyer.subscription.id}/price-consent`, { token, body: { accept } });
+    expect((await consent(first, true)).body.error.code).toBe('NO_PENDING_PRICE_CHANGE');
+    await t.call('PUT', '/admin/products/beans', { token: shop.admin, body: { ...beans, price: 27_000 } });
+    await t.system.queues.drain();
+    const changeId = `beans#${await today()}#27000`;
+    expect((await consent(first, false, second.token)).status).toBe(404);
+    const refused = await consent(first, false);
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ pending: [expect.objectContaining({ changeId, oldPrice: 25_000, newPrice: 27_000 })], answers: [{ changeId, accept: false, by: expect.stringMatching(/^price-buyer-/) }] });
+    // A changed mind replaces the answer; the other buyer's stays its own.
+    await consent(first, true);
+    await consent(second, false);
+    const mine = await t.call('GET', `/subscriptions/${first.subscription.id}`, { token: first.token });
+    expect(mine.body.priceChanges.answers).toEqual([{ changeId, accept: true, at: expect.stringMatching(/\+09:00$/), by: expect.stringMatching(/^price-buyer-/) }]);
+    const merchant = await t.call('GET', `/admin/subscriptions/${second.subscription.id}`, { token: shop.admin });
+    expect(merchant.body.priceChanges).toMatchObject({ pending: [{ changeId }], answers: [{ changeId, accept: false }] });
+    // From increaseFrom the answer is final: nothing is pending any more (the use case under a clock 30 days on,
+    // rather than moving the local clock through 30 days of runs).
+    const increaseFrom = merchant.body.priceChanges.pending[0].increaseFrom as string;
+    const later = { ...deps, clock: { now: () => new Date(`${increaseFrom}T09:00:00+09:00`) } };
+    const customerId = mine.body.customerId as string;
+    await expect(answerPriceChange(later, shop.shopId, customerId, first.subscription.id, false)).rejects.toMatchObject({ status: 409, code: 'NO_PENDING_PRICE_CHANGE' });
+    expect((await deps.priceConsents.consentsOf(first.subscription.id)).map((answer) => answer.accept)).toEqual([true]);
   });
 });
