@@ -17,6 +17,8 @@ export const config = {
   tableName: required(ENV.tableName),
   mailFrom: required(ENV.mailFrom),
   stage: process.env[ENV.stage] ?? 'dev',
+  /** Local runtime only (never set in AWS): webhook endpoints may be http://localhost. */
+  webhooksAllowLocalHttp: process.env[ENV.webhooksAllowLocalHttp] === 'true',
 } as const;
 
 /**

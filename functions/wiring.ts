@@ -21,6 +21,8 @@ import { priceChangeJobsRepository } from './adapters/dynamodb/price-change-jobs
 import { priceConsentsRepository } from './adapters/dynamodb/price-consents.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
+import { webhooksRepository } from './adapters/dynamodb/webhooks.repo.ts';
+import { httpWebhookSender } from './adapters/webhooks/sender.ts';
 import { envelopeSealerFromEnv } from './adapters/crypto/envelope.ts';
 import { GATEWAY_ENV } from '../system/payment-gateways.ts';
 
@@ -57,6 +59,9 @@ export const deps = {
   stopJobs: stopJobsRepository(db, config.tableName),
   priceChangeJobs: priceChangeJobsRepository(db, config.tableName),
   priceConsents: priceConsentsRepository(db, config.tableName),
+  webhooks: webhooksRepository(db, config.tableName),
+  allowLocalHttp: config.webhooksAllowLocalHttp,
+  webhookSender: httpWebhookSender({ allowLocalHttp: config.webhooksAllowLocalHttp }),
   mailer: sesMailer(config.mailFrom),
   sms: snsSmsSender(),
   /** Only functions that declare the 'events' channel get a bus name; publishing without one is a wiring bug. */

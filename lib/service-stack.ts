@@ -18,7 +18,7 @@ import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
-import { ServiceFunction } from './constructs/service-function.ts';
+import { ServiceFunction, secretsAccessOf } from './constructs/service-function.ts';
 import type { WorkQueue } from './constructs/work-queue.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -69,9 +69,10 @@ export class ServiceStack extends Stack {
       if (definition.sends.includes('mail')) fn.bindMail(config.mailFrom);
       if (definition.sends.includes('sms')) fn.bindSms();
       if (definition.sends.includes('events')) fn.bindEvents(props.eventBus);
-      // kms:Decrypt only for the functions that call a PG; the platform's contract writer may only seal.
-      if (definition.usesGateway) fn.bindSecrets(props.secretsKey, 'open');
-      else if (definition.sealsPgCredentials) fn.bindSecrets(props.secretsKey, 'seal-pg-credentials');
+      // kms:Decrypt only for the functions that call a PG (and webhook secrets for the delivery worker alone);
+      // the platform's contract writer and the webhook registration may only seal.
+      const secretsAccess = secretsAccessOf(definition);
+      if (secretsAccess) fn.bindSecrets(props.secretsKey, secretsAccess);
       // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use
       // (and the REVIEW resolve, which finishes a cycle as the charge worker does).
       if (definition.kind === 'queue' || definition.readsChargeSettings) {

@@ -17,6 +17,8 @@ import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
 import { startEventBridge } from './eventbridge.ts';
+import { EVENT_SOURCE, EVENT_TYPES } from '../system/events.ts';
+import { receiveWebhook, WEBHOOK_SINK_PREFIX } from './webhook-sink.ts';
 import { startKms } from './kms.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
@@ -88,7 +90,18 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       return late.queues;
     },
   });
-  const eventBridge = await startEventBridge({ host, port: port(6), outbox, clock, buses: [LOCAL_EVENT_BUS_NAME] });
+  // The webhook rule (lib/stateful-stack.ts): the webhook event types go to the fan-out worker's queue.
+  const eventBridge = await startEventBridge({
+    host,
+    port: port(6),
+    outbox,
+    clock,
+    buses: [LOCAL_EVENT_BUS_NAME],
+    forward: (event) => {
+      if (event.source !== EVENT_SOURCE || !(EVENT_TYPES as readonly string[]).includes(event['detail-type'])) return;
+      late.queues?.queue('webhookFanout')?.send(JSON.stringify(event));
+    },
+  });
   const kms = await startKms({ host, port: port(7), dataDir });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
@@ -122,6 +135,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
   const { PRICE_CHANGE_ENQUEUED_KIND } = await import('../functions/use-cases/price-change-job.ts');
+  const { WEBHOOK_ENQUEUED_KIND } = await import('../functions/use-cases/webhook-delivery.ts');
   // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
   const { seedDemo } = await import('./seed.ts');
   useClock(clock);
@@ -131,7 +145,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const definition: FunctionDefinition = FUNCTIONS[name];
     return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
   };
-  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...PRICE_CHANGE_ENQUEUED_KIND }));
+  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...PRICE_CHANGE_ENQUEUED_KIND, ...WEBHOOK_ENQUEUED_KIND }));
   late.queues = localQueues;
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;
@@ -214,6 +228,11 @@ async function serve(
     // No CORS for the local endpoints: a page of another origin cannot even read their answers.
     if (method === 'OPTIONS') return send(response, 204, {}, '', cors);
 
+    // The dev webhook sink: any caller (the delivery worker has no Origin), the raw body as signed.
+    if (method === 'POST' && url.pathname.startsWith(WEBHOOK_SINK_PREFIX)) {
+      const status = receiveWebhook(services, url, request.headers, body);
+      return send(response, status, {}, '', false);
+    }
     if (url.pathname.startsWith('/_local/')) {
       // Tokens, the clock, the sandbox PG: only the dev console (same origin) and tools without an Origin (curl).
       if (!sameOrigin(request)) throw new Forbidden('The local endpoints answer same-origin requests only.');

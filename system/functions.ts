@@ -46,6 +46,12 @@ interface FunctionBase {
    */
   readonly sealsPgCredentials?: boolean;
   /**
+   * Webhook signing secrets (issue 13): `seal` — the route that registers an endpoint may seal its secret
+   * (kms:GenerateDataKey for purpose webhook-secret only, never Decrypt); `open` — the delivery worker may open
+   * it (kms:Decrypt for purpose webhook-secret only). Nothing else touches them.
+   */
+  readonly webhookSecret?: 'seal' | 'open';
+  /**
    * Gets the run times and the charge retry window, as every queue worker does:
    * it finishes a cycle the way the charge worker would (the REVIEW resolve).
    */
@@ -355,6 +361,31 @@ export const FUNCTIONS = {
     description: "The buyer's registered card, masked (S10)",
     tableActions: ['dynamodb:GetItem'], sends: [],
   },
+  createWebhook: {
+    kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,
+    entry: 'functions/handlers/create-webhook.handler.ts',
+    description: 'A merchant registers a webhook endpoint for some event types; its signing secret is answered once and stored sealed',
+    webhookSecret: 'seal',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: [],
+  },
+  listWebhooks: {
+    kind: 'http', method: 'GET', path: '/admin/webhooks', auth: 'admin',
+    entry: 'functions/handlers/list-webhooks.handler.ts',
+    description: "The shop's webhook endpoints, without their secrets",
+    tableActions: ['dynamodb:Query'], sends: [],
+  },
+  deleteWebhook: {
+    kind: 'http', method: 'DELETE', path: '/admin/webhooks/{webhookId}', auth: 'admin',
+    entry: 'functions/handlers/delete-webhook.handler.ts',
+    description: 'Deletes a webhook endpoint and frees its slot',
+    tableActions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], sends: [],
+  },
+  listWebhookDeliveries: {
+    kind: 'http', method: 'GET', path: '/admin/webhooks/{webhookId}/deliveries', auth: 'admin',
+    entry: 'functions/handlers/list-webhook-deliveries.handler.ts',
+    description: "A webhook endpoint's deliveries with their attempts, newest first",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
+  },
   noticeRun: {
     kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
     entry: 'functions/handlers/notice-run.handler.ts',
@@ -404,6 +435,25 @@ export const FUNCTIONS = {
     description: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
     tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: 300, memoryMb: 512,
+  },
+  webhookFanout: {
+    kind: 'queue',
+    // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message.
+    queue: { batchSize: 10, maxConcurrency: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+    entry: 'functions/handlers/webhook-fanout.handler.ts',
+    description: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",
+    tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],
+    sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
+  },
+  webhookDelivery: {
+    kind: 'queue',
+    // One attempt per message (up to 15 s each); retries come back through this queue with DelaySeconds.
+    queue: { batchSize: 1, maxConcurrency: 20, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+    entry: 'functions/handlers/webhook-delivery.handler.ts',
+    description: 'Signs (Standard Webhooks) and POSTs one webhook attempt, records it, and schedules the next with backoff (5 s to 14 h)',
+    webhookSecret: 'open',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
@@ -480,6 +530,8 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
   stage: 'STAGE',
+  /** `true` on the local runtime only: webhook endpoints may be http://localhost (its test sink). */
+  webhooksAllowLocalHttp: 'WEBHOOKS_ALLOW_LOCAL_HTTP',
   /** Powertools reads it for the `service` key of every log line and trace. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

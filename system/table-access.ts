@@ -37,6 +37,8 @@ export const PARTITION_FAMILIES = {
   billingKeys: ['SHOP#*#CUST#*'],
   /** A subscription with its items, cycles, notification log and orders. */
   subscriptions: ['SUB#*'],
+  /** One webhook endpoint's deliveries and their attempts (issue 13). */
+  webhookDeliveries: ['SHOP#*#WEBHOOK#*'],
   /** Idempotency-Key records of the idempotent routes (functions/http/idempotency.ts), one partition per route. */
   idempotency: ['IDEMPOTENCY#*'],
 } as const satisfies Record<string, readonly string[]>;
@@ -85,10 +87,16 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   answerPriceChange: ['shop', 'subscriptions', 'idempotency'],
   cancelSubscription: ['shop', 'subscriptions'],
   getMyCard: ['billingKeys'],
+  createWebhook: ['shop', 'idempotency'],
+  listWebhooks: ['shop'],
+  deleteWebhook: ['shop'],
+  listWebhookDeliveries: ['shop', 'webhookDeliveries'],
   noticeRun: [],
   chargeRun: [],
   noticeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions'],
   chargeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
+  webhookFanout: ['shop', 'webhookDeliveries'],
+  webhookDelivery: ['shop', 'webhookDeliveries'],
   stopWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
   priceChangeWorker: ['shop', 'ledger', 'creditBlocks', 'subscriptions'],
 };

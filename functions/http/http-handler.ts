@@ -119,13 +119,29 @@ function routeName(route: HttpFunction): string {
   return functionNames.find((name) => FUNCTIONS[name] === route) ?? `${route.method} ${route.path}`;
 }
 
+/** An answer without the top-level fields a replay must not carry (Operation.replayWithout). */
+function withoutFields(fields: readonly string[] | undefined): ((response: HttpResponse) => HttpResponse) | undefined {
+  if (!fields?.length) return undefined;
+  return (response) => {
+    if (!response.body) return response;
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    for (const field of fields) delete body[field];
+    return { statusCode: response.statusCode, headers: response.headers, body: `${JSON.stringify(body)}\n` } as HttpResponse;
+  };
+}
+
+const redactFor = (fields: readonly string[] | undefined) => {
+  const redact = withoutFields(fields);
+  return redact ? { redact } : {};
+};
+
 /** Builds the Lambda handler of one HTTP operation. */
 export function httpHandler<R extends HttpFunction, B, P, Q>(
   operation: Operation<R, B, P, Q>,
   action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
 ) {
   // Routes declared `idempotent` in system/functions.ts honour Idempotency-Key (functions/http/idempotency.ts).
-  const replayable = operation.route.idempotent ? idempotentRoute<HttpResponse>(routeName(operation.route)) : undefined;
+  const replayable = operation.route.idempotent ? idempotentRoute<HttpResponse>(routeName(operation.route), redactFor(operation.replayWithout)) : undefined;
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(lambdaContextInLogs() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
     .use(flushMetrics() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)

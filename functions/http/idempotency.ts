@@ -47,7 +47,7 @@ function mapError(error: unknown): unknown {
  * Makes one route's answers replayable. Built once per route at module load; the DynamoDB client and
  * table come from the environment only for routes that opt in.
  */
-export function idempotentRoute<R extends StoredResponse>(route: string, options: { tableName?: string; client?: DynamoDBClient } = {}) {
+export function idempotentRoute<R extends StoredResponse>(route: string, options: { tableName?: string; client?: DynamoDBClient; redact?: (response: R) => R } = {}) {
   const tableName = options.tableName ?? process.env[ENV.tableName];
   if (!tableName) throw new Error(`Missing required environment variable ${ENV.tableName} (an idempotent route keeps its keys in the table)`);
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -68,14 +68,20 @@ export function idempotentRoute<R extends StoredResponse>(route: string, options
       return { ...stored, headers: { ...stored.headers, [REPLAYED_HEADER]: 'true' } } as unknown as typeof response;
     },
   });
+  const redact = options.redact ?? ((response: R) => response);
   const run = makeIdempotent(
     // The context as second argument lets Powertools mark a crashed first attempt as expired once its Lambda timed out.
-    async (_call: IdempotentCall, _context: Context, execute: () => Promise<R>) => execute(),
+    // What is returned here is what is kept: the answer without its fields shown once (`redact`).
+    async (_call: IdempotentCall, _context: Context, execute: () => Promise<R>) => redact(await execute()),
     { persistenceStore, config, keyPrefix: route },
   );
   return async (call: Omit<IdempotentCall, 'key'> & { key: Omit<IdempotentCall['key'], 'route'> }, context: Context, execute: () => Promise<R>): Promise<R> => {
+    // The caller that ran the request gets its whole answer; a replay gets the kept one.
+    const ran: { response?: R } = {};
+    const executeOnce = async () => (ran.response = await execute());
     try {
-      return (await run({ key: { route, ...call.key }, request: call.request }, context, execute)) as R;
+      const kept = (await run({ key: { route, ...call.key }, request: call.request }, context, executeOnce)) as R;
+      return ran.response ?? kept;
     } catch (error) {
       throw mapError(error);
     }

@@ -16,6 +16,8 @@ export interface ItemKey {
 const shopPk = (shopId: string) => `SHOP#${shopId}`;
 const customerPk = (shopId: string, customerId: string) => `SHOP#${shopId}#CUST#${customerId}`;
 const subscriptionPk = (subscriptionId: string) => `SUB#${subscriptionId}`;
+/** The partition of one webhook endpoint's deliveries. */
+export const webhookDeliveriesPk = (shopId: string, endpointId: string) => `SHOP#${shopId}#WEBHOOK#${endpointId}`;
 
 export type CreditKind = 'sms' | 'bulkMail';
 export type PaymentMethod = 'card' | 'kakaopay';
@@ -62,6 +64,21 @@ export const keys = {
    * not share a partition key with the shop item and its credit balances.
    */
   shopNotification: (shopId: string, date: string, kind: string): ItemKey => ({ pk: `SHOP#${shopId}#NOTIFY`, sk: `NOTIFY#${date}#${kind}#mail` }),
+  /**
+   * The ids of a shop's webhook endpoints, one map entry each (id → reserved at): the conditional write on its
+   * size is what caps a shop at MAX_WEBHOOK_ENDPOINTS without a transaction.
+   */
+  webhookSlots: (shopId: string): ItemKey => ({ pk: shopPk(shopId), sk: 'WEBHOOKS' }),
+  /** A webhook endpoint (its secret sealed). */
+  webhookEndpoint: (shopId: string, endpointId: string): ItemKey => ({ pk: shopPk(shopId), sk: `WEBHOOK#${endpointId}` }),
+  /**
+   * One event's delivery to one endpoint, with every attempt. Its own partition per endpoint (a busy endpoint's
+   * retries never share a partition key with the shop item), sorted by the event's time so a list is newest first.
+   */
+  webhookDelivery: (shopId: string, endpointId: string, eventAt: string, eventId: string): ItemKey => ({
+    pk: webhookDeliveriesPk(shopId, endpointId),
+    sk: `DELIVERY#${eventAt}#${eventId}`,
+  }),
   /** Never written: the health check reads it to prove the table answers. */
   healthProbe: (): ItemKey => ({ pk: 'HEALTH', sk: 'HEALTH' }),
 } as const;
@@ -87,6 +104,8 @@ export const sortKeyPrefixes = {
   cycles: 'CYCLE#',
   notifications: 'NOTIFY#',
   priceConsents: 'CONSENT#',
+  webhookEndpoints: 'WEBHOOK#',
+  webhookDeliveries: 'DELIVERY#',
   /** gsi2 sort keys of subscriptions (the customer partition may hold other kinds later). */
   customerSubscriptions: 'SUB#',
 } as const;

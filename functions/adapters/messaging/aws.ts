@@ -63,9 +63,10 @@ export function eventBridgePublisher(busName: string, client = new EventBridgeCl
 /** SQS takes at most 10 messages per batch call. */
 export function sqsWorkQueue(queueUrl: string, client = new SQSClient({})): WorkQueue {
   return {
-    async send(messages) {
+    async send(messages, options = {}) {
+      const delay = options.delaySeconds ? { DelaySeconds: options.delaySeconds } : {};
       for (let start = 0; start < messages.length; start += 10) {
-        const entries = messages.slice(start, start + 10).map((message, i) => ({ Id: String(start + i), MessageBody: JSON.stringify(message) }));
+        const entries = messages.slice(start, start + 10).map((message, i) => ({ Id: String(start + i), MessageBody: JSON.stringify(message), ...delay }));
         const result = await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
         if (result.Failed?.length) throw new Error(`SQS refused ${result.Failed.length} messages: ${result.Failed.map((f) => f.Code).join(', ')}`);
       }

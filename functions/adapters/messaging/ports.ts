@@ -45,5 +45,6 @@ export interface EventPublisher {
 
 /** A dispatcher's outlet: puts messages on a worker's queue. */
 export interface WorkQueue {
-  send(messages: readonly unknown[]): Promise<void>;
+  /** `delaySeconds` (0–900, SQS's DelaySeconds): the messages are not delivered before it has passed. */
+  send(messages: readonly unknown[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }
