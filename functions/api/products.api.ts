@@ -34,7 +34,8 @@ const productFields = z.strictObject({
   ),
 });
 
-const priceChangeView = z.object({
+/** One recorded list-price change (issue 14), as products and subscriptions show it. */
+export const priceChangeView = z.object({
   changeId: z.string(),
   productId: z.string(),
   oldPrice: z.number().int(),

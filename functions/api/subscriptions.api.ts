@@ -3,6 +3,7 @@ import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
 import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
+import { priceChangeView } from './products.api.ts';
 
 export const subscriptionView = z.object({
   id: z.string(),
@@ -33,20 +34,9 @@ export const cycleView = z.object({
   items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: z.number().int() })),
 });
 
-const priceChangeSchema = z.object({
-  changeId: z.string(),
-  productId: z.string(),
-  oldPrice: z.number().int(),
-  newPrice: z.number().int(),
-  announcedOn: isoDateSchema,
-  increaseFrom: isoDateSchema.optional().describe('The first payment-notice date that may lock the new price'),
-  policy: z.enum(['keep-old-price', 'end-subscription']).describe('What happens without consent by then'),
-  announcedAt: timestampSchema.optional(),
-});
-
 /** Issue 14: the price increases a subscriber may still answer, and every answer given (who and when). */
 export const priceChangesView = z.object({
-  pending: z.array(priceChangeSchema).describe('Increases waiting for an answer (until their increaseFrom)'),
+  pending: z.array(priceChangeView).describe('Increases waiting for an answer (until their increaseFrom)'),
   answers: z.array(z.object({ changeId: z.string(), accept: z.boolean(), at: timestampSchema, by: z.string().describe('The buyer who answered') })),
 });
 
