@@ -17,6 +17,8 @@ import { creditsRepository } from './adapters/dynamodb/credits.repo.ts';
 import { notificationsRepository } from './adapters/dynamodb/notifications.repo.ts';
 import { ordersRepository } from './adapters/dynamodb/orders.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
+import { priceChangeJobsRepository } from './adapters/dynamodb/price-change-jobs.repo.ts';
+import { priceConsentsRepository } from './adapters/dynamodb/price-consents.repo.ts';
 import { gatewayRegistryFromEnv } from './adapters/gateways/registry.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
 import { webhooksRepository } from './adapters/dynamodb/webhooks.repo.ts';
@@ -55,6 +57,8 @@ export const deps = {
   notifications: notificationsRepository(db, config.tableName),
   orders: ordersRepository(db, config.tableName),
   stopJobs: stopJobsRepository(db, config.tableName),
+  priceChangeJobs: priceChangeJobsRepository(db, config.tableName),
+  priceConsents: priceConsentsRepository(db, config.tableName),
   webhooks: webhooksRepository(db, config.tableName),
   allowLocalHttp: config.webhooksAllowLocalHttp,
   webhookSender: httpWebhookSender({ allowLocalHttp: config.webhooksAllowLocalHttp }),

@@ -139,6 +139,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { errorResponse } = await import('../functions/http/http-handler.ts');
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
+  const { PRICE_CHANGE_ENQUEUED_KIND } = await import('../functions/use-cases/price-change-job.ts');
   const { WEBHOOK_ENQUEUED_KIND } = await import('../functions/use-cases/webhook-delivery.ts');
   // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
   const { seedDemo } = await import('./seed.ts');
@@ -149,7 +150,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const definition: FunctionDefinition = FUNCTIONS[name];
     return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
   };
-  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...WEBHOOK_ENQUEUED_KIND }));
+  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...PRICE_CHANGE_ENQUEUED_KIND, ...WEBHOOK_ENQUEUED_KIND }));
   late.queues = localQueues;
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;

@@ -282,8 +282,9 @@ export const FUNCTIONS = {
   putProduct: {
     kind: 'http', method: 'PUT', path: '/admin/products/{productId}', auth: 'admin',
     entry: 'functions/handlers/put-product.handler.ts',
-    description: 'Creates or replaces a product and its subscription settings (S13, S14)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
+    description: 'Creates or replaces a product and its subscription settings (S13, S14); a price increase is recorded and its notice job started (issue 14)',
+    // PutItem and the price-change queue: an increase creates its notice job and enqueues its first step.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'priceChangeWorker',
   },
   listProducts: {
     kind: 'http', method: 'GET', path: '/admin/products', auth: 'admin',
@@ -313,7 +314,7 @@ export const FUNCTIONS = {
     kind: 'http', method: 'GET', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
     entry: 'functions/handlers/get-shop-subscription.handler.ts',
     description: 'One subscription of the shop with its cycles (S20)',
-    tableActions: ['dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
   signUp: {
     kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
@@ -340,13 +341,19 @@ export const FUNCTIONS = {
     kind: 'http', method: 'GET', path: '/subscriptions/{subscriptionId}', auth: 'customer',
     entry: 'functions/handlers/get-my-subscription.handler.ts',
     description: "One of the buyer's subscriptions with its cycles",
-    tableActions: ['dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
   cancelSubscription: {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
     entry: 'functions/handlers/cancel-subscription.handler.ts',
     description: 'The buyer cancels some items or the whole subscription (S18, S19)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
+  },
+  answerPriceChange: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/price-consent', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/answer-price-change.handler.ts',
+    description: "The buyer accepts or refuses a pending price increase of their subscription (issue 14: the 30-day consent)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   getMyCard: {
     kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
@@ -419,6 +426,15 @@ export const FUNCTIONS = {
     description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
     sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+  },
+  priceChangeWorker: {
+    kind: 'queue',
+    // One step per invocation: a step is one page (50 subscriptions) of one price change, and enqueues the next.
+    queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
+    entry: 'functions/handlers/price-change-worker.handler.ts',
+    description: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: 300, memoryMb: 512,
   },
   webhookFanout: {
     kind: 'queue',

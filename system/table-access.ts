@@ -79,11 +79,12 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   getProduct: ['shop'],
   getPurchaseOptions: ['shop'],
   listShopSubscriptions: ['subscriptions'],
-  getShopSubscription: ['subscriptions'],
+  getShopSubscription: ['shop', 'subscriptions'],
   signUp: ['shop', 'subscriptions', 'idempotency'],
   checkOut: ['shop', 'subscriptions', 'billingKeys', 'idempotency'],
   listMySubscriptions: ['subscriptions'],
-  getMySubscription: ['subscriptions'],
+  getMySubscription: ['shop', 'subscriptions'],
+  answerPriceChange: ['shop', 'subscriptions', 'idempotency'],
   cancelSubscription: ['shop', 'subscriptions'],
   getMyCard: ['billingKeys'],
   createWebhook: ['shop', 'idempotency'],
@@ -97,6 +98,7 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   webhookFanout: ['shop', 'webhookDeliveries'],
   webhookDelivery: ['shop', 'webhookDeliveries'],
   stopWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
+  priceChangeWorker: ['shop', 'ledger', 'creditBlocks', 'subscriptions'],
 };
 
 /** The LeadingKeys patterns a function may touch, and those it is explicitly denied (billing keys unless granted). */

@@ -8,6 +8,8 @@ export const MAX_PRICE = 100_000_000;
 
 export const MAX_DELIVERIES = 1_000;
 
+const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
+
 const discountRule = z
   .strictObject({
     fromDelivery: z.number().int().min(1).max(MAX_DELIVERIES),
@@ -27,6 +29,21 @@ const productFields = z.strictObject({
   onePlusNEvent: z.boolean().describe('A "1+N event" product; it can never be subscribed, whatever its other settings (S14)'),
   maxDeliveries: z.number().int().min(1).max(MAX_DELIVERIES).optional().describe('After this many charged deliveries the subscription ends as COMPLETED'),
   discounts: z.array(discountRule).max(20).optional().describe('Discounts by delivery number, e.g. 1–2: 5 %, from 3: 10 %; non-overlapping; a percent is rounded down to the won'),
+  priceIncreasePolicy: priceIncreasePolicySchema.optional().describe(
+    'A subscriber who has not consented to a price increase by its first increased notice keeps the old price (keep-old-price, the default) or the subscription ends before that cycle (end-subscription)',
+  ),
+});
+
+/** One recorded list-price change (issue 14), as products and subscriptions show it. */
+export const priceChangeView = z.object({
+  changeId: z.string(),
+  productId: z.string(),
+  oldPrice: z.number().int(),
+  newPrice: z.number().int(),
+  announcedOn: isoDateSchema,
+  increaseFrom: isoDateSchema.optional().describe('First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once'),
+  policy: priceIncreasePolicySchema,
+  announcedAt: timestampSchema.optional(),
 });
 
 export const productBody = productFields.superRefine((product, context) => {
@@ -39,6 +56,8 @@ export const productView = productFields.extend({
   productId: z.string(),
   /** Derived: enabled and not a 1+N event (S13, S14). */
   subscribable: z.boolean(),
+  priceIncreasePolicy: priceIncreasePolicySchema,
+  priceChanges: z.array(priceChangeView).optional().describe('Every list-price change, oldest first (issue 14: the 30-day consent to an increase)'),
   updatedAt: timestampSchema,
 });
 
@@ -67,7 +86,7 @@ export const productsApi = {
     params: productParams,
     body: productBody,
     response: { status: 200, schema: productView },
-    errors: [notFound('The shop')],
+    errors: [notFound('The shop'), { status: 409, code: 'PRODUCT_CHANGED', when: 'Another save of this product landed meanwhile: read it and save again' }],
   }),
   listProducts: defineOperation({
     route: FUNCTIONS.listProducts,

@@ -3,6 +3,7 @@ import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
 import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
+import { priceChangeView } from './products.api.ts';
 
 export const subscriptionView = z.object({
   id: z.string(),
@@ -33,7 +34,16 @@ export const cycleView = z.object({
   items: z.array(z.object({ productId: z.string(), quantity: z.number().int(), unitPrice: z.number().int() })),
 });
 
-export const subscriptionDetail = subscriptionView.extend({ cycles: z.array(cycleView).describe('Oldest first') });
+/** Issue 14: the price increases a subscriber may still answer, and every answer given (who and when). */
+export const priceChangesView = z.object({
+  pending: z.array(priceChangeView).describe('Increases waiting for an answer (until their increaseFrom)'),
+  answers: z.array(z.object({ changeId: z.string(), accept: z.boolean(), at: timestampSchema, by: z.string().describe('The buyer who answered') })),
+});
+
+export const subscriptionDetail = subscriptionView.extend({
+  cycles: z.array(cycleView).describe('Oldest first'),
+  priceChanges: priceChangesView.optional().describe('Issue 14: the 30-day consent to a price increase'),
+});
 
 export const listShopSubscriptionsQuery = pageQuery
   .extend({

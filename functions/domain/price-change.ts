@@ -29,6 +29,8 @@ export interface PriceChange {
   /** First payment-notice date that may lock the new price: announcedOn + 30 days. Absent for a decrease (at once). */
   readonly increaseFrom?: IsoDate;
   readonly policy: NonConsentPolicy;
+  /** When the merchant saved it: a subscription created after it signed up at the new price and is not asked. */
+  readonly announcedAt?: string;
 }
 
 /** A subscriber's answer to one price change (POST /subscriptions/{id}/price-consent). */
@@ -36,6 +38,30 @@ export interface PriceConsent {
   readonly changeId: string;
   readonly accept: boolean;
   readonly at: string;
+}
+
+/** An answer as stored: who gave it (the buyer's subject) besides what and when. */
+export interface RecordedConsent extends PriceConsent {
+  readonly by: string;
+}
+
+/** Whether a subscription is asked about a change: it signed up before it was announced (later ones agreed to the new price). */
+export function isAskedAbout(subscription: { readonly createdAt: string }, change: PriceChange): boolean {
+  return change.announcedAt === undefined || subscription.createdAt <= change.announcedAt;
+}
+
+/**
+ * The increases a subscription may still answer (POST /subscriptions/{id}/price-consent): on a product it
+ * still receives, announced when it had signed up already, and whose increaseFrom is still ahead — from that
+ * day the notices lock the price by the answer given (or by the policy), so the answer is final then.
+ */
+export function pendingPriceChanges(
+  subscription: { readonly createdAt: string; readonly items: ReadonlyArray<{ readonly productId: string; readonly status: string }> },
+  changes: readonly PriceChange[],
+  today: IsoDate,
+): PriceChange[] {
+  const products = new Set(subscription.items.filter((item) => item.status === 'ACTIVE').map((item) => item.productId));
+  return changes.filter((change) => products.has(change.productId) && change.increaseFrom !== undefined && today < change.increaseFrom && isAskedAbout(subscription, change));
 }
 
 /** A change record for a product's new list price, announced today; null when the price did not change. */

@@ -57,6 +57,7 @@ import { changeShop } from './change-shop.ts';
 import { subscriptionEvents } from './subscription-events.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
 import { sendOnce } from './runs/notice.ts';
+import { runCheckpointedStep } from './checkpointed-job.ts';
 import { sweepBillingKeys } from './sweep-billing-keys.ts';
 
 export interface StopDeps {
@@ -129,19 +130,10 @@ export async function startStopJobs(deps: StopTriggerDeps, shop: Shop, options: 
  * before and after the step when this call checkpointed it (for the stop-progress metrics), else nothing.
  */
 export async function runStopStep(deps: StopDeps, received: StopMessage, messageId: string): Promise<{ before: StopProgress; after: StopProgress } | undefined> {
-  const job = await deps.stopJobs.get(received.shopId, received.jobId);
-  if (!job || job.progress.phase === 'DONE') return undefined;
-  if (received.step !== job.step) {
-    // This message already advanced the job and died before sending the next step: send it now.
-    if (received.step === job.step - 1 && job.advancedBy === messageId) await deps.workQueue.send([message(job, job.step)]);
-    return undefined;
-  }
-  const worked = await work(deps, job);
-  const next: StopJob = { ...worked, step: job.step + 1, advancedBy: messageId, updatedAt: seoulTimestamp(deps.clock.now()) };
-  if (!(await deps.stopJobs.checkpoint(next, job.step))) return undefined; // a duplicate of this step checkpointed first
-  logger.info('Stop job step', { shopId: job.shopId, jobId: job.jobId, step: job.step, ...next.progress });
-  if (next.progress.phase !== 'DONE') await deps.workQueue.send([message(next, next.step)]);
-  return { before: job.progress, after: next.progress };
+  const stepped = await runCheckpointedStep({ jobs: deps.stopJobs, workQueue: deps.workQueue, clock: deps.clock }, received, messageId, message, (job) => work(deps, job));
+  if (!stepped) return undefined;
+  logger.info('Stop job step', { shopId: stepped.before.shopId, jobId: stepped.before.jobId, step: stepped.before.step, ...stepped.after.progress });
+  return { before: stepped.before.progress, after: stepped.after.progress };
 }
 
 /** The checkpoint after one step's work (without step bookkeeping). */

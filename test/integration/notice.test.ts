@@ -59,6 +59,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     // S18: the amount is fixed at the notice, at the price of that day — not the price at signup.
     const { subscription: sub, buyer, contact, smsTo } = await activeSubscription(t, shop.shopId);
     await t.call('PUT', '/admin/products/beans', { token: shop.admin, body: { ...beans, price: 27_000 } });
+    await t.system.queues.drain(); // the price-change notice job (issue 14) runs to its end
     expect(await dueKeys('NOTICE', sub.nextNoticeDate)).toContain(keys.subscription(sub.id).pk);
 
     const outcome = await processNotice(deps, noticeItem(sub));
@@ -82,7 +83,9 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(await dueKeys('CHARGE', sub.nextChargeDate)).toContain(keys.subscription(sub.id).pk);
     expect((await deps.subscriptions.get(sub.id))?.noticedDeliveryDate).toBe(sub.nextDeliveryDate);
 
-    const [mail, ...moreMail] = await outbox(t, contact.email);
+    // The rise above also sends its price-change notice (issue 14, price-change.test.ts): this test reads the payment notice.
+    const notices = (items: Awaited<ReturnType<typeof outbox>>) => items.filter((item) => item.kind !== 'price-change');
+    const [mail, ...moreMail] = notices(await outbox(t, contact.email));
     expect(moreMail).toEqual([]);
     expect(mail).toMatchObject({ channel: 'mail', kind: 'payment-notice' });
     expect(mail!.subject).toContain('정기배송 결제 예정 안내');
@@ -94,7 +97,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(mail!.body).toContain('정기배송 관리');
     expect(mail!.body).not.toContain('9410');
 
-    const [sms, ...moreSms] = await outbox(t, smsTo);
+    const [sms, ...moreSms] = notices(await outbox(t, smsTo));
     expect(moreSms).toEqual([]);
     expect(sms).toMatchObject({ channel: 'sms', kind: 'payment-notice' });
     expect(sms!.body).toContain('72,000원');
@@ -103,7 +106,8 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
 
     // S12: one SMS credit, under the operation id of (subscription, delivery).
     expect(await noticeDebits(shop.admin)).toEqual([expect.objectContaining({ id: debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms'), change: -1 })]);
-    expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
+    // …and the price-change SMS its one credit (issue 14).
+    expect(await credits(shop.admin)).toMatchObject({ sms: 8, reserved: { sms: 0 } });
     expect(await deps.notifications.get(smsRef(sub.id, sub.nextDeliveryDate))).toMatchObject({ state: 'SENT', attempts: 1, messageId: expect.any(String) });
     expect(await deps.notifications.get(mailRef(sub.id, sub.nextDeliveryDate))).toMatchObject({ state: 'SENT', attempts: 1 });
   });

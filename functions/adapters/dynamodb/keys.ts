@@ -39,6 +39,10 @@ export const keys = {
   creditBlock: (shopId: string, kind: CreditKind, blockId: string): ItemKey => ({ pk: `SHOP#${shopId}#CREDITBLOCK#${kind}#${blockId}`, sk: 'BLOCK' }),
   product: (shopId: string, productId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRODUCT#${productId}` }),
   stopJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `STOP#${jobId}` }),
+  /** Issue 14: the job that tells every subscriber of a product about one price increase; jobId = the change id. */
+  priceChangeJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRICEJOB#${jobId}` }),
+  /** Issue 14: a subscriber's answer to one price change (the latest answer wins; `at` says when). */
+  priceConsent: (subscriptionId: string, changeId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `CONSENT#${changeId}` }),
   /** A shop's contract with one PG (credentials sealed); one item per gateway, so a rotation overwrites it. */
   pgContract: (shopId: string, gateway: string): ItemKey => ({ pk: shopPk(shopId), sk: `PGCONTRACT#${gateway}` }),
   /** S10: one registered card (and separately one KakaoPay registration) per buyer per shop. */
@@ -99,6 +103,7 @@ export const sortKeyPrefixes = {
   subscriptionItems: 'ITEM#',
   cycles: 'CYCLE#',
   notifications: 'NOTIFY#',
+  priceConsents: 'CONSENT#',
   webhookEndpoints: 'WEBHOOK#',
   webhookDeliveries: 'DELIVERY#',
   /** gsi2 sort keys of subscriptions (the customer partition may hold other kinds later). */
