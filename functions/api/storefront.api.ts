@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
+import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 import { priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
@@ -36,6 +36,7 @@ export const maskedCardView = z.object({
   issuer: z.string(),
   last4: z.string().nullable(),
   cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
+  expiry: cardExpirySchema.optional(),
   registeredAt: z.string(),
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES, ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, opaqueText } from './common.schema.ts';
+import { cardExpirySchema, cycleSchema, idSchema, yearMonthSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
 import { priceChangeView } from './products.api.ts';
 
@@ -17,7 +17,7 @@ export const subscriptionView = z.object({
   nextDeliveryDate: isoDateSchema.nullable().describe('Null until checkout, and after a cancellation'),
   nextNoticeDate: isoDateSchema.nullable().describe('Two days before the next delivery (S17)'),
   nextChargeDate: isoDateSchema.nullable().describe('One day before the next delivery (S17)'),
-  card: z.object({ issuer: z.string(), last4: z.string().nullable() }).optional().describe('The masked card paying for it; never the card number or billing key'),
+  card: z.object({ issuer: z.string(), last4: z.string().nullable(), expiry: cardExpirySchema.optional() }).optional().describe('The masked card paying for it; never the card number or billing key'),
   cancelReason: z.string().optional(),
   contact: z.object({ email: z.string(), phone: z.string() }).optional(),
   shippingAddress: z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.string().optional() }).optional(),
@@ -53,6 +53,9 @@ export const listShopSubscriptionsQuery = pageQuery
     nextDeliveryFrom: isoDateSchema.optional().describe('Inclusive'),
     nextDeliveryTo: isoDateSchema.optional().describe('Inclusive'),
     cycleStatus: z.enum(['REVIEW']).optional().describe('Only subscriptions with a cycle in REVIEW (a charge whose outcome an operator must decide), oldest delivery first'),
+    cardExpiringBy: yearMonthSchema
+      .optional()
+      .describe('Issue 14: only ACTIVE subscriptions whose card expires in or before this month (YYYY-MM), soonest expiry first; cards whose PG reports no expiry never match'),
   })
   .refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
     path: ['nextDeliveryTo'],
@@ -80,7 +83,7 @@ export const subscriptionsApi = {
     route: FUNCTIONS.listShopSubscriptions,
     summary:
       "The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. " +
-      'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first. ' +
+      'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. ' +
       'A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. ' +
       'A cursor only continues the query that produced it.',
     rules: ['S20'],

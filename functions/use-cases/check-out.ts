@@ -3,7 +3,7 @@ import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
-import type { BillingKeyRecord } from '../domain/billing-key.ts';
+import { sameSubscriptionCard, subscriptionCard, type BillingKeyRecord } from '../domain/billing-key.ts';
 import { scheduleDelivery, type ScheduledDelivery } from '../domain/delivery-calendar.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import { registerCard, retireKey, type NewRegistration } from './register-card.ts';
@@ -140,7 +140,7 @@ async function activate(deps: StorefrontDeps, read: Subscription, registration: 
       nextNoticeDate: first.noticeDate,
       nextChargeDate: first.chargeDate,
       ...(first.nominalDate !== first.deliveryDate ? { nextNominalDate: first.nominalDate } : {}),
-      card: { issuer: registration.card.issuer, last4: registration.card.last4 },
+      card: subscriptionCard(registration.card),
       updatedAt: at,
     };
     if (await deps.subscriptions.update(active, subscription.version ?? 0)) return { ...active, version: (subscription.version ?? 0) + 1 };
@@ -185,10 +185,10 @@ async function moveToCard(deps: StorefrontDeps, registration: BillingKeyRecord, 
     for (const other of page.items) {
       // A pending one shows no card until its own checkout activates it (with the buyer's card then).
       if (other.id === exceptId || other.paymentMethod !== registration.method || other.status === 'CANCELLED' || other.status === 'PENDING_PAYMENT') continue;
-      const card = { issuer: registration.card.issuer, last4: registration.card.last4 };
+      const card = subscriptionCard(registration.card);
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const current = attempt === 0 ? other : await deps.subscriptions.get(other.id);
-        if (!current || current.status === 'CANCELLED' || current.status === 'PENDING_PAYMENT' || (current.card?.issuer === card.issuer && current.card?.last4 === card.last4)) break;
+        if (!current || current.status === 'CANCELLED' || current.status === 'PENDING_PAYMENT' || sameSubscriptionCard(current.card, card)) break;
         if (await deps.subscriptions.update({ ...current, card, updatedAt: at }, current.version ?? 0)) break;
       }
     }

@@ -141,7 +141,15 @@ export const subscriptionPartitions = {
   byNextDelivery: (shopId: string) => indexPartition('gsi5', `SHOP#${shopId}#NEXTDELIVERY`),
   /** gsi4, sparse: the shop's cycles in REVIEW (an operator must resolve them). */
   inReview: (shopId: string) => indexPartition('gsi4', `SHOP#${shopId}#REVIEW`),
+  /** gsi4, sparse: the shop's ACTIVE subscriptions whose card has a known expiry, soonest first (issue 14). */
+  byCardExpiry: (shopId: string) => indexPartition('gsi4', `SHOP#${shopId}#CARDEXPIRY`),
 } as const;
+
+/**
+ * gsi4 sort-key bound for "the card expires in or before `month`" (`YYYY-MM`): a sort key is
+ * `{YYYY-MM}#{subscriptionId}`, and `~` sorts after `#` and every id character.
+ */
+export const cardExpirySortKeyUpper = (month: string): string => `${month}~`;
 
 /**
  * gsi5 sort-key bounds for an inclusive next-delivery date range: a sort key is
@@ -180,6 +188,15 @@ export const indexKeys = {
   cycleInReview: (shopId: string, deliveryDate: string, subscriptionId: string) => ({
     gsi4pk: subscriptionPartitions.inReview(shopId).value,
     gsi4sk: `${deliveryDate}#${subscriptionId}`,
+  }),
+  /**
+   * gsi4 on the SUB item itself (line items and REVIEW cycles use other gsi4 partitions): an ACTIVE
+   * subscription whose card has a known expiry month, for the merchant filter `cardExpiringBy` and the
+   * expiry warning (issue 14).
+   */
+  subscriptionsByCardExpiry: (shopId: string, expiryMonth: string, subscriptionId: string) => ({
+    gsi4pk: subscriptionPartitions.byCardExpiry(shopId).value,
+    gsi4sk: `${expiryMonth}#${subscriptionId}`,
   }),
   /** gsi5: a shop's subscriptions by next delivery date (range filter). */
   subscriptionsByNextDelivery: (shopId: string, nextDeliveryDate: string, subscriptionId: string) => ({
