@@ -36,6 +36,7 @@ const cardFacts = z.object({
   cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
   foreign: z.boolean(),
   kakaoPayMethod: z.enum(['card', 'money']).optional(),
+  expiry: z.object({ year: z.number().int().min(2000).max(2199), month: z.number().int().min(1).max(12) }).optional(),
 });
 
 const issued = z.object({ billingKey: z.string().min(1), card: cardFacts });
