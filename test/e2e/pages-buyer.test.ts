@@ -117,7 +117,7 @@ describe('the buyer at 375 px', () => {
     // What the pages show is what the API holds.
     const token = await t.token('customer', shopId, sub);
     const { items } = (await t.call('GET', '/subscriptions', { token })).body;
-    expect(items).toEqual([expect.objectContaining({ status: 'ACTIVE', cycle: '1m', startDate: start, items: [{ productId: 'beans', quantity: 2, status: 'ACTIVE' }], card: { issuer: 'Sandbox Card', last4: '0001' } })]);
+    expect(items).toEqual([expect.objectContaining({ status: 'ACTIVE', cycle: '1m', startDate: start, items: [{ productId: 'beans', quantity: 2, status: 'ACTIVE' }], card: expect.objectContaining({ issuer: 'Sandbox Card', last4: '0001' }) })]);
   });
 
   it('pays with KakaoPay through its window when the shop offers it beside the card (S9, S10)', async () => {

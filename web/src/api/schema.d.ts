@@ -406,7 +406,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first. A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. A cursor only continues the query that produced it.
+         * The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. A cursor only continues the query that produced it.
          * @description Seed rules: S20.
          */
         get: operations["listShopSubscriptions"];
@@ -510,6 +510,23 @@ export interface paths {
          * @description Seed rules: S18, S19.
          */
         post: operations["cancelSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}/price-consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The buyer accepts or refuses the pending price increases of their subscription (issue 14: the 30-day consent); the answer may be changed until the increase's increaseFrom */
+        post: operations["answerPriceChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2421,8 +2438,24 @@ export interface operations {
                             percent?: number;
                             won?: number;
                         }[];
+                        /** @enum {string} */
+                        priceIncreasePolicy: "keep-old-price" | "end-subscription";
                         productId: string;
                         subscribable: boolean;
+                        /** @description Every list-price change, oldest first (issue 14: the 30-day consent to an increase) */
+                        priceChanges?: {
+                            changeId: string;
+                            productId: string;
+                            oldPrice: number;
+                            newPrice: number;
+                            announcedOn: string;
+                            /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                            increaseFrom?: string;
+                            /** @enum {string} */
+                            policy: "keep-old-price" | "end-subscription";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            announcedAt?: string;
+                        }[];
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         updatedAt: string;
                     };
@@ -2504,6 +2537,11 @@ export interface operations {
                         percent?: number;
                         won?: number;
                     }[];
+                    /**
+                     * @description A subscriber who has not consented to a price increase by its first increased notice keeps the old price (keep-old-price, the default) or the subscription ends before that cycle (end-subscription)
+                     * @enum {string}
+                     */
+                    priceIncreasePolicy?: "keep-old-price" | "end-subscription";
                 };
             };
         };
@@ -2532,8 +2570,24 @@ export interface operations {
                             percent?: number;
                             won?: number;
                         }[];
+                        /** @enum {string} */
+                        priceIncreasePolicy: "keep-old-price" | "end-subscription";
                         productId: string;
                         subscribable: boolean;
+                        /** @description Every list-price change, oldest first (issue 14: the 30-day consent to an increase) */
+                        priceChanges?: {
+                            changeId: string;
+                            productId: string;
+                            oldPrice: number;
+                            newPrice: number;
+                            announcedOn: string;
+                            /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                            increaseFrom?: string;
+                            /** @enum {string} */
+                            policy: "keep-old-price" | "end-subscription";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            announcedAt?: string;
+                        }[];
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         updatedAt: string;
                     };
@@ -2568,6 +2622,15 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The shop does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PRODUCT_CHANGED`: Another save of this product landed meanwhile: read it and save again */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2623,8 +2686,24 @@ export interface operations {
                                 percent?: number;
                                 won?: number;
                             }[];
+                            /** @enum {string} */
+                            priceIncreasePolicy: "keep-old-price" | "end-subscription";
                             productId: string;
                             subscribable: boolean;
+                            /** @description Every list-price change, oldest first (issue 14: the 30-day consent to an increase) */
+                            priceChanges?: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             updatedAt: string;
                         }[];
@@ -3057,6 +3136,12 @@ export interface operations {
                         card?: {
                             issuer: string;
                             last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
                         };
                         cancelReason?: string;
                         contact?: {
@@ -3089,6 +3174,31 @@ export interface operations {
                                 unitPrice: number;
                             }[];
                         }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -3168,6 +3278,7 @@ export interface operations {
                 nextDeliveryFrom?: string;
                 nextDeliveryTo?: string;
                 cycleStatus?: "REVIEW";
+                cardExpiringBy?: string;
             };
             header?: never;
             path?: never;
@@ -3209,6 +3320,12 @@ export interface operations {
                             card?: {
                                 issuer: string;
                                 last4: string | null;
+                                /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                                expiry?: {
+                                    /** @description Four digits */
+                                    year: number;
+                                    month: number;
+                                };
                             };
                             cancelReason?: string;
                             contact?: {
@@ -3313,6 +3430,12 @@ export interface operations {
                         card?: {
                             issuer: string;
                             last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
                         };
                         cancelReason?: string;
                         contact?: {
@@ -3345,6 +3468,31 @@ export interface operations {
                                 unitPrice: number;
                             }[];
                         }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -3441,6 +3589,12 @@ export interface operations {
                             card?: {
                                 issuer: string;
                                 last4: string | null;
+                                /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                                expiry?: {
+                                    /** @description Four digits */
+                                    year: number;
+                                    month: number;
+                                };
                             };
                             cancelReason?: string;
                             contact?: {
@@ -3573,6 +3727,12 @@ export interface operations {
                             card?: {
                                 issuer: string;
                                 last4: string | null;
+                                /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                                expiry?: {
+                                    /** @description Four digits */
+                                    year: number;
+                                    month: number;
+                                };
                             };
                             cancelReason?: string;
                             contact?: {
@@ -3712,6 +3872,12 @@ export interface operations {
                         card?: {
                             issuer: string;
                             last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
                         };
                         cancelReason?: string;
                         contact?: {
@@ -3841,6 +4007,12 @@ export interface operations {
                         card?: {
                             issuer: string;
                             last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
                         };
                         cancelReason?: string;
                         contact?: {
@@ -3873,6 +4045,31 @@ export interface operations {
                                 unitPrice: number;
                             }[];
                         }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -3973,6 +4170,12 @@ export interface operations {
                         card?: {
                             issuer: string;
                             last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
                         };
                         cancelReason?: string;
                         contact?: {
@@ -4005,6 +4208,31 @@ export interface operations {
                                 unitPrice: number;
                             }[];
                         }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
                     };
                 };
             };
@@ -4064,6 +4292,123 @@ export interface operations {
             };
         };
     };
+    answerPriceChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accept: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Increases waiting for an answer (until their increaseFrom) */
+                        pending: {
+                            changeId: string;
+                            productId: string;
+                            oldPrice: number;
+                            newPrice: number;
+                            announcedOn: string;
+                            /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                            increaseFrom?: string;
+                            /** @enum {string} */
+                            policy: "keep-old-price" | "end-subscription";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            announcedAt?: string;
+                        }[];
+                        answers: {
+                            changeId: string;
+                            accept: boolean;
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            /** @description The buyer who answered */
+                            by: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NO_PENDING_PRICE_CHANGE`: no price increase of this subscription waits for an answer; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMyCard: {
         parameters: {
             query?: {
@@ -4088,6 +4433,12 @@ export interface operations {
                         last4: string | null;
                         /** @enum {string} */
                         cardType: "credit" | "check" | "gift" | "unknown";
+                        /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                        expiry?: {
+                            /** @description Four digits */
+                            year: number;
+                            month: number;
+                        };
                         registeredAt: string;
                     };
                 };
