@@ -16,4 +16,9 @@ export const config = {
   tableName: required(ENV.tableName),
   mailFrom: required(ENV.mailFrom),
   stage: process.env[ENV.stage] ?? 'dev',
+  /** Local runtime only (never set in AWS): webhook endpoints may be http://localhost. */
+  webhooksAllowLocalHttp: process.env[ENV.webhooksAllowLocalHttp] === 'true',
 } as const;
+
+/** The charge runs' settings (S17): functions/charge-settings.ts, a module of its own. */
+export { chargeSettings } from './charge-settings.ts';

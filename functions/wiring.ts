@@ -16,6 +16,9 @@ import { shopsRepository } from './adapters/dynamodb/shops.repo.ts';
 import { stopJobsRepository } from './adapters/dynamodb/stop-jobs.repo.ts';
 import { subscriptionsRepository } from './adapters/dynamodb/subscriptions.repo.ts';
 import { pgContractsRepository } from './adapters/dynamodb/pg-contracts.repo.ts';
+import { priceChangeJobsRepository } from './adapters/dynamodb/price-change-jobs.repo.ts';
+import { priceConsentsRepository } from './adapters/dynamodb/price-consents.repo.ts';
+import { webhooksRepository } from './adapters/dynamodb/webhooks.repo.ts';
 import { sealedBillingKeys } from './wiring/sealer.ts';
 import { table } from './wiring/table.ts';
 
@@ -34,6 +37,11 @@ export const deps = table({
   notifications: notificationsRepository,
   orders: ordersRepository,
   stopJobs: stopJobsRepository,
+  priceChangeJobs: priceChangeJobsRepository,
+  priceConsents: priceConsentsRepository,
+  webhooks: webhooksRepository,
 });
+
+export { webhookDeps } from './wiring/webhooks.ts';
 
 

@@ -12,13 +12,16 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { CHARGE_RETRY, FUNCTIONS, SCHEDULE_DEFAULTS, functionNames, runTimesEnvName, type FunctionDefinition, type FunctionName } from '../system/functions.ts';
 import { isDisposable, namePrefix, type AppConfig } from './app-config.ts';
 import { HttpApi, type ApiRoute } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { RUN_ASYNC_RETRY, RunSchedules, type ScheduledRun } from './constructs/run-schedules.ts';
-import { ServiceFunction } from './constructs/service-function.ts';
+import { ServiceFunction, secretsAccessOf } from './constructs/service-function.ts';
+import { SiteContent } from './constructs/site-content.ts';
 import type { WorkQueue } from './constructs/work-queue.ts';
 
 export interface ServiceStackProps extends StackProps {
@@ -35,6 +38,8 @@ export interface ServiceStackProps extends StackProps {
   readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
   /** The bus functions that send 'events' publish to (StatefulStack.eventBus). */
   readonly eventBus: events.IEventBus;
+  /** The pages' site: its origin is allowed by the API's CORS, and the pages are published to it with this API's URL. */
+  readonly site: { readonly bucketName: string; readonly distribution: cloudfront.IDistribution; readonly origin: string };
 }
 
 export class ServiceStack extends Stack {
@@ -69,11 +74,13 @@ export class ServiceStack extends Stack {
       if (definition.sends.includes('mail')) fn.bindMail(config.mailFrom);
       if (definition.sends.includes('sms')) fn.bindSms();
       if (definition.sends.includes('events')) fn.bindEvents(props.eventBus);
-      // kms:Decrypt only for the functions that call a PG; the platform's contract writer may only seal.
-      if (definition.usesGateway) fn.bindSecrets(props.secretsKey, 'open');
-      else if (definition.sealsPgCredentials) fn.bindSecrets(props.secretsKey, 'seal-pg-credentials');
-      // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use.
-      if (definition.kind === 'queue') {
+      // kms:Decrypt only for the functions that call a PG (and webhook secrets for the delivery worker alone);
+      // the platform's contract writer and the webhook registration may only seal.
+      const secretsAccess = secretsAccessOf(definition);
+      if (secretsAccess) fn.bindSecrets(props.secretsKey, secretsAccess);
+      // The chargeWorker's retry schedule follows the charge runs' times: the same settings the schedules use
+      // (and the REVIEW resolve, which finishes a cycle as the charge worker does).
+      if (definition.kind === 'queue' || definition.readsChargeSettings) {
         for (const setting of Object.keys(SCHEDULE_DEFAULTS) as Array<keyof typeof SCHEDULE_DEFAULTS>) {
           fn.function.addEnvironment(runTimesEnvName(setting), config.runTimes[setting].join(','));
         }
@@ -102,7 +109,7 @@ export class ServiceStack extends Stack {
       routes,
       jwtIssuer: config.jwtIssuer,
       jwtAudience: config.jwtAudience,
-      corsOrigins: config.corsOrigins,
+      corsOrigins: [...config.corsOrigins, props.site.origin],
       rateLimit: config.apiRateLimit,
       burstLimit: config.apiBurstLimit,
       publicRateLimit: config.publicRateLimit,
@@ -128,6 +135,8 @@ export class ServiceStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Every alarm notifies this topic (alarmEmail is subscribed to it)' });
+    const pagesBucket = s3.Bucket.fromBucketName(this, 'PagesBucket', props.site.bucketName);
+    new SiteContent(this, 'Pages', { bucket: pagesBucket, distribution: props.site.distribution, apiUrl: this.api.url });
   }
 }
 

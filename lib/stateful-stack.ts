@@ -8,11 +8,13 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { EVENT_SOURCE, EVENT_TYPES } from '../system/events.ts';
 import { queueFunctions, type FunctionName } from '../system/functions.ts';
 import { TABLE_INDEXES, TABLE_KEYS } from '../system/table.ts';
 import { isDisposable, type AppConfig } from './app-config.ts';
@@ -50,6 +52,8 @@ export class StatefulStack extends Stack {
   readonly workQueues: Readonly<Partial<Record<FunctionName, WorkQueue>>>;
   /** `subscriptions-<stage>`: the custom bus shops consume domain events from (functions that send 'events'). */
   readonly eventBus: events.EventBus;
+  /** Routes the webhook event types from the bus to the webhook fan-out queue. */
+  readonly webhookRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -120,6 +124,17 @@ export class StatefulStack extends Stack {
       description: 'Domain events of the subscription service (e.g. a charged cycle) for the shop platform to consume',
     });
     this.eventBus.applyRemovalPolicy(removalPolicy);
+
+    // Webhooks (issue 13): every event a shop can subscribe to goes to the fan-out worker's queue, whole
+    // (EventBridge's envelope: id, detail-type, time, detail). EventBridge retries a failed put for 24 h.
+    const fanout = workQueues.webhookFanout;
+    if (!fanout) throw new Error('system/functions.ts has no webhookFanout queue function');
+    this.webhookRule = new events.Rule(this, 'WebhookEvents', {
+      eventBus: this.eventBus,
+      description: 'Domain events shops may receive as webhooks → the webhook fan-out queue',
+      eventPattern: { source: [EVENT_SOURCE], detailType: [...EVENT_TYPES] },
+      targets: [new targets.SqsQueue(fanout.queue, { deadLetterQueue: fanout.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+    });
 
     this.secretsKey = new kms.Key(this, 'SecretsKey', {
       description: `Subscriptions (${config.stage}): seals each shop's PG credentials and its buyers' billing keys (envelope encryption, shop as encryption context)`,

@@ -45,6 +45,8 @@ export function handlerEnvironment(endpoints: EmbeddedEndpoints, env: NodeJS.Pro
     // Every gateway is served by the sandbox PG, in its own flow shape, from the shop's contract.
     [GATEWAY_ENV.sandbox]: 'true',
     [GATEWAY_ENV.kmsKeyId]: endpoints.kmsKeyId,
+    // The dev sink (POST /_local/webhook-sink/{name}) is http://localhost.
+    [ENV.webhooksAllowLocalHttp]: 'true',
     AWS_REGION: 'ap-northeast-2',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

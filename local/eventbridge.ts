@@ -45,7 +45,28 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-export async function startEventBridge(options: { host: string; port: number; outbox: Outbox; clock: Clock; buses: readonly string[] }): Promise<Listening> {
+/** An event as EventBridge hands it to a rule's target (the envelope the webhook fan-out reads). */
+export interface BusEnvelope {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: unknown;
+}
+
+export async function startEventBridge(options: {
+  host: string;
+  port: number;
+  outbox: Outbox;
+  clock: Clock;
+  buses: readonly string[];
+  /** Plays the rules: each accepted event, in EventBridge's target envelope (the webhook rule's queue). */
+  forward?: (event: BusEnvelope) => void;
+}): Promise<Listening> {
   const buses = new Set(['default', ...options.buses]);
   const server = createServer(async (request, response) => {
     const raw = await readBody(request);
@@ -83,7 +104,11 @@ export async function startEventBridge(options: { host: string; port: number; ou
       const bus = busName(entry.EventBusName);
       if (!buses.has(bus)) return { ErrorCode: 'NotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
       options.outbox.add({ channel: 'event', to: bus, kind: entry.DetailType, body: entry.Detail as string, sentAt: seoulTimestamp(options.clock.now()) });
-      return { EventId: randomUUID() };
+      const id = randomUUID();
+      // EventBridge's `time`: UTC to the second.
+      const time = options.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      options.forward?.({ version: '0', id, 'detail-type': entry.DetailType, source: entry.Source, account: '000000000000', time, region: 'ap-northeast-2', resources: [], detail });
+      return { EventId: id };
     });
     send(response, 200, { FailedEntryCount: answers.filter((answer) => 'ErrorCode' in answer).length, Entries: answers });
   });

@@ -8,6 +8,8 @@ import * as z from 'zod';
 import { ValidationFailed, Unprocessable, NotFound, type ErrorDetail } from '../functions/core/errors.ts';
 import { seoulTimestamp } from '../functions/core/dates.ts';
 import type { LocalClock } from './clock.ts';
+import type { ClockMoved, ClockMove, ClockView, OutboxItemView, QueuesView, SampleContracts, SandboxAuthorization, Same, TokenRequest } from './local-api.ts';
+import { SAMPLE_CONTRACTS } from './sample-contracts.ts';
 import type { Outbox } from './outbox.ts';
 import type { LocalQueues } from './queues.ts';
 import { SANDBOX_PG_PATHS } from '../system/payment-gateways.ts';
@@ -43,6 +45,10 @@ const clockBody = z
     message: 'Give either now (an ISO 8601 timestamp with offset) or days and/or hours to move forward by.',
   });
 
+// The pages type these endpoints by local/local-api.ts: the schemas must take exactly that.
+const takes: [Same<z.input<typeof tokenBody>, TokenRequest>, Same<z.input<typeof clockBody>, ClockMove>, Same<z.input<typeof authorizeBody>, SandboxAuthorization>] = [true, true, true];
+void takes;
+
 function clockTarget(body: z.infer<typeof clockBody>, from: Date): Date {
   if (body.now !== undefined) return new Date(body.now);
   return new Date(from.getTime() + ((body.days ?? 0) * 24 + (body.hours ?? 0)) * 3_600_000);
@@ -61,22 +67,27 @@ export async function handleLocal(services: LocalServices, method: string, url: 
   switch (route) {
     case 'POST /_local/token':
       return { token: await services.tokens.mint(parse(tokenBody, body)) };
-    case 'GET /_local/clock':
-      return { now: seoulTimestamp(services.clock.now()) };
+    case 'GET /_local/clock': {
+      // The next runs, so that the dev console can offer "run the next notice run" and "the next charge run".
+      const now = services.clock.now();
+      const upcoming = services.scheduler.occurrences(now, new Date(now.getTime() + 2 * 86_400_000));
+      const runTimes = services.scheduler.runTimes.map(({ functionName, hour, minute }) => ({ functionName, time: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}` }));
+      return { now: seoulTimestamp(now), upcoming: upcoming.map(({ functionName, at }) => ({ functionName, at: seoulTimestamp(at) })), runTimes } satisfies ClockView;
+    }
     case 'POST /_local/clock': {
       const target = clockTarget(parse(clockBody, body), services.clock.now());
       try {
         const runs = await services.scheduler.advanceTo(target);
-        return { now: seoulTimestamp(services.clock.now()), runs };
+        return { now: seoulTimestamp(services.clock.now()), runs } satisfies ClockMoved;
       } catch (error) {
         if (error instanceof RangeError) throw new Unprocessable('CLOCK_MOVE_REFUSED', error.message);
         throw error;
       }
     }
     case 'GET /_local/outbox':
-      return { items: services.outbox.list({ to: url.searchParams.get('to') ?? undefined }) };
+      return { items: services.outbox.list({ to: url.searchParams.get('to') ?? undefined }) } satisfies { items: OutboxItemView[] };
     case 'GET /_local/queues':
-      return services.queues.stats();
+      return services.queues.stats() satisfies QueuesView;
     // The sandbox PG: its registration window, then the server API the sandbox adapter calls.
     case `POST ${SANDBOX_PG_PATHS.authorize}`:
       return services.sandboxPg.authorize(parse(authorizeBody, body));
@@ -106,6 +117,9 @@ export async function handleLocal(services: LocalServices, method: string, url: 
     }
     case 'GET /_local/info':
       return services.info;
+    // Schema-valid sample credentials (never real keys): the platform console fills the contract form with them.
+    case 'GET /_local/sample-contracts':
+      return SAMPLE_CONTRACTS satisfies SampleContracts;
     default:
       throw new NotFound(`Local endpoint ${route}`);
   }

@@ -2,24 +2,20 @@
  * Everything the system sent, as a person would read it: mails captured at the
  * local SES endpoint, SMS at the local SNS endpoint, domain events at the
  * local EventBridge endpoint (`to` is the bus, `kind` the detail-type, `body`
- * the detail JSON). With a data folder it is also appended to
- * LOCAL_DATA/outbox.jsonl, one line per item, and read back at start: what was
- * sent stays sent across a restart (or a SIGKILL — `npm run chaos` counts the
- * notices from it). The SES web inbox shows the same mails.
+ * the detail JSON), webhooks at the dev sink `POST /_local/webhook-sink/{name}` (`to` is the name, `body`
+ * the raw body, `headers` the three signature headers). With a data folder it is also appended to
+ * LOCAL_DATA/outbox.jsonl, one line per item, and read back at start: what was sent stays sent across a
+ * restart (or a SIGKILL — `npm run chaos` counts the notices from it). The SES web inbox shows the same mails.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { OutboxItemView } from './local-api.ts';
+
 export type OutboxKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'other';
 
-export interface OutboxItem {
-  readonly channel: 'mail' | 'sms' | 'event';
-  readonly to: string;
-  readonly subject?: string;
-  readonly body: string;
-  readonly kind: string;
-  readonly sentAt: string;
-}
+/** One thing sent; GET /_local/outbox answers these (the pages read them through local-api.ts). */
+export type OutboxItem = OutboxItemView;
 
 export class Outbox {
   private readonly items: OutboxItem[] = [];

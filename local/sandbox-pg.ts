@@ -27,16 +27,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { systemClock, type Clock } from '../functions/core/clock.ts';
-import { seoulTimestamp } from '../functions/core/dates.ts';
+import { seoulDate, seoulTimestamp } from '../functions/core/dates.ts';
+import { addMonths, type CardExpiry } from '../functions/domain/card-expiry.ts';
 import { AppError, Conflict, Unprocessable } from '../functions/core/errors.ts';
 import type { CardFacts } from '../functions/adapters/gateways/payment-gateway.ts';
 
-/** The contract's test cards (README.md lists them for users). */
+/**
+ * The contract's test cards (README.md lists them for users; test/unit/readme.test.ts checks the table).
+ * `expiresIn`: the card's expiry month, counted in months from the month (sandbox clock, Seoul) the window
+ * is used — so the expiring card (issue 14) always expires at the end of the next month, whatever the date.
+ */
 export const TEST_CARDS = {
-  '9410000000000001': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'succeeds' },
-  '9410000000000002': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'declines' },
-  '9410000000000003': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'times-out-after-capture' },
-  '4242424242424242': { issuer: 'Visa', domestic: false, cardType: 'credit', behaviour: 'succeeds' },
+  '9410000000000001': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'succeeds', expiresIn: 60 },
+  '9410000000000002': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'declines', expiresIn: 60 },
+  '9410000000000003': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'times-out-after-capture', expiresIn: 60 },
+  '9410000000000004': { issuer: 'Sandbox Card', domestic: true, cardType: 'credit', behaviour: 'succeeds', expiresIn: 1 },
+  '4242424242424242': { issuer: 'Visa', domestic: false, cardType: 'credit', behaviour: 'succeeds', expiresIn: 60 },
 } as const;
 
 export type CardBehaviour = (typeof TEST_CARDS)[keyof typeof TEST_CARDS]['behaviour'];
@@ -56,6 +62,8 @@ export interface Authorization {
   /** KakaoPay: the tid of the ready this window was opened for. */
   readonly tid?: string;
   readonly cardType?: CardFacts['cardType'];
+  /** The test card's expiry month (absent for KakaoPay, which reports none). */
+  readonly expiry?: CardExpiry;
   /** Set when the authKey was exchanged for a billing key: it is single-use. */
   readonly usedAt?: string;
 }
@@ -193,7 +201,9 @@ export class SandboxPg {
       const digits = request.cardNumber.replace(/-/g, '');
       const card = TEST_CARDS[digits as keyof typeof TEST_CARDS];
       if (!card) throw new Unprocessable('UNKNOWN_TEST_CARD', 'The sandbox only knows the test cards listed in README.md.', [{ path: 'cardNumber', message: 'Not a sandbox test card.' }]);
-      authorization = { authKey, subscriptionId: request.subscriptionId, method: 'card', issuer: card.issuer, last4: digits.slice(-4), domestic: card.domestic, cardType: card.cardType, behaviour: card.behaviour };
+      const [year, month] = seoulDate(this.clock.now()).split('-').map(Number) as [number, number];
+      const expiry = addMonths({ year, month }, card.expiresIn);
+      authorization = { authKey, subscriptionId: request.subscriptionId, method: 'card', issuer: card.issuer, last4: digits.slice(-4), domestic: card.domestic, cardType: card.cardType, behaviour: card.behaviour, expiry };
     } else {
       const ready = this.readyFor(request.subscriptionId, request.tid);
       authorization = { authKey, subscriptionId: request.subscriptionId, method: 'kakaopay', issuer: 'KakaoPay', last4: null, domestic: true, cardType: 'unknown', behaviour: 'succeeds', kakaoPayMethod: request.kakaoPayMethod, tid: ready.tid };
@@ -249,6 +259,7 @@ export class SandboxPg {
       cardType: authorization.cardType ?? 'unknown',
       foreign: !authorization.domestic,
       ...(authorization.kakaoPayMethod ? { kakaoPayMethod: authorization.kakaoPayMethod } : {}),
+      ...(authorization.expiry ? { expiry: authorization.expiry } : {}),
     };
     const record: BillingKeyRecord = { billingKey: token('sbx_bk'), customerKey: request.customerKey, card, behaviour: authorization.behaviour, issuedAt: now, chargeAttempts: 0 };
     this.authorizations.set(authorization.authKey, { ...authorization, usedAt: now });

@@ -67,7 +67,7 @@ export class LocalScheduler {
   readonly history: FiredRun[] = [];
 
   constructor(
-    private readonly runTimes: readonly RunTime[],
+    readonly runTimes: readonly RunTime[],
     private readonly clock: LocalClock,
     private readonly invoke: (functionName: FunctionName, scheduledTime: string) => Promise<unknown>,
     private readonly afterRun: (functionName: FunctionName) => Promise<void> = async () => undefined,

@@ -2,12 +2,9 @@
  * Demo data for the README walkthrough, created through the same use cases
  * the API uses; safe to run on every start (what exists is left alone).
  */
-import type { Clock } from '../functions/core/clock.ts';
 import { AppError } from '../functions/core/errors.ts';
-import type { ProductsRepository } from '../functions/adapters/dynamodb/products.repo.ts';
-import type { ShopsRepository } from '../functions/adapters/dynamodb/shops.repo.ts';
 import { createShop } from '../functions/use-cases/create-shop.ts';
-import { putProduct, type ProductSettings } from '../functions/use-cases/products.ts';
+import { putProduct, type ProductSettings, type PutProductDeps } from '../functions/use-cases/products.ts';
 import { putPgContract, type PgContractDeps } from '../functions/use-cases/pg-contracts.ts';
 import { SAMPLE_CONTRACTS } from './sample-contracts.ts';
 
@@ -27,7 +24,7 @@ export const DEMO_PRODUCTS: Record<string, ProductSettings> = {
 };
 
 /** The demo shop's contracts (S1): Toss Payments and KakaoPay, with sample keys the sandbox PG accepts. */
-export async function seedDemo(deps: { shops: ShopsRepository; products: ProductsRepository; clock: Clock } & PgContractDeps): Promise<void> {
+export async function seedDemo(deps: PutProductDeps & PgContractDeps): Promise<void> {
   try {
     await createShop(deps, DEMO_SHOP);
   } catch (error) {

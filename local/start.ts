@@ -19,7 +19,7 @@ const { port, data } = settings;
 
 let system: LocalSystem;
 try {
-  system = await startLocalSystem({ port, data });
+  system = await startLocalSystem({ port, data, buildPages: true });
 } catch (error) {
   const inUse = portInUseFrom(error, port);
   if (!inUse) throw error;
@@ -30,6 +30,7 @@ try {
 const base = system.url.replace('127.0.0.1', 'localhost');
 console.log(`
 Subscription backend running locally (data: ${data === 'memory' ? 'in memory, kept nowhere' : data})
+  Pages        ${base}/            storefront, my subscriptions, merchant, platform and dev consoles
   API          ${base}            try: curl ${base}/health
   Mail inbox   ${system.inboxUrl.replace('127.0.0.1', 'localhost')}
   Outbox       ${base}/_local/outbox
@@ -38,6 +39,12 @@ Subscription backend running locally (data: ${data === 'memory' ? 'in memory, ke
   DynamoDB     ${system.info.dynamodb}  (table ${system.info.tableName})
 Press Ctrl+C to stop.
 `);
+
+// The pages build in the background (only after a change of web/); the banner above did not wait for it.
+system.pages.prepare().then(
+  ({ built, ms }) => built && console.log(`Pages built in ${(ms / 1000).toFixed(1)} s: open ${base}/`),
+  (error: unknown) => console.error(`The pages could not be built: ${error instanceof Error ? error.message : String(error)}`),
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -18,11 +18,14 @@ import { lambdaContext, matchRoute, toApiGatewayEvent } from './api-gateway.ts';
 import { loadHandler, REPO_ROOT } from './handlers.ts';
 import { handleLocal, type LocalServices } from './local-endpoints.ts';
 import { startEventBridge } from './eventbridge.ts';
+import { EVENT_SOURCE, EVENT_TYPES } from '../system/events.ts';
+import { receiveWebhook, WEBHOOK_SINK_PREFIX } from './webhook-sink.ts';
 import { startKms } from './kms.ts';
 import { startMail } from './mail.ts';
 import { listen, readBody } from './net.ts';
 import { assertPortsFree } from './ports.ts';
 import { Outbox } from './outbox.ts';
+import { LocalPages } from './pages.ts';
 import { kindRoutes, LOCAL_ACCOUNT, LocalQueues, ROUTER_QUEUE_NAME } from './queues.ts';
 import { SandboxPg } from './sandbox-pg.ts';
 import { LocalScheduler, runTimesFrom } from './scheduler.ts';
@@ -44,6 +47,8 @@ export interface LocalSystemOptions {
   readonly seed?: boolean;
   /** Run the real-time scheduler ticker (tests move the clock instead). */
   readonly tick?: boolean;
+  /** Build the pages at once (npm start) rather than when the first page is asked for. */
+  readonly buildPages?: boolean;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -51,6 +56,8 @@ export interface LocalSystem extends LocalServices {
   readonly url: string;
   readonly queues: LocalQueues;
   readonly inboxUrl: string;
+  /** The pages on the API's port (GET /); `prepare()` resolves when their build is ready. */
+  readonly pages: LocalPages;
   /** Invokes one function as its trigger would (used by the scheduler and `npm run invoke`). */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -89,7 +96,18 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       return late.queues;
     },
   });
-  const eventBridge = await startEventBridge({ host, port: port(6), outbox, clock, buses: [LOCAL_EVENT_BUS_NAME] });
+  // The webhook rule (lib/stateful-stack.ts): the webhook event types go to the fan-out worker's queue.
+  const eventBridge = await startEventBridge({
+    host,
+    port: port(6),
+    outbox,
+    clock,
+    buses: [LOCAL_EVENT_BUS_NAME],
+    forward: (event) => {
+      if (event.source !== EVENT_SOURCE || !(EVENT_TYPES as readonly string[]).includes(event['detail-type'])) return;
+      late.queues?.queue('webhookFanout')?.send(JSON.stringify(event));
+    },
+  });
   const kms = await startKms({ host, port: port(7), dataDir });
   await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
 
@@ -122,6 +140,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { errorResponse } = await import('../functions/http/http-handler.ts');
   const { DISPATCHED_KIND } = await import('../functions/use-cases/runs/dispatch.ts');
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
+  const { PRICE_CHANGE_ENQUEUED_KIND } = await import('../functions/use-cases/price-change-job.ts');
+  const { WEBHOOK_ENQUEUED_KIND } = await import('../functions/use-cases/webhook-delivery.ts');
   // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
   const { seedDemo } = await import('./seed.ts');
   const { sealer } = await import('../functions/wiring/sealer.ts');
@@ -133,7 +153,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const definition: FunctionDefinition = FUNCTIONS[name];
     return handler(event, lambdaContext(name, definition.timeoutSeconds ?? 10));
   };
-  const localQueues = new LocalQueues(sqs.url, clock, invoke, kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND }), dataDir ? join(dataDir, 'queues.json') : null);
+  const localQueues = new LocalQueues(
+    sqs.url,
+    clock,
+    invoke,
+    kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...PRICE_CHANGE_ENQUEUED_KIND, ...WEBHOOK_ENQUEUED_KIND }),
+    dataDir ? join(dataDir, 'queues.json') : null,
+  );
   late.queues = localQueues;
   for (const { name, url } of localQueues.stats().queues) info[`queue.${name}`] = url;
   info.workQueueRouter = localQueues.routerUrl;
@@ -148,8 +174,10 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
   if (options.seed ?? true) await seedDemo({ ...deps, sealer, workQueue });
 
+  const pages = new LocalPages();
+  if (options.buildPages) void pages.prepare().catch(() => undefined);
   app = (request, response) => {
-    void serve(services, invoke, errorResponse, request, response);
+    void serve(services, pages, invoke, errorResponse, request, response);
   };
   // What the queues held when the process last stopped or died: as SQS would, it is still there.
   localQueues.restore();
@@ -159,6 +187,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     ...services,
     url: api.url,
     inboxUrl: mail.inboxUrl,
+    pages,
     invoke,
     stop: async () => {
       await scheduler.stop();
@@ -205,6 +234,7 @@ type ErrorMapper = (error: unknown) => { statusCode: number; headers: Record<str
 
 async function serve(
   services: LocalServices,
+  pages: LocalPages,
   invoke: (name: FunctionName, event: unknown) => Promise<unknown>,
   errorResponse: ErrorMapper,
   request: IncomingMessage,
@@ -217,7 +247,14 @@ async function serve(
     const body = await readBody(request);
     // No CORS for the local endpoints: a page of another origin cannot even read their answers.
     if (method === 'OPTIONS') return send(response, 204, {}, '', cors);
+    // The pages (GET /, *.html, the widget, assets, the sandbox PG's window): never an API route.
+    if (await pages.serve(method, url, response)) return;
 
+    // The dev webhook sink: any caller (the delivery worker has no Origin), the raw body as signed.
+    if (method === 'POST' && url.pathname.startsWith(WEBHOOK_SINK_PREFIX)) {
+      const status = receiveWebhook(services, url, request.headers, body);
+      return send(response, status, {}, '', false);
+    }
     if (url.pathname.startsWith('/_local/')) {
       // Tokens, the clock, the sandbox PG: only the dev console (same origin) and tools without an Origin (curl).
       if (!sameOrigin(request)) throw new Forbidden('The local endpoints answer same-origin requests only.');

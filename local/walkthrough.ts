@@ -14,7 +14,8 @@
  * - show no error code its comments do not name;
  * - leave the shop where the walkthrough says: subscriptions cancelled (every
  *   item too), two cycles charged 61,000 and 25,000, the notices and the
- *   auto-cancel mail sent, the shop applying again.
+ *   auto-cancel mail sent, the shop applying again;
+ * - show every PG's shop of walkthrough 5 ACTIVE and charged 25,000.
  * Options: `--runs N` (default 3; the last one after a restart), `--keep`
  * (keep the data folder and the logs), `--readme FILE` (another markdown file,
  * e.g. a draft).
@@ -117,6 +118,10 @@ async function check(output: string): Promise<string[]> {
   if (shown.join(',') !== expected.join(',')) problems.push(`HTTP statuses ${shown.join(', ')}; the comments announce ${expected.join(', ')}`);
   for (const match of output.matchAll(/"error":\{"code":"([A-Z_]+)"/g)) {
     if (!namedCodes.has(match[1] ?? '')) problems.push(`an error no comment announces: ${match[1]}`);
+  }
+  // Walkthrough 5: a shop on every available PG and a KakaoPay-only one, each charged through its own contract.
+  for (const gateway of ['tosspayments', 'nicepay', 'inicis', 'kcp', 'ksnet', 'kakaopay']) {
+    if (!output.includes(`\n${gateway}: ACTIVE, ACTIVE\n`) || !output.includes(`\n${gateway}: CHARGED 25000\n`)) problems.push(`walkthrough 5: the ${gateway} shop did not reach ACTIVE and CHARGED 25000`);
   }
   const shop = /^@@walkthrough SHOP=(\S+)$/m.exec(output)?.[1];
   if (!shop) return [...problems, 'the walkthrough did not get to its end'];

@@ -46,6 +46,17 @@ interface FunctionBase {
    */
   readonly sealsPgCredentials?: boolean;
   /**
+   * Webhook signing secrets (issue 13): `seal` — the route that registers an endpoint may seal its secret
+   * (kms:GenerateDataKey for purpose webhook-secret only, never Decrypt); `open` — the delivery worker may open
+   * it (kms:Decrypt for purpose webhook-secret only). Nothing else touches them.
+   */
+  readonly webhookSecret?: 'seal' | 'open';
+  /**
+   * Gets the run times and the charge retry window, as every queue worker does:
+   * it finishes a cycle the way the charge worker would (the REVIEW resolve).
+   */
+  readonly readsChargeSettings?: boolean;
+  /**
    * The queue function whose queue this function puts messages on: it gets sqs:SendMessage on that queue
    * and its URL in WORK_QUEUE_URL. A dispatcher fills its worker's queue; the stop triggers (and the stop
    * worker itself, one step after another) fill the stop worker's.
@@ -59,6 +70,12 @@ export interface HttpFunction extends FunctionBase {
   /** API Gateway path syntax: `/admin/products/{productId}`. */
   readonly path: string;
   readonly auth: Auth;
+  /**
+   * Creates or charges: honours an `Idempotency-Key` header (issue 13; functions/http/idempotency.ts). Its
+   * keys live in the table (partition family `idempotency`), so the route also needs GetItem, PutItem,
+   * UpdateItem and DeleteItem — test/unit/idempotency.test.ts checks that both are declared.
+   */
+  readonly idempotent?: true;
 }
 
 /** A daily run at a wall-clock time in Asia/Seoul. */
@@ -95,7 +112,7 @@ export type SdkClient = 'dynamodb' | 'ses' | 'sns' | 'sqs' | 'eventbridge' | 'km
 /**
  * The SDK clients a function needs, read from its definition: the table if it
  * has table actions, SES for mail, SNS for SMS, EventBridge for events, SQS if
- * it enqueues, KMS if it calls a PG or seals PG credentials (each shop's contract
+ * it enqueues, KMS if it calls a PG, seals PG credentials or a webhook secret (each shop's contract
  * and the billing keys are sealed with it). The function's wiring creates
  * exactly these; the cold-start bench compares its init with a bare bundle of them.
  */
@@ -106,7 +123,7 @@ export function sdkClientsOf(definition: FunctionDefinition): SdkClient[] {
   if (definition.sends.includes('sms')) clients.push('sns');
   if (definition.sends.includes('events')) clients.push('eventbridge');
   if (definition.enqueuesFor !== undefined) clients.push('sqs');
-  if (definition.usesGateway || definition.sealsPgCredentials) clients.push('kms');
+  if (definition.usesGateway || definition.sealsPgCredentials || definition.webhookSecret !== undefined) clients.push('kms');
   return clients;
 }
 
@@ -152,10 +169,10 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem'], sends: [],
   },
   createShop: {
-    kind: 'http', method: 'POST', path: '/platform/shops', auth: 'platform',
+    kind: 'http', method: 'POST', path: '/platform/shops', auth: 'platform', idempotent: true,
     entry: 'functions/handlers/create-shop.handler.ts',
     description: 'Platform registers a shop (operator email, product management generation)',
-    tableActions: ['dynamodb:PutItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   getService: {
     kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
@@ -190,10 +207,10 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
   },
   resolveCycle: {
-    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin',
+    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin', idempotent: true,
     entry: 'functions/handlers/resolve-cycle.handler.ts',
     description: 'Closes a cycle left in REVIEW as charged (order, event) or not charged (buyer told); the subscription moves on',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['mail', 'events'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], readsChargeSettings: true,
   },
   openApi: {
     kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
@@ -208,10 +225,10 @@ export const FUNCTIONS = {
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
   },
   topUpCredits: {
-    kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/credits', auth: 'platform',
+    kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/credits', auth: 'platform', idempotent: true,
     entry: 'functions/handlers/top-up-credits.handler.ts',
     description: 'Prepaid SMS and bulk-mail credits bought by a shop (S12, S24)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   applyForService: {
     kind: 'http', method: 'POST', path: '/admin/service/application', auth: 'admin',
@@ -267,6 +284,18 @@ export const FUNCTIONS = {
     description: 'Sets the start-date window buyers may choose from (S15)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
   },
+  getDeliverySettings: {
+    kind: 'http', method: 'GET', path: '/admin/settings/delivery', auth: 'admin',
+    entry: 'functions/handlers/get-delivery-settings.handler.ts',
+    description: 'The delivery calendar: days not delivered on and the shift direction (issue 14)',
+    tableActions: ['dynamodb:GetItem'], sends: [],
+  },
+  putDeliverySettings: {
+    kind: 'http', method: 'PUT', path: '/admin/settings/delivery', auth: 'admin',
+    entry: 'functions/handlers/put-delivery-settings.handler.ts',
+    description: 'Sets the delivery calendar: sundays, saturdays, public holidays; shift later or earlier (issue 14)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
+  },
   getCredits: {
     kind: 'http', method: 'GET', path: '/admin/credits', auth: 'admin',
     entry: 'functions/handlers/get-credits.handler.ts',
@@ -282,8 +311,9 @@ export const FUNCTIONS = {
   putProduct: {
     kind: 'http', method: 'PUT', path: '/admin/products/{productId}', auth: 'admin',
     entry: 'functions/handlers/put-product.handler.ts',
-    description: 'Creates or replaces a product and its subscription settings (S13, S14)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
+    description: 'Creates or replaces a product and its subscription settings (S13, S14); a price increase is recorded and its notice job started (issue 14)',
+    // PutItem and the price-change queue: an increase creates its notice job and enqueues its first step.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'priceChangeWorker',
   },
   listProducts: {
     kind: 'http', method: 'GET', path: '/admin/products', auth: 'admin',
@@ -313,22 +343,22 @@ export const FUNCTIONS = {
     kind: 'http', method: 'GET', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
     entry: 'functions/handlers/get-shop-subscription.handler.ts',
     description: 'One subscription of the shop with its cycles (S20)',
-    tableActions: ['dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
   signUp: {
-    kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer',
+    kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/sign-up.handler.ts',
     description: 'A buyer applies for a subscription; it waits for card registration (S15)',
     usesGateway: true,
     // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
   },
   checkOut: {
-    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer',
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/check-out.handler.ts',
     description: "Registers the buyer's one card (or KakaoPay) and activates the subscription (S10, S15, S16)",
     usesGateway: true,
-    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: ['events'],
   },
   listMySubscriptions: {
     kind: 'http', method: 'GET', path: '/subscriptions', auth: 'customer',
@@ -340,19 +370,50 @@ export const FUNCTIONS = {
     kind: 'http', method: 'GET', path: '/subscriptions/{subscriptionId}', auth: 'customer',
     entry: 'functions/handlers/get-my-subscription.handler.ts',
     description: "One of the buyer's subscriptions with its cycles",
-    tableActions: ['dynamodb:Query'], sends: [],
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
   cancelSubscription: {
     kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
     entry: 'functions/handlers/cancel-subscription.handler.ts',
     description: 'The buyer cancels some items or the whole subscription (S18, S19)',
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
+  },
+  answerPriceChange: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/price-consent', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/answer-price-change.handler.ts',
+    description: "The buyer accepts or refuses a pending price increase of their subscription (issue 14: the 30-day consent)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   getMyCard: {
     kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
     entry: 'functions/handlers/get-my-card.handler.ts',
     description: "The buyer's registered card, masked (S10)",
     tableActions: ['dynamodb:GetItem'], sends: [],
+  },
+  createWebhook: {
+    kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,
+    entry: 'functions/handlers/create-webhook.handler.ts',
+    description: 'A merchant registers a webhook endpoint for some event types; its signing secret is answered once and stored sealed',
+    webhookSecret: 'seal',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: [],
+  },
+  listWebhooks: {
+    kind: 'http', method: 'GET', path: '/admin/webhooks', auth: 'admin',
+    entry: 'functions/handlers/list-webhooks.handler.ts',
+    description: "The shop's webhook endpoints, without their secrets",
+    tableActions: ['dynamodb:Query'], sends: [],
+  },
+  deleteWebhook: {
+    kind: 'http', method: 'DELETE', path: '/admin/webhooks/{webhookId}', auth: 'admin',
+    entry: 'functions/handlers/delete-webhook.handler.ts',
+    description: 'Deletes a webhook endpoint and frees its slot',
+    tableActions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], sends: [],
+  },
+  listWebhookDeliveries: {
+    kind: 'http', method: 'GET', path: '/admin/webhooks/{webhookId}/deliveries', auth: 'admin',
+    entry: 'functions/handlers/list-webhook-deliveries.handler.ts',
+    description: "A webhook endpoint's deliveries with their attempts, newest first",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
   },
   noticeRun: {
     kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
@@ -396,7 +457,35 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/stop-worker.handler.ts',
     description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    sends: ['mail'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+    sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+  },
+  priceChangeWorker: {
+    kind: 'queue',
+    // One step per invocation: a step is one page (50 subscriptions) of one price change, and enqueues the next.
+    queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
+    entry: 'functions/handlers/price-change-worker.handler.ts',
+    description: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: 300, memoryMb: 512,
+  },
+  webhookFanout: {
+    kind: 'queue',
+    // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message.
+    queue: { batchSize: 10, maxConcurrency: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+    entry: 'functions/handlers/webhook-fanout.handler.ts',
+    description: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",
+    tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],
+    sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
+  },
+  webhookDelivery: {
+    kind: 'queue',
+    // One attempt per message (up to 15 s each); retries come back through this queue with DelaySeconds.
+    queue: { batchSize: 1, maxConcurrency: 20, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+    entry: 'functions/handlers/webhook-delivery.handler.ts',
+    description: 'Signs (Standard Webhooks) and POSTs one webhook attempt, records it, and schedules the next with backoff (5 s to 14 h)',
+    webhookSecret: 'open',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 
@@ -473,6 +562,8 @@ export const ENV = {
   tableName: 'TABLE_NAME',
   mailFrom: 'MAIL_FROM',
   stage: 'STAGE',
+  /** `true` on the local runtime only: webhook endpoints may be http://localhost (its test sink). */
+  webhooksAllowLocalHttp: 'WEBHOOKS_ALLOW_LOCAL_HTTP',
   /** Powertools reads it for the `service` key of every log line and trace. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
 } as const;

@@ -71,8 +71,11 @@ export const GATEWAY_ENV = {
 
 /** The encryption context keys every sealed value carries (KMS binds the data key to them; IAM conditions name them). */
 export const SEAL_CONTEXT_KEYS = ['shop', 'purpose'] as const;
-/** What a sealed value is: PG credentials (written by the platform, read by payment functions) or a buyer's billing key. */
-export type SealPurpose = 'pg-credentials' | 'billing-key';
+/**
+ * What a sealed value is: PG credentials (written by the platform, read by payment functions), a buyer's
+ * billing key, or a webhook endpoint's signing secret (written by the create route, read by the delivery worker).
+ */
+export type SealPurpose = 'pg-credentials' | 'billing-key' | 'webhook-secret';
 
 /** The sandbox PG's endpoints (local runtime only, never deployed). */
 export const SANDBOX_PG_PATHS = {

@@ -37,6 +37,10 @@ export const PARTITION_FAMILIES = {
   billingKeys: ['SHOP#*#CUST#*'],
   /** A subscription with its items, cycles, notification log and orders. */
   subscriptions: ['SUB#*'],
+  /** One webhook endpoint's deliveries and their attempts (issue 13). */
+  webhookDeliveries: ['SHOP#*#WEBHOOK#*'],
+  /** Idempotency-Key records of the idempotent routes (functions/http/idempotency.ts), one partition per route. */
+  idempotency: ['IDEMPOTENCY#*'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type PartitionFamily = keyof typeof PARTITION_FAMILIES;
@@ -47,16 +51,16 @@ export type PartitionFamily = keyof typeof PARTITION_FAMILIES;
  */
 export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly PartitionFamily[]>>> = {
   health: ['health'],
-  createShop: ['shop'],
+  createShop: ['shop', 'idempotency'],
   getService: ['shop'],
   listPaymentGateways: [],
   putPgContract: ['shop'],
   listPgContracts: ['shop'],
   deletePgContract: ['shop'],
-  resolveCycle: ['shop', 'subscriptions', 'shopNotices'],
+  resolveCycle: ['shop', 'subscriptions', 'shopNotices', 'idempotency'],
   openApi: [],
   reviewApplication: ['shop'],
-  topUpCredits: ['shop', 'ledger'],
+  topUpCredits: ['shop', 'ledger', 'idempotency'],
   applyForService: ['shop'],
   changeCardPg: ['shop'],
   unlinkCardPg: ['shop'],
@@ -66,6 +70,8 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   putNotificationSettings: ['shop'],
   getSubscriptionSettings: ['shop'],
   putSubscriptionSettings: ['shop'],
+  getDeliverySettings: ['shop'],
+  putDeliverySettings: ['shop'],
   getCredits: ['shop', 'creditBlocks'],
   listCreditLedger: ['ledger'],
   putProduct: ['shop'],
@@ -73,19 +79,27 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   getProduct: ['shop'],
   getPurchaseOptions: ['shop'],
   listShopSubscriptions: ['subscriptions'],
-  getShopSubscription: ['subscriptions'],
-  signUp: ['shop', 'subscriptions'],
-  checkOut: ['shop', 'subscriptions', 'billingKeys'],
+  getShopSubscription: ['shop', 'subscriptions'],
+  signUp: ['shop', 'subscriptions', 'idempotency'],
+  checkOut: ['shop', 'subscriptions', 'billingKeys', 'idempotency'],
   listMySubscriptions: ['subscriptions'],
-  getMySubscription: ['subscriptions'],
+  getMySubscription: ['shop', 'subscriptions'],
+  answerPriceChange: ['shop', 'subscriptions', 'idempotency'],
   cancelSubscription: ['shop', 'subscriptions'],
   getMyCard: ['billingKeys'],
+  createWebhook: ['shop', 'idempotency'],
+  listWebhooks: ['shop'],
+  deleteWebhook: ['shop'],
+  listWebhookDeliveries: ['shop', 'webhookDeliveries'],
   // The due index is a secondary index; the end-of-run sweep releases abandoned credit blocks to their balances.
   noticeRun: ['shop', 'creditBlocks'],
   chargeRun: ['shop', 'creditBlocks'],
   noticeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions'],
   chargeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
+  webhookFanout: ['shop', 'webhookDeliveries'],
+  webhookDelivery: ['shop', 'webhookDeliveries'],
   stopWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
+  priceChangeWorker: ['shop', 'ledger', 'creditBlocks', 'subscriptions'],
 };
 
 /** The LeadingKeys patterns a function may touch, and those it is explicitly denied (billing keys unless granted). */

@@ -27,7 +27,7 @@ export const TABLE_INDEXES = [
   { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL', purpose: "shop collections, newest first: subscriptions, registered cards, orders" },
   { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL', purpose: "a customer's subscriptions within a shop" },
   { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL', purpose: "a shop's subscriptions by status" },
-  { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'ALL', purpose: "a shop's subscriptions by product (one line-item item per product)" },
+  { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'ALL', purpose: "a shop's subscriptions by product (one line-item item per product); cycles in REVIEW; ACTIVE subscriptions by card expiry month" },
   { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: 'ALL', purpose: "a shop's subscriptions by next delivery date" },
   { name: 'due', partitionKey: 'duepk', sortKey: 'duesk', projection: 'KEYS_ONLY', purpose: 'due work (cycles to notice, cycles to charge) sharded by subscription id and sorted by date, so a run reads everything due or overdue; open credit blocks for the sweep' },
 ] as const satisfies readonly IndexDefinition[];

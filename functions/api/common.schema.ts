@@ -1,6 +1,7 @@
 import * as z from '../core/validation.ts';
 import { ID_PATTERN } from '../adapters/dynamodb/keys.ts';
 import { isIsoDate } from '../core/dates.ts';
+import { YEAR_MONTH_PATTERN } from '../domain/card-expiry.ts';
 import { CYCLE_CODES } from '../domain/product.ts';
 
 /**
@@ -29,6 +30,14 @@ export function opaqueText(max: number) {
 export const idSchema = z.string().check(z.regex(ID_PATTERN, 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.'));
 
 export const isoDateSchema = z.string().check(z.refine(isIsoDate, 'Use a calendar date, YYYY-MM-DD.'));
+
+/** Issue 14: a card's expiry month, a masked fact (valid through the month's last day). */
+export const cardExpirySchema = z
+  .object({ year: z.int().check(z.describe('Four digits')), month: z.int().check(z.gte(1), z.lte(12)) })
+  .check(z.describe("The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not)"));
+
+/** `YYYY-MM`. */
+export const yearMonthSchema = z.string().check(z.regex(YEAR_MONTH_PATTERN, 'Use a month, YYYY-MM.'));
 
 export const timestampSchema = z.string().check(z.describe('ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00'));
 

@@ -6,6 +6,9 @@
 import * as z from '../core/validation.ts';
 import type { Operation } from './operation.ts';
 import { operations } from './operations.ts';
+import { EVENT_TYPES } from '../../system/events.ts';
+import { EVENT_DATA, eventEnvelope } from './events.api.ts';
+import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_TTL_SECONDS } from '../http/idempotency-key.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
@@ -48,6 +51,22 @@ function parameters(schema: z.ZodMiniType | undefined, location: 'path' | 'query
   }));
 }
 
+/** Issue 13: the routes that create or charge take an Idempotency-Key (functions/http/idempotency.ts). */
+const IDEMPOTENCY_ERRORS = {
+  inProgress: { code: 'IDEMPOTENCY_KEY_IN_PROGRESS', when: 'a request with this Idempotency-Key is still running; retry shortly for its answer' },
+  reused: { code: 'IDEMPOTENCY_KEY_REUSED', when: 'this Idempotency-Key was used with a different path or body' },
+};
+
+const idempotencyKeyParameter = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    `A key of your choosing (a UUID) that makes a retry safe: for ${IDEMPOTENCY_TTL_SECONDS / 3600} hours, a repeat with the same key and the same request answers the first answer again (with the header \`Idempotent-Replayed: true\`) instead of running twice. ` +
+    'Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again.',
+  schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
+};
+
 function describeOperation(name: string, operation: Operation) {
   const { route } = operation;
   const responses: Record<string, unknown> = {
@@ -65,6 +84,10 @@ function describeOperation(name: string, operation: Operation) {
     add(403, 'FORBIDDEN', `the token's role is not ${route.auth}`);
   }
   for (const error of operation.errors) add(error.status, error.code, error.when);
+  if (route.idempotent) {
+    add(409, IDEMPOTENCY_ERRORS.inProgress.code, IDEMPOTENCY_ERRORS.inProgress.when);
+    add(422, IDEMPOTENCY_ERRORS.reused.code, IDEMPOTENCY_ERRORS.reused.when);
+  }
   add(500, 'INTERNAL_ERROR', 'something failed on our side; nothing internal is shown');
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[status] = errorResponse(codes);
 
@@ -74,10 +97,38 @@ function describeOperation(name: string, operation: Operation) {
     ...(operation.rules?.length ? { description: `Seed rules: ${operation.rules.join(', ')}.` } : {}),
     tags: [route.auth === 'public' ? 'public' : route.auth],
     security: route.auth === 'public' ? [] : [{ bearer: [] }],
-    parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query')],
+    parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query'), ...(route.idempotent ? [idempotencyKeyParameter] : [])],
     ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
     responses,
   };
+}
+
+const signatureHeaders = [
+  { name: 'webhook-id', description: "The event's id: the same for every attempt of one event (drop a repeat)" },
+  { name: 'webhook-timestamp', description: 'Epoch seconds of this attempt; refuse one far from your clock (replay protection)' },
+  { name: 'webhook-signature', description: '`v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library' },
+].map(({ name, description }) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } }));
+
+/**
+ * The `webhooks` section (OpenAPI 3.1): one entry per event type a shop may subscribe an endpoint to
+ * (POST /admin/webhooks), with its body and the Standard Webhooks signature headers.
+ */
+function webhooks(): Record<string, unknown> {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `event:${type}`,
+          summary: (z.globalRegistry.get(EVENT_DATA[type])?.description as string | undefined) ?? type,
+          description: 'Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.',
+          parameters: signatureHeaders,
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(eventEnvelope(type), 'output') } } },
+          responses: { '2XX': { description: 'Received; no retry' } },
+        },
+      },
+    ]),
+  );
 }
 
 let built: Record<string, unknown> | undefined;
@@ -106,6 +157,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'platform', description: 'Role platform: the hosting platform' },
     ],
     paths,
+    webhooks: webhooks(),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Claims: sub, shop, role (customer | admin | platform)' } },
       schemas: { Error: errorBody },

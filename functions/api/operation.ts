@@ -26,6 +26,11 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
   readonly response: { readonly status: 200 | 201 | 202 | 204; readonly schema: z.ZodMiniType };
   /** Business refusals beyond the standard 400/401/403/500 (added for every operation as they apply). */
   readonly errors: readonly ErrorSpec[];
+  /**
+   * Top-level answer fields an Idempotency-Key replay leaves out: a secret shown once is never kept in clear,
+   * not even in the 24-hour idempotency record (functions/http/idempotency.ts).
+   */
+  readonly replayWithout?: readonly string[];
 }
 
 /** Declares an operation with its types inferred from the schemas. */

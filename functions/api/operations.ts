@@ -13,6 +13,7 @@ import { shopsApi } from './shops.api.ts';
 import { subscriptionsApi } from './subscriptions.api.ts';
 import { storefrontApi } from './storefront.api.ts';
 import { systemApi } from './system.api.ts';
+import { webhooksApi } from './webhooks.api.ts';
 
 export type HttpFunctionName = { [K in FunctionName]: (typeof FUNCTIONS)[K]['kind'] extends 'http' ? K : never }[FunctionName];
 
@@ -26,5 +27,6 @@ export const operations = {
   ...subscriptionsApi,
   ...storefrontApi,
   ...pgContractsApi,
+  ...webhooksApi,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type; this only checks coverage
 } satisfies Record<HttpFunctionName, Operation<any, any, any, any>>;

@@ -21,6 +21,11 @@ export const subscriptionSettings = z.strictObject({
     .check(z.refine((window) => window.earliestDaysAhead <= window.latestDaysAhead, { path: ['latestDaysAhead'], message: 'The latest start cannot come before the earliest.' })),
 });
 
+export const deliverySettings = z.strictObject({
+  avoid: z.strictObject({ sundays: z.boolean(), saturdays: z.boolean(), publicHolidays: z.boolean() }),
+  shift: z.enum(['later', 'earlier']),
+});
+
 const shopNotFound = notFound('The shop');
 
 export const settingsApi = {
@@ -53,5 +58,20 @@ export const settingsApi = {
     body: subscriptionSettings,
     response: { status: 200, schema: subscriptionSettings },
     errors: [shopNotFound],
+  }),
+  getDeliverySettings: defineOperation({
+    route: FUNCTIONS.getDeliverySettings,
+    summary: 'Days the shop does not deliver on (sundays, saturdays, Korean public holidays) and which way such a delivery moves; off by default',
+    rules: ['S15', 'S17'],
+    response: { status: 200, schema: deliverySettings },
+    errors: [shopNotFound],
+  }),
+  putDeliverySettings: defineOperation({
+    route: FUNCTIONS.putDeliverySettings,
+    summary: 'Set the delivery calendar: a delivery on an avoided day moves to the nearest allowed day; the notice (D-2) and charge (D-1) follow it',
+    rules: ['S15', 'S17'],
+    body: deliverySettings,
+    response: { status: 200, schema: deliverySettings },
+    errors: [shopNotFound, { status: 409, code: 'HOLIDAY_DATA_UNAVAILABLE', when: 'Public holidays are avoided but the holiday data does not reach a date buyers may pick now' }],
   }),
 };

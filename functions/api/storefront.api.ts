@@ -1,8 +1,8 @@
 import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
+import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
-import { subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
+import { priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
 /** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
 const koreanMobile = z.pipe(
@@ -41,6 +41,7 @@ export const maskedCardView = z.object({
   issuer: z.string(),
   last4: z.nullable(z.string()),
   cardType: z.enum(['credit', 'check', 'gift', 'unknown']),
+  expiry: z.optional(cardExpirySchema),
   registeredAt: z.string(),
 });
 
@@ -104,6 +105,15 @@ export const storefrontApi = {
     body: z.strictObject({ productIds: z.optional(z.array(idSchema).check(z.minLength(1), z.maxLength(20))) }),
     response: { status: 200, schema: subscriptionDetail },
     errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+  }),
+  answerPriceChange: defineOperation({
+    route: FUNCTIONS.answerPriceChange,
+    summary:
+      "The buyer accepts or refuses the pending price increases of their subscription (issue 14: the 30-day consent); the answer may be changed until the increase's increaseFrom",
+    params: subscriptionParams,
+    body: z.strictObject({ accept: z.boolean() }),
+    response: { status: 200, schema: priceChangesView },
+    errors: [subscriptionNotFound, { status: 409, code: 'NO_PENDING_PRICE_CHANGE', when: 'no price increase of this subscription waits for an answer' }],
   }),
   getMyCard: defineOperation({
     route: FUNCTIONS.getMyCard,

@@ -2,8 +2,9 @@ import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { CYCLE_STATUSES } from '../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
-import { cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
+import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, timestampSchema, yearMonthSchema } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
+import { priceChangeView } from './products.api.ts';
 
 export const subscriptionView = z.object({
   id: z.string(),
@@ -17,7 +18,9 @@ export const subscriptionView = z.object({
   nextDeliveryDate: z.nullable(isoDateSchema).check(z.describe('Null until checkout, and after a cancellation')),
   nextNoticeDate: z.nullable(isoDateSchema).check(z.describe('Two days before the next delivery (S17)')),
   nextChargeDate: z.nullable(isoDateSchema).check(z.describe('One day before the next delivery (S17)')),
-  card: z.optional(z.object({ issuer: z.string(), last4: z.nullable(z.string()) })).check(z.describe('The masked card paying for it; never the card number or billing key')),
+  card: z
+    .optional(z.object({ issuer: z.string(), last4: z.nullable(z.string()), expiry: z.optional(cardExpirySchema) }))
+    .check(z.describe('The masked card paying for it; never the card number or billing key')),
   cancelReason: z.optional(z.string()),
   contact: z.optional(z.object({ email: z.string(), phone: z.string() })),
   shippingAddress: z.optional(z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.optional(z.string()) })),
@@ -34,7 +37,16 @@ export const cycleView = z.object({
   items: z.array(z.object({ productId: z.string(), quantity: z.int(), unitPrice: z.int() })),
 });
 
-export const subscriptionDetail = z.extend(subscriptionView, { cycles: z.array(cycleView).check(z.describe('Oldest first')) });
+/** Issue 14: the price increases a subscriber may still answer, and every answer given (who and when). */
+export const priceChangesView = z.object({
+  pending: z.array(priceChangeView).check(z.describe('Increases waiting for an answer (until their increaseFrom)')),
+  answers: z.array(z.object({ changeId: z.string(), accept: z.boolean(), at: timestampSchema, by: z.string().check(z.describe('The buyer who answered')) })),
+});
+
+export const subscriptionDetail = z.extend(subscriptionView, {
+  cycles: z.array(cycleView).check(z.describe('Oldest first')),
+  priceChanges: z.optional(priceChangesView).check(z.describe('Issue 14: the 30-day consent to a price increase')),
+});
 
 export const listShopSubscriptionsQuery = z
   .extend(pageQuery, {
@@ -46,6 +58,9 @@ export const listShopSubscriptionsQuery = z
     cycleStatus: z
       .optional(z.enum(['REVIEW']))
       .check(z.describe('Only subscriptions with a cycle in REVIEW (a charge whose outcome an operator must decide), oldest delivery first')),
+    cardExpiringBy: z
+      .optional(yearMonthSchema)
+      .check(z.describe('Issue 14: only ACTIVE subscriptions whose card expires in or before this month (YYYY-MM), soonest expiry first; cards whose PG reports no expiry never match')),
   })
   .check(
     z.refine((query) => query.nextDeliveryFrom === undefined || query.nextDeliveryTo === undefined || query.nextDeliveryFrom <= query.nextDeliveryTo, {
@@ -77,7 +92,7 @@ export const subscriptionsApi = {
     route: FUNCTIONS.listShopSubscriptions,
     summary:
       "The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. " +
-      'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first. ' +
+      'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. ' +
       'A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. ' +
       'A cursor only continues the query that produced it.',
     rules: ['S20'],

@@ -76,3 +76,8 @@ export function stopMeasures(delta: { readonly cancelled: number; readonly keysD
 export function dispatchMeasures(report: { readonly kind: string; readonly leftBehind?: number }): Measure[] {
   return report.kind === 'CHARGE' ? [{ name: METRICS.dueCyclesLeftBehind, value: report.leftBehind ?? 0 }] : [];
 }
+
+/** The webhook delivery worker's reports → deliveries that failed for good (after the last attempt). */
+export function webhookMeasures(reports: readonly string[]): Measure[] {
+  return [{ name: METRICS.webhookFailures, value: reports.filter((report) => report === 'failed').length }];
+}

@@ -48,7 +48,7 @@ export interface CreditBalances {
 }
 
 /** Why credits moved. Debits name the message kind they paid for (the outbox kinds). */
-export type LedgerReason = 'top-up' | 'payment-notice' | 'auto-cancel' | 'auto-cancel-summary' | 'charge-failed';
+export type LedgerReason = 'top-up' | 'payment-notice' | 'price-change' | 'auto-cancel' | 'auto-cancel-summary' | 'charge-failed';
 
 /** One applied top-up or debit; `id` is the operation id that makes it idempotent. */
 export interface LedgerEntry {

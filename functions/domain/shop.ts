@@ -6,6 +6,7 @@
  */
 import { CARD_GATEWAY_IDS, EASY_PAY_GATEWAY_IDS, PAYMENT_GATEWAYS, type CardGatewayId, type EasyPayGatewayId } from '../../system/payment-gateways.ts';
 import { Conflict } from '../core/errors.ts';
+import type { DeliveryCalendar } from './delivery-calendar.ts';
 
 /** S7: declared once, in system/payment-gateways.ts. */
 export const CARD_PGS = CARD_GATEWAY_IDS;
@@ -53,6 +54,8 @@ export interface Shop {
   readonly createdAt: string;
   readonly service: ServiceState;
   readonly startDateWindow: StartDateWindow;
+  /** Which days the shop does not deliver on and which way such a delivery moves (issue 14); off by default. */
+  readonly deliveryCalendar: DeliveryCalendar;
   /** Maintained by the subscription lifecycle (activate +1, cancel −1); S6 usage figure. */
   readonly activeSubscriptions: number;
   /** Optimistic-concurrency version: every write of the shop item expects the version it read. */

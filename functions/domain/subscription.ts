@@ -5,6 +5,7 @@
  * advance, a cancel) is one conditional write on one item.
  */
 import { toCycleView, visibleCycles, type Cycle } from './cycle.ts';
+import { expiresBy, type CardExpiry, type YearMonth } from './card-expiry.ts';
 import type { CycleCode } from './product.ts';
 import { addDays, type IsoDate } from '../core/dates.ts';
 
@@ -33,6 +34,8 @@ export interface MaskedCard {
   readonly issuer: string;
   /** Null for a KakaoPay money registration, which has no card number. */
   readonly last4: string | null;
+  /** Issue 14: the month the card expires, where its PG reported it. */
+  readonly expiry?: CardExpiry;
 }
 
 export interface Contact {
@@ -64,6 +67,12 @@ export interface Subscription {
   readonly nextNoticeDate: IsoDate | null;
   /** S17: one day before the delivery date. */
   readonly nextChargeDate: IsoDate | null;
+  /**
+   * Issue 14: the date the cycle rule gave for the next delivery, when the shop's calendar moved it
+   * (absent: nextDeliveryDate itself). The delivery after it is computed from this one and the anchor
+   * (startDate), never from the moved date (functions/domain/delivery-calendar.ts nextScheduledDelivery).
+   */
+  readonly nextNominalDate?: IsoDate;
   readonly card?: MaskedCard;
   readonly cancelReason?: string;
   /** The stop job (S22) that cancelled it: the job's mail phase finds whom to tell, and a rerun counts it once. */
@@ -123,6 +132,8 @@ export interface SubscriptionFilter {
   readonly productId?: string;
   readonly nextDeliveryFrom?: IsoDate;
   readonly nextDeliveryTo?: IsoDate;
+  /** Issue 14: ACTIVE subscriptions whose card expires in or before this month (`YYYY-MM`). */
+  readonly cardExpiringBy?: YearMonth;
 }
 
 /**
@@ -136,6 +147,8 @@ export function matchesFilter(subscription: Subscription, filter: SubscriptionFi
   if (filter.status !== undefined && subscription.status !== filter.status) return false;
   if (filter.customerId !== undefined && subscription.customerId !== filter.customerId) return false;
   if (filter.productId !== undefined && !subscription.items.some((item) => item.productId === filter.productId)) return false;
+  // Only a live subscription's card matters: a cancelled one will never be charged again.
+  if (filter.cardExpiringBy !== undefined && (subscription.status !== 'ACTIVE' || !expiresBy(subscription.card?.expiry, filter.cardExpiringBy))) return false;
   if (filter.nextDeliveryFrom !== undefined || filter.nextDeliveryTo !== undefined) {
     const date = subscription.nextDeliveryDate;
     if (date === null) return false;
@@ -165,7 +178,7 @@ export function toSubscriptionView(subscription: Subscription) {
     nextDeliveryDate,
     nextNoticeDate,
     nextChargeDate,
-    ...(card ? { card: { issuer: card.issuer, last4: card.last4 } } : {}),
+    ...(card ? { card: { issuer: card.issuer, last4: card.last4, ...(card.expiry ? { expiry: { year: card.expiry.year, month: card.expiry.month } } : {}) } } : {}),
     ...(cancelReason !== undefined ? { cancelReason } : {}),
     // The merchant ships to this address and the buyer checks it; both see it.
     ...(contact ? { contact: { email: contact.email, phone: contact.phone } } : {}),

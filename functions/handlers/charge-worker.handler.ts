@@ -4,7 +4,6 @@
  * what it uses: the table (reads batched per message), the PGs, SES (failure
  * and review mails), EventBridge, and its own queue for items put back alone.
  */
-import { chargeRetryDaysFrom } from '../../system/functions.ts';
 import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
@@ -14,7 +13,8 @@ import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo
 import { chargeMeasures, record } from '../core/metrics.ts';
 import { observed } from '../core/observability.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
-import { chargeRunTimesFrom, chargeWork, type ChargeDeps } from '../use-cases/runs/charge.ts';
+import { chargeSettings } from '../charge-settings.ts';
+import { chargeWork, type ChargeDeps } from '../use-cases/runs/charge.ts';
 import { outcomesOf } from '../use-cases/runs/work.ts';
 import { events } from '../wiring/events.ts';
 import { gateways } from '../wiring/gateways.ts';
@@ -34,8 +34,7 @@ const chargeDeps: ChargeDeps = {
   mailer,
   events,
   // Read once at cold start; a malformed CHARGE_RUN_TIMES fails it with the value's problem.
-  chargeRunTimes: chargeRunTimesFrom(process.env),
-  chargeRetryDays: chargeRetryDaysFrom(process.env),
+  ...chargeSettings,
 };
 
 export const handler = observed(

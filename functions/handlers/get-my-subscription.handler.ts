@@ -1,9 +1,11 @@
 import { storefrontApi } from '../api/storefront.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getMySubscription } from '../use-cases/my-subscriptions.ts';
+import { priceConsentsRepository } from '../adapters/dynamodb/price-consents.repo.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
 import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { table } from '../wiring/table.ts';
 
-const deps = table({ subscriptions: subscriptionsRepository });
+const deps = table({ subscriptions: subscriptionsRepository, products: productsRepository, priceConsents: priceConsentsRepository });
 
 export const handler = httpHandler(storefrontApi.getMySubscription, async ({ principal, params }) => reply(await getMySubscription(deps, principal.shop, principal.sub, params.subscriptionId)));

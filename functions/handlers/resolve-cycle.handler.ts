@@ -1,8 +1,8 @@
-import { chargeRetryDaysFrom } from '../../system/functions.ts';
 import { subscriptionsApi } from '../api/subscriptions.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
+import { idempotentRoute } from '../http/idempotency.ts';
 import { resolveCycle } from '../use-cases/resolve-cycle.ts';
-import { chargeRunTimesFrom } from '../use-cases/runs/charge.ts';
+import { chargeSettings } from '../charge-settings.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
@@ -17,10 +17,10 @@ const deps = {
   mailer,
   events,
   // The follow-ups are the charge worker's own, with its settings.
-  chargeRunTimes: chargeRunTimesFrom(process.env),
-  chargeRetryDays: chargeRetryDaysFrom(process.env),
+  ...chargeSettings,
 };
 
 export const handler = httpHandler(subscriptionsApi.resolveCycle, async ({ principal, params, body }) =>
   reply(await resolveCycle(deps, principal.shop, principal.sub, params.subscriptionId, params.deliveryDate, body)),
+  { idempotency: idempotentRoute },
 );

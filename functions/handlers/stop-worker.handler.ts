@@ -11,6 +11,7 @@ import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import { stopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
 import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { events } from '../wiring/events.ts';
 import { gateways } from '../wiring/gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sealedBillingKeys } from '../wiring/sealer.ts';
@@ -27,7 +28,7 @@ const repositories = table({
   credits: creditsRepository,
   notifications: notificationsRepository,
 });
-const stopDeps = { ...repositories, gateways, mailer, workQueue };
+const stopDeps = { ...repositories, gateways, mailer, workQueue, events };
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

@@ -9,11 +9,13 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type * as z from '../core/validation.ts';
-import type { HttpFunction, Role } from '../../system/functions.ts';
+import { FUNCTIONS, functionNames, type HttpFunction, type Role } from '../../system/functions.ts';
 import type { Operation } from '../api/operation.ts';
 import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 import { flushMetrics, lambdaContextInLogs } from '../core/observability.ts';
+import type { idempotentRoute } from './idempotency.ts';
+import { idempotencyKeyFrom } from './idempotency-key.ts';
 
 /** Who is calling, from the verified token's claims. */
 export interface Principal {
@@ -112,11 +114,39 @@ export function errorResponse(error: unknown): HttpResponse {
   return json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Please try again later.', details: [] } });
 }
 
+/** The route's function name in system/functions.ts (its method and path for a route not listed there). */
+function routeName(route: HttpFunction): string {
+  return functionNames.find((name) => FUNCTIONS[name] === route) ?? `${route.method} ${route.path}`;
+}
+
+/** An answer without the top-level fields a replay must not carry (Operation.replayWithout). */
+function withoutFields(fields: readonly string[] | undefined): ((response: HttpResponse) => HttpResponse) | undefined {
+  if (!fields?.length) return undefined;
+  return (response) => {
+    if (!response.body) return response;
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+    for (const field of fields) delete body[field];
+    return { statusCode: response.statusCode, headers: response.headers, body: `${JSON.stringify(body)}\n` } as HttpResponse;
+  };
+}
+
+const redactFor = (fields: readonly string[] | undefined) => {
+  const redact = withoutFields(fields);
+  return redact ? { redact } : {};
+};
+
 /** Builds the Lambda handler of one HTTP operation. */
 export function httpHandler<R extends HttpFunction, B, P, Q>(
   operation: Operation<R, B, P, Q>,
   action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
+  /**
+   * Routes declared `idempotent` in system/functions.ts honour Idempotency-Key: their handler passes
+   * `{ idempotency: idempotentRoute }` (functions/http/idempotency.ts), so that only their bundles carry it.
+   */
+  options: { readonly idempotency?: typeof idempotentRoute } = {},
 ) {
+  if (operation.route.idempotent && !options.idempotency) throw new Error(`${routeName(operation.route)} is declared idempotent: its handler passes { idempotency: idempotentRoute }`);
+  const replayable = operation.route.idempotent && options.idempotency ? options.idempotency<HttpResponse>(routeName(operation.route), redactFor(operation.replayWithout)) : undefined;
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(lambdaContextInLogs() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
     .use(flushMetrics() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
@@ -125,15 +155,20 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
         request.response = errorResponse(request.error);
       },
     })
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const principal = principalFrom(event, operation.route) as PrincipalFor<R>;
+      const idempotencyKey = replayable ? idempotencyKeyFrom(event.headers) : undefined;
       const { body, params, query } = validate(operation, event);
-      const result = await action({ body, params, query, principal });
-      const status = result.status ?? operation.response.status;
-      logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
-      // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
-      logger.debug('Response body', { body: result.body });
-      if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
-      return json(status, result.body);
+      const respond = async (): Promise<HttpResponse> => {
+        const result = await action({ body, params, query, principal });
+        const status = result.status ?? operation.response.status;
+        logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
+        // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
+        logger.debug('Response body', { body: result.body });
+        if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+        return json(status, result.body);
+      };
+      if (!replayable || idempotencyKey === undefined || principal === null) return respond();
+      return replayable({ key: { shop: principal.shop, sub: principal.sub, idempotencyKey }, request: { params, body } }, context, respond);
     });
 }

@@ -3,11 +3,12 @@
  * credits exhausted" notice (S12). The layout is in the template files
  * (templates/payment-notice.*.txt, sms-credits-exhausted.mail.txt); this
  * module only prepares their variables: Korean dates, won amounts, the masked
- * card, and an SMS that always fits one Korean SMS.
+ * card, and an SMS that always fits one part of the channel that sends it.
  */
 import type { IsoDate } from '../core/dates.ts';
 import type { MaskedCard, PaymentMethod } from '../domain/subscription.ts';
-import { eucKrBytes, render, renderMail, SMS_MAX_BYTES, won } from './templates.ts';
+import { domesticSmsChannel, snsSmsChannel, truncateToUnits, type SmsChannel } from './sms-parts.ts';
+import { render, renderMail, won } from './templates.ts';
 
 export interface NoticeLine {
   readonly name: string;
@@ -51,22 +52,9 @@ export function maskedPaymentMethod(method: PaymentMethod, card: MaskedCard | un
   return masked ?? '등록된 카드';
 }
 
-const ELLIPSIS = '…';
-
-/** Cuts `text` to at most `maxBytes` EUC-KR bytes, on a character boundary, marking the cut with an ellipsis. */
+/** Cuts `text` to at most `maxBytes` EUC-KR bytes (a domestic carrier's measure), on a character boundary, marking the cut with an ellipsis. */
 export function truncateToBytes(text: string, maxBytes: number): string {
-  if (eucKrBytes(text) <= maxBytes) return text;
-  const room = maxBytes - eucKrBytes(ELLIPSIS);
-  if (room <= 0) return '';
-  let kept = '';
-  let bytes = 0;
-  for (const char of text) {
-    const size = eucKrBytes(char);
-    if (bytes + size > room) break;
-    kept += char;
-    bytes += size;
-  }
-  return `${kept.trimEnd()}${ELLIPSIS}`;
+  return truncateToUnits(text, maxBytes, domesticSmsChannel, 'EUC-KR');
 }
 
 /** The payment-notice mail (S17): every announced product line, the amount, both dates, the masked card, how to cancel. */
@@ -85,42 +73,49 @@ export function paymentNoticeMail(content: PaymentNoticeContent): { subject: str
   });
 }
 
-/** The shop name is cut to this first: the buyer needs the product more than a long shop name. */
-const MAX_SHOP_BYTES = 20;
-/** Shortest a product name is cut to before the shop name is cut further. */
-const MIN_PRODUCT_BYTES = 10;
-const MIN_SHOP_BYTES = 8;
+/** The shop name is cut to this first, in the channel's units (UCS-2 code units on SNS): the buyer needs the product more than a long shop name. */
+const MAX_SHOP_SHARE = 1 / 7;
+/** Shortest a product name is cut to before the shop name is cut further (shares of one part). */
+const MIN_PRODUCT_SHARE = 1 / 9;
+const MIN_SHOP_SHARE = 1 / 12;
 
 /**
- * The payment-notice SMS (S17), always within one Korean SMS (90 EUC-KR bytes): the first product's name
- * and "외 N건" for the others, the amount and both dates. Long names are cut — the shop name to 20 bytes,
- * then the product name, then the shop name further — never the amount or the dates. The mail carries the
- * full detail and how to cancel.
+ * The payment-notice SMS (S17), fitted to ONE part of the channel that sends it (issue 14): on Amazon SNS a
+ * Korean text is UCS-2, 70 characters per part (sms-parts.ts); on a domestic carrier 90 EUC-KR bytes. The
+ * first product's name and "외 N건" for the others, the amount and both dates. Long names are cut — the
+ * shop name first, then the product name, then the shop name further — never the amount or the dates. The
+ * mail carries the full detail and how to cancel.
  */
-export function paymentNoticeSms(content: PaymentNoticeContent): string {
+export function paymentNoticeSms(content: PaymentNoticeContent, channel: SmsChannel = snsSmsChannel): string {
   const [first, ...others] = content.lines;
   const fixed = { amount: won(content.amount), chargeDate: shortDate(content.chargeDate), deliveryDate: shortDate(content.deliveryDate) };
   const suffix = others.length > 0 ? ` 외 ${others.length}건` : '';
-  const build = (shopBytes: number, productBytes: number) =>
+  const probe = channel.measure(render('payment-notice.sms', { ...fixed, shopName: content.shopName, products: `${first?.name ?? ''}${suffix}` }));
+  const { encoding, singlePartUnits: limit } = probe;
+  const cost = (text: string) => [...text].reduce((sum, char) => sum + channel.unitsOf(char, encoding), 0);
+  const size = (text: string) => channel.measure(text).units;
+  const build = (shopUnits: number, productUnits: number) =>
     render('payment-notice.sms', {
       ...fixed,
-      shopName: truncateToBytes(content.shopName, shopBytes),
-      products: `${truncateToBytes(first?.name ?? '', productBytes)}${suffix}`,
+      shopName: truncateToUnits(content.shopName, shopUnits, channel, encoding),
+      products: `${truncateToUnits(first?.name ?? '', productUnits, channel, encoding)}${suffix}`,
     });
 
-  let shopBytes = Math.min(eucKrBytes(content.shopName), MAX_SHOP_BYTES);
-  let productBytes = eucKrBytes(first?.name ?? '');
-  let text = build(shopBytes, productBytes);
-  while (eucKrBytes(text) > SMS_MAX_BYTES && productBytes > MIN_PRODUCT_BYTES) {
-    productBytes = Math.max(MIN_PRODUCT_BYTES, productBytes - (eucKrBytes(text) - SMS_MAX_BYTES));
-    text = build(shopBytes, productBytes);
+  let shopUnits = Math.min(cost(content.shopName), Math.floor(limit * MAX_SHOP_SHARE));
+  let productUnits = cost(first?.name ?? '');
+  const minProduct = Math.floor(limit * MIN_PRODUCT_SHARE);
+  const minShop = Math.floor(limit * MIN_SHOP_SHARE);
+  let text = build(shopUnits, productUnits);
+  while (size(text) > limit && productUnits > minProduct) {
+    productUnits = Math.max(minProduct, productUnits - (size(text) - limit));
+    text = build(shopUnits, productUnits);
   }
-  while (eucKrBytes(text) > SMS_MAX_BYTES && shopBytes > MIN_SHOP_BYTES) {
-    shopBytes = Math.max(MIN_SHOP_BYTES, shopBytes - (eucKrBytes(text) - SMS_MAX_BYTES));
-    text = build(shopBytes, productBytes);
+  while (size(text) > limit && shopUnits > minShop) {
+    shopUnits = Math.max(minShop, shopUnits - (size(text) - limit));
+    text = build(shopUnits, productUnits);
   }
-  // Only an absurd amount gets here (the fixed text takes at most ~60 bytes): never send more than one SMS.
-  return eucKrBytes(text) > SMS_MAX_BYTES ? truncateToBytes(text, SMS_MAX_BYTES) : text;
+  // Only an absurd amount gets here (the fixed text takes about 40 units): never send more than one part.
+  return size(text) > limit ? truncateToUnits(text, limit, channel, channel.measure(text).encoding) : text;
 }
 
 /** To the shop's operator, once a day at most (S12): payment-notice SMS could not be sent for want of credits. */

@@ -38,17 +38,10 @@ export function renderMail(name: string, vars: TemplateVars): { subject: string;
   return { subject, text: rest.join('\n').replace(/^\n/, '') };
 }
 
-/**
- * Bytes in EUC-KR (the Korean SMS encoding): one for ASCII, two for Hangul and
- * every other character carriers accept. A Korean SMS holds 90 bytes; longer is
- * sent (and billed) as an LMS.
- */
-export function eucKrBytes(text: string): number {
-  let bytes = 0;
-  for (const char of text) bytes += char.charCodeAt(0) < 0x80 ? 1 : 2;
-  return bytes;
-}
+/** EUC-KR bytes (a domestic carrier's measure): functions/notifications/sms-parts.ts. */
+export { eucKrBytes } from './sms-parts.ts';
 
+/** One domestic Korean SMS: 90 EUC-KR bytes. Amazon SNS measures differently (sms-parts.ts snsSmsChannel). */
 export const SMS_MAX_BYTES = 90;
 
 /** Formats integer KRW the Korean way: 25000 → "25,000원". */

@@ -4,6 +4,7 @@ import { nothingAnnouncedIsWanted, transition } from '../domain/cycle.ts';
 import { cancelWhole, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
+import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
 const MAX_ATTEMPTS = 3;
 
@@ -23,7 +24,7 @@ const MAX_ATTEMPTS = 3;
  * the same answer again.
  */
 export async function cancelSubscription(
-  deps: Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'clock'>,
+  deps: Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'clock'> & EventDeps,
   shopId: string,
   customerId: string,
   subscriptionId: string,
@@ -35,7 +36,11 @@ export async function cancelSubscription(
     if (unknown.length > 0) {
       throw new Unprocessable('PRODUCT_NOT_IN_SUBSCRIPTION', 'Some products are not part of this subscription.', unknown.map((id) => ({ path: `productIds.${(productIds ?? []).indexOf(id)}`, message: `${id} is not in this subscription.` })));
     }
-    if (subscription.status === 'CANCELLED') return withCycles(deps, subscriptionId);
+    if (subscription.status === 'CANCELLED') {
+      // A repeat publishes the same event id again (a crash may have lost the first); consumers drop it.
+      if (subscription.cancelReason === 'CUSTOMER_REQUEST') await deps.events.publish(subscriptionEvents.cancelled(subscription));
+      return withCycles(deps, subscriptionId);
+    }
 
     const now = deps.clock.now();
     const at = seoulTimestamp(now);
@@ -60,6 +65,7 @@ export async function cancelSubscription(
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
     // The planned next delivery was never announced: withdrawn now (else the notice run would, on its date).
     if (whole) for (const planned of current.cycles.filter((cycle) => cycle.status === 'SCHEDULED')) await deps.cycles.withdraw(planned, 'SCHEDULED');
+    if (whole) await deps.events.publish(subscriptionEvents.cancelled(next));
     return withCycles(deps, subscriptionId);
   }
   throw new Conflict('CONCURRENT_UPDATE', 'The subscription changed at the same time; please retry.');

@@ -3,11 +3,13 @@ import { addDays, seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
 import { GatewayRefusal } from '../adapters/gateways/payment-gateway.ts';
-import type { BillingKeyRecord } from '../domain/billing-key.ts';
+import { sameSubscriptionCard, subscriptionCard, type BillingKeyRecord } from '../domain/billing-key.ts';
 import { scheduledCycle } from '../domain/cycle.ts';
-import { scheduleFor, type Subscription } from '../domain/subscription.ts';
+import { scheduleDelivery, type ScheduledDelivery } from '../domain/delivery-calendar.ts';
+import type { Subscription } from '../domain/subscription.ts';
 import { registerCard, retireKey, type NewRegistration } from './register-card.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
+import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
 /** A checkout that has not finished in this long is taken to have died (a Lambda call is far shorter). */
 const CHECKOUT_LEASE_MS = 60_000;
@@ -38,7 +40,14 @@ export async function ownSubscription(deps: Pick<StorefrontDeps, 'subscriptions'
  * the PG and the subscription pays with that card (register-card.ts). Any
  * failure after the claim releases it, so a retry can go ahead at once.
  */
-export async function checkOut(deps: StorefrontDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
+export async function checkOut(deps: StorefrontDeps & EventDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
+  const active = await activateWithCard(deps, shopId, customerId, subscriptionId, request);
+  // Also on a repeat that finds it ACTIVE: the same id again, so an event lost to a crash is published by the retry.
+  await deps.events.publish(subscriptionEvents.activated(active));
+  return active;
+}
+
+async function activateWithCard(deps: StorefrontDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
   let subscription = await ownSubscription(deps, shopId, customerId, subscriptionId);
   if (subscription.status === 'ACTIVE') return subscription;
   if (subscription.status !== 'PENDING_PAYMENT') throw new Conflict('SUBSCRIPTION_NOT_PENDING', 'This subscription is no longer waiting for payment.');
@@ -54,6 +63,8 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
   if (subscription.startDate < earliest) {
     throw new Unprocessable('START_DATE_OUT_OF_RANGE', `The start date has come too close; sign up again with a start from ${earliest}.`, [{ path: 'startDate', message: `From ${earliest}.` }]);
   }
+  // Issue 14: the first delivery moves by the shop's calendar (never before the earliest possible day); the start date stays the anchor.
+  const first = scheduleDelivery(subscription.startDate, shop.deliveryCalendar, { notBefore: earliest });
   const customerKey = customerKeyFor(shopId, customerId);
   const at = seoulTimestamp(now);
 
@@ -68,7 +79,7 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
     // From here on, whatever fails ends the claim, so the buyer can retry at once (issue 11, defect 2).
     try {
       ({ registration, won } = await registerNewCard(deps, subscription, { shopId, customerId, method, provider, customerKey, at }, request.authKey));
-      subscription = await activate(deps, subscription, registration, at);
+      subscription = await activate(deps, subscription, registration, first, at);
     } catch (error) {
       await release(deps, subscription);
       throw error;
@@ -82,7 +93,7 @@ export async function checkOut(deps: StorefrontDeps, shopId: string, customerId:
     }
     return subscription;
   }
-  const active = await activate(deps, subscription, registration, at);
+  const active = await activate(deps, subscription, registration, first, at);
   await deps.shops.countActiveSubscriptions(shopId, 1, `activate#${subscriptionId}`, now);
   return active;
 }
@@ -119,18 +130,21 @@ async function registerNewCard(
  * PENDING_PAYMENT → ACTIVE with its first dates and the card. Another write in between (a card moved by the
  * buyer's other checkout) is read and the activation tried again while this checkout's claim stands.
  */
-async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, at: string): Promise<Subscription> {
+async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, first: ScheduledDelivery, at: string): Promise<Subscription> {
   // The first delivery's plan, before the activation: it is what the notice run finds (S17). Until the
   // subscription is ACTIVE it is inert, and one whose checkout never finishes is withdrawn on its notice date.
-  await deps.cycles.schedule(scheduledCycle(read, read.startDate));
+  await deps.cycles.schedule(scheduledCycle(read, first.deliveryDate));
   let subscription = read;
   for (let round = 0; round < 4; round += 1) {
     const { checkout: _claim, pgSession: _session, ...pending } = subscription;
     const active: Subscription = {
       ...pending,
       status: 'ACTIVE',
-      ...scheduleFor(subscription.startDate),
-      card: { issuer: registration.card.issuer, last4: registration.card.last4 },
+      nextDeliveryDate: first.deliveryDate,
+      nextNoticeDate: first.noticeDate,
+      nextChargeDate: first.chargeDate,
+      ...(first.nominalDate !== first.deliveryDate ? { nextNominalDate: first.nominalDate } : {}),
+      card: subscriptionCard(registration.card),
       updatedAt: at,
     };
     if (await deps.subscriptions.update(active, subscription.version ?? 0)) return { ...active, version: (subscription.version ?? 0) + 1 };
@@ -175,10 +189,10 @@ async function moveToCard(deps: StorefrontDeps, registration: BillingKeyRecord, 
     for (const other of page.items) {
       // A pending one shows no card until its own checkout activates it (with the buyer's card then).
       if (other.id === exceptId || other.paymentMethod !== registration.method || other.status === 'CANCELLED' || other.status === 'PENDING_PAYMENT') continue;
-      const card = { issuer: registration.card.issuer, last4: registration.card.last4 };
+      const card = subscriptionCard(registration.card);
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const current = attempt === 0 ? other : await deps.subscriptions.get(other.id);
-        if (!current || current.status === 'CANCELLED' || current.status === 'PENDING_PAYMENT' || (current.card?.issuer === card.issuer && current.card?.last4 === card.last4)) break;
+        if (!current || current.status === 'CANCELLED' || current.status === 'PENDING_PAYMENT' || sameSubscriptionCard(current.card, card)) break;
         if (await deps.subscriptions.update({ ...current, card, updatedAt: at }, current.version ?? 0)) break;
       }
     }

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { seoulTimestamp } from '../core/dates.ts';
 import { Conflict } from '../core/errors.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../domain/delivery-calendar.ts';
 import { DEFAULT_START_DATE_WINDOW, NOT_APPLIED, type ProductManagement, type Shop } from '../domain/shop.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 
@@ -18,7 +19,7 @@ export interface CreateShopInput {
  * from the merchant). Alternate: the id is taken → 409 SHOP_ALREADY_EXISTS, nothing written.
  */
 export async function createShop(deps: { shops: ShopsRepository; clock: Clock }, input: CreateShopInput): Promise<Shop> {
-  const shop: Shop = { ...input, createdAt: seoulTimestamp(deps.clock.now()), service: NOT_APPLIED, startDateWindow: DEFAULT_START_DATE_WINDOW, activeSubscriptions: 0, version: 1 };
+  const shop: Shop = { ...input, createdAt: seoulTimestamp(deps.clock.now()), service: NOT_APPLIED, startDateWindow: DEFAULT_START_DATE_WINDOW, deliveryCalendar: DEFAULT_DELIVERY_CALENDAR, activeSubscriptions: 0, version: 1 };
   if (!(await deps.shops.create(shop))) {
     throw new Conflict('SHOP_ALREADY_EXISTS', `A shop with id ${input.shopId} already exists.`);
   }

@@ -1,6 +1,6 @@
-import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { NotFound } from '../core/errors.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
+import { priceChangesView, type PriceConsentDeps } from './price-consent.ts';
 
 /**
  * A merchant opens one buyer's subscription with its delivery cycles, oldest
@@ -10,8 +10,9 @@ import { toSubscriptionDetailView } from '../domain/subscription.ts';
  * is unknown, or the subscription belongs to another shop → 404 NOT_FOUND, the
  * same answer in both cases, so nothing about other shops leaks.
  */
-export async function getShopSubscription(deps: { subscriptions: SubscriptionsRepository }, shopId: string, subscriptionId: string) {
+export async function getShopSubscription(deps: PriceConsentDeps, shopId: string, subscriptionId: string) {
   const subscription = await deps.subscriptions.getWithCycles(subscriptionId);
   if (!subscription || subscription.shopId !== shopId) throw new NotFound('Subscription');
-  return toSubscriptionDetailView(subscription);
+  // Issue 14: the merchant sees who answered a price increase, and when.
+  return { ...toSubscriptionDetailView(subscription), priceChanges: await priceChangesView(deps, subscription) };
 }

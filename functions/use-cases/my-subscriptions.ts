@@ -2,6 +2,7 @@ import { NotFound } from '../core/errors.ts';
 import { toMaskedCard } from '../domain/billing-key.ts';
 import { toSubscriptionDetailView, toSubscriptionView } from '../domain/subscription.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
+import { priceChangesView, type PriceConsentDeps } from './price-consent.ts';
 
 /** The buyer's own subscriptions in this shop, newest first (served by the customer index). */
 export async function listMySubscriptions(deps: Pick<StorefrontDeps, 'subscriptions'>, shopId: string, customerId: string, page: { limit: number; cursor?: string | undefined }) {
@@ -10,10 +11,10 @@ export async function listMySubscriptions(deps: Pick<StorefrontDeps, 'subscripti
 }
 
 /** One of the buyer's subscriptions with its cycles; anyone else's answers 404. */
-export async function getMySubscription(deps: Pick<StorefrontDeps, 'subscriptions'>, shopId: string, customerId: string, subscriptionId: string) {
+export async function getMySubscription(deps: PriceConsentDeps, shopId: string, customerId: string, subscriptionId: string) {
   const found = await deps.subscriptions.getWithCycles(subscriptionId);
   if (!found || found.shopId !== shopId || found.customerId !== customerId) throw new NotFound('The subscription');
-  return toSubscriptionDetailView(found);
+  return { ...toSubscriptionDetailView(found), priceChanges: await priceChangesView(deps, found) };
 }
 
 /** S10: the buyer's one registered card (or KakaoPay), masked; the billing key never leaves. */

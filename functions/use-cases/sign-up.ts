@@ -6,6 +6,7 @@ import { newId } from '../core/ids.ts';
 import { isSubscribable, type CycleCode } from '../domain/product.ts';
 import type { Contact, ShippingAddress, Subscription } from '../domain/subscription.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
+import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
 /** An unpaid signup is forgotten after a day (TTL); it is never in the due index, so it can never be charged. */
 export const PENDING_SIGNUP_SECONDS = 24 * 60 * 60;
@@ -34,7 +35,7 @@ export interface SignUpRequest {
  * PAYMENT_METHOD_NOT_AVAILABLE (S9); PRODUCT_NOT_SUBSCRIBABLE (S13, S14);
  * CYCLE_NOT_OFFERED; START_DATE_OUT_OF_RANGE.
  */
-export async function signUp(deps: StorefrontDeps, shopId: string, customerId: string, request: SignUpRequest) {
+export async function signUp(deps: StorefrontDeps & EventDeps, shopId: string, customerId: string, request: SignUpRequest) {
   const shop = await deps.shops.get(shopId);
   if (!shop || shop.service.status !== 'ACTIVE') throw new Conflict('SERVICE_NOT_ACTIVE', "This shop's subscription service is not active.");
   const provider = providerFor(shop, request.paymentMethod);
@@ -98,5 +99,7 @@ export async function signUp(deps: StorefrontDeps, shopId: string, customerId: s
     version: 1,
   };
   await deps.subscriptions.create(subscription, { expiresAt: Math.floor(now.getTime() / 1000) + PENDING_SIGNUP_SECONDS });
+  // Failing to publish fails the request: an unannounced pending signup is harmless (it expires), a lost event is not.
+  await deps.events.publish(subscriptionEvents.created(subscription));
   return { subscription, registration: opened.window };
 }

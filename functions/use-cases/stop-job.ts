@@ -46,7 +46,7 @@ import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import type { StopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
 import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import type { GatewayRegistry } from '../adapters/gateways/registry.ts';
-import type { Mailer, WorkQueue } from '../adapters/messaging/ports.ts';
+import type { EventPublisher, Mailer, WorkQueue } from '../adapters/messaging/ports.ts';
 import { debitOperationId } from '../domain/credits.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../domain/notification-settings.ts';
 import * as service from '../domain/shop.ts';
@@ -55,10 +55,12 @@ import { newStopJob, STOP_PAGE_SIZE, type StopJob, type StopMessage, type StopPr
 import { cancelWhole, type Subscription } from '../domain/subscription.ts';
 import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-cancel.ts';
 import { changeShop } from './change-shop.ts';
+import { subscriptionEvents } from './subscription-events.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { transition } from '../domain/cycle.ts';
 import { sendOnce, type SendOnceOptions } from './send-once.ts';
+import { runCheckpointedStep } from './checkpointed-job.ts';
 import { sweepBillingKeys } from './sweep-billing-keys.ts';
 
 export interface StopDeps {
@@ -74,6 +76,8 @@ export interface StopDeps {
   readonly mailer: Mailer;
   readonly gateways: GatewayRegistry;
   readonly workQueue: WorkQueue;
+  /** subscription.cancelled (reason service-stop) for each subscription the stop cancels. */
+  readonly events: EventPublisher;
   /** Items per step; STOP_PAGE_SIZE unless a test wants several pages from a few items. */
   readonly pageSize?: number;
 }
@@ -136,19 +140,10 @@ export async function startStopJobs(deps: StopTriggerDeps, shop: Shop, options: 
  * before and after the step when this call checkpointed it (for the stop-progress metrics), else nothing.
  */
 export async function runStopStep(deps: StopDeps, received: StopMessage, messageId: string): Promise<{ before: StopProgress; after: StopProgress } | undefined> {
-  const job = await deps.stopJobs.get(received.shopId, received.jobId);
-  if (!job || job.progress.phase === 'DONE') return undefined;
-  if (received.step !== job.step) {
-    // This message already advanced the job and died before sending the next step: send it now.
-    if (received.step === job.step - 1 && job.advancedBy === messageId) await deps.workQueue.send([message(job, job.step)]);
-    return undefined;
-  }
-  const worked = await work(deps, job);
-  const next: StopJob = { ...worked, step: job.step + 1, advancedBy: messageId, updatedAt: seoulTimestamp(deps.clock.now()) };
-  if (!(await deps.stopJobs.checkpoint(next, job.step))) return undefined; // a duplicate of this step checkpointed first
-  logger.info('Stop job step', { shopId: job.shopId, jobId: job.jobId, step: job.step, ...next.progress });
-  if (next.progress.phase !== 'DONE') await deps.workQueue.send([message(next, next.step)]);
-  return { before: job.progress, after: next.progress };
+  const stepped = await runCheckpointedStep({ jobs: deps.stopJobs, workQueue: deps.workQueue, clock: deps.clock }, received, messageId, message, (job) => work(deps, job));
+  if (!stepped) return undefined;
+  logger.info('Stop job step', { shopId: stepped.before.shopId, jobId: stepped.before.jobId, step: stepped.before.step, ...stepped.after.progress });
+  return { before: stepped.before.progress, after: stepped.after.progress };
 }
 
 /** The checkpoint after one step's work (without step bookkeeping). */
@@ -163,6 +158,8 @@ async function work(deps: StopDeps, job: StopJob): Promise<StopJob> {
       for (const subscription of page.items) {
         const stopped = await cancelForStop(deps, job, subscription);
         if (!stopped) continue;
+        // A redelivered step finds it stopped by this job and publishes the same id again (consumers drop it).
+        await deps.events.publish(subscriptionEvents.cancelled(stopped));
         cancelled += 1;
         if (stopped.stoppedFromStatus === 'ACTIVE') deactivated += 1;
       }

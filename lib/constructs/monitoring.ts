@@ -125,7 +125,16 @@ export class Monitoring extends Construct {
             business(METRICS.stopMailsNotSent, 'Mails not sent'),
           ],
         },
-        { title: 'Webhooks', metrics: [business(METRICS.webhookFailures, 'Webhook deliveries failed')] },
+        {
+          title: 'Webhooks',
+          metrics: [
+            {
+              metric: business(METRICS.webhookFailures, 'Webhook deliveries failed'),
+              alarmFriendlyName: 'WebhookDeliveryFailures',
+              addAlarm: { Failed: { threshold: 0, comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD, additionalDescription: "A webhook delivery failed every attempt (~31.6 h): the shop's endpoint is down or refusing; GET /admin/webhooks/{id}/deliveries shows each attempt." } },
+            },
+          ],
+        },
       ],
     });
   }

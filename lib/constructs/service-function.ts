@@ -46,6 +46,21 @@ export function copyBundledFolders(inputDir: string, outputDir: string): string[
   });
 }
 
+/** How a function may use the secrets key (see `ServiceFunction.bindSecrets`). */
+export type SecretsAccess = 'open' | 'seal-pg-credentials' | 'seal-webhook-secret' | 'open-webhook-secret';
+
+/** The secrets access a definition declares, or undefined for none (a function declares at most one). */
+export function secretsAccessOf(definition: FunctionDefinition): SecretsAccess | undefined {
+  const declared: SecretsAccess[] = [
+    ...(definition.usesGateway ? (['open'] as const) : []),
+    ...(definition.sealsPgCredentials ? (['seal-pg-credentials'] as const) : []),
+    ...(definition.webhookSecret === 'seal' ? (['seal-webhook-secret'] as const) : []),
+    ...(definition.webhookSecret === 'open' ? (['open-webhook-secret'] as const) : []),
+  ];
+  if (declared.length > 1) throw new Error(`A function declares one secrets access at most, not ${declared.join(' and ')}`);
+  return declared[0];
+}
+
 export interface ServiceFunctionProps {
   /** The function's key in FUNCTIONS; becomes part of its logical id and description. */
   readonly name: FunctionName;
@@ -205,23 +220,36 @@ export class ServiceFunction extends Construct {
   }
 
   /**
-   * Lets the function use the secrets KMS key and sets SECRETS_KMS_KEY_ID.
-   * - `open` (functions that call a PG, `usesGateway`): kms:Decrypt of data keys
-   *   whose encryption context is exactly {shop, purpose}, and kms:GenerateDataKey
-   *   for billing keys only (checkout seals the buyer's key).
-   * - `seal-pg-credentials` (the platform's contract writer, `sealsPgCredentials`):
-   *   kms:GenerateDataKey for PG credentials only — it can write credentials and
-   *   never read them back (write-only, issue 10).
+   * Lets the function use the secrets KMS key and sets SECRETS_KMS_KEY_ID. Every grant is pinned to the
+   * encryption context {shop, purpose} and to the purposes its mode names:
+   * - `open` (functions that call a PG, `usesGateway`): kms:Decrypt of PG credentials and billing keys, and
+   *   kms:GenerateDataKey for billing keys only (checkout seals the buyer's key). Never a webhook secret.
+   * - `seal-pg-credentials` (the platform's contract writer, `sealsPgCredentials`): kms:GenerateDataKey for
+   *   PG credentials only — it can write credentials and never read them back (write-only, issue 10).
+   * - `seal-webhook-secret` (the route that registers a webhook endpoint): kms:GenerateDataKey for webhook
+   *   secrets only; the secret is shown once in its answer and never read back.
+   * - `open-webhook-secret` (the webhook delivery worker): kms:Decrypt of webhook secrets only.
    */
-  bindSecrets(key: kms.IKey, access: 'open' | 'seal-pg-credentials'): void {
+  bindSecrets(key: kms.IKey, access: SecretsAccess): void {
     this.function.addEnvironment(GATEWAY_ENV.kmsKeyId, key.keyArn);
     const contextKeys = { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SEAL_CONTEXT_KEYS] }, Null: { 'kms:EncryptionContextKeys': 'false' } };
-    const sealing = (purpose: SealPurpose) => ({ ...contextKeys, StringEquals: { 'kms:EncryptionContext:purpose': purpose } });
-    if (access === 'open') {
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'OpenSecrets', actions: ['kms:Decrypt'], resources: [key.keyArn], conditions: contextKeys }));
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SealBillingKeys', actions: ['kms:GenerateDataKey'], resources: [key.keyArn], conditions: sealing('billing-key') }));
-    } else {
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SealPgCredentials', actions: ['kms:GenerateDataKey'], resources: [key.keyArn], conditions: sealing('pg-credentials') }));
+    const forPurposes = (...purposes: SealPurpose[]) => ({ ...contextKeys, StringEquals: { 'kms:EncryptionContext:purpose': purposes.length === 1 ? purposes[0]! : purposes } });
+    const grant = (sid: string, action: 'kms:Decrypt' | 'kms:GenerateDataKey', ...purposes: SealPurpose[]) =>
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions: [action], resources: [key.keyArn], conditions: forPurposes(...purposes) }));
+    switch (access) {
+      case 'open':
+        grant('OpenSecrets', 'kms:Decrypt', 'pg-credentials', 'billing-key');
+        grant('SealBillingKeys', 'kms:GenerateDataKey', 'billing-key');
+        break;
+      case 'seal-pg-credentials':
+        grant('SealPgCredentials', 'kms:GenerateDataKey', 'pg-credentials');
+        break;
+      case 'seal-webhook-secret':
+        grant('SealWebhookSecrets', 'kms:GenerateDataKey', 'webhook-secret');
+        break;
+      case 'open-webhook-secret':
+        grant('OpenWebhookSecrets', 'kms:Decrypt', 'webhook-secret');
+        break;
     }
   }
 

@@ -39,6 +39,7 @@ export interface TestApp extends SubscriptionsStacks {
   readonly config: AppConfig;
   readonly statefulTemplate: Template;
   readonly serviceTemplate: Template;
+  readonly siteTemplate: Template;
 }
 
 export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
@@ -51,6 +52,7 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
   // Lazy: synthesis freezes the tree, and a test may still add to it (or add validation plugins) first.
   let stateful: Template | undefined;
   let service: Template | undefined;
+  let site: Template | undefined;
   return {
     app,
     config,
@@ -60,6 +62,9 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
     },
     get serviceTemplate() {
       return (service ??= Template.fromStack(stacks.service));
+    },
+    get siteTemplate() {
+      return (site ??= Template.fromStack(stacks.site));
     },
   };
 }

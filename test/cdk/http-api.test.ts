@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { httpFunctions } from '../../system/functions.ts';
 import { TEST_CONTEXT, sharedTestApp, logicalId } from './cdk-app.ts';
 
+/** The site's CloudFront domain, imported from the site stack (lib/site-stack.ts). */
+const siteOrigin = { 'Fn::Join': ['', ['https://', Match.objectLike({ 'Fn::ImportValue': Match.stringLikeRegexp('-Site:ExportsOutputFnGetAttDistribution.*DomainName') })]] };
+
 describe('HTTP API', () => {
   const { service, serviceTemplate: template } = sharedTestApp();
   const routes = template.findResources('AWS::ApiGatewayV2::Route');
@@ -54,21 +57,21 @@ describe('HTTP API', () => {
     }
   });
 
-  it('allows CORS from the configured origins only, with the methods and headers the clients use', () => {
+  it("allows CORS from the configured origins and the pages' site only, with the methods and headers the clients use", () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
-        AllowOrigins: [...TEST_CONTEXT.corsOrigins],
+        AllowOrigins: [...TEST_CONTEXT.corsOrigins, siteOrigin],
         AllowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
         AllowHeaders: ['authorization', 'content-type'],
       },
     });
   });
 
-  it('has no CORS configuration when no origin is configured', () => {
+  it("allows the pages' site alone when no other origin is configured", () => {
     const { serviceTemplate } = sharedTestApp({ corsOrigins: [] });
 
-    serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    serviceTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ AllowOrigins: [siteOrigin] }) });
   });
 
   it('throttles and access-logs the default stage', () => {

@@ -21,7 +21,11 @@ function findings(app: App, honourAcknowledgements: boolean): Finding[] {
   );
 }
 
-/** Every `Validations.of(x).acknowledge(...)` in the app: where, which rule id, and why. */
+/**
+ * Every cdk-nag `Validations.of(x).acknowledge(...)` in the app: where, which rule id, and why. (The CDK
+ * acknowledges rules of its own validators on its constructs, e.g. aws-s3's CloudFormation-Validate ones
+ * on a log bucket; those are not ours to justify.)
+ */
 function acknowledgements(app: App): Array<{ path: string; rule: string; reason: string }> {
   return app.node.findAll().flatMap((construct: IConstruct) =>
     construct.node.metadata
@@ -32,7 +36,8 @@ function acknowledgements(app: App): Array<{ path: string; rule: string; reason:
           rule: id.replace(/^annotation::/i, ''),
           reason,
         })),
-      ),
+      )
+      .filter((ack) => ack.rule.startsWith('AwsSolutions-')),
   );
 }
 

@@ -177,9 +177,9 @@ describe('event bus', () => {
 });
 
 describe('queue workers know the run times', () => {
-  it('carry the configured charge-run times, from which the charge worker schedules its retries', () => {
+  it('carry the configured charge-run times, from which the charge worker schedules its retries (and so does the REVIEW resolve)', () => {
     const { serviceTemplate, service } = sharedTestApp();
-    for (const [name] of queueFunctions()) {
+    for (const name of [...queueFunctions().map(([queueFunction]) => queueFunction), 'resolveCycle' as const]) {
       const resource = serviceTemplate.toJSON().Resources[logicalId(service.functions[name].function)];
       expect(resource.Properties.Environment.Variables).toMatchObject({ CHARGE_RUN_TIMES: '09:05,18:45', NOTICE_RUN_TIMES: '07:30', CHARGE_RETRY_DAYS: '3' });
     }

@@ -19,24 +19,41 @@ describe('the secrets KMS key (issues 10 and 11)', () => {
     const statements = kmsStatements(statementsOfRole(dev.serviceTemplate, logicalId(fn.role)));
     const variables = dev.serviceTemplate.findResources('AWS::Lambda::Function')[logicalId(fn.function)]!.Properties.Environment.Variables;
     const actions = statements.flatMap(actionsOf).sort();
+    const purposeOf = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).map((s) => s.Condition?.StringEquals?.['kms:EncryptionContext:purpose']);
     if (definition.usesGateway) {
       expect(actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-      const seal = statements.find((s) => actionsOf(s).includes('kms:GenerateDataKey'))!;
-      expect(JSON.stringify(seal.Condition)).toContain('"kms:EncryptionContext:purpose":"billing-key"');
+      expect(purposeOf('kms:GenerateDataKey')).toEqual(['billing-key']);
+      // A payment function opens PG credentials and billing keys, never a webhook secret.
+      expect(purposeOf('kms:Decrypt')).toEqual([['pg-credentials', 'billing-key']]);
       expect(variables[GATEWAY_ENV.kmsKeyId]).toBeDefined();
     } else if (definition.sealsPgCredentials) {
       expect(actions).toEqual(['kms:GenerateDataKey']);
-      expect(JSON.stringify(statements[0]!.Condition)).toContain('"kms:EncryptionContext:purpose":"pg-credentials"');
+      expect(purposeOf('kms:GenerateDataKey')).toEqual(['pg-credentials']);
+    } else if (definition.webhookSecret === 'seal') {
+      expect(actions).toEqual(['kms:GenerateDataKey']);
+      expect(purposeOf('kms:GenerateDataKey')).toEqual(['webhook-secret']);
+    } else if (definition.webhookSecret === 'open') {
+      expect(actions).toEqual(['kms:Decrypt']);
+      expect(purposeOf('kms:Decrypt')).toEqual(['webhook-secret']);
     } else {
       expect(actions).toEqual([]);
       expect(variables[GATEWAY_ENV.kmsKeyId]).toBeUndefined();
     }
   });
 
-  it('grants decrypt to exactly the functions that call a PG', () => {
+  it('grants decrypt to exactly the functions that call a PG, and the webhook delivery worker (its secrets only)', () => {
     const decrypting = functionNames.filter((name) =>
       kmsStatements(statementsOfRole(dev.serviceTemplate, logicalId(dev.service.functions[name].role))).some((s) => actionsOf(s).includes('kms:Decrypt')),
     );
-    expect(decrypting.sort()).toEqual(['chargeWorker', 'checkOut', 'signUp', 'stopWorker']);
+    expect(decrypting.sort()).toEqual(['chargeWorker', 'checkOut', 'signUp', 'stopWorker', 'webhookDelivery']);
+  });
+
+  it('every statement is pinned to the {shop, purpose} context', () => {
+    for (const name of functionNames) {
+      for (const statement of kmsStatements(statementsOfRole(dev.serviceTemplate, logicalId(dev.service.functions[name].role)))) {
+        expect(statement.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']).toEqual(['shop', 'purpose']);
+        expect(statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose']).toBeDefined();
+      }
+    }
   });
 });

@@ -64,7 +64,8 @@ describe('the route × actor matrix (from system/functions.ts)', () => {
     // A product only this shop has (both shops have 'beans').
     await t.call('PUT', '/admin/products/matrix-only', { token: own.admin, body: { name: 'Matrix only', price: 1000, subscription: { enabled: false, cycles: [] }, onePlusNEvent: false } });
     const secrets = [subscription.id, own.shopId, 'matrix-buyer', 'matrix-only'];
-    const params: Record<string, string> = { shopId: own.shopId, productId: 'matrix-only', subscriptionId: subscription.id, gateway: 'tosspayments', deliveryDate: subscription.nextDeliveryDate };
+    const webhook = await t.call('POST', '/admin/webhooks', { token: own.admin, body: { url: 'https://hooks.example.com/matrix', events: ['subscription.created'] } });
+    const params: Record<string, string> = { shopId: own.shopId, productId: 'matrix-only', subscriptionId: subscription.id, gateway: 'tosspayments', deliveryDate: subscription.nextDeliveryDate, webhookId: webhook.body.id };
 
     const tokenOf = async (actor: Actor): Promise<string | undefined> => {
       const claims = { role: 'admin' as Role, shop: own.shopId, sub: 'owner' };

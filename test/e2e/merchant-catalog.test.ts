@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productsApi } from '../../functions/api/products.api.ts';
-import { registerContracts } from '../support/storefront.ts';
+import { activeShop, authorize, registerContracts, signUpBody } from '../support/storefront.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 
 let t: TestSystem;
@@ -82,6 +82,57 @@ describe('S15: the start-date window', () => {
   });
 });
 
+describe('issue 14: the delivery calendar', () => {
+  const weekendsAndHolidays = { avoid: { sundays: true, saturdays: true, publicHolidays: true }, shift: 'later' };
+
+  it('is off until the merchant sets it, and refuses a bad body', async () => {
+    const { admin } = await newShop();
+    expect((await t.call('GET', '/admin/settings/delivery', { token: admin })).body).toEqual({ avoid: { sundays: false, saturdays: false, publicHolidays: false }, shift: 'later' });
+    expect((await t.call('PUT', '/admin/settings/delivery', { token: admin, body: weekendsAndHolidays })).body).toEqual(weekendsAndHolidays);
+    expect((await t.call('GET', '/admin/settings/delivery', { token: admin })).body).toEqual(weekendsAndHolidays);
+    const bad = await t.call('PUT', '/admin/settings/delivery', { token: admin, body: { ...weekendsAndHolidays, shift: 'sideways' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('shift');
+  });
+
+  it('409 HOLIDAY_DATA_UNAVAILABLE when buyers may pick a date beyond the holiday data, and nothing is written', async () => {
+    const { admin } = await newShop();
+    // 2027-01-10 + 365 days reaches 2028, which the gazette data does not cover yet.
+    await t.call('PUT', '/admin/settings/subscription', { token: admin, body: { startDateWindow: { earliestDaysAhead: 3, latestDaysAhead: 365 } } });
+    const refused = await t.call('PUT', '/admin/settings/delivery', { token: admin, body: weekendsAndHolidays });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('HOLIDAY_DATA_UNAVAILABLE');
+    expect((await t.call('GET', '/admin/settings/delivery', { token: admin })).body.avoid.publicHolidays).toBe(false);
+    // Weekends alone need no holiday data.
+    expect((await t.call('PUT', '/admin/settings/delivery', { token: admin, body: { ...weekendsAndHolidays, avoid: { ...weekendsAndHolidays.avoid, publicHolidays: false } } })).status).toBe(200);
+  });
+
+  it('narrows the purchase options to delivery days and lists the avoided ones', async () => {
+    const { shopId, admin } = await newShop({ active: true });
+    await t.call('PUT', '/admin/products/beans', { token: admin, body: beans });
+    await t.call('PUT', '/admin/settings/subscription', { token: admin, body: { startDateWindow: { earliestDaysAhead: 7, latestDaysAhead: 14 } } });
+    await t.call('PUT', '/admin/settings/delivery', { token: admin, body: weekendsAndHolidays });
+    // Today is Sun 2027-01-10: the window runs Sun 17 – Sun 24 January.
+    expect((await t.call('GET', `/shops/${shopId}/products/beans/purchase-options`)).body).toMatchObject({
+      earliestStartDate: '2027-01-18',
+      latestStartDate: '2027-01-22',
+      unavailableStartDates: ['2027-01-17', '2027-01-23', '2027-01-24'],
+    });
+  });
+
+  it('moves the first delivery of a start on 설날 to the next delivery day; notice and charge follow it', async () => {
+    const { shopId, admin } = await activeShop(t);
+    await t.call('PUT', '/admin/settings/delivery', { token: admin, body: weekendsAndHolidays });
+    const buyer = await t.token('customer', shopId, 'calendar-buyer');
+    const signup = await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody('2027-02-07') });
+    expect(signup.status).toBe(201);
+    const id = signup.body.subscription.id;
+    const checkout = await t.call('POST', `/subscriptions/${id}/checkout`, { token: buyer, body: { authKey: await authorize(t, id, { cardNumber: '9410-0000-0000-0001' }) } });
+    // 설날 2027 runs Sat 6 – Tue 9 (with its substitute day): Wed 10, noticed Mon 8, charged Tue 9; the start date stays the anchor.
+    expect(checkout.body).toMatchObject({ status: 'ACTIVE', startDate: '2027-02-07', nextDeliveryDate: '2027-02-10', nextNoticeDate: '2027-02-08', nextChargeDate: '2027-02-09' });
+  });
+});
+
 describe('S13, S14: products', () => {
   it('are created, read and replaced; cycles come back in reading order', async () => {
     const { admin } = await newShop();
@@ -142,6 +193,32 @@ describe('S13, S14: products', () => {
   });
 });
 
+describe('issue 14: delivery counts and discounts by delivery number', () => {
+  const stepped = [{ fromDelivery: 1, toDelivery: 2, percent: 5 }, { fromDelivery: 3, won: 2_500 }];
+
+  it('are saved with the product, read back, and offered on the product page', async () => {
+    const { shopId, admin } = await newShop({ active: true });
+    const saved = await t.call('PUT', '/admin/products/beans', { token: admin, body: { ...beans, maxDeliveries: 6, discounts: stepped } });
+    expect(saved.status).toBe(200);
+    expect((await t.call('GET', '/admin/products/beans', { token: admin })).body).toMatchObject({ maxDeliveries: 6, discounts: stepped });
+    expect((await t.call('GET', `/shops/${shopId}/products/beans/purchase-options`)).body).toMatchObject({ maxDeliveries: 6, discounts: stepped });
+  });
+
+  it('refuse overlapping ranges, both or neither of percent and won, and a rule after the last delivery (400, one detail each)', async () => {
+    const { admin } = await newShop();
+    const response = await t.call('PUT', '/admin/products/beans', {
+      token: admin,
+      body: { ...beans, discounts: [{ fromDelivery: 1, toDelivery: 2, percent: 5 }, { fromDelivery: 3, percent: 10, won: 100 }] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.map((d: { path: string }) => d.path)).toEqual(['discounts.1']);
+    const overlapping = await t.call('PUT', '/admin/products/beans', { token: admin, body: { ...beans, maxDeliveries: 4, discounts: [{ fromDelivery: 1, toDelivery: 3, percent: 5 }, { fromDelivery: 3, percent: 10 }, { fromDelivery: 5, won: 100 }] } });
+    expect(overlapping.status).toBe(400);
+    expect(overlapping.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['discounts.1', 'discounts.2', 'discounts.2.fromDelivery']);
+    expect((await t.call('GET', '/admin/products/beans', { token: admin })).status).toBe(404);
+  });
+});
+
 describe('purchase options of a product page (S13–S15), no token needed', () => {
   const options = (shopId: string, productId: string) => t.call('GET', `/shops/${shopId}/products/${productId}/purchase-options`);
 
@@ -151,12 +228,16 @@ describe('purchase options of a product page (S13–S15), no token needed', () =
     const response = await options(shopId, 'beans');
     expect(response.status).toBe(200);
     expect(productsApi.getPurchaseOptions.response.schema.parse(response.body)).toEqual({
+      product: { name: beans.name, price: beans.price, onePlusNEvent: false },
       purchaseMethods: ['one-time', 'subscription'],
       cycles: ['2w', '1m'],
       paymentMethods: ['card'],
       // The clock stands at 2027-01-10 23:30 Seoul: today is the 10th there, whatever the machine's zone.
       earliestStartDate: '2027-01-13',
       latestStartDate: '2027-03-11',
+      unavailableStartDates: [],
+      maxDeliveries: null,
+      discounts: [],
     });
   });
 

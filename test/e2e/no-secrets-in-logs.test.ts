@@ -1,6 +1,8 @@
 /**
- * Billing keys (a KakaoPay sid is one), card numbers, pg_tokens (the
- * window's authKey) and the shop's PG credentials never appear in a log line,
+ * Billing keys (a KakaoPay sid is one), card numbers, pg_tokens, NICE tids and
+ * PortOne billing keys (what each window hands back) and every gateway's
+ * credentials (Toss / NICE secret keys, KakaoPay's secret key, PortOne's API
+ * secret) never appear in a log line,
  * responses included (handlers log them at DEBUG): every byte this process
  * writes during a whole storefront flow (the platform registering the
  * contracts, handlers at DEBUG, the local runtime, the sandbox PG) is captured
@@ -47,6 +49,19 @@ describe('logs of a whole storefront flow', () => {
     const pgToken = await authorize(t, kakao.body.subscription.id, { kakaoPayMethod: 'money' });
     expect((await t.call('POST', `/subscriptions/${kakao.body.subscription.id}/checkout`, { token: kakaoBuyer, body: { authKey: pgToken } })).status).toBe(200);
 
+    // NICE (tid → bid) and a PG through PortOne (billing key from the window), each on its own shop's contract.
+    const otherKeys: string[] = [];
+    const otherShops: { shopId: string; buyerId: string }[] = [];
+    for (const cardPg of ['nicepay', 'inicis'] as const) {
+      const other = await activeShop(t, { cardPg });
+      const otherBuyer = await t.token('customer', other.shopId, `log-${cardPg}-buyer`);
+      const signup = await t.call('POST', '/subscriptions', { token: otherBuyer, body: signUpBody(await earliestStart(t, other.shopId)) });
+      const handedBack = await authorize(t, signup.body.subscription.id, { cardNumber: '9410-0000-0000-0001' });
+      expect((await t.call('POST', `/subscriptions/${signup.body.subscription.id}/checkout`, { token: otherBuyer, body: { authKey: handedBack } })).status).toBe(200);
+      otherKeys.push(handedBack);
+      otherShops.push({ shopId: other.shopId, buyerId: `log-${cardPg}-buyer` });
+    }
+
     const { deps } = await import('../../functions/wiring.ts');
     const registered = await deps.billingKeys.get(shopId, 'log-buyer', 'card');
     expect(registered?.billingKey).toBeTruthy();
@@ -60,7 +75,16 @@ describe('logs of a whole storefront flow', () => {
     expect(logs).not.toContain(sid);
     expect(logs).not.toContain(pgToken);
     expect(logs).not.toContain(foreign);
-    for (const secret of [SAMPLE_CONTRACTS.tosspayments.secretKey, SAMPLE_CONTRACTS.kakaopay.secretKey]) expect(logs).not.toContain(secret);
+    // Every gateway's secrets: Toss and NICE secret keys (and NICE's Basic credentials), KakaoPay's secret key, PortOne's API secret.
+    const secrets = Object.values(SAMPLE_CONTRACTS).flatMap((contract) => [contract.secretKey, contract.apiSecret].filter((value): value is string => value !== undefined));
+    expect(secrets.length).toBeGreaterThanOrEqual(6);
+    for (const secret of [...secrets, Buffer.from(`${SAMPLE_CONTRACTS.nicepay.clientKey}:${SAMPLE_CONTRACTS.nicepay.secretKey}`).toString('base64')]) expect(logs).not.toContain(secret);
+    for (const { shopId: otherShop, buyerId } of otherShops) {
+      const key = (await deps.billingKeys.get(otherShop, buyerId, 'card'))?.billingKey;
+      expect(key).toBeTruthy();
+      expect(logs).not.toContain(key);
+    }
+    for (const handedBack of otherKeys) expect(logs).not.toContain(handedBack);
     for (const digits of ['9410000000000001', '9410-0000-0000-0001', '9410000000000002', '4242424242424242', '4242-4242-4242-4242']) expect(logs).not.toContain(digits);
     expect(logs).not.toMatch(/"billingKey"\s*:/);
   });

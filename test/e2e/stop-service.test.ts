@@ -213,7 +213,7 @@ describe('resume', () => {
 
 describe('a crash at any call of a step is redone with the same end state and no mail twice; progress is visible while STOPPING, step by step', () => {
   let stopJob: typeof import('../../functions/use-cases/stop-job.ts');
-  let repositories: (db: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient) => Omit<Parameters<typeof stopJob.runStopStep>[0], 'clock' | 'mailer' | 'gateways' | 'pageSize' | 'workQueue'>;
+  let repositories: (db: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient) => Omit<Parameters<typeof stopJob.runStopStep>[0], 'clock' | 'mailer' | 'gateways' | 'pageSize' | 'workQueue' | 'events'>;
   let db: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient;
   beforeAll(async () => {
     stopJob = await import('../../functions/use-cases/stop-job.ts');
@@ -261,6 +261,7 @@ describe('a crash at any call of a step is redone with the same end state and no
         },
       },
       gateways: deps.gateways,
+      events: deps.events,
       // One item per step: the cursors are exercised (and crashed) between pages.
       pageSize: 1,
       workQueue: { send: async (messages: readonly unknown[]) => void queue.push(...messages.map((message) => ({ message: message as StopMessage, id: `m${(ids += 1)}` }))) },

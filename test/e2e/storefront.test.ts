@@ -180,7 +180,7 @@ describe('checkout (S10, S15, S16)', () => {
     expect(t.system.sandboxPg.billingKey(oldKey)?.deletedAt).toBeDefined();
     expect(t.system.sandboxPg.billingKey(current.billingKey)?.deletedAt).toBeUndefined();
     expect((await t.call('GET', '/me/card', { token: buyer })).body.last4).toBe('0003');
-    expect((await t.call('GET', `/subscriptions/${first.id}`, { token: buyer })).body.card).toEqual({ issuer: 'Sandbox Card', last4: '0003' });
+    expect((await t.call('GET', `/subscriptions/${first.id}`, { token: buyer })).body.card).toMatchObject({ issuer: 'Sandbox Card', last4: '0003' });
     expect((await t.call('GET', `/subscriptions/${second.id}`, { token: buyer })).body.card.last4).toBe('0003');
   });
 

@@ -13,7 +13,7 @@ import { addDays, seoulTimestamp } from '../../functions/core/dates.ts';
 import { transition } from '../../functions/domain/cycle.ts';
 import { debitOperationId } from '../../functions/domain/credits.ts';
 import { koreanDate } from '../../functions/notifications/payment-notice.ts';
-import { eucKrBytes, SMS_MAX_BYTES } from '../../functions/notifications/templates.ts';
+import { snsSmsChannel } from '../../functions/notifications/sms-parts.ts';
 import { noticeWork, processNotice, SENDING_LEASE_MS } from '../../functions/use-cases/runs/notice.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
@@ -64,6 +64,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     // S18: the amount is fixed at the notice, at the price of that day — not the price at signup.
     const { subscription: sub, buyer, contact, smsTo } = await activeSubscription(t, shop.shopId);
     await t.call('PUT', '/admin/products/beans', { token: shop.admin, body: { ...beans, price: 27_000 } });
+    await t.system.queues.drain(); // the price-change notice job (issue 14) runs to its end
     expect(await dueOn(deps, 'NOTICE', sub.nextNoticeDate)).toContain(`${sub.id}|${sub.nextDeliveryDate}`);
     const before = await deps.subscriptions.get(sub.id);
 
@@ -94,7 +95,9 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     // The subscription itself was not written by the notice.
     expect(await deps.subscriptions.get(sub.id)).toEqual(before);
 
-    const [mail, ...moreMail] = await outbox(t, contact.email);
+    // The rise above also sends its price-change notice (issue 14, price-change.test.ts): this test reads the payment notice.
+    const notices = (items: Awaited<ReturnType<typeof outbox>>) => items.filter((item) => item.kind !== 'price-change');
+    const [mail, ...moreMail] = notices(await outbox(t, contact.email));
     expect(moreMail).toEqual([]);
     expect(mail).toMatchObject({ channel: 'mail', kind: 'payment-notice' });
     expect(mail!.subject).toContain('정기배송 결제 예정 안내');
@@ -106,16 +109,17 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     expect(mail!.body).not.toContain('9410');
     expect(mail!.body).not.toContain('※');
 
-    const [sms, ...moreSms] = await outbox(t, smsTo);
+    const [sms, ...moreSms] = notices(await outbox(t, smsTo));
     expect(moreSms).toEqual([]);
     expect(sms).toMatchObject({ channel: 'sms', kind: 'payment-notice' });
     expect(sms!.body).toContain('72,000원');
     expect(sms!.body).toContain('Beans 1kg 외 1건');
-    expect(eucKrBytes(sms!.body)).toBeLessThanOrEqual(SMS_MAX_BYTES);
+    expect(snsSmsChannel.measure(sms!.body).parts).toBe(1); // issue 14: one part of what SNS bills
 
     // S12: one SMS credit, under the operation id of (subscription, delivery), listed once.
     expect(await noticeDebits(shop.admin)).toEqual([expect.objectContaining({ id: debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms'), change: -1 })]);
-    expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
+    // …and the price-change SMS its one credit (issue 14).
+    expect(await credits(shop.admin)).toMatchObject({ sms: 8, reserved: { sms: 0 } });
   });
 
   it('S18: a price change after the notice changes nothing in the announced cycle', async () => {
@@ -145,11 +149,15 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
     advance(t, SENDING_LEASE_MS + 1_000);
     expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 68_000, mail: 'sent', sms: 'sent' });
     expect(await cycleOf(sub)).toMatchObject({ status: 'NOTICED', amount: 68_000, notice: { mail: { state: 'SENT', attempts: 2 }, sms: { state: 'SENT', attempts: 2 } } });
-    expect((await outbox(t, contact.email))[0]?.body).toContain('결제 예정 금액: 68,000원');
-    expect(await outbox(t, smsTo)).toHaveLength(1);
-    // Bound to a block that never held it (and never will): paid on its own, once.
+    // The rise itself was announced on its own (issue 14, kind 'price-change'); the notice is the other message.
+    const notices = async (to: string) => (await outbox(t, to)).filter((item) => item.kind !== 'price-change');
+    const [mail, ...moreMail] = await notices(contact.email);
+    expect(mail?.body).toContain('결제 예정 금액: 68,000원');
+    expect(moreMail).toEqual([]);
+    expect(await notices(smsTo)).toHaveLength(1);
+    // Bound to a block that never held it (and never will): paid on its own, once (the price-change SMS its own credit).
     expect(await noticeDebits(shop.admin)).toHaveLength(1);
-    expect(await credits(shop.admin)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
+    expect(await credits(shop.admin)).toMatchObject({ sms: 8, reserved: { sms: 0 } });
   });
 
   it('announces only the ACTIVE items (a partial cancel before the notice is out of the cycle)', async () => {
@@ -210,7 +218,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
 
     expect(await processNotice(deps, noticeItem(sub))).toMatchObject({ status: 'noticed', amount: 3 * 1_234_000 + 25_000, sms: 'sent' });
     const [sms] = await outbox(t, smsTo);
-    expect(eucKrBytes(sms!.body)).toBeLessThanOrEqual(SMS_MAX_BYTES);
+    expect(snsSmsChannel.measure(sms!.body).parts).toBe(1); // issue 14: one part of what SNS bills
     expect(sms!.body).toContain('3,727,000원');
     expect(sms!.body).toContain(' 외 1건');
     expect((await outbox(t, contact.email))[0]?.body).toContain(`- ${longName} 3개 × 1,234,000원 = 3,702,000원`);

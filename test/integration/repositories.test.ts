@@ -5,6 +5,7 @@ import { DUE_SHARDS } from '../../system/table.ts';
 import { dueIndexKeys, keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { dueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import { DEFAULT_START_DATE_WINDOW, NOT_APPLIED, type Shop } from '../../functions/domain/shop.ts';
 import { startEmbeddedTable, type EmbeddedTable } from '../support/embedded-table.ts';
 
@@ -22,6 +23,7 @@ const shop = (shopId: string): Shop => ({
   createdAt: '2026-11-27T10:00:00+09:00',
   service: NOT_APPLIED,
   startDateWindow: DEFAULT_START_DATE_WINDOW,
+  deliveryCalendar: DEFAULT_DELIVERY_CALENDAR,
   activeSubscriptions: 0,
   version: 1,
 });

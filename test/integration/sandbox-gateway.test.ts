@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayRefusal, type PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
 import { sandboxGateway } from '../../functions/adapters/gateways/sandbox.ts';
 import { fixedClock } from '../../functions/core/clock.ts';
+import { seoulDate } from '../../functions/core/dates.ts';
 import { SandboxPg } from '../../local/sandbox-pg.ts';
 import { GATEWAY_ENV, SANDBOX_PG_PATHS } from '../../system/payment-gateways.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
@@ -50,6 +51,14 @@ const chargeOf = (key: { billingKey: string; customerKey: string }, orderId = un
   idempotencyKey,
 });
 
+/** The expiry month `months` after the local clock's month (Seoul): what the sandbox reports for a test card. */
+async function monthsAfterNow(months: number) {
+  const now = (await t.call('GET', '/_local/clock')).body.now as string;
+  const [year, month] = seoulDate(new Date(now)).split('-').map(Number) as [number, number];
+  const index = year * 12 + month - 1 + months;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
 describe('the sandbox adapter', () => {
   it('stands in for a gateway, looks charges up as that gateway can, and opens its window in that shape', async () => {
     expect(gateway.name).toBe('sandbox:tosspayments');
@@ -78,7 +87,7 @@ describe('9410-0000-0000-0001: every charge succeeds', () => {
   it('issues a domestic card key, charges it, and finds the charge by order id', async () => {
     const key = await register('9410-0000-0000-0001');
     expect(key.billingKey).toMatch(/^sbx_bk_/);
-    expect(key.card).toEqual({ method: 'card', issuer: 'Sandbox Card', last4: '0001', cardType: 'credit', foreign: false });
+    expect(key.card).toEqual({ method: 'card', issuer: 'Sandbox Card', last4: '0001', cardType: 'credit', foreign: false, expiry: await monthsAfterNow(60) });
 
     const request = chargeOf(key);
     const outcome = await gateway.charge(request);
@@ -141,10 +150,24 @@ describe('9410-0000-0000-0003: the first charge attempt times out after the capt
   });
 });
 
+describe('9410-0000-0000-0004: a card expiring at the end of next month (issue 14)', () => {
+  it('reports the month after the registration month as its expiry, across a year end, and charges like the succeeding card', async () => {
+    const before = (await t.call('GET', '/_local/clock')).body.now as string;
+    try {
+      await t.call('POST', '/_local/clock', { body: { now: '2026-12-31T23:30:00+09:00' } });
+      const key = await register('9410-0000-0000-0004');
+      expect(key.card).toEqual({ method: 'card', issuer: 'Sandbox Card', last4: '0004', cardType: 'credit', foreign: false, expiry: { year: 2027, month: 1 } });
+      expect(await gateway.charge(chargeOf(key))).toMatchObject({ status: 'PAID' });
+    } finally {
+      await t.call('POST', '/_local/clock', { body: { now: before } });
+    }
+  });
+});
+
 describe('4242-4242-4242-4242: a foreign card', () => {
   it('is issued with foreign facts, so the use case can refuse it (S16) and delete the key', async () => {
     const key = await register('4242-4242-4242-4242');
-    expect(key.card).toEqual({ method: 'card', issuer: 'Visa', last4: '4242', cardType: 'credit', foreign: true });
+    expect(key.card).toEqual({ method: 'card', issuer: 'Visa', last4: '4242', cardType: 'credit', foreign: true, expiry: await monthsAfterNow(60) });
 
     await gateway.deleteBillingKey(key);
     expect(t.system.sandboxPg.billingKey(key.billingKey)?.deletedAt).toBeDefined();

@@ -8,9 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../functions/core/logger.ts';
 import { GatewayRefusal, type ChargeRequest, type PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
 import { tossPaymentsGateway, type TossPaymentsOptions } from '../../functions/adapters/gateways/tosspayments.ts';
+import { captureLogs, closedPortUrl } from '../support/pg-test-helpers.ts';
 import { STUB_DECLINES, startTossStub, type StubCard, type StubDeclineCode, type TossStub } from '../support/toss-stub.ts';
 
 let stub: TossStub;
@@ -429,12 +429,7 @@ describe('the stub refuses a sloppy client', () => {
 
 describe('logging', () => {
   it('never logs the secret key, a billing key, an authKey or a card number', async () => {
-    const logged: unknown[] = [];
-    for (const level of ['debug', 'info', 'warn', 'error'] as const) {
-      vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
-        logged.push(args);
-      });
-    }
+    const logged = captureLogs();
     const customerKey = newCustomerKey();
     stub.addAuthKey('auth_logging-1', { ...KB_CREDIT, customerKey, issuerCode: 'Q1' });
     const card = { billingKey: (await gateway().issueBillingKey({ authKey: 'auth_logging-1', customerKey })).billingKey, customerKey };
@@ -453,14 +448,3 @@ describe('logging', () => {
     }
   });
 });
-
-/** A URL on which nothing listens: a port that was just free. */
-async function closedPortUrl(): Promise<string> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}`;
-}

@@ -8,19 +8,20 @@ import { startLocalSystem, type LocalSystem } from '../../local/system.ts';
 export interface ApiResponse<T = any> {
   readonly status: number;
   readonly body: T;
+  readonly headers: Headers;
 }
 
 export interface TestSystem {
   readonly system: LocalSystem;
-  call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string }): Promise<ApiResponse<T>>;
+  call<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
   token(role: 'customer' | 'admin' | 'platform', shop: string, sub?: string): Promise<string>;
   stop(): Promise<void>;
 }
 
 export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string } = {}): Promise<TestSystem> {
   const system = await startLocalSystem({ port: 0, data: 'memory', seed: options.seed ?? true, tick: false, env: { LOG_LEVEL: options.logLevel ?? 'ERROR', LOG_FORMAT: 'json' } });
-  const call = async (method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string } = {}) => {
-    const headers: Record<string, string> = {};
+  const call = async (method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined = opts.rawBody;
     if (opts.body !== undefined) {
@@ -29,7 +30,7 @@ export async function bootLocalSystem(options: { seed?: boolean; logLevel?: stri
     }
     const response = await fetch(`${system.url}${path}`, { method, headers, body });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   };
   return {
     system,

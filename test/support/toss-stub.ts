@@ -36,8 +36,8 @@
  * not on the docs page.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { startStubServer, StubRefusal } from './pg-stub-server.ts';
 
 export type TossCardType = '신용' | '체크' | '기프트' | '미확인';
 
@@ -164,7 +164,6 @@ export async function startTossStub(options: TossStubOptions = {}): Promise<Toss
   const clientKey = options.clientKey ?? `test_ck_stub${randomUUID().replace(/-/g, '')}`;
   const requireIdempotencyKey = options.requireIdempotencyKey ?? true;
 
-  const requests: RecordedRequest[] = [];
   const authKeys = new Map<string, { card: StubCard; used: boolean }>();
   const billingKeys = new Map<string, BillingKeyRecord>();
   const payments = new Map<string, Record<string, unknown>>();
@@ -172,7 +171,6 @@ export async function startTossStub(options: TossStubOptions = {}): Promise<Toss
   const failures: Record<Route, InjectedFailure[]> = { issue: [], charge: [], lookup: [], delete: [] };
   const slow: number[] = [];
   const captures: string[] = [];
-  const timers = new Set<NodeJS.Timeout>();
 
   function authenticate(headers: IncomingHttpHeaders): void {
     const header = headers.authorization;
@@ -354,61 +352,23 @@ export async function startTossStub(options: TossStubOptions = {}): Promise<Toss
     return reply;
   }
 
-  function send(response: ServerResponse, reply: Reply): void {
-    if (response.destroyed || response.writableEnded) return;
-    if (reply.body === undefined) {
-      response.writeHead(reply.status, { 'Content-Length': '0' });
-      response.end();
-      return;
-    }
-    const text = JSON.stringify(reply.body);
-    response.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-    response.end(text);
-  }
-
-  async function handle(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks).toString('utf8');
-    let body: unknown;
-    try {
-      body = rawBody === '' ? undefined : (JSON.parse(rawBody) as unknown);
-    } catch {
-      body = undefined;
-    }
-    const request: RecordedRequest = { method: incoming.method ?? '', url: incoming.url ?? '', headers: incoming.headers, rawBody, body };
-    requests.push(request);
-    try {
-      const reply = route(request);
-      if (reply.delayMs === undefined) {
-        send(response, reply);
-      } else {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          send(response, reply);
-        }, reply.delayMs);
-        timers.add(timer);
+  const server = await startStubServer(
+    (request) => {
+      try {
+        return route(request);
+      } catch (error) {
+        if (error instanceof Refusal) throw new StubRefusal(error.status, { code: error.code, message: error.message });
+        throw error;
       }
-    } catch (error) {
-      if (error instanceof Refusal) {
-        send(response, { status: error.status, body: { code: error.code, message: error.message } });
-      } else {
-        send(response, { status: 500, body: { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요.' } });
-      }
-    }
-  }
-
-  const server = createServer((incoming, response) => {
-    void handle(incoming, response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+    },
+    { status: 500, body: { code: 'FAILED_INTERNAL_SYSTEM_PROCESSING', message: '내부 시스템 처리 작업이 실패했습니다. 잠시 후 다시 시도해주세요.' } },
+  );
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     secretKey,
     clientKey,
-    requests,
+    requests: server.requests,
     addAuthKey(authKey, card) {
       authKeys.set(authKey, { card, used: false });
     },
@@ -427,12 +387,7 @@ export async function startTossStub(options: TossStubOptions = {}): Promise<Toss
     isBillingKeyActive(billingKey) {
       return billingKeys.get(billingKey)?.active === true;
     },
-    async stop() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: server.stop,
   };
 }
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/handlers.ts';
 import { announcedErrorCodes, announcedStatuses, commands, walkthroughBlocks, walkthroughScript } from '../../local/readme-walkthroughs.ts';
+import { TEST_CARDS } from '../../local/sandbox-pg.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 
 const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
@@ -90,5 +91,23 @@ describe('README.md', () => {
     expect(missing).toEqual([]);
     const listed = rows.flatMap((row) => [...row.matchAll(/`(\/[^`?\s]*)`/g)].map((match) => match[1]));
     expect(listed.filter((path) => !routes.some((route) => route.path === path))).toEqual([]);
+  });
+});
+
+describe('the sandbox test-card table', () => {
+  const rows = [...readme.matchAll(/^\| (\d{4}-\d{4}-\d{4}-\d{4}) \| ([^|]+) \| ([^|]+) \|$/gm)].map(([, number, behaves, expires]) => ({
+    digits: number!.replaceAll('-', ''),
+    behaves: behaves!.trim(),
+    expires: expires!.trim(),
+  }));
+
+  it('lists exactly the cards the sandbox PG knows', () => {
+    expect(rows.map((row) => row.digits).sort()).toEqual(Object.keys(TEST_CARDS).sort());
+  });
+
+  it.each(Object.entries(TEST_CARDS))('states how %s behaves and when it expires', (digits, card) => {
+    const row = rows.find((candidate) => candidate.digits === digits);
+    expect(row?.behaves).toMatch(card.domestic ? /^domestic;/ : /^foreign;/);
+    expect(row?.expires).toMatch(card.expiresIn === 1 ? /^at the end of the month after/ : new RegExp(`^${card.expiresIn} months after`));
   });
 });

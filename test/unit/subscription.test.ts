@@ -13,7 +13,13 @@ import { matchesFilter, toSubscriptionDetailView, toSubscriptionView, type Subsc
 import { aCycle, aSubscription } from '../support/subscription-fixtures.ts';
 
 describe('subscriptionIndexAttributes: one function decides every index a state is in', () => {
-  const active = aSubscription({ id: 's1', shopId: 'shop-1', customerId: 'c1', items: [{ productId: 'p1', quantity: 1, status: 'ACTIVE' }, { productId: 'p2', quantity: 1, status: 'CANCELLED' }] });
+  const active = aSubscription({
+    id: 's1',
+    shopId: 'shop-1',
+    customerId: 'c1',
+    items: [{ productId: 'p1', quantity: 1, status: 'ACTIVE' }, { productId: 'p2', quantity: 1, status: 'CANCELLED' }],
+    card: { issuer: 'Shinhan', last4: '0001', expiry: { year: 2027, month: 3 } },
+  });
 
   it('puts an ACTIVE subscription in every list index — and never in the due index (its planned cycle is there)', () => {
     const { set, remove } = subscriptionIndexAttributes(active);
@@ -23,6 +29,9 @@ describe('subscriptionIndexAttributes: one function decides every index a state 
       gsi2pk: 'SHOP#shop-1#CUST#c1',
       gsi2sk: 'SUB#2026-11-27T10:00:00+09:00#s1',
       gsi3pk: 'SHOP#shop-1#STATUS#ACTIVE',
+      // Issue 14: the sparse card-expiry partition, soonest expiry first.
+      gsi4pk: 'SHOP#shop-1#CARDEXPIRY',
+      gsi4sk: '2027-03#s1',
       gsi5pk: 'SHOP#shop-1#NEXTDELIVERY',
       gsi5sk: '2026-12-01#s1',
       productIds: ['p1', 'p2'],
@@ -34,13 +43,20 @@ describe('subscriptionIndexAttributes: one function decides every index a state 
   it('keeps a pending subscription out of the next-delivery and due indexes', () => {
     const { set, remove } = subscriptionIndexAttributes({ ...active, status: 'PENDING_PAYMENT', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null });
     expect(set.gsi3pk).toBe('SHOP#shop-1#STATUS#PENDING_PAYMENT');
-    expect(remove.sort()).toEqual(['duepk', 'duesk', 'gsi5pk', 'gsi5sk']);
+    expect(remove.sort()).toEqual(['duepk', 'duesk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk']);
+  });
+
+  it('keeps a card without a known expiry (a PG that reports none) out of the card-expiry partition', () => {
+    const { remove } = subscriptionIndexAttributes({ ...active, card: { issuer: 'Shinhan', last4: '0001' } });
+    // (The old due entry on the subscription goes too: the due index lives on the cycle, issue 12.)
+    expect(remove.sort()).toEqual(['duepk', 'duesk', 'gsi4pk', 'gsi4sk']);
   });
 
   it('takes a cancelled subscription out of the due index even if it still shows a date, so it is never noticed again', () => {
     const { set, remove } = subscriptionIndexAttributes({ ...active, status: 'CANCELLED' });
     expect(set.gsi5sk).toBe('2026-12-01#s1');
-    expect(remove.sort()).toEqual(['duepk', 'duesk']);
+    // A cancelled subscription's card will never be charged: it leaves the card-expiry partition too.
+    expect(remove.sort()).toEqual(['duepk', 'duesk', 'gsi4pk', 'gsi4sk']);
   });
 
   it('lists every attribute it may set or must drop, so an update can remove what a new state does not carry', () => {
@@ -133,5 +149,26 @@ describe('GET /admin/subscriptions query', () => {
   it('says in its summary how the list is ordered', () => {
     expect(subscriptionsApi.listShopSubscriptions.summary).toMatch(/Newest first/);
     expect(subscriptionsApi.listShopSubscriptions.summary).toMatch(/next-delivery range is the only filter, by next delivery date, earliest first/);
+  });
+});
+
+describe('the card-expiry filter (issue 14)', () => {
+  const expiring = aSubscription({ id: 's-exp', card: { issuer: 'Sandbox Card', last4: '0004', expiry: { year: 2027, month: 1 } } });
+
+  it.each([
+    ['2027-01', expiring, true],
+    ['2027-02', expiring, true],
+    ['2026-12', expiring, false],
+    ['2027-01', { ...expiring, status: 'CANCELLED' as const }, false],
+    ['2099-12', { ...expiring, card: { issuer: 'Toss', last4: '1234' } }, false],
+  ])('cardExpiringBy=%s', (month, subscription, matches) => {
+    expect(matchesFilter(subscription, { cardExpiringBy: month })).toBe(matches);
+  });
+
+  it('shows the expiry month on the subscription view, and takes only YYYY-MM in the list query', () => {
+    expect(toSubscriptionView(expiring).card).toEqual({ issuer: 'Sandbox Card', last4: '0004', expiry: { year: 2027, month: 1 } });
+    expect(subscriptionView.parse(toSubscriptionView(expiring)).card?.expiry).toEqual({ year: 2027, month: 1 });
+    expect(listShopSubscriptionsQuery.safeParse({ cardExpiringBy: '2027-01' }).success).toBe(true);
+    for (const bad of ['2027-1', '2027-13', '2027-01-31', '27-01']) expect(listShopSubscriptionsQuery.safeParse({ cardExpiringBy: bad }).success).toBe(false);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * Message templates (functions/notifications/templates/*.txt) and the words of
  * the payment notice (S12, S17): every placeholder filled, Korean text with the
- * announced amount, dates and masked card, and an SMS that fits one Korean SMS
- * (90 EUC-KR bytes) whatever the names.
+ * announced amount, dates and masked card, and an SMS that fits one part of its
+ * channel (70 UCS-2 characters on SNS, 90 EUC-KR bytes on a domestic carrier)
+ * whatever the names.
  */
 import { describe, expect, it } from 'vitest';
 import { eucKrBytes, render, renderMail, SMS_MAX_BYTES, won } from '../../functions/notifications/templates.ts';
+import { domesticSmsChannel, snsSmsChannel } from '../../functions/notifications/sms-parts.ts';
 import {
   koreanDate,
   maskedPaymentMethod,
@@ -86,33 +88,45 @@ describe('the payment-notice mail (S17, S18)', () => {
   });
 });
 
-describe('the payment-notice SMS (S17): one Korean SMS, ≤ 90 EUC-KR bytes', () => {
+describe('the payment-notice SMS (S17): one part of the channel that sends it (issue 14)', () => {
   it('names the first product and counts the others, with the amount and both dates', () => {
     const sms = paymentNoticeSms(notice);
     expect(sms).toBe('[서울커피] 정기배송\n원두 1kg 외 1건\n11/30 68,000원 결제예정(12/1 배송)');
+    expect(snsSmsChannel.measure(sms)).toMatchObject({ encoding: 'UCS-2', parts: 1 });
     expect(eucKrBytes(sms)).toBeLessThanOrEqual(SMS_MAX_BYTES);
   });
 
-  it('stays within 90 bytes with long product and shop names, cutting names but never the amount or dates', () => {
-    const longProduct = '에티오피아 예가체프 G1 워시드 내추럴 싱글오리진 스페셜티 원두 1kg 홀빈 (분쇄 안 함) 산미 강조 로스팅';
-    const longShop = '대한민국 최고의 스페셜티 커피 로스터리 앤 베이커리 카페 본점 공식 온라인 스토어';
-    const cases: PaymentNoticeContent[] = [
-      { ...notice, lines: [{ name: longProduct, quantity: 1, unitPrice: 25_000 }] },
-      { ...notice, lines: [{ name: longProduct, quantity: 3, unitPrice: 25_000 }, ...notice.lines] },
-      { ...notice, shopName: longShop, lines: [{ name: longProduct, quantity: 1, unitPrice: 25_000 }] },
-      { ...notice, shopName: longShop, amount: 12_345_678, lines: Array.from({ length: 12 }, (_, i) => ({ name: `${longProduct} ${i}`, quantity: 1, unitPrice: 1 })) },
-      { ...notice, shopName: 'A'.repeat(100), lines: [{ name: 'B'.repeat(200), quantity: 1, unitPrice: 1 }] },
-    ];
+  const longProduct = '에티오피아 예가체프 G1 워시드 내추럴 싱글오리진 스페셜티 원두 1kg 홀빈 (분쇄 안 함) 산미 강조 로스팅';
+  const longShop = '대한민국 최고의 스페셜티 커피 로스터리 앤 베이커리 카페 본점 공식 온라인 스토어';
+  const cases: PaymentNoticeContent[] = [
+    { ...notice, lines: [{ name: longProduct, quantity: 1, unitPrice: 25_000 }] },
+    { ...notice, lines: [{ name: longProduct, quantity: 3, unitPrice: 25_000 }, ...notice.lines] },
+    { ...notice, shopName: longShop, lines: [{ name: longProduct, quantity: 1, unitPrice: 25_000 }] },
+    { ...notice, shopName: longShop, amount: 12_345_678, lines: Array.from({ length: 12 }, (_, i) => ({ name: `${longProduct} ${i}`, quantity: 1, unitPrice: 1 })) },
+    { ...notice, shopName: 'A'.repeat(100), lines: [{ name: 'B'.repeat(200), quantity: 1, unitPrice: 1 }] },
+    { ...notice, shopName: '커피🙂하우스', lines: [{ name: `${'원두🙂'.repeat(30)}`, quantity: 1, unitPrice: 1 }] },
+  ];
+
+  it.each([
+    ['Amazon SNS (70 UCS-2 characters)', snsSmsChannel],
+    ['a domestic carrier (90 EUC-KR bytes)', domesticSmsChannel],
+  ])('stays one part on %s with long names, cutting names but never the amount or dates', (_name, channel) => {
     for (const content of cases) {
-      const sms = paymentNoticeSms(content);
-      expect(eucKrBytes(sms), sms).toBeLessThanOrEqual(SMS_MAX_BYTES);
-      expect(sms).toContain(won(content.amount));
+      const sms = paymentNoticeSms(content, channel);
+      expect(channel.measure(sms).parts, sms).toBe(1);
       expect(sms).toContain(`11/30 ${won(content.amount)} 결제예정(12/1 배송)`);
       if (content.lines.length > 1) expect(sms).toContain(` 외 ${content.lines.length - 1}건`);
     }
-    // A long product name with a short shop name keeps the shop name whole; a long shop name is cut first.
-    expect(paymentNoticeSms(cases[0]!)).toMatch(/^\[서울커피\] 정기배송\n에티오피아 .*…\n/);
-    expect(paymentNoticeSms(cases[2]!)).toMatch(/^\[대한민국 최고의 스…\] 정기배송\n에티오피아 예가.*…\n/);
+  });
+
+  it('uses the room SNS gives: a long product name keeps more of itself than under the 90-byte rule', () => {
+    const sns = paymentNoticeSms(cases[0]!);
+    const domestic = paymentNoticeSms(cases[0]!, domesticSmsChannel);
+    expect(sns).toMatch(/^\[서울커피\] 정기배송\n에티오피아 .*…\n/);
+    expect(sns.length).toBeGreaterThan(domestic.length);
+    expect(snsSmsChannel.measure(sns).units).toBeGreaterThan(60);
+    // A long shop name is cut first.
+    expect(paymentNoticeSms(cases[2]!)).toMatch(/^\[대한민국 최고의…\] 정기배송\n에티오피아 예가.*…\n/);
   });
 });
 

@@ -16,6 +16,8 @@ export interface ItemKey {
 const shopPk = (shopId: string) => `SHOP#${shopId}`;
 const customerPk = (shopId: string, customerId: string) => `SHOP#${shopId}#CUST#${customerId}`;
 const subscriptionPk = (subscriptionId: string) => `SUB#${subscriptionId}`;
+/** The partition of one webhook endpoint's deliveries. */
+export const webhookDeliveriesPk = (shopId: string, endpointId: string) => `SHOP#${shopId}#WEBHOOK#${endpointId}`;
 
 export type CreditKind = 'sms' | 'bulkMail';
 export type PaymentMethod = 'card' | 'kakaopay';
@@ -37,6 +39,10 @@ export const keys = {
   creditBlock: (shopId: string, kind: CreditKind, blockId: string): ItemKey => ({ pk: `SHOP#${shopId}#CREDITBLOCK#${kind}#${blockId}`, sk: 'BLOCK' }),
   product: (shopId: string, productId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRODUCT#${productId}` }),
   stopJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `STOP#${jobId}` }),
+  /** Issue 14: the job that tells every subscriber of a product about one price increase; jobId = the change id. */
+  priceChangeJob: (shopId: string, jobId: string): ItemKey => ({ pk: shopPk(shopId), sk: `PRICEJOB#${jobId}` }),
+  /** Issue 14: a subscriber's answer to one price change (the latest answer wins; `at` says when). */
+  priceConsent: (subscriptionId: string, changeId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `CONSENT#${changeId}` }),
   /** A shop's contract with one PG (credentials sealed); one item per gateway, so a rotation overwrites it. */
   pgContract: (shopId: string, gateway: string): ItemKey => ({ pk: shopPk(shopId), sk: `PGCONTRACT#${gateway}` }),
   /** S10: one registered card (and separately one KakaoPay registration) per buyer per shop. */
@@ -57,6 +63,21 @@ export const keys = {
    * not share a partition key with the shop item and its credit balances.
    */
   shopNotification: (shopId: string, date: string, kind: string): ItemKey => ({ pk: `SHOP#${shopId}#NOTIFY`, sk: `NOTIFY#${date}#${kind}#mail` }),
+  /**
+   * The ids of a shop's webhook endpoints, one map entry each (id → reserved at): the conditional write on its
+   * size is what caps a shop at MAX_WEBHOOK_ENDPOINTS without a transaction.
+   */
+  webhookSlots: (shopId: string): ItemKey => ({ pk: shopPk(shopId), sk: 'WEBHOOKS' }),
+  /** A webhook endpoint (its secret sealed). */
+  webhookEndpoint: (shopId: string, endpointId: string): ItemKey => ({ pk: shopPk(shopId), sk: `WEBHOOK#${endpointId}` }),
+  /**
+   * One event's delivery to one endpoint, with every attempt. Its own partition per endpoint (a busy endpoint's
+   * retries never share a partition key with the shop item), sorted by the event's time so a list is newest first.
+   */
+  webhookDelivery: (shopId: string, endpointId: string, eventAt: string, eventId: string): ItemKey => ({
+    pk: webhookDeliveriesPk(shopId, endpointId),
+    sk: `DELIVERY#${eventAt}#${eventId}`,
+  }),
   /** Never written: the health check reads it to prove the table answers. */
   healthProbe: (): ItemKey => ({ pk: 'HEALTH', sk: 'HEALTH' }),
 } as const;
@@ -69,6 +90,9 @@ export const sortKeyPrefixes = {
   subscriptionItems: 'ITEM#',
   cycles: 'CYCLE#',
   notifications: 'NOTIFY#',
+  priceConsents: 'CONSENT#',
+  webhookEndpoints: 'WEBHOOK#',
+  webhookDeliveries: 'DELIVERY#',
   /** gsi2 sort keys of subscriptions (the customer partition may hold other kinds later). */
   customerSubscriptions: 'SUB#',
 } as const;
@@ -107,7 +131,15 @@ export const subscriptionPartitions = {
   byNextDelivery: (shopId: string) => indexPartition('gsi5', `SHOP#${shopId}#NEXTDELIVERY`),
   /** gsi4, sparse: the shop's cycles in REVIEW (an operator must resolve them). */
   inReview: (shopId: string) => indexPartition('gsi4', `SHOP#${shopId}#REVIEW`),
+  /** gsi4, sparse: the shop's ACTIVE subscriptions whose card has a known expiry, soonest first (issue 14). */
+  byCardExpiry: (shopId: string) => indexPartition('gsi4', `SHOP#${shopId}#CARDEXPIRY`),
 } as const;
+
+/**
+ * gsi4 sort-key bound for "the card expires in or before `month`" (`YYYY-MM`): a sort key is
+ * `{YYYY-MM}#{subscriptionId}`, and `~` sorts after `#` and every id character.
+ */
+export const cardExpirySortKeyUpper = (month: string): string => `${month}~`;
 
 /**
  * gsi5 sort-key bounds for an inclusive next-delivery date range: a sort key is
@@ -146,6 +178,15 @@ export const indexKeys = {
   cycleInReview: (shopId: string, deliveryDate: string, subscriptionId: string) => ({
     gsi4pk: subscriptionPartitions.inReview(shopId).value,
     gsi4sk: `${deliveryDate}#${subscriptionId}`,
+  }),
+  /**
+   * gsi4 on the SUB item itself (line items and REVIEW cycles use other gsi4 partitions): an ACTIVE
+   * subscription whose card has a known expiry month, for the merchant filter `cardExpiringBy` and the
+   * expiry warning (issue 14).
+   */
+  subscriptionsByCardExpiry: (shopId: string, expiryMonth: string, subscriptionId: string) => ({
+    gsi4pk: subscriptionPartitions.byCardExpiry(shopId).value,
+    gsi4sk: `${expiryMonth}#${subscriptionId}`,
   }),
   /** gsi5: a shop's subscriptions by next delivery date (range filter). */
   subscriptionsByNextDelivery: (shopId: string, nextDeliveryDate: string, subscriptionId: string) => ({

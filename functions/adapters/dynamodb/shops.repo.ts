@@ -1,10 +1,11 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import { DEFAULT_START_DATE_WINDOW, type Shop } from '../../domain/shop.ts';
 import { isConditionFailed, writeIfCondition } from './client.ts';
 import { keys } from './keys.ts';
 
 /** The parts of a shop a merchant's or the platform's action may change (counters change elsewhere, by ADD). */
-export type ShopChanges = Partial<Pick<Shop, 'service' | 'startDateWindow'>>;
+export type ShopChanges = Partial<Pick<Shop, 'service' | 'startDateWindow' | 'deliveryCalendar'>>;
 
 export interface ShopsRepository {
   /** Creates the shop; false when a shop with this id already exists. */
@@ -41,7 +42,7 @@ interface ShopItem extends Shop {
 /** Items written before a field existed get its default, so readers never see a partial shop. */
 function fromItem(item: Record<string, unknown>): Shop {
   const { pk: _pk, sk: _sk, type: _type, counterOps: _ops, ...shop } = item as unknown as ShopItem & { counterOps?: unknown };
-  return { ...shop, startDateWindow: shop.startDateWindow ?? DEFAULT_START_DATE_WINDOW, activeSubscriptions: shop.activeSubscriptions ?? 0, version: shop.version ?? 0 };
+  return { ...shop, startDateWindow: shop.startDateWindow ?? DEFAULT_START_DATE_WINDOW, deliveryCalendar: shop.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR, activeSubscriptions: shop.activeSubscriptions ?? 0, version: shop.version ?? 0 };
 }
 
 export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): ShopsRepository {

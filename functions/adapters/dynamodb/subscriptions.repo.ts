@@ -10,7 +10,6 @@
  * write conditional on absence, so a crash between writes is repaired by
  * running `create` again and a rerun changes nothing.
  */
-import { createHash } from 'node:crypto';
 import {
   BatchGetCommand,
   GetCommand,
@@ -20,19 +19,14 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { expiryMonth } from '../../domain/card-expiry.ts';
 import type { Cycle } from '../../domain/cycle.ts';
 import { matchesFilter, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
-import {
-  indexKeys,
-  keys,
-  nextDeliverySortKeyBounds,
-  sortKeyPrefixes,
-  subscriptionPartitions,
-  type IndexPartition,
-} from './keys.ts';
+import { indexKeys, keys, sortKeyPrefixes } from './keys.ts';
+import { planList, QUERY_ATTRIBUTE, queryExpressions, queryFingerprint } from './subscriptions-list.plan.ts';
 
 export interface SubscriptionPage {
   readonly items: Subscription[];
@@ -74,7 +68,7 @@ export interface SubscriptionsRepositoryOptions {
 
 /** Every attribute the index derivation may set; what it does not set, an update removes. */
 export const SUBSCRIPTION_INDEX_ATTRIBUTES = [
-  'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi5pk', 'gsi5sk', 'duepk', 'duesk', 'productIds',
+  'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'duepk', 'duesk', 'productIds',
 ] as const;
 
 export interface DerivedAttributes {
@@ -90,6 +84,8 @@ export interface DerivedAttributes {
  * the same conditional update, so the indexes never disagree with the item.
  *
  * - gsi1 (shop, newest first), gsi2 (customer), gsi3 (status): always.
+ * - gsi4 (card expiry, issue 14): while ACTIVE with a card whose expiry month is known. A card
+ *   replacement rewrites every subscription of the buyer (check-out.ts), so the entry follows the card.
  * - gsi5 (next delivery): while there is a next delivery date.
  * - not the due index: its next delivery's SCHEDULED cycle is what the notice
  *   run finds (functions/domain/cycle.ts); `duepk`/`duesk` are in the remove
@@ -103,6 +99,7 @@ export function subscriptionIndexAttributes(subscription: Subscription): Derived
     ...indexKeys.shopSubscriptions(shopId, createdAt, id),
     ...indexKeys.customerSubscriptions(shopId, customerId, createdAt, id),
     ...indexKeys.subscriptionsByStatus(shopId, status, createdAt, id),
+    ...(status === 'ACTIVE' && subscription.card?.expiry ? indexKeys.subscriptionsByCardExpiry(shopId, expiryMonth(subscription.card.expiry), id) : {}),
     ...(nextDeliveryDate !== null ? indexKeys.subscriptionsByNextDelivery(shopId, nextDeliveryDate, id) : {}),
     productIds: productIdsOf(subscription),
   };
@@ -112,113 +109,10 @@ export function subscriptionIndexAttributes(subscription: Subscription): Derived
 const productIdsOf = (subscription: Subscription) => [...new Set(subscription.items.map((item) => item.productId))];
 
 /** Attributes of the stored items that are not part of the domain objects. */
-const STORAGE_ATTRIBUTES = new Set<string>(['pk', 'sk', 'type', 'expiresAt', 'gsi4pk', 'gsi4sk', ...SUBSCRIPTION_INDEX_ATTRIBUTES]);
+const STORAGE_ATTRIBUTES = new Set<string>(['pk', 'sk', 'type', 'expiresAt', ...SUBSCRIPTION_INDEX_ATTRIBUTES]);
 
 function withoutStorage<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
-}
-
-/** The cursor names the filters it was made for, so it cannot continue a different query on the same partition. */
-const QUERY_ATTRIBUTE = '#q';
-
-interface ListPlan {
-  readonly partition: IndexPartition;
-  /** A condition on the index's sort key (`#sk`), beyond the partition. */
-  readonly sortKeyCondition?: { readonly expression: string; readonly values: Record<string, string> };
-  readonly newestFirst: boolean;
-  /** The by-product index holds line items: they are resolved to subscriptions, and filtered in memory. */
-  readonly lineItems: boolean;
-  /** The filters the key condition does not decide. */
-  readonly rest: SubscriptionFilter;
-}
-
-/**
- * Picks the index for a filter, most selective first: customer (gsi2), product
- * (gsi4), status (gsi3), next-delivery range only (gsi5, earliest first), none
- * (gsi1). Every list but the range-only one is newest first.
- */
-function planList(shopId: string, filter: SubscriptionFilter): ListPlan {
-  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } = filter;
-  const newestFirst = true;
-  const lineItems = false;
-  if (filter.cycleStatus === 'REVIEW') {
-    // The sparse review list holds cycle items: resolved to their subscriptions like line items, oldest delivery first.
-    return { partition: subscriptionPartitions.inReview(shopId), newestFirst: false, lineItems: true, rest: { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo } };
-  }
-  if (customerId !== undefined) {
-    const sortKeyCondition = { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': sortKeyPrefixes.customerSubscriptions } };
-    const partition = subscriptionPartitions.byCustomer(shopId, customerId);
-    return { partition, sortKeyCondition, newestFirst, lineItems, rest: { status, productId, nextDeliveryFrom, nextDeliveryTo } };
-  }
-  if (productId !== undefined) {
-    return { partition: subscriptionPartitions.byProduct(shopId, productId), newestFirst, lineItems: true, rest: { status, nextDeliveryFrom, nextDeliveryTo } };
-  }
-  if (status !== undefined) {
-    return { partition: subscriptionPartitions.byStatus(shopId, status), newestFirst, lineItems, rest: { nextDeliveryFrom, nextDeliveryTo } };
-  }
-  if (nextDeliveryFrom !== undefined || nextDeliveryTo !== undefined) {
-    const { lower, upper } = nextDeliverySortKeyBounds(nextDeliveryFrom, nextDeliveryTo);
-    const sortKeyCondition: ListPlan['sortKeyCondition'] =
-      lower !== undefined && upper !== undefined
-        ? { expression: '#sk BETWEEN :lower AND :upper', values: { ':lower': lower, ':upper': upper } }
-        : lower !== undefined
-          ? { expression: '#sk >= :lower', values: { ':lower': lower } }
-          : { expression: '#sk <= :upper', values: { ':upper': upper ?? '' } };
-    return { partition: subscriptionPartitions.byNextDelivery(shopId), sortKeyCondition, newestFirst: false, lineItems, rest: {} };
-  }
-  return { partition: subscriptionPartitions.byShop(shopId), newestFirst, lineItems, rest: {} };
-}
-
-/**
- * The Query expressions of a plan. What the key condition does not decide
- * becomes a FilterExpression on the subscription item — except on gsi4, whose
- * line items carry no subscription state: there the same rule runs in memory
- * after the BatchGetItem.
- */
-function queryExpressions(plan: ListPlan): Pick<QueryCommandInput, 'KeyConditionExpression' | 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
-  const names: Record<string, string> = { '#pk': plan.partition.attribute };
-  const values: Record<string, unknown> = { ':pk': plan.partition.value };
-  let keyCondition = '#pk = :pk';
-  if (plan.sortKeyCondition) {
-    keyCondition += ` AND ${plan.sortKeyCondition.expression}`;
-    names['#sk'] = plan.partition.sortAttribute;
-    Object.assign(values, plan.sortKeyCondition.values);
-  }
-  const filters: string[] = [];
-  if (!plan.lineItems) {
-    const { status, productId, nextDeliveryFrom, nextDeliveryTo } = plan.rest;
-    if (status !== undefined) {
-      filters.push('#status = :status');
-      names['#status'] = 'status';
-      values[':status'] = status;
-    }
-    if (productId !== undefined) {
-      filters.push('contains(productIds, :productId)');
-      values[':productId'] = productId;
-    }
-    // A NULL next delivery date (pending, cancelled) compares as false: outside any range.
-    if (nextDeliveryFrom !== undefined) {
-      filters.push('nextDeliveryDate >= :from');
-      values[':from'] = nextDeliveryFrom;
-    }
-    if (nextDeliveryTo !== undefined) {
-      filters.push('nextDeliveryDate <= :to');
-      values[':to'] = nextDeliveryTo;
-    }
-  }
-  return {
-    KeyConditionExpression: keyCondition,
-    ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
-/** Binds a cursor to the whole query: the index partition (shop and leading filter) and the other filters. */
-function queryFingerprint(plan: ListPlan, filter: SubscriptionFilter): string {
-  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus } = filter;
-  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus]);
-  return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
 }
 
 export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: string, options: SubscriptionsRepositoryOptions = {}): SubscriptionsRepository {
@@ -329,7 +223,7 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
       const limit = Math.max(1, Math.floor(page.limit));
       const plan = planList(shopId, filter);
       const { partition } = plan;
-      const expressions = queryExpressions(plan);
+      const expressions = queryExpressions(shopId, plan);
       const filtered = Object.values(plan.rest).some((value) => value !== undefined);
       const fingerprint = queryFingerprint(plan, filter);
       const cursorOf = (key: PageKey): string => encodeCursor({ ...key, [QUERY_ATTRIBUTE]: fingerprint }) as string;

@@ -8,6 +8,18 @@
  *
  * Adding a PG: one table below, `{ PG code → reason }`; a code not listed is
  * DECLINED, with the generic message.
+ *
+ * Sources of the tables (the adapters cite the same pages):
+ * - Toss Payments: https://docs.tosspayments.com/reference/error-codes (카드 자동결제 승인).
+ * - NICE Payments: nicepay-manual common/code.md (API 응답코드): 30xx are the card
+ *   company's answers to a charge, A124–A126/U115/U309 a bid that is gone, U127/P017/3041 amounts.
+ * - KakaoPay: its error_code — -780 approval failure (the card company's or
+ *   KakaoPay money's refusal, details in `extras`), -782 the subscription's sid is
+ *   not usable, -797/-798 KakaoPay's payment limits. Our stored corpus has no
+ *   KakaoPay error table: these are NOT confirmed against developers.kakaopay.com.
+ * - PortOne V2: its error `type` (the SDK's PayWithBillingKeyError union). Under
+ *   PG_PROVIDER the card company's own `pgCode` differs per PG behind PortOne
+ *   (Inicis, KCP, KSNET): it is kept as the code, and PortOne's type classifies it.
  */
 import type { ChargeOutcome } from './payment-gateway.ts';
 
@@ -70,11 +82,34 @@ export const PG_DECLINE_CODES: Readonly<Record<string, Readonly<Record<string, D
   tosspayments: TOSS_PAYMENTS,
   // The sandbox answers Toss's codes (local/sandbox-pg.ts mirrors Toss), plus its own for a gone key.
   sandbox: { ...TOSS_PAYMENTS, NOT_FOUND_BILLING_KEY: 'PAYMENT_METHOD_INVALID', CUSTOMER_KEY_MISMATCH: 'PAYMENT_METHOD_INVALID' },
-  // Our own codes for these PGs' answers (nicepay.ts, portone.ts); their card companies' codes are not
-  // mapped yet, so a card decline reads as DECLINED (the generic message) until they are.
-  nicepay: { PAYMENT_CANCELLED: 'DECLINED' },
-  kakaopay: {},
-  portone: { PAYMENT_CANCELLED: 'DECLINED', PAYMENT_PARTIAL_CANCELLED: 'DECLINED', BILLING_KEY_NOT_FOUND: 'PAYMENT_METHOD_INVALID', BILLING_KEY_ALREADY_DELETED: 'PAYMENT_METHOD_INVALID' },
+  nicepay: {
+    '3011': 'PAYMENT_METHOD_INVALID', // 카드번호 오류
+    '3021': 'CARD_EXPIRED', // 유효기간 오류
+    '3041': 'AMOUNT_NOT_ALLOWED', // 1000원 미만 신용카드 승인 불가
+    '3051': 'CARD_NOT_SUPPORTED', // 해외카드 미등록 가맹점
+    '3053': 'CARD_NOT_SUPPORTED', // 확인 불가 해외카드
+    '3057': 'CARD_NOT_SUPPORTED', // 인증 불가카드
+    '3095': 'ISSUER_DECLINED', // 카드사 실패 응답 (the issuer's reason is in resultMsg)
+    F118: 'CARD_NOT_SUPPORTED', // 해당카드는 사용이 불가능
+    A124: 'PAYMENT_METHOD_INVALID', // 해당 BID가 존재하지 않습니다
+    A125: 'PAYMENT_METHOD_INVALID', // BID가 유효하지 않습니다
+    A126: 'PAYMENT_METHOD_INVALID', // 이미 삭제된 빌키이거나 존재하지 않은 빌키
+    U115: 'PAYMENT_METHOD_INVALID', // 삭제 처리된 BID
+    U309: 'PAYMENT_METHOD_INVALID', // 발급되지 않은 BID
+    U127: 'AMOUNT_NOT_ALLOWED', // 요청 금액이 올바르지 않습니다
+    P017: 'AMOUNT_NOT_ALLOWED', // 0원 결제 불가
+    PAYMENT_CANCELLED: 'DECLINED',
+  },
+  kakaopay: { '-780': 'ISSUER_DECLINED', '-782': 'PAYMENT_METHOD_INVALID', '-797': 'LIMIT_EXCEEDED', '-798': 'LIMIT_EXCEEDED' },
+  // Keyed by PortOne's error type (portone.ts classifies a PG_PROVIDER decline by its type, keeps its pgCode).
+  portone: {
+    PG_PROVIDER: 'ISSUER_DECLINED',
+    MAX_TRANSACTION_COUNT_REACHED: 'LIMIT_EXCEEDED',
+    PAYMENT_CANCELLED: 'DECLINED',
+    PAYMENT_PARTIAL_CANCELLED: 'DECLINED',
+    BILLING_KEY_NOT_FOUND: 'PAYMENT_METHOD_INVALID',
+    BILLING_KEY_ALREADY_DELETED: 'PAYMENT_METHOD_INVALID',
+  },
 };
 
 /** The longest PG text kept for operators. */
@@ -97,11 +132,12 @@ export function declineReasonOf(gateway: string, pgCode: string): DeclineReason 
 
 /**
  * The DECLINED outcome a gateway adapter answers: the PG's code (an identifier, sanitised), our reason and
- * its Korean message, and the PG's own text as operator-only `detail`.
+ * its Korean message, and the PG's own text as operator-only `detail`. `classifyBy` is the key of the
+ * gateway's table when it is not the code kept (PortOne: the error type classifies, the PG's pgCode is kept).
  */
-export function declined(gateway: string, pgCode: string, pgMessage: string): Extract<ChargeOutcome, { status: 'DECLINED' }> {
+export function declined(gateway: string, pgCode: string, pgMessage: string, classifyBy?: string): Extract<ChargeOutcome, { status: 'DECLINED' }> {
   const code = pgText(pgCode, 64) || 'DECLINED';
-  const reason = declineReasonOf(gateway, code);
+  const reason = declineReasonOf(gateway, classifyBy ?? code);
   return { status: 'DECLINED', code, reason, message: DECLINE_REASONS[reason], detail: pgText(pgMessage) };
 }
 

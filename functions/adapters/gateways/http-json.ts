@@ -55,6 +55,18 @@ export function lastFour(masked: string | undefined): string | null {
   return /^\d{4}$/.test(last4) ? last4 : null;
 }
 
+/** The longest prefix of `value` within `maxBytes` UTF-8 bytes, never cutting a character (PGs count field sizes in bytes). */
+export function truncateBytes(value: string, maxBytes: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const char of value) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > maxBytes) break;
+    out += char;
+  }
+  return out;
+}
+
 /** Seoul calendar date of an instant, minus `daysBack`. */
 export function seoulDateOf(at: number, daysBack = 0): string {
   return new Date(at + 9 * 3_600_000 - daysBack * 86_400_000).toISOString().slice(0, 10);

@@ -21,7 +21,14 @@
  *   partner_user_id, item_name, quantity, total_amount, tax_free_amount}` →
  *   `{tid, amount.total, approved_at}`.
  * - Deletion: `POST /online/v1/payment/manage/subscription/inactive` `{cid, sid}` (S22).
- * - Errors: HTTP 4xx/5xx with `{error_code, error_message, extras?}`.
+ * - Errors: HTTP 4xx/5xx with `{error_code, error_message, extras?}`; a refused
+ *   approval or charge (-780) carries the card company's or KakaoPay money's
+ *   answer in `extras.method_result_code` / `method_result_message`, which we keep
+ *   as the operator's message. Our keys or CID refused (-401…-405): not the
+ *   buyer's fault, UNKNOWN. Decline codes → our reasons: declines.ts (the
+ *   negative codes there are NOT confirmed in our stored corpus).
+ * - Deletion answers `{cid, sid, status: "INACTIVE", inactivated_at}`; an sid
+ *   already inactive (-782, or a message saying so) is gone — idempotent.
  * - No lookup by our order id: the order API (`/online/v1/payment/order`) takes
  *   KakaoPay's tid, which a timed-out charge never returned. `supportsLookup:
  *   false`: an unknown outcome goes to an operator (cycle REVIEW), never charged blind.
@@ -55,7 +62,10 @@ export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
 
   const errorOf = (reply: PgReply): { code: string; message: string; status: number } | undefined => {
     if (reply.kind !== 'answer' || reply.status < 400 || !isRecord(reply.body) || typeof reply.body.error_code !== 'number') return undefined;
-    return { code: String(reply.body.error_code), message: text(reply.body.error_message) ?? 'KakaoPay refused the request.', status: reply.status };
+    const extras = isRecord(reply.body.extras) ? reply.body.extras : {};
+    const method = text(extras.method_result_message);
+    const message = text(reply.body.error_message) ?? 'KakaoPay refused the request.';
+    return { code: String(reply.body.error_code), message: method ? `${message} (${text(extras.method_result_code) ?? '?'}: ${method})` : message, status: reply.status };
   };
 
   const refusalOrThrow = (reply: PgReply, what: string): never => {
@@ -163,7 +173,7 @@ export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
       if (reply.kind === 'answer' && reply.status === 200) return;
       const error = errorOf(reply);
       // An sid that is already inactive (or unknown) is gone: deleting is idempotent.
-      if (error && error.status === 400 && /inactive|not.?found|invalid sid/i.test(error.message)) return;
+      if (error && error.status === 400 && (error.code === '-782' || /inactive|not.?found|invalid sid/i.test(error.message))) return;
       refusalOrThrow(reply, 'sid deactivation');
     },
   };

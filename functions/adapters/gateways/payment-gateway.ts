@@ -11,6 +11,7 @@
  * masked facts.
  */
 
+import type { CardExpiry } from '../../domain/card-expiry.ts';
 import type { DeclineReason } from './declines.ts';
 
 /** For logs: the gateway id (`tosspayments`, `kcp`, …), or `sandbox:<id>` locally. */
@@ -28,6 +29,8 @@ export interface CardFacts {
   readonly foreign: boolean;
   /** KakaoPay only (S10): paying by card or by KakaoPay money. */
   readonly kakaoPayMethod?: 'card' | 'money';
+  /** Issue 14: the card's expiry month, where the PG's answer carries it (absent otherwise; see card-expiry.ts). */
+  readonly expiry?: CardExpiry;
 }
 
 export interface IssuedBillingKey {

@@ -5,10 +5,11 @@
  * brings every PortOne API (18 KB minified) into each function that charges,
  * and issue 12 keeps every bundle under 150 KB.
  *
- * - `getPayment`: GET /payments/{paymentId}
+ * - `getPayment`: GET /payments/{paymentId}?storeId=…
  * - `payWithBillingKey`: POST /payments/{paymentId}/billing-key, with the store id in the body
- * - `getBillingKeyInfo`: GET /billing-keys/{billingKey}
- * - `deleteBillingKey`: DELETE /billing-keys/{billingKey}
+ * - `getBillingKeyInfo`: GET /billing-keys/{billingKey}?storeId=…
+ * - `deleteBillingKey`: DELETE /billing-keys/{billingKey}?storeId=…
+ * (the SDK adds `storeId` to a GET or DELETE only when the call passes it)
  *
  * Like the SDK, a non-2xx answer throws a PortOneError whose `data` is the
  * answer's body (`{type, message, pgCode?, pgMessage?}`); a network failure
@@ -55,13 +56,14 @@ export function portOneClient(init: PortOneClientOptions) {
     if (!response.ok) throw new PortOneError(answer);
     return answer;
   }
+  const query = (storeId: string | undefined) => (storeId === undefined ? '' : `storeId=${encodeURIComponent(storeId)}`);
   return {
-    getPayment: ({ paymentId }: { paymentId: string }) => call('GET', `/payments/${encodeURIComponent(paymentId)}?`),
+    getPayment: ({ paymentId, storeId }: { paymentId: string; storeId?: string }) => call('GET', `/payments/${encodeURIComponent(paymentId)}?${query(storeId)}`),
     payWithBillingKey: async ({ paymentId, ...rest }: PayWithBillingKeyRequest) =>
       (await call('POST', `/payments/${encodeURIComponent(paymentId)}/billing-key`, { storeId: init.storeId, ...rest })) as { payment: { pgTxId?: string; paidAt: string } },
     billingKey: {
-      getBillingKeyInfo: ({ billingKey }: { billingKey: string }) => call('GET', `/billing-keys/${encodeURIComponent(billingKey)}?`),
-      deleteBillingKey: ({ billingKey }: { billingKey: string }) => call('DELETE', `/billing-keys/${encodeURIComponent(billingKey)}?`),
+      getBillingKeyInfo: ({ billingKey, storeId }: { billingKey: string; storeId?: string }) => call('GET', `/billing-keys/${encodeURIComponent(billingKey)}?${query(storeId)}`),
+      deleteBillingKey: ({ billingKey, storeId }: { billingKey: string; storeId?: string }) => call('DELETE', `/billing-keys/${encodeURIComponent(billingKey)}?${query(storeId)}`),
     },
   };
 }

@@ -3,18 +3,30 @@
  * server SDK makes (portone-api.ts), behind the payment-gateway port. The shop's
  * contract is its PortOne store id, V2 API secret, and the channel key of its PG.
  *
- * Documented facts this client relies on (developers.portone.io, V2 API and the
- * SDK's own types):
+ * Documented facts this client relies on (developers.portone.io/api/rest-v2, and
+ * the SDK's own generated client and types, @portone/server-sdk 0.19
+ * dist/generated/payment/{client,billingKey/client}.mjs):
+ * The four calls are made as that SDK makes them, without it (portone-api.ts: the SDK's
+ * generated client would bring every PortOne API into each charging bundle, issue 12).
  * - Auth: `Authorization: PortOne {apiSecret}` (portone-api.ts sets it); host https://api.portone.io.
+ * - storeId: the SDK puts the client's storeId into POST bodies only; GET and
+ *   DELETE take it as a `storeId` query parameter only when passed per call —
+ *   so every call here passes it, and PortOne answers for the shop's own store.
  * - Registration: the storefront's browser SDK `requestIssueBillingKey({storeId,
  *   channelKey, billingKeyMethod: 'CARD', issueId, customer})` hands back a
  *   `billingKey`, posted to our checkout as authKey. We read it with
  *   `getBillingKeyInfo` (GET /billing-keys/{billingKey}): status ISSUED, and
- *   `methods[].card` {issuer, brand, number, type} for the masked card and S16.
+ *   `methods[].card` {issuer, brand, number, type} for the masked card and S16;
+ *   its `customer.id` must be the buyer's customerKey (the window passes it as
+ *   customer.customerId) and its `issueId` our `reg-{subscriptionId}`, binding
+ *   the key to the buyer and the subscription it was issued for.
  * - Charge: `payWithBillingKey` (POST /payments/{paymentId}/billing-key) with
  *   paymentId = OUR order id: PortOne refuses a second payment of a paid id
  *   (ALREADY_PAID), so a repeat can never charge twice. Answer `{payment: {pgTxId, paidAt}}`.
- *   Errors: `{type, message}`; PG_PROVIDER carries the card company's `pgCode`/`pgMessage`.
+ *   Errors: `{type, message}`; PG_PROVIDER carries the card company's `pgCode`/`pgMessage`
+ *   (a decline, classified by declines.ts); BILLING_KEY_ALREADY_DELETED /
+ *   BILLING_KEY_NOT_FOUND / MAX_TRANSACTION_COUNT_REACHED / INVALID_REQUEST are
+ *   declines too; UNAUTHORIZED / FORBIDDEN / CHANNEL_NOT_FOUND are our contract.
  * - Lookup: `getPayment` (GET /payments/{paymentId}) → status PAID | FAILED |
  *   CANCELLED | …; PAYMENT_NOT_FOUND when none.
  * - Delete: `deleteBillingKey` (DELETE /billing-keys/{billingKey});
@@ -86,14 +98,15 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     }
     if (payment.status === 'FAILED') {
       const failure = isRecord(payment.failure) ? payment.failure : {};
-      return declined('portone', text(failure.pgCode) ?? 'PAYMENT_FAILED', text(failure.pgMessage) ?? text(failure.reason) ?? 'The payment failed.');
+      const pgCode = text(failure.pgCode);
+      return declined('portone', pgCode ?? 'PAYMENT_FAILED', text(failure.pgMessage) ?? text(failure.reason) ?? 'The payment failed.', pgCode ? 'PG_PROVIDER' : 'PAYMENT_FAILED');
     }
     if (payment.status === 'CANCELLED' || payment.status === 'PARTIAL_CANCELLED') return declined('portone', `PAYMENT_${payment.status}`, `The payment is ${payment.status}.`);
     return { status: 'UNKNOWN', message: `The payment is ${typeof payment.status === 'string' ? payment.status : 'in an unreadable state'}.` };
   }
 
   async function findChargeByOrderId(orderId: string): Promise<LookupOutcome> {
-    const result = await bounded(() => client.getPayment({ paymentId: orderId }));
+    const result = await bounded(() => client.getPayment({ paymentId: orderId, storeId: options.storeId }));
     if (result === 'timeout') return { status: 'UNKNOWN', message: 'PortOne did not answer the lookup in time.' };
     if ('ok' in result) return outcomeOfPayment(result.ok, orderId);
     const error = portOneError(result.error);
@@ -110,8 +123,8 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
       return { window: registrationWindow('portone', name, { storeId: options.storeId, channelKey: options.channelKey }, request) };
     },
 
-    async issueBillingKey({ authKey }) {
-      const result = await bounded(() => client.billingKey.getBillingKeyInfo({ billingKey: authKey }));
+    async issueBillingKey({ authKey, customerKey, subscriptionId }) {
+      const result = await bounded(() => client.billingKey.getBillingKeyInfo({ billingKey: authKey, storeId: options.storeId }));
       if (result === 'timeout') throw new Error('PortOne did not answer the billing-key lookup in time');
       if ('error' in result) {
         const error = portOneError(result.error);
@@ -121,6 +134,9 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
       }
       const info = result.ok as unknown as Record<string, unknown>;
       if (info.status !== 'ISSUED') throw new GatewayRefusal('BILLING_KEY_NOT_ISSUED', `The billing key is ${String(info.status)}.`);
+      const customerId = isRecord(info.customer) ? text(info.customer.id) : undefined;
+      if (customerId !== customerKey) throw new GatewayRefusal('CUSTOMER_MISMATCH', 'This billing key was issued to another customer.');
+      if (subscriptionId !== undefined && info.issueId !== undefined && info.issueId !== `reg-${subscriptionId}`) throw new GatewayRefusal('ORDER_MISMATCH', 'This billing key was issued for another subscription.');
       const method = Array.isArray(info.methods) ? info.methods.find((entry) => isRecord(entry) && entry.type === 'BillingKeyPaymentMethodCard') : undefined;
       const card: Record<string, unknown> = isRecord(method) && isRecord(method.card) ? method.card : {};
       const brand = text(card.brand);
@@ -165,9 +181,9 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
       }
       if (error.type === 'PG_PROVIDER') {
         logger.info('portone charge declined by the PG', { gateway: name, orderId, code: error.pgCode });
-        return declined('portone', error.pgCode ?? 'PG_PROVIDER', error.message);
+        return declined('portone', error.pgCode ?? 'PG_PROVIDER', error.message, 'PG_PROVIDER');
       }
-      if (GONE.has(error.type) || error.type === 'INVALID_REQUEST') return declined('portone', error.type, error.message);
+      if (GONE.has(error.type) || error.type === 'INVALID_REQUEST' || error.type === 'MAX_TRANSACTION_COUNT_REACHED') return declined('portone', error.type, error.message);
       if (MERCHANT_ERRORS.has(error.type)) logger.error('portone refused our merchant credentials or channel', { gateway: name, orderId, type: error.type });
       return { status: 'UNKNOWN', message: `PortOne answered ${error.type}; look the payment up before anything else.` };
     },
@@ -175,7 +191,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     findChargeByOrderId,
 
     async deleteBillingKey({ billingKey }) {
-      const result = await bounded(() => client.billingKey.deleteBillingKey({ billingKey }));
+      const result = await bounded(() => client.billingKey.deleteBillingKey({ billingKey, storeId: options.storeId }));
       if (result === 'timeout') throw new Error('PortOne did not answer the billing-key deletion in time');
       if ('ok' in result) return;
       const error = portOneError(result.error);

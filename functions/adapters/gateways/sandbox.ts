@@ -40,7 +40,18 @@ function cardFactsOf(value: unknown): CardFacts | undefined {
   const { method, issuer, last4, cardType, foreign, kakaoPayMethod } = value;
   if (!oneOf(method, ['card', 'kakaopay'] as const) || !isText(issuer) || !(last4 === null || isText(last4)) || !oneOf(cardType, ['credit', 'check', 'gift', 'unknown'] as const) || typeof foreign !== 'boolean') return undefined;
   if (kakaoPayMethod !== undefined && !oneOf(kakaoPayMethod, ['card', 'money'] as const)) return undefined;
-  return { method, issuer, last4, cardType, foreign, ...(kakaoPayMethod !== undefined ? { kakaoPayMethod } : {}) };
+  const { expiry } = value;
+  const whole = (n: unknown, min: number, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+  if (expiry !== undefined && !(isRecord(expiry) && whole(expiry.year, 2000, 2199) && whole(expiry.month, 1, 12))) return undefined;
+  return {
+    method,
+    issuer,
+    last4,
+    cardType,
+    foreign,
+    ...(kakaoPayMethod !== undefined ? { kakaoPayMethod } : {}),
+    ...(isRecord(expiry) ? { expiry: { year: expiry.year as number, month: expiry.month as number } } : {}),
+  };
 }
 
 function issuedOf(body: unknown): IssuedBillingKey | undefined {

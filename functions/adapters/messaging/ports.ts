@@ -5,7 +5,7 @@
  */
 
 /** What a message is, for the outbox, logs and SES tags: the contract's outbox kinds plus operator notices. */
-export type MessageKind = 'payment-notice' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'sms-credits-exhausted' | 'charge-failed-final' | 'charge-failed-operator' | 'charge-review' | 'late-notice';
+export type MessageKind = 'payment-notice' | 'price-change' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'sms-credits-exhausted' | 'charge-failed-final' | 'charge-failed-operator' | 'charge-review' | 'late-notice';
 
 export interface Mail {
   readonly to: string;
@@ -45,5 +45,6 @@ export interface EventPublisher {
 
 /** A dispatcher's outlet: puts messages on a worker's queue (`delaySeconds`: SQS's DelaySeconds, ≤ 900). */
 export interface WorkQueue {
+  /** `delaySeconds` (0–900, SQS's DelaySeconds): the messages are not delivered before it has passed. */
   send(messages: readonly unknown[], options?: { readonly delaySeconds?: number }): Promise<void>;
 }

@@ -32,7 +32,6 @@
  * chargeDate + CHARGE_RETRY_DAYS (3). "Now" for these decisions is the run's
  * scheduled time, never the wall clock.
  */
-import { parseRunTime, runTimesEnvName, SCHEDULE_DEFAULTS } from '../../../system/functions.ts';
 import type { Clock } from '../../core/clock.ts';
 import { seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
@@ -53,6 +52,7 @@ import { charge, failWithoutAttempt, finishSkipped, settle, toReview, WORKER_LEA
 import { settleEach, type ItemResult, type Work, type WorkReport } from './work.ts';
 
 export { idempotencyKeyFor, orderIdFor } from '../../domain/cycle.ts';
+export { chargeRunTimesFrom } from '../../charge-settings.ts';
 export { CYCLE_CHARGED_EVENT, MAX_MAIL_ATTEMPTS, WORKER_LEASE_MS } from './charge-outcome.ts';
 
 type Run = RunOf<ChargeDeps>;
@@ -101,18 +101,6 @@ export interface ChargeReport {
   readonly result: ChargeResult;
   readonly subscriptionId?: string;
   readonly deliveryDate?: string;
-}
-
-/**
- * The charge run times, read like the schedules are (local/scheduler.ts's
- * runTimesFrom, lib/app-config.ts): CHARGE_RUN_TIMES="10:00,17:00", else
- * SCHEDULE_DEFAULTS. The deployed worker must get the same value as the
- * schedule, or retries would wait for runs that never come.
- */
-export function chargeRunTimesFrom(env: NodeJS.ProcessEnv): RunTime[] {
-  const configured = env[runTimesEnvName('chargeRunTimes')]?.split(',').map((time) => time.trim()).filter(Boolean);
-  const times = configured?.length ? configured : SCHEDULE_DEFAULTS.chargeRunTimes;
-  return times.map(parseRunTime);
 }
 
 /** One PG call at a time per worker: the queue's MaximumConcurrency alone sets the rate the PG sees. */

@@ -1,0 +1,47 @@
+/**
+ * The subscription's own events (issue 13), one builder per type: the HTTP use cases and the stop job
+ * publish them after their write. Each id is stable (a repeat of the step publishes the same id, and a
+ * consumer drops it), so publishing is at-least-once: a step that fails to publish fails, and its retry —
+ * which finds the state already reached — publishes again. Payloads: functions/api/events.api.ts.
+ */
+import type { DomainEvent, EventPublisher } from '../adapters/messaging/ports.ts';
+import type { CancelReason, Subscription } from '../domain/subscription.ts';
+import type { EventType } from '../../system/events.ts';
+
+export interface EventDeps {
+  readonly events: EventPublisher;
+}
+
+/** Who ended a subscription, as events name it. */
+const CANCELLED_BY: Record<CancelReason, 'buyer' | 'merchant' | 'service-stop'> = { CUSTOMER_REQUEST: 'buyer', SERVICE_STOPPED: 'service-stop' };
+
+const lines = (subscription: Subscription) => subscription.items.filter((item) => item.status === 'ACTIVE').map(({ productId, quantity }) => ({ productId, quantity }));
+
+function event(type: EventType, id: string, subscription: Subscription, detail: Record<string, unknown>): DomainEvent {
+  return { type, id, shopId: subscription.shopId, detail: { subscriptionId: subscription.id, customerId: subscription.customerId, ...detail } };
+}
+
+export const subscriptionEvents = {
+  created: (subscription: Subscription): DomainEvent =>
+    event('subscription.created', `${subscription.id}.created`, subscription, {
+      status: subscription.status,
+      cycle: subscription.cycle,
+      startDate: subscription.startDate,
+      paymentMethod: subscription.paymentMethod,
+      items: lines(subscription),
+      createdAt: subscription.createdAt,
+    }),
+  activated: (subscription: Subscription): DomainEvent =>
+    event('subscription.activated', `${subscription.id}.activated`, subscription, {
+      cycle: subscription.cycle,
+      paymentMethod: subscription.paymentMethod,
+      nextDeliveryDate: subscription.nextDeliveryDate,
+      items: lines(subscription),
+      activatedAt: subscription.updatedAt,
+    }),
+  cancelled: (subscription: Subscription): DomainEvent =>
+    event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {
+      reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as CancelReason] ?? 'buyer',
+      cancelledAt: subscription.updatedAt,
+    }),
+};
