@@ -431,7 +431,7 @@ export const FUNCTIONS = {
     // BatchGetItem: a message's reads at once; DeleteItem: withdrawing a stale plan; BatchWriteItem: the SMS ledger lines.
     tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
     // Its own queue: an item that failed is put back on its own (item isolation).
-    sends: ['mail', 'sms'], enqueuesFor: 'noticeWorker', timeoutSeconds: 60, memoryMb: 512,
+    sends: ['mail', 'sms', 'events'], enqueuesFor: 'noticeWorker', timeoutSeconds: 60, memoryMb: 512,
   },
   chargeRun: {
     kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',

@@ -1,7 +1,7 @@
 /**
  * The D-2 payment-notice worker (S11, S12, S17, S18), fed by the notice run
  * through SQS: each message is one shop's due cycles. It builds what it uses
- * and nothing else: the table (reads batched per message), SES, SNS, and its
+ * and nothing else: the table (reads batched per message), SES, SNS, EventBridge (the cycle events), and its
  * own queue for items put back on their own.
  */
 import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
@@ -17,6 +17,7 @@ import { observed } from '../core/observability.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
 import { noticeWork, SENDING_LEASE_MS, type NoticeDeps } from '../use-cases/runs/notice.ts';
 import { outcomesOf } from '../use-cases/runs/work.ts';
+import { events } from '../wiring/events.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sms } from '../wiring/sms.ts';
 import { db, table, tableName } from '../wiring/table.ts';
@@ -27,7 +28,7 @@ const repositories = table(
   batchingReads(db, tableName),
 );
 
-const noticeDeps: NoticeDeps = { ...repositories, mailer, sms };
+const noticeDeps: NoticeDeps = { ...repositories, mailer, sms, events };
 
 // A failed item comes back after the lease of a notice another worker may be sending.
 export const handler = observed(

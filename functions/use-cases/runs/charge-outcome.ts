@@ -15,6 +15,7 @@ import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain
 import type { Shop } from '../../domain/shop.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
+import { publishCycleEvent } from '../cycle-events.ts';
 import { sendOnce } from '../send-once.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
@@ -107,22 +108,7 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
 
 /** The event a shop ships a paid delivery on. At-least-once: a rerun publishes again under the same id (the order id), and consumers drop the repeat. */
 async function publishCharged(run: Run, charged: Cycle): Promise<void> {
-  await run.deps.events.publish({
-    type: CYCLE_CHARGED_EVENT,
-    id: charged.orderId!,
-    shopId: charged.shopId,
-    detail: {
-      subscriptionId: charged.subscriptionId,
-      customerId: charged.customerId,
-      deliveryDate: charged.deliveryDate,
-      orderId: charged.orderId,
-      amount: charged.amount,
-      items: charged.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
-      paymentKey: charged.paymentKey,
-      approvedAt: charged.approvedAt,
-      chargedAt: charged.chargedAt,
-    },
-  });
+  await publishCycleEvent(run.deps, charged);
 }
 
 /**
@@ -151,7 +137,10 @@ export async function failWithoutAttempt(run: Run, cycle: Cycle, subscription: S
 /** S19: nothing announced is still wanted — SKIPPED, never charged; a subscription still running moves on. */
 export async function finishSkipped(run: Run, cycle: Cycle, subscription: Subscription): Promise<Step> {
   const skipped = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
-  if (skipped.ok) await moveOn(run, skipped.next, subscription);
+  if (skipped.ok) {
+    await moveOn(run, skipped.next, subscription);
+    await publishCycleEvent(run.deps, skipped.next);
+  }
   return write(run, skipped, 'skipped');
 }
 
@@ -183,6 +172,7 @@ async function finishFailed(run: Run, failed: Cycle, subscription: Subscription)
   await mailBuyer(run, failed, subscription, 'charge-failed-final', vars);
   await mailOperator(run, failed, subscription, 'charge-failed-operator', vars);
   await moveOn(run, failed, subscription);
+  await publishCycleEvent(run.deps, failed);
 }
 
 /** The subscription's advance past this cycle (domain `advance`): once, conditional on its version; a racing change is read again. */

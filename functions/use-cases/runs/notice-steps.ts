@@ -8,6 +8,7 @@
 import { FUNCTIONS } from '../../../system/functions.ts';
 import { advance, datesFor, followingDelivery, moved, orderNameFor, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleLine, type CycleNotice, type Transition } from '../../domain/cycle.ts';
 import type { Product } from '../../domain/product.ts';
+import { publishCycleEvent } from '../cycle-events.ts';
 import { NotificationInFlight, sendDecision } from '../send-once.ts';
 import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
 
@@ -69,7 +70,10 @@ export async function endStale(ctx: NoticeContext, item: NoticeItem, skip: boole
   }
   // Refused: the cancel that ended it (or another worker) got there first; either way it is not charged.
   const result = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
-  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
+  if (result.ok) {
+    await publishCycleEvent(ctx.deps, result.next);
+    await ctx.deps.cycles.write(result.next, result.expect);
+  }
   return { status: 'skipped', reason: 'not-active' };
 }
 
@@ -100,6 +104,7 @@ async function lockNotice(ctx: NoticeContext, item: NoticeItem, products: Readon
       const next = advance(subscription, result.next, day, at);
       if (next?.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
       if (next && !(await deps.subscriptions.update(next.subscription, subscription.version ?? 0))) throw new LostRace(`Subscription ${subscription.id}`);
+      await publishCycleEvent(deps, result.next);
     }
     await write(ctx, result, `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
     return { outcome: { status: 'skipped', reason: 'nothing-to-charge' } };
@@ -108,7 +113,10 @@ async function lockNotice(ctx: NoticeContext, item: NoticeItem, products: Readon
   await deps.cycles.schedule(scheduledCycle(subscription, following));
   const bound: CycleNotice = notice.sms.state === 'SENDING' ? { ...notice, smsBlock: ctx.blockId } : notice;
   const orderName = orderNameFor(lines, (productId) => products.get(productId)?.name);
-  const locked = await write(ctx, transition(cycle, { type: 'lock', lines, orderName, notice: bound, following }), `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
+  const lock = transition(cycle, { type: 'lock', lines, orderName, notice: bound, following });
+  // S11: nothing to send — announced as far as the shop wants, at the lock itself.
+  if (lock.ok && lock.next.status === 'NOTICED') await publishCycleEvent(deps, lock.next);
+  const locked = await write(ctx, lock, `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
   if (locked.status === 'NOTICED') {
     // S11: both channels off (or no address): nothing to send, and nothing to settle.
     const state = (channel: ChannelNotice) => (channel.state === 'OFF' ? 'off' : 'no-address');
@@ -140,5 +148,8 @@ async function resumeNotice(ctx: NoticeContext, item: NoticeItem): Promise<Lock>
 export async function settle(ctx: NoticeContext, cycle: Cycle, notice: CycleNotice): Promise<void> {
   const result = transition(cycle, { type: 'settle', notice });
   // Refused: a cancel skipped it meanwhile (S19), or a duplicate settled it; what was sent was sent.
-  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
+  if (!result.ok) return;
+  // The notice went out: its event before the write, so a crash in between is published again by the resume.
+  await publishCycleEvent(ctx.deps, result.next);
+  await ctx.deps.cycles.write(result.next, result.expect);
 }

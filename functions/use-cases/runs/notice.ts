@@ -42,7 +42,7 @@ import type { ProductsRepository } from '../../adapters/dynamodb/products.repo.t
 import type { SettingsRepository } from '../../adapters/dynamodb/settings.repo.ts';
 import type { ShopsRepository } from '../../adapters/dynamodb/shops.repo.ts';
 import type { SubscriptionsRepository } from '../../adapters/dynamodb/subscriptions.repo.ts';
-import type { Mailer, SmsSender } from '../../adapters/messaging/ports.ts';
+import type { EventPublisher, Mailer, SmsSender } from '../../adapters/messaging/ports.ts';
 import { noticeStep, type ChannelNotice, type Cycle, type CycleNotice, type CycleRef } from '../../domain/cycle.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../../domain/notification-settings.ts';
 import type { Product } from '../../domain/product.ts';
@@ -66,6 +66,8 @@ export interface NoticeDeps {
   readonly notifications: NotificationsRepository;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
+  /** The cycle events (noticed, skipped; functions/use-cases/cycle-events.ts). */
+  readonly events: EventPublisher;
 }
 
 /** Why an item needed no notice. */
