@@ -345,6 +345,19 @@ export const FUNCTIONS = {
     description: 'One subscription of the shop with its cycles (S20)',
     tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
   },
+  cancelShopSubscription: {
+    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cancel', auth: 'admin', idempotent: true,
+    entry: 'functions/handlers/cancel-shop-subscription.handler.ts',
+    description: "The shop cancels some items or the whole subscription on the buyer's behalf, with the buyer's rules (S18, S19); the buyer is mailed",
+    // DeleteItem: the planned next delivery withdrawn, and the Idempotency-Key records.
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
+  },
+  retryCycle: {
+    kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry', auth: 'admin', idempotent: true,
+    entry: 'functions/handlers/retry-cycle.handler.ts',
+    description: 'Charges a FAILED cycle once more, now, exactly once, with the charge run\'s own step and order id rules',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], usesGateway: true, readsChargeSettings: true,
+  },
   signUp: {
     kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/sign-up.handler.ts',

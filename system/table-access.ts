@@ -80,6 +80,8 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   getPurchaseOptions: ['shop'],
   listShopSubscriptions: ['subscriptions'],
   getShopSubscription: ['shop', 'subscriptions'],
+  cancelShopSubscription: ['shop', 'subscriptions', 'idempotency'],
+  retryCycle: ['shop', 'subscriptions', 'billingKeys', 'shopNotices', 'idempotency'],
   signUp: ['shop', 'subscriptions', 'idempotency'],
   checkOut: ['shop', 'subscriptions', 'billingKeys', 'idempotency'],
   listMySubscriptions: ['subscriptions'],

@@ -2,7 +2,7 @@ import * as z from '../core/validation.ts';
 import { FUNCTIONS } from '../../system/functions.ts';
 import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { defineOperation, notFound } from './operation.ts';
-import { priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
+import { cancelSubscriptionBody, priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
 /** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
 const koreanMobile = z.pipe(
@@ -102,7 +102,7 @@ export const storefrontApi = {
       'Cancel some items or all. Before the payment notice it takes effect at once; after it, a partial cancel applies from the next cycle and the announced amount is still charged (S18), while cancelling every announced item means that cycle is not charged (S19)',
     rules: ['S18', 'S19'],
     params: subscriptionParams,
-    body: z.strictObject({ productIds: z.optional(z.array(idSchema).check(z.minLength(1), z.maxLength(20))) }),
+    body: cancelSubscriptionBody,
     response: { status: 200, schema: subscriptionDetail },
     errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
   }),

@@ -23,6 +23,7 @@
  * | CHARGING | declined, no run left | FAILED |
  * | CHARGING | review (cannot look up / still unknown at the end) | REVIEW |
  * | REVIEW | resolve (an operator; POST …/cycles/{deliveryDate}/resolve) | CHARGED or FAILED |
+ * | FAILED | retry (the shop; POST …/cycles/{deliveryDate}/retry) | CHARGING attempt n+1 |
  *
  * Every other (state, event) pair is refused. A SCHEDULED cycle whose plan no
  * longer holds (a cancel, a stop) is withdrawn — deleted: it was never announced
@@ -184,7 +185,9 @@ export type CycleEvent =
   | { readonly type: 'paid'; readonly payment: Payment; readonly at: Date; readonly shippingAddress?: ShippingAddress }
   | { readonly type: 'declined'; readonly failure: Omit<ChargeFailure, 'attempt'>; readonly retryAt: Date | null }
   | { readonly type: 'review'; readonly reason: string }
-  | { readonly type: 'resolve'; readonly resolution: Resolution };
+  | { readonly type: 'resolve'; readonly resolution: Resolution }
+  /** Issue 13: the shop charges a FAILED cycle once more, now — a claim like the charge run's (attempt n+1, its own order id). */
+  | { readonly type: 'retry'; readonly provider: PaymentProvider; readonly at: Date; readonly nextRun: Date };
 
 export type CycleEventType = CycleEvent['type'];
 
@@ -202,6 +205,7 @@ export const EVENT_SOURCES: { readonly [E in CycleEventType]: readonly CycleStat
   declined: ['CHARGING'],
   review: ['CHARGING'],
   resolve: ['REVIEW'],
+  retry: ['FAILED'],
 };
 
 const FINAL_CHANNEL_STATES: readonly ChannelState[] = ['SENT', 'NO_CREDIT', 'OFF', 'NO_ADDRESS'];
@@ -251,10 +255,13 @@ export function transition(cycle: Cycle, event: CycleEvent): Transition {
     case 'settle':
       if (!noticeSettled(event.notice)) return { ok: false, reason: 'a channel of the notice is not final yet' };
       return ok({ ...cycle, status: 'NOTICED', notice: event.notice });
-    case 'claim': {
+    case 'claim':
+    case 'retry': {
       const attempt = (cycle.attempts ?? 0) + 1;
+      // A retried FAILED cycle keeps its last failure (shown until it is charged) but is no longer failed.
+      const { failedAt: _failedAt, ...open } = withoutAttempt(cycle);
       return ok({
-        ...withoutAttempt(cycle),
+        ...open,
         status: 'CHARGING',
         attempts: attempt,
         provider: event.provider,

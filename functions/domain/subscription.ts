@@ -92,8 +92,8 @@ export interface Subscription {
   readonly version?: number;
 }
 
-/** Why a whole subscription ended: the buyer cancelled it (S19), or the shop's service stopped (S22). */
-export type CancelReason = 'CUSTOMER_REQUEST' | 'SERVICE_STOPPED';
+/** Why a whole subscription ended: the buyer cancelled it (S19), the shop did on the buyer's behalf (issue 13), or the shop's service stopped (S22). */
+export type CancelReason = 'CUSTOMER_REQUEST' | 'MERCHANT_REQUEST' | 'SERVICE_STOPPED';
 
 /**
  * The subscription ended as a whole: it and every one of its items are

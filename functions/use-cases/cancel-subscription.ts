@@ -1,8 +1,9 @@
 import { seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { nothingAnnouncedIsWanted, transition } from '../domain/cycle.ts';
-import { cancelWhole, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
+import { cancelWhole, type CancelReason, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
+import { publishCycleEvent } from './cycle-events.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
 import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
@@ -21,7 +22,9 @@ const MAX_ATTEMPTS = 3;
  * there first (the cycle left NOTICED), the charge stands and the cancel applies
  * from the next cycle.
  * Alternates: a product not in the subscription → 422; already cancelled →
- * the same answer again.
+ * the same answer again. The shop cancelling on the buyer's behalf
+ * (use-cases/cancel-on-behalf.ts) runs this same course with `reason`
+ * MERCHANT_REQUEST (its event says `merchant`).
  */
 export async function cancelSubscription(
   deps: Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'clock'> & EventDeps,
@@ -29,7 +32,9 @@ export async function cancelSubscription(
   customerId: string,
   subscriptionId: string,
   productIds?: readonly string[],
+  options: { readonly reason?: Exclude<CancelReason, 'SERVICE_STOPPED'> } = {},
 ): Promise<SubscriptionWithCycles> {
+  const reason = options.reason ?? 'CUSTOMER_REQUEST';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const subscription = await ownSubscription(deps, shopId, customerId, subscriptionId);
     const unknown = (productIds ?? []).filter((id) => !subscription.items.some((item) => item.productId === id));
@@ -38,7 +43,7 @@ export async function cancelSubscription(
     }
     if (subscription.status === 'CANCELLED') {
       // A repeat publishes the same event id again (a crash may have lost the first); consumers drop it.
-      if (subscription.cancelReason === 'CUSTOMER_REQUEST') await deps.events.publish(subscriptionEvents.cancelled(subscription));
+      if (subscription.cancelReason !== 'SERVICE_STOPPED') await deps.events.publish(subscriptionEvents.cancelled(subscription));
       return withCycles(deps, subscriptionId);
     }
 
@@ -55,11 +60,14 @@ export async function cancelSubscription(
     // claimed it — the charge stands, and the cancel applies from the next cycle.
     if (announced && nothingAnnouncedIsWanted({ status: whole ? 'CANCELLED' : subscription.status, items }, announced)) {
       const skipped = transition(announced, { type: 'skip', reason: 'NOTHING_WANTED' });
-      if (skipped.ok) await deps.cycles.write(skipped.next, skipped.expect);
+      if (skipped.ok) {
+        await publishCycleEvent(deps, skipped.next);
+        await deps.cycles.write(skipped.next, skipped.expect);
+      }
     }
 
     const next: Subscription = whole
-      ? cancelWhole(subscription, 'CUSTOMER_REQUEST', at)
+      ? cancelWhole(subscription, reason, at)
       : { ...subscription, items, updatedAt: at };
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);

@@ -13,7 +13,7 @@ export interface EventDeps {
 }
 
 /** Who ended a subscription, as events name it. */
-const CANCELLED_BY: Record<CancelReason, 'buyer' | 'merchant' | 'service-stop'> = { CUSTOMER_REQUEST: 'buyer', SERVICE_STOPPED: 'service-stop' };
+const CANCELLED_BY: Record<CancelReason, 'buyer' | 'merchant' | 'service-stop'> = { CUSTOMER_REQUEST: 'buyer', MERCHANT_REQUEST: 'merchant', SERVICE_STOPPED: 'service-stop' };
 
 const lines = (subscription: Subscription) => subscription.items.filter((item) => item.status === 'ACTIVE').map(({ productId, quantity }) => ({ productId, quantity }));
 

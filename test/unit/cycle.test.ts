@@ -70,6 +70,7 @@ const EVENTS: { readonly [E in CycleEventType]: Extract<CycleEvent, { type: E }>
   declined: { type: 'declined', failure: { code: 'REJECT_CARD_PAYMENT', message: 'declined', at: '2026-12-09T10:00:02+09:00' }, retryAt: new Date('2026-12-09T08:00:00Z') },
   review: { type: 'review', reason: 'cannot look it up' },
   resolve: { type: 'resolve', resolution: { outcome: 'charged', at: '2026-12-10T09:00:00+09:00', by: 'admin-1', pgReference: 'pay-9' } },
+  retry: { type: 'retry', provider: 'tosspayments', at: AT, nextRun: new Date('2026-12-09T08:00:00Z') },
 };
 
 /** Where each event leads from each state it applies to (the table in the module comment). */
@@ -86,6 +87,7 @@ const EXPECTED: { readonly [E in CycleEventType]: Partial<Record<CycleState, Cyc
   declined: { CHARGING: 'NOTICED' },
   review: { CHARGING: 'REVIEW' },
   resolve: { REVIEW: 'CHARGED' },
+  retry: { FAILED: 'CHARGING' },
 };
 
 describe('every state × every event', () => {
@@ -94,7 +96,7 @@ describe('every state × every event', () => {
     expect(cases).toHaveLength(CYCLE_STATES.length * Object.keys(EVENTS).length);
     // Every state some event leads out of, but the ends.
     const left = new Set(Object.values(EVENT_SOURCES).flat());
-    expect(CYCLE_STATES.filter((state) => !left.has(state)).sort()).toEqual(['CANCELLED', 'CHARGED', 'FAILED', 'SKIPPED']);
+    expect(CYCLE_STATES.filter((state) => !left.has(state)).sort()).toEqual(['CANCELLED', 'CHARGED', 'SKIPPED']);
   });
 
   it.each(cases)('%s + %s', (state, type) => {
@@ -116,6 +118,14 @@ describe('every state × every event', () => {
 });
 
 describe('transitions in detail', () => {
+  it("retry (issue 13): a FAILED cycle claimed again by the shop — attempt n+1 and its own order id, as the charge run's claim; no longer failed, its last failure kept", () => {
+    const failure = { code: 'REJECT_CARD_PAYMENT', message: 'declined', at: '2026-12-12T17:00:01+09:00', attempt: 6 };
+    const failed = aCycle('FAILED', { attempts: 6, lastFailure: failure, failedAt: failure.at });
+    const retried = transition(failed, EVENTS.retry);
+    expect(retried).toMatchObject({ ok: true, expect: { status: 'FAILED', attempts: 6 }, next: { status: 'CHARGING', attempts: 7, orderId: orderIdFor('sub-1', '2026-12-10', 7), idempotencyKey: 'charge:sub-1:2026-12-10:7', provider: 'tosspayments', lastFailure: failure } });
+    expect(retried.ok && retried.next.failedAt).toBeUndefined();
+  });
+
   it('lock: the amount is the sum of the announced lines; nothing left to sell → SKIPPED; nothing to send → NOTICED at once', () => {
     const locked = transition(aCycle('SCHEDULED'), { ...EVENTS.lock, lines: [{ productId: 'a', quantity: 3, unitPrice: 1_500 }, { productId: 'b', quantity: 1, unitPrice: 700 }] });
     expect(locked.ok && locked.next).toMatchObject({ status: 'NOTICING', amount: 5_200, followingDeliveryDate: '2026-12-24', orderName: 'Beans 1kg' });

@@ -42,6 +42,8 @@ export interface Run<D extends FollowUpDeps = FollowUpDeps> {
   readonly scheduledAt: Date;
   /** The message's shop (every item of a message is one shop's). */
   readonly shop: Shop | undefined;
+  /** A decline is final, whatever the retry window (the shop's own retry of a FAILED cycle: it stays FAILED). */
+  readonly finalDecline?: boolean;
 }
 
 export type Step = { readonly done: ChargeResult; readonly cycle?: Cycle } | 'reread';
@@ -83,7 +85,7 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
 
   if (outcome.status === 'DECLINED') {
     const failure = { code: outcome.code, message: outcome.message, detail: outcome.detail, at: seoulTimestamp(now) };
-    const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
+    const next = run.finalDecline ? null : nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
     if (next) {
       // Mail before the state change: a crash in between is redone by the look-up path, and send-once sends it once.
       if (!cycle.lastFailure) {
