@@ -32,7 +32,7 @@ const call = (method: string, path: string, body?: unknown, token = admin) => h.
 const outbox = async (to: string) => (await h.t.call('GET', `/_local/outbox?to=${encodeURIComponent(to)}`)).body.items as Array<{ kind: string; subject?: string; body: string }>;
 const eventsOf = async (subscriptionId: string) =>
   (await outbox(LOCAL_EVENT_BUS_NAME))
-    .map((item) => ({ type: item.kind as EventType, ...(JSON.parse(item.body) as { id: string; shopId: string; subscriptionId: string; [field: string]: unknown }) }))
+    .map((item) => ({ type: item.kind as EventType, ...JSON.parse(item.body) }) as { type: EventType; id: string; shopId: string; subscriptionId: string } & Record<string, unknown>)
     .filter((event) => event.subscriptionId === subscriptionId);
 /** The charge worker's deps on the local bus and mail (the runs' real adapters), at a test clock. */
 const runDeps = () => chargeDeps(h, { clock: testClock(new Date()), events: h.deps.events, mailer: h.deps.mailer });
