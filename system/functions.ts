@@ -358,6 +358,18 @@ export const FUNCTIONS = {
     description: 'Charges a FAILED cycle once more, now, exactly once, with the charge run\'s own step and order id rules',
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], usesGateway: true, readsChargeSettings: true,
   },
+  listOrders: {
+    kind: 'http', method: 'GET', path: '/admin/orders', auth: 'admin',
+    entry: 'functions/handlers/list-orders.handler.ts',
+    description: "A shop's orders (CHARGED cycles) or failed payments in a date range, newest first, paged",
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
+  },
+  exportOrders: {
+    kind: 'http', method: 'GET', path: '/admin/orders.csv', auth: 'admin',
+    entry: 'functions/handlers/export-orders.handler.ts',
+    description: "A shop's orders paid in a range (at most 31 days) as CSV for the warehouse",
+    tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
+  },
   signUp: {
     kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
     entry: 'functions/handlers/sign-up.handler.ts',

@@ -23,7 +23,12 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
   readonly params?: z.ZodMiniType<P>;
   readonly query?: z.ZodMiniType<Q>;
   /** 204: no body (the schema is z.undefined()). */
-  readonly response: { readonly status: 200 | 201 | 202 | 204; readonly schema: z.ZodMiniType };
+  readonly response: {
+    readonly status: 200 | 201 | 202 | 204;
+    readonly schema: z.ZodMiniType;
+    /** A body other than JSON (the orders CSV): its media type; the handler answers it with `replyText`. */
+    readonly contentType?: 'text/csv';
+  };
   /** Business refusals beyond the standard 400/401/403/500 (added for every operation as they apply). */
   readonly errors: readonly ErrorSpec[];
   /**

@@ -35,6 +35,14 @@ export interface HttpResult {
 
 export const reply = (body: unknown, status?: number): HttpResult => (status === undefined ? { body } : { status, body });
 
+/** A body other than JSON (the orders CSV, issue 13): sent as it is, with its media type and extra headers. */
+export interface TextResult extends HttpResult {
+  readonly body: string;
+  readonly text: { readonly contentType: string; readonly headers?: Readonly<Record<string, string>> };
+}
+
+export const replyText = (body: string, contentType: string, headers: Readonly<Record<string, string>> = {}): TextResult => ({ body, text: { contentType, headers } });
+
 export interface HttpInput<B, P, Q, Auth> {
   readonly body: B;
   readonly params: P;
@@ -166,6 +174,10 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
         // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
         logger.debug('Response body', { body: result.body });
         if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+        if ('text' in result) {
+          const { contentType, headers } = (result as TextResult).text;
+          return { statusCode: status, headers: { ...headers, 'content-type': contentType, 'cache-control': 'no-store' }, body: (result as TextResult).body };
+        }
         return json(status, result.body);
       };
       if (!replayable || idempotencyKey === undefined || principal === null) return respond();

@@ -119,6 +119,17 @@ export const creditLedgerPartition = (shopId: string): IndexPartition => indexPa
 /** gsi1: a shop's orders (its CHARGED cycles), newest first (access pattern 13). */
 export const ordersPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#ORDERS`);
 
+/** gsi3: a shop's FAILED cycles (payments that failed for good), newest first — what a merchant retries (issue 13). */
+export const failedCyclesPartition = (shopId: string): IndexPartition => indexPartition('gsi3', `SHOP#${shopId}#FAILED`);
+
+/**
+ * Sort-key bounds of an order list's Seoul date range (inclusive): a sort key is `{Seoul timestamp}#…`, so the
+ * date is its prefix, and `~` sorts after every character a timestamp or id holds.
+ */
+export function timestampSortKeyBounds(from: string, to: string): { lower: string; upper: string } {
+  return { lower: from, upper: `${to}~` };
+}
+
 /** gsi1: every registered billing key of a shop (the stop cascade, S22). */
 export const billingKeysPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#BILLINGKEYS`);
 
@@ -159,6 +170,11 @@ export const indexKeys = {
   shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: creditLedgerPartition(shopId).value, gsi1sk: `${at}#${operationId}` }),
   /** gsi1: a shop's orders for fulfilment, newest first — set on a cycle once it is CHARGED (the charged cycle is the order). */
   shopOrders: (shopId: string, chargedAt: string, orderId: string) => ({ gsi1pk: ordersPartition(shopId).value, gsi1sk: `${chargedAt}#${orderId}` }),
+  /** gsi3: a FAILED cycle in its shop's list of failed payments, newest first (set while FAILED; a retry takes it out). */
+  failedCycle: (shopId: string, failedAt: string, subscriptionId: string, deliveryDate: string) => ({
+    gsi3pk: failedCyclesPartition(shopId).value,
+    gsi3sk: `${failedAt}#${subscriptionId}#${deliveryDate}`,
+  }),
   /** gsi2: one buyer's subscriptions in a shop (storefront list; S10 card replacement). */
   customerSubscriptions: (shopId: string, customerId: string, createdAt: string, subscriptionId: string) => ({
     gsi2pk: subscriptionPartitions.byCustomer(shopId, customerId).value,
