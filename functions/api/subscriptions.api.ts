@@ -58,6 +58,12 @@ export const listShopSubscriptionsQuery = z
     cycleStatus: z
       .optional(z.enum(['REVIEW']))
       .check(z.describe('Only subscriptions with a cycle in REVIEW (a charge whose outcome an operator must decide), oldest delivery first')),
+    email: z
+      .optional(z.email().check(z.maxLength(254)))
+      .check(z.describe("Issue 13: the buyer's contact email, exact match (case-insensitive); through an index, never a scan")),
+    phone: z
+      .optional(z.string().check(z.maxLength(20), z.regex(/^\+?[\d\s-]{9,19}$/, 'A phone number: digits, spaces and dashes, e.g. 010-1234-5678.')))
+      .check(z.describe("Issue 13: the buyer's contact phone, exact match on its digits (010-1234-5678, 01012345678 and +82 10 1234 5678 are one number)")),
     cardExpiringBy: z
       .optional(yearMonthSchema)
       .check(z.describe('Issue 14: only ACTIVE subscriptions whose card expires in or before this month (YYYY-MM), soonest expiry first; cards whose PG reports no expiry never match')),
@@ -133,7 +139,7 @@ export const subscriptionsApi = {
   listShopSubscriptions: defineOperation({
     route: FUNCTIONS.listShopSubscriptions,
     summary:
-      "The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. " +
+      "The shop's subscriptions, filtered by status, customer, the buyer's email or phone (exact), product (subscriptions containing it) and inclusive next-delivery range. " +
       'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. ' +
       'A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. ' +
       'A cursor only continues the query that produced it.',

@@ -123,6 +123,25 @@ export interface SubscriptionWithCycles extends Subscription {
   readonly cycles: readonly Cycle[];
 }
 
+/** Issue 13: an email as the merchant's search matches it — trimmed, lower case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Issue 13: a phone number as the merchant's search matches it — digits only, +82 10… read as 010…. */
+export function normalisePhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return digits.startsWith('82') && digits.length >= 11 ? `0${digits.slice(2)}` : digits;
+}
+
+/** The buyer's contact details, normalised, that the merchant's search finds the subscription by (its contact pointers). */
+export function contactKeys(subscription: Pick<Subscription, 'contact'>): Array<{ kind: 'EMAIL' | 'PHONE'; value: string }> {
+  if (!subscription.contact) return [];
+  const email = normaliseEmail(subscription.contact.email);
+  const phone = normalisePhone(subscription.contact.phone);
+  return [...(email ? [{ kind: 'EMAIL' as const, value: email }] : []), ...(phone ? [{ kind: 'PHONE' as const, value: phone }] : [])];
+}
+
 /** The filters of a shop's subscription list (S20); next-delivery bounds are inclusive. */
 export interface SubscriptionFilter {
   /** Only subscriptions with a cycle in this state (REVIEW: an operator must resolve it). */
@@ -134,6 +153,10 @@ export interface SubscriptionFilter {
   readonly nextDeliveryTo?: IsoDate;
   /** Issue 14: ACTIVE subscriptions whose card expires in or before this month (`YYYY-MM`). */
   readonly cardExpiringBy?: YearMonth;
+  /** Issue 13: the buyer's contact email, exact match after `normaliseEmail`. */
+  readonly email?: string;
+  /** Issue 13: the buyer's contact phone, exact match after `normalisePhone`. */
+  readonly phone?: string;
 }
 
 /**
@@ -146,6 +169,8 @@ export interface SubscriptionFilter {
 export function matchesFilter(subscription: Subscription, filter: SubscriptionFilter): boolean {
   if (filter.status !== undefined && subscription.status !== filter.status) return false;
   if (filter.customerId !== undefined && subscription.customerId !== filter.customerId) return false;
+  if (filter.email !== undefined && (!subscription.contact || normaliseEmail(subscription.contact.email) !== normaliseEmail(filter.email))) return false;
+  if (filter.phone !== undefined && (!subscription.contact || normalisePhone(subscription.contact.phone) !== normalisePhone(filter.phone))) return false;
   if (filter.productId !== undefined && !subscription.items.some((item) => item.productId === filter.productId)) return false;
   // Only a live subscription's card matters: a cancelled one will never be charged again.
   if (filter.cardExpiringBy !== undefined && (subscription.status !== 'ACTIVE' || !expiresBy(subscription.card?.expiry, filter.cardExpiringBy))) return false;
