@@ -110,6 +110,13 @@ describe('GET /admin/orders.csv', () => {
     expect(risky).toContain(`,"'=HYPERLINK(""x"")",01012345678,04524,서울특별시 중구 세종대로 110,"101동, ""A"" 3층",`);
   });
 
+  it('the OpenAPI document states it as text/csv, with its bounds', async () => {
+    const operation = (await h.t.call('GET', '/openapi.json')).body.paths['/admin/orders.csv'].get;
+    expect(Object.keys(operation.responses['200'].content)).toEqual(['text/csv']);
+    expect(operation.responses['422'].content['application/json'].examples).toHaveProperty('EXPORT_TOO_LARGE');
+    expect(operation.parameters.map((p: { name: string; required: boolean }) => [p.name, p.required])).toEqual([['from', true], ['to', true]]);
+  });
+
   it.each([
     ['longer than 31 days', `from=${'2026-01-01'}&to=${'2026-02-01'}`],
     ['without a range', ''],
