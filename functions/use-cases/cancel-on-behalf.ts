@@ -13,23 +13,16 @@
  * nothing newly cancelled and sends no mail (the cancel itself is complete).
  */
 import { createHash } from 'node:crypto';
-import type { NotificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
-import type { Mailer } from '../adapters/messaging/ports.ts';
 import { seoulDate } from '../core/dates.ts';
 import { NotFound } from '../core/errors.ts';
-import { logger } from '../core/logger.ts';
 import type { Subscription, SubscriptionWithCycles } from '../domain/subscription.ts';
 import { merchantCancelMail } from '../notifications/merchant-cancel.ts';
 import { cancelSubscription } from './cancel-subscription.ts';
-import { sendOnce } from './send-once.ts';
+import { mailBuyerOnBehalf, type OnBehalfMailDeps } from './on-behalf-mail.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
 import type { EventDeps } from './subscription-events.ts';
 
-export type CancelOnBehalfDeps = Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'products' | 'clock'> &
-  EventDeps & { readonly notifications: NotificationsRepository; readonly mailer: Mailer };
-
-/** An HTTP request lives far shorter than this: an older SENDING of this mail belongs to a dead request. */
-const MAIL_LEASE_MS = 5 * 60 * 1000;
+export type CancelOnBehalfDeps = Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'products' | 'clock'> & EventDeps & OnBehalfMailDeps;
 
 export async function cancelOnBehalf(deps: CancelOnBehalfDeps, shopId: string, subscriptionId: string, productIds?: readonly string[]): Promise<SubscriptionWithCycles> {
   const before = await deps.subscriptions.get(subscriptionId);
@@ -41,11 +34,6 @@ export async function cancelOnBehalf(deps: CancelOnBehalfDeps, shopId: string, s
 }
 
 async function tellBuyer(deps: CancelOnBehalfDeps, before: Subscription, after: SubscriptionWithCycles, cancelledNow: readonly string[]): Promise<void> {
-  const to = before.contact?.email;
-  if (!to) {
-    logger.warn('No buyer address for the merchant-cancel mail; not sent', { subscriptionId: before.id });
-    return;
-  }
   const [shop, ...products] = await Promise.all([deps.shops.get(before.shopId), ...cancelledNow.map((id) => deps.products.get(before.shopId, id))]);
   // The delivery the buyer was already told about (S17), and what the cancel did to it (S18, S19).
   const announced = after.cycles.find((cycle) => cycle.deliveryDate === before.nextDeliveryDate && cycle.status !== 'SCHEDULED');
@@ -59,7 +47,6 @@ async function tellBuyer(deps: CancelOnBehalfDeps, before: Subscription, after: 
     ...(announced && ['NOTICING', 'NOTICED', 'CHARGING', 'CHARGED', 'REVIEW'].includes(announced.status) ? { chargedAsAnnounced: announced.deliveryDate } : {}),
   });
   // Once per (subscription, what was cancelled): a repeat of the request finds its log item.
-  const digest = createHash('sha256').update([...cancelledNow].sort().join('\u0000')).digest('base64url').slice(0, 16);
-  const ref = { to: 'customer', subscriptionId: before.id, deliveryDate: `merchant-cancel-${digest}`, kind: 'merchant-cancel', channel: 'mail' } as const;
-  await sendOnce(deps, ref, { send: () => deps.mailer.send({ to, kind: 'merchant-cancel', ...mail }) }, { leaseMs: MAIL_LEASE_MS, maxAttempts: 3, waitMs: 0 });
+  const key = createHash('sha256').update([...cancelledNow].sort().join('\u0000')).digest('base64url').slice(0, 16);
+  await mailBuyerOnBehalf(deps, before, 'merchant-cancel', key, mail);
 }
