@@ -398,6 +398,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscriptionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The shop cancels some items, or the whole subscription, on the buyer's behalf: the buyer's own rules and codes (before the payment notice at once; after it a partial cancel applies from the next cycle, S18, and cancelling every announced item means that cycle is not charged, S19). The buyer is mailed what the shop cancelled; the subscription.cancelled event says reason `merchant`. A repeat answers the same and mails nothing more.
+         * @description Seed rules: S18, S19.
+         */
+        post: operations["cancelShopSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.
+         * @description Seed rules: S17, S18.
+         */
+        post: operations["retryCycle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions": {
         parameters: {
             query?: never;
@@ -406,7 +446,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. A cursor only continues the query that produced it.
+         * The shop's subscriptions, filtered by status, customer, the buyer's email or phone (exact), product (subscriptions containing it) and inclusive next-delivery range. Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. A cursor only continues the query that produced it.
          * @description Seed rules: S20.
          */
         get: operations["listShopSubscriptions"];
@@ -666,6 +706,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's orders for fulfilment — its CHARGED cycles: what to ship, where, and what was paid — newest first by when they were paid, in a range of Seoul dates (default the last 30 days). status=FAILED lists the payments that failed for good instead. Paged like every list; a cursor only continues the query that produced it.
+         * @description Seed rules: S17, S18.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The orders paid in a range of Seoul dates (at most 31 days) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. UTF-8 with a byte-order mark (Excel opens Korean correctly), RFC 4180 quoting, and a cell that would start a spreadsheet formula (=, +, -, @) prefixed with an apostrophe. At most 10000 rows: a range holding more is refused, never cut short. Each order is in exactly one day's export (by when it was paid).
+         * @description Seed rules: S17.
+         */
+        get: operations["exportOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "subscription.created": {
@@ -758,7 +838,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The charge failed for good (after its retries). id: `{subscriptionId}.{deliveryDate}.failed`
+         * The charge failed for good (after its retries); nothing to ship. The merchant may retry it (POST /admin/subscriptions/{id}/cycles/{deliveryDate}/retry). id: `{subscriptionId}.{deliveryDate}.failed`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.cycle.failed"];
@@ -3267,6 +3347,308 @@ export interface operations {
             };
         };
     };
+    cancelShopSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CONCURRENT_UPDATE`: the subscription kept changing while being cancelled; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PRODUCT_NOT_IN_SUBSCRIPTION`: a product id is not part of this subscription; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryCycle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+                deliveryDate: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "CHARGED" | "DECLINED" | "PENDING" | "REVIEW";
+                        cycle: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                            attempts?: number;
+                            lastFailure?: {
+                                code: string;
+                                /** @description Why, in Korean (what the buyer is told) */
+                                message: string;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                            };
+                            /** @enum {string} */
+                            chargeProgress?: "CHARGING" | "RETRY_SCHEDULED" | "MANUAL_REVIEW";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            chargedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription or its cycle does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CYCLE_NOT_FAILED`: the cycle is not FAILED (charged, noticed, skipped, cancelled, in review); `CHARGE_IN_PROGRESS`: the cycle is being charged right now (a retry at the same time, or the charge run); `NOTHING_TO_CHARGE`: the buyer cancelled every item the delivery announced (S19); `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `NO_BILLING_KEY`: the buyer has no registered payment method with the shop's PG; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listShopSubscriptions: {
         parameters: {
             query?: {
@@ -3278,6 +3660,8 @@ export interface operations {
                 nextDeliveryFrom?: string;
                 nextDeliveryTo?: string;
                 cycleStatus?: "REVIEW";
+                email?: string;
+                phone?: string;
                 cardExpiringBy?: string;
             };
             header?: never;
@@ -5092,6 +5476,173 @@ export interface operations {
             };
         };
     };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "CHARGED" | "FAILED";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The merchant order id the PG was charged under; for a FAILED payment its last attempt's (null when none reached the PG) */
+                            orderId: string | null;
+                            /** @enum {string} */
+                            status: "CHARGED" | "FAILED";
+                            subscriptionId: string;
+                            customerId: string;
+                            deliveryDate: string;
+                            /** @description Integer KRW, as announced (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                name?: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                            shippingAddress?: {
+                                recipient: string;
+                                phone: string;
+                                postalCode: string;
+                                address1: string;
+                                address2?: string;
+                            };
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            paidAt?: string;
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            chargedAt?: string;
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            failedAt?: string;
+                            attempts?: number;
+                            failure?: {
+                                code: string;
+                                message: string;
+                            };
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field; `INVALID_CURSOR`: the cursor is not one this list handed out for this query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportOrders: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `EXPORT_TOO_LARGE`: the range holds more than 10000 orders; export a shorter range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     "event:subscription.created": {
         parameters: {
             query?: never;
@@ -5223,6 +5774,7 @@ export interface operations {
                         subscriptionId: string;
                         customerId: string;
                         deliveryDate: string;
+                        chargeDate: string;
                         amount: number;
                         items: {
                             productId: string;
@@ -5320,13 +5872,19 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description The charge failed for good (after its retries). id: `{subscriptionId}.{deliveryDate}.failed` */
+                    /** @description The charge failed for good (after its retries); nothing to ship. The merchant may retry it (POST /admin/subscriptions/{id}/cycles/{deliveryDate}/retry). id: `{subscriptionId}.{deliveryDate}.failed` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         deliveryDate: string;
                         amount: number;
+                        /** @description Why, in Korean, as the buyer was told */
                         reason: string;
+                        /** @description The PG's decline code, or ours (NO_BILLING_KEY, NOT_CHARGED_AFTER_REVIEW, …) */
+                        code: string;
+                        attempts: number;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        failedAt: string;
                     };
                 };
             };
@@ -5368,6 +5926,7 @@ export interface operations {
                         subscriptionId: string;
                         customerId: string;
                         deliveryDate: string;
+                        /** @description NOTHING_WANTED (every announced item cancelled, S19) or NOTHING_TO_CHARGE (no product left to sell) */
                         reason: string;
                     };
                 };
