@@ -122,6 +122,23 @@ describe('the cycle events of the runs, and POST …/cycles/{deliveryDate}/retry
     }
   });
 
+  it("an unknown outcome (the PG took the money, the answer was lost) stays CHARGING for the next charge run, which looks the order up: one capture", async () => {
+    const n = await noticedSubscription(h, shopId, { card: CARDS.declines });
+    expect(await processCharge(runDeps(), chargeItem(n.cycle, '17:00', addDays(n.cycle.chargeDate, 3)))).toMatchObject({ result: 'failed' });
+    // The buyer's new card times out on its first charge after the PG captured it.
+    await subscribe(h.t, n.buyer, shopId, CARDS.timesOutAfterCapture, { contact: { email: n.email, phone: '010-2222-3333' } });
+    const ref = `/admin/subscriptions/${n.subscription.id}/cycles/${n.cycle.deliveryDate}`;
+    expect(await call('POST', `${ref}/retry`)).toMatchObject({ status: 200, body: { outcome: 'PENDING', cycle: { chargeProgress: 'CHARGING', attempts: 2 } } });
+    expect(await call('POST', `${ref}/retry`)).toMatchObject({ status: 409, body: { error: { code: 'CHARGE_IN_PROGRESS' } } });
+    // The next charge run, past the attempt's lease: it looks the order id up and records the payment.
+    const claimed = (await h.cycles.get({ subscriptionId: n.subscription.id, deliveryDate: n.cycle.deliveryDate }))!;
+    const deps = chargeDeps(h, { clock: testClock(new Date(Date.parse(claimed.chargingSince!) + 60 * 60 * 1000)), events: h.deps.events, mailer: h.deps.mailer });
+    const nextRun = new Date(claimed.nextAttemptAt!);
+    expect(await processCharge(deps, { date: claimed.nextAttemptAt!.slice(0, 10), scheduledTime: nextRun.toISOString(), shopId, ref: { subscriptionId: n.subscription.id, deliveryDate: n.cycle.deliveryDate }, messageId: 'after-retry' })).toMatchObject({ result: 'completed' });
+    expect(await h.cycles.get({ subscriptionId: n.subscription.id, deliveryDate: n.cycle.deliveryDate })).toMatchObject({ status: 'CHARGED', attempts: 2 });
+    expect(capturesOf(h, n.cycle)).toEqual([{ orderId: `${n.subscription.id}-${n.cycle.deliveryDate.replaceAll('-', '')}-2`, amount: 68_000 }]);
+  });
+
   it.each([
     ['another shop', 'other', 404, 'NOT_FOUND'],
     ['a delivery date with no cycle', 'no-cycle', 404, 'NOT_FOUND'],
