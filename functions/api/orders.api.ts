@@ -51,7 +51,7 @@ export const ordersApi = {
       'status=FAILED lists the payments that failed for good instead. Paged like every list; a cursor only continues the query that produced it.',
     rules: ['S17', 'S18'],
     query: listOrdersQuery,
-    response: { status: 200, schema: pageOf(orderView) },
+    response: { status: 200, schema: z.extend(pageOf(orderView), { from: isoDateSchema.check(z.describe('The range read, as given or defaulted')), to: isoDateSchema }) },
     errors: [],
   }),
   exportOrders: defineOperation({

@@ -50,7 +50,8 @@ export async function listOrders(
   const from = query.from ?? addDays(to, -DEFAULT_LIST_DAYS);
   const page = await deps.orders.page(shopId, { status: query.status ?? 'CHARGED', from, to }, { limit: query.limit, cursor: query.cursor });
   const nameOf = await productNames(deps, shopId, page.items);
-  return { items: page.items.map((cycle) => toOrderView(cycle, nameOf)), nextCursor: page.nextCursor };
+  // The range it read (an addition to the list shape): a console offers the same range as a CSV export.
+  return { items: page.items.map((cycle) => toOrderView(cycle, nameOf)), nextCursor: page.nextCursor, from, to };
 }
 
 /** The export's columns: what the warehouse ships. */

@@ -5534,6 +5534,9 @@ export interface operations {
                             };
                         }[];
                         nextCursor: string | null;
+                        /** @description The range read, as given or defaulted */
+                        from: string;
+                        to: string;
                     };
                 };
             };
