@@ -35,12 +35,15 @@ export const listOrdersQuery = z
 
 export const exportOrdersQuery = z
   .strictObject({
-    from: isoDateSchema.check(z.describe('Paid on or after this Seoul date')),
-    to: isoDateSchema.check(z.describe(`Paid on or before this Seoul date; at most ${MAX_EXPORT_DAYS} days after from`)),
+    from: z.optional(isoDateSchema).check(z.describe('Paid on or after this Seoul date; default `to`')),
+    to: z.optional(isoDateSchema).check(z.describe(`Paid on or before this Seoul date, at most ${MAX_EXPORT_DAYS} days after from; default today`)),
   })
   .check(
     z.refine(inOrder, notBefore),
-    z.refine((query) => query.from > query.to || daysIn(query.from, query.to) <= MAX_EXPORT_DAYS, { path: ['to'], message: `An export covers at most ${MAX_EXPORT_DAYS} days.` }),
+    z.refine((query) => query.from === undefined || query.to === undefined || query.from > query.to || daysIn(query.from, query.to) <= MAX_EXPORT_DAYS, {
+      path: ['to'],
+      message: `An export covers at most ${MAX_EXPORT_DAYS} days.`,
+    }),
   );
 
 export const ordersApi = {
@@ -57,7 +60,7 @@ export const ordersApi = {
   exportOrders: defineOperation({
     route: FUNCTIONS.exportOrders,
     summary:
-      `The orders paid in a range of Seoul dates (at most ${MAX_EXPORT_DAYS} days) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. ` +
+      `The orders paid in a range of Seoul dates (at most ${MAX_EXPORT_DAYS} days; default today's, or the day given as from or to) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. ` +
       'UTF-8 with a byte-order mark (Excel opens Korean correctly), RFC 4180 quoting, and a cell that would start a spreadsheet formula (=, +, -, @) prefixed with an apostrophe. ' +
       `At most ${MAX_EXPORT_ROWS} rows: a range holding more is refused, never cut short. Each order is in exactly one day's export (by when it was paid).`,
     rules: ['S17'],

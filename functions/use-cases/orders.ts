@@ -15,7 +15,7 @@ import type { OrdersRepository } from '../adapters/dynamodb/orders.repo.ts';
 import type { ProductsRepository } from '../adapters/dynamodb/products.repo.ts';
 import type { Clock } from '../core/clock.ts';
 import { addDays, seoulDate } from '../core/dates.ts';
-import { Unprocessable } from '../core/errors.ts';
+import { Unprocessable, ValidationFailed } from '../core/errors.ts';
 import type { Cycle } from '../domain/cycle.ts';
 import { toOrderView, type OrderStatus } from '../domain/order.ts';
 import { toCsv, type CsvCell } from '../http/csv.ts';
@@ -57,7 +57,12 @@ export async function listOrders(
 /** The export's columns: what the warehouse ships. */
 export const ORDER_CSV_HEADER = ['주문번호', '배송일', '수령인', '수령인 연락처', '우편번호', '주소', '상세주소', '상품', '결제금액', '결제일시', '정기배송번호', '고객ID'] as const;
 
-export async function exportOrders(deps: OrdersDeps, shopId: string, range: { readonly from: string; readonly to: string }): Promise<{ filename: string; csv: string }> {
+export async function exportOrders(deps: OrdersDeps, shopId: string, query: { readonly from?: string | undefined; readonly to?: string | undefined }): Promise<{ filename: string; csv: string }> {
+  // Without a range, today's orders (what a warehouse fetches each day); one bound alone is that one day.
+  const to = query.to ?? query.from ?? seoulDate(deps.clock.now());
+  const from = query.from ?? to;
+  if (from < addDays(to, -(MAX_EXPORT_DAYS - 1))) throw new ValidationFailed([{ path: 'query.to', message: `An export covers at most ${MAX_EXPORT_DAYS} days.` }]);
+  const range = { from, to };
   const cycles = await deps.orders.allCharged(shopId, range, MAX_EXPORT_ROWS);
   if (cycles.length > MAX_EXPORT_ROWS) throw new Unprocessable('EXPORT_TOO_LARGE', `More than ${MAX_EXPORT_ROWS} orders were paid in this range; export a shorter range.`, [{ path: 'query.to', message: 'Narrow the range.' }]);
   const nameOf = await productNames(deps, shopId, cycles);
