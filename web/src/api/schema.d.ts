@@ -734,7 +734,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The orders paid in a range of Seoul dates (at most 31 days) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. UTF-8 with a byte-order mark (Excel opens Korean correctly), RFC 4180 quoting, and a cell that would start a spreadsheet formula (=, +, -, @) prefixed with an apostrophe. At most 10000 rows: a range holding more is refused, never cut short. Each order is in exactly one day's export (by when it was paid).
+         * The orders paid in a range of Seoul dates (at most 31 days; default today's, or the day given as from or to) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. UTF-8 with a byte-order mark (Excel opens Korean correctly), RFC 4180 quoting, and a cell that would start a spreadsheet formula (=, +, -, @) prefixed with an apostrophe. At most 10000 rows: a range holding more is refused, never cut short. Each order is in exactly one day's export (by when it was paid).
          * @description Seed rules: S17.
          */
         get: operations["exportOrders"];
@@ -5580,9 +5580,9 @@ export interface operations {
     };
     exportOrders: {
         parameters: {
-            query: {
-                from: string;
-                to: string;
+            query?: {
+                from?: string;
+                to?: string;
             };
             header?: never;
             path?: never;
