@@ -1,9 +1,9 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { CYCLE_STATUSES } from '../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
 import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, timestampSchema, yearMonthSchema } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 import { priceChangeView } from './products.api.ts';
 
 export const subscriptionView = z.object({
@@ -76,9 +76,9 @@ export const resolveCycleBody = z.strictObject({
     .check(z.describe("The PG's payment reference the operator found (e.g. its transaction id), kept on the order")),
 });
 
-export const subscriptionsApi = {
+export const subscriptionsApi = operationsOf({
   resolveCycle: defineOperation({
-    route: FUNCTIONS.resolveCycle,
+    route: fn.resolveCycle,
     summary:
       'Close a cycle left in REVIEW (its charge outcome was unknown and the PG could not look it up): charged finishes it as CHARGED (order, charged event), ' +
       'not-charged as FAILED (buyer and operator told); either way the subscription moves on to its next delivery. Exactly once: the same outcome again answers the same.',
@@ -89,7 +89,7 @@ export const subscriptionsApi = {
     errors: [notFound('The subscription or its cycle'), { status: 409, code: 'CYCLE_NOT_IN_REVIEW', when: 'the cycle is not in REVIEW (or was resolved with the other outcome)' }],
   }),
   listShopSubscriptions: defineOperation({
-    route: FUNCTIONS.listShopSubscriptions,
+    route: fn.listShopSubscriptions,
     summary:
       "The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. " +
       'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. ' +
@@ -101,11 +101,11 @@ export const subscriptionsApi = {
     errors: [],
   }),
   getShopSubscription: defineOperation({
-    route: FUNCTIONS.getShopSubscription,
+    route: fn.getShopSubscription,
     summary: 'One subscription of the shop with its cycles, oldest first',
     rules: ['S20'],
     params: z.strictObject({ subscriptionId: idSchema }),
     response: { status: 200, schema: subscriptionDetail },
     errors: [notFound('The subscription')],
   }),
-};
+});
