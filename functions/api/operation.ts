@@ -35,22 +35,17 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
   readonly name?: string;
 }
 
-/**
- * Declares an operation with its types inferred from the schemas. Side-effect free (the annotation tells
- * esbuild so), like zod/mini's constructors: a bundle keeps only the operations and schemas its handler uses.
- */
-/* @__NO_SIDE_EFFECTS__ */
+/** Declares an operation with its types inferred from the schemas. */
 export function defineOperation<R extends HttpFunction, B = undefined, P = undefined, Q = undefined>(operation: Operation<R, B, P, Q>): Operation<R, B, P, Q> {
   return operation;
 }
 
-export const notFound = /* @__NO_SIDE_EFFECTS__ */ (what: string): ErrorSpec => ({ status: 404, code: 'NOT_FOUND', when: `${what} does not exist, or belongs to another shop or customer` });
+export const notFound = (what: string): ErrorSpec => ({ status: 404, code: 'NOT_FOUND', when: `${what} does not exist, or belongs to another shop or customer` });
 
 /**
  * An API module's operations, keyed by their function names in system/functions.ts, each stamped with that
  * name (functions/api/operations.ts checks the keys against the catalogue).
  */
-/* @__NO_SIDE_EFFECTS__ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type
 export function operationsOf<T extends Record<string, Operation<any, any, any, any>>>(operations: T): { readonly [K in keyof T]: T[K] & { readonly name: K } } {
   return Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, { ...operation, name }])) as { readonly [K in keyof T]: T[K] & { readonly name: K } };
