@@ -3,10 +3,13 @@
  * server SDK (@portone/server-sdk) behind the payment-gateway port. The shop's
  * contract is its PortOne store id, V2 API secret, and the channel key of its PG.
  *
- * Only the SDK's payment clients are imported, through its granular subpath exports
- * (`@portone/server-sdk/payment` PaymentClient, `…/payment/billingKey`
- * BillingKeyClient, about 19 KB minified together): the package root would bring every
- * PortOne API into each function that calls a PG (issue 12: every bundle ≤ 150 KB).
+ * Only the SDK's payment clients are imported, through its granular subpath exports: the
+ * package root would bring every PortOne API into each function that calls a PG (issue 12:
+ * every bundle ≤ 150 KB). This module imports `@portone/server-sdk/payment/billingKey`
+ * BillingKeyClient (3 KB minified: registration and key deletion); `@portone/server-sdk/payment`
+ * PaymentClient (16 KB more: every payment API) is handed in as `payments` by the one wiring
+ * that charges (functions/wiring/charging-gateways.ts), so checkout, sign-up and the stop
+ * worker do not carry it.
  *
  * Documented facts this client relies on (developers.portone.io/api/rest-v2, and
  * the SDK's own generated client and types, @portone/server-sdk 0.19
@@ -43,7 +46,7 @@
  * The SDK's fetch has no deadline: a call still running after `timeoutMs` is
  * given up on (UNKNOWN for a charge, looked up by paymentId next run).
  */
-import { PaymentClient, PaymentError } from '@portone/server-sdk/payment';
+import { PaymentError, type PaymentClient } from '@portone/server-sdk/payment';
 import { BillingKeyClient, BillingKeyError } from '@portone/server-sdk/payment/billingKey';
 import { logger } from '../../core/logger.ts';
 import { declined } from './declines.ts';
@@ -60,6 +63,11 @@ export interface PortOneOptions {
   /** @default https://api.portone.io */
   readonly baseUrl?: string;
   readonly timeoutMs?: number;
+  /**
+   * The SDK's PaymentClient, for `charge` and `findChargeByOrderId`; only a function that charges passes it
+   * (functions/wiring/charging-gateways.ts). Without it those two throw: a wiring mistake, never a decline.
+   */
+  readonly payments?: typeof PaymentClient;
 }
 
 const INTERNATIONAL_BRANDS = new Set(['VISA', 'MASTER', 'AMEX', 'JCB', 'DINERS', 'UNIONPAY']);
@@ -77,8 +85,12 @@ function portOneError(error: unknown): { type: string; message: string; pgCode?:
 
 export function portOneGateway(options: PortOneOptions): PaymentGateway {
   const init = { secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) };
-  const payments = PaymentClient(init);
   const billingKeys = BillingKeyClient(init);
+  const paymentClient = options.payments?.(init);
+  const payments = () => {
+    if (!paymentClient) throw new Error('PortOne payments are not wired in this function: only functions/wiring/charging-gateways.ts charges');
+    return paymentClient;
+  };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const name = options.gateway;
 
@@ -113,7 +125,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
   }
 
   async function findChargeByOrderId(orderId: string): Promise<LookupOutcome> {
-    const result = await bounded(() => payments.getPayment({ paymentId: orderId, storeId: options.storeId }));
+    const result = await bounded(() => payments().getPayment({ paymentId: orderId, storeId: options.storeId }));
     if (result === 'timeout') return { status: 'UNKNOWN', message: 'PortOne did not answer the lookup in time.' };
     if ('ok' in result) return outcomeOfPayment(result.ok, orderId);
     const error = portOneError(result.error);
@@ -162,7 +174,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     async charge(request) {
       const { orderId } = request;
       const result = await bounded(() =>
-        payments.payWithBillingKey({
+        payments().payWithBillingKey({
           paymentId: orderId,
           billingKey: request.billingKey,
           channelKey: options.channelKey,
