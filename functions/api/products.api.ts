@@ -1,6 +1,6 @@
 import * as z from '../core/validation.ts';
 import * as fn from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, freeText } from './common.schema.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, priceChangeView, priceIncreasePolicySchema, timestampSchema, freeText } from './common.schema.ts';
 import { defineOperation, notFound, operationsOf } from './operation.ts';
 import { discountProblems } from '../domain/pricing.ts';
 
@@ -8,7 +8,6 @@ export const MAX_PRICE = 100_000_000;
 
 export const MAX_DELIVERIES = 1_000;
 
-const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
 
 const discountRule = z
   .strictObject({
@@ -43,16 +42,6 @@ const productFields = z.strictObject({
 });
 
 /** One recorded list-price change (issue 14), as products and subscriptions show it. */
-export const priceChangeView = z.object({
-  changeId: z.string(),
-  productId: z.string(),
-  oldPrice: z.int(),
-  newPrice: z.int(),
-  announcedOn: isoDateSchema,
-  increaseFrom: z.optional(isoDateSchema).check(z.describe('First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once')),
-  policy: priceIncreasePolicySchema,
-  announcedAt: z.optional(timestampSchema),
-});
 
 export const productBody = productFields.check(
   z.superRefine((product, context) => {

@@ -2,9 +2,8 @@ import * as z from '../core/validation.ts';
 import * as fn from '../../system/functions.ts';
 import { CYCLE_STATUSES } from '../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
-import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, timestampSchema, yearMonthSchema } from './common.schema.ts';
+import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, priceChangeView, timestampSchema, yearMonthSchema } from './common.schema.ts';
 import { defineOperation, notFound, operationsOf } from './operation.ts';
-import { priceChangeView } from './products.api.ts';
 
 export const subscriptionView = z.object({
   id: z.string(),
