@@ -36,6 +36,21 @@ export interface ColdOptions {
 export interface BundleFigure {
   readonly function: string;
   readonly bytes: number;
+  /**
+   * What the bundle is made of, from esbuild's metafile: bytes in the output by npm package (`zod`,
+   * `@aws-lambda-powertools/logger`) or, for our code, by repository file. `--explain` prints it.
+   */
+  readonly parts: ReadonlyArray<{ readonly from: string; readonly bytes: number }>;
+}
+
+/** Bytes in the output by npm package, or by repository file for our own code. */
+function partsOf(inputs: Record<string, { bytesInOutput: number }>): BundleFigure['parts'] {
+  const bytes = new Map<string, number>();
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const from = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.replace(/^(\.\.\/)+/, '');
+    bytes.set(from, (bytes.get(from) ?? 0) + bytesInOutput);
+  }
+  return [...bytes].map(([from, size]) => ({ from, bytes: size })).sort((a, b) => b.bytes - a.bytes);
 }
 
 export interface InitFigure {
@@ -115,8 +130,9 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
   const files = new Map<string, string>();
   for (const [index, name] of names.entries()) {
     const outfile = join(outDir, name, 'index.mjs');
-    await build({
+    const { metafile } = await build({
       entryPoints: [join(root, FUNCTIONS[name]!.entry)],
+      metafile: true,
       bundle: true,
       outfile,
       format: BUNDLING.format,
@@ -134,7 +150,8 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
     // What the deployment copies beside the bundle (read at module load).
     for (const [from, to] of Object.entries(BUNDLED_FOLDERS)) cpSync(join(root, from), join(outDir, name, to), { recursive: true });
     files.set(name, outfile);
-    bundles.push({ function: name, bytes: statSync(outfile).size });
+    const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint !== undefined)!;
+    bundles.push({ function: name, bytes: statSync(outfile).size, parts: partsOf(output.inputs) });
     if ((index + 1) % 10 === 0 || index + 1 === names.length) progress(`  bundled ${index + 1}/${names.length} functions`);
   }
 
