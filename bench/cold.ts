@@ -16,7 +16,7 @@ import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLED_FOLDERS, BUNDLING } from '../system/bundling.ts';
+import { BUNDLED_FOLDERS, BUNDLING, ESBUILD_OPTIONS } from '../system/bundling.ts';
 import { sdkClientsOf, type FunctionDefinition, type SdkClient } from '../system/functions.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -133,17 +133,8 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
     const { metafile } = await build({
       entryPoints: [join(root, FUNCTIONS[name]!.entry)],
       metafile: true,
-      bundle: true,
+      ...ESBUILD_OPTIONS,
       outfile,
-      format: BUNDLING.format,
-      platform: BUNDLING.platform,
-      target: BUNDLING.target,
-      mainFields: [...BUNDLING.mainFields],
-      minify: BUNDLING.minify,
-      charset: BUNDLING.charset,
-      banner: { js: BUNDLING.banner },
-      external: [...BUNDLING.external],
-      define: { ...BUNDLING.define },
       tsconfig: join(root, 'tsconfig.json'),
       logLevel: 'silent',
     });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { systemApi } from '../../functions/api/system.api.ts';
-import { BUNDLING } from '../../system/bundling.ts';
+import { ESBUILD_OPTIONS } from '../../system/bundling.ts';
 import { FUNCTIONS, functionNames } from '../../system/functions.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,18 +56,10 @@ describe('runtime code reaches the function catalogue only by a definition\'s ow
 describe('a bundle as deployed', () => {
   it('holds its own entry of the catalogue and no other function\'s (health, bundled with system/bundling.ts)', async () => {
     const result = await build({
+      ...ESBUILD_OPTIONS,
       entryPoints: [join(ROOT, FUNCTIONS.health.entry)],
-      bundle: true,
       write: false,
       outfile: join(ROOT, 'node_modules', '.bundle-imports-test', 'index.mjs'),
-      format: BUNDLING.format,
-      platform: BUNDLING.platform,
-      target: BUNDLING.target,
-      mainFields: [...BUNDLING.mainFields],
-      minify: BUNDLING.minify,
-      charset: BUNDLING.charset,
-      external: [...BUNDLING.external],
-      define: { ...BUNDLING.define },
       logLevel: 'silent',
     });
     const code = result.outputFiles[0]!.text;
