@@ -1,9 +1,9 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { ORDER_STATUSES } from '../domain/order.ts';
 import { MAX_EXPORT_DAYS, MAX_EXPORT_ROWS } from '../use-cases/orders.ts';
 import { isoDateSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
-import { defineOperation } from './operation.ts';
+import { defineOperation, operationsOf } from './operation.ts';
 
 const daysIn = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 const inOrder = (query: { readonly from?: string | undefined; readonly to?: string | undefined }) => query.from === undefined || query.to === undefined || query.from <= query.to;
@@ -46,9 +46,9 @@ export const exportOrdersQuery = z
     }),
   );
 
-export const ordersApi = {
+export const ordersApi = operationsOf({
   listOrders: defineOperation({
-    route: FUNCTIONS.listOrders,
+    route: fn.listOrders,
     summary:
       "The shop's orders for fulfilment — its CHARGED cycles: what to ship, where, and what was paid — newest first by when they were paid, in a range of Seoul dates (default the last 30 days). " +
       'status=FAILED lists the payments that failed for good instead. Paged like every list; a cursor only continues the query that produced it.',
@@ -58,7 +58,7 @@ export const ordersApi = {
     errors: [],
   }),
   exportOrders: defineOperation({
-    route: FUNCTIONS.exportOrders,
+    route: fn.exportOrders,
     summary:
       `The orders paid in a range of Seoul dates (at most ${MAX_EXPORT_DAYS} days; default today's, or the day given as from or to) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. ` +
       'UTF-8 with a byte-order mark (Excel opens Korean correctly), RFC 4180 quoting, and a cell that would start a spreadsheet formula (=, +, -, @) prefixed with an apostrophe. ' +
@@ -68,4 +68,4 @@ export const ordersApi = {
     response: { status: 200, schema: z.string().check(z.describe('text/csv; charset=utf-8, with a BOM; the first row holds the column names (Korean)')), contentType: 'text/csv' },
     errors: [{ status: 422, code: 'EXPORT_TOO_LARGE', when: `the range holds more than ${MAX_EXPORT_ROWS} orders; export a shorter range` }],
   }),
-};
+});

@@ -1,7 +1,7 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 import { cancelSubscriptionBody, priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
 /** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
@@ -49,9 +49,9 @@ const subscriptionParams = z.strictObject({ subscriptionId: idSchema });
 const subscriptionNotFound = notFound('The subscription');
 const serviceNotActive = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" } as const;
 
-export const storefrontApi = {
+export const storefrontApi = operationsOf({
   signUp: defineOperation({
-    route: FUNCTIONS.signUp,
+    route: fn.signUp,
     summary: 'Apply for a subscription; it waits in PENDING_PAYMENT for the card registration, and expires unpaid after 24 hours',
     rules: ['S9', 'S13', 'S14', 'S15'],
     body: signUpBody,
@@ -66,7 +66,7 @@ export const storefrontApi = {
     ],
   }),
   checkOut: defineOperation({
-    route: FUNCTIONS.checkOut,
+    route: fn.checkOut,
     summary: "Exchange the registration window's authKey for a billing key (or reuse the registered card) and activate the subscription",
     rules: ['S10', 'S15', 'S16'],
     params: subscriptionParams,
@@ -83,21 +83,21 @@ export const storefrontApi = {
     ],
   }),
   listMySubscriptions: defineOperation({
-    route: FUNCTIONS.listMySubscriptions,
+    route: fn.listMySubscriptions,
     summary: "The buyer's own subscriptions in this shop, newest first",
     query: pageQuery,
     response: { status: 200, schema: pageOf(subscriptionView) },
     errors: [],
   }),
   getMySubscription: defineOperation({
-    route: FUNCTIONS.getMySubscription,
+    route: fn.getMySubscription,
     summary: "One of the buyer's subscriptions with its cycles, oldest first",
     params: subscriptionParams,
     response: { status: 200, schema: subscriptionDetail },
     errors: [subscriptionNotFound],
   }),
   cancelSubscription: defineOperation({
-    route: FUNCTIONS.cancelSubscription,
+    route: fn.cancelSubscription,
     summary:
       'Cancel some items or all. Before the payment notice it takes effect at once; after it, a partial cancel applies from the next cycle and the announced amount is still charged (S18), while cancelling every announced item means that cycle is not charged (S19)',
     rules: ['S18', 'S19'],
@@ -107,7 +107,7 @@ export const storefrontApi = {
     errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
   }),
   answerPriceChange: defineOperation({
-    route: FUNCTIONS.answerPriceChange,
+    route: fn.answerPriceChange,
     summary:
       "The buyer accepts or refuses the pending price increases of their subscription (issue 14: the 30-day consent); the answer may be changed until the increase's increaseFrom",
     params: subscriptionParams,
@@ -116,11 +116,11 @@ export const storefrontApi = {
     errors: [subscriptionNotFound, { status: 409, code: 'NO_PENDING_PRICE_CHANGE', when: 'no price increase of this subscription waits for an answer' }],
   }),
   getMyCard: defineOperation({
-    route: FUNCTIONS.getMyCard,
+    route: fn.getMyCard,
     summary: "The buyer's registered card, masked (one card per buyer, S10); ?method=kakaopay for the KakaoPay registration",
     rules: ['S10'],
     query: z.strictObject({ method: z._default(z.enum(['card', 'kakaopay']), 'card') }),
     response: { status: 200, schema: maskedCardView },
     errors: [notFound('A registered card')],
   }),
-};
+});

@@ -1,10 +1,9 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { CYCLE_STATUSES } from '../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../domain/subscription.ts';
-import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, timestampSchema, yearMonthSchema } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
-import { priceChangeView } from './products.api.ts';
+import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, opaqueText, pageOf, pageQuery, priceChangeView, timestampSchema, yearMonthSchema } from './common.schema.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 
 export const subscriptionView = z.object({
   id: z.string(),
@@ -95,9 +94,9 @@ const retriedCycleView = z.extend(cycleView, {
   chargedAt: z.optional(timestampSchema),
 });
 
-export const subscriptionsApi = {
+export const subscriptionsApi = operationsOf({
   resolveCycle: defineOperation({
-    route: FUNCTIONS.resolveCycle,
+    route: fn.resolveCycle,
     summary:
       'Close a cycle left in REVIEW (its charge outcome was unknown and the PG could not look it up): charged finishes it as CHARGED (order, charged event), ' +
       'not-charged as FAILED (buyer and operator told); either way the subscription moves on to its next delivery. Exactly once: the same outcome again answers the same.',
@@ -108,7 +107,7 @@ export const subscriptionsApi = {
     errors: [notFound('The subscription or its cycle'), { status: 409, code: 'CYCLE_NOT_IN_REVIEW', when: 'the cycle is not in REVIEW (or was resolved with the other outcome)' }],
   }),
   cancelShopSubscription: defineOperation({
-    route: FUNCTIONS.cancelShopSubscription,
+    route: fn.cancelShopSubscription,
     summary:
       "The shop cancels some items, or the whole subscription, on the buyer's behalf: the buyer's own rules and codes (before the payment notice at once; after it a partial cancel applies from the next cycle, S18, and cancelling every announced item means that cycle is not charged, S19). " +
       'The buyer is mailed what the shop cancelled; the subscription.cancelled event says reason `merchant`. A repeat answers the same and mails nothing more.',
@@ -119,9 +118,9 @@ export const subscriptionsApi = {
     errors: [notFound('The subscription'), { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing while being cancelled; retry' }, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
   }),
   retryCycle: defineOperation({
-    route: FUNCTIONS.retryCycle,
+    route: fn.retryCycle,
     summary:
-      'Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run\'s own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). ' +
+      "Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). " +
       'outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.',
     rules: ['S17', 'S18'],
     params: subscriptionAndCycleParams,
@@ -137,7 +136,7 @@ export const subscriptionsApi = {
     ],
   }),
   listShopSubscriptions: defineOperation({
-    route: FUNCTIONS.listShopSubscriptions,
+    route: fn.listShopSubscriptions,
     summary:
       "The shop's subscriptions, filtered by status, customer, the buyer's email or phone (exact), product (subscriptions containing it) and inclusive next-delivery range. " +
       'Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. ' +
@@ -149,11 +148,11 @@ export const subscriptionsApi = {
     errors: [],
   }),
   getShopSubscription: defineOperation({
-    route: FUNCTIONS.getShopSubscription,
+    route: fn.getShopSubscription,
     summary: 'One subscription of the shop with its cycles, oldest first',
     rules: ['S20'],
     params: z.strictObject({ subscriptionId: idSchema }),
     response: { status: 200, schema: subscriptionDetail },
     errors: [notFound('The subscription')],
   }),
-};
+});

@@ -53,22 +53,28 @@ export class NoDeliveryDay extends AppError {
 }
 
 type YearTable = Readonly<Record<string, readonly string[]>>;
-const HOLIDAYS: ReadonlyMap<number, YearTable> = new Map(
-  Object.entries(holidaysByYear as unknown as Record<string, YearTable>).map(([name, table]) => [Number(name.slice(1)), table]),
-);
+let holidayTables: ReadonlyMap<number, YearTable> | undefined;
+/**
+ * The gazette's tables by year, built on first use rather than at module load: a module that imports only
+ * DEFAULT_DELIVERY_CALENDAR (the shops repository) then leaves the holiday data out of its bundle (issue 12).
+ */
+function holidays(): ReadonlyMap<number, YearTable> {
+  holidayTables ??= new Map(Object.entries(holidaysByYear as unknown as Record<string, YearTable>).map(([name, table]) => [Number(name.slice(1)), table]));
+  return holidayTables;
+}
 
 function lastHolidayYear(): number {
-  return Math.max(...HOLIDAYS.keys());
+  return Math.max(...holidays().keys());
 }
 
 /** The years the holiday data covers, first and last. */
 export function holidayDataYears(): { readonly first: number; readonly last: number } {
-  return { first: Math.min(...HOLIDAYS.keys()), last: lastHolidayYear() };
+  return { first: Math.min(...holidays().keys()), last: lastHolidayYear() };
 }
 
 /** The gazette's names of a Seoul date's public holidays (`[]` on an ordinary day); throws beyond the data. */
 export function publicHolidayNames(date: IsoDate): readonly string[] {
-  const table = HOLIDAYS.get(Number(date.slice(0, 4)));
+  const table = holidays().get(Number(date.slice(0, 4)));
   if (!table) throw new HolidayDataUnavailable(date);
   return table[date] ?? [];
 }

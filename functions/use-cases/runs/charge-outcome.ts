@@ -5,7 +5,7 @@
  * operator's mails), always before the write that takes the cycle out of the
  * due index, so that a crash in between is finished by the next run.
  */
-import { FUNCTIONS } from '../../../system/functions.ts';
+import * as fn from '../../../system/functions.ts';
 import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
@@ -25,7 +25,7 @@ import type { ChargeDeps, ChargeResult } from './charge.ts';
  * took it: longer than a charge worker can live, so a CHARGING older than this
  * is a dead worker's (the crash case), never one still waiting for the PG.
  */
-export const WORKER_LEASE_MS = (FUNCTIONS.chargeWorker.timeoutSeconds + 30) * 1000;
+export const WORKER_LEASE_MS = (fn.chargeWorker.timeoutSeconds + 30) * 1000;
 
 /** A mail whose sending died is tried again at most this many times in all (at-least-once, bounded). */
 export const MAX_MAIL_ATTEMPTS = 3;

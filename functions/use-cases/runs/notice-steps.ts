@@ -5,7 +5,7 @@
  * item (`LostRace`): the item is retried on its own and decides again from
  * what is true then.
  */
-import { FUNCTIONS } from '../../../system/functions.ts';
+import * as fn from '../../../system/functions.ts';
 import { advance, datesFor, followingDelivery, moved, orderNameFor, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleLine, type CycleNotice, type Transition } from '../../domain/cycle.ts';
 import type { Product } from '../../domain/product.ts';
 import { publishCycleEvent } from '../cycle-events.ts';
@@ -13,7 +13,7 @@ import { NotificationInFlight, sendDecision } from '../send-once.ts';
 import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
 
 /** A SENDING attempt older than this belongs to a dead worker: no notice worker lives longer. */
-export const SENDING_LEASE_MS = FUNCTIONS.noticeWorker.timeoutSeconds * 1000;
+export const SENDING_LEASE_MS = fn.noticeWorker.timeoutSeconds * 1000;
 
 /** A conditional write lost to another writer: the item is retried and decides again. */
 export class LostRace extends Error {

@@ -4,7 +4,7 @@
  * through send-once): SMS credits ran out (S12), payment notices went out late
  * and their deliveries moved (issue 17).
  */
-import { FUNCTIONS } from '../../../system/functions.ts';
+import * as fn from '../../../system/functions.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
@@ -25,7 +25,7 @@ export interface AlertDeps {
 }
 
 /** How long an alert in flight belongs to its worker: the longest a notice worker lives. */
-const ALERT_LEASE_MS = FUNCTIONS.noticeWorker.timeoutSeconds * 1000;
+const ALERT_LEASE_MS = fn.noticeWorker.timeoutSeconds * 1000;
 
 export async function alertOperatorOnce(deps: AlertDeps, shop: { readonly shopId: string; readonly name: string }, settings: NotificationSettings, date: IsoDate, alert: OperatorAlert): Promise<void> {
   logger.warn(alert.kind === 'late-notice' ? 'Payment notices went out late: their cycles moved' : 'SMS credits exhausted: payment-notice SMS not sent', { shopId: shop.shopId, date, ...(alert.kind === 'late-notice' ? { moved: alert.moved } : {}) });
