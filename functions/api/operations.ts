@@ -4,6 +4,7 @@
  */
 import type { FUNCTIONS, FunctionName } from '../../system/functions.ts';
 import { creditsApi } from './credits.api.ts';
+import { merchantActionsApi } from './merchant-actions.api.ts';
 import { ordersApi } from './orders.api.ts';
 import type { Operation } from './operation.ts';
 import { productsApi } from './products.api.ts';
@@ -30,5 +31,6 @@ export const operations = {
   ...pgContractsApi,
   ...webhooksApi,
   ...ordersApi,
+  ...merchantActionsApi,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type; this only checks coverage
 } satisfies Record<HttpFunctionName, Operation<any, any, any, any>>;

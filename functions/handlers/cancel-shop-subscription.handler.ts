@@ -1,4 +1,4 @@
-import { subscriptionsApi } from '../api/subscriptions.api.ts';
+import { merchantActionsApi } from '../api/merchant-actions.api.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
@@ -19,7 +19,7 @@ const deps = {
 };
 
 export const handler = httpHandler(
-  subscriptionsApi.cancelShopSubscription,
+  merchantActionsApi.cancelShopSubscription,
   async ({ principal, params, body }) => reply(toSubscriptionDetailView(await cancelOnBehalf(deps, principal.shop, params.subscriptionId, body.productIds))),
   { idempotency: idempotentRoute },
 );

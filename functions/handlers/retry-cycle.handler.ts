@@ -1,4 +1,4 @@
-import { subscriptionsApi } from '../api/subscriptions.api.ts';
+import { merchantActionsApi } from '../api/merchant-actions.api.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { retryCycle } from '../use-cases/retry-cycle.ts';
@@ -24,7 +24,7 @@ const deps = {
 };
 
 export const handler = httpHandler(
-  subscriptionsApi.retryCycle,
+  merchantActionsApi.retryCycle,
   async ({ principal, params }) => reply(await retryCycle(deps, principal.shop, params.subscriptionId, params.deliveryDate)),
   { idempotency: idempotentRoute },
 );
