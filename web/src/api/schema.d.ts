@@ -398,46 +398,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/subscriptions/{subscriptionId}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * The shop cancels some items, or the whole subscription, on the buyer's behalf: the buyer's own rules and codes (before the payment notice at once; after it a partial cancel applies from the next cycle, S18, and cancelling every announced item means that cycle is not charged, S19). The buyer is mailed what the shop cancelled; the subscription.cancelled event says reason `merchant`. A repeat answers the same and mails nothing more.
-         * @description Seed rules: S18, S19.
-         */
-        post: operations["cancelShopSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.
-         * @description Seed rules: S17, S18.
-         */
-        post: operations["retryCycle"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/admin/subscriptions": {
         parameters: {
             query?: never;
@@ -740,6 +700,46 @@ export interface paths {
         get: operations["exportOrders"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscriptionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The shop cancels some items, or the whole subscription, on the buyer's behalf: the buyer's own rules and codes (before the payment notice at once; after it a partial cancel applies from the next cycle, S18, and cancelling every announced item means that cycle is not charged, S19). The buyer is mailed what the shop cancelled; the subscription.cancelled event says reason `merchant`. A repeat answers the same and mails nothing more.
+         * @description Seed rules: S18, S19.
+         */
+        post: operations["cancelShopSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.
+         * @description Seed rules: S17, S18.
+         */
+        post: operations["retryCycle"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3347,308 +3347,6 @@ export interface operations {
             };
         };
     };
-    cancelShopSubscription: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                subscriptionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    productIds?: string[];
-                };
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        shopId: string;
-                        /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
-                        customerId: string;
-                        items: {
-                            productId: string;
-                            quantity: number;
-                            /** @enum {string} */
-                            status: "ACTIVE" | "CANCELLED";
-                        }[];
-                        /** @enum {string} */
-                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
-                        startDate: string;
-                        /** @enum {string} */
-                        paymentMethod: "card" | "kakaopay";
-                        /** @description Null until checkout, and after a cancellation */
-                        nextDeliveryDate: string | null;
-                        /** @description Two days before the next delivery (S17) */
-                        nextNoticeDate: string | null;
-                        /** @description One day before the next delivery (S17) */
-                        nextChargeDate: string | null;
-                        /** @description The masked card paying for it; never the card number or billing key */
-                        card?: {
-                            issuer: string;
-                            last4: string | null;
-                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
-                            expiry?: {
-                                /** @description Four digits */
-                                year: number;
-                                month: number;
-                            };
-                        };
-                        cancelReason?: string;
-                        contact?: {
-                            email: string;
-                            phone: string;
-                        };
-                        shippingAddress?: {
-                            recipient: string;
-                            phone: string;
-                            postalCode: string;
-                            address1: string;
-                            address2?: string;
-                        };
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        createdAt: string;
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        updatedAt: string;
-                        /** @description Oldest first */
-                        cycles: {
-                            deliveryDate: string;
-                            noticeDate: string;
-                            chargeDate: string;
-                            /** @enum {string} */
-                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
-                            /** @description Integer KRW, as announced in the payment notice (S18) */
-                            amount: number;
-                            items: {
-                                productId: string;
-                                quantity: number;
-                                unitPrice: number;
-                            }[];
-                        }[];
-                        /** @description Issue 14: the 30-day consent to a price increase */
-                        priceChanges?: {
-                            /** @description Increases waiting for an answer (until their increaseFrom) */
-                            pending: {
-                                changeId: string;
-                                productId: string;
-                                oldPrice: number;
-                                newPrice: number;
-                                announcedOn: string;
-                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
-                                increaseFrom?: string;
-                                /** @enum {string} */
-                                policy: "keep-old-price" | "end-subscription";
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                announcedAt?: string;
-                            }[];
-                            answers: {
-                                changeId: string;
-                                accept: boolean;
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                at: string;
-                                /** @description The buyer who answered */
-                                by: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `CONCURRENT_UPDATE`: the subscription kept changing while being cancelled; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `PRODUCT_NOT_IN_SUBSCRIPTION`: a product id is not part of this subscription; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    retryCycle: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                subscriptionId: string;
-                deliveryDate: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        outcome: "CHARGED" | "DECLINED" | "PENDING" | "REVIEW";
-                        cycle: {
-                            deliveryDate: string;
-                            noticeDate: string;
-                            chargeDate: string;
-                            /** @enum {string} */
-                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
-                            /** @description Integer KRW, as announced in the payment notice (S18) */
-                            amount: number;
-                            items: {
-                                productId: string;
-                                quantity: number;
-                                unitPrice: number;
-                            }[];
-                            attempts?: number;
-                            lastFailure?: {
-                                code: string;
-                                /** @description Why, in Korean (what the buyer is told) */
-                                message: string;
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                at: string;
-                            };
-                            /** @enum {string} */
-                            chargeProgress?: "CHARGING" | "RETRY_SCHEDULED" | "MANUAL_REVIEW";
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            chargedAt?: string;
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription or its cycle does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `CYCLE_NOT_FAILED`: the cycle is not FAILED (charged, noticed, skipped, cancelled, in review); `CHARGE_IN_PROGRESS`: the cycle is being charged right now (a retry at the same time, or the charge run); `NOTHING_TO_CHARGE`: the buyer cancelled every item the delivery announced (S19); `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `NO_BILLING_KEY`: the buyer has no registered payment method with the shop's PG; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     listShopSubscriptions: {
         parameters: {
             query?: {
@@ -5627,6 +5325,308 @@ export interface operations {
                 };
             };
             /** @description `EXPORT_TOO_LARGE`: the range holds more than 10000 orders; export a shorter range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelShopSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CONCURRENT_UPDATE`: the subscription kept changing while being cancelled; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PRODUCT_NOT_IN_SUBSCRIPTION`: a product id is not part of this subscription; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryCycle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+                deliveryDate: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "CHARGED" | "DECLINED" | "PENDING" | "REVIEW";
+                        cycle: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                            attempts?: number;
+                            lastFailure?: {
+                                code: string;
+                                /** @description Why, in Korean (what the buyer is told) */
+                                message: string;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                            };
+                            /** @enum {string} */
+                            chargeProgress?: "CHARGING" | "RETRY_SCHEDULED" | "MANUAL_REVIEW";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            chargedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription or its cycle does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CYCLE_NOT_FAILED`: the cycle is not FAILED (charged, noticed, skipped, cancelled, in review); `CHARGE_IN_PROGRESS`: the cycle is being charged right now (a retry at the same time, or the charge run); `NOTHING_TO_CHARGE`: the buyer cancelled every item the delivery announced (S19); `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `NO_BILLING_KEY`: the buyer has no registered payment method with the shop's PG; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
             422: {
                 headers: {
                     [name: string]: unknown;
