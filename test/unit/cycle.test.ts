@@ -4,6 +4,7 @@
  * generated cycles (fast-check), and the rules the runs decide with — due
  * checks, the late-notice rule, S19, the advance, order and idempotency ids.
  */
+import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, seoulDate } from '../../functions/core/dates.ts';
@@ -300,21 +301,22 @@ describe('the charge', () => {
 });
 
 describe('the advance after a cycle', () => {
+  const plan = { calendar: DEFAULT_DELIVERY_CALENDAR, charged: true };
   const sub = aSubscription({ id: 'sub-1', cycle: '2w', startDate: '2026-11-26', nextDeliveryDate: '2026-12-10', nextNoticeDate: '2026-12-08', nextChargeDate: '2026-12-09' });
   it('moves to the delivery planned at the notice, whose SCHEDULED cycle exists', () => {
-    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now');
-    expect(result).toEqual({ subscription: expect.objectContaining({ nextDeliveryDate: '2026-12-24', nextNoticeDate: '2026-12-22', nextChargeDate: '2026-12-23', updatedAt: 'now' }) });
+    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now', plan);
+    expect(result).toEqual({ subscription: expect.objectContaining({ nextDeliveryDate: '2026-12-24', nextNoticeDate: '2026-12-22', nextChargeDate: '2026-12-23', updatedAt: 'now', chargedDeliveries: 1 }) });
   });
   it('far behind, to the first planned delivery whose notice is still ahead — and schedules it', () => {
-    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-22', 'now');
-    expect(result).toMatchObject({ subscription: { nextDeliveryDate: '2027-01-07' }, schedule: '2027-01-07' });
+    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-22', 'now', plan);
+    expect(result).toMatchObject({ subscription: { nextDeliveryDate: '2027-01-07' }, schedule: { deliveryDate: '2027-01-07', nominalDate: '2027-01-07' } });
   });
   it('without a planned following delivery (locked before it was planned), schedules the next one', () => {
-    expect(advance(sub, aCycle('CHARGED'), '2026-12-09', 'now')).toMatchObject({ subscription: { nextDeliveryDate: '2026-12-24' }, schedule: '2026-12-24' });
+    expect(advance(sub, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toMatchObject({ subscription: { nextDeliveryDate: '2026-12-24' }, schedule: { deliveryDate: '2026-12-24', nominalDate: '2026-12-24' } });
   });
   it('never twice, and never a subscription that is no longer ACTIVE', () => {
-    expect(advance({ ...sub, nextDeliveryDate: '2026-12-24' }, aCycle('CHARGED'), '2026-12-09', 'now')).toBeUndefined();
-    expect(advance({ ...sub, status: 'CANCELLED' }, aCycle('CHARGED'), '2026-12-09', 'now')).toBeUndefined();
+    expect(advance({ ...sub, nextDeliveryDate: '2026-12-24' }, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toBeUndefined();
+    expect(advance({ ...sub, status: 'CANCELLED' }, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toBeUndefined();
   });
 });
 
