@@ -3113,7 +3113,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3272,7 +3272,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                 customerId?: string;
                 productId?: string;
                 nextDeliveryFrom?: string;
@@ -3297,7 +3297,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3407,7 +3407,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3566,7 +3566,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3704,7 +3704,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3849,7 +3849,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3984,7 +3984,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4147,7 +4147,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
