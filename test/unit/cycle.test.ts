@@ -27,6 +27,7 @@ import {
   orderIdFor,
   orderNameFor,
   publicCycleStatus,
+  followingDelivery,
   scheduledCycle,
   toCycleView,
   transition,
@@ -313,6 +314,34 @@ describe('the advance after a cycle', () => {
   });
   it('without a planned following delivery (locked before it was planned), schedules the next one', () => {
     expect(advance(sub, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toMatchObject({ subscription: { nextDeliveryDate: '2026-12-24' }, schedule: { deliveryDate: '2026-12-24', nominalDate: '2026-12-24' } });
+  });
+  it('counts a charged delivery; a failed or skipped one is not counted', () => {
+    expect(advance({ ...sub, chargedDeliveries: 2 }, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now', plan)?.subscription.chargedDeliveries).toBe(3);
+    expect(advance(sub, aCycle('FAILED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now', { ...plan, charged: false })?.subscription).not.toHaveProperty('chargedDeliveries');
+  });
+  it('a charged final delivery (maxDeliveries) completes the subscription: COMPLETED, no next dates, the following plan withdrawn', () => {
+    const result = advance({ ...sub, chargedDeliveries: 2 }, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24', finalDelivery: true, deliveryNumber: 3 }), '2026-12-09', 'now', plan);
+    expect(result).toEqual({
+      completed: true,
+      withdraw: '2026-12-24',
+      subscription: expect.objectContaining({ status: 'COMPLETED', chargedDeliveries: 3, nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, completedWith: '2026-12-10', completedAt: 'now' }),
+    });
+    // Not charged (declined for good): the final delivery is tried again at the next one.
+    expect(advance(sub, aCycle('FAILED', { followingDeliveryDate: '2026-12-24', finalDelivery: true }), '2026-12-09', 'now', { ...plan, charged: false })).toMatchObject({ subscription: { status: 'ACTIVE', nextDeliveryDate: '2026-12-24' } });
+  });
+  it('follows the shop\'s calendar from the nominal date: the anchor never drifts (설날 2027)', () => {
+    const calendar = { shift: 'later' as const, avoid: { sundays: false, saturdays: false, publicHolidays: true } };
+    const weekly = aSubscription({ id: 'sub-w', cycle: '1w', startDate: '2027-01-24', nextDeliveryDate: '2027-01-31', nextNoticeDate: '2027-01-29', nextChargeDate: '2027-01-30' });
+    // 2027-02-07 is 설날 and 02-08, 02-09 follow: delivered on 02-10, noticed 02-08, charged 02-09.
+    const first = followingDelivery(weekly, { deliveryDate: '2027-01-31' }, calendar);
+    expect(first).toEqual({ nominalDate: '2027-02-07', deliveryDate: '2027-02-10' });
+    const moved = scheduledCycle(weekly, first);
+    expect(moved).toMatchObject({ deliveryDate: '2027-02-10', noticeDate: '2027-02-08', chargeDate: '2027-02-09', nominalDate: '2027-02-07' });
+    // The one after is a week after the NOMINAL date (02-14), not after the moved one (02-17).
+    expect(followingDelivery(weekly, moved, calendar)).toEqual({ nominalDate: '2027-02-14', deliveryDate: '2027-02-14' });
+    const advanced = advance({ ...weekly, nextDeliveryDate: '2027-02-10' }, { ...moved, status: 'CHARGED' }, '2027-02-09', 'now', { calendar, charged: true });
+    expect(advanced?.subscription).toMatchObject({ nextDeliveryDate: '2027-02-14', nextNoticeDate: '2027-02-12', nextChargeDate: '2027-02-13' });
+    expect(advanced?.subscription).not.toHaveProperty('nextNominalDate');
   });
   it('never twice, and never a subscription that is no longer ACTIVE', () => {
     expect(advance({ ...sub, nextDeliveryDate: '2026-12-24' }, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toBeUndefined();
