@@ -114,6 +114,8 @@ describe('issue 14 part B through the daily runs', () => {
     const completed = (await outbox(email)).filter((item) => item.kind === 'subscription-completed');
     expect(completed).toHaveLength(1);
     expect(completed[0]!.body).toContain('총 3회');
+    const cancel = await t.call('POST', `/subscriptions/${id}/cancel`, { token, body: {} });
+    expect([cancel.status, cancel.body.error?.code]).toEqual([409, 'SUBSCRIPTION_COMPLETED']);
     // Only the regular subscription is still active in this shop.
     expect(await activeCount(holidays.shop.admin)).toBe(1);
     expect((await t.call('GET', `/admin/subscriptions?status=COMPLETED`, { token: holidays.shop.admin })).body.items.map((item: { id: string }) => item.id)).toEqual([id]);
