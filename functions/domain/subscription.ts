@@ -227,6 +227,8 @@ export function toSubscriptionView(subscription: Subscription) {
     nextChargeDate,
     ...(card ? { card: { issuer: card.issuer, last4: card.last4, ...(card.expiry ? { expiry: { year: card.expiry.year, month: card.expiry.month } } : {}) } } : {}),
     ...(cancelReason !== undefined ? { cancelReason } : {}),
+    ...(subscription.chargedDeliveries !== undefined ? { chargedDeliveries: subscription.chargedDeliveries } : {}),
+    ...(subscription.completedAt !== undefined ? { completedAt: subscription.completedAt } : {}),
     // The merchant ships to this address and the buyer checks it; both see it.
     ...(contact ? { contact: { email: contact.email, phone: contact.phone } } : {}),
     ...(shippingAddress ? { shippingAddress: { ...shippingAddress } } : {}),

@@ -4,7 +4,7 @@
  * - a shop that avoids public holidays: a delivery due on 설날 2027 (Feb 7; Feb 8 and the substitute Feb 9 are
  *   holidays too) is delivered Feb 10, noticed Feb 8 (D-2) and charged Feb 9 (D-1); the one after comes from
  *   the anchor (Feb 21), not from the moved date;
- * - a 3-delivery product: the subscription is COMPLETED after its third charge, the buyer is mailed, no
+ * - a 3-delivery product with a discount from its 3rd delivery: the subscription is COMPLETED after its third charge, the buyer is mailed, no
  *   further notice, the S6 active count goes down;
  * - an expiring card (the sandbox's 9410-0000-0000-0004, valid to the end of next month): warned once;
  * - a price rise (the 30-day consent): the subscriber who consented is charged the new price from increaseFrom,
@@ -60,7 +60,7 @@ beforeAll(async () => {
   await t.call('POST', `/platform/shops/${h.shopId}/credits`, { token: h.platform, body: { sms: 50 } });
   const calendar = await t.call('PUT', '/admin/settings/delivery', { token: h.admin, body: { avoid: { sundays: false, saturdays: false, publicHolidays: true }, shift: 'later' } });
   expect(calendar.status, JSON.stringify(calendar.body)).toBe(200);
-  const tea = await t.call('PUT', '/admin/products/tea', { token: h.admin, body: { name: 'Tea 3-pack', price: 10_000, subscription: { enabled: true, cycles: ['1w'] }, onePlusNEvent: false, maxDeliveries: 3 } });
+  const tea = await t.call('PUT', '/admin/products/tea', { token: h.admin, body: { name: 'Tea 3-pack', price: 10_000, subscription: { enabled: true, cycles: ['1w'] }, onePlusNEvent: false, maxDeliveries: 3, discounts: [{ fromDelivery: 3, won: 1_000 }] } });
   expect(tea.status, JSON.stringify(tea.body)).toBe(200);
   // Every two weeks from Sunday Jan 24: Feb 7 (설날) is next. Paid with the card that expires at the end of February.
   holidays.regular = await subscribe(h.shopId, { items: [{ productId: 'beans', quantity: 2 }, { productId: 'drip', quantity: 1 }], cycle: '2w', startDate: '2027-01-24' }, '9410-0000-0000-0004');
@@ -107,9 +107,11 @@ describe('issue 14 part B through the daily runs', () => {
   it('a 3-delivery subscription completes after its third charge: COMPLETED, the buyer mailed, no further notice, out of the S6 count', async () => {
     const { token, id, email } = holidays.tea;
     // Jan 24, Jan 31, then Feb 7 → Feb 10 (설날): charged Feb 9, the last one.
-    expect(await cyclesOf(token, id)).toEqual(['2027-01-24 CHARGED 10000', '2027-01-31 CHARGED 10000', '2027-02-10 CHARGED 10000']);
+    expect(await cyclesOf(token, id)).toEqual(['2027-01-24 CHARGED 10000', '2027-01-31 CHARGED 10000', '2027-02-10 CHARGED 9000']);
     const view = await detail(token, id);
-    expect(view).toMatchObject({ status: 'COMPLETED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null });
+    // The third delivery's discount (1,000 won off from the 3rd), kept on the order with the list price.
+    expect(view.cycles[2]).toMatchObject({ deliveryNumber: 3, items: [{ productId: 'tea', quantity: 1, unitPrice: 9_000, listPrice: 10_000, discount: 1_000 }] });
+    expect(view).toMatchObject({ status: 'COMPLETED', chargedDeliveries: 3, completedAt: expect.stringMatching(/^2027-02-09T/), nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null });
     expect(view.items).toEqual([expect.objectContaining({ productId: 'tea', status: 'ACTIVE' })]);
     const completed = (await outbox(email)).filter((item) => item.kind === 'subscription-completed');
     expect(completed).toHaveLength(1);

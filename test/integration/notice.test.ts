@@ -84,6 +84,7 @@ describe('S17, S18: the payment notice locks the cycle and announces it', () => 
           { productId: 'beans', quantity: 2, unitPrice: 23_000 },
           { productId: 'drip', quantity: 1, unitPrice: 18_000 },
         ],
+        deliveryNumber: 1,
       },
     ]);
     // Out of the notice index, into the charge index of its charge date; the next delivery planned two weeks on.

@@ -3144,6 +3144,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -3172,7 +3176,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3328,6 +3338,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3438,6 +3452,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -3466,7 +3484,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3597,6 +3621,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3735,6 +3763,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3880,6 +3912,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4015,6 +4051,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4043,7 +4083,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4178,6 +4224,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4206,7 +4256,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4265,6 +4321,15 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_COMPLETED`: the subscription is COMPLETED (every delivery it was for was charged, issue 14): nothing is left to cancel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
