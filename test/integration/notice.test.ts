@@ -442,3 +442,42 @@ describe('the notice worker handler (SQS, Powertools batch)', () => {
     await expect(handler({ Records: [bad] } as unknown as SQSEvent, context)).rejects.toThrow();
   });
 });
+
+describe('issue 14: the notice ends a subscription before a cycle it cannot deliver', () => {
+  const activeCount = async (admin: string) => (await t.call('GET', '/admin/service', { token: admin })).body.stats.activeSubscriptions as number;
+  const kindsTo = async (to: string) => (await outbox(t, to)).map((item) => item.kind);
+
+  it('nothing left to deliver (maxDeliveries lowered below what was charged): COMPLETED, the buyer mailed once, out of the S6 count, the plan withdrawn', async () => {
+    const shop = await shopWithCredits(t, 10);
+    const { subscription: sub, contact } = await activeSubscription(t, shop.shopId, { items: [{ productId: 'beans', quantity: 1 }] });
+    await t.call('PUT', '/admin/products/beans', { token: shop.admin, body: { ...beans, maxDeliveries: 1 } });
+    const stored = (await deps.subscriptions.get(sub.id))!;
+    expect(await deps.subscriptions.update({ ...stored, chargedDeliveries: 1 }, stored.version ?? 0)).toBe(true);
+    const before = await activeCount(shop.admin);
+
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'completed' });
+    expect(await deps.subscriptions.get(sub.id)).toMatchObject({ status: 'COMPLETED', completedWith: sub.nextDeliveryDate, nextDeliveryDate: null });
+    expect(await cycleOf(sub)).toBeUndefined();
+    expect(await kindsTo(contact.email)).toEqual(['subscription-completed']);
+    expect(await activeCount(shop.admin)).toBe(before - 1);
+  });
+
+  it.each([
+    ['price-increase-ended', 'CANCELLED'],
+    ['subscription-completed', 'COMPLETED'],
+  ])('a crash after the subscription was ended (%s): the rerun finishes the follow-ups once and withdraws the plan', async (kind, status) => {
+    const shop = await shopWithCredits(t, 10);
+    const { subscription: sub, contact } = await activeSubscription(t, shop.shopId);
+    const stored = (await deps.subscriptions.get(sub.id))!;
+    const { completeBefore, endForRefusedIncrease } = await import('../../functions/domain/subscription.ts');
+    const ended = status === 'COMPLETED' ? completeBefore(stored, sub.nextDeliveryDate, 'now') : endForRefusedIncrease(stored, sub.nextDeliveryDate, 'now');
+    expect(await deps.subscriptions.update(ended, stored.version ?? 0)).toBe(true);
+    const before = await activeCount(shop.admin);
+
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'withdrawn' });
+    expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-found' });
+    expect(await kindsTo(contact.email)).toEqual([kind]);
+    expect(await activeCount(shop.admin)).toBe(before - 1);
+    expect(await dueOn(deps, 'NOTICE', sub.nextNoticeDate)).not.toContain(`${sub.id}|${sub.nextDeliveryDate}`);
+  });
+});
