@@ -19,7 +19,8 @@ import { activeShop, authorize, beans, contact, dripBags, shippingAddress } from
 
 let t: TestSystem;
 beforeAll(async () => {
-  t = await bootLocalSystem({ seed: false, startAt: '2027-01-20T09:30:00+09:00' });
+  // One charge run a day (10:00): every charge here succeeds at its first run, and a month of runs costs a third less.
+  t = await bootLocalSystem({ seed: false, startAt: '2027-01-20T09:30:00+09:00', env: { CHARGE_RUN_TIMES: '10:00' } });
 });
 afterAll(() => t?.stop());
 
@@ -49,7 +50,7 @@ async function subscribe(shopId: string, body: Record<string, unknown>, card = '
   return { token, email, id, subscription: checkout.body };
 }
 
-const holidays = { shop: { shopId: '', admin: '' }, regular: { token: '', email: '', id: '' }, tea: { token: '', email: '', id: '' } };
+const holidays = { shop: { shopId: '', admin: '' }, regular: { token: '', email: '', id: '' }, tea: { token: '', email: '', id: '' }, yearly: { token: '', email: '', id: '' } };
 const prices = { shop: { shopId: '', admin: '' }, yes: { token: '', email: '', id: '' }, no: { token: '', email: '', id: '' }, ended: { token: '', email: '', id: '' } };
 const activeCount = async (admin: string) => (await t.call('GET', '/admin/service', { token: admin })).body.stats.activeSubscriptions as number;
 
@@ -65,6 +66,9 @@ beforeAll(async () => {
   // Every two weeks from Sunday Jan 24: Feb 7 (설날) is next. Paid with the card that expires at the end of February.
   holidays.regular = await subscribe(h.shopId, { items: [{ productId: 'beans', quantity: 2 }, { productId: 'drip', quantity: 1 }], cycle: '2w', startDate: '2027-01-24' }, '9410-0000-0000-0004');
   holidays.tea = await subscribe(h.shopId, { items: [{ productId: 'tea', quantity: 1 }], cycle: '1w', startDate: '2027-01-24' });
+  // Yearly: its second delivery (2028-01-24) lies beyond the holiday data (2027 is its last year).
+  expect((await t.call('PUT', '/admin/products/calendar', { token: h.admin, body: { name: 'Wall calendar', price: 15_000, subscription: { enabled: true, cycles: ['1y'] }, onePlusNEvent: false } })).status).toBe(200);
+  holidays.yearly = await subscribe(h.shopId, { items: [{ productId: 'calendar', quantity: 1 }], cycle: '1y', startDate: '2027-01-24' });
 
   // The shop that raises its prices today (Jan 20): increaseFrom is Feb 19, the notice of the Feb 21 delivery.
   const p = await activeShop(t);
@@ -87,6 +91,11 @@ describe('issue 14 part B through the daily runs', () => {
     // After the first delivery's charge (Jan 23): the next delivery is planned on the moved date.
     await moveTo('2027-01-23T18:00:00+09:00');
     expect(await detail(token, id)).toMatchObject({ nextDeliveryDate: '2027-02-10', nextNoticeDate: '2027-02-08', nextChargeDate: '2027-02-09' });
+    // Beyond the holiday data: planned by the weekday settings, and the operator told (once that day), never silently.
+    expect(await detail(holidays.yearly.token, holidays.yearly.id)).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: '2028-01-24' });
+    const unchecked = (await outbox(`ops@${holidays.shop.shopId}.example`)).filter((item) => item.kind === 'holiday-data-unavailable');
+    expect(unchecked).toHaveLength(1);
+    expect(unchecked[0]!.body).toContain(`${holidays.yearly.id}: 2028년 1월 24일 (월)`);
     // Feb 6 and 7: no notice for it yet.
     await moveTo('2027-02-07T18:00:00+09:00');
     expect((await outbox(email)).filter((item) => item.kind === 'payment-notice')).toHaveLength(1);
@@ -118,8 +127,8 @@ describe('issue 14 part B through the daily runs', () => {
     expect(completed[0]!.body).toContain('총 3회');
     const cancel = await t.call('POST', `/subscriptions/${id}/cancel`, { token, body: {} });
     expect([cancel.status, cancel.body.error?.code]).toEqual([409, 'SUBSCRIPTION_COMPLETED']);
-    // Only the regular subscription is still active in this shop.
-    expect(await activeCount(holidays.shop.admin)).toBe(1);
+    // The regular and the yearly subscriptions are still active in this shop.
+    expect(await activeCount(holidays.shop.admin)).toBe(2);
     expect((await t.call('GET', `/admin/subscriptions?status=COMPLETED`, { token: holidays.shop.admin })).body.items.map((item: { id: string }) => item.id)).toEqual([id]);
   });
 

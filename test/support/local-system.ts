@@ -18,13 +18,13 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string; startAt?: string } = {}): Promise<TestSystem> {
+export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string; startAt?: string; env?: Record<string, string> } = {}): Promise<TestSystem> {
   const system = await startLocalSystem({
     port: 0,
     data: 'memory',
     seed: options.seed ?? true,
     tick: false,
-    env: { LOG_LEVEL: options.logLevel ?? 'ERROR', LOG_FORMAT: 'json' },
+    env: { LOG_LEVEL: options.logLevel ?? 'ERROR', LOG_FORMAT: 'json', ...options.env },
     ...(options.startAt ? { startAt: new Date(options.startAt) } : {}),
   });
   const call = async (method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) => {
