@@ -125,6 +125,8 @@ describe('issue 14 part B through the daily runs', () => {
     const completed = (await outbox(email)).filter((item) => item.kind === 'subscription-completed');
     expect(completed).toHaveLength(1);
     expect(completed[0]!.body).toContain('총 3회');
+    const events = (await t.call('GET', '/_local/outbox')).body.items.filter((item: OutboxItem) => item.channel === 'event' && item.kind === 'subscription.completed');
+    expect(events.map((item: OutboxItem) => JSON.parse(item.body))).toEqual([expect.objectContaining({ subscriptionId: id, deliveries: 3, lastDeliveryDate: '2027-02-10' })]);
     const cancel = await t.call('POST', `/subscriptions/${id}/cancel`, { token, body: {} });
     expect([cancel.status, cancel.body.error?.code]).toEqual([409, 'SUBSCRIPTION_COMPLETED']);
     // The regular and the yearly subscriptions are still active in this shop.

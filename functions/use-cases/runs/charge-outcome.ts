@@ -18,6 +18,7 @@ import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
 import { sendOnce } from '../send-once.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
+import { subscriptionEvents } from '../subscription-events.ts';
 import { finishEnding } from './subscription-endings.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
 
@@ -218,12 +219,14 @@ async function moveOn(run: Run, cycle: Cycle, read: Subscription, charged: boole
 /**
  * Issue 14, maxDeliveries: the subscription is COMPLETED with this cycle. The following plan the notice made
  * is withdrawn (it would be withdrawn at its notice date anyway: never announced); it leaves the S6 count and
- * the buyer is told once (subscription-endings.ts).
+ * the buyer is told once (subscription-endings.ts); the shop's `subscription.completed` event is published.
  */
 async function finishCompleted(run: Run, cycle: Cycle, subscription: Subscription): Promise<void> {
   const { deps } = run;
   if (cycle.followingDeliveryDate !== undefined) await deps.cycles.withdraw({ subscriptionId: cycle.subscriptionId, deliveryDate: cycle.followingDeliveryDate }, 'SCHEDULED');
   await finishEnding(deps, run.shop?.name ?? cycle.shopId, subscription, cycle.deliveryDate, WORKER_LEASE_MS);
+  // Its id is stable: a rerun publishes it again and consumers drop the repeat.
+  await deps.events.publish(subscriptionEvents.completed(subscription));
 }
 
 // ---- Mails: each guarded by the notification log (written before the send), so it goes out once. ----

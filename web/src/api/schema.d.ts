@@ -868,6 +868,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "subscription.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -4862,7 +4882,7 @@ export interface operations {
                         items: {
                             id: string;
                             url: string;
-                            events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                            events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
                         }[];
@@ -4913,7 +4933,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// and a public host (http://localhost only on the local runtime) */
                     url: string;
-                    events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                    events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                 };
             };
         };
@@ -4927,7 +4947,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         url: string;
-                        events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                        events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description The signing secret, shown this once */
@@ -5090,7 +5110,7 @@ export interface operations {
                             /** @description The webhook-id header: the event id, the same on every attempt */
                             eventId: string;
                             /** @enum {string} */
-                            eventType: "subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled";
+                            eventType: "subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed";
                             eventAt: string;
                             /** @enum {string} */
                             status: "PENDING" | "DELIVERED" | "FAILED";
@@ -5611,6 +5631,51 @@ export interface operations {
                         reason: "buyer" | "merchant" | "service-stop";
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         cancelledAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.completed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.completed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        /** @description Deliveries charged in all */
+                        deliveries: number;
+                        lastDeliveryDate: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        completedAt: string;
                     };
                 };
             };
