@@ -228,6 +228,7 @@ async function sendAndSettle(ctx: NoticeContext, item: NoticeItem, shopName: str
   const sent = async (channel: ChannelNotice, send: () => Promise<{ messageId: string }>): Promise<ChannelNotice> => ({ ...channel, state: 'SENT', messageId: (await send()).messageId });
   // Mail, then SMS (the items of a message go side by side already): a crash between them resends what was not recorded.
   const mail = sendMail ? await sent(notice.mail, () => ctx.deps.mailer.send({ to: subscription.contact!.email, ...paymentNoticeMail(content), kind: 'payment-notice' })) : notice.mail;
+  // S12, issue 14: one credit per SNS part sent — the notice SMS is fitted to one part (paymentNoticeSms), so one credit.
   const sms = !sendSms ? notice.sms : smsPaid ? await sent(notice.sms, () => ctx.deps.sms.send({ to: subscription.contact!.phone, text: paymentNoticeSms(content), kind: 'payment-notice' })) : { ...notice.sms, state: 'NO_CREDIT' as const };
   const settled: CycleNotice = { ...notice, mail, sms };
   await settle(ctx, cycle, settled);
