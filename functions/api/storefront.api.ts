@@ -104,7 +104,11 @@ export const storefrontApi = operationsOf({
     params: subscriptionParams,
     body: z.strictObject({ productIds: z.optional(z.array(idSchema).check(z.minLength(1), z.maxLength(20))) }),
     response: { status: 200, schema: subscriptionDetail },
-    errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+    errors: [
+      subscriptionNotFound,
+      { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' },
+      { status: 409, code: 'SUBSCRIPTION_COMPLETED', when: 'the subscription is COMPLETED (every delivery it was for was charged, issue 14): nothing is left to cancel' },
+    ],
   }),
   answerPriceChange: defineOperation({
     route: fn.answerPriceChange,
