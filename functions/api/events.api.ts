@@ -40,6 +40,7 @@ export const EVENT_DATA: Record<EventType, z.ZodMiniObject> = {
   'subscription.resumed': z.object({ ...subscriptionRef, nextDeliveryDate: isoDateSchema, by: z.enum(['buyer', 'merchant']) }).check(z.describe('Deliveries resume. id: `{subscriptionId}.resumed.{at}`')),
   'subscription.changed': z.object({ ...subscriptionRef, changes: z.record(z.string(), z.unknown()), effectiveFrom: z.optional(isoDateSchema), by: z.enum(['buyer', 'merchant']) }).check(z.describe('Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}`')),
   'subscription.cancelled': z.object({ ...subscriptionRef, reason: z.enum(['buyer', 'merchant', 'service-stop']), cancelledAt: timestampSchema }).check(z.describe('The whole subscription is cancelled (S19, S22). id: `{subscriptionId}.cancelled`')),
+  'subscription.completed': z.object({ ...subscriptionRef, deliveries: z.int().check(z.describe('Deliveries charged in all')), lastDeliveryDate: isoDateSchema, completedAt: timestampSchema }).check(z.describe('Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed`')),
 };
 
 /** A delivery's JSON body. */

@@ -104,7 +104,11 @@ export const storefrontApi = operationsOf({
     params: subscriptionParams,
     body: cancelSubscriptionBody,
     response: { status: 200, schema: subscriptionDetail },
-    errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+    errors: [
+      subscriptionNotFound,
+      { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' },
+      { status: 409, code: 'SUBSCRIPTION_COMPLETED', when: 'the subscription is COMPLETED (every delivery it was for was charged, issue 14): nothing is left to cancel' },
+    ],
   }),
   answerPriceChange: defineOperation({
     route: fn.answerPriceChange,

@@ -21,6 +21,8 @@ export const subscriptionView = z.object({
     .optional(z.object({ issuer: z.string(), last4: z.nullable(z.string()), expiry: z.optional(cardExpirySchema) }))
     .check(z.describe('The masked card paying for it; never the card number or billing key')),
   cancelReason: z.optional(z.string()),
+  chargedDeliveries: z.optional(z.int()).check(z.describe('Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1')),
+  completedAt: z.optional(timestampSchema).check(z.describe('Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged')),
   contact: z.optional(z.object({ email: z.string(), phone: z.string() })),
   shippingAddress: z.optional(z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.optional(z.string()) })),
   createdAt: timestampSchema,
@@ -33,7 +35,16 @@ export const cycleView = z.object({
   chargeDate: isoDateSchema,
   status: z.enum(CYCLE_STATUSES),
   amount: z.int().check(z.describe('Integer KRW, as announced in the payment notice (S18)')),
-  items: z.array(z.object({ productId: z.string(), quantity: z.int(), unitPrice: z.int() })),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      quantity: z.int(),
+      unitPrice: z.int(),
+      listPrice: z.optional(z.int()).check(z.describe('Issue 14: the list price before the delivery-number discount (shown when there is one)')),
+      discount: z.optional(z.int()).check(z.describe('Issue 14: won off one unit for this delivery number')),
+    }),
+  ),
+  deliveryNumber: z.optional(z.int()).check(z.describe('Issue 14: which delivery of the subscription this is (fixed by the notice)')),
 });
 
 /** Issue 14: the price increases a subscriber may still answer, and every answer given (who and when). */

@@ -152,3 +152,32 @@ export function nextScheduledDelivery(
   const nominal = nextDeliveryDate(cycle, anchor, previous.nominalDate);
   return scheduleDelivery(nominal, calendar, { notBefore: addDays(previous.deliveryDate, 1) });
 }
+
+/** A delivery as the runs plan it: its (moved) date, the cycle rule's date, and whether the holiday check was possible. */
+export interface PlannedDelivery {
+  readonly deliveryDate: IsoDate;
+  readonly nominalDate: IsoDate;
+  /** The holiday data did not reach the date: moved for the weekdays the shop avoids only (the operator is told). */
+  readonly holidaysUnchecked?: boolean;
+}
+
+/**
+ * `nextScheduledDelivery` for the daily runs, which must not fail a notice or a charge already under way
+ * because the holiday package's data ends: beyond the data, the delivery is planned by the shop's other rules
+ * (weekdays) and marked `holidaysUnchecked`, and the notice run tells the operator (never silently unshifted).
+ */
+export function nextScheduledDeliveryOrUnchecked(
+  cycle: CycleCode,
+  anchor: IsoDate,
+  previous: { readonly nominalDate: IsoDate; readonly deliveryDate: IsoDate },
+  calendar: DeliveryCalendar,
+): PlannedDelivery {
+  try {
+    const { nominalDate, deliveryDate } = nextScheduledDelivery(cycle, anchor, previous, calendar);
+    return { nominalDate, deliveryDate };
+  } catch (error) {
+    if (!(error instanceof HolidayDataUnavailable)) throw error;
+    const { nominalDate, deliveryDate } = nextScheduledDelivery(cycle, anchor, previous, { ...calendar, avoid: { ...calendar.avoid, publicHolidays: false } });
+    return { nominalDate, deliveryDate, holidaysUnchecked: true };
+  }
+}

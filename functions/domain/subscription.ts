@@ -13,7 +13,8 @@ import { addDays, type IsoDate } from '../core/dates.ts';
 export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
-export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED'] as const;
+/** COMPLETED (issue 14): every line reached its product's `maxDeliveries`; ended, not cancelled. */
+export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED', 'COMPLETED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export const ITEM_STATUSES = ['ACTIVE', 'CANCELLED'] as const;
@@ -73,6 +74,17 @@ export interface Subscription {
    * (startDate), never from the moved date (functions/domain/delivery-calendar.ts nextScheduledDelivery).
    */
   readonly nextNominalDate?: IsoDate;
+  /**
+   * Issue 14: deliveries charged so far (absent: none). Counted by the advance past a CHARGED cycle, which
+   * happens once (conditional on the version and on the next delivery still being that cycle's); the notice
+   * locks the next cycle as delivery number `chargedDeliveries + 1` (discounts by delivery number, maxDeliveries).
+   */
+  readonly chargedDeliveries?: number;
+  /** COMPLETED: the delivery date of the last charged cycle, and when. */
+  readonly completedWith?: IsoDate;
+  readonly completedAt?: string;
+  /** Ended by the notice run before this delivery (a refused price increase, policy end-subscription). */
+  readonly endedBefore?: IsoDate;
   readonly card?: MaskedCard;
   readonly cancelReason?: string;
   /** The stop job (S22) that cancelled it: the job's mail phase finds whom to tell, and a rerun counts it once. */
@@ -111,6 +123,41 @@ export function cancelWhole(subscription: Subscription, reason: CancelReason, at
     cancelReason: reason,
     updatedAt: at,
   };
+}
+
+/** Why the notice run ended a subscription: the buyer did not consent to a price increase and the product's policy ends it (issue 14). */
+export const PRICE_INCREASE_NOT_ACCEPTED = 'PRICE_INCREASE_NOT_ACCEPTED';
+
+/**
+ * Issue 14, the 30-day consent: the buyer did not consent to an increase by the notice of the first increased
+ * delivery and the product says `end-subscription` — ended (CANCELLED) before that delivery, never announced.
+ */
+export function endForRefusedIncrease(subscription: Subscription, before: IsoDate, at: string): Subscription {
+  const { nextNominalDate: _nominal, ...rest } = subscription;
+  return {
+    ...rest,
+    status: 'CANCELLED',
+    items: subscription.items.map((item) => (item.status === 'CANCELLED' ? item : { ...item, status: 'CANCELLED' as const })),
+    nextDeliveryDate: null,
+    nextNoticeDate: null,
+    nextChargeDate: null,
+    cancelReason: PRICE_INCREASE_NOT_ACCEPTED,
+    endedBefore: before,
+    updatedAt: at,
+  };
+}
+
+/** Issue 14: nothing is left to deliver (every line used its product's maxDeliveries up) when the cycle of `deliveryDate` is priced: COMPLETED without it. */
+export function completeBefore(subscription: Subscription, deliveryDate: IsoDate, at: string): Subscription {
+  const { nextNominalDate: _nominal, ...rest } = subscription;
+  return { ...rest, status: 'COMPLETED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, completedWith: deliveryDate, completedAt: at, updatedAt: at };
+}
+
+/** The subscription's end, reached by a run (completed, or ended for a refused increase) at `deliveryDate`: its follow-ups are still owed. */
+export function endedByRunAt(subscription: Subscription | undefined, deliveryDate: IsoDate): 'completed' | 'price-refused' | undefined {
+  if (subscription?.status === 'COMPLETED' && subscription.completedWith === deliveryDate) return 'completed';
+  if (subscription?.status === 'CANCELLED' && subscription.cancelReason === PRICE_INCREASE_NOT_ACCEPTED && subscription.endedBefore === deliveryDate) return 'price-refused';
+  return undefined;
 }
 
 /** S17: the payment notice goes out two days before a delivery, the charge one day before. */
@@ -205,6 +252,8 @@ export function toSubscriptionView(subscription: Subscription) {
     nextChargeDate,
     ...(card ? { card: { issuer: card.issuer, last4: card.last4, ...(card.expiry ? { expiry: { year: card.expiry.year, month: card.expiry.month } } : {}) } } : {}),
     ...(cancelReason !== undefined ? { cancelReason } : {}),
+    ...(subscription.chargedDeliveries !== undefined ? { chargedDeliveries: subscription.chargedDeliveries } : {}),
+    ...(subscription.completedAt !== undefined ? { completedAt: subscription.completedAt } : {}),
     // The merchant ships to this address and the buyer checks it; both see it.
     ...(contact ? { contact: { email: contact.email, phone: contact.phone } } : {}),
     ...(shippingAddress ? { shippingAddress: { ...shippingAddress } } : {}),

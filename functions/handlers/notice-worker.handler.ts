@@ -8,6 +8,7 @@ import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
 import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
+import { priceConsentsRepository } from '../adapters/dynamodb/price-consents.repo.ts';
 import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
@@ -24,7 +25,7 @@ import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const repositories = table(
-  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, products: productsRepository, credits: creditsRepository, notifications: notificationsRepository },
+  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, products: productsRepository, priceConsents: priceConsentsRepository, credits: creditsRepository, notifications: notificationsRepository },
   batchingReads(db, tableName),
 );
 

@@ -46,6 +46,8 @@ export async function cancelSubscription(
       if (subscription.cancelReason !== 'SERVICE_STOPPED') await deps.events.publish(subscriptionEvents.cancelled(subscription));
       return withCycles(deps, subscriptionId);
     }
+    // Issue 14: it ended by delivering everything it was for; a cancel would rewrite that history.
+    if (subscription.status === 'COMPLETED') throw new Conflict('SUBSCRIPTION_COMPLETED', 'This subscription is completed: every delivery it was for was charged, nothing is left to cancel.');
 
     const now = deps.clock.now();
     const at = seoulTimestamp(now);

@@ -237,7 +237,8 @@ async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): 
   let current: Subscription | undefined = read;
   for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS && current; attempt += 1) {
     if (current.stoppedBy === job.jobId) return current;
-    if (current.status === 'CANCELLED') return undefined;
+    // Issue 14: a COMPLETED subscription has ended already; nothing of it is cancelled, nobody told.
+    if (current.status === 'CANCELLED' || current.status === 'COMPLETED') return undefined;
     if (job.scope === 'KAKAOPAY' && current.paymentMethod !== 'kakaopay') return undefined;
     // KakaoPay switched on again while this job ran: what buyers signed up for since is not this job's.
     if (job.scope === 'KAKAOPAY' && current.createdAt > job.at) return undefined;

@@ -44,4 +44,10 @@ export const subscriptionEvents = {
       reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as CancelReason] ?? 'buyer',
       cancelledAt: subscription.updatedAt,
     }),
+  completed: (subscription: Subscription): DomainEvent =>
+    event('subscription.completed', `${subscription.id}.completed`, subscription, {
+      deliveries: subscription.chargedDeliveries ?? 0,
+      lastDeliveryDate: subscription.completedWith,
+      completedAt: subscription.completedAt ?? subscription.updatedAt,
+    }),
 };

@@ -21,6 +21,7 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client.t
 import { creditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
 import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../../functions/adapters/dynamodb/notifications.repo.ts';
+import { priceConsentsRepository } from '../../functions/adapters/dynamodb/price-consents.repo.ts';
 import { productsRepository } from '../../functions/adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../../functions/adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
@@ -75,6 +76,7 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
     shops: shopsRepository(db, tableName),
     settings: settingsRepository(db, tableName),
     products: productsRepository(db, tableName),
+    priceConsents: priceConsentsRepository(db, tableName),
     subscriptions: subscriptionsRepository(db, tableName),
     cycles: cyclesRepository(db, tableName),
     credits: creditsRepository(db, tableName),

@@ -11,13 +11,16 @@ import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
 import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain/delivery-schedule.ts';
 import type { Shop } from '../../domain/shop.ts';
-import type { Subscription } from '../../domain/subscription.ts';
+import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
 import { publishCycleEvent } from '../cycle-events.ts';
 import { sendOnce } from '../send-once.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
+import { subscriptionEvents } from '../subscription-events.ts';
+import { finishEnding } from './subscription-endings.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
 
 /**
@@ -77,7 +80,7 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
     if (outcome.amount !== cycle.amount) logger.error('The PG reports a paid amount other than the announced one', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, announced: cycle.amount, paid: outcome.amount });
     // A look-up finding the payment of a crashed attempt whose follow-ups had begun: this completes them.
     const resumed = source === 'lookup' && subscription.nextDeliveryDate !== cycle.deliveryDate;
-    await moveOn(run, cycle, subscription);
+    await moveOn(run, cycle, subscription, true);
     const paid = transition(cycle, { type: 'paid', payment: { paymentKey: outcome.paymentKey, approvedAt: outcome.approvedAt }, at: now, ...(subscription.shippingAddress ? { shippingAddress: subscription.shippingAddress } : {}) });
     if (paid.ok) await publishCharged(run, paid.next);
     return write(run, paid, resumed ? 'completed' : 'charged');
@@ -121,7 +124,7 @@ export async function toReview(run: Run, cycle: Cycle, reason: string): Promise<
   const subscription = await run.deps.subscriptions.get(cycle.subscriptionId);
   if (subscription) {
     await mailOperator(run, cycle, subscription, 'charge-review', { orderId: cycle.orderId ?? '-', provider: cycle.provider ?? '-', attempt: cycle.attempts ?? 0, reason });
-    await moveOn(run, cycle, subscription);
+    await moveOn(run, cycle, subscription, false);
   }
   const step = await write(run, transition(cycle, { type: 'review', reason }), 'review');
   if (step !== 'reread') logger.error('Charge needs manual review', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, reason });
@@ -140,7 +143,7 @@ export async function failWithoutAttempt(run: Run, cycle: Cycle, subscription: S
 export async function finishSkipped(run: Run, cycle: Cycle, subscription: Subscription): Promise<Step> {
   const skipped = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
   if (skipped.ok) {
-    await moveOn(run, skipped.next, subscription);
+    await moveOn(run, skipped.next, subscription, false);
     await publishCycleEvent(run.deps, skipped.next);
   }
   return write(run, skipped, 'skipped');
@@ -156,7 +159,7 @@ export async function resolveReview(run: Run, cycle: Cycle, subscription: Subscr
   const resolved = transition(cycle, { type: 'resolve', resolution });
   if (!resolved.ok) throw new Error(resolved.reason);
   if (resolution.outcome === 'charged') {
-    await moveOn(run, cycle, subscription);
+    await moveOn(run, cycle, subscription, true);
     await publishCharged(run, resolved.next);
     return write(run, resolved, 'charged');
   }
@@ -169,27 +172,53 @@ async function finishFailed(run: Run, failed: Cycle, subscription: Subscription)
   const failure: ChargeFailure = failed.lastFailure ?? { code: 'UNKNOWN', message: '-', at: failed.failedAt ?? '-', attempt: failed.attempts ?? 0 };
   const still = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate === failed.deliveryDate;
   const moved = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate !== null && subscription.nextDeliveryDate > failed.deliveryDate;
-  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '')?.subscription.nextDeliveryDate ?? '-') : moved ? subscription.nextDeliveryDate! : '-';
+  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '', { calendar: calendarOf(run), charged: false })?.subscription.nextDeliveryDate ?? '-') : moved ? subscription.nextDeliveryDate! : '-';
   const vars = { ...failureVars(failure), attempts: failed.attempts ?? 0, nextDeliveryDate: following };
   await mailBuyer(run, failed, subscription, 'charge-failed-final', vars);
   await mailOperator(run, failed, subscription, 'charge-failed-operator', vars);
-  await moveOn(run, failed, subscription);
+  await moveOn(run, failed, subscription, false);
   await publishCycleEvent(run.deps, failed);
 }
 
-/** The subscription's advance past this cycle (domain `advance`): once, conditional on its version; a racing change is read again. */
-async function moveOn(run: Run, cycle: Cycle, read: Subscription): Promise<void> {
+/** The shop's delivery calendar (issue 14): the next delivery is planned by it. */
+const calendarOf = (run: Run) => run.shop?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR;
+
+/**
+ * The subscription's advance past this cycle (domain `advance`): once, conditional on its version; a racing
+ * change is read again. A charged final delivery completes it (issue 14): its follow-ups run after the write
+ * and again on every rerun that finds it completed by this cycle (the cycle is written last), so a crash in
+ * between never loses them.
+ */
+async function moveOn(run: Run, cycle: Cycle, read: Subscription, charged: boolean): Promise<void> {
   const { deps, scheduledAt } = run;
   let subscription: Subscription | undefined = read;
-  for (let round = 0; round < 5 && subscription; round += 1) {
-    const next = advance(subscription, cycle, seoulDate(scheduledAt), seoulTimestamp(deps.clock.now()));
-    if (!next) return;
+  for (let round = 0; ; round += 1) {
+    if (!subscription) return;
+    const next = advance(subscription, cycle, seoulDate(scheduledAt), seoulTimestamp(deps.clock.now()), { calendar: calendarOf(run), charged });
+    if (!next) break;
+    if (round >= 5) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
     // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
     if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
-    if (await deps.subscriptions.update(next.subscription, subscription.version ?? 0)) return;
+    if (await deps.subscriptions.update(next.subscription, subscription.version ?? 0)) {
+      subscription = { ...next.subscription, version: (subscription.version ?? 0) + 1 };
+      break;
+    }
     subscription = await deps.subscriptions.get(cycle.subscriptionId);
   }
-  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
+  if (endedByRunAt(subscription, cycle.deliveryDate) === 'completed') await finishCompleted(run, cycle, subscription);
+}
+
+/**
+ * Issue 14, maxDeliveries: the subscription is COMPLETED with this cycle. The following plan the notice made
+ * is withdrawn (it would be withdrawn at its notice date anyway: never announced); it leaves the S6 count and
+ * the buyer is told once (subscription-endings.ts); the shop's `subscription.completed` event is published.
+ */
+async function finishCompleted(run: Run, cycle: Cycle, subscription: Subscription): Promise<void> {
+  const { deps } = run;
+  if (cycle.followingDeliveryDate !== undefined) await deps.cycles.withdraw({ subscriptionId: cycle.subscriptionId, deliveryDate: cycle.followingDeliveryDate }, 'SCHEDULED');
+  await finishEnding(deps, run.shop?.name ?? cycle.shopId, subscription, cycle.deliveryDate, WORKER_LEASE_MS);
+  // Its id is stable: a rerun publishes it again and consumers drop the repeat.
+  await deps.events.publish(subscriptionEvents.completed(subscription));
 }
 
 // ---- Mails: each guarded by the notification log (written before the send), so it goes out once. ----

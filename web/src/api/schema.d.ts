@@ -948,6 +948,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "subscription.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -3193,7 +3213,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3224,6 +3244,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -3252,7 +3276,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3352,7 +3382,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                 customerId?: string;
                 productId?: string;
                 nextDeliveryFrom?: string;
@@ -3379,7 +3409,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3410,6 +3440,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3489,7 +3523,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3520,6 +3554,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -3548,7 +3586,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3648,7 +3692,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3679,6 +3723,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3786,7 +3834,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3817,6 +3865,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3931,7 +3983,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3962,6 +4014,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4066,7 +4122,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4097,6 +4153,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4125,7 +4185,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4229,7 +4295,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4260,6 +4326,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4288,7 +4358,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4347,6 +4423,15 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_COMPLETED`: the subscription is COMPLETED (every delivery it was for was charged, issue 14): nothing is left to cancel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4879,7 +4964,7 @@ export interface operations {
                         items: {
                             id: string;
                             url: string;
-                            events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                            events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
                         }[];
@@ -4930,7 +5015,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// and a public host (http://localhost only on the local runtime) */
                     url: string;
-                    events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                    events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                 };
             };
         };
@@ -4944,7 +5029,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         url: string;
-                        events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                        events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description The signing secret, shown this once */
@@ -5107,7 +5192,7 @@ export interface operations {
                             /** @description The webhook-id header: the event id, the same on every attempt */
                             eventId: string;
                             /** @enum {string} */
-                            eventType: "subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled";
+                            eventType: "subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed";
                             eventAt: string;
                             /** @enum {string} */
                             status: "PENDING" | "DELIVERED" | "FAILED";
@@ -6108,6 +6193,51 @@ export interface operations {
                         reason: "buyer" | "merchant" | "service-stop";
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         cancelledAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.completed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.completed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        /** @description Deliveries charged in all */
+                        deliveries: number;
+                        lastDeliveryDate: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        completedAt: string;
                     };
                 };
             };
