@@ -5459,7 +5459,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -5490,6 +5490,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -5518,7 +5522,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -5649,7 +5659,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                             attempts?: number;
                             lastFailure?: {
                                 code: string;
