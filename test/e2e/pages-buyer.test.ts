@@ -191,6 +191,9 @@ describe('my subscriptions, after the payment notice (S18, S19)', () => {
     await mine.getByRole('button', { name: '선택한 상품 해지' }).click();
     expect(await mine.getByTestId('cancel-consequence').innerText()).toMatch(new RegExp(`${announced}.*일부 상품만 해지하면 이번 회차는 안내된 금액 그대로 결제되고, 해지는 다음 회차부터`));
     await mine.getByTestId('confirm-cancel').click();
+    // The page is done with this cancel when its dialog closes (the API may answer the poll below a moment earlier;
+    // a click on 전체 해지 before that would have its dialog closed under it by this cancel's ending).
+    await mine.getByTestId('cancel-consequence').waitFor({ state: 'detached' });
     await expect.poll(async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.items.map((item: { status: string }) => item.status)).toEqual(['ACTIVE', 'CANCELLED']);
     expect((await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['NOTICED']);
 
