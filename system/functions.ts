@@ -9,7 +9,7 @@ import { parseRetryDays } from './settings.ts';
 
 export type Role = 'customer' | 'admin' | 'platform';
 export type Auth = Role | 'public';
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a function may be granted on the table and its indexes. */
 export type TableAction =
@@ -389,6 +389,37 @@ export const FUNCTIONS = {
     entry: 'functions/handlers/get-my-card.handler.ts',
     description: "The buyer's registered card, masked (S10)",
     tableActions: ['dynamodb:GetItem'], sends: [],
+  },
+  skipDelivery: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/skip', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/skip-delivery.handler.ts',
+    description: 'The buyer skips the next delivery: not noticed or charged (after the notice, S19); the subscription moves on (issue 13)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
+  },
+  pauseSubscription: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/pause', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/pause-subscription.handler.ts',
+    description: 'The buyer pauses: no notice, no charge until resumed, by hand or when its until/cycles run out (issue 13)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
+  },
+  resumeSubscription: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/resume', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/resume-subscription.handler.ts',
+    description: "The buyer resumes a paused subscription: the next delivery on its anchor at least the shop's minimum window away (issue 13)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
+  },
+  changeSubscription: {
+    kind: 'http', method: 'PATCH', path: '/subscriptions/{subscriptionId}', auth: 'customer',
+    entry: 'functions/handlers/change-subscription.handler.ts',
+    description: 'The buyer changes the cycle, items, address or next delivery date, under the signup rules; after the notice, from the next cycle (S13, S14, S18)',
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], sends: ['events'],
+  },
+  startCardChange: {
+    kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/card', auth: 'customer', idempotent: true,
+    entry: 'functions/handlers/start-card-change.handler.ts',
+    description: "The buyer opens the PG's registration window to replace the card; checkout with its authKey finishes it (S10, issue 13)",
+    usesGateway: true,
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
   },
   createWebhook: {
     kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,

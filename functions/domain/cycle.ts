@@ -16,6 +16,7 @@
  * | NOTICED | claim (due, chargeable) | CHARGING attempt n+1 |
  * | NOTICED | notChargeable (no payment method / billing key) | FAILED |
  * | NOTICING, NOTICED | skip (S19: nothing announced still wanted) | SKIPPED |
+ * | SCHEDULED, NOTICING, NOTICED | skip (issue 13: the buyer skips this delivery; after the notice, S19) | SKIPPED |
  * | NOTICING, NOTICED | cancel (the service stopped, S22) | CANCELLED |
  * | CHARGING | takeOver (a dead worker's claim, past the lease) | CHARGING |
  * | CHARGING | paid | CHARGED (listed as an order) |
@@ -144,7 +145,7 @@ export interface Cycle {
   /** CHARGED: where the order ships (the subscription's address when it was charged). */
   readonly shippingAddress?: ShippingAddress;
   /** SKIPPED or CANCELLED: why. */
-  readonly endReason?: 'NOTHING_TO_CHARGE' | 'NOTHING_WANTED' | 'SERVICE_STOPPED';
+  readonly endReason?: 'NOTHING_TO_CHARGE' | 'NOTHING_WANTED' | 'SERVICE_STOPPED' | 'SKIPPED_BY_BUYER';
 }
 
 /** Which cycle: what queue messages and reads carry. */
@@ -178,7 +179,7 @@ export type CycleEvent =
   | { readonly type: 'settle'; readonly notice: CycleNotice }
   | { readonly type: 'claim'; readonly provider: PaymentProvider; readonly at: Date; readonly nextRun: Date }
   | { readonly type: 'notChargeable'; readonly failure: Omit<ChargeFailure, 'attempt'> }
-  | { readonly type: 'skip'; readonly reason: 'NOTHING_WANTED' }
+  | { readonly type: 'skip'; readonly reason: 'NOTHING_WANTED' | 'SKIPPED_BY_BUYER' }
   | { readonly type: 'cancel'; readonly reason: 'SERVICE_STOPPED' }
   | { readonly type: 'takeOver'; readonly at: Date; readonly nextRun: Date }
   | { readonly type: 'paid'; readonly payment: Payment; readonly at: Date; readonly shippingAddress?: ShippingAddress }
@@ -195,7 +196,7 @@ export const EVENT_SOURCES: { readonly [E in CycleEventType]: readonly CycleStat
   settle: ['NOTICING'],
   claim: ['NOTICED'],
   notChargeable: ['NOTICED'],
-  skip: ['NOTICING', 'NOTICED'],
+  skip: ['SCHEDULED', 'NOTICING', 'NOTICED'],
   cancel: ['NOTICING', 'NOTICED'],
   takeOver: ['CHARGING'],
   paid: ['CHARGING'],

@@ -1,6 +1,7 @@
-import { seoulTimestamp } from '../core/dates.ts';
+import { seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
-import { nothingAnnouncedIsWanted, transition } from '../domain/cycle.ts';
+import { advance, nothingAnnouncedIsWanted, scheduledCycle, transition, type Cycle } from '../domain/cycle.ts';
+import { withHistory } from '../domain/between-deliveries.ts';
 import { cancelWhole, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
@@ -49,18 +50,26 @@ export async function cancelSubscription(
     const whole = items.every((item) => item.status === 'CANCELLED');
 
     const current = await withCycles(deps, subscriptionId);
-    const announced = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate && (cycle.status === 'NOTICING' || cycle.status === 'NOTICED'));
+    const atNext = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate);
+    // A cycle this cancel skips (or a rerun finds skipped) is one the subscription must move past (issue 13, stall a).
+    let passed: Cycle | undefined = atNext?.status === 'SKIPPED' ? atNext : undefined;
     // S19: nothing announced is still wanted → the cycle is not charged. Written before the subscription, so
     // a crash in between leaves a skipped cycle and a rerun finishes the cancel. Refused: the charge run has
     // claimed it — the charge stands, and the cancel applies from the next cycle.
-    if (announced && nothingAnnouncedIsWanted({ status: whole ? 'CANCELLED' : subscription.status, items }, announced)) {
-      const skipped = transition(announced, { type: 'skip', reason: 'NOTHING_WANTED' });
-      if (skipped.ok) await deps.cycles.write(skipped.next, skipped.expect);
+    if (atNext && (atNext.status === 'NOTICING' || atNext.status === 'NOTICED') && nothingAnnouncedIsWanted({ status: whole ? 'CANCELLED' : subscription.status, items }, atNext)) {
+      const skipped = transition(atNext, { type: 'skip', reason: 'NOTHING_WANTED' });
+      if (skipped.ok && (await deps.cycles.write(skipped.next, skipped.expect))) passed = skipped.next;
     }
 
-    const next: Subscription = whole
+    let next: Subscription = whole
       ? cancelWhole(subscription, 'CUSTOMER_REQUEST', at)
       : { ...subscription, items, updatedAt: at };
+    // A partial cancel that leaves nothing announced (the rest left the catalogue before the notice): the
+    // subscription moves on past the skipped cycle in the same write — it never stays on a cycle that is over.
+    const moved = !whole && passed ? advance(next, passed, seoulDate(now), at) : undefined;
+    if (moved?.schedule) await deps.cycles.schedule(scheduledCycle(next, moved.schedule));
+    if (moved) next = moved.subscription;
+    next = withHistory(next, { at, by: { role: 'customer', id: customerId }, action: 'cancel', details: { productIds: [...cancelIds], whole, ...(moved ? { nextDeliveryDate: next.nextDeliveryDate } : {}) } });
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
     // The planned next delivery was never announced: withdrawn now (else the notice run would, on its date).

@@ -8,6 +8,9 @@ import type { DomainEvent, EventPublisher } from '../adapters/messaging/ports.ts
 import type { CancelReason, Subscription } from '../domain/subscription.ts';
 import type { EventType } from '../../system/events.ts';
 
+/** Who made a change, as events name it (the service's own automatic resume counts as the buyer's pause running out). */
+export type ChangedBy = 'buyer' | 'merchant';
+
 export interface EventDeps {
   readonly events: EventPublisher;
 }
@@ -38,6 +41,24 @@ export const subscriptionEvents = {
       nextDeliveryDate: subscription.nextDeliveryDate,
       items: lines(subscription),
       activatedAt: subscription.updatedAt,
+    }),
+  /** Issue 13: ids carry the version the change wrote, so a repeat of the same change has the same id. */
+  paused: (subscription: Subscription, by: ChangedBy): DomainEvent =>
+    event('subscription.paused', `${subscription.id}.paused.v${subscription.version ?? 0}`, subscription, {
+      ...(subscription.pause?.until !== undefined ? { until: subscription.pause.until } : {}),
+      ...(subscription.pause?.cycles !== undefined ? { cycles: subscription.pause.cycles } : {}),
+      ...(subscription.pause?.resumesOn !== undefined ? { resumesOn: subscription.pause.resumesOn } : {}),
+      by,
+      pausedAt: subscription.updatedAt,
+    }),
+  resumed: (subscription: Subscription, by: ChangedBy): DomainEvent =>
+    event('subscription.resumed', `${subscription.id}.resumed.v${subscription.version ?? 0}`, subscription, { nextDeliveryDate: subscription.nextDeliveryDate, by, resumedAt: subscription.updatedAt }),
+  changed: (subscription: Subscription, by: ChangedBy, changes: Record<string, unknown>, effectiveFrom?: string): DomainEvent =>
+    event('subscription.changed', `${subscription.id}.changed.v${subscription.version ?? 0}`, subscription, {
+      changes,
+      ...(effectiveFrom !== undefined ? { effectiveFrom } : {}),
+      by,
+      changedAt: subscription.updatedAt,
     }),
   cancelled: (subscription: Subscription): DomainEvent =>
     event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {

@@ -79,7 +79,7 @@ const EXPECTED: { readonly [E in CycleEventType]: Partial<Record<CycleState, Cyc
   settle: { NOTICING: 'NOTICED' },
   claim: { NOTICED: 'CHARGING' },
   notChargeable: { NOTICED: 'FAILED' },
-  skip: { NOTICING: 'SKIPPED', NOTICED: 'SKIPPED' },
+  skip: { SCHEDULED: 'SKIPPED', NOTICING: 'SKIPPED', NOTICED: 'SKIPPED' },
   cancel: { NOTICING: 'CANCELLED', NOTICED: 'CANCELLED' },
   takeOver: { CHARGING: 'CHARGING' },
   paid: { CHARGING: 'CHARGED' },

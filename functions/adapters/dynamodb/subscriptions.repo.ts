@@ -45,6 +45,11 @@ export interface SubscriptionsRepository {
    * still at `expectedVersion` (a state computed from a stale read never lands).
    */
   update(next: Subscription, expectedVersion: number): Promise<boolean>;
+  /**
+   * Issue 13: the line items (by-product index pointers) of products a change adds, written before the `SUB`
+   * update that lists them; an existing pointer stays as it is (pointers never change).
+   */
+  addLineItems(subscription: Subscription, productIds: readonly string[]): Promise<void>;
   /** Strongly consistent: what a worker re-reads before acting on an index hit. */
   get(subscriptionId: string): Promise<Subscription | undefined>;
   /** The subscription and its cycles, oldest first, from one query on its partition. */
@@ -147,21 +152,25 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
     return found;
   };
 
+  const addLineItems = async (subscription: Subscription, productIds: readonly string[]): Promise<void> => {
+    await Promise.all(
+      [...new Set(productIds)].map((productId) =>
+        putIfAbsent({
+          ...keys.subscriptionItem(subscription.id, productId),
+          type: 'subscriptionItem',
+          subscriptionId: subscription.id,
+          shopId: subscription.shopId,
+          productId,
+          ...indexKeys.subscriptionsByProduct(subscription.shopId, productId, subscription.createdAt, subscription.id),
+        }),
+      ),
+    );
+  };
+
   return {
     async create(subscription, createOptions = {}) {
       // Line items first: until the SUB item exists, readers ignore them.
-      await Promise.all(
-        productIdsOf(subscription).map((productId) =>
-          putIfAbsent({
-            ...keys.subscriptionItem(subscription.id, productId),
-            type: 'subscriptionItem',
-            subscriptionId: subscription.id,
-            shopId: subscription.shopId,
-            productId,
-            ...indexKeys.subscriptionsByProduct(subscription.shopId, productId, subscription.createdAt, subscription.id),
-          }),
-        ),
-      );
+      await addLineItems(subscription, productIdsOf(subscription));
       // The SUB item last, in one write with all its index attributes: it is what makes the subscription exist.
       return putIfAbsent({
         ...keys.subscription(subscription.id),
@@ -171,6 +180,8 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         ...(createOptions.expiresAt !== undefined ? { expiresAt: createOptions.expiresAt } : {}),
       });
     },
+
+    addLineItems,
 
     async update(next, expectedVersion) {
       // A whole-item put: attributes the new state must not carry (an index it left, the pending TTL) disappear with it.

@@ -10,11 +10,12 @@ import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
-import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
+import { advance, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
 import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain/delivery-schedule.ts';
 import type { Shop } from '../../domain/shop.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
+import { advancePast } from '../advance-subscription.ts';
 import { sendOnce } from '../send-once.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
@@ -185,19 +186,9 @@ async function finishFailed(run: Run, failed: Cycle, subscription: Subscription)
   await moveOn(run, failed, subscription);
 }
 
-/** The subscription's advance past this cycle (domain `advance`): once, conditional on its version; a racing change is read again. */
+/** The subscription's advance past this cycle (use-cases/advance-subscription.ts): once, conditional on its version. */
 async function moveOn(run: Run, cycle: Cycle, read: Subscription): Promise<void> {
-  const { deps, scheduledAt } = run;
-  let subscription: Subscription | undefined = read;
-  for (let round = 0; round < 5 && subscription; round += 1) {
-    const next = advance(subscription, cycle, seoulDate(scheduledAt), seoulTimestamp(deps.clock.now()));
-    if (!next) return;
-    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
-    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
-    if (await deps.subscriptions.update(next.subscription, subscription.version ?? 0)) return;
-    subscription = await deps.subscriptions.get(cycle.subscriptionId);
-  }
-  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
+  await advancePast(run.deps, cycle, read, seoulDate(run.scheduledAt));
 }
 
 // ---- Mails: each guarded by the notification log (written before the send), so it goes out once. ----
