@@ -159,6 +159,8 @@ export const SCHEDULE_TIME_ZONE = 'Asia/Seoul';
 export const SCHEDULE_DEFAULTS = {
   noticeRunTimes: ['08:00'],
   chargeRunTimes: ['10:00', '17:00'],
+  /** Issue 13: resumes pauses that ran out (before that day's notice run) and recounts S6's active count. */
+  maintenanceRunTimes: ['04:00'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const FUNCTIONS = {
@@ -453,6 +455,13 @@ export const FUNCTIONS = {
     // Query: the due index; GetItem and UpdateItem: releasing the credit blocks dead workers left open.
     tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
     sends: [], timeoutSeconds: 900, memoryMb: 512,
+  },
+  maintenanceRun: {
+    kind: 'scheduled', timesSetting: 'maintenanceRunTimes',
+    entry: 'functions/handlers/maintenance-run.handler.ts',
+    description: "Daily maintenance before the notice run: resumes paused subscriptions whose until/cycles ran out, recounts each shop's active count from the status index (S6, issue 13)",
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    sends: ['events'], timeoutSeconds: 900, memoryMb: 512,
   },
   noticeWorker: {
     kind: 'queue',

@@ -99,6 +99,7 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   // The due index is a secondary index; the end-of-run sweep releases abandoned credit blocks to their balances.
   noticeRun: ['shop', 'creditBlocks'],
   chargeRun: ['shop', 'creditBlocks'],
+  maintenanceRun: ['shop', 'subscriptions'],
   noticeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions'],
   chargeWorker: ['shop', 'ledger', 'creditBlocks', 'shopNotices', 'subscriptions', 'billingKeys'],
   webhookFanout: ['shop', 'webhookDeliveries'],

@@ -24,6 +24,7 @@ export const TEST_CONTEXT = {
   mailFrom: 'billing@mail.shop.test',
   noticeRunTimes: ['07:30'],
   chargeRunTimes: ['09:05', '18:45'],
+  maintenanceRunTimes: ['03:40'],
   apiRateLimit: 25,
   apiBurstLimit: 50,
 } as const;

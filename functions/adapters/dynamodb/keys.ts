@@ -122,6 +122,9 @@ export const ordersPartition = (shopId: string): IndexPartition => indexPartitio
 /** gsi1: every registered billing key of a shop (the stop cascade, S22). */
 export const billingKeysPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#BILLINGKEYS`);
 
+/** gsi1: every shop, by id (issue 13: the daily maintenance run's list of shops to resume and recount). */
+export const shopsPartition = (): IndexPartition => indexPartition('gsi1', 'SHOPS');
+
 /** The index partitions of a shop's subscription lists (access patterns 6–10). */
 export const subscriptionPartitions = {
   byShop: (shopId: string) => indexPartition('gsi1', `SHOP#${shopId}#SUBS`),
@@ -151,6 +154,8 @@ export function nextDeliverySortKeyBounds(from: string | undefined, to: string |
 
 /** Partition keys of the secondary indexes (docs/data-model.md, "Access patterns"). */
 export const indexKeys = {
+  /** gsi1: the shop item in the list of every shop (issue 13, the maintenance run). */
+  shopDirectory: (shopId: string) => ({ gsi1pk: shopsPartition().value, gsi1sk: shopId }),
   /** gsi1: a shop's subscriptions, newest first (S20). */
   shopSubscriptions: (shopId: string, createdAt: string, subscriptionId: string) => ({ gsi1pk: subscriptionPartitions.byShop(shopId).value, gsi1sk: `${createdAt}#${subscriptionId}` }),
   /** gsi1: every registered billing key of a shop, for the stop cascade (S22). */

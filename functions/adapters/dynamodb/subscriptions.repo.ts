@@ -25,7 +25,7 @@ import { matchesFilter, type Subscription, type SubscriptionFilter, type Subscri
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
-import { indexKeys, keys, sortKeyPrefixes } from './keys.ts';
+import { indexKeys, keys, sortKeyPrefixes, subscriptionPartitions } from './keys.ts';
 import { planList, QUERY_ATTRIBUTE, queryExpressions, queryFingerprint } from './subscriptions-list.plan.ts';
 
 export interface SubscriptionPage {
@@ -59,6 +59,8 @@ export interface SubscriptionsRepository {
    * filter; see `planList` for the order. At most `limit` items per page.
    */
   listByShop(shopId: string, filter: SubscriptionFilter, page: { readonly limit: number; readonly cursor?: string | undefined }): Promise<SubscriptionPage>;
+  /** How many of a shop's subscriptions are in a status (gsi3, counted by DynamoDB: S6's recount, issue 13). */
+  countByStatus(shopId: string, status: Subscription['status']): Promise<number>;
 }
 
 export interface SubscriptionsRepositoryOptions {
@@ -228,6 +230,28 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return subscription ? { ...subscription, cycles } : undefined;
+    },
+
+    async countByStatus(shopId, status) {
+      const partition = subscriptionPartitions.byStatus(shopId, status);
+      let count = 0;
+      let startKey: PageKey | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: partition.index,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': partition.attribute },
+            ExpressionAttributeValues: { ':pk': partition.value },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
     },
 
     async listByShop(shopId, filter, page) {
