@@ -20,6 +20,7 @@ import type { Clock } from '../../core/clock.ts';
 import { seoulDate } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import { pauseRunsOut } from '../../domain/between-deliveries.ts';
+import type { Shop } from '../../domain/shop.ts';
 import type { BetweenDeps } from '../between-deliveries/common.ts';
 import { resumeSubscription } from '../between-deliveries/pause.ts';
 
@@ -47,8 +48,10 @@ export async function runMaintenance(deps: MaintenanceDeps, scheduledTime: strin
     for (const shopId of page.shopIds) {
       shops += 1;
       try {
-        resumed += await resumeRunOut(deps, shopId, date);
-        if (await recountActive(deps, shopId)) corrected += 1;
+        const shop = await deps.shops.get(shopId);
+        if (!shop) continue;
+        if (shop.service.status === 'ACTIVE') resumed += await resumeRunOut(deps, shop, date);
+        if (await recountActive(deps, shopId, resumed > 0 ? undefined : shop.activeSubscriptions)) corrected += 1;
       } catch (error) {
         failed += 1;
         logger.error('Maintenance of a shop failed; the next run tries again', { shopId, error: (error as Error).message });
@@ -62,9 +65,8 @@ export async function runMaintenance(deps: MaintenanceDeps, scheduledTime: strin
 }
 
 /** Resumes the shop's paused subscriptions whose pause has run out; answers how many. */
-async function resumeRunOut(deps: MaintenanceDeps, shopId: string, today: string): Promise<number> {
-  const shop = await deps.shops.get(shopId);
-  if (!shop || shop.service.status !== 'ACTIVE') return 0;
+async function resumeRunOut(deps: MaintenanceDeps, shop: Shop, today: string): Promise<number> {
+  const { shopId } = shop;
   let resumed = 0;
   let cursor: string | undefined;
   do {
@@ -79,9 +81,9 @@ async function resumeRunOut(deps: MaintenanceDeps, shopId: string, today: string
   return resumed;
 }
 
-/** S6: the active count set to the recount when it is off and nothing counted meanwhile; true when corrected. */
-export async function recountActive(deps: Pick<MaintenanceDeps, 'shops' | 'subscriptions'>, shopId: string): Promise<boolean> {
-  const before = (await deps.shops.get(shopId))?.activeSubscriptions;
+/** S6: the active count set to the recount when it is off and nothing counted meanwhile; true when corrected. `read`: the count as just read. */
+export async function recountActive(deps: Pick<MaintenanceDeps, 'shops' | 'subscriptions'>, shopId: string, read?: number): Promise<boolean> {
+  const before = read ?? (await deps.shops.get(shopId))?.activeSubscriptions;
   if (before === undefined) return false;
   const counted = await deps.subscriptions.countByStatus(shopId, 'ACTIVE');
   if (counted === before) return false;
