@@ -11,7 +11,8 @@ import { customerKeyFor } from '../../functions/use-cases/storefront-deps.ts';
 import { noticed } from '../support/cycles.ts';
 import { dueOn } from '../support/run-deps.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
-import { activeShop, authorize, subscribe } from '../support/storefront.ts';
+import { activeShop, authorize, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
+import { runDeps } from '../support/run-deps.ts';
 
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];
@@ -234,5 +235,31 @@ describe('card change (S10)', () => {
     // The checkout again (a retry): the same answer, no new key.
     expect((await t.call('POST', `/subscriptions/${active.id}/checkout`, { token: buyer, body: { authKey } })).body.card.last4).toBe('0003');
     expect(await keysAtPg()).toHaveLength(1);
+  });
+});
+
+describe('S6: the active count converges (issue 13, stall b)', () => {
+  it('a crash between the activation and the count leaves it one off; the maintenance run recounts it from the status index', async () => {
+    const { shopId, admin } = shop;
+    const count = async () => (await t.call('GET', '/admin/service', { token: admin })).body.stats.activeSubscriptions as number;
+    const before = await count();
+    const buyer = await t.token('customer', shopId, 'crashed-checkout');
+    const signup = await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(await earliestStart(t, shopId)) });
+    const id = signup.body.subscription.id as string;
+    const authKey = await authorize(t, id, { cardNumber: '9410-0000-0000-0001' });
+    // The process dies after the subscription's write, before the counter's.
+    const { checkOut } = await import('../../functions/use-cases/check-out.ts');
+    const real = await runDeps();
+    const crashing = { ...real, shops: { ...real.shops, countActiveSubscriptions: () => Promise.reject(new Error('crash before the count')) } };
+    await expect(checkOut(crashing, shopId, 'crashed-checkout', id, { authKey })).rejects.toThrow('crash before the count');
+    // The buyer's retry finds it ACTIVE and answers it: the count stays one short.
+    expect((await t.call('POST', `/subscriptions/${id}/checkout`, { token: buyer, body: { authKey } })).body.status).toBe('ACTIVE');
+    expect(await count()).toBe(before);
+
+    const tomorrow = addDays(seoulDate(new Date(await now())), 1);
+    const response = await t.call('POST', '/_local/clock', { body: { now: `${tomorrow}T04:30:00+09:00` } });
+    const maintenance = response.body.runs.find((run: { functionName: string }) => run.functionName === 'maintenanceRun');
+    expect(maintenance).toMatchObject({ ok: true, result: expect.objectContaining({ corrected: 1 }) });
+    expect(await count()).toBe(before + 1);
   });
 });
