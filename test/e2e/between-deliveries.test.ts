@@ -221,19 +221,19 @@ describe('card change (S10)', () => {
     const opened = await t.call('POST', `/subscriptions/${active.id}/card`, { token: buyer, headers: { 'idempotency-key': `card-${active.id}` } });
     expect(opened.status).toBe(200);
     expect(opened.body.registration).toMatchObject({ gateway: 'tosspayments' });
-    const authKey = await authorize(t, active.id, { cardNumber: '9410-0000-0000-0003' });
+    const authKey = await authorize(t, active.id, { cardNumber: '9410-0000-0000-0004' });
     const checkout = await t.call('POST', `/subscriptions/${active.id}/checkout`, { token: buyer, body: { authKey } });
     expect(checkout.status).toBe(200);
-    expect(checkout.body).toMatchObject({ status: 'ACTIVE', card: { last4: '0003' } });
+    expect(checkout.body).toMatchObject({ status: 'ACTIVE', card: { last4: '0004' } });
 
     const after = await keysAtPg();
     expect(after).toHaveLength(1);
     expect(after[0]!.billingKey).not.toBe(before[0]!.billingKey);
-    expect((await detail(buyer, second.id)).card.last4).toBe('0003');
-    expect((await t.call('GET', '/me/card', { token: buyer })).body.last4).toBe('0003');
-    expect((await detail(buyer, active.id)).history).toEqual([expect.objectContaining({ action: 'card', details: { issuer: expect.any(String), last4: '0003' } })]);
+    expect((await detail(buyer, second.id)).card.last4).toBe('0004');
+    expect((await t.call('GET', '/me/card', { token: buyer })).body.last4).toBe('0004');
+    expect((await detail(buyer, active.id)).history).toEqual([expect.objectContaining({ action: 'card', details: { issuer: expect.any(String), last4: '0004' } })]);
     // The checkout again (a retry): the same answer, no new key.
-    expect((await t.call('POST', `/subscriptions/${active.id}/checkout`, { token: buyer, body: { authKey } })).body.card.last4).toBe('0003');
+    expect((await t.call('POST', `/subscriptions/${active.id}/checkout`, { token: buyer, body: { authKey } })).body.card.last4).toBe('0004');
     expect(await keysAtPg()).toHaveLength(1);
   });
 });
