@@ -1,8 +1,10 @@
 /**
  * Runs npm scripts one after another, stops at the first that fails, and prints how long each took
- * (`npm test` is this: typecheck, lint, the tests, the bundling synth). Usage: tsx scripts/steps.ts a b c
+ * (`npm test` is this: typecheck and the bundling synth side by side, lint, the tests).
+ * Usage: tsx scripts/steps.ts a b+c d — `b+c` runs b and c at once (two single-threaded steps on two
+ * cores); each one's output is printed whole when it ends, so the log stays readable.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const steps = process.argv.slice(2);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -11,22 +13,55 @@ const timings: Array<{ step: string; took: number; ok: boolean }> = [];
 const began = Date.now();
 let failed: number | undefined;
 
-for (const step of steps) {
-  console.log(`\n▶ npm run ${step}`);
-  const start = Date.now();
-  const { status, signal } = spawnSync(npm, ['run', '--silent', step], { stdio: 'inherit' });
-  const took = Date.now() - start;
+const report = (step: string, took: number, status: number | null, signal: NodeJS.Signals | null) => {
   const ok = status === 0;
   timings.push({ step, took, ok });
   console.log(`${ok ? '✔' : '✘'} ${step} ${ok ? 'passed' : `failed (${signal ?? `exit ${status}`})`} in ${seconds(took)}`);
-  if (!ok) {
-    failed = status ?? 1;
-    break;
-  }
+  if (!ok) failed ??= status ?? 1;
+};
+
+/** One step, its output straight to the terminal. */
+function runAlone(step: string) {
+  console.log(`\n▶ npm run ${step}`);
+  const start = Date.now();
+  const { status, signal } = spawnSync(npm, ['run', '--silent', step], { stdio: 'inherit' });
+  report(step, Date.now() - start, status, signal);
+}
+
+/** Several steps at once, each one's output (stdout and stderr in order) printed when it ends. */
+async function runTogether(group: readonly string[]) {
+  console.log(`\n▶ ${group.map((step) => `npm run ${step}`).join('  and  ')} (at once)`);
+  const start = Date.now();
+  await Promise.all(
+    group.map(
+      (step) =>
+        new Promise<void>((resolve) => {
+          const output: Buffer[] = [];
+          const child = spawn(npm, ['run', '--silent', step], { stdio: ['ignore', 'pipe', 'pipe'] });
+          child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+          child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+          child.on('close', (status, signal) => {
+            const text = Buffer.concat(output).toString().trimEnd();
+            console.log(`\n── npm run ${step} ──${text ? `\n${text}` : ''}`);
+            report(step, Date.now() - start, status, signal);
+            resolve();
+          });
+        }),
+    ),
+  );
+}
+
+const done = new Set<string>();
+for (const step of steps) {
+  const group = step.split('+');
+  if (group.length > 1) await runTogether(group);
+  else runAlone(step);
+  for (const name of group) done.add(name);
+  if (failed !== undefined) break;
 }
 
 console.log('\nStep times:');
 for (const { step, took, ok } of timings) console.log(`  ${ok ? '✔' : '✘'} ${step.padEnd(14)} ${seconds(took).padStart(8)}`);
-for (const step of steps.slice(timings.length)) console.log(`  - ${step.padEnd(14)}  not run`);
+for (const step of steps.flatMap((s) => s.split('+')).filter((name) => !done.has(name))) console.log(`  - ${step.padEnd(14)}  not run`);
 console.log(`  ${'total'.padEnd(16)} ${seconds(Date.now() - began).padStart(8)}`);
 process.exit(failed ?? 0);

@@ -75,21 +75,30 @@ async function startOn(port: number, env: Record<string, string>): Promise<Start
   };
 }
 
-describe('npm start', () => {
-  it('prints its URLs and answers /health; data on disk survives a restart', async () => {
+// Each start is its own test (a start costs seconds: tsx loads the whole local system); the tests of a
+// describe run in order, the second continuing from what the first left on disk or in memory.
+describe('npm start with LOCAL_DATA on disk', () => {
+  const platformShop = { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' };
+  let platform: string;
+  let movedTo: Date;
+
+  it('prints its URLs, answers /health, and stores what it is given', async () => {
     const first = await start({ LOCAL_DATA: dataDir });
     expect(first.banner).toContain(`http://localhost:${first.port}/health`);
     expect(first.banner).toMatch(/Mail inbox\s+http:\/\/localhost:\d+/);
     expect(first.banner).toContain('/_local/outbox');
     expect((await first.json('GET', '/health')).status).toBe(200);
 
-    const platform = (await first.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
-    expect((await first.json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(201);
+    platform = (await first.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
+    expect((await first.json('POST', '/platform/shops', platformShop, platform)).status).toBe(201);
     // The clock, moved an hour on (one run at most in between), is kept with the data.
-    const movedTo = new Date(Date.now() + 3_600_000);
+    movedTo = new Date(Date.now() + 3_600_000);
     expect((await first.json('POST', '/_local/clock', { now: movedTo.toISOString() })).status).toBe(200);
     await first.stop();
+  });
 
+  it('after a restart on the same data: the clock, the token secret and the shop are kept', async () => {
+    expect(platform, 'the first start ran').toBeDefined();
     const second = await start({ LOCAL_DATA: dataDir });
     // A restarted system continues where its clock stood: not at the real time, and not back.
     const clock = new Date((await second.json('GET', '/_local/clock')).body.now as string).getTime();
@@ -98,23 +107,33 @@ describe('npm start', () => {
     // The same token still works (the secret is kept with the data), and the shop is still there.
     const admin = (await second.json('POST', '/_local/token', { role: 'admin', shop: 'kept-shop', sub: 'm' })).body.token as string;
     expect((await second.json('GET', '/admin/service', undefined, admin)).body.status).toBe('NOT_APPLIED');
-    expect((await second.json('POST', '/platform/shops', { shopId: 'kept-shop', name: 'Kept', operatorEmail: 'k@kept.example', productManagement: 'new' }, platform)).status).toBe(409);
+    expect((await second.json('POST', '/platform/shops', platformShop, platform)).status).toBe(409);
     await second.stop();
   });
+});
 
-  it('keeps nothing with LOCAL_DATA=memory', async () => {
+describe('npm start with LOCAL_DATA=memory', () => {
+  const goneShop = { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' };
+  let stopped = false;
+
+  it('says it keeps nothing, and works while it runs', async () => {
     const memory = await start({ LOCAL_DATA: 'memory' });
     expect(memory.banner).toContain('in memory');
     const token = (await memory.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
-    expect((await memory.json('POST', '/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token)).status).toBe(201);
+    expect((await memory.json('POST', '/platform/shops', goneShop, token)).status).toBe(201);
+    expect((await memory.json('POST', '/platform/shops', goneShop, token)).status).toBe(409);
     await memory.json('POST', '/_local/clock', { now: new Date(Date.now() + 3_600_000).toISOString() });
     await memory.stop();
+    stopped = true;
+  });
+
+  it('after a restart nothing is left: the clock starts at the real time, the shop can be created again', async () => {
+    expect(stopped, 'the first start ran').toBe(true);
     const again = await start({ LOCAL_DATA: 'memory' });
-    // In memory the clock starts at the real time again.
     const clock = (await again.json('GET', '/_local/clock')).body.now as string;
     expect(Math.abs(new Date(clock).getTime() - Date.now())).toBeLessThan(30_000);
-    const token2 = (await again.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
-    expect((await again.json('POST', '/platform/shops', { shopId: 'gone', name: 'Gone', operatorEmail: 'g@gone.example', productManagement: 'new' }, token2)).status).toBe(201);
+    const token = (await again.json('POST', '/_local/token', { role: 'platform', shop: 'platform', sub: 'ops' })).body.token as string;
+    expect((await again.json('POST', '/platform/shops', goneShop, token)).status).toBe(201);
     await again.stop();
   });
 });
