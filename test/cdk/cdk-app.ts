@@ -40,6 +40,8 @@ export interface TestApp extends SubscriptionsStacks {
   readonly config: AppConfig;
   readonly statefulTemplate: Template;
   readonly serviceTemplate: Template;
+  /** The service's nested monitoring stack (alarms, dashboards, the alarm topic). */
+  readonly monitoringTemplate: Template;
   readonly siteTemplate: Template;
 }
 
@@ -54,6 +56,7 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
   let stateful: Template | undefined;
   let service: Template | undefined;
   let site: Template | undefined;
+  let monitoring: Template | undefined;
   return {
     app,
     config,
@@ -63,6 +66,9 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
     },
     get serviceTemplate() {
       return (service ??= Template.fromStack(stacks.service));
+    },
+    get monitoringTemplate() {
+      return (monitoring ??= Template.fromStack(stacks.service.monitoringStack));
     },
     get siteTemplate() {
       return (site ??= Template.fromStack(stacks.site));
