@@ -409,9 +409,9 @@ export function advance(subscription: Subscription, cycle: Cycle, today: IsoDate
 
 // ---- The charge ----
 
-/** S19: the subscription was cancelled, or none of the announced items is still active on it. */
+/** S19: the subscription was cancelled (or paused: nothing is charged while paused, issue 13), or none of the announced items is still active on it. */
 export function nothingAnnouncedIsWanted(subscription: Pick<Subscription, 'status' | 'items'>, cycle: Pick<Cycle, 'items'>): boolean {
-  if (subscription.status === 'CANCELLED') return true;
+  if (subscription.status === 'CANCELLED' || subscription.status === 'PAUSED') return true;
   const active = new Set(subscription.items.filter((item) => item.status === 'ACTIVE').map((item) => item.productId));
   return cycle.items.every((line) => !active.has(line.productId));
 }

@@ -132,6 +132,17 @@ describe('pause and resume', () => {
     expect((await outbox('subscription.resumed')).map((item: { body: string }) => JSON.parse(item.body))).toContainEqual(expect.objectContaining({ subscriptionId: active.id, nextDeliveryDate: addDays(start, 7) }));
   });
 
+  it('a pause after the notice skips the announced delivery (S19: nothing is charged while paused)', async () => {
+    const { buyer, active } = await buyerWithSubscription();
+    const cycle = await noticed(deps.cycles, active, undefined, addDays(active.nextDeliveryDate, 14));
+    const paused = await t.call('POST', `/subscriptions/${active.id}/pause`, { token: buyer, body: { until: addDays(cycle.deliveryDate, 20) } });
+    expect(paused.body).toMatchObject({ status: 'PAUSED', pause: { until: addDays(cycle.deliveryDate, 20), resumesOn: addDays(cycle.deliveryDate, 28) } });
+    expect(paused.body.cycles).toEqual([expect.objectContaining({ deliveryDate: cycle.deliveryDate, status: 'SKIPPED', amount: 68_000 })]);
+    expect(await dueOn(deps, 'CHARGE', cycle.chargeDate)).not.toContain(`${active.id}|${cycle.deliveryDate}`);
+    // The following delivery's plan is dropped too: nothing is noticed while paused.
+    expect(await dueOn(deps, 'NOTICE', addDays(cycle.deliveryDate, 12))).not.toContain(`${active.id}|${addDays(cycle.deliveryDate, 14)}`);
+  });
+
   it('resume by hand picks the next delivery on the anchor at least the minimum window away; refusals', async () => {
     const { buyer, active } = await buyerWithSubscription();
     const start = active.nextDeliveryDate as string;

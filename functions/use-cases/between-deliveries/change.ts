@@ -6,7 +6,7 @@ import { avoidedBecause } from '../../domain/delivery-calendar.ts';
 import { isSubscribable, type CycleCode } from '../../domain/product.ts';
 import type { ShippingAddress, Subscription, SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { subscriptionEvents } from '../subscription-events.ts';
-import { changedBy, detailOf, notActive, retrying, subscriptionFor, withoutNextNominal, type BetweenDeps, type Caller } from './common.ts';
+import { changedBy, detailOf, dropDelivery, notActive, retrying, subscriptionFor, withoutNextNominal, type BetweenDeps, type Caller } from './common.ts';
 
 export interface SubscriptionPatch {
   readonly cycle?: CycleCode;
@@ -68,7 +68,7 @@ export async function changeSubscription(deps: BetweenDeps, caller: Caller, subs
     if (newDate !== undefined) await deps.cycles.schedule(scheduledCycle(subscription, newDate));
     if (!(await deps.subscriptions.update(changed, subscription.version ?? 0))) return undefined;
     // The old date's plan no longer holds (else the notice run withdraws it on its date: the subscription moved).
-    if (newDate !== undefined && current?.status === 'SCHEDULED') await deps.cycles.withdraw(current, 'SCHEDULED');
+    if (newDate !== undefined && current?.status === 'SCHEDULED') await dropDelivery(deps, current);
     await deps.events.publish(subscriptionEvents.changed({ ...changed, version: (subscription.version ?? 0) + 1 }, changedBy(caller.actor), changes, effectiveFrom));
     return detailOf(deps, subscriptionId);
   });

@@ -5,6 +5,7 @@
  * its shop's (the merchant side builds on the same use cases).
  */
 import { Conflict, NotFound } from '../../core/errors.ts';
+import { transition, type CycleRef } from '../../domain/cycle.ts';
 import type { Actor } from '../../domain/between-deliveries.ts';
 import type { Subscription, SubscriptionWithCycles } from '../../domain/subscription.ts';
 import type { StorefrontDeps } from '../storefront-deps.ts';
@@ -54,4 +55,22 @@ export const notActive = (subscription: Subscription) =>
 export function withoutNextNominal(subscription: Subscription): Subscription {
   const { nextNominalDate: _nominal, ...rest } = subscription;
   return rest;
+}
+
+/**
+ * A delivery the subscription no longer plans (it paused, skipped or moved its date): a plan is withdrawn; one a
+ * notice run locked meanwhile (it read the subscription before the change) is skipped (S19), so it is never
+ * charged. A cycle already at the PG (or over) stands.
+ */
+export async function dropDelivery(deps: Pick<BetweenDeps, 'cycles'>, ref: CycleRef): Promise<void> {
+  for (let round = 0; round < 3; round += 1) {
+    const cycle = await deps.cycles.get(ref);
+    if (!cycle) return;
+    if (cycle.status === 'SCHEDULED') {
+      if (await deps.cycles.withdraw(ref, 'SCHEDULED')) return;
+      continue;
+    }
+    const skipped = transition(cycle, { type: 'skip', reason: 'SKIPPED_BY_BUYER' });
+    if (!skipped.ok || (await deps.cycles.write(skipped.next, skipped.expect))) return;
+  }
 }

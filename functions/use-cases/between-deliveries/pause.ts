@@ -5,7 +5,7 @@ import { earliestDelivery, MAX_PAUSE_DAYS, pauseOf, resumeCandidates, withHistor
 import type { ScheduledDelivery } from '../../domain/delivery-calendar.ts';
 import type { Subscription, SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { subscriptionEvents } from '../subscription-events.ts';
-import { changedBy, detailOf, notActive, retrying, subscriptionFor, withoutNextNominal, type BetweenDeps, type Caller } from './common.ts';
+import { changedBy, detailOf, dropDelivery, notActive, retrying, subscriptionFor, withoutNextNominal, type BetweenDeps, type Caller } from './common.ts';
 
 export interface PauseRequest {
   readonly until?: IsoDate;
@@ -53,8 +53,10 @@ export async function pauseSubscription(deps: BetweenDeps, caller: Caller, subsc
     const version = (subscription.version ?? 0) + 1;
     if (!(await deps.subscriptions.update(paused, subscription.version ?? 0))) return undefined;
     await deps.shops.countActiveSubscriptions(subscription.shopId, -1, `pause#${subscriptionId}#v${version}`, now);
-    // The plan was never announced: withdrawn now (else the notice run would, on its date, seeing the pause).
-    if (current?.status === 'SCHEDULED') await deps.cycles.withdraw(current, 'SCHEDULED');
+    // Plans never announced are withdrawn now (else the notice run would, on their date, seeing the pause): the
+    // next delivery's, or — after its notice — the one the notice planned after it.
+    if (current?.status === 'SCHEDULED') await dropDelivery(deps, current);
+    else if (current?.followingDeliveryDate !== undefined) await dropDelivery(deps, { subscriptionId, deliveryDate: current.followingDeliveryDate });
     await deps.events.publish(subscriptionEvents.paused({ ...paused, version }, changedBy(caller.actor)));
     return detailOf(deps, subscriptionId);
   });

@@ -46,7 +46,7 @@ export async function skipDelivery(deps: BetweenDeps, caller: Caller, subscripti
     if (planned.status === 'SCHEDULED') {
       const moved = await advancePast(deps, planned, subscription, today, recorded);
       if (!moved) return undefined;
-      if (cycle) await skipCycle(deps, cycle);
+      if (cycle) await skipPlanned(deps, cycle);
       await deps.events.publish(subscriptionEvents.changed(moved, changedBy(caller.actor), { skipped: deliveryDate }, deliveryDate));
       return detailOf(deps, subscriptionId);
     }
@@ -66,15 +66,15 @@ export async function skipDelivery(deps: BetweenDeps, caller: Caller, subscripti
 }
 
 /**
- * A planned delivery the subscription moved past becomes SKIPPED. A notice run that locked it in between (it read
- * the subscription before the skip) makes it NOTICING/NOTICED: skipped all the same (S19), so it is never charged.
+ * A planned delivery the subscription moved past becomes SKIPPED (shown as the buyer's skip). A notice run that
+ * locked it in between (it read the subscription before the skip) made it NOTICING/NOTICED: skipped all the same
+ * (S19), so it is never charged (common.ts dropDelivery decides the same for a pause or a moved date).
  */
-async function skipCycle(deps: Pick<BetweenDeps, 'cycles'>, cycle: Cycle): Promise<void> {
+async function skipPlanned(deps: Pick<BetweenDeps, 'cycles'>, cycle: Cycle): Promise<void> {
   let current: Cycle | undefined = cycle;
   for (let round = 0; round < 3 && current; round += 1) {
     const skipped = transition(current, { type: 'skip', reason: 'SKIPPED_BY_BUYER' });
-    if (!skipped.ok) return;
-    if (await deps.cycles.write(skipped.next, skipped.expect)) return;
+    if (!skipped.ok || (await deps.cycles.write(skipped.next, skipped.expect))) return;
     current = await deps.cycles.get(cycle);
   }
 }
