@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulDate } from '../../functions/core/dates.ts';
 import { customerKeyFor } from '../../functions/use-cases/storefront-deps.ts';
+import { EVENT_DATA } from '../../functions/api/events.api.ts';
 import { noticed } from '../support/cycles.ts';
 import { dueOn } from '../support/run-deps.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
@@ -34,7 +35,12 @@ const moveTo = async (at: string) => {
   expect(response.body.runs.every((run: { ok: boolean }) => run.ok)).toBe(true);
 };
 const detail = async (buyer: string, id: string) => (await t.call('GET', `/subscriptions/${id}`, { token: buyer })).body;
-const outbox = async (kind: string) => (await t.call('GET', '/_local/outbox')).body.items.filter((item: { kind: string }) => item.kind === kind);
+/** The events of a type the system published, each checked against its documented schema (the OpenAPI webhooks section). */
+const outbox = async (kind: 'subscription.paused' | 'subscription.resumed' | 'subscription.changed') => {
+  const items = (await t.call('GET', '/_local/outbox')).body.items.filter((item: { kind: string }) => item.kind === kind);
+  for (const item of items) EVENT_DATA[kind].parse(JSON.parse(item.body));
+  return items;
+};
 const noticesTo = async (email: string) => (await t.call('GET', `/_local/outbox?to=${email}`)).body.items.filter((item: { kind: string }) => item.kind === 'payment-notice');
 
 /** A new buyer with one active subscription: beans ×2 + drip ×1 every 2 weeks (68,000), or `weekly`: drip ×1 every week (18,000). */
@@ -58,7 +64,9 @@ describe('skip', () => {
     expect(skipped.body).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: addDays(start, 14), nextNoticeDate: addDays(start, 12) });
     expect(skipped.body.cycles).toEqual([expect.objectContaining({ deliveryDate: start, status: 'SKIPPED' })]);
     expect(skipped.body.history).toEqual([expect.objectContaining({ action: 'skip', by: { role: 'customer', id: expect.any(String) }, details: expect.objectContaining({ deliveryDate: start, afterNotice: false }) })]);
-    // The same skip again (no key): the same answer.
+    // The same skip again: with the same Idempotency-Key the first answer itself; without one, the same state.
+    const replay = await t.call('POST', `/subscriptions/${active.id}/skip`, { token: buyer, body: { deliveryDate: start }, headers: { 'idempotency-key': `skip-${active.id}` } });
+    expect(replay.body).toEqual(skipped.body);
     expect((await t.call('POST', `/subscriptions/${active.id}/skip`, { token: buyer, body: { deliveryDate: start } })).body.nextDeliveryDate).toBe(addDays(start, 14));
 
     await moveTo(`${addDays(start, -1)}T18:00:00+09:00`);
