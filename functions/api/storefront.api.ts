@@ -24,21 +24,6 @@ function shippingAddressSchema() {
   });
 }
 
-export const signUpBody = z.strictObject({
-  items: z
-    .array(z.strictObject({ productId: idSchema, quantity: z.int().check(z.gte(1), z.lte(99)) }))
-    .check(
-      z.minLength(1),
-      z.maxLength(20),
-      z.refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
-    ),
-  cycle: cycleSchema,
-  startDate: isoDateSchema,
-  paymentMethod: z.enum(['card', 'kakaopay']),
-  contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
-  shippingAddress: shippingAddressSchema(),
-});
-
 const itemsSchema = z
   .array(z.strictObject({ productId: idSchema, quantity: z.int().check(z.gte(1), z.lte(99)) }))
   .check(
@@ -46,6 +31,15 @@ const itemsSchema = z
     z.maxLength(20),
     z.refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
   );
+
+export const signUpBody = z.strictObject({
+  items: itemsSchema,
+  cycle: cycleSchema,
+  startDate: isoDateSchema,
+  paymentMethod: z.enum(['card', 'kakaopay']),
+  contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
+  shippingAddress: shippingAddressSchema(),
+});
 
 /** Issue 13: PATCH /subscriptions/{id} — at least one field; items replace the active item list. */
 export const changeSubscriptionBody = z

@@ -113,6 +113,16 @@ function indexPartition(index: IndexName, value: string): IndexPartition {
   return { index, attribute: definition.partitionKey, sortAttribute: definition.sortKey, value };
 }
 
+/** The part of a Query that reads one whole index partition (its key condition), to spread into a QueryCommand. */
+export function partitionQuery(partition: IndexPartition) {
+  return {
+    IndexName: partition.index,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': partition.attribute },
+    ExpressionAttributeValues: { ':pk': partition.value },
+  };
+}
+
 /** gsi1: a shop's credit ledger, newest first (access pattern 3). */
 export const creditLedgerPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#LEDGER`);
 

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import { DEFAULT_START_DATE_WINDOW, type Shop } from '../../domain/shop.ts';
 import { isConditionFailed, writeIfCondition } from './client.ts';
-import { indexKeys, keys, shopsPartition } from './keys.ts';
+import { indexKeys, keys, partitionQuery, shopsPartition } from './keys.ts';
 
 /** The parts of a shop a merchant's or the platform's action may change (counters change elsewhere, by ADD). */
 export type ShopChanges = Partial<Pick<Shop, 'service' | 'startDateWindow' | 'deliveryCalendar'>>;
@@ -147,14 +147,10 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
       );
     },
     async listShopIds(cursor) {
-      const partition = shopsPartition();
       const page = await db.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: partition.index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partition.attribute },
-          ExpressionAttributeValues: { ':pk': partition.value },
+          ...partitionQuery(shopsPartition()),
           ProjectionExpression: 'shopId',
           Limit: 100,
           ExclusiveStartKey: cursor,

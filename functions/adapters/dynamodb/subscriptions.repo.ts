@@ -25,7 +25,7 @@ import { matchesFilter, type Subscription, type SubscriptionFilter, type Subscri
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
-import { indexKeys, keys, sortKeyPrefixes, subscriptionPartitions } from './keys.ts';
+import { indexKeys, keys, partitionQuery, sortKeyPrefixes, subscriptionPartitions } from './keys.ts';
 import { planList, QUERY_ATTRIBUTE, queryExpressions, queryFingerprint } from './subscriptions-list.plan.ts';
 
 export interface SubscriptionPage {
@@ -233,17 +233,13 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
     },
 
     async countByStatus(shopId, status) {
-      const partition = subscriptionPartitions.byStatus(shopId, status);
       let count = 0;
       let startKey: PageKey | undefined;
       do {
         const page = await db.send(
           new QueryCommand({
             TableName: tableName,
-            IndexName: partition.index,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': partition.attribute },
-            ExpressionAttributeValues: { ':pk': partition.value },
+            ...partitionQuery(subscriptionPartitions.byStatus(shopId, status)),
             Select: 'COUNT',
             ExclusiveStartKey: startKey,
           }),
