@@ -42,23 +42,26 @@ export const subscriptionEvents = {
       items: lines(subscription),
       activatedAt: subscription.updatedAt,
     }),
-  /** Issue 13: ids carry the version the change wrote, so a repeat of the same change has the same id. */
+  /**
+   * Issue 13: ids carry when the change happened, as its history entry records it (`pause.since` for a pause), so a
+   * repeat of a request that found the change already made publishes the same id again (a crash may have lost it).
+   */
   paused: (subscription: Subscription, by: ChangedBy): DomainEvent =>
-    event('subscription.paused', `${subscription.id}.paused.v${subscription.version ?? 0}`, subscription, {
+    event('subscription.paused', `${subscription.id}.paused.${subscription.pause?.since ?? subscription.updatedAt}`, subscription, {
       ...(subscription.pause?.until !== undefined ? { until: subscription.pause.until } : {}),
       ...(subscription.pause?.cycles !== undefined ? { cycles: subscription.pause.cycles } : {}),
       ...(subscription.pause?.resumesOn !== undefined ? { resumesOn: subscription.pause.resumesOn } : {}),
       by,
-      pausedAt: subscription.updatedAt,
+      pausedAt: subscription.pause?.since ?? subscription.updatedAt,
     }),
-  resumed: (subscription: Subscription, by: ChangedBy): DomainEvent =>
-    event('subscription.resumed', `${subscription.id}.resumed.v${subscription.version ?? 0}`, subscription, { nextDeliveryDate: subscription.nextDeliveryDate, by, resumedAt: subscription.updatedAt }),
-  changed: (subscription: Subscription, by: ChangedBy, changes: Record<string, unknown>, effectiveFrom?: string): DomainEvent =>
-    event('subscription.changed', `${subscription.id}.changed.v${subscription.version ?? 0}`, subscription, {
+  resumed: (subscription: Subscription, by: ChangedBy, at: string = subscription.updatedAt): DomainEvent =>
+    event('subscription.resumed', `${subscription.id}.resumed.${at}`, subscription, { nextDeliveryDate: subscription.nextDeliveryDate, by, resumedAt: at }),
+  changed: (subscription: Subscription, by: ChangedBy, changes: Record<string, unknown>, effectiveFrom?: string, at: string = subscription.updatedAt): DomainEvent =>
+    event('subscription.changed', `${subscription.id}.changed.${at}`, subscription, {
       changes,
       ...(effectiveFrom !== undefined ? { effectiveFrom } : {}),
       by,
-      changedAt: subscription.updatedAt,
+      changedAt: at,
     }),
   cancelled: (subscription: Subscription): DomainEvent =>
     event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {

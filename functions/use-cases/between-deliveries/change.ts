@@ -69,7 +69,7 @@ export async function changeSubscription(deps: BetweenDeps, caller: Caller, subs
     if (!(await deps.subscriptions.update(changed, subscription.version ?? 0))) return undefined;
     // The old date's plan no longer holds (else the notice run withdraws it on its date: the subscription moved).
     if (newDate !== undefined && current?.status === 'SCHEDULED') await dropDelivery(deps, current);
-    await deps.events.publish(subscriptionEvents.changed({ ...changed, version: (subscription.version ?? 0) + 1 }, changedBy(caller.actor), changes, effectiveFrom));
+    await deps.events.publish(subscriptionEvents.changed(changed, changedBy(caller.actor), changes, effectiveFrom));
     return detailOf(deps, subscriptionId);
   });
 }

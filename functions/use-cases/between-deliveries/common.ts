@@ -6,7 +6,7 @@
  */
 import { Conflict, NotFound } from '../../core/errors.ts';
 import { transition, type CycleRef } from '../../domain/cycle.ts';
-import type { Actor } from '../../domain/between-deliveries.ts';
+import type { Actor, HistoryEntry } from '../../domain/between-deliveries.ts';
 import type { Subscription, SubscriptionWithCycles } from '../../domain/subscription.ts';
 import type { StorefrontDeps } from '../storefront-deps.ts';
 import type { ChangedBy, EventDeps } from '../subscription-events.ts';
@@ -46,6 +46,11 @@ export async function detailOf(deps: Pick<StorefrontDeps, 'subscriptions'>, subs
   const found = await deps.subscriptions.getWithCycles(subscriptionId);
   if (!found) throw new NotFound('The subscription');
   return found;
+}
+
+/** The latest history entry of an action (a repeat of a request republishes its event under the same id). */
+export function lastEntry(subscription: Subscription, action: HistoryEntry['action'], matches: (entry: HistoryEntry) => boolean = () => true): HistoryEntry | undefined {
+  return [...(subscription.history ?? [])].reverse().find((entry) => entry.action === action && matches(entry));
 }
 
 export const notActive = (subscription: Subscription) =>

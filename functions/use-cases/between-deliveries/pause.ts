@@ -5,7 +5,7 @@ import { earliestDelivery, MAX_PAUSE_DAYS, pauseOf, resumeCandidates, withHistor
 import type { ScheduledDelivery } from '../../domain/delivery-calendar.ts';
 import type { Subscription, SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { subscriptionEvents } from '../subscription-events.ts';
-import { changedBy, detailOf, dropDelivery, notActive, retrying, subscriptionFor, withoutNextNominal, type BetweenDeps, type Caller } from './common.ts';
+import { changedBy, detailOf, dropDelivery, lastEntry, notActive, retrying, subscriptionFor, withoutNextNominal, type BetweenDeps, type Caller } from './common.ts';
 
 export interface PauseRequest {
   readonly until?: IsoDate;
@@ -29,7 +29,12 @@ export interface PauseRequest {
 export async function pauseSubscription(deps: BetweenDeps, caller: Caller, subscriptionId: string, request: PauseRequest): Promise<SubscriptionWithCycles> {
   return retrying(async () => {
     const subscription = await subscriptionFor(deps, caller, subscriptionId);
-    if (subscription.status === 'PAUSED') throw new Conflict('SUBSCRIPTION_ALREADY_PAUSED', 'The subscription is already paused; resume it first to pause it differently.');
+    if (subscription.status === 'PAUSED') {
+      // A repeat (a crash may have lost the first event): the same event again, then the refusal.
+      const paused = lastEntry(subscription, 'pause');
+      if (paused) await deps.events.publish(subscriptionEvents.paused(subscription, changedBy(paused.by)));
+      throw new Conflict('SUBSCRIPTION_ALREADY_PAUSED', 'The subscription is already paused; resume it first to pause it differently.');
+    }
     if (subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate === null) throw notActive(subscription);
     const now = deps.clock.now();
     const at = seoulTimestamp(now);
@@ -57,7 +62,7 @@ export async function pauseSubscription(deps: BetweenDeps, caller: Caller, subsc
     // next delivery's, or — after its notice — the one the notice planned after it.
     if (current?.status === 'SCHEDULED') await dropDelivery(deps, current);
     else if (current?.followingDeliveryDate !== undefined) await dropDelivery(deps, { subscriptionId, deliveryDate: current.followingDeliveryDate });
-    await deps.events.publish(subscriptionEvents.paused({ ...paused, version }, changedBy(caller.actor)));
+    await deps.events.publish(subscriptionEvents.paused(paused, changedBy(caller.actor)));
     return detailOf(deps, subscriptionId);
   });
 }
@@ -79,7 +84,12 @@ export async function pauseSubscription(deps: BetweenDeps, caller: Caller, subsc
 export async function resumeSubscription(deps: BetweenDeps, caller: Caller, subscriptionId: string, options: { readonly automatic?: boolean } = {}): Promise<SubscriptionWithCycles> {
   return retrying(async () => {
     const subscription = await subscriptionFor(deps, caller, subscriptionId);
-    if (subscription.status !== 'PAUSED' || !subscription.pause) throw new Conflict('SUBSCRIPTION_NOT_PAUSED', `The subscription is ${subscription.status}, not paused.`);
+    if (subscription.status !== 'PAUSED' || !subscription.pause) {
+      // A repeat of a resume that went through (its event may have been lost to a crash): the same event again.
+      const last = subscription.history?.at(-1);
+      if (subscription.status === 'ACTIVE' && last?.action === 'resume') await deps.events.publish(subscriptionEvents.resumed(subscription, changedBy(last.by), last.at));
+      throw new Conflict('SUBSCRIPTION_NOT_PAUSED', `The subscription is ${subscription.status}, not paused.`);
+    }
     const shop = await deps.shops.get(subscription.shopId);
     if (!shop || shop.service.status !== 'ACTIVE') throw new Conflict('SERVICE_NOT_ACTIVE', "This shop's subscription service is not active.");
     const now = deps.clock.now();
@@ -105,7 +115,7 @@ export async function resumeSubscription(deps: BetweenDeps, caller: Caller, subs
     const version = (subscription.version ?? 0) + 1;
     if (!(await deps.subscriptions.update(resumed, subscription.version ?? 0))) return undefined;
     await deps.shops.countActiveSubscriptions(subscription.shopId, 1, `resume#${subscriptionId}#v${version}`, now);
-    await deps.events.publish(subscriptionEvents.resumed({ ...resumed, version }, changedBy(caller.actor)));
+    await deps.events.publish(subscriptionEvents.resumed(resumed, changedBy(caller.actor)));
     return detailOf(deps, subscriptionId);
   });
 }

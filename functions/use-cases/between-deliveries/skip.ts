@@ -5,7 +5,7 @@ import { withHistory } from '../../domain/between-deliveries.ts';
 import type { SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { advancePast } from '../advance-subscription.ts';
 import { subscriptionEvents } from '../subscription-events.ts';
-import { changedBy, detailOf, notActive, retrying, subscriptionFor, type BetweenDeps, type Caller } from './common.ts';
+import { changedBy, detailOf, lastEntry, notActive, retrying, subscriptionFor, type BetweenDeps, type Caller } from './common.ts';
 
 /**
  * The buyer skips their next delivery (issue 13).
@@ -28,7 +28,12 @@ export async function skipDelivery(deps: BetweenDeps, caller: Caller, subscripti
     const subscription = await subscriptionFor(deps, caller, subscriptionId);
     const cycle = await deps.cycles.get({ subscriptionId, deliveryDate });
     // A repeat of a skip that went through answers the same.
-    if (cycle?.status === 'SKIPPED' && cycle.endReason === 'SKIPPED_BY_BUYER' && subscription.nextDeliveryDate !== deliveryDate) return detailOf(deps, subscriptionId);
+    if (cycle?.status === 'SKIPPED' && cycle.endReason === 'SKIPPED_BY_BUYER' && subscription.nextDeliveryDate !== deliveryDate) {
+      // Its event again under the same id (a crash may have lost it).
+      const skip = lastEntry(subscription, 'skip', (entry) => entry.details.deliveryDate === deliveryDate);
+      if (skip) await deps.events.publish(subscriptionEvents.changed(subscription, changedBy(skip.by), { skipped: deliveryDate }, deliveryDate, skip.at));
+      return detailOf(deps, subscriptionId);
+    }
     if (subscription.status !== 'ACTIVE') throw notActive(subscription);
     if (subscription.nextDeliveryDate !== deliveryDate) {
       throw new Unprocessable('DELIVERY_NOT_UPCOMING', `Only the next delivery (${subscription.nextDeliveryDate}) can be skipped; skip again for the one after it, or pause.`, [
