@@ -10,6 +10,7 @@ import { addDays, seoulDate } from '../../functions/core/dates.ts';
 import { customerKeyFor } from '../../functions/use-cases/storefront-deps.ts';
 import { EVENT_DATA } from '../../functions/api/events.api.ts';
 import { noticed } from '../support/cycles.ts';
+import { transition } from '../../functions/domain/cycle.ts';
 import { dueOn } from '../support/run-deps.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeShop, authorize, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
@@ -257,7 +258,19 @@ describe('card change (S10)', () => {
   });
 });
 
-describe('S6: the active count converges (issue 13, stall b)', () => {
+describe('the maintenance run repairs what a crash left (issue 13, the two stalls)', () => {
+  it('a subscription left on a delivery that is over (a skip that died between its two writes) is moved on', async () => {
+    const { buyer, active } = await buyerWithSubscription();
+    const following = addDays(active.nextDeliveryDate, 14);
+    const cycle = await noticed(deps.cycles, active, undefined, following);
+    // The skip's first write (the cycle) landed; the process died before the subscription's.
+    const skipped = transition(cycle, { type: 'skip', reason: 'SKIPPED_BY_BUYER' });
+    expect(skipped.ok && (await deps.cycles.write(skipped.next, skipped.expect))).toBe(true);
+    expect((await detail(buyer, active.id)).nextDeliveryDate).toBe(cycle.deliveryDate);
+    await moveTo(`${addDays(cycle.deliveryDate, -1)}T04:30:00+09:00`);
+    expect(await detail(buyer, active.id)).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: following, nextNoticeDate: addDays(following, -2) });
+  });
+
   it('a crash between the activation and the count leaves it one off; the maintenance run recounts it from the status index', async () => {
     const { shopId, admin } = shop;
     const count = async () => (await t.call('GET', '/admin/service', { token: admin })).body.stats.activeSubscriptions as number;

@@ -2,7 +2,12 @@
  * The daily maintenance run (issue 13), before the notice run: for every shop,
  * (1) resumes the paused subscriptions whose pause (`until` or `cycles`) has
  * run out — in time for their first delivery back to be announced on its
- * notice date (domain `pauseRunsOut`) — and (2) recounts the S6 active count
+ * notice date (domain `pauseRunsOut`); (2) moves on every ACTIVE subscription
+ * still pointing at a delivery that is over (its cycle SKIPPED, CHARGED,
+ * FAILED or in REVIEW: a crash between the cycle's write and the
+ * subscription's left it behind, and the notice run would wait for it
+ * forever) — read from the next-delivery index, up to tomorrow only, so the
+ * query holds little more than the day's charges; and (3) recounts the S6 active count
  * from the status index, so a count left one off by a crash between a
  * subscription's write and the counter's converges by the next morning.
  *
@@ -17,10 +22,11 @@
  * and recounts the same. One shop's failure is logged and the others go on.
  */
 import type { Clock } from '../../core/clock.ts';
-import { seoulDate } from '../../core/dates.ts';
+import { addDays, seoulDate } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import { pauseRunsOut } from '../../domain/between-deliveries.ts';
 import type { Shop } from '../../domain/shop.ts';
+import { advancePast } from '../advance-subscription.ts';
 import type { BetweenDeps } from '../between-deliveries/common.ts';
 import { resumeSubscription } from '../between-deliveries/pause.ts';
 
@@ -30,6 +36,8 @@ export interface MaintenanceReport {
   readonly date: string;
   readonly shops: number;
   readonly resumed: number;
+  /** Subscriptions moved on past a delivery that was over. */
+  readonly repaired: number;
   /** Shops whose active count was off and is now the recount. */
   readonly corrected: number;
   readonly failed: number;
@@ -40,6 +48,7 @@ export async function runMaintenance(deps: MaintenanceDeps, scheduledTime: strin
   const date = seoulDate(new Date(scheduledTime));
   let shops = 0;
   let resumed = 0;
+  let repaired = 0;
   let corrected = 0;
   let failed = 0;
   let cursor: Record<string, unknown> | undefined;
@@ -51,6 +60,7 @@ export async function runMaintenance(deps: MaintenanceDeps, scheduledTime: strin
         const shop = await deps.shops.get(shopId);
         if (!shop) continue;
         if (shop.service.status === 'ACTIVE') resumed += await resumeRunOut(deps, shop, date);
+        repaired += await moveOnStalled(deps, shopId, date);
         if (await recountActive(deps, shopId, resumed > 0 ? undefined : shop.activeSubscriptions)) corrected += 1;
       } catch (error) {
         failed += 1;
@@ -59,7 +69,7 @@ export async function runMaintenance(deps: MaintenanceDeps, scheduledTime: strin
     }
     cursor = page.next;
   } while (cursor);
-  const report = { date, shops, resumed, corrected, failed };
+  const report = { date, shops, resumed, repaired, corrected, failed };
   logger.info('Maintenance run done', { ...report });
   return report;
 }
@@ -79,6 +89,29 @@ async function resumeRunOut(deps: MaintenanceDeps, shop: Shop, today: string): P
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return resumed;
+}
+
+/** The cycle states after which a subscription must have moved on (the runs advance it before writing them). */
+const OVER: ReadonlySet<string> = new Set(['SKIPPED', 'CHARGED', 'FAILED', 'REVIEW']);
+
+/** ACTIVE subscriptions whose next delivery (up to tomorrow) is over are moved on past it; answers how many. */
+async function moveOnStalled(deps: MaintenanceDeps, shopId: string, today: string): Promise<number> {
+  let repaired = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.subscriptions.listByShop(shopId, { nextDeliveryTo: addDays(today, 1) }, { limit: 100, cursor });
+    for (const subscription of page.items) {
+      if (subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate === null) continue;
+      const cycle = await deps.cycles.get({ subscriptionId: subscription.id, deliveryDate: subscription.nextDeliveryDate });
+      if (!cycle || !OVER.has(cycle.status)) continue;
+      if (await advancePast(deps, cycle, subscription, today)) {
+        repaired += 1;
+        logger.warn('A subscription was left on a delivery that is over; moved on', { shopId, subscriptionId: subscription.id, deliveryDate: cycle.deliveryDate, cycleStatus: cycle.status });
+      }
+    }
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return repaired;
 }
 
 /** S6: the active count set to the recount when it is off and nothing counted meanwhile; true when corrected. `read`: the count as just read. */
