@@ -882,7 +882,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * No notice, no charge while paused. id: `{subscriptionId}.paused.v{version}` (the subscription version the pause wrote)
+         * No notice, no charge while paused. id: `{subscriptionId}.paused.{pausedAt}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.paused"];
@@ -902,7 +902,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.v{version}`
+         * Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.{resumedAt}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.resumed"];
@@ -922,7 +922,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.v{version}`
+         * Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.{changedAt}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.changed"];
@@ -6557,7 +6557,7 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.v{version}` (the subscription version the pause wrote) */
+                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.{pausedAt}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
@@ -6605,7 +6605,7 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.v{version}` */
+                    /** @description Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.{resumedAt}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
@@ -6650,7 +6650,7 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.v{version}` */
+                    /** @description Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.{changedAt}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
