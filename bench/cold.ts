@@ -16,7 +16,7 @@ import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLED_FOLDERS, BUNDLING } from '../system/bundling.ts';
+import { BUNDLED_FOLDERS, BUNDLING, ESBUILD_OPTIONS } from '../system/bundling.ts';
 import { sdkClientsOf, type FunctionDefinition, type SdkClient } from '../system/functions.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -36,6 +36,21 @@ export interface ColdOptions {
 export interface BundleFigure {
   readonly function: string;
   readonly bytes: number;
+  /**
+   * What the bundle is made of, from esbuild's metafile: bytes in the output by npm package (`zod`,
+   * `@aws-lambda-powertools/logger`) or, for our code, by repository file. `--explain` prints it.
+   */
+  readonly parts: ReadonlyArray<{ readonly from: string; readonly bytes: number }>;
+}
+
+/** Bytes in the output by npm package, or by repository file for our own code. */
+function partsOf(inputs: Record<string, { bytesInOutput: number }>): BundleFigure['parts'] {
+  const bytes = new Map<string, number>();
+  for (const [file, { bytesInOutput }] of Object.entries(inputs)) {
+    const from = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.replace(/^(\.\.\/)+/, '');
+    bytes.set(from, (bytes.get(from) ?? 0) + bytesInOutput);
+  }
+  return [...bytes].map(([from, size]) => ({ from, bytes: size })).sort((a, b) => b.bytes - a.bytes);
 }
 
 export interface InitFigure {
@@ -115,26 +130,19 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
   const files = new Map<string, string>();
   for (const [index, name] of names.entries()) {
     const outfile = join(outDir, name, 'index.mjs');
-    await build({
+    const { metafile } = await build({
       entryPoints: [join(root, FUNCTIONS[name]!.entry)],
-      bundle: true,
+      metafile: true,
+      ...ESBUILD_OPTIONS,
       outfile,
-      format: BUNDLING.format,
-      platform: BUNDLING.platform,
-      target: BUNDLING.target,
-      mainFields: [...BUNDLING.mainFields],
-      minify: BUNDLING.minify,
-      charset: BUNDLING.charset,
-      banner: { js: BUNDLING.banner },
-      external: [...BUNDLING.external],
-      define: { ...BUNDLING.define },
       tsconfig: join(root, 'tsconfig.json'),
       logLevel: 'silent',
     });
     // What the deployment copies beside the bundle (read at module load).
     for (const [from, to] of Object.entries(BUNDLED_FOLDERS)) cpSync(join(root, from), join(outDir, name, to), { recursive: true });
     files.set(name, outfile);
-    bundles.push({ function: name, bytes: statSync(outfile).size });
+    const output = Object.values(metafile.outputs).find((entry) => entry.entryPoint !== undefined)!;
+    bundles.push({ function: name, bytes: statSync(outfile).size, parts: partsOf(output.inputs) });
     if ((index + 1) % 10 === 0 || index + 1 === names.length) progress(`  bundled ${index + 1}/${names.length} functions`);
   }
 

@@ -30,6 +30,29 @@ export const BUNDLING = {
 } as const;
 
 /**
+ * BUNDLING as esbuild's own build options (the CDK construct spells them its way): what `npm run bench`
+ * and test/unit/bundle-imports.test.ts bundle with, so that they measure what is deployed.
+ */
+export const ESBUILD_OPTIONS = {
+  bundle: true,
+  format: BUNDLING.format,
+  platform: BUNDLING.platform,
+  target: BUNDLING.target,
+  mainFields: [...BUNDLING.mainFields],
+  minify: BUNDLING.minify,
+  charset: BUNDLING.charset,
+  banner: { js: BUNDLING.banner },
+  external: [...BUNDLING.external],
+  define: { ...BUNDLING.define },
+};
+
+/**
+ * Issue 12: every function's bundle (minified, the AWS SDK left to the runtime) stays at or under this.
+ * `npm run bench` exits 1 and names the functions over it.
+ */
+export const BUNDLE_BUDGET_BYTES = 150 * 1024;
+
+/**
  * Files the runtime reads beside its bundle, by repository path → folder
  * beside index.mjs. functions/notifications/templates.ts reads
  * `new URL('./templates/', import.meta.url)`, which in a bundle is

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'subscription.resumed',
   'subscription.changed',
   'subscription.cancelled',
+  // Issue 14: every delivery it was for was charged (maxDeliveries).
+  'subscription.completed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -80,6 +80,11 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   getPurchaseOptions: ['shop'],
   listShopSubscriptions: ['subscriptions'],
   getShopSubscription: ['shop', 'subscriptions'],
+  cancelShopSubscription: ['shop', 'subscriptions', 'idempotency'],
+  retryCycle: ['shop', 'subscriptions', 'billingKeys', 'shopNotices', 'idempotency'],
+  // The orders are cycles (SUB#…) read through the index; the product names are the shop's.
+  listOrders: ['shop', 'subscriptions'],
+  exportOrders: ['shop', 'subscriptions'],
   signUp: ['shop', 'subscriptions', 'idempotency'],
   checkOut: ['shop', 'subscriptions', 'billingKeys', 'idempotency'],
   listMySubscriptions: ['subscriptions'],

@@ -50,3 +50,20 @@ export const pageQuery = z.strictObject({
 export const pageOf = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
 
 export const cycleSchema = z.enum(CYCLE_CODES);
+
+/**
+ * Issue 14: what a subscriber with no answer to a price increase gets. Here, not in products.api.ts, with
+ * `priceChangeView`: the subscription views use them, and a storefront function should not bundle the product API.
+ */
+export const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
+
+export const priceChangeView = z.object({
+  changeId: z.string(),
+  productId: z.string(),
+  oldPrice: z.int(),
+  newPrice: z.int(),
+  announcedOn: isoDateSchema,
+  increaseFrom: z.optional(isoDateSchema).check(z.describe('First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once')),
+  policy: priceIncreasePolicySchema,
+  announcedAt: z.optional(timestampSchema),
+});

@@ -1,8 +1,8 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { CREDIT_KINDS } from '../domain/credits.ts';
 import { idSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 
 export { CREDIT_KINDS };
 
@@ -25,9 +25,9 @@ export const ledgerEntry = z.object({
   at: timestampSchema,
 });
 
-export const creditsApi = {
+export const creditsApi = operationsOf({
   topUpCredits: defineOperation({
-    route: FUNCTIONS.topUpCredits,
+    route: fn.topUpCredits,
     summary: 'Add prepaid SMS and/or bulk-mail credits the shop bought; answers the new balances',
     rules: ['S12', 'S24'],
     params: z.strictObject({ shopId: idSchema }),
@@ -45,18 +45,18 @@ export const creditsApi = {
     ],
   }),
   getCredits: defineOperation({
-    route: FUNCTIONS.getCredits,
+    route: fn.getCredits,
     summary: "The shop's SMS and bulk-mail credit balances (zero before the first top-up)",
     rules: ['S12', 'S24'],
     response: { status: 200, schema: creditBalances },
     errors: [notFound('The shop')],
   }),
   listCreditLedger: defineOperation({
-    route: FUNCTIONS.listCreditLedger,
+    route: fn.listCreditLedger,
     summary: 'Every top-up and debit, newest first',
     rules: ['S12', 'S24'],
     query: pageQuery,
     response: { status: 200, schema: pageOf(ledgerEntry) },
     errors: [],
   }),
-};
+});

@@ -73,7 +73,7 @@ function describeOperation(name: string, operation: Operation) {
     [operation.response.status]:
       operation.response.status === 204
         ? { description: 'Success, no content' }
-        : { description: 'Success', content: { 'application/json': { schema: jsonSchema(operation.response.schema, 'output') } } },
+        : { description: 'Success', content: { [operation.response.contentType ?? 'application/json']: { schema: jsonSchema(operation.response.schema, 'output') } } },
   };
   const byStatus = new Map<number, Array<{ code: string; when: string }>>();
   const add = (status: number, code: string, when: string) => byStatus.set(status, [...(byStatus.get(status) ?? []), { code, when }]);

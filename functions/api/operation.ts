@@ -23,7 +23,12 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
   readonly params?: z.ZodMiniType<P>;
   readonly query?: z.ZodMiniType<Q>;
   /** 204: no body (the schema is z.undefined()). */
-  readonly response: { readonly status: 200 | 201 | 202 | 204; readonly schema: z.ZodMiniType };
+  readonly response: {
+    readonly status: 200 | 201 | 202 | 204;
+    readonly schema: z.ZodMiniType;
+    /** A body other than JSON (the orders CSV): its media type; the handler answers it with `replyText`. */
+    readonly contentType?: 'text/csv';
+  };
   /** Business refusals beyond the standard 400/401/403/500 (added for every operation as they apply). */
   readonly errors: readonly ErrorSpec[];
   /**
@@ -31,6 +36,8 @@ export interface Operation<R extends HttpFunction = HttpFunction, B = unknown, P
    * not even in the 24-hour idempotency record (functions/http/idempotency.ts).
    */
   readonly replayWithout?: readonly string[];
+  /** Its function name in system/functions.ts, stamped by `operationsOf` (the Idempotency-Key partition is named after it). */
+  readonly name?: string;
 }
 
 /** Declares an operation with its types inferred from the schemas. */
@@ -39,3 +46,12 @@ export function defineOperation<R extends HttpFunction, B = undefined, P = undef
 }
 
 export const notFound = (what: string): ErrorSpec => ({ status: 404, code: 'NOT_FOUND', when: `${what} does not exist, or belongs to another shop or customer` });
+
+/**
+ * An API module's operations, keyed by their function names in system/functions.ts, each stamped with that
+ * name (functions/api/operations.ts checks the keys against the catalogue).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type
+export function operationsOf<T extends Record<string, Operation<any, any, any, any>>>(operations: T): { readonly [K in keyof T]: T[K] & { readonly name: K } } {
+  return Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, { ...operation, name }])) as { readonly [K in keyof T]: T[K] & { readonly name: K } };
+}

@@ -4,6 +4,8 @@
  */
 import type { FUNCTIONS, FunctionName } from '../../system/functions.ts';
 import { creditsApi } from './credits.api.ts';
+import { merchantActionsApi } from './merchant-actions.api.ts';
+import { ordersApi } from './orders.api.ts';
 import type { Operation } from './operation.ts';
 import { productsApi } from './products.api.ts';
 import { pgContractsApi } from './pg-contracts.api.ts';
@@ -28,5 +30,7 @@ export const operations = {
   ...storefrontApi,
   ...pgContractsApi,
   ...webhooksApi,
+  ...ordersApi,
+  ...merchantActionsApi,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own precise type; this only checks coverage
 } satisfies Record<HttpFunctionName, Operation<any, any, any, any>>;

@@ -1,8 +1,8 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { GATEWAY_IDS } from '../../system/payment-gateways.ts';
 import { idSchema, timestampSchema } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 
 export const gatewayIdSchema = z.enum(GATEWAY_IDS);
 
@@ -27,16 +27,16 @@ export const pgContractView = z.object({
 const contractParams = z.strictObject({ shopId: idSchema, gateway: gatewayIdSchema });
 const gatewayNotAvailable = { status: 422, code: 'GATEWAY_NOT_AVAILABLE', when: 'the gateway is listed available: false (Allat, Cafe24 Payments)' } as const;
 
-export const pgContractsApi = {
+export const pgContractsApi = operationsOf({
   listPaymentGateways: defineOperation({
-    route: FUNCTIONS.listPaymentGateways,
+    route: fn.listPaymentGateways,
     summary: 'Every payment gateway of S3/S7 and KakaoPay: kind, documents, availability, lookup support, direct or through PortOne',
     rules: ['S3', 'S7', 'S9'],
     response: { status: 200, schema: z.object({ items: z.array(paymentGatewayView) }) },
     errors: [],
   }),
   putPgContract: defineOperation({
-    route: FUNCTIONS.putPgContract,
+    route: fn.putPgContract,
     summary:
       "Register a shop's contract with a PG: the body is that gateway's credentials (its credentialFields), stored sealed and never returned. " +
       'One card PG at a time: a different card PG replaces the one in force and, on an ACTIVE service, stops it (S21). The same gateway again rotates its keys and stops nothing. KakaoPay sits beside the card PG, or alone.',
@@ -47,18 +47,18 @@ export const pgContractsApi = {
     errors: [notFound('The shop'), gatewayNotAvailable, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress and this contract would change the card PG' }],
   }),
   listPgContracts: defineOperation({
-    route: FUNCTIONS.listPgContracts,
+    route: fn.listPgContracts,
     summary: "The shop's PG contracts in force, masked",
     params: z.strictObject({ shopId: idSchema }),
     response: { status: 200, schema: z.object({ items: z.array(pgContractView) }) },
     errors: [notFound('The shop')],
   }),
   deletePgContract: defineOperation({
-    route: FUNCTIONS.deletePgContract,
+    route: fn.deletePgContract,
     summary: "Unlink a shop's contract with a PG; the card PG in use stops the service (S21), KakaoPay in use is switched off",
     rules: ['S9', 'S21'],
     params: contractParams,
     response: { status: 204, schema: z.undefined() },
     errors: [notFound('The shop or the contract'), { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
   }),
-};
+});

@@ -1,14 +1,13 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
-import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, timestampSchema, freeText } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
+import * as fn from '../../system/functions.ts';
+import { cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, priceChangeView, priceIncreasePolicySchema, timestampSchema, freeText } from './common.schema.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 import { discountProblems } from '../domain/pricing.ts';
 
 export const MAX_PRICE = 100_000_000;
 
 export const MAX_DELIVERIES = 1_000;
 
-const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
 
 const discountRule = z
   .strictObject({
@@ -43,16 +42,6 @@ const productFields = z.strictObject({
 });
 
 /** One recorded list-price change (issue 14), as products and subscriptions show it. */
-export const priceChangeView = z.object({
-  changeId: z.string(),
-  productId: z.string(),
-  oldPrice: z.int(),
-  newPrice: z.int(),
-  announcedOn: isoDateSchema,
-  increaseFrom: z.optional(isoDateSchema).check(z.describe('First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once')),
-  policy: priceIncreasePolicySchema,
-  announcedAt: z.optional(timestampSchema),
-});
 
 export const productBody = productFields.check(
   z.superRefine((product, context) => {
@@ -90,9 +79,9 @@ export const purchaseOptions = z.object({
 const productParams = z.strictObject({ productId: idSchema });
 const productNotFound = notFound('The product');
 
-export const productsApi = {
+export const productsApi = operationsOf({
   putProduct: defineOperation({
-    route: FUNCTIONS.putProduct,
+    route: fn.putProduct,
     summary: 'Create or replace a product and its subscription settings',
     rules: ['S13', 'S14'],
     params: productParams,
@@ -101,7 +90,7 @@ export const productsApi = {
     errors: [notFound('The shop'), { status: 409, code: 'PRODUCT_CHANGED', when: 'Another save of this product landed meanwhile: read it and save again' }],
   }),
   listProducts: defineOperation({
-    route: FUNCTIONS.listProducts,
+    route: fn.listProducts,
     summary: "The shop's products, by product id",
     rules: ['S13'],
     query: pageQuery,
@@ -109,7 +98,7 @@ export const productsApi = {
     errors: [],
   }),
   getProduct: defineOperation({
-    route: FUNCTIONS.getProduct,
+    route: fn.getProduct,
     summary: 'One product',
     rules: ['S13', 'S14'],
     params: productParams,
@@ -117,11 +106,11 @@ export const productsApi = {
     errors: [productNotFound],
   }),
   getPurchaseOptions: defineOperation({
-    route: FUNCTIONS.getPurchaseOptions,
+    route: fn.getPurchaseOptions,
     summary: "What a product page offers: one-time, and subscription with its cycles and start-date window when the shop's service is active",
     rules: ['S13', 'S14', 'S15'],
     params: z.strictObject({ shopId: idSchema, productId: idSchema }),
     response: { status: 200, schema: purchaseOptions },
     errors: [productNotFound],
   }),
-};
+});

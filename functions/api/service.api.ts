@@ -1,9 +1,9 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../domain/shop.ts';
 import { STOP_PHASES } from '../domain/stop-job.ts';
 import { idSchema, timestampSchema, freeText } from './common.schema.ts';
-import { defineOperation, notFound } from './operation.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 import { pgContractView } from './pg-contracts.api.ts';
 
 export const cardPgSchema = z.enum(CARD_PGS);
@@ -33,16 +33,16 @@ export const serviceView = z.object({
 
 const shopNotFound = notFound('The shop');
 
-export const serviceApi = {
+export const serviceApi = operationsOf({
   getService: defineOperation({
-    route: FUNCTIONS.getService,
+    route: fn.getService,
     summary: "The shop's subscription service: status, card PG, easy pay, documents, usage",
     rules: ['S6'],
     response: { status: 200, schema: serviceView },
     errors: [shopNotFound],
   }),
   applyForService: defineOperation({
-    route: FUNCTIONS.applyForService,
+    route: fn.applyForService,
     summary:
       "Apply for the service on the shop's registered PG contracts (S1: no form, send {}); the PG reviews it. " +
       'A body naming cardPg/easyPay is accepted only if it agrees with the contracts.',
@@ -58,7 +58,7 @@ export const serviceApi = {
     ],
   }),
   reviewApplication: defineOperation({
-    route: FUNCTIONS.reviewApplication,
+    route: fn.reviewApplication,
     summary: "Record the PG's review result: approved makes the service ACTIVE, rejected records why",
     rules: ['S2'],
     params: z.strictObject({ shopId: idSchema }),
@@ -69,7 +69,7 @@ export const serviceApi = {
     errors: [shopNotFound, { status: 409, code: 'NOT_UNDER_REVIEW', when: 'the shop has no application under review' }],
   }),
   changeCardPg: defineOperation({
-    route: FUNCTIONS.changeCardPg,
+    route: fn.changeCardPg,
     summary: 'Change the card PG; a different PG stops an active or reviewed service',
     rules: ['S9', 'S21'],
     body: z.strictObject({ cardPg: cardPgSchema }),
@@ -81,25 +81,25 @@ export const serviceApi = {
     ],
   }),
   unlinkCardPg: defineOperation({
-    route: FUNCTIONS.unlinkCardPg,
+    route: fn.unlinkCardPg,
     summary: 'Unlink the card PG, which stops an active or reviewed service',
     rules: ['S21'],
     response: { status: 200, schema: serviceView },
     errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
   }),
   stopService: defineOperation({
-    route: FUNCTIONS.stopService,
+    route: fn.stopService,
     summary: 'Stop the service: every subscription is cancelled, every stored card deleted, buyers and operator mailed, in the background',
     rules: ['S22', 'S23', 'S24'],
     response: { status: 202, schema: serviceView },
     errors: [shopNotFound, { status: 409, code: 'SERVICE_NOT_ACTIVE', when: 'the service is not active (nothing to stop)' }],
   }),
   setEasyPay: defineOperation({
-    route: FUNCTIONS.setEasyPay,
+    route: fn.setEasyPay,
     summary: 'Switch KakaoPay on or off, independently of the card PG',
     rules: ['S9'],
     body: z.strictObject({ kakaopay: z.boolean() }),
     response: { status: 200, schema: serviceView },
     errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }, { status: 409, code: 'PG_CONTRACT_MISSING', when: 'KakaoPay switched on without a registered KakaoPay contract' }],
   }),
-};
+});

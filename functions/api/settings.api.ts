@@ -1,6 +1,6 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
-import { defineOperation, notFound } from './operation.ts';
+import * as fn from '../../system/functions.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 
 export const notificationSettings = z.strictObject({
   paymentNotice: z.strictObject({ mail: z.boolean(), sms: z.boolean() }),
@@ -28,16 +28,16 @@ export const deliverySettings = z.strictObject({
 
 const shopNotFound = notFound('The shop');
 
-export const settingsApi = {
+export const settingsApi = operationsOf({
   getNotificationSettings: defineOperation({
-    route: FUNCTIONS.getNotificationSettings,
+    route: fn.getNotificationSettings,
     summary: 'Payment-notice mail/SMS and auto-cancel mail settings; all on until changed',
     rules: ['S11', 'S23'],
     response: { status: 200, schema: notificationSettings },
     errors: [shopNotFound],
   }),
   putNotificationSettings: defineOperation({
-    route: FUNCTIONS.putNotificationSettings,
+    route: fn.putNotificationSettings,
     summary: 'Replace the notification settings',
     rules: ['S11', 'S23'],
     body: notificationSettings,
@@ -45,14 +45,14 @@ export const settingsApi = {
     errors: [shopNotFound],
   }),
   getSubscriptionSettings: defineOperation({
-    route: FUNCTIONS.getSubscriptionSettings,
+    route: fn.getSubscriptionSettings,
     summary: 'The start-date window offered to buyers, in days from today (Asia/Seoul); default 3 to 60',
     rules: ['S15'],
     response: { status: 200, schema: subscriptionSettings },
     errors: [shopNotFound],
   }),
   putSubscriptionSettings: defineOperation({
-    route: FUNCTIONS.putSubscriptionSettings,
+    route: fn.putSubscriptionSettings,
     summary: 'Set the start-date window offered to buyers',
     rules: ['S15'],
     body: subscriptionSettings,
@@ -60,18 +60,18 @@ export const settingsApi = {
     errors: [shopNotFound],
   }),
   getDeliverySettings: defineOperation({
-    route: FUNCTIONS.getDeliverySettings,
+    route: fn.getDeliverySettings,
     summary: 'Days the shop does not deliver on (sundays, saturdays, Korean public holidays) and which way such a delivery moves; off by default',
     rules: ['S15', 'S17'],
     response: { status: 200, schema: deliverySettings },
     errors: [shopNotFound],
   }),
   putDeliverySettings: defineOperation({
-    route: FUNCTIONS.putDeliverySettings,
+    route: fn.putDeliverySettings,
     summary: 'Set the delivery calendar: a delivery on an avoided day moves to the nearest allowed day; the notice (D-2) and charge (D-1) follow it',
     rules: ['S15', 'S17'],
     body: deliverySettings,
     response: { status: 200, schema: deliverySettings },
     errors: [shopNotFound, { status: 409, code: 'HOLIDAY_DATA_UNAVAILABLE', when: 'Public holidays are avoided but the holiday data does not reach a date buyers may pick now' }],
   }),
-};
+});

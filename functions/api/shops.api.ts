@@ -1,7 +1,7 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { idSchema, timestampSchema, freeText } from './common.schema.ts';
-import { defineOperation } from './operation.ts';
+import { defineOperation, operationsOf } from './operation.ts';
 
 export const shopView = z.object({
   shopId: z.string(),
@@ -11,9 +11,9 @@ export const shopView = z.object({
   createdAt: timestampSchema,
 });
 
-export const shopsApi = {
+export const shopsApi = operationsOf({
   createShop: defineOperation({
-    route: FUNCTIONS.createShop,
+    route: fn.createShop,
     summary: 'Register a shop with its operator email and product-management generation',
     rules: ['S8'],
     body: z.strictObject({
@@ -25,4 +25,4 @@ export const shopsApi = {
     response: { status: 201, schema: shopView },
     errors: [{ status: 409, code: 'SHOP_ALREADY_EXISTS', when: 'a shop with this id exists' }],
   }),
-};
+});

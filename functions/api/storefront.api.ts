@@ -1,9 +1,9 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { MAX_PAUSE_CYCLES } from '../domain/between-deliveries.ts';
-import { defineOperation, notFound } from './operation.ts';
-import { priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
+import { cancelSubscriptionBody, priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
 /** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
 const koreanMobile = z.pipe(
@@ -78,9 +78,9 @@ const notActiveErrors = [
 const subscriptionNotFound = notFound('The subscription');
 const serviceNotActive = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" } as const;
 
-export const storefrontApi = {
+export const storefrontApi = operationsOf({
   signUp: defineOperation({
-    route: FUNCTIONS.signUp,
+    route: fn.signUp,
     summary: 'Apply for a subscription; it waits in PENDING_PAYMENT for the card registration, and expires unpaid after 24 hours',
     rules: ['S9', 'S13', 'S14', 'S15'],
     body: signUpBody,
@@ -95,7 +95,7 @@ export const storefrontApi = {
     ],
   }),
   checkOut: defineOperation({
-    route: FUNCTIONS.checkOut,
+    route: fn.checkOut,
     summary: "Exchange the registration window's authKey for a billing key (or reuse the registered card) and activate the subscription",
     rules: ['S10', 'S15', 'S16'],
     params: subscriptionParams,
@@ -112,31 +112,35 @@ export const storefrontApi = {
     ],
   }),
   listMySubscriptions: defineOperation({
-    route: FUNCTIONS.listMySubscriptions,
+    route: fn.listMySubscriptions,
     summary: "The buyer's own subscriptions in this shop, newest first",
     query: pageQuery,
     response: { status: 200, schema: pageOf(subscriptionView) },
     errors: [],
   }),
   getMySubscription: defineOperation({
-    route: FUNCTIONS.getMySubscription,
+    route: fn.getMySubscription,
     summary: "One of the buyer's subscriptions with its cycles, oldest first",
     params: subscriptionParams,
     response: { status: 200, schema: subscriptionDetail },
     errors: [subscriptionNotFound],
   }),
   cancelSubscription: defineOperation({
-    route: FUNCTIONS.cancelSubscription,
+    route: fn.cancelSubscription,
     summary:
       'Cancel some items or all. Before the payment notice it takes effect at once; after it, a partial cancel applies from the next cycle and the announced amount is still charged (S18), while cancelling every announced item means that cycle is not charged (S19)',
     rules: ['S18', 'S19'],
     params: subscriptionParams,
-    body: z.strictObject({ productIds: z.optional(z.array(idSchema).check(z.minLength(1), z.maxLength(20))) }),
+    body: cancelSubscriptionBody,
     response: { status: 200, schema: subscriptionDetail },
-    errors: [subscriptionNotFound, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+    errors: [
+      subscriptionNotFound,
+      { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' },
+      { status: 409, code: 'SUBSCRIPTION_COMPLETED', when: 'the subscription is COMPLETED (every delivery it was for was charged, issue 14): nothing is left to cancel' },
+    ],
   }),
   answerPriceChange: defineOperation({
-    route: FUNCTIONS.answerPriceChange,
+    route: fn.answerPriceChange,
     summary:
       "The buyer accepts or refuses the pending price increases of their subscription (issue 14: the 30-day consent); the answer may be changed until the increase's increaseFrom",
     params: subscriptionParams,
@@ -145,7 +149,7 @@ export const storefrontApi = {
     errors: [subscriptionNotFound, { status: 409, code: 'NO_PENDING_PRICE_CHANGE', when: 'no price increase of this subscription waits for an answer' }],
   }),
   getMyCard: defineOperation({
-    route: FUNCTIONS.getMyCard,
+    route: fn.getMyCard,
     summary: "The buyer's registered card, masked (one card per buyer, S10); ?method=kakaopay for the KakaoPay registration",
     rules: ['S10'],
     query: z.strictObject({ method: z._default(z.enum(['card', 'kakaopay']), 'card') }),
@@ -153,7 +157,7 @@ export const storefrontApi = {
     errors: [notFound('A registered card')],
   }),
   skipDelivery: defineOperation({
-    route: FUNCTIONS.skipDelivery,
+    route: fn.skipDelivery,
     summary:
       'Skip the next delivery (issue 13). Before its payment notice nothing is announced or charged; after it, the same rule as cancelling every announced item (S19): not charged. ' +
       'The subscription moves on to the following delivery; skip again for the one after. The same skip again answers the same.',
@@ -169,7 +173,7 @@ export const storefrontApi = {
     ],
   }),
   pauseSubscription: defineOperation({
-    route: FUNCTIONS.pauseSubscription,
+    route: fn.pauseSubscription,
     summary:
       'Pause (issue 13): PAUSED subscriptions get no notice and no charge, and leave the active count (S6). An announced next delivery is skipped (S19); a charge already begun stands. ' +
       'With cycles: n the next n deliveries are paused; with until, deliveries resume with the first on or after it — the daily maintenance run resumes it by itself; with neither, until resumed.',
@@ -186,7 +190,7 @@ export const storefrontApi = {
     ],
   }),
   resumeSubscription: defineOperation({
-    route: FUNCTIONS.resumeSubscription,
+    route: fn.resumeSubscription,
     summary:
       "Resume a paused subscription (issue 13): the next delivery is the first on the subscription's anchor (its start date's rhythm) at least the shop's minimum window away, so its notice is never in the past; moved by the shop's delivery calendar.",
     rules: ['S15', 'S17'],
@@ -200,7 +204,7 @@ export const storefrontApi = {
     ],
   }),
   changeSubscription: defineOperation({
-    route: FUNCTIONS.changeSubscription,
+    route: fn.changeSubscription,
     summary:
       'Change the cycle, the items, the shipping address or the next delivery date (issue 13), under the signup rules. After the payment notice the announced cycle keeps its locked items and amount ' +
       '(S18) and the change applies from the next cycle; replacing every announced item is S19 (that cycle is not charged). The address applies to every delivery not charged yet.',
@@ -221,7 +225,7 @@ export const storefrontApi = {
     ],
   }),
   startCardChange: defineOperation({
-    route: FUNCTIONS.startCardChange,
+    route: fn.startCardChange,
     summary:
       "Start replacing the subscription's card (issue 13): answers the PG's registration window as signup does; POST /subscriptions/{id}/checkout with its authKey then replaces the buyer's card on every subscription (S10) and deletes the old billing key at the PG.",
     rules: ['S10', 'S16'],
@@ -236,4 +240,4 @@ export const storefrontApi = {
       { status: 422, code: 'CARD_REGISTRATION_FAILED', when: 'the PG would not open a registration window' },
     ],
   }),
-};
+});

@@ -1,10 +1,10 @@
 import * as z from '../core/validation.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { MAX_WEBHOOK_ENDPOINTS } from '../domain/webhook-endpoint.ts';
 import { RETRY_DELAYS_SECONDS } from '../domain/webhook.ts';
 import { idSchema, pageOf, pageQuery, timestampSchema } from './common.schema.ts';
 import { EVENT_TYPE_SCHEMA } from './events.api.ts';
-import { defineOperation, notFound } from './operation.ts';
+import { defineOperation, notFound, operationsOf } from './operation.ts';
 
 const endpointView = z.object({
   id: z.string(),
@@ -34,9 +34,9 @@ const schedule = RETRY_DELAYS_SECONDS.map((seconds) => (seconds < 60 ? `${second
 const endpointParams = z.strictObject({ webhookId: idSchema });
 const noEndpoint = notFound('The webhook endpoint');
 
-export const webhooksApi = {
+export const webhooksApi = operationsOf({
   createWebhook: defineOperation({
-    route: FUNCTIONS.createWebhook,
+    route: fn.createWebhook,
     summary:
       'Register an endpoint for some event types; answers its signing secret (`whsec_…`) once. Deliveries are signed per Standard Webhooks ' +
       '(webhook-id, webhook-timestamp, webhook-signature) and retried after ' + schedule + ' until a 2xx. ' +
@@ -50,24 +50,24 @@ export const webhooksApi = {
     replayWithout: ['secret'],
   }),
   listWebhooks: defineOperation({
-    route: FUNCTIONS.listWebhooks,
+    route: fn.listWebhooks,
     summary: "The shop's webhook endpoints (never their secrets)",
     response: { status: 200, schema: z.object({ items: z.array(endpointView) }) },
     errors: [],
   }),
   deleteWebhook: defineOperation({
-    route: FUNCTIONS.deleteWebhook,
+    route: fn.deleteWebhook,
     summary: 'Delete an endpoint: nothing more is delivered to it, retries included',
     params: endpointParams,
     response: { status: 204, schema: z.undefined() },
     errors: [noEndpoint],
   }),
   listWebhookDeliveries: defineOperation({
-    route: FUNCTIONS.listWebhookDeliveries,
+    route: fn.listWebhookDeliveries,
     summary: "An endpoint's deliveries, newest first, each with its attempts (kept 30 days)",
     params: endpointParams,
     query: pageQuery,
     response: { status: 200, schema: pageOf(deliveryView) },
     errors: [noEndpoint],
   }),
-};
+});

@@ -50,3 +50,24 @@ export function addMonths(expiry: CardExpiry, months: number): CardExpiry {
 export function sameExpiry(a: CardExpiry | undefined, b: CardExpiry | undefined): boolean {
   return a?.year === b?.year && a?.month === b?.month;
 }
+
+/** The last day a card works: the last day of its expiry month. */
+export function lastValidDay(expiry: CardExpiry): string {
+  const last = new Date(Date.UTC(expiry.year, expiry.month, 0)).getUTCDate();
+  return `${expiryMonth(expiry)}-${String(last).padStart(2, '0')}`;
+}
+
+/** Issue 14: the buyer is warned this many days before the card's expiry month ends. */
+export const EXPIRY_WARNING_DAYS = 30;
+
+/**
+ * Whether a payment notice on `day` warns the buyer that the card expires (issue 14), once per expiry month:
+ * its month ends within EXPIRY_WARNING_DAYS, or it will not last until the charge after this one
+ * (`followingChargeDate`) — so a subscription on a long cycle is warned before the charge that would fail,
+ * not after it.
+ */
+export function expiryWarningDue(expiry: CardExpiry, day: string, followingChargeDate: string | undefined): boolean {
+  const last = lastValidDay(expiry);
+  const warnFrom = new Date(Date.parse(`${last}T00:00:00Z`) - EXPIRY_WARNING_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return warnFrom <= day || (followingChargeDate !== undefined && last < followingChargeDate);
+}

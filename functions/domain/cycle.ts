@@ -24,6 +24,7 @@
  * | CHARGING | declined, no run left | FAILED |
  * | CHARGING | review (cannot look up / still unknown at the end) | REVIEW |
  * | REVIEW | resolve (an operator; POST …/cycles/{deliveryDate}/resolve) | CHARGED or FAILED |
+ * | FAILED | retry (the shop; POST …/cycles/{deliveryDate}/retry) | CHARGING attempt n+1 |
  *
  * Every other (state, event) pair is refused. A SCHEDULED cycle whose plan no
  * longer holds (a cancel, a stop) is withdrawn — deleted: it was never announced
@@ -34,7 +35,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../core/dates.ts';
 import type { PaymentProvider } from './billing-key.ts';
-import { nextDeliveryDate } from './delivery-schedule.ts';
+import { nextScheduledDeliveryOrUnchecked, type DeliveryCalendar, type PlannedDelivery } from './delivery-calendar.ts';
 import type { ShippingAddress, Subscription } from './subscription.ts';
 
 export const CYCLE_STATES = ['SCHEDULED', 'NOTICING', 'NOTICED', 'CHARGING', 'CHARGED', 'FAILED', 'SKIPPED', 'CANCELLED', 'REVIEW'] as const;
@@ -47,7 +48,11 @@ export type CycleStatus = (typeof CYCLE_STATUSES)[number];
 export interface CycleLine {
   readonly productId: string;
   readonly quantity: number;
+  /** What one unit is charged: the list price less the delivery's discount (issue 14, pricing.ts). */
   readonly unitPrice: number;
+  /** Issue 14: the list price the notice locked (after the price-change rules), and the discount taken off it, per unit. */
+  readonly listPrice?: number;
+  readonly discount?: number;
 }
 
 /** A declined (or otherwise failed) charge attempt, as the PG explained it. */
@@ -122,6 +127,19 @@ export interface Cycle {
   readonly followingDeliveryDate?: IsoDate;
   /** A late notice moved this cycle: the delivery date it was planned for. */
   readonly movedFrom?: IsoDate;
+  /**
+   * Issue 14: the date the cycle rule gave (from the subscription's anchor) when the shop's calendar or a late
+   * notice moved the delivery; absent: the delivery date itself. The delivery after it is computed from this.
+   */
+  readonly nominalDate?: IsoDate;
+  /** The public-holiday data did not reach this date when it was planned: planned without the holiday check (the operator was told). */
+  readonly holidaysUnchecked?: boolean;
+  /** Issue 14, fixed by the lock: which delivery of the subscription this is (1 = the first charged one + …). */
+  readonly deliveryNumber?: number;
+  /** Issue 14, fixed by the lock: every line reached its product's maxDeliveries — charged, the subscription is COMPLETED. */
+  readonly finalDelivery?: boolean;
+  /** The nominal date of the following delivery, when the calendar moved it. */
+  readonly followingNominalDate?: IsoDate;
 
   // The charge run's bookkeeping; absent until the first attempt.
   /** Charge attempts started; the current (or last) attempt is number `attempts`. */
@@ -174,7 +192,17 @@ export interface Payment {
 }
 
 export type CycleEvent =
-  | { readonly type: 'lock'; readonly lines: readonly CycleLine[]; readonly orderName: string; readonly notice: CycleNotice; readonly following: IsoDate }
+  | {
+      readonly type: 'lock';
+      readonly lines: readonly CycleLine[];
+      readonly orderName: string;
+      readonly notice: CycleNotice;
+      readonly following: IsoDate;
+      /** The following delivery's nominal date, when the calendar moved it. */
+      readonly followingNominal?: IsoDate;
+      readonly deliveryNumber?: number;
+      readonly finalDelivery?: boolean;
+    }
   | { readonly type: 'resend'; readonly notice: CycleNotice }
   | { readonly type: 'settle'; readonly notice: CycleNotice }
   | { readonly type: 'claim'; readonly provider: PaymentProvider; readonly at: Date; readonly nextRun: Date }
@@ -185,7 +213,9 @@ export type CycleEvent =
   | { readonly type: 'paid'; readonly payment: Payment; readonly at: Date; readonly shippingAddress?: ShippingAddress }
   | { readonly type: 'declined'; readonly failure: Omit<ChargeFailure, 'attempt'>; readonly retryAt: Date | null }
   | { readonly type: 'review'; readonly reason: string }
-  | { readonly type: 'resolve'; readonly resolution: Resolution };
+  | { readonly type: 'resolve'; readonly resolution: Resolution }
+  /** Issue 13: the shop charges a FAILED cycle once more, now — a claim like the charge run's (attempt n+1, its own order id). */
+  | { readonly type: 'retry'; readonly provider: PaymentProvider; readonly at: Date; readonly nextRun: Date };
 
 export type CycleEventType = CycleEvent['type'];
 
@@ -203,6 +233,7 @@ export const EVENT_SOURCES: { readonly [E in CycleEventType]: readonly CycleStat
   declined: ['CHARGING'],
   review: ['CHARGING'],
   resolve: ['REVIEW'],
+  retry: ['FAILED'],
 };
 
 const FINAL_CHANNEL_STATES: readonly ChannelState[] = ['SENT', 'NO_CREDIT', 'OFF', 'NO_ADDRESS'];
@@ -245,6 +276,9 @@ export function transition(cycle: Cycle, event: CycleEvent): Transition {
         orderName: event.orderName,
         notice: event.notice,
         followingDeliveryDate: event.following,
+        ...(event.followingNominal !== undefined && event.followingNominal !== event.following ? { followingNominalDate: event.followingNominal } : {}),
+        ...(event.deliveryNumber !== undefined ? { deliveryNumber: event.deliveryNumber } : {}),
+        ...(event.finalDelivery ? { finalDelivery: true } : {}),
       });
     }
     case 'resend':
@@ -252,10 +286,13 @@ export function transition(cycle: Cycle, event: CycleEvent): Transition {
     case 'settle':
       if (!noticeSettled(event.notice)) return { ok: false, reason: 'a channel of the notice is not final yet' };
       return ok({ ...cycle, status: 'NOTICED', notice: event.notice });
-    case 'claim': {
+    case 'claim':
+    case 'retry': {
       const attempt = (cycle.attempts ?? 0) + 1;
+      // A retried FAILED cycle keeps its last failure (shown until it is charged) but is no longer failed.
+      const { failedAt: _failedAt, ...open } = withoutAttempt(cycle);
       return ok({
-        ...withoutAttempt(cycle),
+        ...open,
         status: 'CHARGING',
         attempts: attempt,
         provider: event.provider,
@@ -325,9 +362,28 @@ export function datesFor(deliveryDate: IsoDate): { deliveryDate: IsoDate; notice
   return { deliveryDate, noticeDate: addDays(deliveryDate, -2), chargeDate: addDays(deliveryDate, -1) };
 }
 
-/** The planned cycle of a subscription's delivery: due for its notice on its notice date. */
-export function scheduledCycle(subscription: Pick<Subscription, 'id' | 'shopId' | 'customerId'>, deliveryDate: IsoDate): Cycle {
-  return { subscriptionId: subscription.id, shopId: subscription.shopId, customerId: subscription.customerId, ...datesFor(deliveryDate), status: 'SCHEDULED', amount: 0, items: [] };
+/**
+ * The planned cycle of a subscription's delivery: due for its notice on its notice date (D-2 of the delivery
+ * as the shop's calendar moved it). A plain date is a delivery the calendar did not move.
+ */
+export function scheduledCycle(subscription: Pick<Subscription, 'id' | 'shopId' | 'customerId'>, delivery: IsoDate | PlannedDelivery): Cycle {
+  const planned: PlannedDelivery = typeof delivery === 'string' ? { deliveryDate: delivery, nominalDate: delivery } : delivery;
+  return {
+    subscriptionId: subscription.id,
+    shopId: subscription.shopId,
+    customerId: subscription.customerId,
+    ...datesFor(planned.deliveryDate),
+    status: 'SCHEDULED',
+    amount: 0,
+    items: [],
+    ...(planned.nominalDate !== planned.deliveryDate ? { nominalDate: planned.nominalDate } : {}),
+    ...(planned.holidaysUnchecked ? { holidaysUnchecked: true } : {}),
+  };
+}
+
+/** The delivery a cycle stands for: its date and the cycle rule's (nominal) date the next one is computed from. */
+export function plannedOf(cycle: Pick<Cycle, 'deliveryDate' | 'nominalDate'>): PlannedDelivery {
+  return { deliveryDate: cycle.deliveryDate, nominalDate: cycle.nominalDate ?? cycle.deliveryDate };
 }
 
 /**
@@ -381,29 +437,72 @@ export function noticeStep(cycle: Cycle | undefined, subscription: Subscription 
 
 /** The plan after a late notice: the same cycle under its new dates (a NOTICING one starts its notice again). */
 export function moved(cycle: Cycle, deliveryDate: IsoDate): Cycle {
-  const { notice: _notice, followingDeliveryDate: _following, ...rest } = cycle;
-  return { ...rest, ...datesFor(deliveryDate), status: 'SCHEDULED', amount: 0, items: [], movedFrom: cycle.movedFrom ?? cycle.deliveryDate };
+  const { notice: _notice, followingDeliveryDate: _following, followingNominalDate: _nominal, deliveryNumber: _number, finalDelivery: _final, ...rest } = cycle;
+  // The rhythm stays the subscription's: the nominal date is kept, only this delivery moves.
+  return { ...rest, ...datesFor(deliveryDate), status: 'SCHEDULED', amount: 0, items: [], movedFrom: cycle.movedFrom ?? cycle.deliveryDate, nominalDate: cycle.nominalDate ?? cycle.deliveryDate };
 }
 
-/** The delivery after this cycle's (S15): planned when this one is locked, and scheduled then. */
-export function followingDelivery(subscription: Pick<Subscription, 'cycle' | 'startDate'>, cycle: Pick<Cycle, 'deliveryDate'>): IsoDate {
-  return nextDeliveryDate(subscription.cycle, subscription.startDate, cycle.deliveryDate);
+/**
+ * The delivery after this cycle's (S15, issue 14): the cycle rule from the subscription's anchor (its start
+ * date) and this cycle's NOMINAL date, then the shop's calendar — the anchor never drifts. Planned when this
+ * one is locked, and scheduled then. Where the holiday data ends it is planned without the holiday check
+ * (`holidaysUnchecked`, the operator is told) rather than failing a notice or a charge already under way.
+ */
+export function followingDelivery(subscription: Pick<Subscription, 'cycle' | 'startDate'>, cycle: Pick<Cycle, 'deliveryDate' | 'nominalDate'>, calendar: DeliveryCalendar): PlannedDelivery {
+  let next = nextScheduledDeliveryOrUnchecked(subscription.cycle, subscription.startDate, plannedOf(cycle), calendar);
+  // A late notice may have moved this delivery past the next nominal one: never plan onto or before it.
+  while (next.deliveryDate <= cycle.deliveryDate) next = nextScheduledDeliveryOrUnchecked(subscription.cycle, subscription.startDate, next, calendar);
+  return next;
 }
+
+/** The subscription's next dates for a planned delivery (S17 days of the moved date; the nominal one kept when it differs). */
+export function nextDatesOf(subscription: Subscription, next: PlannedDelivery): Subscription {
+  const { nextNominalDate: _nominal, ...rest } = subscription;
+  const dates = datesFor(next.deliveryDate);
+  return {
+    ...rest,
+    nextDeliveryDate: dates.deliveryDate,
+    nextNoticeDate: dates.noticeDate,
+    nextChargeDate: dates.chargeDate,
+    ...(next.nominalDate !== next.deliveryDate ? { nextNominalDate: next.nominalDate } : {}),
+  };
+}
+
+/** What the advance past a cycle needs besides the cycle: the shop's calendar, and whether the cycle was charged. */
+export interface AdvancePlan {
+  readonly calendar: DeliveryCalendar;
+  /** The cycle is (being recorded) CHARGED: one more delivery counted (issue 14), and a final one completes the subscription. */
+  readonly charged: boolean;
+}
+
+export type Advanced =
+  | { readonly subscription: Subscription; readonly schedule?: PlannedDelivery; readonly completed?: false }
+  /** The last delivery was charged (issue 14, maxDeliveries): COMPLETED; the following plan (if any) is to be withdrawn. */
+  | { readonly subscription: Subscription; readonly completed: true; readonly withdraw?: IsoDate; readonly schedule?: undefined };
 
 /**
  * Moves the subscription on past this cycle (charged, failed or skipped), once:
  * only while it is ACTIVE and its next delivery is still this cycle's. The next
  * delivery is the one planned at the notice, unless its notice date has passed
  * (a charge run far behind): then the first planned delivery whose notice is
- * still ahead, which must then be scheduled (`schedule`).
+ * still ahead, which must then be scheduled (`schedule`). A charged cycle is
+ * counted (`chargedDeliveries`); a charged FINAL cycle (every line at its
+ * product's maxDeliveries, fixed by the lock) completes the subscription
+ * instead: COMPLETED, no next delivery.
  */
-export function advance(subscription: Subscription, cycle: Cycle, today: IsoDate, at: string): { readonly subscription: Subscription; readonly schedule?: IsoDate } | undefined {
+export function advance(subscription: Subscription, cycle: Cycle, today: IsoDate, at: string, plan: AdvancePlan): Advanced | undefined {
   if (subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate !== cycle.deliveryDate) return undefined;
-  const planned = cycle.followingDeliveryDate ?? followingDelivery(subscription, cycle);
+  const counted: Subscription = plan.charged ? { ...subscription, chargedDeliveries: (subscription.chargedDeliveries ?? 0) + 1 } : subscription;
+  if (plan.charged && cycle.finalDelivery) {
+    const { nextNominalDate: _nominal, ...rest } = counted;
+    const completed: Subscription = { ...rest, status: 'COMPLETED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, completedWith: cycle.deliveryDate, completedAt: at, updatedAt: at };
+    return { subscription: completed, completed: true, ...(cycle.followingDeliveryDate !== undefined ? { withdraw: cycle.followingDeliveryDate } : {}) };
+  }
+  const planned: PlannedDelivery =
+    cycle.followingDeliveryDate !== undefined ? { deliveryDate: cycle.followingDeliveryDate, nominalDate: cycle.followingNominalDate ?? cycle.followingDeliveryDate } : followingDelivery(subscription, cycle, plan.calendar);
   let next = planned;
-  while (addDays(next, -2) <= today) next = nextDeliveryDate(subscription.cycle, subscription.startDate, next);
-  const dates = datesFor(next);
-  const advanced: Subscription = { ...subscription, nextDeliveryDate: dates.deliveryDate, nextNoticeDate: dates.noticeDate, nextChargeDate: dates.chargeDate, updatedAt: at };
+  while (addDays(next.deliveryDate, -2) <= today) next = followingDelivery(subscription, next, plan.calendar);
+  const advanced: Subscription = { ...nextDatesOf(counted, next), updatedAt: at };
   return next === planned && cycle.followingDeliveryDate !== undefined ? { subscription: advanced } : { subscription: advanced, schedule: next };
 }
 
@@ -532,7 +631,8 @@ export function toCycleView(cycle: Cycle) {
     chargeDate,
     status: publicCycleStatus(status) ?? 'NOTICED',
     amount,
-    items: items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
+    items: items.map(({ productId, quantity, unitPrice, listPrice, discount }) => ({ productId, quantity, unitPrice, ...(discount !== undefined && discount > 0 ? { listPrice, discount } : {}) })),
+    ...(cycle.deliveryNumber !== undefined ? { deliveryNumber: cycle.deliveryNumber } : {}),
     ...(attempts !== undefined && attempts > 0 ? { attempts } : {}),
     ...(lastFailure ? { lastFailure: { code: lastFailure.code, message: lastFailure.message, at: lastFailure.at } } : {}),
     ...(progress ? { chargeProgress: progress } : {}),

@@ -53,22 +53,28 @@ export class NoDeliveryDay extends AppError {
 }
 
 type YearTable = Readonly<Record<string, readonly string[]>>;
-const HOLIDAYS: ReadonlyMap<number, YearTable> = new Map(
-  Object.entries(holidaysByYear as unknown as Record<string, YearTable>).map(([name, table]) => [Number(name.slice(1)), table]),
-);
+let holidayTables: ReadonlyMap<number, YearTable> | undefined;
+/**
+ * The gazette's tables by year, built on first use rather than at module load: a module that imports only
+ * DEFAULT_DELIVERY_CALENDAR (the shops repository) then leaves the holiday data out of its bundle (issue 12).
+ */
+function holidays(): ReadonlyMap<number, YearTable> {
+  holidayTables ??= new Map(Object.entries(holidaysByYear as unknown as Record<string, YearTable>).map(([name, table]) => [Number(name.slice(1)), table]));
+  return holidayTables;
+}
 
 function lastHolidayYear(): number {
-  return Math.max(...HOLIDAYS.keys());
+  return Math.max(...holidays().keys());
 }
 
 /** The years the holiday data covers, first and last. */
 export function holidayDataYears(): { readonly first: number; readonly last: number } {
-  return { first: Math.min(...HOLIDAYS.keys()), last: lastHolidayYear() };
+  return { first: Math.min(...holidays().keys()), last: lastHolidayYear() };
 }
 
 /** The gazette's names of a Seoul date's public holidays (`[]` on an ordinary day); throws beyond the data. */
 export function publicHolidayNames(date: IsoDate): readonly string[] {
-  const table = HOLIDAYS.get(Number(date.slice(0, 4)));
+  const table = holidays().get(Number(date.slice(0, 4)));
   if (!table) throw new HolidayDataUnavailable(date);
   return table[date] ?? [];
 }
@@ -145,4 +151,33 @@ export function nextScheduledDelivery(
 ): ScheduledDelivery {
   const nominal = nextDeliveryDate(cycle, anchor, previous.nominalDate);
   return scheduleDelivery(nominal, calendar, { notBefore: addDays(previous.deliveryDate, 1) });
+}
+
+/** A delivery as the runs plan it: its (moved) date, the cycle rule's date, and whether the holiday check was possible. */
+export interface PlannedDelivery {
+  readonly deliveryDate: IsoDate;
+  readonly nominalDate: IsoDate;
+  /** The holiday data did not reach the date: moved for the weekdays the shop avoids only (the operator is told). */
+  readonly holidaysUnchecked?: boolean;
+}
+
+/**
+ * `nextScheduledDelivery` for the daily runs, which must not fail a notice or a charge already under way
+ * because the holiday package's data ends: beyond the data, the delivery is planned by the shop's other rules
+ * (weekdays) and marked `holidaysUnchecked`, and the notice run tells the operator (never silently unshifted).
+ */
+export function nextScheduledDeliveryOrUnchecked(
+  cycle: CycleCode,
+  anchor: IsoDate,
+  previous: { readonly nominalDate: IsoDate; readonly deliveryDate: IsoDate },
+  calendar: DeliveryCalendar,
+): PlannedDelivery {
+  try {
+    const { nominalDate, deliveryDate } = nextScheduledDelivery(cycle, anchor, previous, calendar);
+    return { nominalDate, deliveryDate };
+  } catch (error) {
+    if (!(error instanceof HolidayDataUnavailable)) throw error;
+    const { nominalDate, deliveryDate } = nextScheduledDelivery(cycle, anchor, previous, { ...calendar, avoid: { ...calendar.avoid, publicHolidays: false } });
+    return { nominalDate, deliveryDate, holidaysUnchecked: true };
+  }
 }

@@ -14,8 +14,11 @@ import { toHistoryView, type CardChange, type HistoryEntry, type Pause } from '.
 export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
-/** PAUSED (issue 13): out of every run — no notice, no charge — until resumed (functions/domain/between-deliveries.ts). */
-export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED', 'PAUSED'] as const;
+/**
+ * COMPLETED (issue 14): every line reached its product's `maxDeliveries`; ended, not cancelled.
+ * PAUSED (issue 13): out of every run — no notice, no charge — until resumed (functions/domain/between-deliveries.ts).
+ */
+export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED', 'COMPLETED', 'PAUSED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export const ITEM_STATUSES = ['ACTIVE', 'CANCELLED'] as const;
@@ -75,6 +78,17 @@ export interface Subscription {
    * (startDate), never from the moved date (functions/domain/delivery-calendar.ts nextScheduledDelivery).
    */
   readonly nextNominalDate?: IsoDate;
+  /**
+   * Issue 14: deliveries charged so far (absent: none). Counted by the advance past a CHARGED cycle, which
+   * happens once (conditional on the version and on the next delivery still being that cycle's); the notice
+   * locks the next cycle as delivery number `chargedDeliveries + 1` (discounts by delivery number, maxDeliveries).
+   */
+  readonly chargedDeliveries?: number;
+  /** COMPLETED: the delivery date of the last charged cycle, and when. */
+  readonly completedWith?: IsoDate;
+  readonly completedAt?: string;
+  /** Ended by the notice run before this delivery (a refused price increase, policy end-subscription). */
+  readonly endedBefore?: IsoDate;
   readonly card?: MaskedCard;
   readonly cancelReason?: string;
   /** The stop job (S22) that cancelled it: the job's mail phase finds whom to tell, and a rerun counts it once. */
@@ -100,8 +114,8 @@ export interface Subscription {
   readonly history?: readonly HistoryEntry[];
 }
 
-/** Why a whole subscription ended: the buyer cancelled it (S19), or the shop's service stopped (S22). */
-export type CancelReason = 'CUSTOMER_REQUEST' | 'SERVICE_STOPPED';
+/** Why a whole subscription ended: the buyer cancelled it (S19), the shop did on the buyer's behalf (issue 13), or the shop's service stopped (S22). */
+export type CancelReason = 'CUSTOMER_REQUEST' | 'MERCHANT_REQUEST' | 'SERVICE_STOPPED';
 
 /**
  * The subscription ended as a whole: it and every one of its items are
@@ -121,6 +135,41 @@ export function cancelWhole(subscription: Subscription, reason: CancelReason, at
   };
 }
 
+/** Why the notice run ended a subscription: the buyer did not consent to a price increase and the product's policy ends it (issue 14). */
+export const PRICE_INCREASE_NOT_ACCEPTED = 'PRICE_INCREASE_NOT_ACCEPTED';
+
+/**
+ * Issue 14, the 30-day consent: the buyer did not consent to an increase by the notice of the first increased
+ * delivery and the product says `end-subscription` — ended (CANCELLED) before that delivery, never announced.
+ */
+export function endForRefusedIncrease(subscription: Subscription, before: IsoDate, at: string): Subscription {
+  const { nextNominalDate: _nominal, ...rest } = subscription;
+  return {
+    ...rest,
+    status: 'CANCELLED',
+    items: subscription.items.map((item) => (item.status === 'CANCELLED' ? item : { ...item, status: 'CANCELLED' as const })),
+    nextDeliveryDate: null,
+    nextNoticeDate: null,
+    nextChargeDate: null,
+    cancelReason: PRICE_INCREASE_NOT_ACCEPTED,
+    endedBefore: before,
+    updatedAt: at,
+  };
+}
+
+/** Issue 14: nothing is left to deliver (every line used its product's maxDeliveries up) when the cycle of `deliveryDate` is priced: COMPLETED without it. */
+export function completeBefore(subscription: Subscription, deliveryDate: IsoDate, at: string): Subscription {
+  const { nextNominalDate: _nominal, ...rest } = subscription;
+  return { ...rest, status: 'COMPLETED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, completedWith: deliveryDate, completedAt: at, updatedAt: at };
+}
+
+/** The subscription's end, reached by a run (completed, or ended for a refused increase) at `deliveryDate`: its follow-ups are still owed. */
+export function endedByRunAt(subscription: Subscription | undefined, deliveryDate: IsoDate): 'completed' | 'price-refused' | undefined {
+  if (subscription?.status === 'COMPLETED' && subscription.completedWith === deliveryDate) return 'completed';
+  if (subscription?.status === 'CANCELLED' && subscription.cancelReason === PRICE_INCREASE_NOT_ACCEPTED && subscription.endedBefore === deliveryDate) return 'price-refused';
+  return undefined;
+}
+
 /** S17: the payment notice goes out two days before a delivery, the charge one day before. */
 export function scheduleFor(deliveryDate: IsoDate): { nextDeliveryDate: IsoDate; nextNoticeDate: IsoDate; nextChargeDate: IsoDate } {
   return { nextDeliveryDate: deliveryDate, nextNoticeDate: addDays(deliveryDate, -2), nextChargeDate: addDays(deliveryDate, -1) };
@@ -129,6 +178,25 @@ export function scheduleFor(deliveryDate: IsoDate): { nextDeliveryDate: IsoDate;
 export interface SubscriptionWithCycles extends Subscription {
   /** Oldest first. */
   readonly cycles: readonly Cycle[];
+}
+
+/** Issue 13: an email as the merchant's search matches it — trimmed, lower case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Issue 13: a phone number as the merchant's search matches it — digits only, +82 10… read as 010…. */
+export function normalisePhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return digits.startsWith('82') && digits.length >= 11 ? `0${digits.slice(2)}` : digits;
+}
+
+/** The buyer's contact details, normalised, that the merchant's search finds the subscription by (its contact pointers). */
+export function contactKeys(subscription: Pick<Subscription, 'contact'>): Array<{ kind: 'EMAIL' | 'PHONE'; value: string }> {
+  if (!subscription.contact) return [];
+  const email = normaliseEmail(subscription.contact.email);
+  const phone = normalisePhone(subscription.contact.phone);
+  return [...(email ? [{ kind: 'EMAIL' as const, value: email }] : []), ...(phone ? [{ kind: 'PHONE' as const, value: phone }] : [])];
 }
 
 /** The filters of a shop's subscription list (S20); next-delivery bounds are inclusive. */
@@ -142,6 +210,10 @@ export interface SubscriptionFilter {
   readonly nextDeliveryTo?: IsoDate;
   /** Issue 14: ACTIVE subscriptions whose card expires in or before this month (`YYYY-MM`). */
   readonly cardExpiringBy?: YearMonth;
+  /** Issue 13: the buyer's contact email, exact match after `normaliseEmail`. */
+  readonly email?: string;
+  /** Issue 13: the buyer's contact phone, exact match after `normalisePhone`. */
+  readonly phone?: string;
 }
 
 /**
@@ -154,6 +226,8 @@ export interface SubscriptionFilter {
 export function matchesFilter(subscription: Subscription, filter: SubscriptionFilter): boolean {
   if (filter.status !== undefined && subscription.status !== filter.status) return false;
   if (filter.customerId !== undefined && subscription.customerId !== filter.customerId) return false;
+  if (filter.email !== undefined && (!subscription.contact || normaliseEmail(subscription.contact.email) !== normaliseEmail(filter.email))) return false;
+  if (filter.phone !== undefined && (!subscription.contact || normalisePhone(subscription.contact.phone) !== normalisePhone(filter.phone))) return false;
   if (filter.productId !== undefined && !subscription.items.some((item) => item.productId === filter.productId)) return false;
   // Only a live subscription's card matters: a cancelled one will never be charged again.
   if (filter.cardExpiringBy !== undefined && (subscription.status !== 'ACTIVE' || !expiresBy(subscription.card?.expiry, filter.cardExpiringBy))) return false;
@@ -188,6 +262,8 @@ export function toSubscriptionView(subscription: Subscription) {
     nextChargeDate,
     ...(card ? { card: { issuer: card.issuer, last4: card.last4, ...(card.expiry ? { expiry: { year: card.expiry.year, month: card.expiry.month } } : {}) } } : {}),
     ...(cancelReason !== undefined ? { cancelReason } : {}),
+    ...(subscription.chargedDeliveries !== undefined ? { chargedDeliveries: subscription.chargedDeliveries } : {}),
+    ...(subscription.completedAt !== undefined ? { completedAt: subscription.completedAt } : {}),
     // The merchant ships to this address and the buyer checks it; both see it.
     ...(contact ? { contact: { email: contact.email, phone: contact.phone } } : {}),
     ...(shippingAddress ? { shippingAddress: { ...shippingAddress } } : {}),

@@ -17,7 +17,7 @@ import { chargeSettings } from '../charge-settings.ts';
 import { chargeWork, type ChargeDeps } from '../use-cases/runs/charge.ts';
 import { outcomesOf } from '../use-cases/runs/work.ts';
 import { events } from '../wiring/events.ts';
-import { gateways } from '../wiring/gateways.ts';
+import { gateways } from '../wiring/charging-gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { db, table, tableName } from '../wiring/table.ts';

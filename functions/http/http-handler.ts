@@ -9,7 +9,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type * as z from '../core/validation.ts';
-import { FUNCTIONS, functionNames, type HttpFunction, type Role } from '../../system/functions.ts';
+import type { HttpFunction, Role } from '../../system/functions.ts';
 import type { Operation } from '../api/operation.ts';
 import { AppError, Forbidden, Unauthenticated, ValidationFailed, type ErrorDetail } from '../core/errors.ts';
 import { logger } from '../core/logger.ts';
@@ -34,6 +34,14 @@ export interface HttpResult {
 }
 
 export const reply = (body: unknown, status?: number): HttpResult => (status === undefined ? { body } : { status, body });
+
+/** A body other than JSON (the orders CSV, issue 13): sent as it is, with its media type and extra headers. */
+export interface TextResult extends HttpResult {
+  readonly body: string;
+  readonly text: { readonly contentType: string; readonly headers?: Readonly<Record<string, string>> };
+}
+
+export const replyText = (body: string, contentType: string, headers: Readonly<Record<string, string>> = {}): TextResult => ({ body, text: { contentType, headers } });
 
 export interface HttpInput<B, P, Q, Auth> {
   readonly body: B;
@@ -114,9 +122,13 @@ export function errorResponse(error: unknown): HttpResponse {
   return json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Please try again later.', details: [] } });
 }
 
-/** The route's function name in system/functions.ts (its method and path for a route not listed there). */
-function routeName(route: HttpFunction): string {
-  return functionNames.find((name) => FUNCTIONS[name] === route) ?? `${route.method} ${route.path}`;
+/**
+ * The operation's function name in system/functions.ts (stamped by `operationsOf`), its method and path for
+ * one declared outside an API module. Read from the operation, not looked up in the catalogue: a handler's
+ * bundle carries its own route only (issue 12).
+ */
+function routeName(operation: Operation): string {
+  return operation.name ?? `${operation.route.method} ${operation.route.path}`;
 }
 
 /** An answer without the top-level fields a replay must not carry (Operation.replayWithout). */
@@ -145,8 +157,10 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
    */
   options: { readonly idempotency?: typeof idempotentRoute } = {},
 ) {
-  if (operation.route.idempotent && !options.idempotency) throw new Error(`${routeName(operation.route)} is declared idempotent: its handler passes { idempotency: idempotentRoute }`);
-  const replayable = operation.route.idempotent && options.idempotency ? options.idempotency<HttpResponse>(routeName(operation.route), redactFor(operation.replayWithout)) : undefined;
+  if (operation.route.idempotent && !options.idempotency) throw new Error(`${routeName(operation as Operation)} is declared idempotent: its handler passes { idempotency: idempotentRoute }`);
+  // The Idempotency-Key partition is named after the function: an idempotent route must carry its name.
+  if (operation.route.idempotent && !operation.name) throw new Error(`${routeName(operation as Operation)} is declared idempotent: declare its operation in an API module's operationsOf, whose key names it`);
+  const replayable = operation.route.idempotent && options.idempotency ? options.idempotency<HttpResponse>(routeName(operation as Operation), redactFor(operation.replayWithout)) : undefined;
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(lambdaContextInLogs() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
     .use(flushMetrics() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
@@ -166,6 +180,10 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
         // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
         logger.debug('Response body', { body: result.body });
         if (status === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+        if ('text' in result) {
+          const { contentType, headers } = (result as TextResult).text;
+          return { statusCode: status, headers: { ...headers, 'content-type': contentType, 'cache-control': 'no-store' }, body: (result as TextResult).body };
+        }
         return json(status, result.body);
       };
       if (!replayable || idempotencyKey === undefined || principal === null) return respond();

@@ -6,6 +6,7 @@
  * card, and an SMS that always fits one part of the channel that sends it.
  */
 import type { IsoDate } from '../core/dates.ts';
+import { holidayDataYears } from '../domain/delivery-calendar.ts';
 import type { MaskedCard, PaymentMethod } from '../domain/subscription.ts';
 import { domesticSmsChannel, snsSmsChannel, truncateToUnits, type SmsChannel } from './sms-parts.ts';
 import { render, renderMail, won } from './templates.ts';
@@ -127,4 +128,10 @@ export function smsCreditsExhaustedMail(content: { readonly shopName: string; re
 export function lateNoticeMail(content: { readonly shopName: string; readonly date: IsoDate; readonly moved: ReadonlyArray<{ readonly subscriptionId: string; readonly from: IsoDate; readonly to: IsoDate }> }): { subject: string; text: string } {
   const movedLines = content.moved.map((move) => `- ${move.subscriptionId}: ${koreanDate(move.from)} → ${koreanDate(move.to)}`).join('\n');
   return renderMail('late-notice.mail', { shopName: content.shopName, date: koreanDate(content.date), movedLines });
+}
+
+/** To the shop's operator, once a day at most (issue 14): deliveries planned beyond the public-holiday data, by the weekdays only. */
+export function holidayDataUnavailableMail(content: { readonly shopName: string; readonly date: IsoDate; readonly unchecked: ReadonlyArray<{ readonly subscriptionId: string; readonly date: IsoDate }> }): { subject: string; text: string } {
+  const dateLines = content.unchecked.map((entry) => `- ${entry.subscriptionId}: ${koreanDate(entry.date)}`).join('\n');
+  return renderMail('holiday-data-unavailable.mail', { shopName: content.shopName, date: koreanDate(content.date), lastYear: holidayDataYears().last, dateLines });
 }

@@ -1,9 +1,11 @@
 import { seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
 import { advance, nothingAnnouncedIsWanted, scheduledCycle, transition, type Cycle } from '../domain/cycle.ts';
-import { withHistory } from '../domain/between-deliveries.ts';
-import { cancelWhole, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
+import { withHistory, type Actor } from '../domain/between-deliveries.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../domain/delivery-calendar.ts';
+import { cancelWhole, type CancelReason, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
+import { publishCycleEvent } from './cycle-events.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
 import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
 
@@ -22,7 +24,9 @@ const MAX_ATTEMPTS = 3;
  * there first (the cycle left NOTICED), the charge stands and the cancel applies
  * from the next cycle.
  * Alternates: a product not in the subscription → 422; already cancelled →
- * the same answer again.
+ * the same answer again. The shop cancelling on the buyer's behalf
+ * (use-cases/cancel-on-behalf.ts) runs this same course with `reason`
+ * MERCHANT_REQUEST (its event says `merchant`).
  */
 export async function cancelSubscription(
   deps: Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'clock'> & EventDeps,
@@ -30,7 +34,9 @@ export async function cancelSubscription(
   customerId: string,
   subscriptionId: string,
   productIds?: readonly string[],
+  options: { readonly reason?: Exclude<CancelReason, 'SERVICE_STOPPED'>; readonly by?: Actor } = {},
 ): Promise<SubscriptionWithCycles> {
+  const reason = options.reason ?? 'CUSTOMER_REQUEST';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
     const subscription = await ownSubscription(deps, shopId, customerId, subscriptionId);
     const unknown = (productIds ?? []).filter((id) => !subscription.items.some((item) => item.productId === id));
@@ -39,9 +45,11 @@ export async function cancelSubscription(
     }
     if (subscription.status === 'CANCELLED') {
       // A repeat publishes the same event id again (a crash may have lost the first); consumers drop it.
-      if (subscription.cancelReason === 'CUSTOMER_REQUEST') await deps.events.publish(subscriptionEvents.cancelled(subscription));
+      if (subscription.cancelReason !== 'SERVICE_STOPPED') await deps.events.publish(subscriptionEvents.cancelled(subscription));
       return withCycles(deps, subscriptionId);
     }
+    // Issue 14: it ended by delivering everything it was for; a cancel would rewrite that history.
+    if (subscription.status === 'COMPLETED') throw new Conflict('SUBSCRIPTION_COMPLETED', 'This subscription is completed: every delivery it was for was charged, nothing is left to cancel.');
 
     const now = deps.clock.now();
     const at = seoulTimestamp(now);
@@ -51,25 +59,31 @@ export async function cancelSubscription(
 
     const current = await withCycles(deps, subscriptionId);
     const atNext = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate);
+    const announced = atNext && (atNext.status === 'NOTICING' || atNext.status === 'NOTICED') ? atNext : undefined;
     // A cycle this cancel skips (or a rerun finds skipped) is one the subscription must move past (issue 13, stall a).
     let passed: Cycle | undefined = atNext?.status === 'SKIPPED' ? atNext : undefined;
     // S19: nothing announced is still wanted → the cycle is not charged. Written before the subscription, so
     // a crash in between leaves a skipped cycle and a rerun finishes the cancel. Refused: the charge run has
     // claimed it — the charge stands, and the cancel applies from the next cycle.
-    if (atNext && (atNext.status === 'NOTICING' || atNext.status === 'NOTICED') && nothingAnnouncedIsWanted({ status: whole ? 'CANCELLED' : subscription.status, items }, atNext)) {
-      const skipped = transition(atNext, { type: 'skip', reason: 'NOTHING_WANTED' });
-      if (skipped.ok && (await deps.cycles.write(skipped.next, skipped.expect))) passed = skipped.next;
+    if (announced && nothingAnnouncedIsWanted({ status: whole ? 'CANCELLED' : subscription.status, items }, announced)) {
+      const skipped = transition(announced, { type: 'skip', reason: 'NOTHING_WANTED' });
+      if (skipped.ok) {
+        await publishCycleEvent(deps, skipped.next);
+        if (await deps.cycles.write(skipped.next, skipped.expect)) passed = skipped.next;
+      }
     }
 
     let next: Subscription = whole
-      ? cancelWhole(subscription, 'CUSTOMER_REQUEST', at)
+      ? cancelWhole(subscription, reason, at)
       : { ...subscription, items, updatedAt: at };
     // A partial cancel that leaves nothing announced (the rest left the catalogue before the notice): the
     // subscription moves on past the skipped cycle in the same write — it never stays on a cycle that is over.
-    const moved = !whole && passed ? advance(next, passed, seoulDate(now), at) : undefined;
+    const calendar = passed && !whole ? ((await deps.shops.get(shopId))?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR) : DEFAULT_DELIVERY_CALENDAR;
+    const moved = !whole && passed ? advance(next, passed, seoulDate(now), at, { calendar, charged: false }) : undefined;
     if (moved?.schedule) await deps.cycles.schedule(scheduledCycle(next, moved.schedule));
     if (moved) next = moved.subscription;
-    next = withHistory(next, { at, by: { role: 'customer', id: customerId }, action: 'cancel', details: { productIds: [...cancelIds], whole, ...(moved ? { nextDeliveryDate: next.nextDeliveryDate } : {}) } });
+    const by: Actor = options.by ?? { role: reason === 'MERCHANT_REQUEST' ? 'admin' : 'customer', id: reason === 'MERCHANT_REQUEST' ? shopId : customerId };
+    next = withHistory(next, { at, by, action: 'cancel', details: { productIds: [...cancelIds], whole, ...(moved ? { nextDeliveryDate: next.nextDeliveryDate } : {}) } });
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
     // The planned next delivery was never announced: withdrawn now (else the notice run would, on its date).

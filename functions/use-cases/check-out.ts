@@ -139,7 +139,7 @@ export async function registerNewCard(
 async function activate(deps: StorefrontDeps, read: Subscription, registration: BillingKeyRecord, first: ScheduledDelivery, at: string): Promise<Subscription> {
   // The first delivery's plan, before the activation: it is what the notice run finds (S17). Until the
   // subscription is ACTIVE it is inert, and one whose checkout never finishes is withdrawn on its notice date.
-  await deps.cycles.schedule(scheduledCycle(read, first.deliveryDate));
+  await deps.cycles.schedule(scheduledCycle(read, first));
   let subscription = read;
   for (let round = 0; round < 4; round += 1) {
     const { checkout: _claim, pgSession: _session, ...pending } = subscription;

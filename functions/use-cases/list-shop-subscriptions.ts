@@ -16,8 +16,8 @@ export interface ListShopSubscriptionsQuery extends SubscriptionFilter {
  * Alternate: a cursor from another query, shop or filter → 400 VALIDATION_FAILED.
  */
 export async function listShopSubscriptions(deps: { subscriptions: SubscriptionsRepository }, shopId: string, query: ListShopSubscriptionsQuery) {
-  const { limit, cursor, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus, cardExpiringBy } = query;
-  const filter: SubscriptionFilter = { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy, ...(cycleStatus ? { cycleStatus } : {}) };
+  const { limit, cursor, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus, cardExpiringBy, email, phone } = query;
+  const filter: SubscriptionFilter = { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy, ...(cycleStatus ? { cycleStatus } : {}), ...(email !== undefined ? { email } : {}), ...(phone !== undefined ? { phone } : {}) };
   const page = await deps.subscriptions.listByShop(shopId, filter, { limit, cursor });
   return { items: page.items.map(toSubscriptionView), nextCursor: page.nextCursor };
 }

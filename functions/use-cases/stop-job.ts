@@ -57,7 +57,7 @@ import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-can
 import { changeShop } from './change-shop.ts';
 import { subscriptionEvents } from './subscription-events.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
-import { FUNCTIONS } from '../../system/functions.ts';
+import * as fn from '../../system/functions.ts';
 import { transition } from '../domain/cycle.ts';
 import { sendOnce, type SendOnceOptions } from './send-once.ts';
 import { runCheckpointedStep } from './checkpointed-job.ts';
@@ -103,7 +103,7 @@ export const STOP_ENQUEUED_KIND = {
  * Send-once for the stop's mails: an attempt belongs to its step for as long as a stop worker lives; another
  * step's attempt in flight is waited for briefly; a mail refused for want of credit is tried again on a redo (S24).
  */
-const STOP_MAILS: SendOnceOptions = { leaseMs: FUNCTIONS.stopWorker.timeoutSeconds * 1000, waitMs: 5_000, retryNoCredit: true };
+const STOP_MAILS: SendOnceOptions = { leaseMs: fn.stopWorker.timeoutSeconds * 1000, waitMs: 5_000, retryNoCredit: true };
 
 const message = (job: Pick<StopJob, 'shopId' | 'jobId'>, step: number): StopMessage => ({ kind: 'STOP', shopId: job.shopId, jobId: job.jobId, step });
 
@@ -237,7 +237,8 @@ async function cancelForStop(deps: StopDeps, job: StopJob, read: Subscription): 
   let current: Subscription | undefined = read;
   for (let attempt = 0; attempt < MAX_CANCEL_ATTEMPTS && current; attempt += 1) {
     if (current.stoppedBy === job.jobId) return current;
-    if (current.status === 'CANCELLED') return undefined;
+    // Issue 14: a COMPLETED subscription has ended already; nothing of it is cancelled, nobody told.
+    if (current.status === 'CANCELLED' || current.status === 'COMPLETED') return undefined;
     if (job.scope === 'KAKAOPAY' && current.paymentMethod !== 'kakaopay') return undefined;
     // KakaoPay switched on again while this job ran: what buyers signed up for since is not this job's.
     if (job.scope === 'KAKAOPAY' && current.createdAt > job.at) return undefined;

@@ -16,7 +16,7 @@ export interface EventDeps {
 }
 
 /** Who ended a subscription, as events name it. */
-const CANCELLED_BY: Record<CancelReason, 'buyer' | 'merchant' | 'service-stop'> = { CUSTOMER_REQUEST: 'buyer', SERVICE_STOPPED: 'service-stop' };
+const CANCELLED_BY: Record<CancelReason, 'buyer' | 'merchant' | 'service-stop'> = { CUSTOMER_REQUEST: 'buyer', MERCHANT_REQUEST: 'merchant', SERVICE_STOPPED: 'service-stop' };
 
 const lines = (subscription: Subscription) => subscription.items.filter((item) => item.status === 'ACTIVE').map(({ productId, quantity }) => ({ productId, quantity }));
 
@@ -67,5 +67,11 @@ export const subscriptionEvents = {
     event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {
       reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as CancelReason] ?? 'buyer',
       cancelledAt: subscription.updatedAt,
+    }),
+  completed: (subscription: Subscription): DomainEvent =>
+    event('subscription.completed', `${subscription.id}.completed`, subscription, {
+      deliveries: subscription.chargedDeliveries ?? 0,
+      lastDeliveryDate: subscription.completedWith,
+      completedAt: subscription.completedAt ?? subscription.updatedAt,
     }),
 };

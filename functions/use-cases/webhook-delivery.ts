@@ -59,6 +59,23 @@ async function enqueue(deps: FanOutDeps, message: Omit<DeliveryMessage, 'kind' |
   await deps.workQueue.send([{ kind: WEBHOOK_DELIVERY_KIND, ...message, visibleAt } satisfies DeliveryMessage], { delaySeconds });
 }
 
+/**
+ * The deps of one batch of events: each shop's endpoints are read once for the whole batch (up to ten events, so a
+ * charge run's events cost a tenth of a Query each, issue 12) and never kept past it, so an endpoint registered or
+ * deleted between two batches is seen by the next one.
+ */
+export function oneBatch<D extends FanOutDeps>(deps: D): D {
+  const read = new Map<string, ReturnType<WebhooksRepository['listEndpoints']>>();
+  const listEndpoints: WebhooksRepository['listEndpoints'] = (shopId) => {
+    const endpoints = read.get(shopId) ?? deps.webhooks.listEndpoints(shopId);
+    read.set(shopId, endpoints);
+    // A failed read is not remembered: the batch's next event of the shop reads again.
+    endpoints.catch(() => read.delete(shopId));
+    return endpoints;
+  };
+  return { ...deps, webhooks: { ...deps.webhooks, listEndpoints } };
+}
+
 /** Fans one event out to the shop's subscribed endpoints; answers how many deliveries were enqueued. */
 export async function fanOutEvent(deps: FanOutDeps, event: BusEvent): Promise<number> {
   const type = event['detail-type'] as EventType;

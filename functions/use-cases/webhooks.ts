@@ -10,7 +10,7 @@
 import type { EventType } from '../../system/events.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import type { DeliveryPage, WebhooksRepository } from '../adapters/dynamodb/webhooks.repo.ts';
-import { newWebhookSecret } from '../adapters/webhooks/signer.ts';
+import { newWebhookSecret } from '../adapters/webhooks/secret.ts';
 import type { Clock } from '../core/clock.ts';
 import { seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, ValidationFailed } from '../core/errors.ts';

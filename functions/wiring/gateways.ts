@@ -1,12 +1,7 @@
-/** The payment gateways, for the functions that call a PG (`usesGateway`): each shop's own contract, opened with KMS. */
-import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
-import { gatewayRegistryFromEnv } from '../adapters/gateways/registry.ts';
-import { sandboxGateway } from '../adapters/gateways/sandbox.ts';
-import { sealer } from './sealer.ts';
-import { db, tableName } from './table.ts';
+/**
+ * The payment gateways of the functions that register or delete billing keys (checkout, sign-up, the stop
+ * worker). They never charge: PortOne's payment client stays out of their bundles (charging-gateways.ts has it).
+ */
+import { gatewayRegistry } from './gateway-registry.ts';
 
-// The sandbox PG serves every gateway locally (PG_SANDBOX=true). Deployed bundles define process.env.PG_SANDBOX
-// as "false" (system/bundling.ts): this is then `undefined`, and the sandbox adapter is not in the bundle at all.
-const sandboxAdapter = process.env.PG_SANDBOX === 'true' ? sandboxGateway : undefined;
-
-export const gateways = gatewayRegistryFromEnv(process.env, { contracts: pgContractsRepository(db, tableName), sealer, ...(sandboxAdapter ? { sandboxAdapter } : {}) });
+export const gateways = gatewayRegistry();

@@ -110,7 +110,7 @@ describe('function IAM', () => {
   it('every function declares its table partitions, and only the billing functions may reach a billing key', () => {
     expect(functionNames.filter((name) => TABLE_PARTITIONS[name] === undefined)).toEqual([]);
     const withBillingKeys = functionNames.filter((name) => leadingKeysOf(name)!.allow.includes('SHOP#*#CUST#*'));
-    expect(withBillingKeys.sort()).toEqual(['chargeWorker', 'checkOut', 'getMyCard', 'stopWorker']);
+    expect(withBillingKeys.sort()).toEqual(['chargeWorker', 'checkOut', 'getMyCard', 'retryCycle', 'stopWorker']);
     // The public functions reach no subscription and no billing key.
     for (const name of ['health', 'getPurchaseOptions', 'openApi'] as const) {
       const { allow, deny } = leadingKeysOf(name)!;

@@ -12,7 +12,7 @@ import { actionsOf, logicalId, sharedTestApp, statementsOfRole } from './cdk-app
 describe('webhooks', () => {
   const dev = sharedTestApp({ stage: 'dev' });
 
-  it('routes exactly the ten event types from the bus to the fan-out queue, with a DLQ for failed puts', () => {
+  it('routes exactly the event types (system/events.ts) from the bus to the fan-out queue, with a DLQ for failed puts', () => {
     const fanout = dev.stateful.workQueues.webhookFanout!;
     dev.statefulTemplate.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: logicalId(dev.stateful.eventBus) },

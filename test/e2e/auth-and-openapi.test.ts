@@ -42,8 +42,8 @@ describe('GET /openapi.json', () => {
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(operation.operationId).toBe(name);
-      const codes = Object.values(operation.responses as Record<string, { content?: { 'application/json': { examples?: Record<string, unknown> } } }>)
-        .flatMap((r) => Object.keys(r.content?.['application/json'].examples ?? {}));
+      const codes = Object.values(operation.responses as Record<string, { content?: { 'application/json'?: { examples?: Record<string, unknown> } } }>)
+        .flatMap((r) => Object.keys(r.content?.['application/json']?.examples ?? {}));
       for (const error of operations[name as keyof typeof operations].errors) expect(codes).toContain(error.code);
       if (route.auth === 'public') {
         expect(operation.security).toEqual([]);

@@ -6,9 +6,11 @@
  * (S2) and tops up credits (S12); the merchant sees the service ACTIVE (S6),
  * marks a product subscribable (S13), finds a buyer's subscription in the
  * list with its filters and opens it (S20); the dev console runs the notice
- * and charge runs and shows the notice mail and SMS (S17); the merchant stops
+ * and charge runs and shows the notice mail and SMS (S17); the merchant finds
+ * the paid order and downloads the warehouse CSV (issue 13); the merchant stops
  * the service through its confirmation and sees the progress (S22–S24).
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, launchBrowser, type TestBrowser } from '../support/browser.ts';
@@ -117,6 +119,8 @@ describe('a shop from registration to the stop, through the consoles', () => {
     const filters = page.getByTestId('subscription-filters');
     await filters.locator('select[name=status]').selectOption('ACTIVE');
     await filters.locator('input[name=customerId]').fill('jiho');
+    // Issue 13: the buyer's email, exact but in any case.
+    await filters.locator('input[name=email]').fill('BUYER@example.com');
     await filters.locator('input[name=productId]').fill('beans');
     await filters.locator('input[name=nextDeliveryFrom]').fill(subscription.nextDeliveryDate);
     await filters.locator('input[name=nextDeliveryTo]').fill(subscription.nextDeliveryDate);
@@ -162,6 +166,21 @@ describe('a shop from registration to the stop, through the consoles', () => {
     await page.goto(detailUrl);
     await detail.waitFor();
     expect(await detail.locator('table[data-testid=cycles] tr[data-status]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')))).toEqual(['CHARGED']);
+  });
+
+  it('the merchant sees the paid order in 주문(배송) and downloads the CSV the warehouse opens in Excel (issue 13)', async () => {
+    await page.goto(url('/admin.html#orders'));
+    const rows = page.locator('[data-testid=orders] tr[data-order]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('25,000원');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('orders-csv').click()]);
+    const bytes = readFileSync(await download.path());
+    // UTF-8 with its byte-order mark (Excel reads Korean right), a header and one CRLF-ended row.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toMatch(/^주문번호,배송일,수령인/);
+    expect(lines.filter((line) => line.includes(',25000,'))).toHaveLength(1);
   });
 
   it('the merchant stops the service after a confirmation that says what it does, and sees the progress (S22–S24)', async () => {

@@ -19,6 +19,7 @@ import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts
 import { subscriptionsRepository, type SubscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import type { PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
 import type { DomainEvent, Mail } from '../../functions/adapters/messaging/ports.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import { followingDelivery, scheduledCycle, transition, type Cycle, type CycleRef } from '../../functions/domain/cycle.ts';
 import type { Subscription } from '../../functions/domain/subscription.ts';
 import type { Work } from '../../functions/use-cases/runs/work.ts';
@@ -162,7 +163,7 @@ export async function noticedSubscription(h: Harness, shopId: string, options: {
   const subscription = (await h.subscriptions.get(active.id))!;
   // As the notice leaves it: the next delivery planned, the cycle locked with its notice sent (NOTICED).
   const planned = (await h.cycles.get({ subscriptionId: subscription.id, deliveryDate: subscription.nextDeliveryDate! }))!;
-  const following = followingDelivery(subscription, planned);
+  const following = followingDelivery(subscription, planned, DEFAULT_DELIVERY_CALENDAR);
   await h.cycles.schedule(scheduledCycle(subscription, following));
   const sentAt = seoulTimestamp(new Date(Date.parse(`${planned.noticeDate}T08:00:05+09:00`)));
   const locked = transition(planned, {
@@ -170,7 +171,7 @@ export async function noticedSubscription(h: Harness, shopId: string, options: {
     lines: ANNOUNCED.items,
     orderName: 'Beans 1kg 외 1건',
     notice: { mail: { state: 'SENT', attempts: 1, at: sentAt, messageId: 'm' }, sms: { state: 'SENT', attempts: 1, at: sentAt, messageId: 's' } },
-    following,
+    following: following.deliveryDate,
   });
   if (!locked.ok || !(await h.cycles.write(locked.next, locked.expect))) throw new Error('could not lock the cycle');
   return { shopId, buyer, customerId, email, subscription: (await h.subscriptions.get(subscription.id))!, cycle: locked.next };

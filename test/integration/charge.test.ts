@@ -111,6 +111,51 @@ describe('S17: the announced amount is charged the day before delivery', () => {
   });
 });
 
+describe('issue 14: the charge of the final delivery (maxDeliveries) completes the subscription', () => {
+  it('COMPLETED with the delivery counted, the following plan withdrawn, out of the S6 count; a crash before the buyer\'s mail is finished by the look-up, mailing once', async () => {
+    const noticed = await noticedSubscription(h, shopId);
+    const { subscription } = noticed;
+    // As the notice locks a last delivery (domain priceCycle): the cycle says it is final.
+    const final = { ...noticed.cycle, finalDelivery: true, deliveryNumber: 1 };
+    expect(await h.cycles.write(final, { status: 'NOTICED', attempts: 0 })).toBe(true);
+    const following = final.followingDeliveryDate!;
+    const count = async () => (await h.t.call('GET', '/admin/service', { token: admin })).body.stats.activeSubscriptions as number;
+    const before = await count();
+    const item = chargeItem(final);
+    const clock = testClock(item.scheduledTime);
+    // The worker dies at the buyer's mail: after the payment and the subscription's write, before the cycle's.
+    let dies = true;
+    const sent: string[] = [];
+    const mailer = {
+      async send(mail: { kind: string }) {
+        if (mail.kind === 'subscription-completed' && dies) {
+          dies = false;
+          throw new Error('worker died');
+        }
+        sent.push(mail.kind);
+        return { messageId: `m-${sent.length}` };
+      },
+    };
+    const deps = chargeDeps(h, { clock, mailer: mailer as never });
+    await expect(processCharge(deps, item)).rejects.toThrow('worker died');
+    expect(await h.subscriptions.get(subscription.id)).toMatchObject({ status: 'COMPLETED', chargedDeliveries: 1, completedWith: final.deliveryDate, nextDeliveryDate: null });
+    expect((await cycleOf(final.subscriptionId, final.deliveryDate)).status).toBe('CHARGING');
+
+    clock.advance(REDELIVERY_MS);
+    expect((await processCharge(deps, item)).result).toBe('completed');
+    expect((await cycleOf(final.subscriptionId, final.deliveryDate)).status).toBe('CHARGED');
+    expect(capturesOf(h, final)).toHaveLength(1);
+    expect(sent.filter((kind) => kind === 'subscription-completed')).toHaveLength(1);
+    expect(await h.cycles.get({ subscriptionId: subscription.id, deliveryDate: following })).toBeUndefined();
+    expect(await count()).toBe(before - 1);
+    // A further redelivery changes nothing.
+    clock.advance(REDELIVERY_MS);
+    expect((await processCharge(deps, item)).result).toBe('nothing-to-do');
+    expect(sent.filter((kind) => kind === 'subscription-completed')).toHaveLength(1);
+    expect(await count()).toBe(before - 1);
+  });
+});
+
 describe('S18 and S19: cancels after the notice', () => {
   it('S18: a partial cancel after the notice still charges exactly the announced amount', async () => {
     const noticed = await noticedSubscription(h, shopId);

@@ -136,6 +136,29 @@ describe('crash at every step, then the operation again (S12, S24)', async () =>
     minCalls: 3,
   });
 
+  // Issue 17: the dead worker never comes back; only the end-of-run sweep (which reads the open-block listing) can
+  // finish its release. Before the fix, closing the block took it off that listing, so a death between the close
+  // and the refund left its credits reserved for good.
+  await crashEverywhere('a release that dies between its writes is finished by the end-of-run sweep, once', {
+    prepare: async (shopId) => {
+      await fund(shopId, 10);
+      const block: CreditBlockRef = { shopId, kind: 'sms', blockId: 'dying' };
+      await healthy.reserveBlock(block, 4, T0);
+      await healthy.spend(block, notice('s1'));
+    },
+    operation: (credits, shopId) => credits.releaseBlock({ shopId, kind: 'sms', blockId: 'dying' }, T0, 'ACTIVE'),
+    recover: async (credits) => {
+      await credits.sweepAbandonedBlocks(later);
+    },
+    check: async (shopId, crash) => {
+      expect(await healthy.balances(shopId), crash).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+      expect(await healthy.block({ shopId, kind: 'sms', blockId: 'dying' }), crash).toMatchObject({ state: 'RELEASED', spent: 1, refunded: 3 });
+      // Settled, it leaves the listing: a later sweep finds nothing of it.
+      expect((await healthy.sweepAbandonedBlocks(later)).filter((ref) => ref.shopId === shopId), crash).toEqual([]);
+    },
+    minCalls: 2,
+  });
+
   await crashEverywhere('debitOne debits exactly once', {
     prepare: (shopId) => fund(shopId, 3).then(() => undefined),
     operation: (credits, shopId) => debitOne({ credits, clock: fixedClock(T0) }, summary(shopId)),

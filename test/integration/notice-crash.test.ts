@@ -10,7 +10,9 @@
  * reserved, and both notices sent — twice only where documented: when the
  * crash fell between the provider taking the message and its SENT being
  * recorded (the cycle's settle write). The worker's reads are batched as in
- * production (one BatchGetItem is one call here).
+ * production (one BatchGetItem is one call here). The cycle's `noticed` event
+ * (issue 13) is published before the settle, so every case finds it published
+ * under its one id — at least once, never lost.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +21,7 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client.t
 import { creditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
 import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../../functions/adapters/dynamodb/notifications.repo.ts';
+import { priceConsentsRepository } from '../../functions/adapters/dynamodb/price-consents.repo.ts';
 import { productsRepository } from '../../functions/adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../../functions/adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
@@ -28,6 +31,7 @@ import { FUNCTIONS } from '../../system/functions.ts';
 import { noticeWork, type NoticeDeps } from '../../functions/use-cases/runs/notice.ts';
 import { SimulatedCrash } from '../support/faulty-client.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
+import { LOCAL_EVENT_BUS_NAME } from '../../local/system.ts';
 import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
 import { runDeps } from '../support/run-deps.ts';
 
@@ -72,12 +76,14 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
     shops: shopsRepository(db, tableName),
     settings: settingsRepository(db, tableName),
     products: productsRepository(db, tableName),
+    priceConsents: priceConsentsRepository(db, tableName),
     subscriptions: subscriptionsRepository(db, tableName),
     cycles: cyclesRepository(db, tableName),
     credits: creditsRepository(db, tableName),
     notifications: notificationsRepository(db, tableName),
     mailer: { send: (mail) => step(`mailer.send ${mail.kind}`, () => deps.mailer.send(mail)) },
     sms: { send: (sms) => step(`sms.send ${sms.kind}`, () => deps.sms.send(sms)) },
+    events: { publish: (event) => step(`events.publish ${event.type}`, () => deps.events.publish(event)) },
   };
   return { deps: faulty, calls: () => calls, labels, refused };
 }
@@ -98,6 +104,8 @@ async function deliver(noticeDeps: NoticeDeps, sub: { id: string; shopId: string
 function duplicateWindow(label: string, when: 'before' | 'after', settle: boolean, kind: string, channel: 'mail' | 'sms'): boolean {
   if (kind !== 'payment-notice') return (label === `mailer.send ${kind}` && when === 'after') || (when === 'before' && label.startsWith('UpdateCommand NOTIFY#'));
   if (settle) return when === 'before';
+  // The noticed event goes out between the sends and the settle: a crash around it is a crash before the settle.
+  if (label === 'events.publish subscription.cycle.noticed') return true;
   if (label === 'mailer.send payment-notice') return channel === 'mail' && when === 'after';
   if (label === 'sms.send payment-notice') return channel === 'sms' ? when === 'after' : true;
   return false;
@@ -159,6 +167,8 @@ const channelOf = async (sub: Subject['sub'], channel: 'mail' | 'sms') => (await
 async function expectCycleLockedAndNoticed(sub: Subject['sub'], crash: string) {
   const stored = await deps.subscriptions.getWithCycles(sub.id);
   expect(stored?.cycles, crash).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'NOTICED', amount: 68_000 }), expect.objectContaining({ status: 'SCHEDULED' })]);
+  const published = new Set((await outbox(t, LOCAL_EVENT_BUS_NAME)).filter((event) => event.kind === 'subscription.cycle.noticed' && event.body.includes(`"${sub.id}"`)).map((event) => JSON.parse(event.body).id));
+  expect([...published], crash).toEqual([`${sub.id}.${sub.nextDeliveryDate}.noticed`]);
 }
 
 /** With credits: one shop for every case; each case expects one SMS credit less than it found. */

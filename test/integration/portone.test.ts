@@ -7,6 +7,7 @@
  * to PAID / DECLINED (with our reason) / UNKNOWN / NOT_FOUND.
  */
 import { randomUUID } from 'node:crypto';
+import { PaymentClient } from '@portone/server-sdk/payment';
 import { describe, expect, it } from 'vitest';
 import { DECLINE_REASONS } from '../../functions/adapters/gateways/declines.ts';
 import { portOneGateway, type PortOneOptions } from '../../functions/adapters/gateways/portone.ts';
@@ -20,7 +21,7 @@ const SHINHAN: PortOneCard = { brand: 'LOCAL', issuer: 'SHINHAN_CARD', name: 'ì‹
 const stub = useStub(() => startPortOneStub([SHOP_A, SHOP_B]));
 
 const gateway = (store: PortOneStore = SHOP_A, overrides: Partial<PortOneOptions> = {}) =>
-  portOneGateway({ gateway: store === SHOP_A ? 'inicis' : 'kcp', storeId: store.storeId, apiSecret: store.apiSecret, channelKey: store.channelKeys[0]!, baseUrl: stub().url, timeoutMs: 300, ...overrides });
+  portOneGateway({ gateway: store === SHOP_A ? 'inicis' : 'kcp', storeId: store.storeId, apiSecret: store.apiSecret, channelKey: store.channelKeys[0]!, baseUrl: stub().url, timeoutMs: 300, payments: PaymentClient, ...overrides });
 const last = () => stub().requests.at(-1)!;
 
 async function register(card: PortOneCard = SHINHAN, store = SHOP_A) {
@@ -61,6 +62,16 @@ describe('registration and the billing key', () => {
 });
 
 describe('payWithBillingKey', () => {
+  it('charges only where the payment client is wired (functions/wiring/charging-gateways.ts); registration and deletion never need it', async () => {
+    const card = await register();
+    const unwired = gateway(SHOP_A, { payments: undefined });
+    const request = chargeOf(card);
+    await expect(unwired.charge(request)).rejects.toThrow(/not wired/);
+    await expect(unwired.findChargeByOrderId(request.orderId)).rejects.toThrow(/not wired/);
+    expect(stub().captureCount(request.orderId)).toBe(0);
+    await expect(unwired.deleteBillingKey({ billingKey: card.billingKey, customerKey: card.customerKey })).resolves.toBeUndefined();
+  });
+
   it('pays with paymentId = our order id and the documented body, through the SDK', async () => {
     const card = await register();
     const request = chargeOf(card);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { webhooksRepository } from '../../functions/adapters/dynamodb/webhooks.repo.ts';
 import { httpWebhookSender } from '../../functions/adapters/webhooks/sender.ts';
-import { newWebhookSecret } from '../../functions/adapters/webhooks/signer.ts';
+import { newWebhookSecret } from '../../functions/adapters/webhooks/secret.ts';
 import { MAX_DELIVERY_ATTEMPTS } from '../../functions/domain/webhook-endpoint.ts';
 import { RETRY_DELAYS_SECONDS } from '../../functions/domain/webhook.ts';
 import type { Sealer } from '../../functions/ports/sealer.ts';

@@ -18,8 +18,15 @@ export interface TestSystem {
   stop(): Promise<void>;
 }
 
-export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string } = {}): Promise<TestSystem> {
-  const system = await startLocalSystem({ port: 0, data: 'memory', seed: options.seed ?? true, tick: false, env: { LOG_LEVEL: options.logLevel ?? 'ERROR', LOG_FORMAT: 'json' } });
+export async function bootLocalSystem(options: { seed?: boolean; logLevel?: string; startAt?: string; env?: Record<string, string> } = {}): Promise<TestSystem> {
+  const system = await startLocalSystem({
+    port: 0,
+    data: 'memory',
+    seed: options.seed ?? true,
+    tick: false,
+    env: { LOG_LEVEL: options.logLevel ?? 'ERROR', LOG_FORMAT: 'json', ...options.env },
+    ...(options.startAt ? { startAt: new Date(options.startAt) } : {}),
+  });
   const call = async (method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -4,6 +4,7 @@
  * generated cycles (fast-check), and the rules the runs decide with — due
  * checks, the late-notice rule, S19, the advance, order and idempotency ids.
  */
+import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, seoulDate } from '../../functions/core/dates.ts';
@@ -26,6 +27,7 @@ import {
   orderIdFor,
   orderNameFor,
   publicCycleStatus,
+  followingDelivery,
   scheduledCycle,
   toCycleView,
   transition,
@@ -70,6 +72,7 @@ const EVENTS: { readonly [E in CycleEventType]: Extract<CycleEvent, { type: E }>
   declined: { type: 'declined', failure: { code: 'REJECT_CARD_PAYMENT', message: 'declined', at: '2026-12-09T10:00:02+09:00' }, retryAt: new Date('2026-12-09T08:00:00Z') },
   review: { type: 'review', reason: 'cannot look it up' },
   resolve: { type: 'resolve', resolution: { outcome: 'charged', at: '2026-12-10T09:00:00+09:00', by: 'admin-1', pgReference: 'pay-9' } },
+  retry: { type: 'retry', provider: 'tosspayments', at: AT, nextRun: new Date('2026-12-09T08:00:00Z') },
 };
 
 /** Where each event leads from each state it applies to (the table in the module comment). */
@@ -86,6 +89,7 @@ const EXPECTED: { readonly [E in CycleEventType]: Partial<Record<CycleState, Cyc
   declined: { CHARGING: 'NOTICED' },
   review: { CHARGING: 'REVIEW' },
   resolve: { REVIEW: 'CHARGED' },
+  retry: { FAILED: 'CHARGING' },
 };
 
 describe('every state × every event', () => {
@@ -94,7 +98,7 @@ describe('every state × every event', () => {
     expect(cases).toHaveLength(CYCLE_STATES.length * Object.keys(EVENTS).length);
     // Every state some event leads out of, but the ends.
     const left = new Set(Object.values(EVENT_SOURCES).flat());
-    expect(CYCLE_STATES.filter((state) => !left.has(state)).sort()).toEqual(['CANCELLED', 'CHARGED', 'FAILED', 'SKIPPED']);
+    expect(CYCLE_STATES.filter((state) => !left.has(state)).sort()).toEqual(['CANCELLED', 'CHARGED', 'SKIPPED']);
   });
 
   it.each(cases)('%s + %s', (state, type) => {
@@ -116,6 +120,14 @@ describe('every state × every event', () => {
 });
 
 describe('transitions in detail', () => {
+  it("retry (issue 13): a FAILED cycle claimed again by the shop — attempt n+1 and its own order id, as the charge run's claim; no longer failed, its last failure kept", () => {
+    const failure = { code: 'REJECT_CARD_PAYMENT', message: 'declined', at: '2026-12-12T17:00:01+09:00', attempt: 6 };
+    const failed = aCycle('FAILED', { attempts: 6, lastFailure: failure, failedAt: failure.at });
+    const retried = transition(failed, EVENTS.retry);
+    expect(retried).toMatchObject({ ok: true, expect: { status: 'FAILED', attempts: 6 }, next: { status: 'CHARGING', attempts: 7, orderId: orderIdFor('sub-1', '2026-12-10', 7), idempotencyKey: 'charge:sub-1:2026-12-10:7', provider: 'tosspayments', lastFailure: failure } });
+    expect(retried.ok && retried.next.failedAt).toBeUndefined();
+  });
+
   it('lock: the amount is the sum of the announced lines; nothing left to sell → SKIPPED; nothing to send → NOTICED at once', () => {
     const locked = transition(aCycle('SCHEDULED'), { ...EVENTS.lock, lines: [{ productId: 'a', quantity: 3, unitPrice: 1_500 }, { productId: 'b', quantity: 1, unitPrice: 700 }] });
     expect(locked.ok && locked.next).toMatchObject({ status: 'NOTICING', amount: 5_200, followingDeliveryDate: '2026-12-24', orderName: 'Beans 1kg' });
@@ -302,21 +314,50 @@ describe('the charge', () => {
 });
 
 describe('the advance after a cycle', () => {
+  const plan = { calendar: DEFAULT_DELIVERY_CALENDAR, charged: true };
   const sub = aSubscription({ id: 'sub-1', cycle: '2w', startDate: '2026-11-26', nextDeliveryDate: '2026-12-10', nextNoticeDate: '2026-12-08', nextChargeDate: '2026-12-09' });
   it('moves to the delivery planned at the notice, whose SCHEDULED cycle exists', () => {
-    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now');
-    expect(result).toEqual({ subscription: expect.objectContaining({ nextDeliveryDate: '2026-12-24', nextNoticeDate: '2026-12-22', nextChargeDate: '2026-12-23', updatedAt: 'now' }) });
+    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now', plan);
+    expect(result).toEqual({ subscription: expect.objectContaining({ nextDeliveryDate: '2026-12-24', nextNoticeDate: '2026-12-22', nextChargeDate: '2026-12-23', updatedAt: 'now', chargedDeliveries: 1 }) });
   });
   it('far behind, to the first planned delivery whose notice is still ahead — and schedules it', () => {
-    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-22', 'now');
-    expect(result).toMatchObject({ subscription: { nextDeliveryDate: '2027-01-07' }, schedule: '2027-01-07' });
+    const result = advance(sub, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-22', 'now', plan);
+    expect(result).toMatchObject({ subscription: { nextDeliveryDate: '2027-01-07' }, schedule: { deliveryDate: '2027-01-07', nominalDate: '2027-01-07' } });
   });
   it('without a planned following delivery (locked before it was planned), schedules the next one', () => {
-    expect(advance(sub, aCycle('CHARGED'), '2026-12-09', 'now')).toMatchObject({ subscription: { nextDeliveryDate: '2026-12-24' }, schedule: '2026-12-24' });
+    expect(advance(sub, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toMatchObject({ subscription: { nextDeliveryDate: '2026-12-24' }, schedule: { deliveryDate: '2026-12-24', nominalDate: '2026-12-24' } });
+  });
+  it('counts a charged delivery; a failed or skipped one is not counted', () => {
+    expect(advance({ ...sub, chargedDeliveries: 2 }, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now', plan)?.subscription.chargedDeliveries).toBe(3);
+    expect(advance(sub, aCycle('FAILED', { followingDeliveryDate: '2026-12-24' }), '2026-12-09', 'now', { ...plan, charged: false })?.subscription).not.toHaveProperty('chargedDeliveries');
+  });
+  it('a charged final delivery (maxDeliveries) completes the subscription: COMPLETED, no next dates, the following plan withdrawn', () => {
+    const result = advance({ ...sub, chargedDeliveries: 2 }, aCycle('CHARGED', { followingDeliveryDate: '2026-12-24', finalDelivery: true, deliveryNumber: 3 }), '2026-12-09', 'now', plan);
+    expect(result).toEqual({
+      completed: true,
+      withdraw: '2026-12-24',
+      subscription: expect.objectContaining({ status: 'COMPLETED', chargedDeliveries: 3, nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, completedWith: '2026-12-10', completedAt: 'now' }),
+    });
+    // Not charged (declined for good): the final delivery is tried again at the next one.
+    expect(advance(sub, aCycle('FAILED', { followingDeliveryDate: '2026-12-24', finalDelivery: true }), '2026-12-09', 'now', { ...plan, charged: false })).toMatchObject({ subscription: { status: 'ACTIVE', nextDeliveryDate: '2026-12-24' } });
+  });
+  it('follows the shop\'s calendar from the nominal date: the anchor never drifts (설날 2027)', () => {
+    const calendar = { shift: 'later' as const, avoid: { sundays: false, saturdays: false, publicHolidays: true } };
+    const weekly = aSubscription({ id: 'sub-w', cycle: '1w', startDate: '2027-01-24', nextDeliveryDate: '2027-01-31', nextNoticeDate: '2027-01-29', nextChargeDate: '2027-01-30' });
+    // 2027-02-07 is 설날 and 02-08, 02-09 follow: delivered on 02-10, noticed 02-08, charged 02-09.
+    const first = followingDelivery(weekly, { deliveryDate: '2027-01-31' }, calendar);
+    expect(first).toEqual({ nominalDate: '2027-02-07', deliveryDate: '2027-02-10' });
+    const moved = scheduledCycle(weekly, first);
+    expect(moved).toMatchObject({ deliveryDate: '2027-02-10', noticeDate: '2027-02-08', chargeDate: '2027-02-09', nominalDate: '2027-02-07' });
+    // The one after is a week after the NOMINAL date (02-14), not after the moved one (02-17).
+    expect(followingDelivery(weekly, moved, calendar)).toEqual({ nominalDate: '2027-02-14', deliveryDate: '2027-02-14' });
+    const advanced = advance({ ...weekly, nextDeliveryDate: '2027-02-10' }, { ...moved, status: 'CHARGED' }, '2027-02-09', 'now', { calendar, charged: true });
+    expect(advanced?.subscription).toMatchObject({ nextDeliveryDate: '2027-02-14', nextNoticeDate: '2027-02-12', nextChargeDate: '2027-02-13' });
+    expect(advanced?.subscription).not.toHaveProperty('nextNominalDate');
   });
   it('never twice, and never a subscription that is no longer ACTIVE', () => {
-    expect(advance({ ...sub, nextDeliveryDate: '2026-12-24' }, aCycle('CHARGED'), '2026-12-09', 'now')).toBeUndefined();
-    expect(advance({ ...sub, status: 'CANCELLED' }, aCycle('CHARGED'), '2026-12-09', 'now')).toBeUndefined();
+    expect(advance({ ...sub, nextDeliveryDate: '2026-12-24' }, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toBeUndefined();
+    expect(advance({ ...sub, status: 'CANCELLED' }, aCycle('CHARGED'), '2026-12-09', 'now', plan)).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ import {
   avoidedBecause,
   holidayDataYears,
   nextScheduledDelivery,
+  nextScheduledDeliveryOrUnchecked,
   publicHolidayNames,
   scheduleDelivery,
   shiftDelivery,
@@ -105,5 +106,21 @@ describe('scheduled deliveries: the notice and charge follow the moved date, the
     expect(nextScheduledDelivery('1w', '2027-02-02', { nominalDate: '2027-02-02', deliveryDate: '2027-02-02' }, shop).deliveryDate).toBe('2027-02-05');
     // Had the previous delivery itself moved to Fri 5, the next one may not land there again: it goes later.
     expect(nextScheduledDelivery('1w', '2027-02-02', { nominalDate: '2027-02-02', deliveryDate: '2027-02-05' }, shop).deliveryDate).toBe('2027-02-10');
+  });
+});
+
+describe('the runs beyond the holiday data (issue 14 part B)', () => {
+  const weekdaysAndHolidays = calendar('later', { sundays: true, publicHolidays: true });
+  it('plans by the shop\'s weekday rules and marks the delivery unchecked, instead of failing a notice or a charge', () => {
+    const beyond = `${holidayDataYears().last + 1}-01-03`;
+    const previous = { nominalDate: `${holidayDataYears().last}-12-20`, deliveryDate: `${holidayDataYears().last}-12-20` };
+    const planned = nextScheduledDeliveryOrUnchecked('2w', previous.nominalDate, previous, weekdaysAndHolidays);
+    expect(planned.nominalDate).toBe(beyond);
+    expect(planned.holidaysUnchecked).toBe(true);
+    // Sundays are still avoided: only the holiday check is missing.
+    expect(new Date(`${planned.deliveryDate}T00:00:00Z`).getUTCDay()).not.toBe(0);
+  });
+  it('within the data it is nextScheduledDelivery: 2027-02-07 (설날, a Sunday) moves to 2027-02-10, unmarked', () => {
+    expect(nextScheduledDeliveryOrUnchecked('1w', '2027-01-31', { nominalDate: '2027-01-31', deliveryDate: '2027-01-31' }, weekdaysAndHolidays)).toEqual({ nominalDate: '2027-02-07', deliveryDate: '2027-02-10' });
   });
 });

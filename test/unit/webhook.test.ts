@@ -1,7 +1,8 @@
 /** Signed webhooks' rules (issue 13): the retry schedule over more than 24 h, SQS's delay cap, URL validation (SSRF), Standard Webhooks signatures. */
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { newWebhookSecret, signDelivery } from '../../functions/adapters/webhooks/signer.ts';
+import { newWebhookSecret } from '../../functions/adapters/webhooks/secret.ts';
+import { signDelivery } from '../../functions/adapters/webhooks/signer.ts';
 import { isEarly, isPrivateAddress, nextAttemptAt, outcomeOf, RETRY_DELAYS_SECONDS, sqsDelaySeconds, SQS_MAX_DELAY_SECONDS, webhookUrlProblem } from '../../functions/domain/webhook.ts';
 
 describe('retries', () => {

@@ -309,6 +309,22 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     );
   };
 
+  /**
+   * Takes a closed block out of the open-block listing, once its memo on the balance is settled. Closing and refunding
+   * are writes to two items: were the block unlisted when it closed, a worker dying between the two would leave its
+   * credits reserved with nothing listing the block for the sweep (issue 17). Listed until settled, the sweep finds it.
+   */
+  const unlist = async (ref: CreditBlockRef): Promise<void> => {
+    await conditional(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
+        UpdateExpression: 'REMOVE duepk, duesk',
+        ConditionExpression: 'attribute_exists(duepk)',
+      }),
+    );
+  };
+
   const mustGetBlock = async (ref: CreditBlockRef): Promise<BlockItem> => {
     const block = await getBlock(ref);
     if (!block) throw new Error(`Credit block ${ref.blockId} vanished`);
@@ -321,8 +337,8 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       new UpdateCommand({
         TableName: tableName,
         Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-        // Closed: out of the open-block listing the sweep reads.
-        UpdateExpression: `SET #state = :to, expiresAt = :expires${granted === undefined ? '' : ', granted = :g'} REMOVE duepk, duesk`,
+        // Closed, but still in the open-block listing the sweep reads until its memo is settled (`unlist`).
+        UpdateExpression: `SET #state = :to, expiresAt = :expires${granted === undefined ? '' : ', granted = :g'}`,
         ConditionExpression: '#state = :from',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':from': from, ':to': to, ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS, ...(granted === undefined ? {} : { ':g': granted }) },
@@ -593,7 +609,7 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
           new UpdateCommand({
             TableName: tableName,
             Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-            UpdateExpression: 'SET #state = :to, expiresAt = :expires REMOVE duepk, duesk',
+            UpdateExpression: 'SET #state = :to, expiresAt = :expires',
             ConditionExpression: '#state = :from',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: { ':from': 'ACTIVE', ':to': 'RELEASED', ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS },
@@ -602,6 +618,7 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
         );
         if (closed) {
           await refund(ref, (closed.granted ?? 0) - (closed.spent?.size ?? 0), closed.granted ?? 0, now);
+          await unlist(ref);
           return toBlock(ref, closed);
         }
       }
@@ -621,10 +638,14 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
         // block with an unsettled memo: the next releaseBlock (or the sweep, which finds every unsettled memo) settles it.
         if (result.closed) {
           await refund(ref, (block.granted ?? 0) - (block.spent?.size ?? 0), block.granted ?? 0, now);
+          await unlist(ref);
           return toBlock(ref, block);
         }
       }
-      if (block.state === 'RELEASED' || block.state === 'EMPTY') await settle(ref, block, now);
+      if (block.state === 'RELEASED' || block.state === 'EMPTY') {
+        await settle(ref, block, now);
+        await unlist(ref);
+      }
       return toBlock(ref, block);
     },
 

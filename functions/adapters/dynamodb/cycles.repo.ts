@@ -36,10 +36,12 @@ export function cycleIndexAttributes(cycle: Cycle): Record<string, string> {
   if (isOrder(cycle)) return indexKeys.shopOrders(cycle.shopId, cycle.chargedAt, cycle.orderId);
   // A cycle in REVIEW is in its shop's review list until an operator resolves it (gsi4, sparse).
   if (inReview(cycle)) return indexKeys.cycleInReview(cycle.shopId, cycle.deliveryDate, cycle.subscriptionId);
+  // A payment that failed for good is in its shop's failed list (gsi3, sparse) until a retry claims it (issue 13).
+  if (cycle.status === 'FAILED' && cycle.failedAt !== undefined) return indexKeys.failedCycle(cycle.shopId, cycle.failedAt, cycle.subscriptionId, cycle.deliveryDate);
   return {};
 }
 
-const STORAGE = new Set(['pk', 'sk', 'type', 'duepk', 'duesk', 'gsi1pk', 'gsi1sk', 'gsi4pk', 'gsi4sk']);
+const STORAGE = new Set(['pk', 'sk', 'type', 'duepk', 'duesk', 'gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk']);
 
 /** The domain's cycle from a stored item (storage attributes dropped). */
 export function toCycle(item: Record<string, unknown>): Cycle {

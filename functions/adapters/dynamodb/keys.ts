@@ -20,6 +20,8 @@ const subscriptionPk = (subscriptionId: string) => `SUB#${subscriptionId}`;
 export const webhookDeliveriesPk = (shopId: string, endpointId: string) => `SHOP#${shopId}#WEBHOOK#${endpointId}`;
 
 export type CreditKind = 'sms' | 'bulkMail';
+/** The contact details a merchant finds a subscription by (normalised: functions/domain/subscription.ts). */
+export type ContactKind = 'EMAIL' | 'PHONE';
 export type PaymentMethod = 'card' | 'kakaopay';
 
 /** Primary keys of every entity (docs/data-model.md, "Entities"). */
@@ -50,6 +52,11 @@ export const keys = {
   subscription: (subscriptionId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: 'SUB' }),
   /** One line item per product: what puts a subscription into the by-product index. */
   subscriptionItem: (subscriptionId: string, productId: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `ITEM#${productId}` }),
+  /**
+   * A pointer to the subscription under one of its contact details (issue 13: the merchant's search by email or
+   * phone): what puts it into the by-email or by-phone partition of gsi4. One per kind, so a new value overwrites it.
+   */
+  subscriptionContact: (subscriptionId: string, kind: ContactKind): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `CONTACT#${kind}` }),
   /** A delivery cycle, keyed by its delivery date: the notice and the charge of one date can only happen once. */
   cycle: (subscriptionId: string, deliveryDate: string): ItemKey => ({ pk: subscriptionPk(subscriptionId), sk: `CYCLE#${deliveryDate}` }),
   /** Written before a mail or SMS is sent: the record that makes sending at-most-once per (cycle, kind, channel). */
@@ -129,6 +136,17 @@ export const creditLedgerPartition = (shopId: string): IndexPartition => indexPa
 /** gsi1: a shop's orders (its CHARGED cycles), newest first (access pattern 13). */
 export const ordersPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#ORDERS`);
 
+/** gsi3: a shop's FAILED cycles (payments that failed for good), newest first — what a merchant retries (issue 13). */
+export const failedCyclesPartition = (shopId: string): IndexPartition => indexPartition('gsi3', `SHOP#${shopId}#FAILED`);
+
+/**
+ * Sort-key bounds of an order list's Seoul date range (inclusive): a sort key is `{Seoul timestamp}#…`, so the
+ * date is its prefix, and `~` sorts after every character a timestamp or id holds.
+ */
+export function timestampSortKeyBounds(from: string, to: string): { lower: string; upper: string } {
+  return { lower: from, upper: `${to}~` };
+}
+
 /** gsi1: every registered billing key of a shop (the stop cascade, S22). */
 export const billingKeysPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#BILLINGKEYS`);
 
@@ -142,6 +160,8 @@ export const subscriptionPartitions = {
   byStatus: (shopId: string, status: string) => indexPartition('gsi3', `SHOP#${shopId}#STATUS#${status}`),
   byProduct: (shopId: string, productId: string) => indexPartition('gsi4', `SHOP#${shopId}#PRODUCT#${productId}`),
   byNextDelivery: (shopId: string) => indexPartition('gsi5', `SHOP#${shopId}#NEXTDELIVERY`),
+  /** gsi4 (contact pointers): the shop's subscriptions of one buyer email or phone, normalised (issue 13). */
+  byContact: (shopId: string, kind: ContactKind, normalised: string) => indexPartition('gsi4', `SHOP#${shopId}#${kind}#${normalised}`),
   /** gsi4, sparse: the shop's cycles in REVIEW (an operator must resolve them). */
   inReview: (shopId: string) => indexPartition('gsi4', `SHOP#${shopId}#REVIEW`),
   /** gsi4, sparse: the shop's ACTIVE subscriptions whose card has a known expiry, soonest first (issue 14). */
@@ -174,6 +194,11 @@ export const indexKeys = {
   shopLedger: (shopId: string, at: string, operationId: string) => ({ gsi1pk: creditLedgerPartition(shopId).value, gsi1sk: `${at}#${operationId}` }),
   /** gsi1: a shop's orders for fulfilment, newest first — set on a cycle once it is CHARGED (the charged cycle is the order). */
   shopOrders: (shopId: string, chargedAt: string, orderId: string) => ({ gsi1pk: ordersPartition(shopId).value, gsi1sk: `${chargedAt}#${orderId}` }),
+  /** gsi3: a FAILED cycle in its shop's list of failed payments, newest first (set while FAILED; a retry takes it out). */
+  failedCycle: (shopId: string, failedAt: string, subscriptionId: string, deliveryDate: string) => ({
+    gsi3pk: failedCyclesPartition(shopId).value,
+    gsi3sk: `${failedAt}#${subscriptionId}#${deliveryDate}`,
+  }),
   /** gsi2: one buyer's subscriptions in a shop (storefront list; S10 card replacement). */
   customerSubscriptions: (shopId: string, customerId: string, createdAt: string, subscriptionId: string) => ({
     gsi2pk: subscriptionPartitions.byCustomer(shopId, customerId).value,
@@ -187,6 +212,11 @@ export const indexKeys = {
   /** gsi4: a shop's subscriptions containing one product (set on line items). */
   subscriptionsByProduct: (shopId: string, productId: string, createdAt: string, subscriptionId: string) => ({
     gsi4pk: subscriptionPartitions.byProduct(shopId, productId).value,
+    gsi4sk: `${createdAt}#${subscriptionId}`,
+  }),
+  /** gsi4: a subscription under one normalised contact detail of its buyer (set on its contact pointers), newest first. */
+  subscriptionsByContact: (shopId: string, kind: ContactKind, normalised: string, createdAt: string, subscriptionId: string) => ({
+    gsi4pk: subscriptionPartitions.byContact(shopId, kind, normalised).value,
     gsi4sk: `${createdAt}#${subscriptionId}`,
   }),
   /** gsi4: a cycle in REVIEW in its shop's review list, oldest delivery first. */

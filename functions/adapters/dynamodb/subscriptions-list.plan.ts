@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { SubscriptionFilter } from '../../domain/subscription.ts';
+import { normaliseEmail, normalisePhone, type SubscriptionFilter } from '../../domain/subscription.ts';
 import { cardExpirySortKeyUpper, nextDeliverySortKeyBounds, sortKeyPrefixes, subscriptionPartitions, type IndexPartition } from './keys.ts';
 
 /** The cursor names the filters it was made for, so it cannot continue a different query on the same partition. */
@@ -30,17 +30,24 @@ export interface ListPlan {
  * earliest first), none (gsi1). The others are newest first.
  */
 export function planList(shopId: string, filter: SubscriptionFilter): ListPlan {
-  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy } = filter;
+  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy, email, phone } = filter;
   const newestFirst = true;
   const lineItems = false;
   if (filter.cycleStatus === 'REVIEW') {
     // The sparse review list holds cycle items: resolved to their subscriptions like line items, oldest delivery first.
-    return { partition: subscriptionPartitions.inReview(shopId), newestFirst: false, lineItems: true, rest: { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy } };
+    return { partition: subscriptionPartitions.inReview(shopId), newestFirst: false, lineItems: true, rest: { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy, email, phone } };
+  }
+  // Issue 13: an exact email or phone reads its contact pointers (gsi4), resolved to subscriptions like line items.
+  if (email !== undefined && customerId === undefined) {
+    return { partition: subscriptionPartitions.byContact(shopId, 'EMAIL', normaliseEmail(email)), newestFirst, lineItems: true, rest: { status, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy, phone } };
+  }
+  if (phone !== undefined && customerId === undefined) {
+    return { partition: subscriptionPartitions.byContact(shopId, 'PHONE', normalisePhone(phone)), newestFirst, lineItems: true, rest: { status, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy } };
   }
   if (customerId !== undefined) {
     const sortKeyCondition = { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': sortKeyPrefixes.customerSubscriptions } };
     const partition = subscriptionPartitions.byCustomer(shopId, customerId);
-    return { partition, sortKeyCondition, newestFirst, lineItems, rest: { status, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy } };
+    return { partition, sortKeyCondition, newestFirst, lineItems, rest: { status, productId, nextDeliveryFrom, nextDeliveryTo, cardExpiringBy, email, phone } };
   }
   if (cardExpiringBy !== undefined) {
     // Sparse: only ACTIVE subscriptions with a known expiry are in it, so the key condition alone is the filter.
@@ -121,8 +128,8 @@ export function queryExpressions(shopId: string, plan: ListPlan): Pick<QueryComm
 
 /** Binds a cursor to the whole query: the index partition (shop and leading filter) and the other filters. */
 export function queryFingerprint(plan: ListPlan, filter: SubscriptionFilter): string {
-  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus, cardExpiringBy } = filter;
-  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus, cardExpiringBy]);
+  const { status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus, cardExpiringBy, email, phone } = filter;
+  const identity = JSON.stringify([plan.partition.index, plan.partition.value, status, customerId, productId, nextDeliveryFrom, nextDeliveryTo, cycleStatus, cardExpiringBy, email, phone]);
   return createHash('sha256').update(identity).digest('base64url').slice(0, 16);
 }
 

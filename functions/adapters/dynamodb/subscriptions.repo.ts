@@ -8,7 +8,11 @@
  * item whose `SUB` item does not exist (yet). That is what makes `create` safe
  * without transactions (dynalite has none): line items first, `SUB` last, each
  * write conditional on absence, so a crash between writes is repaired by
- * running `create` again and a rerun changes nothing.
+ * running `create` again and a rerun changes nothing. Contact pointers
+ * (`CONTACT#EMAIL`, `CONTACT#PHONE`, issue 13) are written the same way and
+ * put the subscription into the by-email and by-phone partitions of gsi4 (the
+ * merchant's exact search); the contact is fixed at signup, and a reader checks
+ * the pointer against the `SUB` item's contact anyway (`matchesFilter`).
  */
 import {
   BatchGetCommand,
@@ -21,7 +25,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { expiryMonth } from '../../domain/card-expiry.ts';
 import type { Cycle } from '../../domain/cycle.ts';
-import { matchesFilter, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
+import { contactKeys, matchesFilter, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
@@ -173,6 +177,18 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
     async create(subscription, createOptions = {}) {
       // Line items first: until the SUB item exists, readers ignore them.
       await addLineItems(subscription, productIdsOf(subscription));
+      // Issue 13: the contact pointers (the merchant's search by email or phone), the same way: keys only, SUB last.
+      await Promise.all(
+        contactKeys(subscription).map(({ kind, value }) =>
+          putIfAbsent({
+            ...keys.subscriptionContact(subscription.id, kind),
+            type: 'subscriptionContact',
+            subscriptionId: subscription.id,
+            shopId: subscription.shopId,
+            ...indexKeys.subscriptionsByContact(subscription.shopId, kind, value, subscription.createdAt, subscription.id),
+          }),
+        ),
+      );
       // The SUB item last, in one write with all its index attributes: it is what makes the subscription exist.
       return putIfAbsent({
         ...keys.subscription(subscription.id),

@@ -1,14 +1,20 @@
 /**
- * KG Inicis, NHN KCP and KSNET through PortOne V2, with the calls PortOne's
- * server SDK makes (portone-api.ts), behind the payment-gateway port. The shop's
+ * KG Inicis, NHN KCP and KSNET through PortOne V2, with PortOne's official
+ * server SDK (@portone/server-sdk) behind the payment-gateway port. The shop's
  * contract is its PortOne store id, V2 API secret, and the channel key of its PG.
+ *
+ * Only the SDK's payment clients are imported, through its granular subpath exports: the
+ * package root would bring every PortOne API into each function that calls a PG (issue 12:
+ * every bundle ≤ 150 KB). This module imports `@portone/server-sdk/payment/billingKey`
+ * BillingKeyClient (3 KB minified: registration and key deletion); `@portone/server-sdk/payment`
+ * PaymentClient (16 KB more: every payment API) is handed in as `payments` by the one wiring
+ * that charges (functions/wiring/charging-gateways.ts), so checkout, sign-up and the stop
+ * worker do not carry it.
  *
  * Documented facts this client relies on (developers.portone.io/api/rest-v2, and
  * the SDK's own generated client and types, @portone/server-sdk 0.19
  * dist/generated/payment/{client,billingKey/client}.mjs):
- * The four calls are made as that SDK makes them, without it (portone-api.ts: the SDK's
- * generated client would bring every PortOne API into each charging bundle, issue 12).
- * - Auth: `Authorization: PortOne {apiSecret}` (portone-api.ts sets it); host https://api.portone.io.
+ * - Auth: `Authorization: PortOne {apiSecret}` (the SDK sets it); host https://api.portone.io.
  * - storeId: the SDK puts the client's storeId into POST bodies only; GET and
  *   DELETE take it as a `storeId` query parameter only when passed per call —
  *   so every call here passes it, and PortOne answers for the shop's own store.
@@ -23,8 +29,9 @@
  * - Charge: `payWithBillingKey` (POST /payments/{paymentId}/billing-key) with
  *   paymentId = OUR order id: PortOne refuses a second payment of a paid id
  *   (ALREADY_PAID), so a repeat can never charge twice. Answer `{payment: {pgTxId, paidAt}}`.
- *   Errors: `{type, message}`; PG_PROVIDER carries the card company's `pgCode`/`pgMessage`
- *   (a decline, classified by declines.ts); BILLING_KEY_ALREADY_DELETED /
+ *   Errors: the SDK throws its typed errors (PaymentError, BillingKeyError: RestErrors whose
+ *   `data` is PortOne's answer `{type, message}`); PG_PROVIDER carries the card company's
+ *   `pgCode`/`pgMessage` (a decline, classified by declines.ts); BILLING_KEY_ALREADY_DELETED /
  *   BILLING_KEY_NOT_FOUND / MAX_TRANSACTION_COUNT_REACHED / INVALID_REQUEST are
  *   declines too; UNAUTHORIZED / FORBIDDEN / CHANNEL_NOT_FOUND are our contract.
  * - Lookup: `getPayment` (GET /payments/{paymentId}) → status PAID | FAILED |
@@ -36,10 +43,11 @@
  *   brand (VISA, MASTER, AMEX, JCB, DINERS, UNIONPAY) with no issuer, or an
  *   issuer code naming an overseas issuer, is a foreign card. A card whose brand
  *   is LOCAL is always domestic.
- * The client's fetch has no deadline: a call still running after `timeoutMs` is
+ * The SDK's fetch has no deadline: a call still running after `timeoutMs` is
  * given up on (UNKNOWN for a charge, looked up by paymentId next run).
  */
-import { portOneClient, type PortOneError } from './portone-api.ts';
+import { PaymentError, type PaymentClient } from '@portone/server-sdk/payment';
+import { BillingKeyClient, BillingKeyError } from '@portone/server-sdk/payment/billingKey';
 import { logger } from '../../core/logger.ts';
 import { declined } from './declines.ts';
 import { isRecord, lastFour, text } from './http-json.ts';
@@ -55,27 +63,38 @@ export interface PortOneOptions {
   /** @default https://api.portone.io */
   readonly baseUrl?: string;
   readonly timeoutMs?: number;
+  /**
+   * The SDK's PaymentClient, for `charge` and `findChargeByOrderId`; only a function that charges passes it
+   * (functions/wiring/charging-gateways.ts). Without it those two throw: a wiring mistake, never a decline.
+   */
+  readonly payments?: typeof PaymentClient;
 }
 
 const INTERNATIONAL_BRANDS = new Set(['VISA', 'MASTER', 'AMEX', 'JCB', 'DINERS', 'UNIONPAY']);
 const MERCHANT_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CHANNEL_NOT_FOUND']);
 const GONE = new Set(['BILLING_KEY_ALREADY_DELETED', 'BILLING_KEY_NOT_FOUND']);
 
-/** The PortOne error's `type` and PG codes, from the client's error (its `data` is the answer body). */
+/** The PortOne error's `type` and PG codes, from the SDK's typed error (its `data` is the answer body). */
 function portOneError(error: unknown): { type: string; message: string; pgCode?: string } | undefined {
-  if (!(error instanceof Error) || !('data' in error) || !isRecord((error as PortOneError & { data?: unknown }).data)) return undefined;
-  const data = (error as unknown as { data: Record<string, unknown> }).data;
+  if (!(error instanceof PaymentError || error instanceof BillingKeyError) || !isRecord(error.data)) return undefined;
+  const data: Record<string, unknown> = error.data;
   const type = text(data.type);
   if (!type) return undefined;
   return { type, message: text(data.pgMessage) ?? text(data.message) ?? type, ...(text(data.pgCode) ? { pgCode: text(data.pgCode)! } : {}) };
 }
 
 export function portOneGateway(options: PortOneOptions): PaymentGateway {
-  const client = portOneClient({ secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+  const init = { secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) };
+  const billingKeys = BillingKeyClient(init);
+  const paymentClient = options.payments?.(init);
+  const payments = () => {
+    if (!paymentClient) throw new Error('PortOne payments are not wired in this function: only functions/wiring/charging-gateways.ts charges');
+    return paymentClient;
+  };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const name = options.gateway;
 
-  /** Races the call against the deadline; 'timeout' when it did not answer in time. */
+  /** Races the SDK call against the deadline; 'timeout' when it did not answer in time. */
   async function bounded<T>(run: () => Promise<T>): Promise<{ ok: T } | { error: unknown } | 'timeout'> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
@@ -106,7 +125,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
   }
 
   async function findChargeByOrderId(orderId: string): Promise<LookupOutcome> {
-    const result = await bounded(() => client.getPayment({ paymentId: orderId, storeId: options.storeId }));
+    const result = await bounded(() => payments().getPayment({ paymentId: orderId, storeId: options.storeId }));
     if (result === 'timeout') return { status: 'UNKNOWN', message: 'PortOne did not answer the lookup in time.' };
     if ('ok' in result) return outcomeOfPayment(result.ok, orderId);
     const error = portOneError(result.error);
@@ -124,7 +143,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     },
 
     async issueBillingKey({ authKey, customerKey, subscriptionId }) {
-      const result = await bounded(() => client.billingKey.getBillingKeyInfo({ billingKey: authKey, storeId: options.storeId }));
+      const result = await bounded(() => billingKeys.getBillingKeyInfo({ billingKey: authKey, storeId: options.storeId }));
       if (result === 'timeout') throw new Error('PortOne did not answer the billing-key lookup in time');
       if ('error' in result) {
         const error = portOneError(result.error);
@@ -155,7 +174,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     async charge(request) {
       const { orderId } = request;
       const result = await bounded(() =>
-        client.payWithBillingKey({
+        payments().payWithBillingKey({
           paymentId: orderId,
           billingKey: request.billingKey,
           channelKey: options.channelKey,
@@ -191,7 +210,7 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     findChargeByOrderId,
 
     async deleteBillingKey({ billingKey }) {
-      const result = await bounded(() => client.billingKey.deleteBillingKey({ billingKey, storeId: options.storeId }));
+      const result = await bounded(() => billingKeys.deleteBillingKey({ billingKey, storeId: options.storeId }));
       if (result === 'timeout') throw new Error('PortOne did not answer the billing-key deletion in time');
       if ('ok' in result) return;
       const error = portOneError(result.error);

@@ -24,7 +24,7 @@ import type { PgContractsRepository } from '../dynamodb/pg-contracts.repo.ts';
 import { kakaoPayGateway } from './kakaopay.ts';
 import { nicePayGateway } from './nicepay.ts';
 import type { PaymentGateway } from './payment-gateway.ts';
-import { portOneGateway } from './portone.ts';
+import { portOneGateway, type PortOneOptions } from './portone.ts';
 import type { SandboxGatewayOptions } from './sandbox.ts';
 import { tossPaymentsGateway } from './tosspayments.ts';
 
@@ -40,13 +40,21 @@ export interface AdapterInput {
 export type AdapterFactory = (input: AdapterInput) => PaymentGateway;
 
 /** One line per adapter family. */
+/**
+ * PortOne's adapter; `payments` (the SDK's PaymentClient) only where a function charges
+ * (functions/wiring/charging-gateways.ts): elsewhere registration and key deletion need its billing-key client only.
+ */
+export function portOneAdapter(payments?: PortOneOptions['payments']): AdapterFactory {
+  return ({ gateway, credentials, baseUrl }) =>
+    portOneGateway({ gateway, storeId: credentials.storeId!, apiSecret: credentials.apiSecret!, channelKey: credentials.channelKey!, ...(baseUrl ? { baseUrl } : {}), ...(payments ? { payments } : {}) });
+}
+
 export const ADAPTERS: Readonly<Record<AdapterFamily, AdapterFactory>> = {
   tosspayments: ({ gateway, credentials, baseUrl }) => tossPaymentsGateway({ gateway, secretKey: credentials.secretKey!, clientKey: credentials.clientKey!, ...(baseUrl ? { baseUrl } : {}) }),
   nicepay: ({ gateway, credentials, baseUrl }) => nicePayGateway({ gateway, clientKey: credentials.clientKey!, secretKey: credentials.secretKey!, returnUrl: credentials.returnUrl!, ...(baseUrl ? { baseUrl } : {}) }),
   kakaopay: ({ credentials, baseUrl }) =>
     kakaoPayGateway({ cid: credentials.cid!, secretKey: credentials.secretKey!, approvalUrl: credentials.approvalUrl!, cancelUrl: credentials.cancelUrl!, failUrl: credentials.failUrl!, ...(baseUrl ? { baseUrl } : {}) }),
-  portone: ({ gateway, credentials, baseUrl }) =>
-    portOneGateway({ gateway, storeId: credentials.storeId!, apiSecret: credentials.apiSecret!, channelKey: credentials.channelKey!, ...(baseUrl ? { baseUrl } : {}) }),
+  portone: portOneAdapter(),
 };
 
 /**
@@ -145,7 +153,7 @@ export function createGatewayRegistry(options: GatewayRegistryOptions): GatewayR
  */
 export function gatewayRegistryFromEnv(
   env: NodeJS.ProcessEnv,
-  deps: Pick<GatewayRegistryOptions, 'contracts' | 'sealer'> & { readonly sandboxAdapter?: (options: SandboxGatewayOptions) => PaymentGateway },
+  deps: Pick<GatewayRegistryOptions, 'contracts' | 'sealer' | 'adapters'> & { readonly sandboxAdapter?: (options: SandboxGatewayOptions) => PaymentGateway },
 ): GatewayRegistry {
   const sandbox = env[GATEWAY_ENV.sandbox] === 'true';
   const sandboxUrl = env[GATEWAY_ENV.sandboxUrl];

@@ -5,7 +5,25 @@
  */
 
 /** What a message is, for the outbox, logs and SES tags: the contract's outbox kinds plus operator notices. */
-export type MessageKind = 'payment-notice' | 'price-change' | 'charge-failed' | 'auto-cancel' | 'auto-cancel-summary' | 'sms-credits-exhausted' | 'charge-failed-final' | 'charge-failed-operator' | 'charge-review' | 'late-notice';
+export type MessageKind =
+  | 'payment-notice'
+  | 'price-change'
+  | 'charge-failed'
+  | 'auto-cancel'
+  | 'auto-cancel-summary'
+  | 'sms-credits-exhausted'
+  | 'charge-failed-final'
+  | 'charge-failed-operator'
+  | 'charge-review'
+  | 'late-notice'
+  // Issue 14.
+  | 'subscription-completed'
+  | 'price-increase-ended'
+  | 'card-expiring'
+  | 'holiday-data-unavailable'
+  // Issue 13: the buyer told of the shop's action on their behalf.
+  | 'merchant-cancel'
+  | 'merchant-change';
 
 export interface Mail {
   readonly to: string;

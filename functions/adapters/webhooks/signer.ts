@@ -3,13 +3,7 @@
  * merchants' verifiers are tested against — rather than our own HMAC: `webhook-signature` is
  * `v1,<base64 HMAC-SHA256("{id}.{timestamp}.{body}")>` under the endpoint's `whsec_` secret.
  */
-import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-
-/** A new endpoint secret: `whsec_` and 24 random bytes in base64 (the format Standard Webhooks libraries take). */
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
-}
 
 export interface SignedDelivery {
   readonly 'webhook-id': string;

@@ -2,6 +2,7 @@ import { seoulDate, seoulTimestamp, type IsoDate } from '../../core/dates.ts';
 import { Conflict, Unprocessable } from '../../core/errors.ts';
 import { scheduledCycle, transition, type Cycle } from '../../domain/cycle.ts';
 import { withHistory } from '../../domain/between-deliveries.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import type { SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { advancePast } from '../advance-subscription.ts';
 import { subscriptionEvents } from '../subscription-events.ts';
@@ -44,12 +45,13 @@ export async function skipDelivery(deps: BetweenDeps, caller: Caller, subscripti
     const at = seoulTimestamp(now);
     const today = seoulDate(now);
     const planned: Cycle = cycle ?? scheduledCycle(subscription, deliveryDate);
+    const calendar = (await deps.shops.get(subscription.shopId))?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR;
     const afterNotice = planned.status !== 'SCHEDULED';
     const recorded = (advanced: typeof subscription) =>
       withHistory(advanced, { at, by: caller.actor, action: 'skip', details: { deliveryDate, afterNotice, nextDeliveryDate: advanced.nextDeliveryDate } });
 
     if (planned.status === 'SCHEDULED') {
-      const moved = await advancePast(deps, planned, subscription, today, recorded);
+      const moved = await advancePast(deps, planned, subscription, today, calendar, recorded);
       if (!moved) return undefined;
       if (cycle) await skipPlanned(deps, cycle);
       await deps.events.publish(subscriptionEvents.changed(moved, changedBy(caller.actor), { skipped: deliveryDate }, deliveryDate));
@@ -63,7 +65,7 @@ export async function skipDelivery(deps: BetweenDeps, caller: Caller, subscripti
       throw new Conflict('DELIVERY_ALREADY_CHARGED', `The payment of the ${deliveryDate} delivery has begun (${planned.status}); it can no longer be skipped.`);
     }
     // S19: the announced cycle is not charged; the subscription moves on past it (also finishes a skip a crash cut short).
-    const moved = await advancePast(deps, { ...planned, status: 'SKIPPED' }, subscription, today, recorded);
+    const moved = await advancePast(deps, { ...planned, status: 'SKIPPED' }, subscription, today, calendar, recorded);
     if (!moved) return undefined;
     await deps.events.publish(subscriptionEvents.changed(moved, changedBy(caller.actor), { skipped: deliveryDate }, deliveryDate));
     return detailOf(deps, subscriptionId);

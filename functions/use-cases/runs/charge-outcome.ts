@@ -5,19 +5,22 @@
  * operator's mails), always before the write that takes the cycle out of the
  * due index, so that a crash in between is finished by the next run.
  */
-import { FUNCTIONS } from '../../../system/functions.ts';
+import * as fn from '../../../system/functions.ts';
 import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
-import { advance, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
+import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain/delivery-schedule.ts';
 import type { Shop } from '../../domain/shop.ts';
-import type { Subscription } from '../../domain/subscription.ts';
+import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
-import { advancePast } from '../advance-subscription.ts';
+import { publishCycleEvent } from '../cycle-events.ts';
 import { sendOnce } from '../send-once.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
+import { subscriptionEvents } from '../subscription-events.ts';
+import { finishEnding } from './subscription-endings.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
 
 /**
@@ -25,7 +28,7 @@ import type { ChargeDeps, ChargeResult } from './charge.ts';
  * took it: longer than a charge worker can live, so a CHARGING older than this
  * is a dead worker's (the crash case), never one still waiting for the PG.
  */
-export const WORKER_LEASE_MS = (FUNCTIONS.chargeWorker.timeoutSeconds + 30) * 1000;
+export const WORKER_LEASE_MS = (fn.chargeWorker.timeoutSeconds + 30) * 1000;
 
 /** A mail whose sending died is tried again at most this many times in all (at-least-once, bounded). */
 export const MAX_MAIL_ATTEMPTS = 3;
@@ -42,6 +45,8 @@ export interface Run<D extends FollowUpDeps = FollowUpDeps> {
   readonly scheduledAt: Date;
   /** The message's shop (every item of a message is one shop's). */
   readonly shop: Shop | undefined;
+  /** A decline is final, whatever the retry window (the shop's own retry of a FAILED cycle: it stays FAILED). */
+  readonly finalDecline?: boolean;
 }
 
 export type Step = { readonly done: ChargeResult; readonly cycle?: Cycle } | 'reread';
@@ -75,7 +80,7 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
     if (outcome.amount !== cycle.amount) logger.error('The PG reports a paid amount other than the announced one', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, announced: cycle.amount, paid: outcome.amount });
     // A look-up finding the payment of a crashed attempt whose follow-ups had begun: this completes them.
     const resumed = source === 'lookup' && subscription.nextDeliveryDate !== cycle.deliveryDate;
-    await moveOn(run, cycle, subscription);
+    await moveOn(run, cycle, subscription, true);
     const paid = transition(cycle, { type: 'paid', payment: { paymentKey: outcome.paymentKey, approvedAt: outcome.approvedAt }, at: now, ...(subscription.shippingAddress ? { shippingAddress: subscription.shippingAddress } : {}) });
     if (paid.ok) await publishCharged(run, paid.next);
     return write(run, paid, resumed ? 'completed' : 'charged');
@@ -83,7 +88,7 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
 
   if (outcome.status === 'DECLINED') {
     const failure = { code: outcome.code, message: outcome.message, detail: outcome.detail, at: seoulTimestamp(now) };
-    const next = nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
+    const next = run.finalDecline ? null : nextChargeAttempt(cycle.chargeDate, scheduledAt, deps.chargeRunTimes, deps.chargeRetryDays);
     if (next) {
       // Mail before the state change: a crash in between is redone by the look-up path, and send-once sends it once.
       if (!cycle.lastFailure) {
@@ -108,22 +113,7 @@ export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, ou
 
 /** The event a shop ships a paid delivery on. At-least-once: a rerun publishes again under the same id (the order id), and consumers drop the repeat. */
 async function publishCharged(run: Run, charged: Cycle): Promise<void> {
-  await run.deps.events.publish({
-    type: CYCLE_CHARGED_EVENT,
-    id: charged.orderId!,
-    shopId: charged.shopId,
-    detail: {
-      subscriptionId: charged.subscriptionId,
-      customerId: charged.customerId,
-      deliveryDate: charged.deliveryDate,
-      orderId: charged.orderId,
-      amount: charged.amount,
-      items: charged.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice })),
-      paymentKey: charged.paymentKey,
-      approvedAt: charged.approvedAt,
-      chargedAt: charged.chargedAt,
-    },
-  });
+  await publishCycleEvent(run.deps, charged);
 }
 
 /**
@@ -134,7 +124,7 @@ export async function toReview(run: Run, cycle: Cycle, reason: string): Promise<
   const subscription = await run.deps.subscriptions.get(cycle.subscriptionId);
   if (subscription) {
     await mailOperator(run, cycle, subscription, 'charge-review', { orderId: cycle.orderId ?? '-', provider: cycle.provider ?? '-', attempt: cycle.attempts ?? 0, reason });
-    await moveOn(run, cycle, subscription);
+    await moveOn(run, cycle, subscription, false);
   }
   const step = await write(run, transition(cycle, { type: 'review', reason }), 'review');
   if (step !== 'reread') logger.error('Charge needs manual review', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, reason });
@@ -152,7 +142,10 @@ export async function failWithoutAttempt(run: Run, cycle: Cycle, subscription: S
 /** S19: nothing announced is still wanted — SKIPPED, never charged; a subscription still running moves on. */
 export async function finishSkipped(run: Run, cycle: Cycle, subscription: Subscription): Promise<Step> {
   const skipped = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
-  if (skipped.ok) await moveOn(run, skipped.next, subscription);
+  if (skipped.ok) {
+    await moveOn(run, skipped.next, subscription, false);
+    await publishCycleEvent(run.deps, skipped.next);
+  }
   return write(run, skipped, 'skipped');
 }
 
@@ -166,7 +159,7 @@ export async function resolveReview(run: Run, cycle: Cycle, subscription: Subscr
   const resolved = transition(cycle, { type: 'resolve', resolution });
   if (!resolved.ok) throw new Error(resolved.reason);
   if (resolution.outcome === 'charged') {
-    await moveOn(run, cycle, subscription);
+    await moveOn(run, cycle, subscription, true);
     await publishCharged(run, resolved.next);
     return write(run, resolved, 'charged');
   }
@@ -179,16 +172,53 @@ async function finishFailed(run: Run, failed: Cycle, subscription: Subscription)
   const failure: ChargeFailure = failed.lastFailure ?? { code: 'UNKNOWN', message: '-', at: failed.failedAt ?? '-', attempt: failed.attempts ?? 0 };
   const still = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate === failed.deliveryDate;
   const moved = subscription.status === 'ACTIVE' && subscription.nextDeliveryDate !== null && subscription.nextDeliveryDate > failed.deliveryDate;
-  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '')?.subscription.nextDeliveryDate ?? '-') : moved ? subscription.nextDeliveryDate! : '-';
+  const following = still ? (advance(subscription, failed, seoulDate(run.scheduledAt), '', { calendar: calendarOf(run), charged: false })?.subscription.nextDeliveryDate ?? '-') : moved ? subscription.nextDeliveryDate! : '-';
   const vars = { ...failureVars(failure), attempts: failed.attempts ?? 0, nextDeliveryDate: following };
   await mailBuyer(run, failed, subscription, 'charge-failed-final', vars);
   await mailOperator(run, failed, subscription, 'charge-failed-operator', vars);
-  await moveOn(run, failed, subscription);
+  await moveOn(run, failed, subscription, false);
+  await publishCycleEvent(run.deps, failed);
 }
 
-/** The subscription's advance past this cycle (use-cases/advance-subscription.ts): once, conditional on its version. */
-async function moveOn(run: Run, cycle: Cycle, read: Subscription): Promise<void> {
-  await advancePast(run.deps, cycle, read, seoulDate(run.scheduledAt));
+/** The shop's delivery calendar (issue 14): the next delivery is planned by it. */
+const calendarOf = (run: Run) => run.shop?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR;
+
+/**
+ * The subscription's advance past this cycle (domain `advance`): once, conditional on its version; a racing
+ * change is read again. A charged final delivery completes it (issue 14): its follow-ups run after the write
+ * and again on every rerun that finds it completed by this cycle (the cycle is written last), so a crash in
+ * between never loses them.
+ */
+async function moveOn(run: Run, cycle: Cycle, read: Subscription, charged: boolean): Promise<void> {
+  const { deps, scheduledAt } = run;
+  let subscription: Subscription | undefined = read;
+  for (let round = 0; ; round += 1) {
+    if (!subscription) return;
+    const next = advance(subscription, cycle, seoulDate(scheduledAt), seoulTimestamp(deps.clock.now()), { calendar: calendarOf(run), charged });
+    if (!next) break;
+    if (round >= 5) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
+    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
+    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
+    if (await deps.subscriptions.update(next.subscription, subscription.version ?? 0)) {
+      subscription = { ...next.subscription, version: (subscription.version ?? 0) + 1 };
+      break;
+    }
+    subscription = await deps.subscriptions.get(cycle.subscriptionId);
+  }
+  if (endedByRunAt(subscription, cycle.deliveryDate) === 'completed') await finishCompleted(run, cycle, subscription);
+}
+
+/**
+ * Issue 14, maxDeliveries: the subscription is COMPLETED with this cycle. The following plan the notice made
+ * is withdrawn (it would be withdrawn at its notice date anyway: never announced); it leaves the S6 count and
+ * the buyer is told once (subscription-endings.ts); the shop's `subscription.completed` event is published.
+ */
+async function finishCompleted(run: Run, cycle: Cycle, subscription: Subscription): Promise<void> {
+  const { deps } = run;
+  if (cycle.followingDeliveryDate !== undefined) await deps.cycles.withdraw({ subscriptionId: cycle.subscriptionId, deliveryDate: cycle.followingDeliveryDate }, 'SCHEDULED');
+  await finishEnding(deps, run.shop?.name ?? cycle.shopId, subscription, cycle.deliveryDate, WORKER_LEASE_MS);
+  // Its id is stable: a rerun publishes it again and consumers drop the repeat.
+  await deps.events.publish(subscriptionEvents.completed(subscription));
 }
 
 // ---- Mails: each guarded by the notification log (written before the send), so it goes out once. ----

@@ -60,7 +60,7 @@ type Run = RunOf<ChargeDeps>;
 export interface ChargeDeps {
   readonly cycles: CyclesRepository;
   readonly subscriptions: Pick<SubscriptionsRepository, 'get' | 'update'>;
-  readonly shops: Pick<ShopsRepository, 'get'>;
+  readonly shops: Pick<ShopsRepository, 'get' | 'countActiveSubscriptions'>;
   readonly settings: Pick<SettingsRepository, 'getNotificationSettings'>;
   readonly billingKeys: Pick<BillingKeysRepository, 'get'>;
   readonly notifications: NotificationsRepository;

@@ -3,8 +3,8 @@
  * (1) resumes the paused subscriptions whose pause (`until` or `cycles`) has
  * run out — in time for their first delivery back to be announced on its
  * notice date (domain `pauseRunsOut`); (2) moves on every ACTIVE subscription
- * still pointing at a delivery that is over (its cycle SKIPPED, CHARGED,
- * FAILED or in REVIEW: a crash between the cycle's write and the
+ * still pointing at a delivery that is over (its cycle SKIPPED, FAILED or
+ * in REVIEW: a crash between the cycle's write and the
  * subscription's left it behind, and the notice run would wait for it
  * forever) — read from the next-delivery index, up to tomorrow only, so the
  * query holds little more than the day's charges; and (3) recounts the S6 active count
@@ -60,7 +60,7 @@ export async function runMaintenance(deps: MaintenanceDeps, scheduledTime: strin
         const shop = await deps.shops.get(shopId);
         if (!shop) continue;
         if (shop.service.status === 'ACTIVE') resumed += await resumeRunOut(deps, shop, date);
-        repaired += await moveOnStalled(deps, shopId, date);
+        repaired += await moveOnStalled(deps, shop, date);
         if (await recountActive(deps, shopId, resumed > 0 ? undefined : shop.activeSubscriptions)) corrected += 1;
       } catch (error) {
         failed += 1;
@@ -91,11 +91,15 @@ async function resumeRunOut(deps: MaintenanceDeps, shop: Shop, today: string): P
   return resumed;
 }
 
-/** The cycle states after which a subscription must have moved on (the runs advance it before writing them). */
-const OVER: ReadonlySet<string> = new Set(['SKIPPED', 'CHARGED', 'FAILED', 'REVIEW']);
+/**
+ * The cycle states after which a subscription must have moved on. Not CHARGED: the charge worker advances before
+ * writing it (and counts the delivery, completes the last), so a CHARGED cycle never has one left behind.
+ */
+const OVER: ReadonlySet<string> = new Set(['SKIPPED', 'FAILED', 'REVIEW']);
 
 /** ACTIVE subscriptions whose next delivery (up to tomorrow) is over are moved on past it; answers how many. */
-async function moveOnStalled(deps: MaintenanceDeps, shopId: string, today: string): Promise<number> {
+async function moveOnStalled(deps: MaintenanceDeps, shop: Shop, today: string): Promise<number> {
+  const { shopId } = shop;
   let repaired = 0;
   let cursor: string | undefined;
   do {
@@ -104,7 +108,7 @@ async function moveOnStalled(deps: MaintenanceDeps, shopId: string, today: strin
       if (subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate === null) continue;
       const cycle = await deps.cycles.get({ subscriptionId: subscription.id, deliveryDate: subscription.nextDeliveryDate });
       if (!cycle || !OVER.has(cycle.status)) continue;
-      if (await advancePast(deps, cycle, subscription, today)) {
+      if (await advancePast(deps, cycle, subscription, today, shop.deliveryCalendar)) {
         repaired += 1;
         logger.warn('A subscription was left on a delivery that is over; moved on', { shopId, subscriptionId: subscription.id, deliveryDate: cycle.deliveryDate, cycleStatus: cycle.status });
       }

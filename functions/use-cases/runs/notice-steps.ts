@@ -5,14 +5,18 @@
  * item (`LostRace`): the item is retried on its own and decides again from
  * what is true then.
  */
-import { FUNCTIONS } from '../../../system/functions.ts';
-import { advance, datesFor, followingDelivery, moved, orderNameFor, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleLine, type CycleNotice, type Transition } from '../../domain/cycle.ts';
+import * as fn from '../../../system/functions.ts';
+import { advance, followingDelivery, moved, nextDatesOf, orderNameFor, plannedOf, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleNotice, type Transition } from '../../domain/cycle.ts';
+import { needsConsents, priceCycle } from '../../domain/cycle-pricing.ts';
 import type { Product } from '../../domain/product.ts';
+import { publishCycleEvent } from '../cycle-events.ts';
+import { completeBefore, endForRefusedIncrease, type Subscription } from '../../domain/subscription.ts';
 import { NotificationInFlight, sendDecision } from '../send-once.ts';
 import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
+import { finishEnding } from './subscription-endings.ts';
 
 /** A SENDING attempt older than this belongs to a dead worker: no notice worker lives longer. */
-export const SENDING_LEASE_MS = FUNCTIONS.noticeWorker.timeoutSeconds * 1000;
+export const SENDING_LEASE_MS = fn.noticeWorker.timeoutSeconds * 1000;
 
 /** A conditional write lost to another writer: the item is retried and decides again. */
 export class LostRace extends Error {
@@ -50,8 +54,8 @@ export async function moveLate(ctx: NoticeContext, item: NoticeItem, to: string)
   const target = moved(from, to);
   // The new plan first (a stale plan at that date is replaced); the old one withdrawn last.
   if (!(await deps.cycles.schedule(target, { replaceScheduled: true }))) throw new LostRace(`The cycle of ${from.subscriptionId} at ${to}`);
-  const dates = datesFor(to);
-  const updated = { ...subscription, nextDeliveryDate: dates.deliveryDate, nextNoticeDate: dates.noticeDate, nextChargeDate: dates.chargeDate, updatedAt: at };
+  // The subscription's rhythm stays: its next nominal date is the one the cycle was planned for.
+  const updated = { ...nextDatesOf(subscription, plannedOf(target)), updatedAt: at };
   if (!(await deps.subscriptions.update(updated, subscription.version ?? 0))) throw new LostRace(`Subscription ${subscription.id}`);
   await deps.cycles.withdraw(item.ref, from.status);
   item.movedFrom = target.movedFrom;
@@ -60,16 +64,24 @@ export async function moveLate(ctx: NoticeContext, item: NoticeItem, to: string)
   item.subscription = { ...updated, version: (subscription.version ?? 0) + 1 };
 }
 
-/** A plan that no longer holds is withdrawn; an announcement whose subscription ended is skipped (S19). */
+/**
+ * A plan that no longer holds is withdrawn; an announcement whose subscription ended is skipped (S19). A plan
+ * whose subscription this run ended at it (completed, or a refused increase: issue 14) gets that end's
+ * follow-ups first — again on a rerun, the plan being withdrawn last.
+ */
 export async function endStale(ctx: NoticeContext, item: NoticeItem, skip: boolean): Promise<NoticeOutcome> {
   const cycle = item.cycle!;
   if (!skip) {
+    await finishEnding(ctx.deps, ctx.shopName, item.subscription, cycle.deliveryDate, SENDING_LEASE_MS);
     await ctx.deps.cycles.withdraw(item.ref, cycle.status);
     return { status: 'skipped', reason: 'withdrawn' };
   }
   // Refused: the cancel that ended it (or another worker) got there first; either way it is not charged.
   const result = transition(cycle, { type: 'skip', reason: 'NOTHING_WANTED' });
-  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
+  if (result.ok) {
+    await publishCycleEvent(ctx.deps, result.next);
+    await ctx.deps.cycles.write(result.next, result.expect);
+  }
   return { status: 'skipped', reason: 'not-active' };
 }
 
@@ -77,38 +89,64 @@ export async function lockOrResume(ctx: NoticeContext, item: NoticeItem, product
   return resume ? resumeNotice(ctx, item) : lockNotice(ctx, item, products);
 }
 
-/** S18: the ACTIVE items at today's prices, fixed once; the delivery after it planned first. */
+/**
+ * The subscription ends before this cycle (issue 14: nothing left to deliver, or a refused increase under
+ * `end-subscription`): its write first, then its follow-ups, the plan withdrawn last (a rerun finds it ended
+ * at this cycle and finishes: `endStale`).
+ */
+async function endBefore(ctx: NoticeContext, item: NoticeItem, ended: Subscription): Promise<{ readonly outcome: NoticeOutcome }> {
+  const subscription = item.subscription!;
+  if (!(await ctx.deps.subscriptions.update(ended, subscription.version ?? 0))) throw new LostRace(`Subscription ${subscription.id}`);
+  item.subscription = { ...ended, version: (subscription.version ?? 0) + 1 };
+  await endStale(ctx, item, false);
+  return { outcome: { status: 'skipped', reason: ended.status === 'COMPLETED' ? 'completed' : 'price-increase-refused' } };
+}
+
+/**
+ * S18: the ACTIVE items at the price this cycle is due (issue 14: price changes, consents, the delivery
+ * number's discount, maxDeliveries — domain `priceCycle`), fixed once; the delivery after it planned first,
+ * by the shop's calendar from the subscription's anchor.
+ */
 async function lockNotice(ctx: NoticeContext, item: NoticeItem, products: ReadonlyMap<string, Product>): Promise<Lock | { readonly outcome: NoticeOutcome }> {
   const { deps, settings, at, day } = ctx;
   const cycle = item.cycle!;
   const subscription = item.subscription!;
+  // The answers to price increases are read only when an increase applies from this notice on.
+  const consents = needsConsents(subscription, products, cycle.noticeDate) ? await deps.priceConsents.consentsOf(subscription.id) : [];
+  const priced = priceCycle(subscription, products, cycle.noticeDate, consents);
+  if (priced.refusedIncrease !== undefined) return endBefore(ctx, item, endForRefusedIncrease(subscription, cycle.deliveryDate, at));
+  if (priced.exhausted) return endBefore(ctx, item, completeBefore(subscription, cycle.deliveryDate, at));
   // A product gone from the catalogue cannot be sold: it is left out of the cycle (and the amount).
-  const lines: CycleLine[] = subscription.items.flatMap((line) => {
-    const product = line.status === 'ACTIVE' ? products.get(line.productId) : undefined;
-    return product ? [{ productId: line.productId, quantity: line.quantity, unitPrice: product.price }] : [];
-  });
-  const following = followingDelivery(subscription, cycle);
+  const { lines, deliveryNumber, finalDelivery } = priced;
+  const planned = followingDelivery(subscription, cycle, ctx.calendar);
+  const following = planned.deliveryDate;
+  if (planned.holidaysUnchecked) item.holidaysUnchecked = following;
   const notice: CycleNotice = {
     mail: intent(settings.paymentNotice.mail, subscription.contact?.email, at),
     sms: intent(settings.paymentNotice.sms, subscription.contact?.phone, at),
   };
+  // The next delivery's plan before this one leaves the notice index: a crash in between cannot lose it.
+  await deps.cycles.schedule(scheduledCycle(subscription, planned));
   if (lines.length === 0) {
     // Nothing to sell: SKIPPED, and no charge run will move the subscription on — this does, before the
     // cycle leaves the notice index.
-    const result = transition(cycle, { type: 'lock', lines, orderName: '', notice, following });
+    const result = transition(cycle, { type: 'lock', lines, orderName: '', notice, following, followingNominal: planned.nominalDate });
     if (result.ok) {
-      const next = advance(subscription, result.next, day, at);
+      const next = advance(subscription, result.next, day, at, { calendar: ctx.calendar, charged: false });
       if (next?.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
       if (next && !(await deps.subscriptions.update(next.subscription, subscription.version ?? 0))) throw new LostRace(`Subscription ${subscription.id}`);
+      await publishCycleEvent(deps, result.next);
     }
     await write(ctx, result, `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
     return { outcome: { status: 'skipped', reason: 'nothing-to-charge' } };
   }
-  // The next delivery's plan before this one leaves the notice index: a crash in between cannot lose it.
-  await deps.cycles.schedule(scheduledCycle(subscription, following));
   const bound: CycleNotice = notice.sms.state === 'SENDING' ? { ...notice, smsBlock: ctx.blockId } : notice;
   const orderName = orderNameFor(lines, (productId) => products.get(productId)?.name);
-  const locked = await write(ctx, transition(cycle, { type: 'lock', lines, orderName, notice: bound, following }), `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
+  const lock = { type: 'lock', lines, orderName, notice: bound, following, followingNominal: planned.nominalDate, deliveryNumber, finalDelivery } as const;
+  const locking = transition(cycle, lock);
+  // S11: nothing to send — announced as far as the shop wants, at the lock itself.
+  if (locking.ok && locking.next.status === 'NOTICED') await publishCycleEvent(deps, locking.next);
+  const locked = await write(ctx, locking, `The cycle of ${subscription.id} at ${cycle.deliveryDate}`);
   if (locked.status === 'NOTICED') {
     // S11: both channels off (or no address): nothing to send, and nothing to settle.
     const state = (channel: ChannelNotice) => (channel.state === 'OFF' ? 'off' : 'no-address');
@@ -140,5 +178,8 @@ async function resumeNotice(ctx: NoticeContext, item: NoticeItem): Promise<Lock>
 export async function settle(ctx: NoticeContext, cycle: Cycle, notice: CycleNotice): Promise<void> {
   const result = transition(cycle, { type: 'settle', notice });
   // Refused: a cancel skipped it meanwhile (S19), or a duplicate settled it; what was sent was sent.
-  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
+  if (!result.ok) return;
+  // The notice went out: its event before the write, so a crash in between is published again by the resume.
+  await publishCycleEvent(ctx.deps, result.next);
+  await ctx.deps.cycles.write(result.next, result.expect);
 }

@@ -38,16 +38,19 @@ import { logger } from '../../core/logger.ts';
 import type { CreditsRepository } from '../../adapters/dynamodb/credits.repo.ts';
 import type { CyclesRepository } from '../../adapters/dynamodb/cycles.repo.ts';
 import type { NotificationsRepository } from '../../adapters/dynamodb/notifications.repo.ts';
+import type { PriceConsentsRepository } from '../../adapters/dynamodb/price-consents.repo.ts';
 import type { ProductsRepository } from '../../adapters/dynamodb/products.repo.ts';
 import type { SettingsRepository } from '../../adapters/dynamodb/settings.repo.ts';
 import type { ShopsRepository } from '../../adapters/dynamodb/shops.repo.ts';
 import type { SubscriptionsRepository } from '../../adapters/dynamodb/subscriptions.repo.ts';
-import type { Mailer, SmsSender } from '../../adapters/messaging/ports.ts';
+import type { EventPublisher, Mailer, SmsSender } from '../../adapters/messaging/ports.ts';
 import { noticeStep, type ChannelNotice, type Cycle, type CycleNotice, type CycleRef } from '../../domain/cycle.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../../domain/notification-settings.ts';
 import type { Product } from '../../domain/product.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { paymentNoticeMail, paymentNoticeSms, type PaymentNoticeContent } from '../../notifications/payment-notice.ts';
+import { DEFAULT_DELIVERY_CALENDAR, type DeliveryCalendar } from '../../domain/delivery-calendar.ts';
+import { warnOfCardExpiry } from './card-expiry-warning.ts';
 import { lateLedgerLine, messageBlock, paySms, smsOperationId, type SmsDebit } from './notice-credits.ts';
 import { endStale, lockOrResume, moveLate, settle, type Lock } from './notice-steps.ts';
 
@@ -59,13 +62,17 @@ export interface NoticeDeps {
   readonly clock: Clock;
   readonly cycles: CyclesRepository;
   readonly subscriptions: Pick<SubscriptionsRepository, 'get' | 'update'>;
-  readonly shops: Pick<ShopsRepository, 'get'>;
+  readonly shops: Pick<ShopsRepository, 'get' | 'countActiveSubscriptions'>;
   readonly settings: Pick<SettingsRepository, 'getNotificationSettings'>;
   readonly products: Pick<ProductsRepository, 'get'>;
+  /** Issue 14: the subscriber's answers to price increases (read only when an increase applies to the cycle). */
+  readonly priceConsents: Pick<PriceConsentsRepository, 'consentsOf'>;
   readonly credits: CreditsRepository;
   readonly notifications: NotificationsRepository;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
+  /** The cycle events (noticed, skipped; functions/use-cases/cycle-events.ts). */
+  readonly events: EventPublisher;
 }
 
 /** Why an item needed no notice. */
@@ -76,7 +83,9 @@ export type SkipReason =
   | 'service-not-active' // the shop's service is stopping or stopped (its cascade cancels the subscription)
   | 'withdrawn' // the plan no longer held (cancelled, moved on, never checked out): deleted
   | 'not-active' // announced, then the subscription ended (S19): skipped
-  | 'nothing-to-charge'; // no announced product is left in the catalogue: SKIPPED, the subscription moved on
+  | 'nothing-to-charge' // no announced product is left in the catalogue: SKIPPED, the subscription moved on
+  | 'completed' // issue 14: every line used its product's maxDeliveries up: COMPLETED, the plan withdrawn
+  | 'price-increase-refused'; // issue 14: no consent to an increase, policy end-subscription: ended before this cycle
 
 /** What became of one channel of the notice. */
 export type ChannelOutcome = 'sent' | 'already-sent' | 'no-credit' | 'off' | 'no-address';
@@ -99,6 +108,8 @@ export interface NoticeItem {
   /** Locked or resumed: what to send now. */
   lock?: Lock;
   movedFrom?: IsoDate;
+  /** Issue 14: the following delivery was planned beyond the holiday data (the operator is told). */
+  holidaysUnchecked?: IsoDate;
 }
 
 /** Context shared by the items of one message. */
@@ -110,6 +121,9 @@ export interface NoticeContext {
   readonly day: IsoDate;
   readonly settings: NotificationSettings;
   readonly blockId: string;
+  readonly shopName: string;
+  /** Issue 14: the shop's delivery calendar, which plans each following delivery. */
+  readonly calendar: DeliveryCalendar;
 }
 
 /** Runs `work` on the items still under way (no outcome, no error yet), each on its own. */
@@ -137,7 +151,7 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
   ]);
   const items = loaded as NoticeItem[];
   const settings = stored ?? defaultNotificationSettings(shop?.operatorEmail ?? '');
-  const ctx: NoticeContext = { deps, now, at: seoulTimestamp(now), day: seoulDate(now), settings, blockId: block.blockId };
+  const ctx: NoticeContext = { deps, now, at: seoulTimestamp(now), day: seoulDate(now), settings, blockId: block.blockId, shopName: shop?.name ?? work.shopId, calendar: shop?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR };
   const serviceActive = shop?.service.status === 'ACTIVE';
   const stepOf = (item: NoticeItem) => noticeStep(item.cycle, item.subscription, serviceActive, ctx.day);
 
@@ -168,9 +182,10 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
   const debits: SmsDebit[] = locked.filter((item) => item.lock!.sendSms).map((item) => ({ ref: item.ref, block: item.lock!.cycle.notice!.smsBlock ?? block.blockId, at: item.lock!.cycle.notice!.sms.at }));
   const credits = await paySms(deps, block, debits);
 
-  // 4 and 5. Send, then settle.
+  // 4 and 5. Send, then settle; issue 14: an expiring card warned once, before the notice's own sends.
   await phase(locked, async (item) => {
-    item.outcome = await sendAndSettle(ctx, item, shop?.name ?? work.shopId, products, credits.paid.has(smsOperationId(item.ref)));
+    await warnOfCardExpiry(ctx, item);
+    item.outcome = await sendAndSettle(ctx, item, ctx.shopName, products, credits.paid.has(smsOperationId(item.ref)));
   });
 
   // 6. Ledger lines, the block back, the operator told.
@@ -179,6 +194,8 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
   const dry = items.some((item) => (item.outcome?.status === 'noticed' && item.outcome.sms === 'no-credit') || (item.outcome?.status === 'skipped' && item.cycle?.notice?.sms.state === 'NO_CREDIT'));
   if (shop && dry) await alertOperatorOnce(deps, shop, settings, ctx.day, { kind: 'sms-credits-exhausted' });
   if (shop && late.length > 0) await alertOperatorOnce(deps, shop, settings, ctx.day, { kind: 'late-notice', moved: late });
+  const unchecked = items.flatMap((item) => (item.holidaysUnchecked && item.error === undefined ? [{ subscriptionId: item.ref.subscriptionId, date: item.holidaysUnchecked }] : []));
+  if (shop && unchecked.length > 0) await alertOperatorOnce(deps, shop, settings, ctx.day, { kind: 'holiday-data-unavailable', unchecked });
 
   const results = items.map((item): ItemResult<NoticeOutcome> => (item.error !== undefined || !item.outcome ? { ref: item.ref, error: item.error ?? new Error('No outcome') } : { ref: item.ref, outcome: item.outcome }));
   for (const result of results) {
@@ -213,6 +230,7 @@ async function sendAndSettle(ctx: NoticeContext, item: NoticeItem, shopName: str
   const sent = async (channel: ChannelNotice, send: () => Promise<{ messageId: string }>): Promise<ChannelNotice> => ({ ...channel, state: 'SENT', messageId: (await send()).messageId });
   // Mail, then SMS (the items of a message go side by side already): a crash between them resends what was not recorded.
   const mail = sendMail ? await sent(notice.mail, () => ctx.deps.mailer.send({ to: subscription.contact!.email, ...paymentNoticeMail(content), kind: 'payment-notice' })) : notice.mail;
+  // S12, issue 14: one credit per SNS part sent — the notice SMS is fitted to one part (paymentNoticeSms), so one credit.
   const sms = !sendSms ? notice.sms : smsPaid ? await sent(notice.sms, () => ctx.deps.sms.send({ to: subscription.contact!.phone, text: paymentNoticeSms(content), kind: 'payment-notice' })) : { ...notice.sms, state: 'NO_CREDIT' as const };
   const settled: CycleNotice = { ...notice, mail, sms };
   await settle(ctx, cycle, settled);

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { api, ok, type paths } from '../api/session-api.ts';
 import { StatusBadge } from '../storefront/subscription-card.tsx';
 import { CyclesTable } from '../storefront/cycles-table.tsx';
+import { CancelOnBehalf } from './cancel-on-behalf.tsx';
 import { ResolveCycle } from './resolve-cycle.tsx';
 import { runDateRows } from '../ui/clock-link.tsx';
 import { day, maskedCard, seoulTime } from '../ui/format.ts';
@@ -16,7 +17,7 @@ import { cancelReasonLabel, cycleLabel, paymentMethodLabel, subscriptionStatusLa
 
 type Query = NonNullable<paths['/admin/subscriptions']['get']['parameters']['query']>;
 type Row = paths['/admin/subscriptions']['get']['responses'][200]['content']['application/json']['items'][number];
-type Filters = Pick<Query, 'status' | 'customerId' | 'productId' | 'nextDeliveryFrom' | 'nextDeliveryTo' | 'cycleStatus'>;
+type Filters = Pick<Query, 'status' | 'customerId' | 'email' | 'phone' | 'productId' | 'nextDeliveryFrom' | 'nextDeliveryTo' | 'cycleStatus'>;
 
 const admin = () => api('admin');
 const STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED'] as const;
@@ -51,6 +52,12 @@ function List(props: { open: (id: string) => void }) {
           </Field>
           <Field label="구매자 아이디">
             <input name="customerId" value={draft.customerId ?? ''} onInput={text('customerId')} />
+          </Field>
+          <Field label="구매자 이메일">
+            <input name="email" type="email" value={draft.email ?? ''} onInput={text('email')} />
+          </Field>
+          <Field label="구매자 휴대폰">
+            <input name="phone" type="tel" value={draft.phone ?? ''} onInput={text('phone')} />
           </Field>
           <Field label="상품 아이디">
             <input name="productId" value={draft.productId ?? ''} onInput={text('productId')} />
@@ -163,6 +170,7 @@ function Detail(props: { id: string; back: () => void }) {
               <ResolveCycle subscriptionId={s.id} deliveryDate={cycle.deliveryDate} amount={cycle.amount} onResolved={detail.reload} />
             ))}
           {s.cycles.length === 0 && <p class="muted">아직 결제 안내된 회차가 없어요. 첫 결제 안내는 {day(s.nextNoticeDate)}에 나가요.</p>}
+          {s.status !== 'CANCELLED' && <CancelOnBehalf subscriptionId={s.id} onDone={detail.reload} />}
         </div>
       )}
     </Section>

@@ -23,6 +23,7 @@ const EVENT_NAMES: Record<EventType, string> = {
   'subscription.resumed': '다시 시작',
   'subscription.changed': '변경',
   'subscription.cancelled': '해지',
+  'subscription.completed': '배송 완료 (정기배송 종료)',
 };
 
 const admin = () => api('admin');

@@ -406,7 +406,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The shop's subscriptions, filtered by status, customer, product (subscriptions containing it) and inclusive next-delivery range. Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. A cursor only continues the query that produced it.
+         * The shop's subscriptions, filtered by status, customer, the buyer's email or phone (exact), product (subscriptions containing it) and inclusive next-delivery range. Newest first; when the next-delivery range is the only filter, by next delivery date, earliest first; with cardExpiringBy (and no customerId), by card expiry, soonest first. A page may hold fewer than `limit` items while `nextCursor` is not null (a request reads a bounded number of index entries); follow the cursor until it is null. A cursor only continues the query that produced it.
          * @description Seed rules: S20.
          */
         get: operations["listShopSubscriptions"];
@@ -493,11 +493,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Change the cycle, the items, the shipping address or the next delivery date (issue 13), under the signup rules. After the payment notice the announced cycle keeps its locked items and amount (S18) and the change applies from the next cycle; replacing every announced item is S19 (that cycle is not charged). The address applies to every delivery not charged yet.
-         * @description Seed rules: S13, S14, S15, S18, S19.
-         */
-        patch: operations["changeSubscription"];
+        patch?: never;
         trace?: never;
     };
     "/subscriptions/{subscriptionId}/cancel": {
@@ -551,86 +547,6 @@ export interface paths {
         get: operations["getMyCard"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subscriptions/{subscriptionId}/skip": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Skip the next delivery (issue 13). Before its payment notice nothing is announced or charged; after it, the same rule as cancelling every announced item (S19): not charged. The subscription moves on to the following delivery; skip again for the one after. The same skip again answers the same.
-         * @description Seed rules: S17, S19.
-         */
-        post: operations["skipDelivery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subscriptions/{subscriptionId}/pause": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Pause (issue 13): PAUSED subscriptions get no notice and no charge, and leave the active count (S6). An announced next delivery is skipped (S19); a charge already begun stands. With cycles: n the next n deliveries are paused; with until, deliveries resume with the first on or after it — the daily maintenance run resumes it by itself; with neither, until resumed.
-         * @description Seed rules: S6, S17, S19.
-         */
-        post: operations["pauseSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subscriptions/{subscriptionId}/resume": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Resume a paused subscription (issue 13): the next delivery is the first on the subscription's anchor (its start date's rhythm) at least the shop's minimum window away, so its notice is never in the past; moved by the shop's delivery calendar.
-         * @description Seed rules: S15, S17.
-         */
-        post: operations["resumeSubscription"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subscriptions/{subscriptionId}/card": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Start replacing the subscription's card (issue 13): answers the PG's registration window as signup does; POST /subscriptions/{id}/checkout with its authKey then replaces the buyer's card on every subscription (S10) and deletes the old billing key at the PG.
-         * @description Seed rules: S10, S16.
-         */
-        post: operations["startCardChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -750,6 +666,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The shop's orders for fulfilment — its CHARGED cycles: what to ship, where, and what was paid — newest first by when they were paid, in a range of Seoul dates (default the last 30 days). status=FAILED lists the payments that failed for good instead. Paged like every list; a cursor only continues the query that produced it.
+         * @description Seed rules: S17, S18.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/orders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The orders paid in a range of Seoul dates (at most 31 days; default today's, or the day given as from or to) as CSV for the warehouse, sorted by delivery date: order id, delivery date, recipient, phone, postal code, address, items, amount, paid at, subscription, customer. UTF-8 with a byte-order mark (Excel opens Korean correctly), RFC 4180 quoting, and a cell that would start a spreadsheet formula (=, +, -, @) prefixed with an apostrophe. At most 10000 rows: a range holding more is refused, never cut short. Each order is in exactly one day's export (by when it was paid).
+         * @description Seed rules: S17.
+         */
+        get: operations["exportOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscriptionId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The shop cancels some items, or the whole subscription, on the buyer's behalf: the buyer's own rules and codes (before the payment notice at once; after it a partial cancel applies from the next cycle, S18, and cancelling every announced item means that cycle is not charged, S19). The buyer is mailed what the shop cancelled; the subscription.cancelled event says reason `merchant`. A repeat answers the same and mails nothing more.
+         * @description Seed rules: S18, S19.
+         */
+        post: operations["cancelShopSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.
+         * @description Seed rules: S17, S18.
+         */
+        post: operations["retryCycle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "subscription.created": {
@@ -842,7 +838,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The charge failed for good (after its retries). id: `{subscriptionId}.{deliveryDate}.failed`
+         * The charge failed for good (after its retries); nothing to ship. The merchant may retry it (POST /admin/subscriptions/{id}/cycles/{deliveryDate}/retry). id: `{subscriptionId}.{deliveryDate}.failed`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.cycle.failed"];
@@ -882,7 +878,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * No notice, no charge while paused. id: `{subscriptionId}.paused.{pausedAt}`
+         * No notice, no charge while paused. id: `{subscriptionId}.paused.{at}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.paused"];
@@ -902,7 +898,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.{resumedAt}`
+         * Deliveries resume. id: `{subscriptionId}.resumed.{at}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.resumed"];
@@ -922,7 +918,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.{changedAt}`
+         * Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.changed"];
@@ -946,6 +942,26 @@ export interface webhooks {
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.cancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed`
+         * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
+         */
+        post: operations["event:subscription.completed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3197,7 +3213,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3228,6 +3244,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -3238,15 +3258,6 @@ export interface operations {
                             postalCode: string;
                             address1: string;
                             address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
                         };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
@@ -3265,22 +3276,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3380,12 +3382,14 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                 customerId?: string;
                 productId?: string;
                 nextDeliveryFrom?: string;
                 nextDeliveryTo?: string;
                 cycleStatus?: "REVIEW";
+                email?: string;
+                phone?: string;
                 cardExpiringBy?: string;
             };
             header?: never;
@@ -3405,7 +3409,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3436,6 +3440,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3446,15 +3454,6 @@ export interface operations {
                                 postalCode: string;
                                 address1: string;
                                 address2?: string;
-                            };
-                            /** @description Issue 13: while PAUSED */
-                            pause?: {
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                since: string;
-                                until?: string;
-                                cycles?: number;
-                                /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                                resumesOn?: string;
                             };
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
@@ -3524,7 +3523,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3555,6 +3554,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -3565,15 +3568,6 @@ export interface operations {
                             postalCode: string;
                             address1: string;
                             address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
                         };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
@@ -3592,22 +3586,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3707,7 +3692,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3738,6 +3723,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3748,15 +3737,6 @@ export interface operations {
                                 postalCode: string;
                                 address1: string;
                                 address2?: string;
-                            };
-                            /** @description Issue 13: while PAUSED */
-                            pause?: {
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                since: string;
-                                until?: string;
-                                cycles?: number;
-                                /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                                resumesOn?: string;
                             };
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
@@ -3854,7 +3834,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3885,6 +3865,10 @@ export interface operations {
                                 };
                             };
                             cancelReason?: string;
+                            /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                            chargedDeliveries?: number;
+                            /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                            completedAt?: string;
                             contact?: {
                                 email: string;
                                 phone: string;
@@ -3895,15 +3879,6 @@ export interface operations {
                                 postalCode: string;
                                 address1: string;
                                 address2?: string;
-                            };
-                            /** @description Issue 13: while PAUSED */
-                            pause?: {
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                since: string;
-                                until?: string;
-                                cycles?: number;
-                                /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                                resumesOn?: string;
                             };
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
@@ -4008,7 +3983,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4039,6 +4014,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4049,15 +4028,6 @@ export interface operations {
                             postalCode: string;
                             address1: string;
                             address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
                         };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
@@ -4152,7 +4122,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4183,6 +4153,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4193,15 +4167,6 @@ export interface operations {
                             postalCode: string;
                             address1: string;
                             address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
                         };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
@@ -4220,22 +4185,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4294,226 +4250,6 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    changeSubscription: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                subscriptionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @enum {string} */
-                    cycle?: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
-                    /** @description The new item list: listed products active at these quantities, the others cancelled */
-                    items?: {
-                        productId: string;
-                        quantity: number;
-                    }[];
-                    shippingAddress?: {
-                        recipient: string;
-                        phone: string;
-                        postalCode: string;
-                        address1: string;
-                        address2?: string;
-                    };
-                    /** @description Moves the next delivery (before its notice only), within the shop's window; later ones stay on the anchor */
-                    nextDeliveryDate?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        shopId: string;
-                        /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
-                        customerId: string;
-                        items: {
-                            productId: string;
-                            quantity: number;
-                            /** @enum {string} */
-                            status: "ACTIVE" | "CANCELLED";
-                        }[];
-                        /** @enum {string} */
-                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
-                        startDate: string;
-                        /** @enum {string} */
-                        paymentMethod: "card" | "kakaopay";
-                        /** @description Null until checkout, and after a cancellation */
-                        nextDeliveryDate: string | null;
-                        /** @description Two days before the next delivery (S17) */
-                        nextNoticeDate: string | null;
-                        /** @description One day before the next delivery (S17) */
-                        nextChargeDate: string | null;
-                        /** @description The masked card paying for it; never the card number or billing key */
-                        card?: {
-                            issuer: string;
-                            last4: string | null;
-                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
-                            expiry?: {
-                                /** @description Four digits */
-                                year: number;
-                                month: number;
-                            };
-                        };
-                        cancelReason?: string;
-                        contact?: {
-                            email: string;
-                            phone: string;
-                        };
-                        shippingAddress?: {
-                            recipient: string;
-                            phone: string;
-                            postalCode: string;
-                            address1: string;
-                            address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
-                        };
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        createdAt: string;
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        updatedAt: string;
-                        /** @description Oldest first */
-                        cycles: {
-                            deliveryDate: string;
-                            noticeDate: string;
-                            chargeDate: string;
-                            /** @enum {string} */
-                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
-                            /** @description Integer KRW, as announced in the payment notice (S18) */
-                            amount: number;
-                            items: {
-                                productId: string;
-                                quantity: number;
-                                unitPrice: number;
-                            }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                        /** @description Issue 14: the 30-day consent to a price increase */
-                        priceChanges?: {
-                            /** @description Increases waiting for an answer (until their increaseFrom) */
-                            pending: {
-                                changeId: string;
-                                productId: string;
-                                oldPrice: number;
-                                newPrice: number;
-                                announcedOn: string;
-                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
-                                increaseFrom?: string;
-                                /** @enum {string} */
-                                policy: "keep-old-price" | "end-subscription";
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                announcedAt?: string;
-                            }[];
-                            answers: {
-                                changeId: string;
-                                accept: boolean;
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                at: string;
-                                /** @description The buyer who answered */
-                                by: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not customer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_PAUSED`: the subscription is paused; resume it first; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `DELIVERY_ALREADY_NOTICED`: nextDeliveryDate, but the next delivery is announced already (S18); `DELIVERY_DATE_TAKEN`: a delivery on that date exists already (e.g. one that was skipped) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `PRODUCT_NOT_SUBSCRIBABLE`: a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14); `CYCLE_NOT_OFFERED`: a product does not offer the cycle; `NO_ITEMS_LEFT`: no item would be left; `DELIVERY_DATE_OUT_OF_RANGE`: nextDeliveryDate is outside the shop's window (S15); `NOT_A_DELIVERY_DAY`: the shop does not deliver on nextDeliveryDate (its delivery calendar) */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4559,7 +4295,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4590,6 +4326,10 @@ export interface operations {
                             };
                         };
                         cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
                         contact?: {
                             email: string;
                             phone: string;
@@ -4600,15 +4340,6 @@ export interface operations {
                             postalCode: string;
                             address1: string;
                             address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
                         };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
@@ -4627,22 +4358,13 @@ export interface operations {
                                 productId: string;
                                 quantity: number;
                                 unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
                             }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4701,6 +4423,15 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_COMPLETED`: the subscription is COMPLETED (every delivery it was for was charged, issue 14): nothing is left to cancel */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4908,722 +4639,6 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: A registered card does not exist, or belongs to another shop or customer */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    skipDelivery: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                subscriptionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    deliveryDate: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        shopId: string;
-                        /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
-                        customerId: string;
-                        items: {
-                            productId: string;
-                            quantity: number;
-                            /** @enum {string} */
-                            status: "ACTIVE" | "CANCELLED";
-                        }[];
-                        /** @enum {string} */
-                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
-                        startDate: string;
-                        /** @enum {string} */
-                        paymentMethod: "card" | "kakaopay";
-                        /** @description Null until checkout, and after a cancellation */
-                        nextDeliveryDate: string | null;
-                        /** @description Two days before the next delivery (S17) */
-                        nextNoticeDate: string | null;
-                        /** @description One day before the next delivery (S17) */
-                        nextChargeDate: string | null;
-                        /** @description The masked card paying for it; never the card number or billing key */
-                        card?: {
-                            issuer: string;
-                            last4: string | null;
-                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
-                            expiry?: {
-                                /** @description Four digits */
-                                year: number;
-                                month: number;
-                            };
-                        };
-                        cancelReason?: string;
-                        contact?: {
-                            email: string;
-                            phone: string;
-                        };
-                        shippingAddress?: {
-                            recipient: string;
-                            phone: string;
-                            postalCode: string;
-                            address1: string;
-                            address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
-                        };
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        createdAt: string;
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        updatedAt: string;
-                        /** @description Oldest first */
-                        cycles: {
-                            deliveryDate: string;
-                            noticeDate: string;
-                            chargeDate: string;
-                            /** @enum {string} */
-                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
-                            /** @description Integer KRW, as announced in the payment notice (S18) */
-                            amount: number;
-                            items: {
-                                productId: string;
-                                quantity: number;
-                                unitPrice: number;
-                            }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                        /** @description Issue 14: the 30-day consent to a price increase */
-                        priceChanges?: {
-                            /** @description Increases waiting for an answer (until their increaseFrom) */
-                            pending: {
-                                changeId: string;
-                                productId: string;
-                                oldPrice: number;
-                                newPrice: number;
-                                announcedOn: string;
-                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
-                                increaseFrom?: string;
-                                /** @enum {string} */
-                                policy: "keep-old-price" | "end-subscription";
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                announcedAt?: string;
-                            }[];
-                            answers: {
-                                changeId: string;
-                                accept: boolean;
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                at: string;
-                                /** @description The buyer who answered */
-                                by: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not customer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_PAUSED`: the subscription is paused; resume it first; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `DELIVERY_ALREADY_CHARGED`: the payment of that delivery has begun (or ended); it stands; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `DELIVERY_NOT_UPCOMING`: the date is not the subscription's next delivery; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    pauseSubscription: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                subscriptionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Deliveries resume with the first one on or after this date */
-                    until?: string;
-                    /** @description Pause this many deliveries (the next one counts as the first) */
-                    cycles?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        shopId: string;
-                        /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
-                        customerId: string;
-                        items: {
-                            productId: string;
-                            quantity: number;
-                            /** @enum {string} */
-                            status: "ACTIVE" | "CANCELLED";
-                        }[];
-                        /** @enum {string} */
-                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
-                        startDate: string;
-                        /** @enum {string} */
-                        paymentMethod: "card" | "kakaopay";
-                        /** @description Null until checkout, and after a cancellation */
-                        nextDeliveryDate: string | null;
-                        /** @description Two days before the next delivery (S17) */
-                        nextNoticeDate: string | null;
-                        /** @description One day before the next delivery (S17) */
-                        nextChargeDate: string | null;
-                        /** @description The masked card paying for it; never the card number or billing key */
-                        card?: {
-                            issuer: string;
-                            last4: string | null;
-                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
-                            expiry?: {
-                                /** @description Four digits */
-                                year: number;
-                                month: number;
-                            };
-                        };
-                        cancelReason?: string;
-                        contact?: {
-                            email: string;
-                            phone: string;
-                        };
-                        shippingAddress?: {
-                            recipient: string;
-                            phone: string;
-                            postalCode: string;
-                            address1: string;
-                            address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
-                        };
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        createdAt: string;
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        updatedAt: string;
-                        /** @description Oldest first */
-                        cycles: {
-                            deliveryDate: string;
-                            noticeDate: string;
-                            chargeDate: string;
-                            /** @enum {string} */
-                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
-                            /** @description Integer KRW, as announced in the payment notice (S18) */
-                            amount: number;
-                            items: {
-                                productId: string;
-                                quantity: number;
-                                unitPrice: number;
-                            }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                        /** @description Issue 14: the 30-day consent to a price increase */
-                        priceChanges?: {
-                            /** @description Increases waiting for an answer (until their increaseFrom) */
-                            pending: {
-                                changeId: string;
-                                productId: string;
-                                oldPrice: number;
-                                newPrice: number;
-                                announcedOn: string;
-                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
-                                increaseFrom?: string;
-                                /** @enum {string} */
-                                policy: "keep-old-price" | "end-subscription";
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                announcedAt?: string;
-                            }[];
-                            answers: {
-                                changeId: string;
-                                accept: boolean;
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                at: string;
-                                /** @description The buyer who answered */
-                                by: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not customer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_ALREADY_PAUSED`: the subscription is paused already; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `PAUSE_UNTIL_OUT_OF_RANGE`: until is not after the next delivery, or more than a year ahead; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    resumeSubscription: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                subscriptionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: string;
-                        shopId: string;
-                        /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "PAUSED";
-                        customerId: string;
-                        items: {
-                            productId: string;
-                            quantity: number;
-                            /** @enum {string} */
-                            status: "ACTIVE" | "CANCELLED";
-                        }[];
-                        /** @enum {string} */
-                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
-                        startDate: string;
-                        /** @enum {string} */
-                        paymentMethod: "card" | "kakaopay";
-                        /** @description Null until checkout, and after a cancellation */
-                        nextDeliveryDate: string | null;
-                        /** @description Two days before the next delivery (S17) */
-                        nextNoticeDate: string | null;
-                        /** @description One day before the next delivery (S17) */
-                        nextChargeDate: string | null;
-                        /** @description The masked card paying for it; never the card number or billing key */
-                        card?: {
-                            issuer: string;
-                            last4: string | null;
-                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
-                            expiry?: {
-                                /** @description Four digits */
-                                year: number;
-                                month: number;
-                            };
-                        };
-                        cancelReason?: string;
-                        contact?: {
-                            email: string;
-                            phone: string;
-                        };
-                        shippingAddress?: {
-                            recipient: string;
-                            phone: string;
-                            postalCode: string;
-                            address1: string;
-                            address2?: string;
-                        };
-                        /** @description Issue 13: while PAUSED */
-                        pause?: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            since: string;
-                            until?: string;
-                            cycles?: number;
-                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
-                            resumesOn?: string;
-                        };
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        createdAt: string;
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        updatedAt: string;
-                        /** @description Oldest first */
-                        cycles: {
-                            deliveryDate: string;
-                            noticeDate: string;
-                            chargeDate: string;
-                            /** @enum {string} */
-                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
-                            /** @description Integer KRW, as announced in the payment notice (S18) */
-                            amount: number;
-                            items: {
-                                productId: string;
-                                quantity: number;
-                                unitPrice: number;
-                            }[];
-                        }[];
-                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
-                        history: {
-                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                            at: string;
-                            by: {
-                                /** @enum {string} */
-                                role: "customer" | "admin" | "system";
-                                id: string;
-                            };
-                            /** @enum {string} */
-                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
-                            details: {
-                                [key: string]: unknown;
-                            };
-                        }[];
-                        /** @description Issue 14: the 30-day consent to a price increase */
-                        priceChanges?: {
-                            /** @description Increases waiting for an answer (until their increaseFrom) */
-                            pending: {
-                                changeId: string;
-                                productId: string;
-                                oldPrice: number;
-                                newPrice: number;
-                                announcedOn: string;
-                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
-                                increaseFrom?: string;
-                                /** @enum {string} */
-                                policy: "keep-old-price" | "end-subscription";
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                announcedAt?: string;
-                            }[];
-                            answers: {
-                                changeId: string;
-                                accept: boolean;
-                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                                at: string;
-                                /** @description The buyer who answered */
-                                by: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not customer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `SUBSCRIPTION_NOT_PAUSED`: the subscription is not paused; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    startCardChange: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                subscriptionId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description What the PG's card-registration window needs; its fields depend on the gateway */
-                        registration: {
-                            gateway: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `UNAUTHENTICATED`: no valid bearer token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `FORBIDDEN`: the token's role is not customer */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `SUBSCRIPTION_NOT_ACTIVE`: the subscription is neither active nor paused; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `CARD_REGISTRATION_FAILED`: the PG would not open a registration window; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5949,7 +4964,7 @@ export interface operations {
                         items: {
                             id: string;
                             url: string;
-                            events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                            events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
                         }[];
@@ -6000,7 +5015,7 @@ export interface operations {
                 "application/json": {
                     /** @description https:// and a public host (http://localhost only on the local runtime) */
                     url: string;
-                    events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                    events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                 };
             };
         };
@@ -6014,7 +5029,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         url: string;
-                        events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled")[];
+                        events: ("subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed")[];
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description The signing secret, shown this once */
@@ -6177,7 +5192,7 @@ export interface operations {
                             /** @description The webhook-id header: the event id, the same on every attempt */
                             eventId: string;
                             /** @enum {string} */
-                            eventType: "subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled";
+                            eventType: "subscription.created" | "subscription.activated" | "subscription.cycle.noticed" | "subscription.cycle.charged" | "subscription.cycle.failed" | "subscription.cycle.skipped" | "subscription.paused" | "subscription.resumed" | "subscription.changed" | "subscription.cancelled" | "subscription.completed";
                             eventAt: string;
                             /** @enum {string} */
                             status: "PENDING" | "DELIVERED" | "FAILED";
@@ -6226,6 +5241,494 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The webhook endpoint does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "CHARGED" | "FAILED";
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The merchant order id the PG was charged under; for a FAILED payment its last attempt's (null when none reached the PG) */
+                            orderId: string | null;
+                            /** @enum {string} */
+                            status: "CHARGED" | "FAILED";
+                            subscriptionId: string;
+                            customerId: string;
+                            deliveryDate: string;
+                            /** @description Integer KRW, as announced (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                name?: string;
+                                quantity: number;
+                                unitPrice: number;
+                            }[];
+                            shippingAddress?: {
+                                recipient: string;
+                                phone: string;
+                                postalCode: string;
+                                address1: string;
+                                address2?: string;
+                            };
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            paidAt?: string;
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            chargedAt?: string;
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            failedAt?: string;
+                            attempts?: number;
+                            failure?: {
+                                code: string;
+                                message: string;
+                            };
+                        }[];
+                        nextCursor: string | null;
+                        /** @description The range read, as given or defaulted */
+                        from: string;
+                        to: string;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field; `INVALID_CURSOR`: the cursor is not one this list handed out for this query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportOrders: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `EXPORT_TOO_LARGE`: the range holds more than 10000 orders; export a shorter range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelShopSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CONCURRENT_UPDATE`: the subscription kept changing while being cancelled; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PRODUCT_NOT_IN_SUBSCRIPTION`: a product id is not part of this subscription; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryCycle: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+                deliveryDate: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "CHARGED" | "DECLINED" | "PENDING" | "REVIEW";
+                        cycle: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                            attempts?: number;
+                            lastFailure?: {
+                                code: string;
+                                /** @description Why, in Korean (what the buyer is told) */
+                                message: string;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                            };
+                            /** @enum {string} */
+                            chargeProgress?: "CHARGING" | "RETRY_SCHEDULED" | "MANUAL_REVIEW";
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            chargedAt?: string;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription or its cycle does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CYCLE_NOT_FAILED`: the cycle is not FAILED (charged, noticed, skipped, cancelled, in review); `CHARGE_IN_PROGRESS`: the cycle is being charged right now (a retry at the same time, or the charge run); `NOTHING_TO_CHARGE`: the buyer cancelled every item the delivery announced (S19); `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `NO_BILLING_KEY`: the buyer has no registered payment method with the shop's PG; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6375,6 +5878,7 @@ export interface operations {
                         subscriptionId: string;
                         customerId: string;
                         deliveryDate: string;
+                        chargeDate: string;
                         amount: number;
                         items: {
                             productId: string;
@@ -6472,13 +5976,19 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description The charge failed for good (after its retries). id: `{subscriptionId}.{deliveryDate}.failed` */
+                    /** @description The charge failed for good (after its retries); nothing to ship. The merchant may retry it (POST /admin/subscriptions/{id}/cycles/{deliveryDate}/retry). id: `{subscriptionId}.{deliveryDate}.failed` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         deliveryDate: string;
                         amount: number;
+                        /** @description Why, in Korean, as the buyer was told */
                         reason: string;
+                        /** @description The PG's decline code, or ours (NO_BILLING_KEY, NOT_CHARGED_AFTER_REVIEW, …) */
+                        code: string;
+                        attempts: number;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        failedAt: string;
                     };
                 };
             };
@@ -6520,6 +6030,7 @@ export interface operations {
                         subscriptionId: string;
                         customerId: string;
                         deliveryDate: string;
+                        /** @description NOTHING_WANTED (every announced item cancelled, S19) or NOTHING_TO_CHARGE (no product left to sell) */
                         reason: string;
                     };
                 };
@@ -6557,18 +6068,14 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.{pausedAt}` */
+                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.{at}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         until?: string;
                         cycles?: number;
-                        /** @description The delivery it resumes with by itself (absent: until the buyer resumes) */
-                        resumesOn?: string;
                         /** @enum {string} */
                         by: "buyer" | "merchant";
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        pausedAt: string;
                     };
                 };
             };
@@ -6605,15 +6112,13 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.{resumedAt}` */
+                    /** @description Deliveries resume. id: `{subscriptionId}.resumed.{at}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         nextDeliveryDate: string;
                         /** @enum {string} */
                         by: "buyer" | "merchant";
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        resumedAt: string;
                     };
                 };
             };
@@ -6650,7 +6155,7 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.{changedAt}` */
+                    /** @description Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
@@ -6660,8 +6165,6 @@ export interface operations {
                         effectiveFrom?: string;
                         /** @enum {string} */
                         by: "buyer" | "merchant";
-                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
-                        changedAt: string;
                     };
                 };
             };
@@ -6706,6 +6209,51 @@ export interface operations {
                         reason: "buyer" | "merchant" | "service-stop";
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         cancelledAt: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; no retry */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "event:subscription.completed": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event's id: the same for every attempt of one event (drop a repeat) */
+                "webhook-id": string;
+                /** @description Epoch seconds of this attempt; refuse one far from your clock (replay protection) */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 of "{webhook-id}.{webhook-timestamp}.{body}" under the endpoint secret (whsec_…)>`; verify with any Standard Webhooks library */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "subscription.completed";
+                    /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
+                    timestamp: string;
+                    shopId: string;
+                    /** @description Issue 14: the last delivery (maxDeliveries) was charged; the subscription ended COMPLETED, not cancelled. id: `{subscriptionId}.completed` */
+                    data: {
+                        subscriptionId: string;
+                        customerId: string;
+                        /** @description Deliveries charged in all */
+                        deliveries: number;
+                        lastDeliveryDate: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        completedAt: string;
                     };
                 };
             };

@@ -1,9 +1,10 @@
 /**
  * The merchant console (role admin): 서비스 신청, 알림 설정, 충전 건수,
- * 상품, 정기배송 신청 내역, 웹훅 — one tab each, addressed by the URL fragment.
+ * 상품, 정기배송 신청 내역, 주문(배송), 웹훅 — one tab each, addressed by the URL fragment.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { CreditsTab } from '../admin/credits-tab.tsx';
+import { OrdersTab } from '../admin/orders-tab.tsx';
 import { ProductsTab } from '../admin/products-tab.tsx';
 import { ServiceTab } from '../admin/service-tab.tsx';
 import { SettingsTab } from '../admin/settings-tab.tsx';
@@ -20,6 +21,7 @@ const TABS = [
   ['credits', '충전 건수'],
   ['products', '상품'],
   ['subscriptions', '정기배송 신청 내역'],
+  ['orders', '주문(배송)'],
   ['webhooks', '웹훅'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
@@ -51,6 +53,7 @@ function Console(props: { shopId: string }) {
       {current.tab === 'credits' && <CreditsTab />}
       {current.tab === 'products' && <ProductsTab shopId={props.shopId} />}
       {current.tab === 'webhooks' && <WebhooksTab />}
+      {current.tab === 'orders' && <OrdersTab />}
       {current.tab === 'subscriptions' && <SubscriptionsTab selected={current.id} open={(id) => (location.hash = id ? `subscriptions/${encodeURIComponent(id)}` : 'subscriptions')} />}
     </>
   );

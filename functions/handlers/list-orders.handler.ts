@@ -1,0 +1,10 @@
+import { ordersApi } from '../api/orders.api.ts';
+import { httpHandler, reply } from '../http/http-handler.ts';
+import { listOrders } from '../use-cases/orders.ts';
+import { ordersRepository } from '../adapters/dynamodb/orders.repo.ts';
+import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
+import { table } from '../wiring/table.ts';
+
+const deps = table({ orders: ordersRepository, products: productsRepository });
+
+export const handler = httpHandler(ordersApi.listOrders, async ({ principal, query }) => reply(await listOrders(deps, principal.shop, query)));
