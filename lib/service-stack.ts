@@ -5,7 +5,7 @@
  * function's IAM from its declared table actions, outbound channels, the
  * queue it fills (`enqueuesFor`), payment-gateway use and the secrets key.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, NestedStack, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -47,6 +47,8 @@ export class ServiceStack extends Stack {
   readonly api: HttpApi;
   readonly schedules: RunSchedules;
   readonly monitoring: Monitoring;
+  /** The alarms and dashboards, in a nested stack of their own (see below). */
+  readonly monitoringStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -124,7 +126,10 @@ export class ServiceStack extends Stack {
       roleName: props.schedulerRoleName,
     });
 
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    // Alarms and dashboards in a nested stack: two alarms per function (errors, throttles) on top of each
+    // function's own seven resources took this stack past CloudFormation's 500 resources per stack (issue 13).
+    this.monitoringStack = new NestedStack(this, 'MonitoringStack', { description: 'Alarms and dashboards of the subscriptions service' });
+    this.monitoring = new Monitoring(this.monitoringStack, 'Monitoring', {
       name: namePrefix(config.stage),
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       api: this.api.api,

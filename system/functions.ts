@@ -9,7 +9,7 @@ import { parseRetryDays } from './settings.ts';
 
 export type Role = 'customer' | 'admin' | 'platform';
 export type Auth = Role | 'public';
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** DynamoDB actions a function may be granted on the table and its indexes. */
 export type TableAction =
@@ -159,6 +159,8 @@ export const SCHEDULE_TIME_ZONE = 'Asia/Seoul';
 export const SCHEDULE_DEFAULTS = {
   noticeRunTimes: ['08:00'],
   chargeRunTimes: ['10:00', '17:00'],
+  /** Issue 13: resumes pauses that ran out (before that day's notice run), moves on stalled subscriptions, recounts S6. */
+  maintenanceRunTimes: ['04:00'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const health = {
@@ -414,6 +416,37 @@ export const getMyCard = {
   description: "The buyer's registered card, masked (S10)",
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
+export const skipDelivery = {
+  kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/skip', auth: 'customer', idempotent: true,
+  entry: 'functions/handlers/skip-delivery.handler.ts',
+  description: 'The buyer skips the next delivery: not noticed or charged (after the notice, S19); the subscription moves on (issue 13)',
+  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
+} as const satisfies HttpFunction;
+export const pauseSubscription = {
+  kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/pause', auth: 'customer', idempotent: true,
+  entry: 'functions/handlers/pause-subscription.handler.ts',
+  description: 'The buyer pauses: no notice, no charge until resumed, by hand or when its until/cycles run out (issue 13)',
+  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
+} as const satisfies HttpFunction;
+export const resumeSubscription = {
+  kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/resume', auth: 'customer', idempotent: true,
+  entry: 'functions/handlers/resume-subscription.handler.ts',
+  description: "The buyer resumes a paused subscription: the next delivery on its anchor at least the shop's minimum window away (issue 13)",
+  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
+} as const satisfies HttpFunction;
+export const changeSubscription = {
+  kind: 'http', method: 'PATCH', path: '/subscriptions/{subscriptionId}', auth: 'customer',
+  entry: 'functions/handlers/change-subscription.handler.ts',
+  description: 'The buyer changes the cycle, items, address or next delivery date, under the signup rules; after the notice, from the next cycle (S13, S14, S18)',
+  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], sends: ['events'],
+} as const satisfies HttpFunction;
+export const startCardChange = {
+  kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/card', auth: 'customer', idempotent: true,
+  entry: 'functions/handlers/start-card-change.handler.ts',
+  description: "The buyer opens the PG's registration window to replace the card; checkout with its authKey finishes it (S10, issue 13)",
+  usesGateway: true,
+  tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
+} as const satisfies HttpFunction;
 export const createWebhook = {
   kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,
   entry: 'functions/handlers/create-webhook.handler.ts',
@@ -439,6 +472,13 @@ export const listWebhookDeliveries = {
   description: "A webhook endpoint's deliveries with their attempts, newest first",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
+export const maintenanceRun = {
+  kind: 'scheduled', timesSetting: 'maintenanceRunTimes',
+  entry: 'functions/handlers/maintenance-run.handler.ts',
+  description: "Daily maintenance before the notice run: resumes pauses whose until/cycles ran out, moves on subscriptions left on a delivery that is over, recounts each shop's active count (S6, issue 13)",
+  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  sends: ['events'], timeoutSeconds: 900, memoryMb: 512,
+} as const satisfies ScheduledFunction;
 export const noticeRun = {
   kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
   entry: 'functions/handlers/notice-run.handler.ts',
@@ -558,11 +598,17 @@ export const FUNCTIONS = {
   cancelSubscription,
   answerPriceChange,
   getMyCard,
+  skipDelivery,
+  pauseSubscription,
+  resumeSubscription,
+  changeSubscription,
+  startCardChange,
   createWebhook,
   listWebhooks,
   deleteWebhook,
   listWebhookDeliveries,
   noticeRun,
+  maintenanceRun,
   noticeWorker,
   chargeRun,
   chargeWorker,

@@ -106,6 +106,7 @@ export function readLocalSettings(env: NodeJS.ProcessEnv): LocalSettings {
     runTimes: {
       noticeRunTimes: parseRunTimes(env.NOTICE_RUN_TIMES, 'NOTICE_RUN_TIMES', SCHEDULE_DEFAULTS.noticeRunTimes),
       chargeRunTimes: parseRunTimes(env.CHARGE_RUN_TIMES, 'CHARGE_RUN_TIMES', SCHEDULE_DEFAULTS.chargeRunTimes),
+      maintenanceRunTimes: parseRunTimes(env.MAINTENANCE_RUN_TIMES, 'MAINTENANCE_RUN_TIMES', SCHEDULE_DEFAULTS.maintenanceRunTimes),
     },
     chargeRetryDays: parseRetryDays(env[CHARGE_RETRY.env]),
     mailFrom: parseEmail(env.MAIL_FROM, 'MAIL_FROM', 'no-reply@subscriptions.local'),

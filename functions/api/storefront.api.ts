@@ -1,6 +1,7 @@
 import * as z from '../core/validation.ts';
 import * as fn from '../../system/functions.ts';
 import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
+import { MAX_PAUSE_CYCLES } from '../domain/between-deliveries.ts';
 import { defineOperation, notFound, operationsOf } from './operation.ts';
 import { cancelSubscriptionBody, priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
@@ -13,26 +14,49 @@ const koreanMobile = z.pipe(
   z.string().check(z.regex(/^(\+8210|010|011|016|017|018|019)\d{7,8}$/, 'A Korean mobile number, e.g. 010-1234-5678.')),
 );
 
-export const signUpBody = z.strictObject({
-  items: z
-    .array(z.strictObject({ productId: idSchema, quantity: z.int().check(z.gte(1), z.lte(99)) }))
-    .check(
-      z.minLength(1),
-      z.maxLength(20),
-      z.refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
-    ),
-  cycle: cycleSchema,
-  startDate: isoDateSchema,
-  paymentMethod: z.enum(['card', 'kakaopay']),
-  contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
-  shippingAddress: z.strictObject({
+function shippingAddressSchema() {
+  return z.strictObject({
     recipient: freeText(50),
     phone: koreanMobile,
     postalCode: z.string().check(z.regex(/^\d{5}$/, 'A five-digit Korean postal code.')),
     address1: freeText(200),
     address2: z.optional(freeText(200, 0)),
-  }),
+  });
+}
+
+const itemsSchema = z
+  .array(z.strictObject({ productId: idSchema, quantity: z.int().check(z.gte(1), z.lte(99)) }))
+  .check(
+    z.minLength(1),
+    z.maxLength(20),
+    z.refine((items) => new Set(items.map((item) => item.productId)).size === items.length, 'List each product once.'),
+  );
+
+export const signUpBody = z.strictObject({
+  items: itemsSchema,
+  cycle: cycleSchema,
+  startDate: isoDateSchema,
+  paymentMethod: z.enum(['card', 'kakaopay']),
+  contact: z.strictObject({ email: z.email(), phone: koreanMobile }),
+  shippingAddress: shippingAddressSchema(),
 });
+
+/** Issue 13: PATCH /subscriptions/{id} — at least one field; items replace the active item list. */
+export const changeSubscriptionBody = z
+  .strictObject({
+    cycle: z.optional(cycleSchema),
+    items: z.optional(itemsSchema).check(z.describe('The new item list: listed products active at these quantities, the others cancelled')),
+    shippingAddress: z.optional(shippingAddressSchema()),
+    nextDeliveryDate: z.optional(isoDateSchema).check(z.describe("Moves the next delivery (before its notice only), within the shop's window; later ones stay on the anchor")),
+  })
+  .check(z.refine((body) => Object.values(body).some((value) => value !== undefined), 'Change at least one of cycle, items, shippingAddress, nextDeliveryDate.'));
+
+export const pauseBody = z
+  .strictObject({
+    until: z.optional(isoDateSchema).check(z.describe('Deliveries resume with the first one on or after this date')),
+    cycles: z.optional(z.int().check(z.gte(1), z.lte(MAX_PAUSE_CYCLES))).check(z.describe('Pause this many deliveries (the next one counts as the first)')),
+  })
+  .check(z.refine((body) => body.until === undefined || body.cycles === undefined, 'Give until or cycles, not both.'));
 
 export const registrationView = z.looseObject({ gateway: z.string() }).check(z.describe("What the PG's card-registration window needs; its fields depend on the gateway"));
 
@@ -46,6 +70,11 @@ export const maskedCardView = z.object({
 });
 
 const subscriptionParams = z.strictObject({ subscriptionId: idSchema });
+const notActiveErrors = [
+  { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is cancelled, completed or not paid yet' },
+  { status: 409, code: 'SUBSCRIPTION_PAUSED', when: 'the subscription is paused; resume it first' },
+  { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+] as const;
 const subscriptionNotFound = notFound('The subscription');
 const serviceNotActive = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" } as const;
 
@@ -126,5 +155,89 @@ export const storefrontApi = operationsOf({
     query: z.strictObject({ method: z._default(z.enum(['card', 'kakaopay']), 'card') }),
     response: { status: 200, schema: maskedCardView },
     errors: [notFound('A registered card')],
+  }),
+  skipDelivery: defineOperation({
+    route: fn.skipDelivery,
+    summary:
+      'Skip the next delivery (issue 13). Before its payment notice nothing is announced or charged; after it, the same rule as cancelling every announced item (S19): not charged. ' +
+      'The subscription moves on to the following delivery; skip again for the one after. The same skip again answers the same.',
+    rules: ['S17', 'S19'],
+    params: subscriptionParams,
+    body: z.strictObject({ deliveryDate: isoDateSchema }),
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [
+      subscriptionNotFound,
+      ...notActiveErrors,
+      { status: 409, code: 'DELIVERY_ALREADY_CHARGED', when: 'the payment of that delivery has begun (or ended); it stands' },
+      { status: 422, code: 'DELIVERY_NOT_UPCOMING', when: "the date is not the subscription's next delivery" },
+    ],
+  }),
+  pauseSubscription: defineOperation({
+    route: fn.pauseSubscription,
+    summary:
+      'Pause (issue 13): PAUSED subscriptions get no notice and no charge, and leave the active count (S6). An announced next delivery is skipped (S19); a charge already begun stands. ' +
+      'With cycles: n the next n deliveries are paused; with until, deliveries resume with the first on or after it — the daily maintenance run resumes it by itself; with neither, until resumed.',
+    rules: ['S6', 'S17', 'S19'],
+    params: subscriptionParams,
+    body: pauseBody,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [
+      subscriptionNotFound,
+      { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is cancelled, completed or not paid yet' },
+      { status: 409, code: 'SUBSCRIPTION_ALREADY_PAUSED', when: 'the subscription is paused already' },
+      { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+      { status: 422, code: 'PAUSE_UNTIL_OUT_OF_RANGE', when: 'until is not after the next delivery, or more than a year ahead' },
+    ],
+  }),
+  resumeSubscription: defineOperation({
+    route: fn.resumeSubscription,
+    summary:
+      "Resume a paused subscription (issue 13): the next delivery is the first on the subscription's anchor (its start date's rhythm) at least the shop's minimum window away, so its notice is never in the past; moved by the shop's delivery calendar.",
+    rules: ['S15', 'S17'],
+    params: subscriptionParams,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [
+      subscriptionNotFound,
+      serviceNotActive,
+      { status: 409, code: 'SUBSCRIPTION_NOT_PAUSED', when: 'the subscription is not paused' },
+      { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+    ],
+  }),
+  changeSubscription: defineOperation({
+    route: fn.changeSubscription,
+    summary:
+      'Change the cycle, the items, the shipping address or the next delivery date (issue 13), under the signup rules. After the payment notice the announced cycle keeps its locked items and amount ' +
+      '(S18) and the change applies from the next cycle; replacing every announced item is S19 (that cycle is not charged). The address applies to every delivery not charged yet.',
+    rules: ['S13', 'S14', 'S15', 'S18', 'S19'],
+    params: subscriptionParams,
+    body: changeSubscriptionBody,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: [
+      subscriptionNotFound,
+      ...notActiveErrors,
+      { status: 409, code: 'DELIVERY_ALREADY_NOTICED', when: 'nextDeliveryDate, but the next delivery is announced already (S18)' },
+      { status: 409, code: 'DELIVERY_DATE_TAKEN', when: 'a delivery on that date exists already (e.g. one that was skipped)' },
+      { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
+      { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the cycle' },
+      { status: 422, code: 'NO_ITEMS_LEFT', when: 'no item would be left' },
+      { status: 422, code: 'DELIVERY_DATE_OUT_OF_RANGE', when: "nextDeliveryDate is outside the shop's window (S15)" },
+      { status: 422, code: 'NOT_A_DELIVERY_DAY', when: "the shop does not deliver on nextDeliveryDate (its delivery calendar)" },
+    ],
+  }),
+  startCardChange: defineOperation({
+    route: fn.startCardChange,
+    summary:
+      "Start replacing the subscription's card (issue 13): answers the PG's registration window as signup does; POST /subscriptions/{id}/checkout with its authKey then replaces the buyer's card on every subscription (S10) and deletes the old billing key at the PG.",
+    rules: ['S10', 'S16'],
+    params: subscriptionParams,
+    response: { status: 200, schema: z.object({ registration: registrationView }) },
+    errors: [
+      subscriptionNotFound,
+      serviceNotActive,
+      { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is neither active nor paused' },
+      { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+      { status: 422, code: 'PAYMENT_METHOD_NOT_AVAILABLE', when: "the shop no longer takes the subscription's payment method" },
+      { status: 422, code: 'CARD_REGISTRATION_FAILED', when: 'the PG would not open a registration window' },
+    ],
   }),
 });

@@ -25,8 +25,26 @@ export const subscriptionView = z.object({
   completedAt: z.optional(timestampSchema).check(z.describe('Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged')),
   contact: z.optional(z.object({ email: z.string(), phone: z.string() })),
   shippingAddress: z.optional(z.object({ recipient: z.string(), phone: z.string(), postalCode: z.string(), address1: z.string(), address2: z.optional(z.string()) })),
+  pause: z
+    .optional(
+      z.object({
+        since: timestampSchema,
+        until: z.optional(isoDateSchema),
+        cycles: z.optional(z.int()),
+        resumesOn: z.optional(isoDateSchema).check(z.describe('The delivery it resumes with by itself; absent: paused until the buyer resumes')),
+      }),
+    )
+    .check(z.describe('Issue 13: while PAUSED')),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
+});
+
+/** Issue 13: who changed what and when (the last 50 changes, oldest first). */
+export const historyEntryView = z.object({
+  at: timestampSchema,
+  by: z.object({ role: z.enum(['customer', 'admin', 'system']), id: z.string() }),
+  action: z.enum(['skip', 'pause', 'resume', 'change', 'card', 'cancel']),
+  details: z.record(z.string(), z.unknown()),
 });
 
 export const cycleView = z.object({
@@ -55,6 +73,7 @@ export const priceChangesView = z.object({
 
 export const subscriptionDetail = z.extend(subscriptionView, {
   cycles: z.array(cycleView).check(z.describe('Oldest first')),
+  history: z.array(historyEntryView).check(z.describe('Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first')),
   priceChanges: z.optional(priceChangesView).check(z.describe('Issue 14: the 30-day consent to a price increase')),
 });
 

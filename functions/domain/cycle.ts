@@ -16,6 +16,7 @@
  * | NOTICED | claim (due, chargeable) | CHARGING attempt n+1 |
  * | NOTICED | notChargeable (no payment method / billing key) | FAILED |
  * | NOTICING, NOTICED | skip (S19: nothing announced still wanted) | SKIPPED |
+ * | SCHEDULED, NOTICING, NOTICED | skip (issue 13: the buyer skips this delivery; after the notice, S19) | SKIPPED |
  * | NOTICING, NOTICED | cancel (the service stopped, S22) | CANCELLED |
  * | CHARGING | takeOver (a dead worker's claim, past the lease) | CHARGING |
  * | CHARGING | paid | CHARGED (listed as an order) |
@@ -162,7 +163,7 @@ export interface Cycle {
   /** CHARGED: where the order ships (the subscription's address when it was charged). */
   readonly shippingAddress?: ShippingAddress;
   /** SKIPPED or CANCELLED: why. */
-  readonly endReason?: 'NOTHING_TO_CHARGE' | 'NOTHING_WANTED' | 'SERVICE_STOPPED';
+  readonly endReason?: 'NOTHING_TO_CHARGE' | 'NOTHING_WANTED' | 'SERVICE_STOPPED' | 'SKIPPED_BY_BUYER';
 }
 
 /** Which cycle: what queue messages and reads carry. */
@@ -206,7 +207,7 @@ export type CycleEvent =
   | { readonly type: 'settle'; readonly notice: CycleNotice }
   | { readonly type: 'claim'; readonly provider: PaymentProvider; readonly at: Date; readonly nextRun: Date }
   | { readonly type: 'notChargeable'; readonly failure: Omit<ChargeFailure, 'attempt'> }
-  | { readonly type: 'skip'; readonly reason: 'NOTHING_WANTED' }
+  | { readonly type: 'skip'; readonly reason: 'NOTHING_WANTED' | 'SKIPPED_BY_BUYER' }
   | { readonly type: 'cancel'; readonly reason: 'SERVICE_STOPPED' }
   | { readonly type: 'takeOver'; readonly at: Date; readonly nextRun: Date }
   | { readonly type: 'paid'; readonly payment: Payment; readonly at: Date; readonly shippingAddress?: ShippingAddress }
@@ -225,7 +226,7 @@ export const EVENT_SOURCES: { readonly [E in CycleEventType]: readonly CycleStat
   settle: ['NOTICING'],
   claim: ['NOTICED'],
   notChargeable: ['NOTICED'],
-  skip: ['NOTICING', 'NOTICED'],
+  skip: ['SCHEDULED', 'NOTICING', 'NOTICED'],
   cancel: ['NOTICING', 'NOTICED'],
   takeOver: ['CHARGING'],
   paid: ['CHARGING'],
@@ -507,9 +508,9 @@ export function advance(subscription: Subscription, cycle: Cycle, today: IsoDate
 
 // ---- The charge ----
 
-/** S19: the subscription was cancelled, or none of the announced items is still active on it. */
+/** S19: the subscription was cancelled (or paused: nothing is charged while paused, issue 13), or none of the announced items is still active on it. */
 export function nothingAnnouncedIsWanted(subscription: Pick<Subscription, 'status' | 'items'>, cycle: Pick<Cycle, 'items'>): boolean {
-  if (subscription.status === 'CANCELLED') return true;
+  if (subscription.status === 'CANCELLED' || subscription.status === 'PAUSED') return true;
   const active = new Set(subscription.items.filter((item) => item.status === 'ACTIVE').map((item) => item.productId));
   return cycle.items.every((line) => !active.has(line.productId));
 }

@@ -8,13 +8,17 @@ import { toCycleView, visibleCycles, type Cycle } from './cycle.ts';
 import { expiresBy, type CardExpiry, type YearMonth } from './card-expiry.ts';
 import type { CycleCode } from './product.ts';
 import { addDays, type IsoDate } from '../core/dates.ts';
+import { toHistoryView, type CardChange, type HistoryEntry, type Pause } from './between-deliveries.ts';
 
 /** S9, S16: card payment on the shop's one card PG, or KakaoPay. */
 export const PAYMENT_METHODS = ['card', 'kakaopay'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
-/** COMPLETED (issue 14): every line reached its product's `maxDeliveries`; ended, not cancelled. */
-export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED', 'COMPLETED'] as const;
+/**
+ * COMPLETED (issue 14): every line reached its product's `maxDeliveries`; ended, not cancelled.
+ * PAUSED (issue 13): out of every run — no notice, no charge — until resumed (functions/domain/between-deliveries.ts).
+ */
+export const SUBSCRIPTION_STATUSES = ['PENDING_PAYMENT', 'ACTIVE', 'CANCELLED', 'COMPLETED', 'PAUSED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export const ITEM_STATUSES = ['ACTIVE', 'CANCELLED'] as const;
@@ -102,6 +106,12 @@ export interface Subscription {
   readonly checkout?: { readonly authKeyDigest: string; readonly at: string };
   /** Optimistic concurrency: every update expects the version it read (a cancel racing a run, two tabs). */
   readonly version?: number;
+  /** Issue 13: while PAUSED, how it was paused and when it resumes by itself (functions/domain/between-deliveries.ts). */
+  readonly pause?: Pause;
+  /** Issue 13: a card change opened (POST /subscriptions/{id}/card) and not finished by its checkout yet. */
+  readonly cardChange?: CardChange;
+  /** Issue 13: who changed what and when, newest last, the last HISTORY_LIMIT entries (written with the change itself). */
+  readonly history?: readonly HistoryEntry[];
 }
 
 /** Why a whole subscription ended: the buyer cancelled it (S19), the shop did on the buyer's behalf (issue 13), or the shop's service stopped (S22). */
@@ -257,6 +267,7 @@ export function toSubscriptionView(subscription: Subscription) {
     // The merchant ships to this address and the buyer checks it; both see it.
     ...(contact ? { contact: { email: contact.email, phone: contact.phone } } : {}),
     ...(shippingAddress ? { shippingAddress: { ...shippingAddress } } : {}),
+    ...(subscription.pause && status === 'PAUSED' ? { pause: { since: subscription.pause.since, ...(subscription.pause.until !== undefined ? { until: subscription.pause.until } : {}), ...(subscription.pause.cycles !== undefined ? { cycles: subscription.pause.cycles } : {}), ...(subscription.pause.resumesOn !== undefined ? { resumesOn: subscription.pause.resumesOn } : {}) } } : {}),
     createdAt,
     updatedAt,
   };
@@ -264,5 +275,5 @@ export function toSubscriptionView(subscription: Subscription) {
 
 export function toSubscriptionDetailView(subscription: SubscriptionWithCycles) {
   // Oldest first; a planned (SCHEDULED) delivery is not a cycle the contract shows — its dates are the subscription's next ones.
-  return { ...toSubscriptionView(subscription), cycles: visibleCycles(subscription.cycles).map(toCycleView) };
+  return { ...toSubscriptionView(subscription), cycles: visibleCycles(subscription.cycles).map(toCycleView), history: toHistoryView(subscription.history) };
 }

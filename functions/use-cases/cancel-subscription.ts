@@ -1,6 +1,8 @@
-import { seoulTimestamp } from '../core/dates.ts';
+import { seoulDate, seoulTimestamp } from '../core/dates.ts';
 import { Conflict, NotFound, Unprocessable } from '../core/errors.ts';
-import { nothingAnnouncedIsWanted, transition } from '../domain/cycle.ts';
+import { advance, nothingAnnouncedIsWanted, scheduledCycle, transition, type Cycle } from '../domain/cycle.ts';
+import { withHistory, type Actor } from '../domain/between-deliveries.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../domain/delivery-calendar.ts';
 import { cancelWhole, type CancelReason, type Subscription, type SubscriptionWithCycles } from '../domain/subscription.ts';
 import { ownSubscription } from './check-out.ts';
 import { publishCycleEvent } from './cycle-events.ts';
@@ -32,7 +34,7 @@ export async function cancelSubscription(
   customerId: string,
   subscriptionId: string,
   productIds?: readonly string[],
-  options: { readonly reason?: Exclude<CancelReason, 'SERVICE_STOPPED'> } = {},
+  options: { readonly reason?: Exclude<CancelReason, 'SERVICE_STOPPED'>; readonly by?: Actor } = {},
 ): Promise<SubscriptionWithCycles> {
   const reason = options.reason ?? 'CUSTOMER_REQUEST';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
@@ -56,7 +58,10 @@ export async function cancelSubscription(
     const whole = items.every((item) => item.status === 'CANCELLED');
 
     const current = await withCycles(deps, subscriptionId);
-    const announced = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate && (cycle.status === 'NOTICING' || cycle.status === 'NOTICED'));
+    const atNext = current.cycles.find((cycle) => cycle.deliveryDate === subscription.nextDeliveryDate);
+    const announced = atNext && (atNext.status === 'NOTICING' || atNext.status === 'NOTICED') ? atNext : undefined;
+    // A cycle this cancel skips (or a rerun finds skipped) is one the subscription must move past (issue 13, stall a).
+    let passed: Cycle | undefined = atNext?.status === 'SKIPPED' ? atNext : undefined;
     // S19: nothing announced is still wanted → the cycle is not charged. Written before the subscription, so
     // a crash in between leaves a skipped cycle and a rerun finishes the cancel. Refused: the charge run has
     // claimed it — the charge stands, and the cancel applies from the next cycle.
@@ -64,13 +69,21 @@ export async function cancelSubscription(
       const skipped = transition(announced, { type: 'skip', reason: 'NOTHING_WANTED' });
       if (skipped.ok) {
         await publishCycleEvent(deps, skipped.next);
-        await deps.cycles.write(skipped.next, skipped.expect);
+        if (await deps.cycles.write(skipped.next, skipped.expect)) passed = skipped.next;
       }
     }
 
-    const next: Subscription = whole
+    let next: Subscription = whole
       ? cancelWhole(subscription, reason, at)
       : { ...subscription, items, updatedAt: at };
+    // A partial cancel that leaves nothing announced (the rest left the catalogue before the notice): the
+    // subscription moves on past the skipped cycle in the same write — it never stays on a cycle that is over.
+    const calendar = passed && !whole ? ((await deps.shops.get(shopId))?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR) : DEFAULT_DELIVERY_CALENDAR;
+    const moved = !whole && passed ? advance(next, passed, seoulDate(now), at, { calendar, charged: false }) : undefined;
+    if (moved?.schedule) await deps.cycles.schedule(scheduledCycle(next, moved.schedule));
+    if (moved) next = moved.subscription;
+    const by: Actor = options.by ?? { role: reason === 'MERCHANT_REQUEST' ? 'admin' : 'customer', id: reason === 'MERCHANT_REQUEST' ? shopId : customerId };
+    next = withHistory(next, { at, by, action: 'cancel', details: { productIds: [...cancelIds], whole, ...(moved ? { nextDeliveryDate: next.nextDeliveryDate } : {}) } });
     if (!(await deps.subscriptions.update(next, subscription.version ?? 0))) continue;
     if (whole && subscription.status === 'ACTIVE') await deps.shops.countActiveSubscriptions(shopId, -1, `deactivate#${subscriptionId}`, now);
     // The planned next delivery was never announced: withdrawn now (else the notice run would, on its date).

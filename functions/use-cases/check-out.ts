@@ -7,6 +7,7 @@ import { sameSubscriptionCard, subscriptionCard, type BillingKeyRecord } from '.
 import { scheduledCycle } from '../domain/cycle.ts';
 import { scheduleDelivery, type ScheduledDelivery } from '../domain/delivery-calendar.ts';
 import type { Subscription } from '../domain/subscription.ts';
+import { completeCardChange } from './between-deliveries/change-card.ts';
 import { registerCard, retireKey, type NewRegistration } from './register-card.ts';
 import { customerKeyFor, providerFor, type StorefrontDeps } from './storefront-deps.ts';
 import { subscriptionEvents, type EventDeps } from './subscription-events.ts';
@@ -41,6 +42,11 @@ export async function ownSubscription(deps: Pick<StorefrontDeps, 'subscriptions'
  * failure after the claim releases it, so a retry can go ahead at once.
  */
 export async function checkOut(deps: StorefrontDeps & EventDeps, shopId: string, customerId: string, subscriptionId: string, request: CheckOutRequest): Promise<Subscription> {
+  // Issue 13: the checkout of a card change (POST /subscriptions/{id}/card) on a running subscription.
+  if ('authKey' in request) {
+    const current = await ownSubscription(deps, shopId, customerId, subscriptionId);
+    if (current.cardChange && (current.status === 'ACTIVE' || current.status === 'PAUSED')) return completeCardChange(deps, current, request.authKey);
+  }
   const active = await activateWithCard(deps, shopId, customerId, subscriptionId, request);
   // Also on a repeat that finds it ACTIVE: the same id again, so an event lost to a crash is published by the retry.
   await deps.events.publish(subscriptionEvents.activated(active));
@@ -99,7 +105,7 @@ async function activateWithCard(deps: StorefrontDeps, shopId: string, customerId
 }
 
 /** Exchanges the window's authKey for a billing key at the PG and makes it the buyer's one card (register-card.ts). */
-async function registerNewCard(
+export async function registerNewCard(
   deps: StorefrontDeps,
   subscription: Subscription,
   buyer: Omit<NewRegistration, 'issued'>,
@@ -157,7 +163,7 @@ async function activate(deps: StorefrontDeps, read: Subscription, registration: 
   throw new Conflict('CHECKOUT_IN_PROGRESS', 'This subscription kept changing during checkout; please retry.');
 }
 
-async function claim(deps: StorefrontDeps, subscription: Subscription, authKey: string, now: Date): Promise<Subscription> {
+export async function claim(deps: StorefrontDeps, subscription: Subscription, authKey: string, now: Date): Promise<Subscription> {
   const authKeyDigest = createHash('sha256').update(authKey).digest('base64url').slice(0, 22);
   const running = subscription.checkout;
   if (running && Date.parse(running.at) > now.getTime() - CHECKOUT_LEASE_MS) {
@@ -182,7 +188,7 @@ async function release(deps: StorefrontDeps, claimed: Subscription): Promise<voi
 }
 
 /** S10: one card per buyer — every subscription of theirs paying by this method now shows (and is charged with) the new one. */
-async function moveToCard(deps: StorefrontDeps, registration: BillingKeyRecord, exceptId: string, at: string): Promise<void> {
+export async function moveToCard(deps: StorefrontDeps, registration: BillingKeyRecord, exceptId: string, at: string): Promise<void> {
   let cursor: string | undefined;
   do {
     const page = await deps.subscriptions.listByShop(registration.shopId, { customerId: registration.customerId }, { limit: 100, cursor });

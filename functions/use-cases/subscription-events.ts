@@ -8,6 +8,9 @@ import type { DomainEvent, EventPublisher } from '../adapters/messaging/ports.ts
 import type { CancelReason, Subscription } from '../domain/subscription.ts';
 import type { EventType } from '../../system/events.ts';
 
+/** Who made a change, as events name it (the service's own automatic resume counts as the buyer's pause running out). */
+export type ChangedBy = 'buyer' | 'merchant';
+
 export interface EventDeps {
   readonly events: EventPublisher;
 }
@@ -38,6 +41,27 @@ export const subscriptionEvents = {
       nextDeliveryDate: subscription.nextDeliveryDate,
       items: lines(subscription),
       activatedAt: subscription.updatedAt,
+    }),
+  /**
+   * Issue 13: ids carry when the change happened, as its history entry records it (`pause.since` for a pause), so a
+   * repeat of a request that found the change already made publishes the same id again (a crash may have lost it).
+   */
+  paused: (subscription: Subscription, by: ChangedBy): DomainEvent =>
+    event('subscription.paused', `${subscription.id}.paused.${subscription.pause?.since ?? subscription.updatedAt}`, subscription, {
+      ...(subscription.pause?.until !== undefined ? { until: subscription.pause.until } : {}),
+      ...(subscription.pause?.cycles !== undefined ? { cycles: subscription.pause.cycles } : {}),
+      ...(subscription.pause?.resumesOn !== undefined ? { resumesOn: subscription.pause.resumesOn } : {}),
+      by,
+      pausedAt: subscription.pause?.since ?? subscription.updatedAt,
+    }),
+  resumed: (subscription: Subscription, by: ChangedBy, at: string = subscription.updatedAt): DomainEvent =>
+    event('subscription.resumed', `${subscription.id}.resumed.${at}`, subscription, { nextDeliveryDate: subscription.nextDeliveryDate, by, resumedAt: at }),
+  changed: (subscription: Subscription, by: ChangedBy, changes: Record<string, unknown>, effectiveFrom?: string, at: string = subscription.updatedAt): DomainEvent =>
+    event('subscription.changed', `${subscription.id}.changed.${at}`, subscription, {
+      changes,
+      ...(effectiveFrom !== undefined ? { effectiveFrom } : {}),
+      by,
+      changedAt: at,
     }),
   cancelled: (subscription: Subscription): DomainEvent =>
     event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {

@@ -73,6 +73,7 @@ export class HttpApi extends Construct {
                 apigw.CorsHttpMethod.GET,
                 apigw.CorsHttpMethod.POST,
                 apigw.CorsHttpMethod.PUT,
+                apigw.CorsHttpMethod.PATCH,
                 apigw.CorsHttpMethod.DELETE,
                 apigw.CorsHttpMethod.OPTIONS,
               ],

@@ -24,6 +24,7 @@ export const TEST_CONTEXT = {
   mailFrom: 'billing@mail.shop.test',
   noticeRunTimes: ['07:30'],
   chargeRunTimes: ['09:05', '18:45'],
+  maintenanceRunTimes: ['03:40'],
   apiRateLimit: 25,
   apiBurstLimit: 50,
 } as const;
@@ -39,6 +40,8 @@ export interface TestApp extends SubscriptionsStacks {
   readonly config: AppConfig;
   readonly statefulTemplate: Template;
   readonly serviceTemplate: Template;
+  /** The service's nested monitoring stack (alarms, dashboards, the alarm topic). */
+  readonly monitoringTemplate: Template;
   readonly siteTemplate: Template;
 }
 
@@ -53,6 +56,7 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
   let stateful: Template | undefined;
   let service: Template | undefined;
   let site: Template | undefined;
+  let monitoring: Template | undefined;
   return {
     app,
     config,
@@ -62,6 +66,9 @@ export function buildTestApp(context: Record<string, unknown> = {}): TestApp {
     },
     get serviceTemplate() {
       return (service ??= Template.fromStack(stacks.service));
+    },
+    get monitoringTemplate() {
+      return (monitoring ??= Template.fromStack(stacks.service.monitoringStack));
     },
     get siteTemplate() {
       return (site ??= Template.fromStack(stacks.site));

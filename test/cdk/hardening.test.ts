@@ -13,10 +13,12 @@ import { TEST_CONTEXT, buildTestApp, logicalId } from './cdk-app.ts';
 
 const dev = buildTestApp();
 const template = dev.serviceTemplate;
+/** Alarms, dashboards and their topic live in the service's nested monitoring stack. */
+const monitoring = dev.monitoringTemplate;
 const topic = logicalId(dev.service.monitoring.topic);
 /** Each alarm with its (first) metric flattened: the library writes alarms in the `Metrics` form. */
 const alarms = () =>
-  Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((resource): Record<string, any> => {
+  Object.values(monitoring.findResources('AWS::CloudWatch::Alarm')).map((resource): Record<string, any> => {
     const alarm = resource.Properties as Record<string, any>;
     const stat = alarm.Metrics?.[0]?.MetricStat;
     return { ...alarm, MetricName: alarm.MetricName ?? stat?.Metric.MetricName, Namespace: alarm.Namespace ?? stat?.Metric.Namespace, Dimensions: alarm.Dimensions ?? stat?.Metric.Dimensions, Stat: stat?.Stat };
@@ -25,8 +27,8 @@ const notifyingTopic = (alarm: Record<string, any>) => JSON.stringify(alarm.Alar
 
 describe('alarms with an action', () => {
   it('go to one operator topic, TLS only, mailed to alarmEmail', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_CONTEXT.alarmEmail, TopicArn: { Ref: topic } });
-    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    monitoring.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: TEST_CONTEXT.alarmEmail, TopicArn: { Ref: topic } });
+    monitoring.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     expect(alarms().length).toBeGreaterThan(0);
@@ -41,7 +43,10 @@ describe('alarms with an action', () => {
   });
 
   it.each(functionNames)('on %s: its errors and throttles', (name) => {
-    const fn = JSON.stringify({ Ref: logicalId(dev.service.functions[name].function) });
+    // In the nested stack a function is a parameter the service stack passes its name in.
+    const nested = Object.values(template.findResources('AWS::CloudFormation::Stack'))[0]!.Properties.Parameters as Record<string, unknown>;
+    const parameter = Object.entries(nested).find(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: logicalId(dev.service.functions[name].function) }))?.[0];
+    const fn = JSON.stringify({ Ref: parameter });
     const own = alarms().filter((alarm) => JSON.stringify(alarm.Dimensions ?? []).includes(fn));
     expect(own.map((alarm) => alarm.MetricName).sort()).toEqual(['Errors', 'Throttles']);
   });
@@ -59,7 +64,7 @@ describe('alarms with an action', () => {
   });
 
   it('with a dashboard', () => {
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard')).length).toBeGreaterThan(0);
+    expect(Object.keys(monitoring.findResources('AWS::CloudWatch::Dashboard')).length).toBeGreaterThan(0);
   });
 });
 

@@ -62,7 +62,7 @@ describe('HTTP API', () => {
       ProtocolType: 'HTTP',
       CorsConfiguration: {
         AllowOrigins: [...TEST_CONTEXT.corsOrigins, siteOrigin],
-        AllowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+        AllowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
         AllowHeaders: ['authorization', 'content-type'],
       },
     });

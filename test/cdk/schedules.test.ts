@@ -38,7 +38,7 @@ describe('schedules', () => {
   });
 
   it('uses SCHEDULE_DEFAULTS when no times are configured', () => {
-    const { serviceTemplate } = sharedTestApp({ noticeRunTimes: undefined, chargeRunTimes: undefined });
+    const { serviceTemplate } = sharedTestApp({ noticeRunTimes: undefined, chargeRunTimes: undefined, maintenanceRunTimes: undefined });
     const expressions = Object.values(serviceTemplate.findResources('AWS::Scheduler::Schedule')).map((s) => s.Properties.ScheduleExpression).sort();
     const expected = scheduledFunctions()
       .flatMap(([, fn]) => SCHEDULE_DEFAULTS[fn.timesSetting])

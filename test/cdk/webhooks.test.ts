@@ -35,7 +35,7 @@ describe('webhooks', () => {
   });
 
   it('alarms on a delivery that failed every attempt, and on each webhook DLQ', () => {
-    const alarms = Object.values(dev.serviceTemplate.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = Object.values(dev.monitoringTemplate.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.some((alarm) => JSON.stringify(alarm.Properties).includes(METRICS.webhookFailures))).toBe(true);
     const dlqAlarms = alarms.filter((alarm) => JSON.stringify(alarm.Properties).includes('ApproximateNumberOfMessagesVisible')).map((alarm) => JSON.stringify(alarm.Properties));
     for (const name of ['webhookFanout', 'webhookDelivery'] as const) {

@@ -130,7 +130,7 @@ describe('GET /admin/subscriptions (S20)', () => {
 
   it('answers 400 VALIDATION_FAILED for bad filters, one detail per field', async () => {
     const cases: Array<[Record<string, string>, string[]]> = [
-      [{ status: 'PAUSED' }, ['query.status']],
+      [{ status: 'SLEEPING' }, ['query.status']],
       [{ nextDeliveryFrom: '2026-13-01', nextDeliveryTo: 'tomorrow' }, ['query.nextDeliveryFrom', 'query.nextDeliveryTo']],
       [{ nextDeliveryFrom: '2026-12-20', nextDeliveryTo: '2026-12-10' }, ['query.nextDeliveryTo']],
       [{ limit: '0' }, ['query.limit']],

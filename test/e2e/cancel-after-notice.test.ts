@@ -8,6 +8,7 @@ import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { noticed } from '../support/cycles.ts';
 import { dueOn } from '../support/run-deps.ts';
 import { activeShop, subscribe } from '../support/storefront.ts';
+import { addDays } from '../../functions/core/dates.ts';
 
 let t: TestSystem;
 let deps: typeof import('../../functions/wiring.ts')['deps'];
@@ -62,5 +63,20 @@ describe('after the payment notice', () => {
     const response = await t.call('POST', `/subscriptions/${active.id}/cancel`, { token: buyer, body: {} });
     expect(response.body.status).toBe('CANCELLED');
     expect(response.body.cycles[0].status).toBe('CHARGED');
+  });
+
+  it('S19, a product gone before the notice: cancelling the announced ones skips the cycle and the subscription moves on (issue 13, stall a)', async () => {
+    const { shopId } = await activeShop(t);
+    const buyer = await t.token('customer', shopId, 'stall-a');
+    const active = await subscribe(t, buyer, shopId);
+    // drip left the catalogue before the notice: only beans were announced.
+    const following = addDays(active.nextDeliveryDate, 14);
+    const cycle = await noticed(deps.cycles, active, [{ productId: 'beans', quantity: 2, unitPrice: 25_000 }], following);
+    const response = await t.call('POST', `/subscriptions/${active.id}/cancel`, { token: buyer, body: { productIds: ['beans'] } });
+    expect(response.body).toMatchObject({ status: 'ACTIVE', nextDeliveryDate: following, nextNoticeDate: addDays(following, -2) });
+    expect(response.body.cycles).toEqual([expect.objectContaining({ deliveryDate: cycle.deliveryDate, status: 'SKIPPED' })]);
+    expect(response.body.history).toEqual([expect.objectContaining({ action: 'cancel', details: expect.objectContaining({ productIds: ['beans'], whole: false, nextDeliveryDate: following }) })]);
+    // The following delivery is planned and due for its notice: nothing waits behind the skipped cycle.
+    expect(await dueOn(deps, 'NOTICE', addDays(following, -2))).toContain(`${active.id}|${following}`);
   });
 });

@@ -69,7 +69,7 @@ describe('the outbox', () => {
 describe('the clock and the scheduler', () => {
   it('moves forward and fires every run in between at its own Asia/Seoul time, in order', async () => {
     const start = new Date((await t.call('GET', '/_local/clock')).body.now);
-    // Two whole days ahead, then to 09:00 Seoul: each day has one notice run and two charge runs.
+    // Two whole days ahead, then to 09:00 Seoul: each day has a maintenance run, one notice run and two charge runs.
     const day = new Date(start.getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
     const target = `${day}T09:00:00+09:00`;
     const response = await t.call('POST', '/_local/clock', { body: { now: target } });
@@ -85,7 +85,7 @@ describe('the clock and the scheduler', () => {
     expect(runs.at(-1)).toMatchObject({ functionName: 'noticeRun', scheduledTime: `${day}T08:00:00+09:00`, result: { date: day } });
     for (const run of runs) {
       const clock = run.scheduledTime.slice(11, 16);
-      expect(run.functionName === 'noticeRun' ? ['08:00'] : ['10:00', '17:00']).toContain(clock);
+      expect(run.functionName === 'noticeRun' ? ['08:00'] : run.functionName === 'maintenanceRun' ? ['04:00'] : ['10:00', '17:00']).toContain(clock);
     }
     expect(runs.filter((run) => run.functionName === 'noticeRun').length).toBeGreaterThanOrEqual(2);
   });

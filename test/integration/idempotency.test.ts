@@ -96,7 +96,7 @@ describe('Idempotency-Key', () => {
 
   it('every idempotent route declares the actions and the partition its keys need', () => {
     const idempotent = functionNames.filter((name) => 'idempotent' in FUNCTIONS[name] && FUNCTIONS[name].idempotent);
-    expect(idempotent.sort()).toEqual(['answerPriceChange', 'cancelShopSubscription', 'checkOut', 'createShop', 'createWebhook', 'resolveCycle', 'retryCycle', 'signUp', 'topUpCredits']);
+    expect(idempotent.sort()).toEqual(['answerPriceChange', 'cancelShopSubscription', 'checkOut', 'createShop', 'createWebhook', 'pauseSubscription', 'resolveCycle', 'resumeSubscription', 'retryCycle', 'signUp', 'skipDelivery', 'startCardChange', 'topUpCredits']);
     for (const name of idempotent) {
       expect(FUNCTIONS[name].tableActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
       expect(TABLE_PARTITIONS[name]).toContain('idempotency');

@@ -99,9 +99,11 @@ describe('a restarted local system', () => {
       'noticeRun 2026-11-27T08:00:00+09:00',
       'chargeRun 2026-11-27T10:00:00+09:00',
       'chargeRun 2026-11-27T17:00:00+09:00',
+      'maintenanceRun 2026-11-28T04:00:00+09:00',
       'noticeRun 2026-11-28T08:00:00+09:00',
       'chargeRun 2026-11-28T10:00:00+09:00',
       'chargeRun 2026-11-28T17:00:00+09:00',
+      'maintenanceRun 2026-11-29T04:00:00+09:00',
       'noticeRun 2026-11-29T08:00:00+09:00',
     ]);
   });

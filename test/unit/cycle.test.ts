@@ -82,7 +82,7 @@ const EXPECTED: { readonly [E in CycleEventType]: Partial<Record<CycleState, Cyc
   settle: { NOTICING: 'NOTICED' },
   claim: { NOTICED: 'CHARGING' },
   notChargeable: { NOTICED: 'FAILED' },
-  skip: { NOTICING: 'SKIPPED', NOTICED: 'SKIPPED' },
+  skip: { SCHEDULED: 'SKIPPED', NOTICING: 'SKIPPED', NOTICED: 'SKIPPED' },
   cancel: { NOTICING: 'CANCELLED', NOTICED: 'CANCELLED' },
   takeOver: { CHARGING: 'CHARGING' },
   paid: { CHARGING: 'CHARGED' },
@@ -295,6 +295,8 @@ describe('the charge', () => {
     expect(nothingAnnouncedIsWanted({ ...sub, items: [sub.items[0]!, { ...sub.items[1]!, status: 'CANCELLED' }] }, cycle)).toBe(false);
     expect(nothingAnnouncedIsWanted({ ...sub, items: sub.items.map((item) => ({ ...item, status: 'CANCELLED' as const })) }, cycle)).toBe(true);
     expect(nothingAnnouncedIsWanted({ ...sub, status: 'CANCELLED' }, cycle)).toBe(true);
+    // Issue 13: nothing is charged while paused (the charge worker skips a cycle a race left NOTICED).
+    expect(nothingAnnouncedIsWanted({ ...sub, status: 'PAUSED' }, cycle)).toBe(true);
   });
 
   it('a claim is held for the lease, then free to take over', () => {

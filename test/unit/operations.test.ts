@@ -88,7 +88,7 @@ describe('settings fail at once with one line naming the setting and what it acc
   });
 
   it('defaults when nothing is set', () => {
-    expect(readLocalSettings({})).toMatchObject({ port: 3000, data: '.local', runTimes: { noticeRunTimes: ['08:00'], chargeRunTimes: ['10:00', '17:00'] }, chargeRetryDays: 3, logLevel: 'INFO', logFormat: 'text' });
+    expect(readLocalSettings({})).toMatchObject({ port: 3000, data: '.local', runTimes: { noticeRunTimes: ['08:00'], chargeRunTimes: ['10:00', '17:00'], maintenanceRunTimes: ['04:00'] }, chargeRetryDays: 3, logLevel: 'INFO', logFormat: 'text' });
   });
 
   it('npm start with a bad setting exits 1 with that one line, and no stack trace', () => {

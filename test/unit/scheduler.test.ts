@@ -14,9 +14,9 @@ function schedulerAt(realStart: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('local scheduler', () => {
-  it('takes the shared defaults: notice 08:00, charge 10:00 and 17:00 Seoul', () => {
+  it('takes the shared defaults: notice 08:00, charge 10:00 and 17:00, maintenance 04:00 Seoul', () => {
     const times = runTimesFrom({}).map((run) => `${run.functionName}@${run.hour}:${run.minute}`);
-    expect(times).toEqual(['noticeRun@8:0', 'chargeRun@10:0', 'chargeRun@17:0']);
+    expect(times).toEqual(['noticeRun@8:0', 'maintenanceRun@4:0', 'chargeRun@10:0', 'chargeRun@17:0']);
   });
 
   it('reads the times from settings (env) when given', () => {
@@ -32,6 +32,7 @@ describe('local scheduler', () => {
       'noticeRun 2026-11-27T08:00:00+09:00',
       'chargeRun 2026-11-27T10:00:00+09:00',
       'chargeRun 2026-11-27T17:00:00+09:00',
+      'maintenanceRun 2026-11-28T04:00:00+09:00',
       'noticeRun 2026-11-28T08:00:00+09:00',
       'chargeRun 2026-11-28T10:00:00+09:00',
     ]);

@@ -120,6 +120,16 @@ function indexPartition(index: IndexName, value: string): IndexPartition {
   return { index, attribute: definition.partitionKey, sortAttribute: definition.sortKey, value };
 }
 
+/** The part of a Query that reads one whole index partition (its key condition), to spread into a QueryCommand. */
+export function partitionQuery(partition: IndexPartition) {
+  return {
+    IndexName: partition.index,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': partition.attribute },
+    ExpressionAttributeValues: { ':pk': partition.value },
+  };
+}
+
 /** gsi1: a shop's credit ledger, newest first (access pattern 3). */
 export const creditLedgerPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#LEDGER`);
 
@@ -139,6 +149,9 @@ export function timestampSortKeyBounds(from: string, to: string): { lower: strin
 
 /** gsi1: every registered billing key of a shop (the stop cascade, S22). */
 export const billingKeysPartition = (shopId: string): IndexPartition => indexPartition('gsi1', `SHOP#${shopId}#BILLINGKEYS`);
+
+/** gsi1: every shop, by id (issue 13: the daily maintenance run's list of shops to resume and recount). */
+export const shopsPartition = (): IndexPartition => indexPartition('gsi1', 'SHOPS');
 
 /** The index partitions of a shop's subscription lists (access patterns 6–10). */
 export const subscriptionPartitions = {
@@ -171,6 +184,8 @@ export function nextDeliverySortKeyBounds(from: string | undefined, to: string |
 
 /** Partition keys of the secondary indexes (docs/data-model.md, "Access patterns"). */
 export const indexKeys = {
+  /** gsi1: the shop item in the list of every shop (issue 13, the maintenance run). */
+  shopDirectory: (shopId: string) => ({ gsi1pk: shopsPartition().value, gsi1sk: shopId }),
   /** gsi1: a shop's subscriptions, newest first (S20). */
   shopSubscriptions: (shopId: string, createdAt: string, subscriptionId: string) => ({ gsi1pk: subscriptionPartitions.byShop(shopId).value, gsi1sk: `${createdAt}#${subscriptionId}` }),
   /** gsi1: every registered billing key of a shop, for the stop cascade (S22). */

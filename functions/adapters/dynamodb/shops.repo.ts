@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import { DEFAULT_START_DATE_WINDOW, type Shop } from '../../domain/shop.ts';
 import { isConditionFailed, writeIfCondition } from './client.ts';
-import { keys } from './keys.ts';
+import { indexKeys, keys, partitionQuery, shopsPartition } from './keys.ts';
 
 /** The parts of a shop a merchant's or the platform's action may change (counters change elsewhere, by ADD). */
 export type ShopChanges = Partial<Pick<Shop, 'service' | 'startDateWindow' | 'deliveryCalendar'>>;
@@ -20,6 +20,13 @@ export interface ShopsRepository {
    * operation ids, so a retried activation or cancel does not count twice.
    */
   countActiveSubscriptions(shopId: string, delta: number, operationId: string, at: Date): Promise<void>;
+  /**
+   * S6 converges (issue 13): sets the count to what a recount found, only if it still holds `expected` (the
+   * value read before the recount) — an activation or cancel counted meanwhile wins, and the next recount decides.
+   */
+  setActiveSubscriptions(shopId: string, count: number, expected: number): Promise<boolean>;
+  /** Every shop's id, a page at a time (gsi1 `SHOPS`; issue 13, the maintenance run). */
+  listShopIds(cursor?: Record<string, unknown>): Promise<{ readonly shopIds: string[]; readonly next?: Record<string, unknown> }>;
   /** Reads a key that never exists: proves the table answers (health check). */
   ping(): Promise<void>;
 }
@@ -36,12 +43,14 @@ const COUNTER_MEMORY_SECONDS = 60 * 60;
 interface ShopItem extends Shop {
   readonly pk: string;
   readonly sk: string;
+  readonly gsi1pk?: string;
+  readonly gsi1sk?: string;
   readonly type: 'shop';
 }
 
 /** Items written before a field existed get its default, so readers never see a partial shop. */
 function fromItem(item: Record<string, unknown>): Shop {
-  const { pk: _pk, sk: _sk, type: _type, counterOps: _ops, ...shop } = item as unknown as ShopItem & { counterOps?: unknown };
+  const { pk: _pk, sk: _sk, type: _type, counterOps: _ops, gsi1pk: _dpk, gsi1sk: _dsk, ...shop } = item as unknown as ShopItem & { counterOps?: unknown; gsi1pk?: unknown; gsi1sk?: unknown };
   return { ...shop, startDateWindow: shop.startDateWindow ?? DEFAULT_START_DATE_WINDOW, deliveryCalendar: shop.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR, activeSubscriptions: shop.activeSubscriptions ?? 0, version: shop.version ?? 0 };
 }
 
@@ -58,7 +67,7 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
   };
   return {
     async create(shop) {
-      const item: ShopItem = { ...keys.shop(shop.shopId), type: 'shop', ...shop };
+      const item: ShopItem = { ...keys.shop(shop.shopId), type: 'shop', ...shop, ...indexKeys.shopDirectory(shop.shopId) };
       return writeIfCondition(() =>
         db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
       );
@@ -68,9 +77,11 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
       return Item ? fromItem(Item) : undefined;
     },
     async update(shopId, expectedVersion, changes) {
-      const names: Record<string, string> = { '#version': 'version' };
-      const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1 };
-      const sets = ['#version = :next'];
+      // Every change also (re)lists the shop in the shop directory: shops created before it existed join it.
+      const directory = indexKeys.shopDirectory(shopId);
+      const names: Record<string, string> = { '#version': 'version', '#dpk': 'gsi1pk', '#dsk': 'gsi1sk' };
+      const values: Record<string, unknown> = { ':expected': expectedVersion, ':next': expectedVersion + 1, ':dpk': directory.gsi1pk, ':dsk': directory.gsi1sk };
+      const sets = ['#version = :next', '#dpk = :dpk', '#dsk = :dsk'];
       for (const [field, value] of Object.entries(changes)) {
         if (value === undefined) continue;
         names[`#${field}`] = field;
@@ -121,6 +132,31 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
         return;
       }
       if (nested === 'applied') await pruneCounterOps(shopId, now);
+    },
+    async setActiveSubscriptions(shopId, count, expected) {
+      return writeIfCondition(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.shop(shopId),
+            UpdateExpression: 'SET activeSubscriptions = :count',
+            ConditionExpression: expected === 0 ? 'attribute_exists(pk) AND (attribute_not_exists(activeSubscriptions) OR activeSubscriptions = :expected)' : 'activeSubscriptions = :expected',
+            ExpressionAttributeValues: { ':count': count, ':expected': expected },
+          }),
+        ),
+      );
+    },
+    async listShopIds(cursor) {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...partitionQuery(shopsPartition()),
+          ProjectionExpression: 'shopId',
+          Limit: 100,
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      return { shopIds: (page.Items ?? []).map((item) => String(item.shopId)), ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}) };
     },
     async ping() {
       await db.send(new GetCommand({ TableName: tableName, Key: keys.healthProbe() }));

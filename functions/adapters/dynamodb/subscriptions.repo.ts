@@ -29,7 +29,7 @@ import { contactKeys, matchesFilter, type Subscription, type SubscriptionFilter,
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
-import { indexKeys, keys, sortKeyPrefixes } from './keys.ts';
+import { indexKeys, keys, partitionQuery, sortKeyPrefixes, subscriptionPartitions } from './keys.ts';
 import { planList, QUERY_ATTRIBUTE, queryExpressions, queryFingerprint } from './subscriptions-list.plan.ts';
 
 export interface SubscriptionPage {
@@ -49,6 +49,11 @@ export interface SubscriptionsRepository {
    * still at `expectedVersion` (a state computed from a stale read never lands).
    */
   update(next: Subscription, expectedVersion: number): Promise<boolean>;
+  /**
+   * Issue 13: the line items (by-product index pointers) of products a change adds, written before the `SUB`
+   * update that lists them; an existing pointer stays as it is (pointers never change).
+   */
+  addLineItems(subscription: Subscription, productIds: readonly string[]): Promise<void>;
   /** Strongly consistent: what a worker re-reads before acting on an index hit. */
   get(subscriptionId: string): Promise<Subscription | undefined>;
   /** The subscription and its cycles, oldest first, from one query on its partition. */
@@ -58,6 +63,8 @@ export interface SubscriptionsRepository {
    * filter; see `planList` for the order. At most `limit` items per page.
    */
   listByShop(shopId: string, filter: SubscriptionFilter, page: { readonly limit: number; readonly cursor?: string | undefined }): Promise<SubscriptionPage>;
+  /** How many of a shop's subscriptions are in a status (gsi3, counted by DynamoDB: S6's recount, issue 13). */
+  countByStatus(shopId: string, status: Subscription['status']): Promise<number>;
 }
 
 export interface SubscriptionsRepositoryOptions {
@@ -151,21 +158,25 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
     return found;
   };
 
+  const addLineItems = async (subscription: Subscription, productIds: readonly string[]): Promise<void> => {
+    await Promise.all(
+      [...new Set(productIds)].map((productId) =>
+        putIfAbsent({
+          ...keys.subscriptionItem(subscription.id, productId),
+          type: 'subscriptionItem',
+          subscriptionId: subscription.id,
+          shopId: subscription.shopId,
+          productId,
+          ...indexKeys.subscriptionsByProduct(subscription.shopId, productId, subscription.createdAt, subscription.id),
+        }),
+      ),
+    );
+  };
+
   return {
     async create(subscription, createOptions = {}) {
       // Line items first: until the SUB item exists, readers ignore them.
-      await Promise.all(
-        productIdsOf(subscription).map((productId) =>
-          putIfAbsent({
-            ...keys.subscriptionItem(subscription.id, productId),
-            type: 'subscriptionItem',
-            subscriptionId: subscription.id,
-            shopId: subscription.shopId,
-            productId,
-            ...indexKeys.subscriptionsByProduct(subscription.shopId, productId, subscription.createdAt, subscription.id),
-          }),
-        ),
-      );
+      await addLineItems(subscription, productIdsOf(subscription));
       // Issue 13: the contact pointers (the merchant's search by email or phone), the same way: keys only, SUB last.
       await Promise.all(
         contactKeys(subscription).map(({ kind, value }) =>
@@ -187,6 +198,8 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         ...(createOptions.expiresAt !== undefined ? { expiresAt: createOptions.expiresAt } : {}),
       });
     },
+
+    addLineItems,
 
     async update(next, expectedVersion) {
       // A whole-item put: attributes the new state must not carry (an index it left, the pending TTL) disappear with it.
@@ -233,6 +246,24 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return subscription ? { ...subscription, cycles } : undefined;
+    },
+
+    async countByStatus(shopId, status) {
+      let count = 0;
+      let startKey: PageKey | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            ...partitionQuery(subscriptionPartitions.byStatus(shopId, status)),
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        count += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return count;
     },
 
     async listByShop(shopId, filter, page) {

@@ -493,7 +493,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the cycle, the items, the shipping address or the next delivery date (issue 13), under the signup rules. After the payment notice the announced cycle keeps its locked items and amount (S18) and the change applies from the next cycle; replacing every announced item is S19 (that cycle is not charged). The address applies to every delivery not charged yet.
+         * @description Seed rules: S13, S14, S15, S18, S19.
+         */
+        patch: operations["changeSubscription"];
         trace?: never;
     };
     "/subscriptions/{subscriptionId}/cancel": {
@@ -547,6 +551,86 @@ export interface paths {
         get: operations["getMyCard"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Skip the next delivery (issue 13). Before its payment notice nothing is announced or charged; after it, the same rule as cancelling every announced item (S19): not charged. The subscription moves on to the following delivery; skip again for the one after. The same skip again answers the same.
+         * @description Seed rules: S17, S19.
+         */
+        post: operations["skipDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause (issue 13): PAUSED subscriptions get no notice and no charge, and leave the active count (S6). An announced next delivery is skipped (S19); a charge already begun stands. With cycles: n the next n deliveries are paused; with until, deliveries resume with the first on or after it — the daily maintenance run resumes it by itself; with neither, until resumed.
+         * @description Seed rules: S6, S17, S19.
+         */
+        post: operations["pauseSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused subscription (issue 13): the next delivery is the first on the subscription's anchor (its start date's rhythm) at least the shop's minimum window away, so its notice is never in the past; moved by the shop's delivery calendar.
+         * @description Seed rules: S15, S17.
+         */
+        post: operations["resumeSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/subscriptions/{subscriptionId}/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start replacing the subscription's card (issue 13): answers the PG's registration window as signup does; POST /subscriptions/{id}/checkout with its authKey then replaces the buyer's card on every subscription (S10) and deletes the old billing key at the PG.
+         * @description Seed rules: S10, S16.
+         */
+        post: operations["startCardChange"];
         delete?: never;
         options?: never;
         head?: never;
@@ -878,7 +962,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * No notice, no charge while paused. id: `{subscriptionId}.paused.{at}`
+         * No notice, no charge while paused. id: `{subscriptionId}.paused.{pausedAt}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.paused"];
@@ -898,7 +982,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Deliveries resume. id: `{subscriptionId}.resumed.{at}`
+         * Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.{resumedAt}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.resumed"];
@@ -918,7 +1002,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}`
+         * Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.{changedAt}`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.changed"];
@@ -3213,7 +3297,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3259,6 +3343,15 @@ export interface operations {
                             address1: string;
                             address2?: string;
                         };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -3283,6 +3376,21 @@ export interface operations {
                             }[];
                             /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
                             deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3382,7 +3490,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                status?: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                 customerId?: string;
                 productId?: string;
                 nextDeliveryFrom?: string;
@@ -3409,7 +3517,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3454,6 +3562,15 @@ export interface operations {
                                 postalCode: string;
                                 address1: string;
                                 address2?: string;
+                            };
+                            /** @description Issue 13: while PAUSED */
+                            pause?: {
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                since: string;
+                                until?: string;
+                                cycles?: number;
+                                /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                                resumesOn?: string;
                             };
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
@@ -3523,7 +3640,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -3569,6 +3686,15 @@ export interface operations {
                             address1: string;
                             address2?: string;
                         };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -3593,6 +3719,21 @@ export interface operations {
                             }[];
                             /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
                             deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -3692,7 +3833,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3737,6 +3878,15 @@ export interface operations {
                                 postalCode: string;
                                 address1: string;
                                 address2?: string;
+                            };
+                            /** @description Issue 13: while PAUSED */
+                            pause?: {
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                since: string;
+                                until?: string;
+                                cycles?: number;
+                                /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                                resumesOn?: string;
                             };
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
@@ -3834,7 +3984,7 @@ export interface operations {
                             id: string;
                             shopId: string;
                             /** @enum {string} */
-                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                            status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                             customerId: string;
                             items: {
                                 productId: string;
@@ -3879,6 +4029,15 @@ export interface operations {
                                 postalCode: string;
                                 address1: string;
                                 address2?: string;
+                            };
+                            /** @description Issue 13: while PAUSED */
+                            pause?: {
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                since: string;
+                                until?: string;
+                                cycles?: number;
+                                /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                                resumesOn?: string;
                             };
                             /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                             createdAt: string;
@@ -3983,7 +4142,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4028,6 +4187,15 @@ export interface operations {
                             postalCode: string;
                             address1: string;
                             address2?: string;
+                        };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
                         };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
@@ -4122,7 +4290,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4168,6 +4336,15 @@ export interface operations {
                             address1: string;
                             address2?: string;
                         };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -4192,6 +4369,21 @@ export interface operations {
                             }[];
                             /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
                             deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4268,7 +4460,7 @@ export interface operations {
             };
         };
     };
-    cancelSubscription: {
+    changeSubscription: {
         parameters: {
             query?: never;
             header?: never;
@@ -4280,7 +4472,22 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    productIds?: string[];
+                    /** @enum {string} */
+                    cycle?: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                    /** @description The new item list: listed products active at these quantities, the others cancelled */
+                    items?: {
+                        productId: string;
+                        quantity: number;
+                    }[];
+                    shippingAddress?: {
+                        recipient: string;
+                        phone: string;
+                        postalCode: string;
+                        address1: string;
+                        address2?: string;
+                    };
+                    /** @description Moves the next delivery (before its notice only), within the shop's window; later ones stay on the anchor */
+                    nextDeliveryDate?: string;
                 };
             };
         };
@@ -4295,7 +4502,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -4341,6 +4548,15 @@ export interface operations {
                             address1: string;
                             address2?: string;
                         };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -4365,6 +4581,236 @@ export interface operations {
                             }[];
                             /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
                             deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_PAUSED`: the subscription is paused; resume it first; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `DELIVERY_ALREADY_NOTICED`: nextDeliveryDate, but the next delivery is announced already (S18); `DELIVERY_DATE_TAKEN`: a delivery on that date exists already (e.g. one that was skipped) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PRODUCT_NOT_SUBSCRIBABLE`: a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14); `CYCLE_NOT_OFFERED`: a product does not offer the cycle; `NO_ITEMS_LEFT`: no item would be left; `DELIVERY_DATE_OUT_OF_RANGE`: nextDeliveryDate is outside the shop's window (S15); `NOT_A_DELIVERY_DAY`: the shop does not deliver on nextDeliveryDate (its delivery calendar) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    productIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -4639,6 +5085,752 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: A registered card does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    skipDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    deliveryDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_PAUSED`: the subscription is paused; resume it first; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `DELIVERY_ALREADY_CHARGED`: the payment of that delivery has begun (or ended); it stands; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DELIVERY_NOT_UPCOMING`: the date is not the subscription's next delivery; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pauseSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Deliveries resume with the first one on or after this date */
+                    until?: string;
+                    /** @description Pause this many deliveries (the next one counts as the first) */
+                    cycles?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_ALREADY_PAUSED`: the subscription is paused already; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAUSE_UNTIL_OUT_OF_RANGE`: until is not after the next delivery, or more than a year ahead; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resumeSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `SUBSCRIPTION_NOT_PAUSED`: the subscription is not paused; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startCardChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A key of your choosing (a UUID) that makes a retry safe: for 24 hours, a repeat with the same key and the same request answers the first answer again (with the header `Idempotent-Replayed: true`) instead of running twice. Scoped to the caller (shop and subject). Refusals are not kept: a repeat of a refused request runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description What the PG's card-registration window needs; its fields depend on the gateway */
+                        registration: {
+                            gateway: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not customer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `SUBSCRIPTION_NOT_ACTIVE`: the subscription is neither active nor paused; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `CARD_REGISTRATION_FAILED`: the PG would not open a registration window; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was used with a different path or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5459,7 +6651,7 @@ export interface operations {
                         id: string;
                         shopId: string;
                         /** @enum {string} */
-                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED";
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
                         customerId: string;
                         items: {
                             productId: string;
@@ -5505,6 +6697,15 @@ export interface operations {
                             address1: string;
                             address2?: string;
                         };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         createdAt: string;
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
@@ -5529,6 +6730,21 @@ export interface operations {
                             }[];
                             /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
                             deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
                         }[];
                         /** @description Issue 14: the 30-day consent to a price increase */
                         priceChanges?: {
@@ -6068,14 +7284,18 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.{at}` */
+                    /** @description No notice, no charge while paused. id: `{subscriptionId}.paused.{pausedAt}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         until?: string;
                         cycles?: number;
+                        /** @description The delivery it resumes with by itself (absent: until the buyer resumes) */
+                        resumesOn?: string;
                         /** @enum {string} */
                         by: "buyer" | "merchant";
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        pausedAt: string;
                     };
                 };
             };
@@ -6112,13 +7332,15 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description Deliveries resume. id: `{subscriptionId}.resumed.{at}` */
+                    /** @description Deliveries resume (by the buyer, or by itself when a pause with until/cycles runs out). id: `{subscriptionId}.resumed.{resumedAt}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         nextDeliveryDate: string;
                         /** @enum {string} */
                         by: "buyer" | "merchant";
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        resumedAt: string;
                     };
                 };
             };
@@ -6155,7 +7377,7 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description Cycle, items, address, date or card changed (S18: after the notice, from the next cycle). id: `{subscriptionId}.changed.{at}` */
+                    /** @description Cycle, items, address, date, card or a skipped delivery changed (S18: after the notice, from the next cycle; effectiveFrom is the first delivery it applies to). id: `{subscriptionId}.changed.{changedAt}` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
@@ -6165,6 +7387,8 @@ export interface operations {
                         effectiveFrom?: string;
                         /** @enum {string} */
                         by: "buyer" | "merchant";
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        changedAt: string;
                     };
                 };
             };
