@@ -353,6 +353,12 @@ export const cancelShopSubscription = {
   // DeleteItem: the planned next delivery withdrawn, and the Idempotency-Key records.
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
 } as const satisfies HttpFunction;
+export const changeShopSubscription = {
+  kind: 'http', method: 'PATCH', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
+  entry: 'functions/handlers/change-shop-subscription.handler.ts',
+  description: "The shop changes the cycle, items, address or next delivery on the buyer's behalf, with the buyer's rules (S13-S15, S18); the buyer is mailed",
+  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
+} as const satisfies HttpFunction;
 export const retryCycle = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry', auth: 'admin', idempotent: true,
   entry: 'functions/handlers/retry-cycle.handler.ts',
@@ -588,6 +594,7 @@ export const FUNCTIONS = {
   listShopSubscriptions,
   getShopSubscription,
   cancelShopSubscription,
+  changeShopSubscription,
   retryCycle,
   listOrders,
   exportOrders,

@@ -1,11 +1,12 @@
 /**
- * The merchant's actions on a buyer's subscription (issue 13): cancel on the buyer's behalf, retry a FAILED
+ * The merchant's actions on a buyer's subscription (issue 13): cancel or change on the buyer's behalf, retry a FAILED
  * cycle. A module of their own, so the bundles of the other admin routes do not carry them (issue 12's budget).
  */
 import * as z from '../core/validation.ts';
 import * as fn from '../../system/functions.ts';
 import { idSchema, isoDateSchema, timestampSchema } from './common.schema.ts';
 import { defineOperation, notFound, operationsOf } from './operation.ts';
+import { changeSubscriptionBody, changeSubscriptionErrors } from './storefront.api.ts';
 import { cancelSubscriptionBody, cycleView, subscriptionDetail } from './subscriptions.api.ts';
 
 const subscriptionAndCycleParams = z.strictObject({ subscriptionId: idSchema, deliveryDate: isoDateSchema });
@@ -29,6 +30,17 @@ export const merchantActionsApi = operationsOf({
     body: cancelSubscriptionBody,
     response: { status: 200, schema: subscriptionDetail },
     errors: [notFound('The subscription'), { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing while being cancelled; retry' }, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+  }),
+  changeShopSubscription: defineOperation({
+    route: fn.changeShopSubscription,
+    summary:
+      "The shop changes the cycle, the items, the shipping address or the next delivery date on the buyer's behalf: the buyer's own change (PATCH /subscriptions/{id}) with its rules and codes — " +
+      'after the payment notice the announced cycle keeps its items and amount and the change applies from the next delivery (S18). The history records the admin; the buyer is mailed each change, before → after, once.',
+    rules: ['S13', 'S14', 'S15', 'S18', 'S19'],
+    params: z.strictObject({ subscriptionId: idSchema }),
+    body: changeSubscriptionBody,
+    response: { status: 200, schema: subscriptionDetail },
+    errors: changeSubscriptionErrors,
   }),
   retryCycle: defineOperation({
     route: fn.retryCycle,

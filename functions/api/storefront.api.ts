@@ -2,7 +2,7 @@ import * as z from '../core/validation.ts';
 import * as fn from '../../system/functions.ts';
 import { cardExpirySchema, cycleSchema, idSchema, isoDateSchema, pageOf, pageQuery, freeText, opaqueText } from './common.schema.ts';
 import { MAX_PAUSE_CYCLES } from '../domain/between-deliveries.ts';
-import { defineOperation, notFound, operationsOf } from './operation.ts';
+import { defineOperation, notFound, operationsOf, type ErrorSpec } from './operation.ts';
 import { cancelSubscriptionBody, priceChangesView, subscriptionDetail, subscriptionView } from './subscriptions.api.ts';
 
 /** Korean mobile numbers: 010-1234-5678, 01012345678, or +82 10 1234 5678. */
@@ -76,6 +76,19 @@ const notActiveErrors = [
   { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
 ] as const;
 const subscriptionNotFound = notFound('The subscription');
+
+/** What a change of a subscription can answer: the buyer's PATCH and the shop's on the buyer's behalf. */
+export const changeSubscriptionErrors: readonly ErrorSpec[] = [
+      subscriptionNotFound,
+      ...notActiveErrors,
+      { status: 409, code: 'DELIVERY_ALREADY_NOTICED', when: 'nextDeliveryDate, but the next delivery is announced already (S18)' },
+      { status: 409, code: 'DELIVERY_DATE_TAKEN', when: 'a delivery on that date exists already (e.g. one that was skipped)' },
+      { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
+      { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the cycle' },
+      { status: 422, code: 'NO_ITEMS_LEFT', when: 'no item would be left' },
+      { status: 422, code: 'DELIVERY_DATE_OUT_OF_RANGE', when: "nextDeliveryDate is outside the shop's window (S15)" },
+      { status: 422, code: 'NOT_A_DELIVERY_DAY', when: "the shop does not deliver on nextDeliveryDate (its delivery calendar)" },
+    ];
 const serviceNotActive = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" } as const;
 
 export const storefrontApi = operationsOf({
@@ -212,17 +225,7 @@ export const storefrontApi = operationsOf({
     params: subscriptionParams,
     body: changeSubscriptionBody,
     response: { status: 200, schema: subscriptionDetail },
-    errors: [
-      subscriptionNotFound,
-      ...notActiveErrors,
-      { status: 409, code: 'DELIVERY_ALREADY_NOTICED', when: 'nextDeliveryDate, but the next delivery is announced already (S18)' },
-      { status: 409, code: 'DELIVERY_DATE_TAKEN', when: 'a delivery on that date exists already (e.g. one that was skipped)' },
-      { status: 422, code: 'PRODUCT_NOT_SUBSCRIBABLE', when: 'a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14)' },
-      { status: 422, code: 'CYCLE_NOT_OFFERED', when: 'a product does not offer the cycle' },
-      { status: 422, code: 'NO_ITEMS_LEFT', when: 'no item would be left' },
-      { status: 422, code: 'DELIVERY_DATE_OUT_OF_RANGE', when: "nextDeliveryDate is outside the shop's window (S15)" },
-      { status: 422, code: 'NOT_A_DELIVERY_DAY', when: "the shop does not deliver on nextDeliveryDate (its delivery calendar)" },
-    ],
+    errors: changeSubscriptionErrors,
   }),
   startCardChange: defineOperation({
     route: fn.startCardChange,

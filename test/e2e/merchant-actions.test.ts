@@ -76,6 +76,36 @@ describe('POST /admin/subscriptions/{id}/cancel (on the buyer\'s behalf)', () =>
   });
 });
 
+describe('PATCH /admin/subscriptions/{id} (a change on the buyer\'s behalf)', () => {
+  it('S18 after the notice: the announced cycle keeps its lines, the change applies next; the history names the admin; the buyer is mailed once', async () => {
+    const n = await noticedSubscription(h, shopId);
+    const patch = { items: [{ productId: 'beans', quantity: 3 }, { productId: 'drip', quantity: 1 }] };
+    const response = await call('PATCH', `/admin/subscriptions/${n.subscription.id}`, patch);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'ACTIVE', items: [{ productId: 'beans', quantity: 3, status: 'ACTIVE' }, { productId: 'drip', quantity: 1, status: 'ACTIVE' }] });
+    expect(response.body.cycles.find((cycle: { deliveryDate: string }) => cycle.deliveryDate === n.cycle.deliveryDate)).toMatchObject({ status: 'NOTICED', amount: 68_000 });
+    expect(response.body.history.at(-1)).toMatchObject({ by: { role: 'admin' }, action: expect.stringMatching(/chang/i) });
+    // The same change again changes nothing and mails nothing more.
+    expect((await call('PATCH', `/admin/subscriptions/${n.subscription.id}`, patch)).status).toBe(200);
+    const mails = (await outbox(n.email)).filter((mail) => mail.kind === 'merchant-change');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.body).toMatch(/2개 → 3개/);
+    expect(mails[0]!.body).toContain(`${addDays(n.cycle.deliveryDate, 14)} 배송분부터`);
+  });
+
+  it.each([
+    ['another shop\'s subscription', 'other-shop-admin', { cycle: '1m' }, 404, 'NOT_FOUND'],
+    ['a cycle the products do not offer (the buyer\'s rule and code)', 'own', { cycle: '6m' }, 422, 'CYCLE_NOT_OFFERED'],
+    ['a buyer\'s token', 'customer', { cycle: '1m' }, 403, 'FORBIDDEN'],
+  ] as const)('%s → %i %s, nothing changed, nothing mailed', async (_case, who, body, status, code) => {
+    const n = await noticedSubscription(h, shopId);
+    const token = who === 'own' ? admin : who === 'customer' ? n.buyer : await h.t.token('admin', 'other-shop', 'owner');
+    expect(await call('PATCH', `/admin/subscriptions/${n.subscription.id}`, body, token)).toMatchObject({ status, body: { error: { code } } });
+    expect((await h.subscriptions.get(n.subscription.id))?.cycle).toBe(n.subscription.cycle);
+    expect((await outbox(n.email)).filter((mail) => mail.kind === 'merchant-change')).toEqual([]);
+  });
+});
+
 describe('the cycle events of the runs, and POST …/cycles/{deliveryDate}/retry', () => {
   it('noticed → failed (a declined card to the end of the window) → retry declined stays FAILED → new card → two retries at once capture once → charged', async () => {
     // The notice run: noticed.

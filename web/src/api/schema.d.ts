@@ -435,7 +435,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * The shop changes the cycle, the items, the shipping address or the next delivery date on the buyer's behalf: the buyer's own change (PATCH /subscriptions/{id}) with its rules and codes — after the payment notice the announced cycle keeps its items and amount and the change applies from the next delivery (S18). The history records the admin; the buyer is mailed each change, before → after, once.
+         * @description Seed rules: S13, S14, S15, S18, S19.
+         */
+        patch: operations["changeShopSubscription"];
         trace?: never;
     };
     "/subscriptions": {
@@ -3792,6 +3796,236 @@ export interface operations {
             };
             /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `INTERNAL_ERROR`: something failed on our side; nothing internal is shown */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changeShopSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    cycle?: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                    /** @description The new item list: listed products active at these quantities, the others cancelled */
+                    items?: {
+                        productId: string;
+                        quantity: number;
+                    }[];
+                    shippingAddress?: {
+                        recipient: string;
+                        phone: string;
+                        postalCode: string;
+                        address1: string;
+                        address2?: string;
+                    };
+                    /** @description Moves the next delivery (before its notice only), within the shop's window; later ones stay on the anchor */
+                    nextDeliveryDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        shopId: string;
+                        /** @enum {string} */
+                        status: "PENDING_PAYMENT" | "ACTIVE" | "CANCELLED" | "COMPLETED" | "PAUSED";
+                        customerId: string;
+                        items: {
+                            productId: string;
+                            quantity: number;
+                            /** @enum {string} */
+                            status: "ACTIVE" | "CANCELLED";
+                        }[];
+                        /** @enum {string} */
+                        cycle: "1w" | "2w" | "3w" | "4w" | "1m" | "2m" | "3m" | "4m" | "5m" | "6m" | "1y";
+                        startDate: string;
+                        /** @enum {string} */
+                        paymentMethod: "card" | "kakaopay";
+                        /** @description Null until checkout, and after a cancellation */
+                        nextDeliveryDate: string | null;
+                        /** @description Two days before the next delivery (S17) */
+                        nextNoticeDate: string | null;
+                        /** @description One day before the next delivery (S17) */
+                        nextChargeDate: string | null;
+                        /** @description The masked card paying for it; never the card number or billing key */
+                        card?: {
+                            issuer: string;
+                            last4: string | null;
+                            /** @description The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not) */
+                            expiry?: {
+                                /** @description Four digits */
+                                year: number;
+                                month: number;
+                            };
+                        };
+                        cancelReason?: string;
+                        /** @description Issue 14: deliveries charged so far (absent: none); the next notice locks delivery number chargedDeliveries + 1 */
+                        chargedDeliveries?: number;
+                        /** @description Issue 14: COMPLETED — every line had its last delivery (maxDeliveries) charged */
+                        completedAt?: string;
+                        contact?: {
+                            email: string;
+                            phone: string;
+                        };
+                        shippingAddress?: {
+                            recipient: string;
+                            phone: string;
+                            postalCode: string;
+                            address1: string;
+                            address2?: string;
+                        };
+                        /** @description Issue 13: while PAUSED */
+                        pause?: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            since: string;
+                            until?: string;
+                            cycles?: number;
+                            /** @description The delivery it resumes with by itself; absent: paused until the buyer resumes */
+                            resumesOn?: string;
+                        };
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        createdAt: string;
+                        /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                        updatedAt: string;
+                        /** @description Oldest first */
+                        cycles: {
+                            deliveryDate: string;
+                            noticeDate: string;
+                            chargeDate: string;
+                            /** @enum {string} */
+                            status: "NOTICED" | "CHARGED" | "SKIPPED" | "FAILED" | "CANCELLED";
+                            /** @description Integer KRW, as announced in the payment notice (S18) */
+                            amount: number;
+                            items: {
+                                productId: string;
+                                quantity: number;
+                                unitPrice: number;
+                                /** @description Issue 14: the list price before the delivery-number discount (shown when there is one) */
+                                listPrice?: number;
+                                /** @description Issue 14: won off one unit for this delivery number */
+                                discount?: number;
+                            }[];
+                            /** @description Issue 14: which delivery of the subscription this is (fixed by the notice) */
+                            deliveryNumber?: number;
+                        }[];
+                        /** @description Issue 13: every change (skip, pause, resume, change, card, cancel): who, when, what; the last 50, oldest first */
+                        history: {
+                            /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                            at: string;
+                            by: {
+                                /** @enum {string} */
+                                role: "customer" | "admin" | "system";
+                                id: string;
+                            };
+                            /** @enum {string} */
+                            action: "skip" | "pause" | "resume" | "change" | "card" | "cancel";
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Issue 14: the 30-day consent to a price increase */
+                        priceChanges?: {
+                            /** @description Increases waiting for an answer (until their increaseFrom) */
+                            pending: {
+                                changeId: string;
+                                productId: string;
+                                oldPrice: number;
+                                newPrice: number;
+                                announcedOn: string;
+                                /** @description First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once */
+                                increaseFrom?: string;
+                                /** @enum {string} */
+                                policy: "keep-old-price" | "end-subscription";
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                announcedAt?: string;
+                            }[];
+                            answers: {
+                                changeId: string;
+                                accept: boolean;
+                                /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
+                                at: string;
+                                /** @description The buyer who answered */
+                                by: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED`: the body, path or query is not valid; one detail per field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED`: no valid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN`: the token's role is not admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND`: The subscription does not exist, or belongs to another shop or customer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSCRIPTION_NOT_ACTIVE`: the subscription is cancelled, completed or not paid yet; `SUBSCRIPTION_PAUSED`: the subscription is paused; resume it first; `CONCURRENT_UPDATE`: the subscription kept changing at the same time; retry; `DELIVERY_ALREADY_NOTICED`: nextDeliveryDate, but the next delivery is announced already (S18); `DELIVERY_DATE_TAKEN`: a delivery on that date exists already (e.g. one that was skipped) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PRODUCT_NOT_SUBSCRIBABLE`: a product is unknown, not enabled for subscription, or a 1+N event product (S13, S14); `CYCLE_NOT_OFFERED`: a product does not offer the cycle; `NO_ITEMS_LEFT`: no item would be left; `DELIVERY_DATE_OUT_OF_RANGE`: nextDeliveryDate is outside the shop's window (S15); `NOT_A_DELIVERY_DAY`: the shop does not deliver on nextDeliveryDate (its delivery calendar) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
