@@ -222,3 +222,34 @@ describe('the pages and the API cannot drift', () => {
     expect(Math.abs(Number(stated![1]) * 1000 - gzipped)).toBeLessThan(500);
   });
 });
+
+describe('my subscriptions, between deliveries (issue 13)', () => {
+  it('pauses, resumes and skips the next delivery from the page, as the API then shows', async () => {
+    buyers += 1;
+    const sub = `buyer-${buyers}`;
+    const token = await t.token('customer', shopId, sub);
+    const subscription = await subscribe(t, token, shopId);
+    const detail = async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body;
+    await page.goto(url('/my.html'));
+    if (await page.getByTestId('whoami').isVisible()) await page.getByRole('button', { name: '로그아웃' }).click();
+    await page.locator('input[name=shop]').fill(shopId);
+    await page.locator('input[name=sub]').fill(sub);
+    await page.getByRole('button', { name: /데모 구매자로 로그인/ }).click();
+    const box = page.getByTestId('my-subscription').getByTestId('between-deliveries');
+
+    await box.getByTestId('pause').click();
+    await box.getByTestId('resume').waitFor();
+    expect((await detail()).status).toBe('PAUSED');
+
+    await box.getByTestId('resume').click();
+    await box.getByTestId('skip-next').waitFor();
+    const resumed = await detail();
+    expect(resumed.status).toBe('ACTIVE');
+
+    await box.getByTestId('skip-next').click();
+    await expect.poll(async () => (await detail()).nextDeliveryDate).not.toBe(resumed.nextDeliveryDate);
+    const skipped = await detail();
+    expect(skipped.nextDeliveryDate > resumed.nextDeliveryDate).toBe(true);
+    expect(skipped.history.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining([expect.stringMatching(/pause/i), expect.stringMatching(/resume/i), expect.stringMatching(/skip/i)]));
+  });
+});

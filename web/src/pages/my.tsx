@@ -1,8 +1,8 @@
 /**
  * 나의 정기배송: the buyer's subscriptions with the next delivery, the amount
  * once the payment notice announced it (S18), the registered card (masked,
- * one per buyer, S10), and cancelling some items or all with the S18/S19 rule
- * said before it is confirmed.
+ * one per buyer, S10), skipping the next delivery, pausing and resuming (issue 13),
+ * and cancelling some items or all with the S18/S19 rule said before it is confirmed.
  */
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/session-api.ts';
@@ -40,6 +40,54 @@ function cancelConsequence(subscription: SubscriptionView, productIds: readonly 
   return `${noticedAt}에 ${TERMS.paymentNotice}가 발송되어 이번 회차(${day(noticed.deliveryDate)} 배송) 금액 ${won(noticed.amount)}이 확정되었어요. 일부 상품만 해지하면 이번 회차는 안내된 금액 그대로 결제되고, 해지는 다음 회차부터 반영돼요.`;
 }
 
+/**
+ * Between deliveries (issue 13): skip the next delivery, pause, resume. What each does is said on its button's
+ * line; the API decides (after the payment notice a skip means that delivery is not charged, S19).
+ */
+function BetweenDeliveries(props: { summary: SubscriptionSummary; subscription: SubscriptionView; onChanged: () => void }) {
+  const id = props.summary.id;
+  const path = { params: { path: { subscriptionId: id } } };
+  const act = useAction(async (what: 'skip' | 'pause' | 'resume') => {
+    if (what === 'skip') await ok(customer().POST('/subscriptions/{subscriptionId}/skip', { ...path, body: { deliveryDate: props.summary.nextDeliveryDate! } }));
+    if (what === 'pause') await ok(customer().POST('/subscriptions/{subscriptionId}/pause', { ...path, body: {} }));
+    if (what === 'resume') await ok(customer().POST('/subscriptions/{subscriptionId}/resume', path));
+    props.onChanged();
+  });
+  const noticed = announced(props.subscription);
+  const paused = props.summary.status === 'PAUSED';
+  return (
+    <div class="between-box" data-testid="between-deliveries">
+      <h3>배송 관리</h3>
+      {paused ? (
+        <p class="small">
+          일시정지 중이에요: 정기배송 결제 안내도, 결제도, 배송도 없어요.{' '}
+          <button type="button" disabled={act.busy} onClick={() => void act.run('resume')} data-testid="resume">
+            다시 시작
+          </button>
+        </p>
+      ) : (
+        <>
+          {props.summary.nextDeliveryDate && (
+            <p class="small">
+              {day(props.summary.nextDeliveryDate)} 배송을 건너뛰어요{noticed ? ` (결제 안내된 ${won(noticed.amount)}은 결제되지 않아요)` : ''}.{' '}
+              <button type="button" disabled={act.busy} onClick={() => void act.run('skip')} data-testid="skip-next">
+                이번 배송 건너뛰기
+              </button>
+            </p>
+          )}
+          <p class="small">
+            다시 시작할 때까지 결제 안내·결제·배송을 멈춰요.{' '}
+            <button type="button" disabled={act.busy} onClick={() => void act.run('pause')} data-testid="pause">
+              일시정지
+            </button>
+          </p>
+        </>
+      )}
+      <ErrorNotice error={act.error} />
+    </div>
+  );
+}
+
 function Subscription(props: { summary: SubscriptionSummary; onChanged: () => void }) {
   const detail = useLoad(() => ok(customer().GET('/subscriptions/{subscriptionId}', { params: { path: { subscriptionId: props.summary.id } } })), [props.summary.id, props.summary.updatedAt]);
   const names = useLoad(() => productNames(props.summary.shopId, props.summary.items.map((item) => item.productId)), [props.summary.id]);
@@ -70,6 +118,7 @@ function Subscription(props: { summary: SubscriptionSummary; onChanged: () => vo
             <CyclesTable cycles={subscription.cycles} />
           </details>
         )}
+        {active && subscription && <BetweenDeliveries summary={props.summary} subscription={subscription} onChanged={props.onChanged} />}
         {active && subscription && (
           <div class="cancel-box">
             <h3>해지</h3>
