@@ -37,6 +37,15 @@ afterAll(async () => {
 
 const url = (path: string) => `${t.system.url}${path}`;
 
+/** 나의 정기배송 signed in as this buyer (signing out whoever was signed in). */
+async function openMyPageAs(sub: string): Promise<void> {
+  await page.goto(url('/my.html'));
+  if (await page.getByTestId('whoami').isVisible()) await page.getByRole('button', { name: '로그아웃' }).click();
+  await page.locator('input[name=shop]').fill(shopId);
+  await page.locator('input[name=sub]').fill(sub);
+  await page.getByRole('button', { name: /데모 구매자로 로그인/ }).click();
+}
+
 /** Signs in as a new demo buyer on the order form (each case has its own buyer, so its card and list are its own). */
 async function newBuyerOnOrderForm(productId: string): Promise<string> {
   buyers += 1;
@@ -177,11 +186,7 @@ describe('my subscriptions, after the payment notice (S18, S19)', () => {
     const token = await t.token('customer', shopId, sub);
     const subscription = await subscribe(t, token, shopId);
     await t.call('POST', '/_local/clock', { body: { now: `${subscription.nextNoticeDate}T09:00:00+09:00` } });
-    await page.goto(url('/my.html'));
-    if (await page.getByTestId('whoami').isVisible()) await page.getByRole('button', { name: '로그아웃' }).click();
-    await page.locator('input[name=shop]').fill(shopId);
-    await page.locator('input[name=sub]').fill(sub);
-    await page.getByRole('button', { name: /데모 구매자로 로그인/ }).click();
+    await openMyPageAs(sub);
     const mine = page.getByTestId('my-subscription');
     await mine.getByTestId('announced-amount').waitFor();
     const announced = await mine.getByTestId('announced-amount').innerText();
@@ -230,11 +235,7 @@ describe('my subscriptions, between deliveries (issue 13)', () => {
     const token = await t.token('customer', shopId, sub);
     const subscription = await subscribe(t, token, shopId);
     const detail = async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body;
-    await page.goto(url('/my.html'));
-    if (await page.getByTestId('whoami').isVisible()) await page.getByRole('button', { name: '로그아웃' }).click();
-    await page.locator('input[name=shop]').fill(shopId);
-    await page.locator('input[name=sub]').fill(sub);
-    await page.getByRole('button', { name: /데모 구매자로 로그인/ }).click();
+    await openMyPageAs(sub);
     const box = page.getByTestId('my-subscription').getByTestId('between-deliveries');
 
     await box.getByTestId('pause').click();
