@@ -112,6 +112,7 @@ describe('a shop from registration to the stop, through the consoles', () => {
     await page.getByText(/\/_local\/webhook-sink\/my-shop/).first().waitFor();
   });
 
+  let jiho: { token: string; subscriptionId: string } | undefined;
   it("the merchant finds a buyer's subscription with the list's filters and opens it (S20)", async () => {
     const buyer = await t.token('customer', shopId, 'jiho');
     const subscription = await subscribe(t, buyer, shopId, '9410-0000-0000-0001', { items: [{ productId: 'beans', quantity: 1 }] });
@@ -131,6 +132,7 @@ describe('a shop from registration to the stop, through the consoles', () => {
     await row.getByRole('link').click();
     await page.getByTestId('subscription-detail').waitFor();
     expect(await page.getByTestId('subscription-detail').innerText()).toContain('****-0001');
+    jiho = { token: buyer, subscriptionId: subscription.id };
   });
 
   it('the dev console runs the notice and the charge run: the notice mail and SMS are in the outbox, the charge on the subscription (S17)', async () => {
@@ -181,6 +183,20 @@ describe('a shop from registration to the stop, through the consoles', () => {
     const lines = bytes.subarray(3).toString('utf8').split('\r\n');
     expect(lines[0]).toMatch(/^주문번호,배송일,수령인/);
     expect(lines.filter((line) => line.includes(',25000,'))).toHaveLength(1);
+  });
+
+  it('the merchant sees who answered a price increase, and how (issue 14, the 30-day consent)', async () => {
+    expect(jiho, 'the buyer subscribed above').toBeDefined();
+    const admin = await t.token('admin', shopId, 'owner');
+    const product = (await t.call('GET', '/admin/products/beans', { token: admin })).body;
+    const { productId: _id, updatedAt: _at, subscribable: _s, priceChanges: _c, ...body } = product;
+    expect((await t.call('PUT', '/admin/products/beans', { token: admin, body: { ...body, price: product.price + 2_000 } })).status).toBe(200);
+    await t.system.queues.drain();
+    expect((await t.call('POST', `/subscriptions/${jiho!.subscriptionId}/price-consent`, { token: jiho!.token, body: { accept: true } })).status).toBe(200);
+    await page.goto(url(`/admin.html#subscriptions/${jiho!.subscriptionId}`));
+    const consents = page.getByTestId('price-consents');
+    await consents.waitFor();
+    expect(await consents.innerText()).toMatch(new RegExp(`${(product.price as number).toLocaleString('ko-KR')}원 → ${(product.price + 2_000).toLocaleString('ko-KR')}원.*동의 \\(jiho`));
   });
 
   it('the merchant stops the service after a confirmation that says what it does, and sees the progress (S22–S24)', async () => {

@@ -10,7 +10,7 @@ import { CyclesTable } from '../storefront/cycles-table.tsx';
 import { CancelOnBehalf } from './cancel-on-behalf.tsx';
 import { ResolveCycle } from './resolve-cycle.tsx';
 import { runDateRows } from '../ui/clock-link.tsx';
-import { day, maskedCard, seoulTime } from '../ui/format.ts';
+import { day, maskedCard, seoulTime, won } from '../ui/format.ts';
 import { useLoad } from '../ui/hooks.ts';
 import { ErrorNotice, Facts, Field, Loading, Section } from '../ui/kit.tsx';
 import { cancelReasonLabel, cycleLabel, paymentMethodLabel, subscriptionStatusLabel, TERMS } from '../ui/labels.ts';
@@ -170,6 +170,30 @@ function Detail(props: { id: string; back: () => void }) {
               <ResolveCycle subscriptionId={s.id} deliveryDate={cycle.deliveryDate} amount={cycle.amount} onResolved={detail.reload} />
             ))}
           {s.cycles.length === 0 && <p class="muted">아직 결제 안내된 회차가 없어요. 첫 결제 안내는 {day(s.nextNoticeDate)}에 나가요.</p>}
+          {s.priceChanges && (s.priceChanges.pending.length > 0 || s.priceChanges.answers.length > 0) && (
+            // Issue 14: the 30-day consent to a price increase — which rises wait for the buyer, and who answered what.
+            <div data-testid="price-consents">
+              <h3>가격 인상 동의</h3>
+              <ul>
+                {s.priceChanges.pending.map((change) => {
+                  const answer = s.priceChanges!.answers.find((a) => a.changeId === change.changeId);
+                  return (
+                    <li data-change={change.changeId}>
+                      {change.productId}: {won(change.oldPrice)} → {won(change.newPrice)} ({day(change.increaseFrom ?? change.announcedOn)}부터) —{' '}
+                      {answer ? `${answer.accept ? '동의' : '거부'} (${answer.by}, ${seoulTime(answer.at)})` : '답변 대기'}
+                    </li>
+                  );
+                })}
+                {s.priceChanges.answers
+                  .filter((a) => !s.priceChanges!.pending.some((change) => change.changeId === a.changeId))
+                  .map((a) => (
+                    <li data-change={a.changeId}>
+                      {a.changeId}: {a.accept ? '동의' : '거부'} ({a.by}, {seoulTime(a.at)})
+                    </li>
+                  ))}
+              </ul>
+            </div>
+          )}
           {s.status !== 'CANCELLED' && <CancelOnBehalf subscriptionId={s.id} onDone={detail.reload} />}
         </div>
       )}
