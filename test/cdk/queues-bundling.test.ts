@@ -39,5 +39,5 @@ describe('bundling', () => {
       expect(readdirSync(join(assetDir, to)).sort()).toEqual(expected);
       for (const file of expected) expect(readFileSync(join(assetDir, to, file), 'utf8')).toBe(readFileSync(join(source, file), 'utf8'));
     }
-  }, 60_000);
+  });
 });
