@@ -20,6 +20,6 @@ const deps = {
 
 export const handler = httpHandler(
   merchantActionsApi.cancelShopSubscription,
-  async ({ principal, params, body }) => reply(toSubscriptionDetailView(await cancelOnBehalf(deps, principal.shop, params.subscriptionId, body.productIds))),
+  async ({ principal, params, body }) => reply(toSubscriptionDetailView(await cancelOnBehalf(deps, principal.shop, principal.sub, params.subscriptionId, body.productIds))),
   { idempotency: idempotentRoute },
 );

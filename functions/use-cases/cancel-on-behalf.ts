@@ -14,20 +14,20 @@
  */
 import { createHash } from 'node:crypto';
 import { seoulDate } from '../core/dates.ts';
-import { NotFound } from '../core/errors.ts';
 import type { Subscription, SubscriptionWithCycles } from '../domain/subscription.ts';
 import { merchantCancelMail } from '../notifications/merchant-cancel.ts';
 import { cancelSubscription } from './cancel-subscription.ts';
+import { subscriptionFor } from './between-deliveries/common.ts';
 import { mailBuyerOnBehalf, type OnBehalfMailDeps } from './on-behalf-mail.ts';
 import type { StorefrontDeps } from './storefront-deps.ts';
 import type { EventDeps } from './subscription-events.ts';
 
 export type CancelOnBehalfDeps = Pick<StorefrontDeps, 'subscriptions' | 'cycles' | 'shops' | 'products' | 'clock'> & EventDeps & OnBehalfMailDeps;
 
-export async function cancelOnBehalf(deps: CancelOnBehalfDeps, shopId: string, subscriptionId: string, productIds?: readonly string[]): Promise<SubscriptionWithCycles> {
-  const before = await deps.subscriptions.get(subscriptionId);
-  if (!before || before.shopId !== shopId) throw new NotFound('The subscription');
-  const after = await cancelSubscription(deps, shopId, before.customerId, subscriptionId, productIds, { reason: 'MERCHANT_REQUEST' });
+export async function cancelOnBehalf(deps: CancelOnBehalfDeps, shopId: string, adminId: string, subscriptionId: string, productIds?: readonly string[]): Promise<SubscriptionWithCycles> {
+  const caller = { shopId, actor: { role: 'admin', id: adminId } } as const;
+  const before = await subscriptionFor(deps, caller, subscriptionId);
+  const after = await cancelSubscription(deps, shopId, before.customerId, subscriptionId, productIds, { reason: 'MERCHANT_REQUEST', by: caller.actor });
   const cancelledNow = before.items.filter((item) => item.status === 'ACTIVE' && after.items.some((now) => now.productId === item.productId && now.status === 'CANCELLED')).map((item) => item.productId);
   if (cancelledNow.length > 0) await tellBuyer(deps, before, after, cancelledNow);
   return after;

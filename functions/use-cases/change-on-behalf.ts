@@ -11,19 +11,18 @@
  * to change and sends no mail (the change itself is complete) — as for the cancel on the buyer's behalf.
  */
 import { seoulDate } from '../core/dates.ts';
-import { NotFound } from '../core/errors.ts';
 import type { SubscriptionWithCycles } from '../domain/subscription.ts';
 import { describeChange, merchantChangeMail } from '../notifications/merchant-change.ts';
 import { changeSubscription, type SubscriptionPatch } from './between-deliveries/change.ts';
-import type { BetweenDeps } from './between-deliveries/common.ts';
+import { subscriptionFor, type BetweenDeps } from './between-deliveries/common.ts';
 import { mailBuyerOnBehalf, type OnBehalfMailDeps } from './on-behalf-mail.ts';
 
 export type ChangeOnBehalfDeps = BetweenDeps & OnBehalfMailDeps;
 
 export async function changeOnBehalf(deps: ChangeOnBehalfDeps, shopId: string, adminId: string, subscriptionId: string, patch: SubscriptionPatch): Promise<SubscriptionWithCycles> {
-  const before = await deps.subscriptions.get(subscriptionId);
-  if (!before || before.shopId !== shopId) throw new NotFound('The subscription');
-  const after = await changeSubscription(deps, { shopId, actor: { role: 'admin', id: adminId } }, subscriptionId, patch);
+  const caller = { shopId, actor: { role: 'admin', id: adminId } } as const;
+  const before = await subscriptionFor(deps, caller, subscriptionId);
+  const after = await changeSubscription(deps, caller, subscriptionId, patch);
   const productIds = [...new Set([...before.items, ...after.items].map((item) => item.productId))];
   const [shop, ...products] = await Promise.all([deps.shops.get(shopId), ...productIds.map((id) => deps.products.get(shopId, id))]);
   const names = new Map(productIds.map((id, index) => [id, products[index]?.name]));
