@@ -51,17 +51,15 @@ async function runTogether(group: readonly string[]) {
   );
 }
 
-const done = new Set<string>();
 for (const step of steps) {
   const group = step.split('+');
   if (group.length > 1) await runTogether(group);
   else runAlone(step);
-  for (const name of group) done.add(name);
   if (failed !== undefined) break;
 }
 
 console.log('\nStep times:');
 for (const { step, took, ok } of timings) console.log(`  ${ok ? '✔' : '✘'} ${step.padEnd(14)} ${seconds(took).padStart(8)}`);
-for (const step of steps.flatMap((s) => s.split('+')).filter((name) => !done.has(name))) console.log(`  - ${step.padEnd(14)}  not run`);
+for (const step of steps.flatMap((s) => s.split('+')).filter((name) => !timings.some((timing) => timing.step === name))) console.log(`  - ${step.padEnd(14)}  not run`);
 console.log(`  ${'total'.padEnd(16)} ${seconds(Date.now() - began).padStart(8)}`);
 process.exit(failed ?? 0);
