@@ -9,11 +9,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { systemApi } from '../../functions/api/system.api.ts';
-import { ESBUILD_OPTIONS } from '../../system/bundling.ts';
 import { FUNCTIONS, functionNames } from '../../system/functions.ts';
+import { bundledFunctions } from '../support/bundles.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -55,14 +54,7 @@ describe('runtime code reaches the function catalogue only by a definition\'s ow
 
 describe('a bundle as deployed', () => {
   it('holds its own entry of the catalogue and no other function\'s (health, bundled with system/bundling.ts)', async () => {
-    const result = await build({
-      ...ESBUILD_OPTIONS,
-      entryPoints: [join(ROOT, FUNCTIONS.health.entry)],
-      write: false,
-      outfile: join(ROOT, 'node_modules', '.bundle-imports-test', 'index.mjs'),
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0]!.text;
+    const code = (await bundledFunctions()).code.get('health')!;
     expect(code).toContain(FUNCTIONS.health.path);
     // Its API module's other routes come along (system.api.ts also declares openApi); no other function's does.
     const others = functionNames.filter((name) => !(name in systemApi) && code.includes(FUNCTIONS[name].entry));
