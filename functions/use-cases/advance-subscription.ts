@@ -1,8 +1,8 @@
 /**
- * The subscription's advance past one of its cycles outside the charge worker
- * (whose own `moveOn` also counts charged deliveries and completes the last):
- * a buyer's skip and the maintenance run's repair of a subscription left on a
- * delivery that is over. The domain's `advance` decides; this writes it once,
+ * The subscription's advance past one of its cycles, one home for every writer:
+ * the charge worker (a charged delivery, counted, may complete it), a buyer's
+ * skip, the maintenance run's repair of a subscription left on a delivery that
+ * is over. The domain's `advance` decides; this writes it once,
  * conditional on the version read, planning the next delivery first when the
  * notice did not (a racing change is read again).
  */
@@ -20,12 +20,43 @@ export interface AdvanceDeps {
   readonly clock: Clock;
 }
 
+/** What an advance left: the subscription as last written or read (undefined if it is gone), and whether this call moved it. */
+export interface Advance {
+  readonly subscription: Subscription | undefined;
+  readonly advanced: boolean;
+}
+
 /**
- * Moves the subscription on past `cycle` — not a charged one: the charge worker's own advance counts it and
- * completes a final delivery (runs/charge-outcome.ts) — unless it already has (or is no longer ACTIVE), the next
- * delivery planned by the shop's `calendar`. `change` is applied to
- * the advanced state before the write (a skip's history entry, a cancel's items), so both land in one write.
- * Answers the subscription as written, or undefined when there was nothing to advance.
+ * Moves the subscription on past `cycle` — counting it when `charged` (a charged delivery, which may complete the
+ * subscription: the charge worker's case) — unless it already has (or is no longer ACTIVE), the next delivery
+ * planned by the shop's `calendar`. `change` is applied to the advanced state before the write (a skip's history
+ * entry, a cancel's items), so both land in one write. A racing writer makes it read again (five rounds at most).
+ */
+export async function advanceSubscription(
+  deps: AdvanceDeps,
+  cycle: Cycle,
+  read: Subscription,
+  today: IsoDate,
+  calendar: DeliveryCalendar,
+  options: { readonly charged?: boolean; readonly change?: (advanced: Subscription) => Subscription } = {},
+): Promise<Advance> {
+  let subscription: Subscription | undefined = read;
+  for (let round = 0; round < 5 && subscription; round += 1) {
+    const next = advance(subscription, cycle, today, seoulTimestamp(deps.clock.now()), { calendar, charged: options.charged ?? false });
+    if (!next) return { subscription, advanced: false };
+    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
+    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
+    const written = options.change ? options.change(next.subscription) : next.subscription;
+    if (await deps.subscriptions.update(written, subscription.version ?? 0)) return { subscription: { ...written, version: (subscription.version ?? 0) + 1 }, advanced: true };
+    subscription = await deps.subscriptions.get(cycle.subscriptionId);
+  }
+  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
+  return { subscription: undefined, advanced: false };
+}
+
+/**
+ * Moves the subscription on past a cycle that was not charged (a buyer's skip, the maintenance run's repair):
+ * answers the subscription as written, or undefined when there was nothing to advance.
  */
 export async function advancePast(
   deps: AdvanceDeps,
@@ -33,18 +64,8 @@ export async function advancePast(
   read: Subscription,
   today: IsoDate,
   calendar: DeliveryCalendar,
-  change: (advanced: Subscription) => Subscription = (advanced) => advanced,
+  change?: (advanced: Subscription) => Subscription,
 ): Promise<Subscription | undefined> {
-  let subscription: Subscription | undefined = read;
-  for (let round = 0; round < 5 && subscription; round += 1) {
-    const next = advance(subscription, cycle, today, seoulTimestamp(deps.clock.now()), { calendar, charged: false });
-    if (!next) return undefined;
-    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
-    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
-    const written = change(next.subscription);
-    if (await deps.subscriptions.update(written, subscription.version ?? 0)) return { ...written, version: (subscription.version ?? 0) + 1 };
-    subscription = await deps.subscriptions.get(cycle.subscriptionId);
-  }
-  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
-  return undefined;
+  const result = await advanceSubscription(deps, cycle, read, today, calendar, change ? { change } : {});
+  return result.advanced ? result.subscription : undefined;
 }

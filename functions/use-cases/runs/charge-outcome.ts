@@ -10,7 +10,7 @@ import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
-import { advance, scheduledCycle, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
+import { advance, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
 import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
 import { lastChargeAttempt, nextChargeAttempt, nextRunAfter } from '../../domain/delivery-schedule.ts';
 import type { Shop } from '../../domain/shop.ts';
@@ -18,6 +18,7 @@ import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
 import { publishCycleEvent } from '../cycle-events.ts';
 import { sendOnce } from '../send-once.ts';
+import { advanceSubscription } from '../advance-subscription.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
 import { subscriptionEvents } from '../subscription-events.ts';
 import { finishEnding } from './subscription-endings.ts';
@@ -190,22 +191,9 @@ const calendarOf = (run: Run) => run.shop?.deliveryCalendar ?? DEFAULT_DELIVERY_
  * between never loses them.
  */
 async function moveOn(run: Run, cycle: Cycle, read: Subscription, charged: boolean): Promise<void> {
-  const { deps, scheduledAt } = run;
-  let subscription: Subscription | undefined = read;
-  for (let round = 0; ; round += 1) {
-    if (!subscription) return;
-    const next = advance(subscription, cycle, seoulDate(scheduledAt), seoulTimestamp(deps.clock.now()), { calendar: calendarOf(run), charged });
-    if (!next) break;
-    if (round >= 5) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
-    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
-    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
-    if (await deps.subscriptions.update(next.subscription, subscription.version ?? 0)) {
-      subscription = { ...next.subscription, version: (subscription.version ?? 0) + 1 };
-      break;
-    }
-    subscription = await deps.subscriptions.get(cycle.subscriptionId);
-  }
-  if (endedByRunAt(subscription, cycle.deliveryDate) === 'completed') await finishCompleted(run, cycle, subscription);
+  const { subscription } = await advanceSubscription(run.deps, cycle, read, seoulDate(run.scheduledAt), calendarOf(run), { charged });
+  // Also when an earlier attempt had advanced it already: a completion's follow-ups are redone by any rerun.
+  if (subscription && endedByRunAt(subscription, cycle.deliveryDate) === 'completed') await finishCompleted(run, cycle, subscription);
 }
 
 /**
