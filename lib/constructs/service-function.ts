@@ -136,6 +136,8 @@ export class ServiceFunction extends Construct {
         target: BUNDLING.target,
         externalModules: [...BUNDLING.external],
         define: { ...BUNDLING.define },
+        // NodejsFunction has no `alias` prop: esbuild's CLI flag, once per package (system/bundling.ts BUNDLE_ALIASES).
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
         sourceMap: true,
         sourcesContent: false,
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
