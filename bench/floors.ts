@@ -37,7 +37,7 @@ async function tools(system: LocalSystem) {
   const { mailer } = await import('../functions/wiring/mailer.ts');
   const { sms } = await import('../functions/wiring/sms.ts');
   const { events } = await import('../functions/wiring/events.ts');
-  const { gateways } = await import('../functions/wiring/gateways.ts');
+  const { gateways } = await import('../functions/wiring/charging-gateways.ts');
   const { deps } = await import('../functions/wiring.ts');
   const db = createDocumentClient();
   const tableName = system.info.tableName!;

@@ -9,7 +9,7 @@ import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { events } from '../wiring/events.ts';
-import { gateways } from '../wiring/gateways.ts';
+import { gateways } from '../wiring/charging-gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { table } from '../wiring/table.ts';

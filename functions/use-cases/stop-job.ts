@@ -45,7 +45,7 @@ import type { SettingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import type { StopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
 import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
-import type { GatewayRegistry } from '../adapters/gateways/registry.ts';
+import type { GatewayDirectory } from './storefront-deps.ts';
 import type { EventPublisher, Mailer, WorkQueue } from '../adapters/messaging/ports.ts';
 import { debitOperationId } from '../domain/credits.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../domain/notification-settings.ts';
@@ -74,7 +74,7 @@ export interface StopDeps {
   readonly credits: CreditsRepository;
   readonly notifications: NotificationsRepository;
   readonly mailer: Mailer;
-  readonly gateways: GatewayRegistry;
+  readonly gateways: GatewayDirectory;
   readonly workQueue: WorkQueue;
   /** subscription.cancelled (reason service-stop) for each subscription the stop cancels. */
   readonly events: EventPublisher;

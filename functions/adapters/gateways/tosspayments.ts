@@ -39,10 +39,12 @@ import {
   type ChargeRequest,
   type IssuedBillingKey,
   type LookupOutcome,
+  type BillingKeyGateway,
+  type ChargingGateway,
   type PaymentGateway,
 } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
-import { cardCompany, INTERNATIONAL_ISSUER_CODES, isInternationalCompanyName } from './tosspayments-card-codes.ts';
+import { cardCompany, isInternationalCompanyName, isInternationalIssuer } from './tosspayments-card-codes.ts';
 
 export interface TossPaymentsOptions {
   /** `test_sk_…` / `live_sk_…`. Server-side only. */
@@ -142,20 +144,16 @@ interface TossError {
   readonly message: string;
 }
 
-/**
- * A Toss Payments client implementing the payment-gateway port.
- *
- * `charge` and `findChargeByOrderId` never throw; `issueBillingKey` throws
- * GatewayRefusal for Toss's refusals and a plain Error when Toss did not
- * answer; `deleteBillingKey` treats an already-deleted key as deleted.
- */
-export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGateway {
+type TossCall = (method: 'GET' | 'POST' | 'DELETE', path: string, init?: { body?: unknown; idempotencyKey?: string }) => Promise<TossReply>;
+
+/** The one HTTP call to Toss, with the shop's Basic credentials, a whole-request deadline and no redirects. */
+function tossCall(options: TossPaymentsOptions): TossCall {
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const authorization = `Basic ${Buffer.from(`${options.secretKey}:`, 'utf8').toString('base64')}`;
 
-  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, init: { body?: unknown; idempotencyKey?: string } = {}): Promise<TossReply> {
+  return async function call(method, path, init = {}) {
     const headers: Record<string, string> = { Authorization: authorization };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
     if (init.idempotencyKey !== undefined) headers['Idempotency-Key'] = init.idempotencyKey;
@@ -174,7 +172,24 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       // The error may quote the URL, which holds a billing key: log its kind only.
       return { kind: 'no-answer', reason: isTimeout(error) ? 'timeout' : 'network' };
     }
-  }
+  };
+}
+
+/**
+ * A Toss Payments client implementing the payment-gateway port: its billing-key part and its charging
+ * part, each buildable alone (a function wires only the part it calls).
+ *
+ * `charge` and `findChargeByOrderId` never throw; `issueBillingKey` throws
+ * GatewayRefusal for Toss's refusals and a plain Error when Toss did not
+ * answer; `deleteBillingKey` treats an already-deleted key as deleted.
+ */
+export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGateway {
+  return { ...tossPaymentsBillingKeys(options), ...tossPaymentsCharging(options) };
+}
+
+/** Charging with a billing key and looking an order up. */
+export function tossPaymentsCharging(options: TossPaymentsOptions): ChargingGateway {
+  const call = tossCall(options);
 
   async function findChargeByOrderId(orderId: string): Promise<LookupOutcome> {
     try {
@@ -251,9 +266,14 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
     }
   }
 
+  return { name: options.gateway ?? 'tosspayments', supportsLookup: true, charge, findChargeByOrderId };
+}
+
+/** The registration window, the billing-key issue and the key's deletion. */
+export function tossPaymentsBillingKeys(options: TossPaymentsOptions): BillingKeyGateway {
+  const call = tossCall(options);
   return {
     name: options.gateway ?? 'tosspayments',
-    supportsLookup: true,
 
     /**
      * What the storefront passes to Toss's JS SDK v2:
@@ -288,9 +308,6 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       logger.warn('tosspayments billing-key issue failed', { httpStatus: reply.status, code: error?.code });
       throw new Error(`Toss answered the billing-key issue with HTTP ${reply.status}${error ? ` ${error.code}` : ''}`);
     },
-
-    charge,
-    findChargeByOrderId,
 
     /**
      * `customerKey` is not sent: the deletion call we found takes the billing key
@@ -382,7 +399,7 @@ function issuedBillingKey(billing: unknown, customerKey: string): IssuedBillingK
  */
 function foreignCard(issuerCode: string | undefined, companyName: string | undefined, tossCardType: string | undefined): boolean {
   if (issuerCode !== undefined) {
-    if (INTERNATIONAL_ISSUER_CODES.has(issuerCode)) return true;
+    if (isInternationalIssuer(issuerCode)) return true;
     if (cardCompany(issuerCode) !== undefined) return false;
     logger.warn('tosspayments issuer code missing from our card-company table', { issuerCode });
     return tossCardType === '미확인';

@@ -8,7 +8,7 @@
 import * as fn from '../../../system/functions.ts';
 import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
-import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
+import type { ChargeOutcome, ChargingGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
 import { advance, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
 import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
@@ -60,7 +60,7 @@ async function write(run: Run, result: Transition, done: ChargeResult): Promise<
 }
 
 /** The PG call of the attempt this worker holds: exactly the announced amount (S18). */
-export async function charge(run: Run, cycle: Cycle, gateway: PaymentGateway, billingKey: string, subscription: Subscription): Promise<Step> {
+export async function charge(run: Run, cycle: Cycle, gateway: ChargingGateway, billingKey: string, subscription: Subscription): Promise<Step> {
   const outcome = await gateway.charge({
     billingKey,
     customerKey: customerKeyFor(cycle.shopId, cycle.customerId),
@@ -74,7 +74,7 @@ export async function charge(run: Run, cycle: Cycle, gateway: PaymentGateway, bi
 }
 
 /** Records what the PG said (to the charge, or to the look-up by order id) about the attempt this worker holds. */
-export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: ChargeOutcome, source: 'charge' | 'lookup', subscription: Subscription): Promise<Step> {
+export async function settle(run: Run, cycle: Cycle, gateway: ChargingGateway, outcome: ChargeOutcome, source: 'charge' | 'lookup', subscription: Subscription): Promise<Step> {
   const { deps, scheduledAt } = run;
   const now = deps.clock.now();
   if (outcome.status === 'PAID') {
