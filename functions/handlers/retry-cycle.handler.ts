@@ -7,7 +7,7 @@ import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
-import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { events } from '../wiring/events.ts';
 import { gateways } from '../wiring/charging-gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
@@ -15,7 +15,7 @@ import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { table } from '../wiring/table.ts';
 
 const deps = {
-  ...table({ cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, notifications: notificationsRepository, billingKeys: sealedBillingKeys }),
+  ...table({ cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, settings: settingsRepository, notifications: notificationsRepository, billingKeys: sealedBillingKeys }),
   gateways,
   mailer,
   events,
