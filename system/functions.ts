@@ -6,6 +6,7 @@
  */
 
 import { parseRetryDays } from './settings.ts';
+import { CHARGE_WORKER_TIMEOUT_SECONDS, NOTICE_WORKER_TIMEOUT_SECONDS, PRICE_CHANGE_WORKER_TIMEOUT_SECONDS, STOP_WORKER_TIMEOUT_SECONDS } from './worker-timeouts.ts';
 
 export type Role = 'customer' | 'admin' | 'platform';
 export type Auth = Role | 'public';
@@ -501,7 +502,7 @@ export const noticeWorker = {
   // BatchGetItem: a message's reads at once; DeleteItem: withdrawing a stale plan; BatchWriteItem: the SMS ledger lines.
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   // Its own queue: an item that failed is put back on its own (item isolation).
-  sends: ['mail', 'sms', 'events'], enqueuesFor: 'noticeWorker', timeoutSeconds: 60, memoryMb: 512,
+  sends: ['mail', 'sms', 'events'], enqueuesFor: 'noticeWorker', timeoutSeconds: NOTICE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const chargeRun = {
   kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',
@@ -518,7 +519,7 @@ export const chargeWorker = {
   entry: 'functions/handlers/charge-worker.handler.ts',
   description: 'Charges each noticed cycle exactly the announced amount, once (S17, S19)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: 300, memoryMb: 512,
+  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: CHARGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const stopWorker = {
   kind: 'queue',
@@ -527,7 +528,7 @@ export const stopWorker = {
   entry: 'functions/handlers/stop-worker.handler.ts',
   description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: STOP_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const priceChangeWorker = {
   kind: 'queue',
@@ -536,7 +537,7 @@ export const priceChangeWorker = {
   entry: 'functions/handlers/price-change-worker.handler.ts',
   description: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: 300, memoryMb: 512,
+  sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: PRICE_CHANGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const webhookFanout = {
   kind: 'queue',

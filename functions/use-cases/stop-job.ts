@@ -57,7 +57,7 @@ import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-can
 import { changeShop } from './change-shop.ts';
 import { subscriptionEvents } from './subscription-events.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
-import * as fn from '../../system/functions.ts';
+import { STOP_WORKER_TIMEOUT_SECONDS } from '../../system/worker-timeouts.ts';
 import { transition } from '../domain/cycle.ts';
 import { sendOnce, type SendOnceOptions } from './send-once.ts';
 import { runCheckpointedStep } from './checkpointed-job.ts';
@@ -103,7 +103,7 @@ export const STOP_ENQUEUED_KIND = {
  * Send-once for the stop's mails: an attempt belongs to its step for as long as a stop worker lives; another
  * step's attempt in flight is waited for briefly; a mail refused for want of credit is tried again on a redo (S24).
  */
-const STOP_MAILS: SendOnceOptions = { leaseMs: fn.stopWorker.timeoutSeconds * 1000, waitMs: 5_000, retryNoCredit: true };
+const STOP_MAILS: SendOnceOptions = { leaseMs: STOP_WORKER_TIMEOUT_SECONDS * 1000, waitMs: 5_000, retryNoCredit: true };
 
 const message = (job: Pick<StopJob, 'shopId' | 'jobId'>, step: number): StopMessage => ({ kind: 'STOP', shopId: job.shopId, jobId: job.jobId, step });
 

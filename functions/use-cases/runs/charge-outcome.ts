@@ -5,7 +5,7 @@
  * operator's mails), always before the write that takes the cycle out of the
  * due index, so that a crash in between is finished by the next run.
  */
-import * as fn from '../../../system/functions.ts';
+import { CHARGE_WORKER_TIMEOUT_SECONDS } from '../../../system/worker-timeouts.ts';
 import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { ChargeOutcome, ChargingGateway } from '../../adapters/gateways/payment-gateway.ts';
@@ -29,7 +29,7 @@ import type { ChargeDeps, ChargeResult } from './charge.ts';
  * took it: longer than a charge worker can live, so a CHARGING older than this
  * is a dead worker's (the crash case), never one still waiting for the PG.
  */
-export const WORKER_LEASE_MS = (fn.chargeWorker.timeoutSeconds + 30) * 1000;
+export const WORKER_LEASE_MS = (CHARGE_WORKER_TIMEOUT_SECONDS + 30) * 1000;
 
 /** A mail whose sending died is tried again at most this many times in all (at-least-once, bounded). */
 export const MAX_MAIL_ATTEMPTS = 3;

@@ -5,7 +5,7 @@
  * item (`LostRace`): the item is retried on its own and decides again from
  * what is true then.
  */
-import * as fn from '../../../system/functions.ts';
+import { NOTICE_WORKER_TIMEOUT_SECONDS } from '../../../system/worker-timeouts.ts';
 import { advance, followingDelivery, moved, nextDatesOf, orderNameFor, plannedOf, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleNotice, type Transition } from '../../domain/cycle.ts';
 import { needsConsents, priceCycle } from '../../domain/cycle-pricing.ts';
 import type { Product } from '../../domain/product.ts';
@@ -16,7 +16,7 @@ import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
 import { finishEnding } from './subscription-endings.ts';
 
 /** A SENDING attempt older than this belongs to a dead worker: no notice worker lives longer. */
-export const SENDING_LEASE_MS = fn.noticeWorker.timeoutSeconds * 1000;
+export const SENDING_LEASE_MS = NOTICE_WORKER_TIMEOUT_SECONDS * 1000;
 
 /** A conditional write lost to another writer: the item is retried and decides again. */
 export class LostRace extends Error {
