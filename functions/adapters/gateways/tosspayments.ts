@@ -115,12 +115,7 @@ export const CHARGE_ERRORS: Readonly<Record<string, ChargeErrorMeaning>> = {
   // The order id was used before: look at that order.
   DUPLICATED_ORDER_ID: 'look-up', // 이미 승인 및 취소가 진행된 중복된 주문번호
   ALREADY_PROCESSED_PAYMENT: 'look-up', // 이미 처리된 결제
-  // Our keys or contract.
-  UNAUTHORIZED_KEY: 'merchant',
-  INVALID_API_KEY: 'merchant',
-  INCORRECT_BASIC_AUTH_FORMAT: 'merchant',
-  FORBIDDEN_REQUEST: 'merchant',
-  NOT_SUPPORTED_METHOD: 'merchant', // billing not in the merchant's contract
+  // Our keys or contract: MERCHANT_ERRORS below (the billing-key issue reads them too, without this table).
   // Toss or the card network could not finish: outcome unknown.
   PROVIDER_ERROR: 'unknown', // 일시적인 오류
   FAILED_INTERNAL_SYSTEM_PROCESSING: 'unknown', // 내부 시스템 처리 작업이 실패
@@ -128,6 +123,15 @@ export const CHARGE_ERRORS: Readonly<Record<string, ChargeErrorMeaning>> = {
   FAILED_DB_PROCESSING: 'unknown',
   COMMON_ERROR: 'unknown',
 };
+
+/** Toss refused our keys or contract, whatever the call: `merchant` for a charge (CHARGE_ERRORS). */
+const MERCHANT_ERRORS: readonly string[] = [
+  'UNAUTHORIZED_KEY',
+  'INVALID_API_KEY',
+  'INCORRECT_BASIC_AUTH_FORMAT',
+  'FORBIDDEN_REQUEST',
+  'NOT_SUPPORTED_METHOD', // billing not in the merchant's contract
+];
 
 /** Deletion answers that mean "that billing key no longer exists" — success for an idempotent delete. */
 const ALREADY_GONE: ReadonlySet<string> = new Set(['ALREADY_REMOVED_BILLING_KEY', 'NOT_FOUND_BILLING_KEY', 'NOT_FOUND_BILLING', 'INVALID_BILL_KEY_REQUEST']);
@@ -239,7 +243,7 @@ export function tossPaymentsCharging(options: TossPaymentsOptions): ChargingGate
         return { status: 'UNKNOWN', message: `Toss answered HTTP ${reply.status}${error ? ` ${error.code}` : ''}; look the order up before anything else.` };
       }
 
-      const meaning = Object.hasOwn(CHARGE_ERRORS, error.code) ? CHARGE_ERRORS[error.code] : undefined;
+      const meaning = MERCHANT_ERRORS.includes(error.code) ? 'merchant' : Object.hasOwn(CHARGE_ERRORS, error.code) ? CHARGE_ERRORS[error.code] : undefined;
       switch (meaning) {
         case 'declined':
           logger.info('tosspayments charge declined', { orderId, code: error.code });
@@ -298,7 +302,7 @@ export function tossPaymentsBillingKeys(options: TossPaymentsOptions): BillingKe
       if (isSuccess(reply.status)) return issuedBillingKey(reply.body, customerKey);
       const error = tossError(reply.body);
       if (error !== undefined && reply.status >= 400 && reply.status < 500 && !TRANSIENT_4XX.has(reply.status)) {
-        if (CHARGE_ERRORS[error.code] === 'merchant') {
+        if (MERCHANT_ERRORS.includes(error.code)) {
           logger.error('tosspayments refused our merchant credentials or contract', { code: error.code });
         } else {
           logger.info('tosspayments refused the billing-key issue', { code: error.code });
