@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/start-card-change.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { startCardChange } from '../use-cases/between-deliveries/change-card.ts';
@@ -13,7 +13,7 @@ import { table } from '../wiring/table.ts';
 const deps = { ...table({ shops: shopsRepository, products: productsRepository, subscriptions: subscriptionsRepository, cycles: cyclesRepository, billingKeys: sealedBillingKeys }), gateways };
 
 export const handler = httpHandler(
-  storefrontApi.startCardChange,
+  operation,
   async ({ principal, params }) => reply(await startCardChange(deps, { shopId: principal.shop, actor: { role: 'customer', id: principal.sub } }, params.subscriptionId)),
   { idempotency: idempotentRoute },
 );
