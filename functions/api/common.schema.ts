@@ -1,13 +1,12 @@
 /**
  * Request fields shared by the operations of several areas. Everything here is in the bundle of every handler
- * that imports any of it (esbuild keeps a module's top-level schema constants), so it holds only small request
- * pieces; response pieces are in common.view.ts.
+ * that imports any of it — esbuild keeps a module's top-level schema constants whether used or not (zod's
+ * no-side-effects annotations do not reach across modules) — so it holds only the small pieces most operations
+ * use; the page query of the lists is page-query.schema.ts, response pieces are common.view.ts.
  */
 import * as z from '../core/validation.ts';
 import { ID_PATTERN } from '../adapters/dynamodb/keys.ts';
 import { isIsoDate } from '../core/dates.ts';
-import { YEAR_MONTH_PATTERN } from '../domain/card-expiry.ts';
-import { CYCLE_CODES } from '../domain/product.ts';
 
 /**
  * Characters no free-text field accepts: C0 and C1 control characters (NUL, newlines — a name goes into mail
@@ -35,20 +34,6 @@ export function opaqueText(max: number) {
 export const idSchema = z.string().check(z.regex(ID_PATTERN, 'Use 1–64 letters, digits, "-" or "_", starting with a letter or digit.'));
 
 export const isoDateSchema = z.string().check(z.refine(isIsoDate, 'Use a calendar date, YYYY-MM-DD.'));
-
-/** `YYYY-MM`. */
-export const yearMonthSchema = z.string().check(z.regex(YEAR_MONTH_PATTERN, 'Use a month, YYYY-MM.'));
-
-/** `?limit=&cursor=` of every list (contract: 1–100, default 20). */
-export const pageQuery = z.strictObject({
-  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
-  cursor: z.optional(opaqueText(2048)),
-});
-
-export const cycleSchema = z.enum(CYCLE_CODES);
-
-/** Issue 14: what a subscriber with no answer to a price increase gets (a product's setting; shown on its price changes). */
-export const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
 
 /** `/…/subscriptions/{subscriptionId}` of the buyer's and the shop's routes. */
 export const subscriptionParams = z.strictObject({ subscriptionId: idSchema });

@@ -3,7 +3,8 @@
  * imported only by `*.docs.ts`, `*.views.ts`, openapi.ts and tests.
  */
 import * as z from '../core/validation.ts';
-import { isoDateSchema, priceIncreasePolicySchema } from './common.schema.ts';
+import { isoDateSchema } from './common.schema.ts';
+import { priceIncreasePolicySchema } from './products/product.schema.ts';
 
 export const timestampSchema = z.string().check(z.describe('ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00'));
 

@@ -8,7 +8,8 @@
  */
 import * as z from '../core/validation.ts';
 import type { EventType } from '../../system/events.ts';
-import { cycleSchema, isoDateSchema } from './common.schema.ts';
+import { isoDateSchema } from './common.schema.ts';
+import { cycleSchema } from './cycle.schema.ts';
 import { timestampSchema } from './common.view.ts';
 
 const subscriptionRef = {

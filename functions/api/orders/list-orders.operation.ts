@@ -1,7 +1,8 @@
 import * as z from '../../core/validation.ts';
 import * as fn from '../../../system/functions.ts';
 import { ORDER_STATUSES } from '../../domain/order.ts';
-import { isoDateSchema, pageQuery } from '../common.schema.ts';
+import { isoDateSchema } from '../common.schema.ts';
+import { pageQuery } from '../page-query.schema.ts';
 import { defineOperation } from '../operation.ts';
 import { inOrder, notBefore } from './date-range.ts';
 

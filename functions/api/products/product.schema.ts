@@ -1,7 +1,11 @@
 /** A product as the merchant saves it (S13, S14; issue 14's delivery-number discounts and price-increase policy). */
 import * as z from '../../core/validation.ts';
 import { discountProblems } from '../../domain/pricing.ts';
-import { cycleSchema, freeText, priceIncreasePolicySchema } from '../common.schema.ts';
+import { freeText } from '../common.schema.ts';
+import { cycleSchema } from '../cycle.schema.ts';
+
+/** Issue 14: what a subscriber with no answer to a price increase gets (a product's setting; shown on its price changes). */
+export const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
 
 export const MAX_PRICE = 100_000_000;
 export const MAX_DELIVERIES = 1_000;

@@ -1,9 +1,10 @@
 /** The catalogue (S13, S14): documentation side (functions/api/operation-docs.ts). */
 import * as z from '../../core/validation.ts';
 import { notFound, type AreaDocs } from '../operation-docs.ts';
-import { cycleSchema, isoDateSchema, priceIncreasePolicySchema } from '../common.schema.ts';
+import { isoDateSchema } from '../common.schema.ts';
+import { cycleSchema } from '../cycle.schema.ts';
 import { pageOf, priceChangeView, timestampSchema } from '../common.view.ts';
-import { discountRule, productFields } from './product.schema.ts';
+import { discountRule, priceIncreasePolicySchema, productFields } from './product.schema.ts';
 
 export const productView = z.extend(productFields, {
   productId: z.string(),

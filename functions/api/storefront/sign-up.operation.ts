@@ -1,6 +1,7 @@
 import * as z from '../../core/validation.ts';
 import * as fn from '../../../system/functions.ts';
-import { cycleSchema, isoDateSchema } from '../common.schema.ts';
+import { isoDateSchema } from '../common.schema.ts';
+import { cycleSchema } from '../cycle.schema.ts';
 import { defineOperation } from '../operation.ts';
 import { itemsSchema, koreanMobile, shippingAddressSchema } from './buyer-fields.schema.ts';
 

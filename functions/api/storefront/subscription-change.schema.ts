@@ -3,7 +3,8 @@
  * change on the buyer's behalf (functions/api/merchant-actions/change-shop-subscription.operation.ts) takes the same body.
  */
 import * as z from '../../core/validation.ts';
-import { cycleSchema, isoDateSchema } from '../common.schema.ts';
+import { isoDateSchema } from '../common.schema.ts';
+import { cycleSchema } from '../cycle.schema.ts';
 import { itemsSchema, shippingAddressSchema } from './buyer-fields.schema.ts';
 
 export const changeSubscriptionBody = z

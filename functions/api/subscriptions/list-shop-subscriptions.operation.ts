@@ -1,8 +1,13 @@
 import * as z from '../../core/validation.ts';
 import * as fn from '../../../system/functions.ts';
 import { SUBSCRIPTION_STATUSES } from '../../domain/subscription.ts';
-import { idSchema, isoDateSchema, opaqueText, pageQuery, yearMonthSchema } from '../common.schema.ts';
+import { YEAR_MONTH_PATTERN } from '../../domain/card-expiry.ts';
+import { idSchema, isoDateSchema, opaqueText } from '../common.schema.ts';
+import { pageQuery } from '../page-query.schema.ts';
 import { defineOperation } from '../operation.ts';
+
+/** `YYYY-MM`. */
+const yearMonthSchema = z.string().check(z.regex(YEAR_MONTH_PATTERN, 'Use a month, YYYY-MM.'));
 
 const listShopSubscriptionsQuery = z
   .extend(pageQuery, {

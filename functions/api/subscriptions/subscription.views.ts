@@ -5,7 +5,8 @@
 import * as z from '../../core/validation.ts';
 import { CYCLE_STATUSES } from '../../domain/cycle.ts';
 import { ITEM_STATUSES, PAYMENT_METHODS, SUBSCRIPTION_STATUSES } from '../../domain/subscription.ts';
-import { cycleSchema, isoDateSchema } from '../common.schema.ts';
+import { isoDateSchema } from '../common.schema.ts';
+import { cycleSchema } from '../cycle.schema.ts';
 import { cardExpirySchema, priceChangeView, timestampSchema } from '../common.view.ts';
 
 export const subscriptionView = z.object({
