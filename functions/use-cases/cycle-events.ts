@@ -2,7 +2,7 @@
  * The cycle's own events (issue 13): what a shop's systems react to between deliveries — the payment notice
  * went out (`subscription.cycle.noticed`), the delivery was paid and is to be shipped (`.charged`, the order),
  * the charge failed for good (`.failed`), the delivery is neither charged nor shipped (`.skipped`). One home for
- * their ids and payloads (documented in functions/api/events.api.ts); the runs call `publishCycleEvent` at the
+ * their ids and payloads (documented in functions/api/events.docs.ts); the runs call `publishCycleEvent` at the
  * point a cycle reaches one of those states.
  *
  * Ids are stable — `{subscriptionId}.{deliveryDate}.noticed|failed|skipped`, and the order id for charged — so a
