@@ -102,6 +102,12 @@ export interface QueueFunction extends FunctionBase {
     readonly visibilityTimeoutSeconds: number;
     /** Deliveries before a message goes to the dead-letter queue. */
     readonly maxReceiveCount: number;
+    /**
+     * The event source's MaximumBatchingWindowInSeconds: Lambda gathers messages until the batch is full or the
+     * first has waited this long (AWS requires ≥ 1 s for a batchSize above 10). Unset: a batch goes as soon as one
+     * message is ready. The local queues play it in real time (local/queues.ts).
+     */
+    readonly maxBatchingWindowSeconds?: number;
   };
 }
 
@@ -541,8 +547,11 @@ export const priceChangeWorker = {
 } as const satisfies QueueFunction;
 export const webhookFanout = {
   kind: 'queue',
-  // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message.
-  queue: { batchSize: 10, maxConcurrency: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message. A shop's
+  // endpoints are read once per batch (issue 12), so batches are gathered for up to a second: a charge run's events
+  // (one per cycle, arriving a few per second per worker) then cost one Query per shop per batch of up to 100,
+  // not one per event. Visibility ≥ 6 × the timeout + the window (AWS's guidance for a batching window).
+  queue: { batchSize: 100, maxBatchingWindowSeconds: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 185, maxReceiveCount: 5 },
   entry: 'functions/handlers/webhook-fanout.handler.ts',
   description: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",
   tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],

@@ -1,4 +1,4 @@
-import { subscriptionsApi } from '../api/subscriptions.api.ts';
+import { operation } from '../api/subscriptions/resolve-cycle.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { resolveCycle } from '../use-cases/resolve-cycle.ts';
@@ -20,7 +20,7 @@ const deps = {
   ...chargeSettings,
 };
 
-export const handler = httpHandler(subscriptionsApi.resolveCycle, async ({ principal, params, body }) =>
+export const handler = httpHandler(operation, async ({ principal, params, body }) =>
   reply(await resolveCycle(deps, principal.shop, principal.sub, params.subscriptionId, params.deliveryDate, body)),
   { idempotency: idempotentRoute },
 );

@@ -1,4 +1,4 @@
-import { merchantActionsApi } from '../api/merchant-actions.api.ts';
+import { operation } from '../api/merchant-actions/retry-cycle.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { retryCycle } from '../use-cases/retry-cycle.ts';
@@ -24,7 +24,7 @@ const deps = {
 };
 
 export const handler = httpHandler(
-  merchantActionsApi.retryCycle,
+  operation,
   async ({ principal, params }) => reply(await retryCycle(deps, principal.shop, params.subscriptionId, params.deliveryDate)),
   { idempotency: idempotentRoute },
 );

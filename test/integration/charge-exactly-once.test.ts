@@ -194,7 +194,7 @@ function faultyMailer(failOn: number, when: When): Mailer & { readonly delivered
   };
 }
 
-function faultyEvents(failOn: number, when: When): EventPublisher & { readonly published: DomainEvent[] } {
+function faultyEvents(failOn: number, when: When): Pick<EventPublisher, 'publish'> & { readonly published: DomainEvent[] } {
   const published: DomainEvent[] = [];
   let calls = 0;
   return {

@@ -67,7 +67,8 @@ export interface ChargeDeps {
   readonly notifications: NotificationsRepository;
   readonly gateways: GatewayDirectory<ChargingGateway>;
   readonly mailer: Mailer;
-  readonly events: EventPublisher;
+  /** One event per charged cycle, published before its CHARGED write (one item at a time: nothing to batch). */
+  readonly events: Pick<EventPublisher, 'publish'>;
   /** The wall clock: claim times, leases, timestamps. Retry decisions use the run's scheduled time instead. */
   readonly clock: Clock;
   /** The charge runs' times (chargeRunTimesFrom): when a retry is due and when the window closes. */
