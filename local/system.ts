@@ -149,6 +149,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const { STOP_ENQUEUED_KIND } = await import('../functions/use-cases/stop-job.ts');
   const { PRICE_CHANGE_ENQUEUED_KIND } = await import('../functions/use-cases/price-change-job.ts');
   const { WEBHOOK_ENQUEUED_KIND } = await import('../functions/use-cases/webhook-delivery.ts');
+  const { RETRY_ENQUEUED_KIND } = await import('../functions/use-cases/retry-cycle.ts');
   // The seed runs the API's use cases (a PG contract's pulls in the logger): imported late for the same reason.
   const { seedDemo } = await import('./seed.ts');
   const { sealer } = await import('../functions/wiring/sealer.ts');
@@ -164,7 +165,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     sqs.url,
     clock,
     invoke,
-    kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...PRICE_CHANGE_ENQUEUED_KIND, ...WEBHOOK_ENQUEUED_KIND }),
+    kindRoutes({ ...DISPATCHED_KIND, ...STOP_ENQUEUED_KIND, ...PRICE_CHANGE_ENQUEUED_KIND, ...WEBHOOK_ENQUEUED_KIND, ...RETRY_ENQUEUED_KIND }),
     dataDir ? join(dataDir, 'queues.json') : null,
   );
   late.queues = localQueues;

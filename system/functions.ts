@@ -143,7 +143,8 @@ export const WORK_MESSAGE_ITEMS = 25;
  * that failed back on its own queue as a message of one (`retryOf`).
  */
 export interface WorkMessage {
-  readonly kind: 'NOTICE' | 'CHARGE';
+  /** NOTICE, CHARGE: a run's due work; RETRY: the shop's retry of a FAILED cycle (one item, retryCycle → the charge worker). */
+  readonly kind: 'NOTICE' | 'CHARGE' | 'RETRY';
   /** The Seoul date of the run (it took everything due up to that day). */
   readonly date: string;
   /** When the run was scheduled (EventBridge Scheduler's scheduled time): the worker's notion of "now" for retries. */
@@ -370,7 +371,8 @@ export const retryCycle = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry', auth: 'admin', idempotent: true,
   entry: 'functions/handlers/retry-cycle.handler.ts',
   description: "Charges a FAILED cycle once more, now, exactly once, with the charge run's own step and order id rules",
-  tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], usesGateway: true, readsChargeSettings: true,
+  // Checks, then a RETRY message on the charge worker's queue (the worker claims and charges): no PG, no KMS Decrypt.
+  tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [], enqueuesFor: 'chargeWorker',
 } as const satisfies HttpFunction;
 export const listOrders = {
   kind: 'http', method: 'GET', path: '/admin/orders', auth: 'admin',

@@ -82,7 +82,7 @@ export const TABLE_PARTITIONS: Readonly<Partial<Record<FunctionName, readonly Pa
   getShopSubscription: ['shop', 'subscriptions'],
   cancelShopSubscription: ['shop', 'subscriptions', 'idempotency'],
   changeShopSubscription: ['shop', 'subscriptions'],
-  retryCycle: ['shop', 'subscriptions', 'billingKeys', 'shopNotices', 'idempotency'],
+  retryCycle: ['shop', 'subscriptions', 'billingKeys', 'idempotency'],
   // The orders are cycles (SUB#…) read through the index; the product names are the shop's.
   listOrders: ['shop', 'subscriptions'],
   exportOrders: ['shop', 'subscriptions'],

@@ -39,7 +39,7 @@ const isText = (value: unknown): value is string => typeof value === 'string' &&
 export function parseWorkMessage(body: string): WorkMessage {
   const message = JSON.parse(body) as Partial<WorkMessage>;
   const items = Array.isArray(message.items) ? message.items : undefined;
-  if ((message.kind !== 'NOTICE' && message.kind !== 'CHARGE') || !isText(message.date) || !isText(message.scheduledTime) || !isText(message.shopId) || !items || items.length === 0 || !items.every((item) => isText(item?.subscriptionId) && isText(item?.deliveryDate))) {
+  if ((message.kind !== 'NOTICE' && message.kind !== 'CHARGE' && message.kind !== 'RETRY') || !isText(message.date) || !isText(message.scheduledTime) || !isText(message.shopId) || !items || items.length === 0 || !items.every((item) => isText(item?.subscriptionId) && isText(item?.deliveryDate))) {
     throw new Error('Not a work message: { kind, date, scheduledTime, shopId, items: [{ subscriptionId, deliveryDate }] } expected');
   }
   return message as WorkMessage;

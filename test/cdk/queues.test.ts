@@ -141,6 +141,14 @@ describe('queue IAM and environment', () => {
     expect(dispatchers.map(([name, fn]) => [name, fn.enqueuesFor])).toEqual([['noticeRun', 'noticeWorker'], ['chargeRun', 'chargeWorker']]);
   });
 
+  it("the shop's retry of a FAILED cycle charges through the charge worker: retryCycle may only send to its queue, and never decrypt", () => {
+    expect(enqueuers.filter(([, fn]) => fn.enqueuesFor === 'chargeWorker').map(([name]) => name).sort()).toEqual(['chargeRun', 'chargeWorker', 'retryCycle']);
+    const sends = statementsOf('retryCycle').filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:')));
+    expect(sends).toEqual([{ Sid: 'EnqueueWork', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.anything() }]);
+    expect(matches(queueArn('chargeWorker'), sends[0]!.Resource)).toBe(true);
+    expect(statementsOf('retryCycle').flatMap(actionsOf).filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
   it.each(queueFunctions())('%s may consume its own queue only, and send only to the one it enqueues for', (name, definition) => {
     const consume = statementsOf(name).filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage'));
 

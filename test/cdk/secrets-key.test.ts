@@ -45,7 +45,7 @@ describe('the secrets KMS key (issues 10 and 11)', () => {
     const decrypting = functionNames.filter((name) =>
       kmsStatements(statementsOfRole(dev.serviceTemplate, logicalId(dev.service.functions[name].role))).some((s) => actionsOf(s).includes('kms:Decrypt')),
     );
-    expect(decrypting.sort()).toEqual(['chargeWorker', 'checkOut', 'retryCycle', 'signUp', 'startCardChange', 'stopWorker', 'webhookDelivery']);
+    expect(decrypting.sort()).toEqual(['chargeWorker', 'checkOut', 'signUp', 'startCardChange', 'stopWorker', 'webhookDelivery']);
   });
 
   it('every statement is pinned to the {shop, purpose} context', () => {

@@ -35,14 +35,16 @@ export const merchantActionsDocs = {
   },
   retryCycle: {
     summary:
-      "Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). " +
-      'outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.',
+      "Charge a FAILED cycle once more with the announced amount (S18) and the charge run's own rules. Every check below is made before anything is written; then the retry is handed to the charge worker, which charges it within moments " +
+      '(attempt n+1 under its own order id, exactly once even when retried twice at once: one claim, one capture) — the PG is never called inside this request. ' +
+      'The answer is 202 with outcome PENDING and the cycle as it is (FAILED). The result shows on the cycle and in the orders (CHARGED; or FAILED again with the reason in lastFailure) and in the subscription.cycle.charged / subscription.cycle.failed webhook events; ' +
+      'an answer the PG did not give leaves the cycle CHARGING, and the next charge run looks the order id up (never a second blind charge).',
     rules: ['S17', 'S18'],
-    response: z.object({ outcome: z.enum(['CHARGED', 'DECLINED', 'PENDING', 'REVIEW']), cycle: retriedCycleView }),
+    response: z.object({ outcome: z.literal('PENDING'), cycle: retriedCycleView }),
     errors: [
       notFound('The subscription or its cycle'),
       { status: 409, code: 'CYCLE_NOT_FAILED', when: 'the cycle is not FAILED (charged, noticed, skipped, cancelled, in review)' },
-      { status: 409, code: 'CHARGE_IN_PROGRESS', when: 'the cycle is being charged right now (a retry at the same time, or the charge run)' },
+      { status: 409, code: 'CHARGE_IN_PROGRESS', when: 'the cycle is being charged right now (an earlier retry the charge worker took, or the charge run)' },
       { status: 409, code: 'NOTHING_TO_CHARGE', when: 'the buyer cancelled every item the delivery announced (S19)' },
       { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" },
       { status: 409, code: 'PAYMENT_METHOD_NOT_AVAILABLE', when: "the shop no longer takes the subscription's payment method" },

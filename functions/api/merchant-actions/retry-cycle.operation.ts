@@ -6,5 +6,5 @@ import { defineOperation } from '../operation.ts';
 export const operation = defineOperation('retryCycle', {
   route: fn.retryCycle,
   params: z.strictObject({ subscriptionId: idSchema, deliveryDate: isoDateSchema }),
-  status: 200,
+  status: 202,
 });

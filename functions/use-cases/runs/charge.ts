@@ -49,6 +49,7 @@ import type { Subscription } from '../../domain/subscription.ts';
 import { ownDecline } from '../../adapters/gateways/declines.ts';
 import type { ChargingGateway } from '../../adapters/gateways/payment-gateway.ts';
 import { providerFor, type GatewayDirectory } from '../storefront-deps.ts';
+import { chargeRetry } from './charge-retry.ts';
 import { charge, failWithoutAttempt, finishSkipped, settle, toReview, WORKER_LEASE_MS, type Run as RunOf, type Step } from './charge-outcome.ts';
 import { settleEach, type ItemResult, type Work, type WorkReport } from './work.ts';
 
@@ -130,19 +131,21 @@ export async function chargeWork(deps: ChargeDeps, work: Work): Promise<WorkRepo
     }),
   ]);
   const run: Run = { deps, scheduledAt, shop };
-  const done = await settleEach(loaded as Loaded[], CHARGE_ITEMS_IN_PARALLEL, (item) => chargeItem(run, item));
+  // A RETRY message (the shop's retry of a FAILED cycle) is claimed and charged by charge-retry.ts.
+  const decideFor = work.kind === 'RETRY' ? chargeRetry : decide;
+  const done = await settleEach(loaded as Loaded[], CHARGE_ITEMS_IN_PARALLEL, (item) => chargeItem(run, item, decideFor));
   const results = done.map(({ entry, value, error, failed }): ItemResult<ChargeReport> => (failed ? { ref: entry.ref, error } : { ref: entry.ref, outcome: value! }));
   for (const result of results) if ('error' in result) logger.warn('Charge item failed; it is retried on its own', { ...result.ref, error: result.error as Error });
   return { results };
 }
 
-async function chargeItem(run: Run, item: Loaded): Promise<ChargeReport> {
+async function chargeItem(run: Run, item: Loaded, decideFor: typeof decide): Promise<ChargeReport> {
   const { deps } = run;
   let { cycle, subscription } = item;
   // A lost conditional write means someone else moved the cycle: decide again from what is true now.
   for (let round = 0; round < 4; round += 1) {
     if (!cycle) return { result: 'nothing-to-do', ...item.ref };
-    const step = await decide(run, cycle, subscription, item.billingKey);
+    const step = await decideFor(run, cycle, subscription, item.billingKey);
     if (step !== 'reread') {
       logger.info('Charge item processed', { ...item.ref, result: step.done, attempts: step.cycle?.attempts ?? cycle.attempts ?? 0, scheduledTime: seoulTimestamp(run.scheduledAt) });
       return { result: step.done, ...item.ref };

@@ -8,7 +8,8 @@
 import type { CycleRef } from '../../domain/cycle.ts';
 
 export interface Work {
-  readonly kind: 'NOTICE' | 'CHARGE';
+  /** RETRY: the shop's retry of a FAILED cycle (use-cases/retry-cycle.ts), charged by the charge worker. */
+  readonly kind: 'NOTICE' | 'CHARGE' | 'RETRY';
   /** The Seoul date of the run that dispatched it (it took everything due up to that day). */
   readonly date: string;
   /** When the run was scheduled: the charge's "now" for every retry decision. */
