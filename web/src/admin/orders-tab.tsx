@@ -28,15 +28,36 @@ async function download(from: string, to: string): Promise<void> {
   URL.revokeObjectURL(link.href);
 }
 
+/** After the 202 the charge worker charges within moments: the lists are read a few times a second until they show how it went. */
+const POLL_EVERY_MS = 300;
+const POLL_FOR_MS = 10_000;
+
+/** What became of a retried cycle: charged, declined again (with the reason), or null when it is not known yet. */
+async function retryResult(order: Order): Promise<string | null> {
+  const same = (row: Order) => row.subscriptionId === order.subscriptionId && row.deliveryDate === order.deliveryDate;
+  for (let waited = 0; waited < POLL_FOR_MS; waited += POLL_EVERY_MS) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+    const [charged, failed] = await Promise.all(
+      (['CHARGED', 'FAILED'] as const).map((status) => ok(admin().GET('/admin/orders', { params: { query: { status, limit: 50 } } }))),
+    );
+    if (charged!.items.some(same)) return '결제되었어요';
+    const again = failed!.items.find((row) => same(row) && (row.attempts ?? 0) > (order.attempts ?? 0));
+    if (again) return `승인 거절: ${again.failure?.message ?? ''}`;
+  }
+  return null;
+}
+
 function Retry(props: { order: Order; onDone: () => void }) {
   const [confirming, setConfirming] = useState(false);
   const [result, setResult] = useState<string | null>(null);
   const retry = useAction(async () => {
-    const answer = await ok(
+    await ok(
       admin().POST('/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry', { params: { path: { subscriptionId: props.order.subscriptionId, deliveryDate: props.order.deliveryDate } } }),
     );
     setConfirming(false);
-    setResult(answer.outcome === 'CHARGED' ? '결제되었어요' : answer.outcome === 'DECLINED' ? `승인 거절: ${answer.cycle.lastFailure?.message ?? ''}` : '결제 결과를 확인 중이에요');
+    setResult('결제를 요청했어요');
+    const settled = await retryResult(props.order).catch(() => null);
+    setResult(settled ?? '결제를 요청했어요. 결과는 잠시 후 목록에서 확인해 주세요');
     props.onDone();
   });
   if (result) return <span data-testid="retry-result">{result}</span>;
@@ -48,7 +69,7 @@ function Retry(props: { order: Order; onDone: () => void }) {
       {confirming && (
         <Confirm title="이 회차를 다시 결제할까요?" confirmLabel="결제" busy={retry.busy} onCancel={() => setConfirming(false)} onConfirm={() => void retry.run()}>
           <p>
-            {day(props.order.deliveryDate)} 배송분 {won(props.order.amount)}을 구매자의 등록 카드로 지금 한 번 더 결제해요. 두 번 눌러도 한 번만 결제돼요.
+            {day(props.order.deliveryDate)} 배송분 {won(props.order.amount)}을 구매자의 등록 카드로 한 번 더 결제해요. 결제는 곧바로 진행되고, 두 번 눌러도 한 번만 결제돼요.
           </p>
         </Confirm>
       )}

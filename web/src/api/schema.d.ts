@@ -824,7 +824,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Charge a FAILED cycle once more, now, with the announced amount (S18) and the charge run's own rules: attempt n+1 under its own order id, exactly once even when called twice at once (the loser is told 409). outcome CHARGED: the cycle is the order (subscription.cycle.charged); DECLINED: it stays FAILED with the reason in lastFailure; PENDING: the PG did not answer, and the next charge run looks the order id up (never a second blind charge); REVIEW: an operator must decide.
+         * Charge a FAILED cycle once more with the announced amount (S18) and the charge run's own rules. Every check below is made before anything is written; then the retry is handed to the charge worker, which charges it within moments (attempt n+1 under its own order id, exactly once even when retried twice at once: one claim, one capture) — the PG is never called inside this request. The answer is 202 with outcome PENDING and the cycle as it is (FAILED). The result shows on the cycle and in the orders (CHARGED; or FAILED again with the reason in lastFailure) and in the subscription.cycle.charged / subscription.cycle.failed webhook events; an answer the PG did not give leaves the cycle CHARGING, and the next charge run looks the order id up (never a second blind charge).
          * @description Seed rules: S17, S18.
          */
         post: operations["retryCycle"];
@@ -7089,14 +7089,14 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Success */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        outcome: "CHARGED" | "DECLINED" | "PENDING" | "REVIEW";
+                        /** @constant */
+                        outcome: "PENDING";
                         cycle: {
                             deliveryDate: string;
                             noticeDate: string;
@@ -7168,7 +7168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `CYCLE_NOT_FAILED`: the cycle is not FAILED (charged, noticed, skipped, cancelled, in review); `CHARGE_IN_PROGRESS`: the cycle is being charged right now (a retry at the same time, or the charge run); `NOTHING_TO_CHARGE`: the buyer cancelled every item the delivery announced (S19); `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `NO_BILLING_KEY`: the buyer has no registered payment method with the shop's PG; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
+            /** @description `CYCLE_NOT_FAILED`: the cycle is not FAILED (charged, noticed, skipped, cancelled, in review); `CHARGE_IN_PROGRESS`: the cycle is being charged right now (an earlier retry the charge worker took, or the charge run); `NOTHING_TO_CHARGE`: the buyer cancelled every item the delivery announced (S19); `SERVICE_NOT_ACTIVE`: the shop's subscription service is not active; `PAYMENT_METHOD_NOT_AVAILABLE`: the shop no longer takes the subscription's payment method; `NO_BILLING_KEY`: the buyer has no registered payment method with the shop's PG; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running; retry shortly for its answer */
             409: {
                 headers: {
                     [name: string]: unknown;
