@@ -27,8 +27,6 @@ export type TableAction =
 export type Channel = 'mail' | 'sms' | 'events';
 
 interface FunctionBase {
-  /** Path of the module exporting `handler`, relative to the repository root. */
-  readonly entry: string;
   readonly tableActions: readonly TableAction[];
   readonly sends: readonly Channel[];
   /** Seconds; the default suits an API call, runs declare their own. */
@@ -171,277 +169,224 @@ export const SCHEDULE_DEFAULTS = {
 
 export const health = {
   kind: 'http', method: 'GET', path: '/health', auth: 'public',
-  entry: 'functions/handlers/health.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const createShop = {
   kind: 'http', method: 'POST', path: '/platform/shops', auth: 'platform', idempotent: true,
-  entry: 'functions/handlers/create-shop.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getService = {
   kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
-  entry: 'functions/handlers/get-service.handler.ts',
   // PutItem and the stop queue: a STOPPING shop whose trigger died before creating its job gets it here.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const listPaymentGateways = {
   kind: 'http', method: 'GET', path: '/payment-gateways', auth: 'public',
-  entry: 'functions/handlers/list-payment-gateways.handler.ts',
   tableActions: [], sends: [],
 } as const satisfies HttpFunction;
 export const putPgContract = {
   kind: 'http', method: 'PUT', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
-  entry: 'functions/handlers/put-pg-contract.handler.ts',
   sealsPgCredentials: true,
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const listPgContracts = {
   kind: 'http', method: 'GET', path: '/platform/shops/{shopId}/pg-contracts', auth: 'platform',
-  entry: 'functions/handlers/list-pg-contracts.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const deletePgContract = {
   kind: 'http', method: 'DELETE', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
-  entry: 'functions/handlers/delete-pg-contract.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const resolveCycle = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/resolve-cycle.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], readsChargeSettings: true,
 } as const satisfies HttpFunction;
 export const openApi = {
   kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
-  entry: 'functions/handlers/open-api.handler.ts',
   tableActions: [], sends: [],
 } as const satisfies HttpFunction;
 export const reviewApplication = {
   kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/review', auth: 'platform',
-  entry: 'functions/handlers/review-application.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const topUpCredits = {
   kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/credits', auth: 'platform', idempotent: true,
-  entry: 'functions/handlers/top-up-credits.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const applyForService = {
   kind: 'http', method: 'POST', path: '/admin/service/application', auth: 'admin',
-  entry: 'functions/handlers/apply-for-service.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const changeCardPg = {
   kind: 'http', method: 'PUT', path: '/admin/service/pg', auth: 'admin',
-  entry: 'functions/handlers/change-card-pg.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const unlinkCardPg = {
   kind: 'http', method: 'DELETE', path: '/admin/service/pg', auth: 'admin',
-  entry: 'functions/handlers/unlink-card-pg.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const setEasyPay = {
   kind: 'http', method: 'PUT', path: '/admin/service/easy-pay', auth: 'admin',
-  entry: 'functions/handlers/set-easy-pay.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const stopService = {
   kind: 'http', method: 'POST', path: '/admin/service/stop', auth: 'admin',
-  entry: 'functions/handlers/stop-service.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const getNotificationSettings = {
   kind: 'http', method: 'GET', path: '/admin/settings/notifications', auth: 'admin',
-  entry: 'functions/handlers/get-notification-settings.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const putNotificationSettings = {
   kind: 'http', method: 'PUT', path: '/admin/settings/notifications', auth: 'admin',
-  entry: 'functions/handlers/put-notification-settings.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getSubscriptionSettings = {
   kind: 'http', method: 'GET', path: '/admin/settings/subscription', auth: 'admin',
-  entry: 'functions/handlers/get-subscription-settings.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const putSubscriptionSettings = {
   kind: 'http', method: 'PUT', path: '/admin/settings/subscription', auth: 'admin',
-  entry: 'functions/handlers/put-subscription-settings.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getDeliverySettings = {
   kind: 'http', method: 'GET', path: '/admin/settings/delivery', auth: 'admin',
-  entry: 'functions/handlers/get-delivery-settings.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const putDeliverySettings = {
   kind: 'http', method: 'PUT', path: '/admin/settings/delivery', auth: 'admin',
-  entry: 'functions/handlers/put-delivery-settings.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getCredits = {
   kind: 'http', method: 'GET', path: '/admin/credits', auth: 'admin',
-  entry: 'functions/handlers/get-credits.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const listCreditLedger = {
   kind: 'http', method: 'GET', path: '/admin/credits/ledger', auth: 'admin',
-  entry: 'functions/handlers/list-credit-ledger.handler.ts',
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const putProduct = {
   kind: 'http', method: 'PUT', path: '/admin/products/{productId}', auth: 'admin',
-  entry: 'functions/handlers/put-product.handler.ts',
   // PutItem and the price-change queue: an increase creates its notice job and enqueues its first step.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'priceChangeWorker',
 } as const satisfies HttpFunction;
 export const listProducts = {
   kind: 'http', method: 'GET', path: '/admin/products', auth: 'admin',
-  entry: 'functions/handlers/list-products.handler.ts',
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const getProduct = {
   kind: 'http', method: 'GET', path: '/admin/products/{productId}', auth: 'admin',
-  entry: 'functions/handlers/get-product.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getPurchaseOptions = {
   kind: 'http', method: 'GET', path: '/shops/{shopId}/products/{productId}/purchase-options', auth: 'public',
-  entry: 'functions/handlers/get-purchase-options.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const listShopSubscriptions = {
   kind: 'http', method: 'GET', path: '/admin/subscriptions', auth: 'admin',
-  entry: 'functions/handlers/list-shop-subscriptions.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getShopSubscription = {
   kind: 'http', method: 'GET', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
-  entry: 'functions/handlers/get-shop-subscription.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const cancelShopSubscription = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cancel', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/cancel-shop-subscription.handler.ts',
   // DeleteItem: the planned next delivery withdrawn, and the Idempotency-Key records.
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
 } as const satisfies HttpFunction;
 export const changeShopSubscription = {
   kind: 'http', method: 'PATCH', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
-  entry: 'functions/handlers/change-shop-subscription.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
 } as const satisfies HttpFunction;
 export const retryCycle = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/retry-cycle.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], usesGateway: true, readsChargeSettings: true,
 } as const satisfies HttpFunction;
 export const listOrders = {
   kind: 'http', method: 'GET', path: '/admin/orders', auth: 'admin',
-  entry: 'functions/handlers/list-orders.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const exportOrders = {
   kind: 'http', method: 'GET', path: '/admin/orders.csv', auth: 'admin',
-  entry: 'functions/handlers/export-orders.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const signUp = {
   kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/sign-up.handler.ts',
   usesGateway: true,
   // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const checkOut = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/check-out.handler.ts',
   usesGateway: true,
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const listMySubscriptions = {
   kind: 'http', method: 'GET', path: '/subscriptions', auth: 'customer',
-  entry: 'functions/handlers/list-my-subscriptions.handler.ts',
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const getMySubscription = {
   kind: 'http', method: 'GET', path: '/subscriptions/{subscriptionId}', auth: 'customer',
-  entry: 'functions/handlers/get-my-subscription.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const cancelSubscription = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
-  entry: 'functions/handlers/cancel-subscription.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const answerPriceChange = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/price-consent', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/answer-price-change.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getMyCard = {
   kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
-  entry: 'functions/handlers/get-my-card.handler.ts',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const skipDelivery = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/skip', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/skip-delivery.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const pauseSubscription = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/pause', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/pause-subscription.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const resumeSubscription = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/resume', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/resume-subscription.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const changeSubscription = {
   kind: 'http', method: 'PATCH', path: '/subscriptions/{subscriptionId}', auth: 'customer',
-  entry: 'functions/handlers/change-subscription.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const startCardChange = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/card', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/start-card-change.handler.ts',
   usesGateway: true,
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const createWebhook = {
   kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/create-webhook.handler.ts',
   webhookSecret: 'seal',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const listWebhooks = {
   kind: 'http', method: 'GET', path: '/admin/webhooks', auth: 'admin',
-  entry: 'functions/handlers/list-webhooks.handler.ts',
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const deleteWebhook = {
   kind: 'http', method: 'DELETE', path: '/admin/webhooks/{webhookId}', auth: 'admin',
-  entry: 'functions/handlers/delete-webhook.handler.ts',
   tableActions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const listWebhookDeliveries = {
   kind: 'http', method: 'GET', path: '/admin/webhooks/{webhookId}/deliveries', auth: 'admin',
-  entry: 'functions/handlers/list-webhook-deliveries.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const maintenanceRun = {
   kind: 'scheduled', timesSetting: 'maintenanceRunTimes',
-  entry: 'functions/handlers/maintenance-run.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   sends: ['events'], timeoutSeconds: 900, memoryMb: 512,
 } as const satisfies ScheduledFunction;
 export const noticeRun = {
   kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
-  entry: 'functions/handlers/notice-run.handler.ts',
   // Query: the due index; GetItem and UpdateItem: releasing the credit blocks dead workers left open.
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sends: [], timeoutSeconds: 900, memoryMb: 512,
@@ -449,7 +394,6 @@ export const noticeRun = {
 export const noticeWorker = {
   kind: 'queue',
   queue: { batchSize: 4, maxConcurrency: 20, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
-  entry: 'functions/handlers/notice-worker.handler.ts',
   // BatchGetItem: a message's reads at once; DeleteItem: withdrawing a stale plan; BatchWriteItem: the SMS ledger lines.
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   // Its own queue: an item that failed is put back on its own (item isolation).
@@ -457,7 +401,6 @@ export const noticeWorker = {
 } as const satisfies QueueFunction;
 export const chargeRun = {
   kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',
-  entry: 'functions/handlers/charge-run.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sends: [], timeoutSeconds: 900, memoryMb: 512,
 } as const satisfies ScheduledFunction;
@@ -466,7 +409,6 @@ export const chargeWorker = {
   // One message (25 cycles) per invocation: PG calls can take up to 30 s each (Toss), so the
   // timeout leaves room for a slow message, and the visibility timeout is 6x the timeout.
   queue: { batchSize: 1, maxConcurrency: 10, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
-  entry: 'functions/handlers/charge-worker.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: CHARGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
@@ -474,7 +416,6 @@ export const stopWorker = {
   kind: 'queue',
   // One step per invocation: a step is one page (100 subscriptions or billing keys) and enqueues the next.
   queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
-  entry: 'functions/handlers/stop-worker.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: STOP_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
@@ -482,7 +423,6 @@ export const priceChangeWorker = {
   kind: 'queue',
   // One step per invocation: a step is one page (50 subscriptions) of one price change, and enqueues the next.
   queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
-  entry: 'functions/handlers/price-change-worker.handler.ts',
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: PRICE_CHANGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
@@ -493,7 +433,6 @@ export const webhookFanout = {
   // (one per cycle, arriving a few per second per worker) then cost one Query per shop per batch of up to 100,
   // not one per event. Visibility ≥ 6 × the timeout + the window (AWS's guidance for a batching window).
   queue: { batchSize: 100, maxBatchingWindowSeconds: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 185, maxReceiveCount: 5 },
-  entry: 'functions/handlers/webhook-fanout.handler.ts',
   tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],
   sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
 } as const satisfies QueueFunction;
@@ -501,7 +440,6 @@ export const webhookDelivery = {
   kind: 'queue',
   // One attempt per message (up to 15 s each); retries come back through this queue with DelaySeconds.
   queue: { batchSize: 1, maxConcurrency: 20, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
-  entry: 'functions/handlers/webhook-delivery.handler.ts',
   webhookSecret: 'open',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
@@ -578,6 +516,16 @@ export type FunctionName = keyof typeof FUNCTIONS;
 
 /** Pure, so that a bundle importing anything else from here drops the catalogue. */
 export const functionNames = /* @__PURE__ */ Object.keys(FUNCTIONS) as FunctionName[];
+
+/**
+ * The module exporting a function's `handler`, relative to the repository root, by convention:
+ * `checkOut` → `functions/handlers/check-out.handler.ts` (the deployment, the local runtime and the bundle tests
+ * use it; a function whose module is missing fails test/unit/bundles.test.ts). Not a field of each entry: the
+ * runtime bundles carry the entries they import, and a path is no business of a running function (issue 12).
+ */
+export function entryOf(name: FunctionName): string {
+  return `functions/handlers/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.handler.ts`;
+}
 
 export function httpFunctions(): Array<[FunctionName, HttpFunction]> {
   return functionNames.flatMap((name) => {

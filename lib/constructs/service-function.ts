@@ -20,7 +20,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { BUNDLED_FOLDERS, BUNDLING } from '../../system/bundling.ts';
-import { ENV, reservedConcurrencyOf, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
+import { ENV, entryOf, reservedConcurrencyOf, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
 import { DESCRIPTIONS } from '../../system/function-descriptions.ts';
 import { GATEWAY_ENV, SEAL_CONTEXT_KEYS, type SealPurpose } from '../../system/payment-gateways.ts';
 import { leadingKeysOf } from '../../system/table-access.ts';
@@ -104,7 +104,7 @@ export class ServiceFunction extends Construct {
     this.logGroup.grantWrite(this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, definition.entry),
+      entry: path.join(REPO_ROOT, entryOf(props.name)),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
