@@ -123,7 +123,10 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
   const outDir = join(REPO_ROOT, 'node_modules', '.bench-cold', root === resolve(REPO_ROOT) ? 'here' : 'other');
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const { FUNCTIONS } = (await import(pathToFileURL(join(root, 'system', 'functions.ts')).href)) as { FUNCTIONS: Record<string, FunctionDefinition> };
+  const catalogue = (await import(pathToFileURL(join(root, 'system', 'functions.ts')).href)) as { FUNCTIONS: Record<string, FunctionDefinition & { entry?: string }>; entryOf?: (name: string) => string };
+  const { FUNCTIONS } = catalogue;
+  // A checkout from before the handler modules went by convention names each entry itself.
+  const entryOf = (name: string) => catalogue.entryOf?.(name) ?? FUNCTIONS[name]!.entry!;
   const names = Object.keys(FUNCTIONS).filter((name) => !options.only || options.only.includes(name));
 
   const bundles: BundleFigure[] = [];
@@ -131,7 +134,7 @@ export async function measureCold(options: ColdOptions): Promise<ColdFigures> {
   for (const [index, name] of names.entries()) {
     const outfile = join(outDir, name, 'index.mjs');
     const { metafile } = await build({
-      entryPoints: [join(root, FUNCTIONS[name]!.entry)],
+      entryPoints: [join(root, entryOf(name))],
       metafile: true,
       ...ESBUILD_OPTIONS,
       outfile,

@@ -5,7 +5,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FUNCTIONS, type FunctionName } from '../system/functions.ts';
+import { entryOf, type FunctionName } from '../system/functions.ts';
 import type { Context } from 'aws-lambda';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,9 +17,9 @@ const loaded = new Map<FunctionName, Promise<LambdaHandler>>();
 export function loadHandler(name: FunctionName): Promise<LambdaHandler> {
   let handler = loaded.get(name);
   if (!handler) {
-    const entry = pathToFileURL(join(REPO_ROOT, FUNCTIONS[name].entry)).href;
+    const entry = pathToFileURL(join(REPO_ROOT, entryOf(name))).href;
     handler = import(entry).then((module: { handler?: LambdaHandler }) => {
-      if (typeof module.handler !== 'function') throw new Error(`${FUNCTIONS[name].entry} does not export a handler`);
+      if (typeof module.handler !== 'function') throw new Error(`${entryOf(name)} does not export a handler`);
       return module.handler;
     });
     loaded.set(name, handler);

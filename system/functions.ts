@@ -27,9 +27,6 @@ export type TableAction =
 export type Channel = 'mail' | 'sms' | 'events';
 
 interface FunctionBase {
-  /** Path of the module exporting `handler`, relative to the repository root. */
-  readonly entry: string;
-  readonly description: string;
   readonly tableActions: readonly TableAction[];
   readonly sends: readonly Channel[];
   /** Seconds; the default suits an API call, runs declare their own. */
@@ -173,331 +170,225 @@ export const SCHEDULE_DEFAULTS = {
 
 export const health = {
   kind: 'http', method: 'GET', path: '/health', auth: 'public',
-  entry: 'functions/handlers/health.handler.ts',
-  description: 'Liveness and table reachability',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const createShop = {
   kind: 'http', method: 'POST', path: '/platform/shops', auth: 'platform', idempotent: true,
-  entry: 'functions/handlers/create-shop.handler.ts',
-  description: 'Platform registers a shop (operator email, product management generation)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getService = {
   kind: 'http', method: 'GET', path: '/admin/service', auth: 'admin',
-  entry: 'functions/handlers/get-service.handler.ts',
-  description: "A merchant reads its subscription service's state, its PG contracts (masked) and a stop's progress (S6, S22); resumes a stop whose job is missing",
   // PutItem and the stop queue: a STOPPING shop whose trigger died before creating its job gets it here.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const listPaymentGateways = {
   kind: 'http', method: 'GET', path: '/payment-gateways', auth: 'public',
-  entry: 'functions/handlers/list-payment-gateways.handler.ts',
-  description: 'Every payment gateway of S3/S7: kind, documents, availability, lookup support, direct or through PortOne',
   tableActions: [], sends: [],
 } as const satisfies HttpFunction;
 export const putPgContract = {
   kind: 'http', method: 'PUT', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
-  entry: 'functions/handlers/put-pg-contract.handler.ts',
-  description: "Registers (or rotates) a shop's contract with a PG, credentials sealed; a different card PG stops an active service (S1, S9, S21)",
   sealsPgCredentials: true,
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const listPgContracts = {
   kind: 'http', method: 'GET', path: '/platform/shops/{shopId}/pg-contracts', auth: 'platform',
-  entry: 'functions/handlers/list-pg-contracts.handler.ts',
-  description: "A shop's PG contracts, masked (gateway, registeredAt, fingerprint)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const deletePgContract = {
   kind: 'http', method: 'DELETE', path: '/platform/shops/{shopId}/pg-contracts/{gateway}', auth: 'platform',
-  entry: 'functions/handlers/delete-pg-contract.handler.ts',
-  description: "Unlinks a shop's contract with a PG; the one in use stops the service (S21) or KakaoPay (S9)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const resolveCycle = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/resolve', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/resolve-cycle.handler.ts',
-  description: 'Closes a cycle left in REVIEW as charged (order, event) or not charged (buyer told); the subscription moves on',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'], readsChargeSettings: true,
 } as const satisfies HttpFunction;
 export const openApi = {
   kind: 'http', method: 'GET', path: '/openapi.json', auth: 'public',
-  entry: 'functions/handlers/open-api.handler.ts',
-  description: 'The OpenAPI 3.1 document, generated from the request schemas',
   tableActions: [], sends: [],
 } as const satisfies HttpFunction;
 export const reviewApplication = {
   kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/review', auth: 'platform',
-  entry: 'functions/handlers/review-application.handler.ts',
-  description: "The PG's review result for a shop's application (S2)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const topUpCredits = {
   kind: 'http', method: 'POST', path: '/platform/shops/{shopId}/credits', auth: 'platform', idempotent: true,
-  entry: 'functions/handlers/top-up-credits.handler.ts',
-  description: 'Prepaid SMS and bulk-mail credits bought by a shop (S12, S24)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const applyForService = {
   kind: 'http', method: 'POST', path: '/admin/service/application', auth: 'admin',
-  entry: 'functions/handlers/apply-for-service.handler.ts',
-  description: 'A merchant applies for the service on its registered PG contracts (S1-S3, S7-S9)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const changeCardPg = {
   kind: 'http', method: 'PUT', path: '/admin/service/pg', auth: 'admin',
-  entry: 'functions/handlers/change-card-pg.handler.ts',
-  description: 'A merchant changes its card PG (one with a registered contract); a different PG stops the service (S9, S21)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const unlinkCardPg = {
   kind: 'http', method: 'DELETE', path: '/admin/service/pg', auth: 'admin',
-  entry: 'functions/handlers/unlink-card-pg.handler.ts',
-  description: 'A merchant unlinks its card PG, which stops the service (S21)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const setEasyPay = {
   kind: 'http', method: 'PUT', path: '/admin/service/easy-pay', auth: 'admin',
-  entry: 'functions/handlers/set-easy-pay.handler.ts',
-  description: 'A merchant switches KakaoPay on (with a registered contract) or off, independently of the card PG (S9)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:Query'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const stopService = {
   kind: 'http', method: 'POST', path: '/admin/service/stop', auth: 'admin',
-  entry: 'functions/handlers/stop-service.handler.ts',
-  description: 'A merchant stops its service; the stop job cancels every subscription, deletes the billing keys and mails (S22-S24)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'stopWorker',
 } as const satisfies HttpFunction;
 export const getNotificationSettings = {
   kind: 'http', method: 'GET', path: '/admin/settings/notifications', auth: 'admin',
-  entry: 'functions/handlers/get-notification-settings.handler.ts',
-  description: 'Payment-notice and auto-cancel mail/SMS settings (S11)',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const putNotificationSettings = {
   kind: 'http', method: 'PUT', path: '/admin/settings/notifications', auth: 'admin',
-  entry: 'functions/handlers/put-notification-settings.handler.ts',
-  description: 'Sets the payment-notice and auto-cancel mail/SMS settings (S11)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getSubscriptionSettings = {
   kind: 'http', method: 'GET', path: '/admin/settings/subscription', auth: 'admin',
-  entry: 'functions/handlers/get-subscription-settings.handler.ts',
-  description: 'The start-date window buyers may choose from (S15)',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const putSubscriptionSettings = {
   kind: 'http', method: 'PUT', path: '/admin/settings/subscription', auth: 'admin',
-  entry: 'functions/handlers/put-subscription-settings.handler.ts',
-  description: 'Sets the start-date window buyers may choose from (S15)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getDeliverySettings = {
   kind: 'http', method: 'GET', path: '/admin/settings/delivery', auth: 'admin',
-  entry: 'functions/handlers/get-delivery-settings.handler.ts',
-  description: 'The delivery calendar: days not delivered on and the shift direction (issue 14)',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const putDeliverySettings = {
   kind: 'http', method: 'PUT', path: '/admin/settings/delivery', auth: 'admin',
-  entry: 'functions/handlers/put-delivery-settings.handler.ts',
-  description: 'Sets the delivery calendar: sundays, saturdays, public holidays; shift later or earlier (issue 14)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getCredits = {
   kind: 'http', method: 'GET', path: '/admin/credits', auth: 'admin',
-  entry: 'functions/handlers/get-credits.handler.ts',
-  description: 'SMS and bulk-mail credit balances (S12)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const listCreditLedger = {
   kind: 'http', method: 'GET', path: '/admin/credits/ledger', auth: 'admin',
-  entry: 'functions/handlers/list-credit-ledger.handler.ts',
-  description: 'Every credit top-up and debit, newest first (S12, S24)',
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const putProduct = {
   kind: 'http', method: 'PUT', path: '/admin/products/{productId}', auth: 'admin',
-  entry: 'functions/handlers/put-product.handler.ts',
-  description: 'Creates or replaces a product and its subscription settings (S13, S14); a price increase is recorded and its notice job started (issue 14)',
   // PutItem and the price-change queue: an increase creates its notice job and enqueues its first step.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem'], sends: [], enqueuesFor: 'priceChangeWorker',
 } as const satisfies HttpFunction;
 export const listProducts = {
   kind: 'http', method: 'GET', path: '/admin/products', auth: 'admin',
-  entry: 'functions/handlers/list-products.handler.ts',
-  description: "A shop's products (S13)",
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const getProduct = {
   kind: 'http', method: 'GET', path: '/admin/products/{productId}', auth: 'admin',
-  entry: 'functions/handlers/get-product.handler.ts',
-  description: 'One product and its subscription settings (S13, S14)',
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getPurchaseOptions = {
   kind: 'http', method: 'GET', path: '/shops/{shopId}/products/{productId}/purchase-options', auth: 'public',
-  entry: 'functions/handlers/get-purchase-options.handler.ts',
-  description: "What a product page offers: purchase methods, cycles and the start-date window (S13-S15)",
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const listShopSubscriptions = {
   kind: 'http', method: 'GET', path: '/admin/subscriptions', auth: 'admin',
-  entry: 'functions/handlers/list-shop-subscriptions.handler.ts',
-  description: "A shop's subscriptions, filtered, newest first (S20)",
   tableActions: ['dynamodb:Query', 'dynamodb:BatchGetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getShopSubscription = {
   kind: 'http', method: 'GET', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
-  entry: 'functions/handlers/get-shop-subscription.handler.ts',
-  description: 'One subscription of the shop with its cycles (S20)',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const cancelShopSubscription = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cancel', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/cancel-shop-subscription.handler.ts',
-  description: "The shop cancels some items or the whole subscription on the buyer's behalf, with the buyer's rules (S18, S19); the buyer is mailed",
   // DeleteItem: the planned next delivery withdrawn, and the Idempotency-Key records.
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
 } as const satisfies HttpFunction;
 export const changeShopSubscription = {
   kind: 'http', method: 'PATCH', path: '/admin/subscriptions/{subscriptionId}', auth: 'admin',
-  entry: 'functions/handlers/change-shop-subscription.handler.ts',
-  description: "The shop changes the cycle, items, address or next delivery on the buyer's behalf, with the buyer's rules (S13-S15, S18); the buyer is mailed",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['mail', 'events'],
 } as const satisfies HttpFunction;
 export const retryCycle = {
   kind: 'http', method: 'POST', path: '/admin/subscriptions/{subscriptionId}/cycles/{deliveryDate}/retry', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/retry-cycle.handler.ts',
-  description: "Charges a FAILED cycle once more, now, exactly once, with the charge run's own step and order id rules",
   // Checks, then a RETRY message on the charge worker's queue (the worker claims and charges): no PG, no KMS Decrypt.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [], enqueuesFor: 'chargeWorker',
 } as const satisfies HttpFunction;
 export const listOrders = {
   kind: 'http', method: 'GET', path: '/admin/orders', auth: 'admin',
-  entry: 'functions/handlers/list-orders.handler.ts',
-  description: "A shop's orders (CHARGED cycles) or failed payments in a date range, newest first, paged",
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const exportOrders = {
   kind: 'http', method: 'GET', path: '/admin/orders.csv', auth: 'admin',
-  entry: 'functions/handlers/export-orders.handler.ts',
-  description: "A shop's orders paid in a range (at most 31 days) as CSV for the warehouse",
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const signUp = {
   kind: 'http', method: 'POST', path: '/subscriptions', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/sign-up.handler.ts',
-  description: 'A buyer applies for a subscription; it waits for card registration (S15)',
   usesGateway: true,
   // Query: the buyer's pending signups (a cap per buyer) on the by-customer index.
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const checkOut = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/checkout', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/check-out.handler.ts',
-  description: "Registers the buyer's one card (or KakaoPay) and activates the subscription (S10, S15, S16)",
   usesGateway: true,
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const listMySubscriptions = {
   kind: 'http', method: 'GET', path: '/subscriptions', auth: 'customer',
-  entry: 'functions/handlers/list-my-subscriptions.handler.ts',
-  description: "The buyer's own subscriptions, newest first",
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const getMySubscription = {
   kind: 'http', method: 'GET', path: '/subscriptions/{subscriptionId}', auth: 'customer',
-  entry: 'functions/handlers/get-my-subscription.handler.ts',
-  description: "One of the buyer's subscriptions with its cycles",
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const cancelSubscription = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/cancel', auth: 'customer',
-  entry: 'functions/handlers/cancel-subscription.handler.ts',
-  description: 'The buyer cancels some items or the whole subscription (S18, S19)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const answerPriceChange = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/price-consent', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/answer-price-change.handler.ts',
-  description: "The buyer accepts or refuses a pending price increase of their subscription (issue 14: the 30-day consent)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const getMyCard = {
   kind: 'http', method: 'GET', path: '/me/card', auth: 'customer',
-  entry: 'functions/handlers/get-my-card.handler.ts',
-  description: "The buyer's registered card, masked (S10)",
   tableActions: ['dynamodb:GetItem'], sends: [],
 } as const satisfies HttpFunction;
 export const skipDelivery = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/skip', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/skip-delivery.handler.ts',
-  description: 'The buyer skips the next delivery: not noticed or charged (after the notice, S19); the subscription moves on (issue 13)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const pauseSubscription = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/pause', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/pause-subscription.handler.ts',
-  description: 'The buyer pauses: no notice, no charge until resumed, by hand or when its until/cycles run out (issue 13)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const resumeSubscription = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/resume', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/resume-subscription.handler.ts',
-  description: "The buyer resumes a paused subscription: the next delivery on its anchor at least the shop's minimum window away (issue 13)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const changeSubscription = {
   kind: 'http', method: 'PATCH', path: '/subscriptions/{subscriptionId}', auth: 'customer',
-  entry: 'functions/handlers/change-subscription.handler.ts',
-  description: 'The buyer changes the cycle, items, address or next delivery date, under the signup rules; after the notice, from the next cycle (S13, S14, S18)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], sends: ['events'],
 } as const satisfies HttpFunction;
 export const startCardChange = {
   kind: 'http', method: 'POST', path: '/subscriptions/{subscriptionId}/card', auth: 'customer', idempotent: true,
-  entry: 'functions/handlers/start-card-change.handler.ts',
-  description: "The buyer opens the PG's registration window to replace the card; checkout with its authKey finishes it (S10, issue 13)",
   usesGateway: true,
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const createWebhook = {
   kind: 'http', method: 'POST', path: '/admin/webhooks', auth: 'admin', idempotent: true,
-  entry: 'functions/handlers/create-webhook.handler.ts',
-  description: 'A merchant registers a webhook endpoint for some event types; its signing secret is answered once and stored sealed',
   webhookSecret: 'seal',
   tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'], sends: [],
 } as const satisfies HttpFunction;
 export const listWebhooks = {
   kind: 'http', method: 'GET', path: '/admin/webhooks', auth: 'admin',
-  entry: 'functions/handlers/list-webhooks.handler.ts',
-  description: "The shop's webhook endpoints, without their secrets",
   tableActions: ['dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const deleteWebhook = {
   kind: 'http', method: 'DELETE', path: '/admin/webhooks/{webhookId}', auth: 'admin',
-  entry: 'functions/handlers/delete-webhook.handler.ts',
-  description: 'Deletes a webhook endpoint and frees its slot',
   tableActions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], sends: [],
 } as const satisfies HttpFunction;
 export const listWebhookDeliveries = {
   kind: 'http', method: 'GET', path: '/admin/webhooks/{webhookId}/deliveries', auth: 'admin',
-  entry: 'functions/handlers/list-webhook-deliveries.handler.ts',
-  description: "A webhook endpoint's deliveries with their attempts, newest first",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query'], sends: [],
 } as const satisfies HttpFunction;
 export const maintenanceRun = {
   kind: 'scheduled', timesSetting: 'maintenanceRunTimes',
-  entry: 'functions/handlers/maintenance-run.handler.ts',
-  description: "Daily maintenance before the notice run: resumes pauses whose until/cycles ran out, moves on subscriptions left on a delivery that is over, recounts each shop's active count (S6, issue 13)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   sends: ['events'], timeoutSeconds: 900, memoryMb: 512,
 } as const satisfies ScheduledFunction;
 export const noticeRun = {
   kind: 'scheduled', timesSetting: 'noticeRunTimes', enqueuesFor: 'noticeWorker',
-  entry: 'functions/handlers/notice-run.handler.ts',
-  description: 'Daily D-2 payment-notice dispatcher: pages every notice due up to the day onto the notice queue (S17), then sweeps abandoned credit blocks',
   // Query: the due index; GetItem and UpdateItem: releasing the credit blocks dead workers left open.
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sends: [], timeoutSeconds: 900, memoryMb: 512,
@@ -505,8 +396,6 @@ export const noticeRun = {
 export const noticeWorker = {
   kind: 'queue',
   queue: { batchSize: 4, maxConcurrency: 20, visibilityTimeoutSeconds: 360, maxReceiveCount: 5 },
-  entry: 'functions/handlers/notice-worker.handler.ts',
-  description: 'Locks each due cycle at its announced amount and sends the payment notice by mail and SMS (S11, S12, S17, S18)',
   // BatchGetItem: a message's reads at once; DeleteItem: withdrawing a stale plan; BatchWriteItem: the SMS ledger lines.
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   // Its own queue: an item that failed is put back on its own (item isolation).
@@ -514,8 +403,6 @@ export const noticeWorker = {
 } as const satisfies QueueFunction;
 export const chargeRun = {
   kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',
-  entry: 'functions/handlers/charge-run.handler.ts',
-  description: 'Daily D-1 charge dispatcher: pages every charge due up to the run onto the charge queue (S17), then sweeps abandoned credit blocks',
   tableActions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sends: [], timeoutSeconds: 900, memoryMb: 512,
 } as const satisfies ScheduledFunction;
@@ -524,8 +411,6 @@ export const chargeWorker = {
   // One message (25 cycles) per invocation: PG calls can take up to 30 s each (Toss), so the
   // timeout leaves room for a slow message, and the visibility timeout is 6x the timeout.
   queue: { batchSize: 1, maxConcurrency: 10, visibilityTimeoutSeconds: 1800, maxReceiveCount: 5 },
-  entry: 'functions/handlers/charge-worker.handler.ts',
-  description: 'Charges each noticed cycle exactly the announced amount, once (S17, S19)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: CHARGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
@@ -533,8 +418,6 @@ export const stopWorker = {
   kind: 'queue',
   // One step per invocation: a step is one page (100 subscriptions or billing keys) and enqueues the next.
   queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
-  entry: 'functions/handlers/stop-worker.handler.ts',
-  description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: STOP_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
@@ -542,8 +425,6 @@ export const priceChangeWorker = {
   kind: 'queue',
   // One step per invocation: a step is one page (50 subscriptions) of one price change, and enqueues the next.
   queue: { batchSize: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 1800, maxReceiveCount: 10 },
-  entry: 'functions/handlers/price-change-worker.handler.ts',
-  description: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: PRICE_CHANGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
@@ -554,8 +435,6 @@ export const webhookFanout = {
   // (one per cycle, arriving a few per second per worker) then cost one Query per shop per batch of up to 100,
   // not one per event. Visibility ≥ 6 × the timeout + the window (AWS's guidance for a batching window).
   queue: { batchSize: 100, maxBatchingWindowSeconds: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 185, maxReceiveCount: 5 },
-  entry: 'functions/handlers/webhook-fanout.handler.ts',
-  description: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",
   tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],
   sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
 } as const satisfies QueueFunction;
@@ -563,8 +442,6 @@ export const webhookDelivery = {
   kind: 'queue',
   // One attempt per message (up to 15 s each); retries come back through this queue with DelaySeconds.
   queue: { batchSize: 1, maxConcurrency: 20, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
-  entry: 'functions/handlers/webhook-delivery.handler.ts',
-  description: 'Signs (Standard Webhooks) and POSTs one webhook attempt, records it, and schedules the next with backoff (5 s to 14 h)',
   webhookSecret: 'open',
   tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   sends: [], enqueuesFor: 'webhookDelivery', timeoutSeconds: 30,
@@ -641,6 +518,16 @@ export type FunctionName = keyof typeof FUNCTIONS;
 
 /** Pure, so that a bundle importing anything else from here drops the catalogue. */
 export const functionNames = /* @__PURE__ */ Object.keys(FUNCTIONS) as FunctionName[];
+
+/**
+ * The module exporting a function's `handler`, relative to the repository root, by convention:
+ * `checkOut` → `functions/handlers/check-out.handler.ts` (the deployment, the local runtime and the bundle tests
+ * use it; a function whose module is missing fails test/unit/bundles.test.ts). Not a field of each entry: the
+ * runtime bundles carry the entries they import, and a path is no business of a running function (issue 12).
+ */
+export function entryOf(name: FunctionName): string {
+  return `functions/handlers/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.handler.ts`;
+}
 
 export function httpFunctions(): Array<[FunctionName, HttpFunction]> {
   return functionNames.flatMap((name) => {

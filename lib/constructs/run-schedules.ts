@@ -10,6 +10,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DESCRIPTIONS } from '../../system/function-descriptions.ts';
 import {
   SCHEDULED_RUN_INPUT,
   SCHEDULE_TIME_ZONE,
@@ -87,7 +88,7 @@ export class RunSchedules extends Construct {
         this.schedules.push(
           new scheduler.Schedule(this, `${run.name}At${hhmm}`, {
             scheduleName: `${run.name}-${hhmm}`,
-            description: `${run.definition.description}, daily at ${time} ${SCHEDULE_TIME_ZONE}`,
+            description: `${DESCRIPTIONS[run.name]}, daily at ${time} ${SCHEDULE_TIME_ZONE}`,
             scheduleGroup: props.scheduleGroup,
             schedule: scheduler.ScheduleExpression.cron({ minute: String(minute), hour: String(hour), timeZone }),
             // The run's date is derived from the due time, so it must fire on time, not within a window.

@@ -20,7 +20,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { BUNDLED_FOLDERS, BUNDLING } from '../../system/bundling.ts';
-import { ENV, reservedConcurrencyOf, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
+import { ENV, entryOf, reservedConcurrencyOf, type FunctionDefinition, type FunctionName, type QueueFunction } from '../../system/functions.ts';
+import { DESCRIPTIONS } from '../../system/function-descriptions.ts';
 import { GATEWAY_ENV, SEAL_CONTEXT_KEYS, type SealPurpose } from '../../system/payment-gateways.ts';
 import { leadingKeysOf } from '../../system/table-access.ts';
 
@@ -98,16 +99,16 @@ export class ServiceFunction extends Construct {
     // this role may write to its own log group only.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.name}: ${definition.description}`.slice(0, 1000),
+      description: `${props.name}: ${DESCRIPTIONS[props.name]}`.slice(0, 1000),
     });
     this.logGroup.grantWrite(this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, definition.entry),
+      entry: path.join(REPO_ROOT, entryOf(props.name)),
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      description: definition.description.slice(0, 256),
+      description: DESCRIPTIONS[props.name].slice(0, 256),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: Duration.seconds(definition.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds),

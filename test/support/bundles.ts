@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ESBUILD_OPTIONS } from '../../system/bundling.ts';
-import { FUNCTIONS, functionNames, type FunctionName } from '../../system/functions.ts';
+import { entryOf, functionNames, type FunctionName } from '../../system/functions.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -26,7 +26,7 @@ const functionOf = (outputFile: string) => outputFile.replace(/^.*[\\/]/, '').re
 export function bundledFunctions(): Promise<Bundles> {
   bundles ??= build({
     ...ESBUILD_OPTIONS,
-    entryPoints: Object.fromEntries(functionNames.map((name) => [name, join(ROOT, FUNCTIONS[name].entry)])),
+    entryPoints: Object.fromEntries(functionNames.map((name) => [name, join(ROOT, entryOf(name))])),
     outdir: join(ROOT, 'node_modules', '.cache', 'bundles-test'),
     write: false,
     metafile: true,

@@ -17,6 +17,7 @@ import * as z from '../../functions/core/validation.ts';
 import { docs } from '../../functions/api/docs.ts';
 import type { OperationDocs } from '../../functions/api/operation-docs.ts';
 import { operations } from '../../functions/api/operations.ts';
+import { DESCRIPTIONS } from '../../system/function-descriptions.ts';
 import { FUNCTIONS, functionNames, httpFunctions, type FunctionName } from '../../system/functions.ts';
 import { bundledFunctions } from '../support/bundles.ts';
 
@@ -54,7 +55,7 @@ describe('runtime code reaches the function catalogue only by a definition\'s ow
   });
 
   it('the scan sees a catalogue import when there is one', () => {
-    expect(catalogueReads('local/handlers.ts')).toEqual(['local/handlers.ts: imports FUNCTIONS']);
+    expect(catalogueReads('local/queues.ts')).toEqual(['local/queues.ts: imports FUNCTIONS', 'local/queues.ts: imports queueFunctions']);
   });
 });
 
@@ -62,8 +63,18 @@ describe('a bundle as deployed', () => {
   it('holds its own entry of the catalogue and no other function\'s (health, bundled with system/bundling.ts)', async () => {
     const code = (await bundledFunctions()).code.get('health')!;
     expect(code).toContain(FUNCTIONS.health.path);
-    const others = functionNames.filter((name) => name !== 'health' && code.includes(FUNCTIONS[name].entry));
-    expect(others).toEqual([]);
+    // Every other route's path is its own (a queue worker's or run's entry has none to look for).
+    const others = httpFunctions().filter(([name, route]) => name !== 'health' && code.includes(`"${route.path}"`));
+    expect(others.map(([name]) => name)).toEqual([]);
+  });
+
+  it("carries no function's description: those are the deployment's (system/function-descriptions.ts), not the runtime's", async () => {
+    const { code } = await bundledFunctions();
+    // Less a description that says word for word what an operation's summary says (the openApi bundle has those).
+    const summaries = Object.values(docs).map(({ summary }: OperationDocs) => summary);
+    const marked = functionNames.filter((name) => !summaries.some((summary) => summary.includes(DESCRIPTIONS[name])));
+    const found = [...code].flatMap(([bundle, text]) => marked.filter((name) => text.includes(DESCRIPTIONS[name])).map((name) => `${bundle}: ${name}`));
+    expect(found).toEqual([]);
   });
 });
 
@@ -84,14 +95,12 @@ const described = (schema: z.ZodMiniType | undefined) => (schema ? descriptions(
 
 /**
  * Text only the documentation side holds: the start of every summary, and of every description in a response
- * schema, long enough not to occur in code by chance — less what a request schema or the catalogue's
- * description of a function (system/functions.ts, in each bundle) also says.
+ * schema, long enough not to occur in code by chance — less what a request schema also says.
  */
 function documentationMarkers(): string[] {
   const documentation: OperationDocs[] = Object.values(docs);
   const elsewhere = [
     ...Object.values(operations).flatMap((operation) => [operation.body, operation.params, operation.query].flatMap(described)),
-    ...functionNames.map((name) => FUNCTIONS[name].description),
   ];
   const texts = [...documentation.map(({ summary }) => summary), ...documentation.flatMap(({ response }) => described(response))];
   return [...new Set(texts.map((text) => text.slice(0, 40)))].filter((marker) => marker.length >= 20 && !elsewhere.some((text) => text.includes(marker)));

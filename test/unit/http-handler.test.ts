@@ -6,7 +6,7 @@ import { Conflict } from '../../functions/core/errors.ts';
 import { httpHandler, reply, type HttpEvent } from '../../functions/http/http-handler.ts';
 import type { Operation } from '../../functions/api/operation.ts';
 
-const route: HttpFunction = { kind: 'http', method: 'POST', path: '/things/{id}', auth: 'admin', entry: 'x', description: 'test', tableActions: [], sends: [] };
+const route: HttpFunction = { kind: 'http', method: 'POST', path: '/things/{id}', auth: 'admin', tableActions: [], sends: [] };
 const context = {} as Context;
 
 function event(overrides: { claims?: Record<string, string> | null; body?: string; id?: string }): HttpEvent {
