@@ -7,7 +7,9 @@
  * marks a product subscribable (S13), finds a buyer's subscription in the
  * list with its filters and opens it (S20); the dev console runs the notice
  * and charge runs and shows the notice mail and SMS (S17); the merchant finds
- * the paid order and downloads the warehouse CSV (issue 13); the merchant stops
+ * the paid order and downloads the warehouse CSV (issue 13), and charges a
+ * failed payment once more with 다시 결제 (the charge worker's result shown
+ * after the 202); the merchant stops
  * the service through its confirmation and sees the progress (S22–S24).
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +18,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { subscribe } from '../support/storefront.ts';
+import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
+import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
+import { subscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
+import { seoulTimestamp } from '../../functions/core/dates.ts';
+import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
+import { followingDelivery, scheduledCycle, transition } from '../../functions/domain/cycle.ts';
+import { LOCAL_TABLE_NAME } from '../../local/system.ts';
 
 let t: TestSystem;
 let browser: TestBrowser;
@@ -197,6 +206,33 @@ describe('a shop from registration to the stop, through the consoles', () => {
     const consents = page.getByTestId('price-consents');
     await consents.waitFor();
     expect(await consents.innerText()).toMatch(new RegExp(`${(product.price as number).toLocaleString('ko-KR')}원 → ${(product.price + 2_000).toLocaleString('ko-KR')}원.*동의 \\(jiho`));
+  });
+
+  it("the merchant charges a failed payment once more with 다시 결제: 결제를 요청했어요, then the charge worker's result (issue 13)", async () => {
+    expect(jiho, 'the buyer subscribed above').toBeDefined();
+    // jiho's next delivery, announced and then not chargeable (as a charge run leaves it): FAILED, in the failed payments.
+    const db = createDocumentClient();
+    const cycles = cyclesRepository(db, LOCAL_TABLE_NAME);
+    const subscription = (await subscriptionsRepository(db, LOCAL_TABLE_NAME).get(jiho!.subscriptionId))!;
+    const planned = (await cycles.get({ subscriptionId: subscription.id, deliveryDate: subscription.nextDeliveryDate! }))!;
+    const following = followingDelivery(subscription, planned, DEFAULT_DELIVERY_CALENDAR);
+    await cycles.schedule(scheduledCycle(subscription, following));
+    const at = seoulTimestamp(t.system.clock.now());
+    const notice = { mail: { state: 'SENT', attempts: 1, at, messageId: 'm' }, sms: { state: 'SENT', attempts: 1, at, messageId: 's' } } as const;
+    const locked = transition(planned, { type: 'lock', lines: subscription.items.map(({ productId, quantity }) => ({ productId, quantity, unitPrice: 25_000 })), orderName: 'Beans', notice, following: following.deliveryDate });
+    const failed = locked.ok ? transition(locked.next, { type: 'notChargeable', failure: { code: 'REJECT_CARD_PAYMENT', message: '한도 초과', at } }) : locked;
+    expect(failed.ok && locked.ok && (await cycles.write(locked.next, locked.expect)) && (await cycles.write(failed.next, failed.expect))).toBe(true);
+
+    await page.goto(url('/admin.html#orders'));
+    await page.getByTestId('order-filters').locator('select[name=status]').selectOption('FAILED');
+    const row = page.locator(`[data-testid=orders] tr[data-subscription="${subscription.id}"]`);
+    await row.getByTestId('retry').click();
+    await page.getByTestId('confirm').click();
+    // 202 at once; the charge worker charges it within moments, and the page reads the orders until it shows.
+    const result = row.getByTestId('retry-result');
+    await expect.poll(() => result.innerText().catch(() => '')).toMatch(/결제를 요청했어요|결제되었어요/);
+    await expect.poll(() => result.innerText(), { timeout: 15_000 }).toBe('결제되었어요');
+    expect(await cycles.get(planned)).toMatchObject({ status: 'CHARGED', attempts: 1 });
   });
 
   it('the merchant stops the service after a confirmation that says what it does, and sees the progress (S22–S24)', async () => {

@@ -58,7 +58,8 @@ function Retry(props: { order: Order; onDone: () => void }) {
     setResult('결제를 요청했어요');
     const settled = await retryResult(props.order).catch(() => null);
     setResult(settled ?? '결제를 요청했어요. 결과는 잠시 후 목록에서 확인해 주세요');
-    props.onDone();
+    // Declined again: the list shows the new reason. Charged: the row stays, saying so, until the list is read again.
+    if (settled !== '결제되었어요') props.onDone();
   });
   if (result) return <span data-testid="retry-result">{result}</span>;
   return (
