@@ -176,6 +176,25 @@ describe('the cycle events of the runs, and POST …/cycles/{deliveryDate}/retry
     expect(capturesOf(h, n.cycle)).toEqual([{ orderId: `${n.subscription.id}-${n.cycle.deliveryDate.replaceAll('-', '')}-2`, amount: 68_000 }]);
   });
 
+  it('an Idempotency-Key repeat answers the first 202 again and puts no second retry on the charge queue', async () => {
+    const n = await noticedSubscription(h, shopId, { card: CARDS.declines });
+    expect(await processCharge(runDeps(), chargeItem(n.cycle, '17:00', addDays(n.cycle.chargeDate, 3)))).toMatchObject({ result: 'failed' });
+    await subscribe(h.t, n.buyer, shopId, CARDS.succeeds, { contact: { email: n.email, phone: '010-2222-3333' } });
+    await drained();
+    const chargeQueueSent = () => h.t.system.queues.stats().queues.find((queue) => queue.name === 'chargeWorker')!.sent;
+    const before = chargeQueueSent();
+    const retry = () => h.t.call('POST', `/admin/subscriptions/${n.subscription.id}/cycles/${n.cycle.deliveryDate}/retry`, { token: admin, headers: { 'idempotency-key': `retry-${n.subscription.id}` } });
+    const first = await retry();
+    const again = await retry();
+    expect(first).toMatchObject({ status: 202, body: { outcome: 'PENDING' } });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    await drained();
+    expect(chargeQueueSent() - before).toBe(1);
+    expect(capturesOf(h, n.cycle)).toEqual([{ orderId: `${n.subscription.id}-${n.cycle.deliveryDate.replaceAll('-', '')}-2`, amount: 68_000 }]);
+  });
+
   it.each([
     ['another shop', 'other', 404, 'NOT_FOUND'],
     ['a delivery date with no cycle', 'no-cycle', 404, 'NOT_FOUND'],
