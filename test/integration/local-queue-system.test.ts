@@ -40,7 +40,7 @@ describe('GET /_local/queues', () => {
         deadLetterQueue: { name: `${name}-dlq`, depth: 0, messages: [] },
       });
     }
-    expect(router).toEqual({ url: process.env[ENV.workQueueUrl], routes: { NOTICE: 'noticeWorker', CHARGE: 'chargeWorker', STOP: 'stopWorker', PRICE_CHANGE: 'priceChangeWorker', WEBHOOK_DELIVERY: 'webhookDelivery' } });
+    expect(router).toEqual({ url: process.env[ENV.workQueueUrl], routes: { NOTICE: 'noticeWorker', CHARGE: 'chargeWorker', STOP: 'stopWorker', PRICE_CHANGE: 'priceChangeWorker', WEBHOOK_DELIVERY: 'webhookDelivery', RETRY: 'chargeWorker' } });
   });
 });
 

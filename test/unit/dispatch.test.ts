@@ -3,6 +3,7 @@ import { fixedClock } from '../../functions/core/clock.ts';
 import { dueShard, type DueKind } from '../../functions/adapters/dynamodb/keys.ts';
 import type { DueEntry, DueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
 import type { WorkQueue } from '../../functions/adapters/messaging/ports.ts';
+import { RETRY_ENQUEUED_KIND } from '../../functions/use-cases/retry-cycle.ts';
 import { DISPATCHED_KIND, DISPATCH_SHARD_CONCURRENCY, MESSAGES_PER_SEND, dispatchDueWork, type DispatchDeps } from '../../functions/use-cases/runs/dispatch.ts';
 import { FUNCTIONS, WORK_MESSAGE_ITEMS, functionNames, type FunctionDefinition, type WorkMessage } from '../../system/functions.ts';
 import { DUE_SHARDS } from '../../system/table.ts';
@@ -185,7 +186,10 @@ describe('dispatchDueWork', () => {
 describe('DISPATCHED_KIND', () => {
   it('names every function that enqueues due work — the dispatchers and the workers putting a failed item back — each with its worker’s kind', () => {
     const enqueuesFor = (name: (typeof functionNames)[number]) => (FUNCTIONS[name] as FunctionDefinition).enqueuesFor;
-    const enqueuers = functionNames.filter((name) => enqueuesFor(name) === 'noticeWorker' || enqueuesFor(name) === 'chargeWorker');
+    // The shop's retry of a FAILED cycle also feeds the charge worker, under its own kind (RETRY_ENQUEUED_KIND).
+    const enqueuers = functionNames.filter((name) => (enqueuesFor(name) === 'noticeWorker' || enqueuesFor(name) === 'chargeWorker') && !(name in RETRY_ENQUEUED_KIND));
+    expect(Object.keys(RETRY_ENQUEUED_KIND)).toEqual(['retryCycle']);
+    expect(enqueuesFor('retryCycle')).toBe('chargeWorker');
     expect(Object.keys(DISPATCHED_KIND).sort()).toEqual([...enqueuers].sort());
     for (const name of enqueuers) {
       const worker = enqueuesFor(name);
