@@ -26,7 +26,8 @@ import type { ChargeDeps } from './charge.ts';
 /** Claims and charges a retried cycle if it may still be charged; otherwise leaves it as it is. */
 export async function chargeRetry(run: Run<ChargeDeps>, cycle: Cycle, subscription: Subscription | undefined, billingKey: BillingKeyRecord | undefined): Promise<Step> {
   const { deps, shop } = run;
-  const checked = retryCheck({ shopId: cycle.shopId, subscription, cycle, shop, billingKey });
+  // The message's shop (run.shop) must be the subscription's: a retry never charges through another shop's contract.
+  const checked = retryCheck({ shopId: shop?.shopId ?? cycle.shopId, subscription, cycle, shop, billingKey });
   if (!checked.ok) {
     // The other message of a double retry (or a redelivery) finds the claim or its result: nothing to do.
     if (checked.refusal === 'CHARGE_IN_PROGRESS') return { done: 'busy' };
