@@ -62,7 +62,7 @@ export const DESCRIPTIONS = {
   noticeRun: 'Daily D-2 payment-notice dispatcher: pages every notice due up to the day onto the notice queue (S17), then sweeps abandoned credit blocks',
   noticeWorker: 'Locks each due cycle at its announced amount and sends the payment notice by mail and SMS (S11, S12, S17, S18)',
   chargeRun: 'Daily D-1 charge dispatcher: pages every charge due up to the run onto the charge queue (S17), then sweeps abandoned credit blocks',
-  chargeWorker: 'Charges each noticed cycle exactly the announced amount, once (S17, S19)',
+  chargeWorker: "Charges each noticed cycle exactly the announced amount, once (S17, S19), and the shop's retries of FAILED cycles",
   stopWorker: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
   priceChangeWorker: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
   webhookFanout: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",

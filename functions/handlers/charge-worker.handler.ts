@@ -1,6 +1,7 @@
 /**
  * The charge worker (S17, S19), fed by the charge run through SQS: each
- * message is one shop's due cycles, each charged by `chargeWork`. It builds
+ * message is one shop's due cycles, each charged by `chargeWork` — or a shop's
+ * retry of a FAILED cycle (a RETRY message from POST …/retry: runs/charge-retry.ts). It builds
  * what it uses: the table (reads batched per message), the PGs, SES (failure
  * and review mails), EventBridge, and its own queue for items put back alone.
  */

@@ -31,6 +31,9 @@
  * (CHARGE_RUN_TIMES, default 10:00 and 17:00 Asia/Seoul) up to the last run on
  * chargeDate + CHARGE_RETRY_DAYS (3). "Now" for these decisions is the run's
  * scheduled time, never the wall clock.
+ *
+ * A RETRY message (the shop's retry of a FAILED cycle, POST …/retry) takes the
+ * same reads and the same charge step, after its own claim: charge-retry.ts.
  */
 import type { Clock } from '../../core/clock.ts';
 import { seoulTimestamp } from '../../core/dates.ts';
