@@ -5,12 +5,12 @@ import { retryCycle } from '../use-cases/retry-cycle.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
-import { sealedBillingKeys } from '../wiring/sealer.ts';
+import { maskedBillingKeys } from '../wiring/masked-billing-keys.ts';
 import { table } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
-// The billing key is only looked at masked (getMasked): nothing is opened, so no KMS call.
-const deps = { ...table({ cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, billingKeys: sealedBillingKeys }), workQueue };
+// The billing key is only looked at masked (getMasked): no sealer, no KMS client.
+const deps = { ...table({ cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, billingKeys: maskedBillingKeys }), workQueue };
 
 export const handler = httpHandler(
   operation,
