@@ -7,13 +7,20 @@
  * guards, no retries. The pipeline's time over its floor is what everything
  * the floor leaves out costs.
  *
- * - notice, per item: the cycle locked (NOTICING, conditional), the next
- *   delivery planned (conditional), mail and SMS sent, the cycle NOTICED
- *   (conditional on NOTICING) — three writes and two sends;
+ * - notice, per message of one shop's items (as the dispatcher groups them;
+ *   batchSize messages an invocation, one after another, maxConcurrency
+ *   invocations side by side, a message's items ten at a time): per item
+ *   the cycle locked (NOTICING, conditional), the next delivery planned
+ *   (conditional), mail and SMS sent; then the message's noticed events
+ *   together, ten per PutEvents, as the run publishes them; then per item the
+ *   cycle NOTICED (conditional on NOTICING) — three writes, two sends and a
+ *   share of a PutEvents;
  * - charge, per item: the claim (CHARGING, conditional), the PG's charge with
  *   a fresh order id, the subscription's advance (conditional on its version),
  *   the charged event, the cycle CHARGED (conditional on CHARGING) — three
  *   writes, a PG call and an event.
+ * Each floor's time, like each run's, ends when the local queues are drained:
+ * the webhook fan-out of their events runs in the same process.
  * The floors write copies of the real items — the same attributes, sizes and
  * index attributes (due, orders, the subscription's list indexes), so each
  * write costs DynamoDB what the run's does — under their own keys (`BENCH#`
@@ -21,7 +28,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { FUNCTIONS } from '../system/functions.ts';
+import { FUNCTIONS, WORK_MESSAGE_ITEMS } from '../system/functions.ts';
 import type { LocalSystem } from '../local/system.ts';
 import { inLanes, type Progress, type Seeded } from './daily-runs.ts';
 
@@ -37,7 +44,7 @@ async function tools(system: LocalSystem) {
   const { mailer } = await import('../functions/wiring/mailer.ts');
   const { sms } = await import('../functions/wiring/sms.ts');
   const { events } = await import('../functions/wiring/events.ts');
-  const { gateways } = await import('../functions/wiring/gateways.ts');
+  const { gateways } = await import('../functions/wiring/charging-gateways.ts');
   const { deps } = await import('../functions/wiring.ts');
   const db = createDocumentClient();
   const tableName = system.info.tableName!;
@@ -70,36 +77,58 @@ const CHARGE_ATTRIBUTES = ['orderId', 'idempotencyKey', 'attempts', 'provider', 
 
 export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
   const { NOTICE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/notice.ts');
+  const { cycleEvents } = await import('../functions/use-cases/cycle-events.ts');
   const { paymentNoticeMail, paymentNoticeSms } = await import('../functions/notifications/payment-notice.ts');
   const { keys, dueIndexKeys } = await import('../functions/adapters/dynamodb/keys.ts');
-  const { put, raw, mailer, sms } = await tools(system);
-  const lanes = FUNCTIONS.noticeWorker.queue.maxConcurrency * NOTICE_ITEMS_IN_PARALLEL;
-  // Not timed: each item's cycle as the notice left it (without what the charge added since) and its next plan.
+  const { deps, put, raw, mailer, sms, events } = await tools(system);
+  const lanes = FUNCTIONS.noticeWorker.queue.maxConcurrency;
+  // Not timed: each item's cycle as the notice left it (without what the charge added since), its next plan and its event.
   const prepared = await Promise.all(
     seeded.ids.map(async (id) => {
       const cycle = without(await raw(keys.cycle(id, seeded.delivery)), CHARGE_ATTRIBUTES);
       const following = await raw(keys.cycle(id, String(cycle.followingDeliveryDate)));
       const { shopId, noticeDate, chargeDate } = cycle as { shopId: string; noticeDate: string; chargeDate: string };
+      const stored = (await deps.cycles.get({ subscriptionId: id, deliveryDate: seeded.delivery }))!;
       return {
+        shopId,
         noticing: benchCopy({ ...cycle, status: 'NOTICING', ...dueIndexKeys('NOTICE', noticeDate, shopId, id) }, 'NOTICE'),
         noticed: benchCopy({ ...cycle, status: 'NOTICED', ...dueIndexKeys('CHARGE', chargeDate, shopId, id) }, 'NOTICE'),
         following: benchCopy(following, 'NOTICE'),
+        event: cycleEvents.noticed({ ...stored, status: 'NOTICED' }),
       };
     }),
   );
+  // The messages the dispatcher makes: one shop's items, WORK_MESSAGE_ITEMS at most.
+  const byShop = new Map<string, typeof prepared>();
+  for (const item of prepared) byShop.set(item.shopId, [...(byShop.get(item.shopId) ?? []), item]);
+  const messages = [...byShop.values()].flatMap((items) => Array.from({ length: Math.ceil(items.length / WORK_MESSAGE_ITEMS) }, (_, m) => items.slice(m * WORK_MESSAGE_ITEMS, (m + 1) * WORK_MESSAGE_ITEMS)));
   const content = { shopName: 'Bench Shop', deliveryDate: seeded.delivery, chargeDate: seeded.delivery, amount: 68_000, lines: [{ name: 'Beans 1kg', quantity: 2, unitPrice: 25_000 }, { name: 'Drip bags 30', quantity: 1, unitPrice: 18_000 }], paymentMethod: 'card' as const };
-  progress(`  notice floor: ${seeded.ids.length.toLocaleString('en-US')} items, ${lanes} at once`);
+  // An invocation takes batchSize messages, one after another (Powertools batch, not in parallel).
+  const { batchSize } = FUNCTIONS.noticeWorker.queue;
+  const invocations = Array.from({ length: Math.ceil(messages.length / batchSize) }, (_, i) => messages.slice(i * batchSize, (i + 1) * batchSize));
+  progress(`  notice floor: ${seeded.ids.length.toLocaleString('en-US')} items in ${messages.length} messages, ${batchSize} a worker, ${lanes} workers at once, ${NOTICE_ITEMS_IN_PARALLEL} items of a message side by side`);
   const start = performance.now();
-  await inLanes(prepared, lanes, async ({ noticing, noticed, following }, i) => {
-    await put(noticing, 'attribute_not_exists(pk)');
-    await put(following, 'attribute_not_exists(pk)');
-    // Rendered per item, as the run renders each buyer's notice.
-    await mailer.send({ to: `floor-${i}@bench.example`, ...paymentNoticeMail(content), kind: 'payment-notice' });
-    await sms.send({ to: '010-1234-5678', text: paymentNoticeSms(content), kind: 'payment-notice' });
-    await put(noticed, '#status = :s', { ':s': 'NOTICING' });
+  const perMessage = async (items: typeof prepared, m: number) => {
+    await inLanes(items, NOTICE_ITEMS_IN_PARALLEL, async ({ noticing, following }, i) => {
+      await put(noticing, 'attribute_not_exists(pk)');
+      await put(following, 'attribute_not_exists(pk)');
+      // Rendered per item, as the run renders each buyer's notice.
+      await mailer.send({ to: `floor-${m}-${i}@bench.example`, ...paymentNoticeMail(content), kind: 'payment-notice' });
+      await sms.send({ to: '010-1234-5678', text: paymentNoticeSms(content), kind: 'payment-notice' });
+    });
+    const published = await events.publishEach(items.map((item) => item.event));
+    if (published.some((result) => result.status === 'rejected')) throw new Error('The floor’s events were refused');
+    await inLanes(items, NOTICE_ITEMS_IN_PARALLEL, async ({ noticed }) => {
+      await put(noticed, '#status = :s', { ':s': 'NOTICING' });
+    });
+  };
+  await inLanes(invocations, lanes, async (batch, b) => {
+    for (const [i, items] of batch.entries()) await perMessage(items, b * batchSize + i);
   });
+  // What the events set going locally (the webhook fan-out), as the run's time includes it.
+  await system.queues.drain();
   const ms = performance.now() - start;
-  return { lanes, ms, itemsPerSecond: seeded.ids.length / (ms / 1000), what: 'PutItem ×3 + SES SendEmail + SNS Publish' };
+  return { lanes, ms, itemsPerSecond: seeded.ids.length / (ms / 1000), what: 'PutItem ×3 + SES SendEmail + SNS Publish + a message’s events, ten per PutEvents' };
 }
 
 export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
@@ -136,6 +165,7 @@ export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress:
     await events.publish({ type: 'subscription.cycle.charged', id: orderId, shopId: subscription.shopId, detail: { subscriptionId: id, amount } });
     await put({ ...charged, orderId, paymentKey: outcome.paymentKey }, '#status = :s', { ':s': 'CHARGING' });
   });
+  await system.queues.drain();
   const ms = performance.now() - start;
   return { lanes, ms, itemsPerSecond: prepared.length / (ms / 1000), what: 'PutItem ×3 + PG charge + PutEvents' };
 }

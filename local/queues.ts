@@ -5,6 +5,11 @@
  *   messageId stable across redeliveries, a fresh receiptHandle per receive,
  *   ApproximateReceiveCount, SentTimestamp…);
  * - at most maxConcurrency invocations at once (the mapping's MaximumConcurrency);
+ * - MaximumBatchingWindowInSeconds, for a worker that has one: a batch waits until it is full or its oldest
+ *   message has waited the window, in real time as Lambda's poller does, so batches fill locally as they do
+ *   in AWS while other work keeps producing; `drain` sends a held batch at once when nothing runs anywhere
+ *   (nothing local could add to it then, and a test or the scheduler waiting for the queues would only wait
+ *   out the window for the same batch);
  * - ReportBatchItemFailures: messages named in batchItemFailures — or all of
  *   them if the handler throws, or answers an identifier that is not in the
  *   batch — come back once their visibility timeout (counted from the receive,
@@ -76,7 +81,7 @@ export interface QueueStats {
   readonly deleted: number;
   /** Messages moved to the DLQ. */
   readonly deadLettered: number;
-  readonly consumer?: { readonly worker: FunctionName; readonly batchSize: number; readonly maxConcurrency: number; readonly maxReceiveCount: number; readonly invocations: number; readonly running: number };
+  readonly consumer?: { readonly worker: FunctionName; readonly batchSize: number; readonly maxBatchingWindowSeconds?: number; readonly maxConcurrency: number; readonly maxReceiveCount: number; readonly invocations: number; readonly running: number };
   readonly lastError?: string;
   readonly deadLetterQueue?: QueueStats & { readonly messages: ReadonlyArray<{ messageId: string; receiveCount: number; body: string }> };
 }
@@ -119,6 +124,12 @@ export class LocalQueue {
   private readonly flying = new Map<StoredMessage, number>();
   /** Called after every change a restart must see (LocalQueues keeps the file). */
   onChange: () => void = () => undefined;
+  /** Called when an invocation has finished or a held batch's window has passed (LocalQueues' drain listens). */
+  onSettle: () => void = () => undefined;
+  /** When (real time, ms) each ready message became ready: the batching window counts from the oldest. */
+  private readonly readySince = new WeakMap<StoredMessage, number>();
+  /** Set while a partial batch waits for its batching window. */
+  private windowTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private running = 0;
   private invocations = 0;
@@ -217,6 +228,16 @@ export class LocalQueue {
     return !this.consumer || (this.ready.length === 0 && this.running === 0);
   }
 
+  /** True when no invocation runs and what waits is a partial batch held for its batching window. */
+  get holding(): boolean {
+    return this.running === 0 && this.windowTimer !== undefined && this.ready.length > 0;
+  }
+
+  /** Sends what is held for the batching window now, as if the window had passed. */
+  flush(): void {
+    this.pump(true);
+  }
+
   /** Resolves when the queue is idle. */
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve();
@@ -239,6 +260,7 @@ export class LocalQueue {
             consumer: {
               worker: this.consumer.worker,
               batchSize: this.consumer.settings.batchSize,
+              ...(this.consumer.settings.maxBatchingWindowSeconds !== undefined ? { maxBatchingWindowSeconds: this.consumer.settings.maxBatchingWindowSeconds } : {}),
               maxConcurrency: this.maxConcurrency(),
               maxReceiveCount: this.consumer.settings.maxReceiveCount,
               invocations: this.invocations,
@@ -255,6 +277,7 @@ export class LocalQueue {
 
   private enqueue(message: StoredMessage): void {
     this.ready.push(message);
+    this.readySince.set(message, performance.now());
     if (!this.consumer || this.pumpScheduled) return;
     // After the current I/O callback: the rest of a SendMessageBatch lands first, so batches fill as they would.
     this.pumpScheduled = true;
@@ -264,10 +287,15 @@ export class LocalQueue {
     });
   }
 
-  private pump(): void {
+  private pump(flush = false): void {
     const consumer = this.consumer;
     if (!consumer) return;
     while (this.running < this.maxConcurrency() && this.ready.length > 0) {
+      const waitMs = flush ? 0 : this.windowLeftMs(consumer.settings);
+      if (waitMs > 0) {
+        this.holdFor(waitMs);
+        return;
+      }
       const batch = this.ready.splice(0, consumer.settings.batchSize);
       this.running += 1;
       this.invocations += 1;
@@ -275,8 +303,30 @@ export class LocalQueue {
         this.running -= 1;
         this.pump();
         if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+        this.onSettle();
       });
     }
+    clearTimeout(this.windowTimer);
+    this.windowTimer = undefined;
+  }
+
+  /** How long the next batch still waits for its window: 0 when it is full, or has no window, or its oldest message waited it out. */
+  private windowLeftMs(settings: QueueFunction['queue']): number {
+    if (settings.maxBatchingWindowSeconds === undefined || this.ready.length >= settings.batchSize) return 0;
+    const oldest = this.readySince.get(this.ready[0]!) ?? 0;
+    return Math.max(0, oldest + settings.maxBatchingWindowSeconds * 1000 - performance.now());
+  }
+
+  /** Holds the partial batch until its window has passed (a fuller batch may go sooner: enqueue pumps again). */
+  private holdFor(ms: number): void {
+    if (this.windowTimer !== undefined) return;
+    this.windowTimer = setTimeout(() => {
+      this.windowTimer = undefined;
+      this.pump();
+      this.onSettle();
+    }, Math.ceil(ms));
+    // A held batch never keeps a process alive on its own (the local system's servers do).
+    this.windowTimer.unref();
   }
 
   private async deliver(consumer: NonNullable<LocalQueue['consumer']>, batch: StoredMessage[]): Promise<void> {
@@ -378,6 +428,8 @@ export type KindRoutes = Readonly<Record<string, FunctionName>>;
 export class LocalQueues {
   private readonly byName = new Map<string, LocalQueue>();
   readonly routerUrl: string;
+  /** Drains waiting for the next invocation to finish (or a held batch's window to pass) on any queue. */
+  private settleWaiters: Array<() => void> = [];
 
   constructor(
     readonly endpoint: string,
@@ -398,6 +450,7 @@ export class LocalQueues {
       if (!this.byName.has(worker)) throw new Error(`Messages of kind ${kind} are routed to ${worker}, which has no queue`);
     }
     if (file) for (const queue of this.byName.values()) queue.onChange = () => this.save();
+    for (const queue of this.byName.values()) queue.onSettle = () => this.settleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   /** Puts back the messages the queues held when the process stopped or died (call once the workers can run). */
@@ -467,7 +520,12 @@ export class LocalQueues {
     for (;;) {
       const queues = [...this.byName.values()];
       if (queues.every((queue) => queue.idle)) return;
-      await Promise.all(queues.map((queue) => queue.whenIdle()));
+      // Nothing runs anywhere: a batch held for its window could not grow before it passed; it goes now.
+      if (queues.every((queue) => queue.idle || queue.holding)) {
+        for (const queue of queues) if (queue.holding) queue.flush();
+        continue;
+      }
+      await new Promise<void>((resolve) => this.settleWaiters.push(resolve));
     }
   }
 

@@ -9,6 +9,18 @@
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Packages a deployed bundle carries a smaller module of ours for (esbuild's `alias`), by package import path →
+ * absolute file. Powertools idempotency's JMESPath engine (~22 KB of every idempotent route) → plain field names
+ * only, which is all functions/http/idempotency.ts gives it (why, and what it refuses: the module's docblock).
+ */
+export const BUNDLE_ALIASES = {
+  '@aws-lambda-powertools/jmespath': fileURLToPath(new URL('../functions/http/jmespath-fields.ts', import.meta.url)),
+  '@aws-lambda-powertools/jmespath/functions': fileURLToPath(new URL('../functions/http/jmespath-fields.ts', import.meta.url)),
+} as const;
+
 export const BUNDLING = {
   format: 'esm',
   platform: 'node',
@@ -27,6 +39,7 @@ export const BUNDLING = {
    * (functions/wiring/gateways.ts) and can never serve a real shop.
    */
   define: { 'process.env.PG_SANDBOX': '"false"' },
+  alias: BUNDLE_ALIASES,
 } as const;
 
 /**
@@ -44,6 +57,7 @@ export const ESBUILD_OPTIONS = {
   banner: { js: BUNDLING.banner },
   external: [...BUNDLING.external],
   define: { ...BUNDLING.define },
+  alias: { ...BUNDLING.alias },
 };
 
 /**

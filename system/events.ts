@@ -1,7 +1,7 @@
 /**
  * The domain events a shop can react to (issue 13): their detail-types on the service's EventBridge bus,
  * which are also the webhook event types a shop subscribes its endpoints to. lib/ routes exactly these to
- * the webhook fan-out; functions/ publishes them and documents each payload (functions/api/events.api.ts).
+ * the webhook fan-out; functions/ publishes them and documents each payload (functions/api/events.docs.ts).
  */
 
 /** The EventBridge `source` of every event the service publishes. */

@@ -6,6 +6,7 @@
  */
 
 import { parseRetryDays } from './settings.ts';
+import { CHARGE_WORKER_TIMEOUT_SECONDS, NOTICE_WORKER_TIMEOUT_SECONDS, PRICE_CHANGE_WORKER_TIMEOUT_SECONDS, STOP_WORKER_TIMEOUT_SECONDS } from './worker-timeouts.ts';
 
 export type Role = 'customer' | 'admin' | 'platform';
 export type Auth = Role | 'public';
@@ -101,6 +102,12 @@ export interface QueueFunction extends FunctionBase {
     readonly visibilityTimeoutSeconds: number;
     /** Deliveries before a message goes to the dead-letter queue. */
     readonly maxReceiveCount: number;
+    /**
+     * The event source's MaximumBatchingWindowInSeconds: Lambda gathers messages until the batch is full or the
+     * first has waited this long (AWS requires ≥ 1 s for a batchSize above 10). Unset: a batch goes as soon as one
+     * message is ready. The local queues play it in real time (local/queues.ts).
+     */
+    readonly maxBatchingWindowSeconds?: number;
   };
 }
 
@@ -501,7 +508,7 @@ export const noticeWorker = {
   // BatchGetItem: a message's reads at once; DeleteItem: withdrawing a stale plan; BatchWriteItem: the SMS ledger lines.
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
   // Its own queue: an item that failed is put back on its own (item isolation).
-  sends: ['mail', 'sms', 'events'], enqueuesFor: 'noticeWorker', timeoutSeconds: 60, memoryMb: 512,
+  sends: ['mail', 'sms', 'events'], enqueuesFor: 'noticeWorker', timeoutSeconds: NOTICE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const chargeRun = {
   kind: 'scheduled', timesSetting: 'chargeRunTimes', enqueuesFor: 'chargeWorker',
@@ -518,7 +525,7 @@ export const chargeWorker = {
   entry: 'functions/handlers/charge-worker.handler.ts',
   description: 'Charges each noticed cycle exactly the announced amount, once (S17, S19)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: 300, memoryMb: 512,
+  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'chargeWorker', timeoutSeconds: CHARGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const stopWorker = {
   kind: 'queue',
@@ -527,7 +534,7 @@ export const stopWorker = {
   entry: 'functions/handlers/stop-worker.handler.ts',
   description: 'The stop cascade, one bounded step at a time: cancels subscriptions, deletes billing keys, mails customers and the operator (S21-S24)',
   tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: 300, memoryMb: 512,
+  sends: ['mail', 'events'], usesGateway: true, enqueuesFor: 'stopWorker', timeoutSeconds: STOP_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const priceChangeWorker = {
   kind: 'queue',
@@ -536,12 +543,15 @@ export const priceChangeWorker = {
   entry: 'functions/handlers/price-change-worker.handler.ts',
   description: "Tells every active subscriber of a product about a price increase, by mail and SMS, with how to refuse (issue 14: the 30-day consent)",
   tableActions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-  sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: 300, memoryMb: 512,
+  sends: ['mail', 'sms'], enqueuesFor: 'priceChangeWorker', timeoutSeconds: PRICE_CHANGE_WORKER_TIMEOUT_SECONDS, memoryMb: 512,
 } as const satisfies QueueFunction;
 export const webhookFanout = {
   kind: 'queue',
-  // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message.
-  queue: { batchSize: 10, maxConcurrency: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5 },
+  // Fed by an EventBridge rule on the bus (the ten event types of system/events.ts): one event per message. A shop's
+  // endpoints are read once per batch (issue 12), so batches are gathered for up to a second: a charge run's events
+  // (one per cycle, arriving a few per second per worker) then cost one Query per shop per batch of up to 100,
+  // not one per event. Visibility ≥ 6 × the timeout + the window (AWS's guidance for a batching window).
+  queue: { batchSize: 100, maxBatchingWindowSeconds: 1, maxConcurrency: 5, visibilityTimeoutSeconds: 185, maxReceiveCount: 5 },
   entry: 'functions/handlers/webhook-fanout.handler.ts',
   description: "Fans each domain event out to the shop's subscribed webhook endpoints: one delivery record and message per endpoint",
   tableActions: ['dynamodb:Query', 'dynamodb:PutItem'],

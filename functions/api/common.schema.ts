@@ -1,8 +1,12 @@
+/**
+ * Request fields shared by the operations of several areas. Everything here is in the bundle of every handler
+ * that imports any of it — esbuild keeps a module's top-level schema constants whether used or not (zod's
+ * no-side-effects annotations do not reach across modules) — so it holds only the small pieces most operations
+ * use; the page query of the lists is page-query.schema.ts, response pieces are common.view.ts.
+ */
 import * as z from '../core/validation.ts';
 import { ID_PATTERN } from '../adapters/dynamodb/keys.ts';
 import { isIsoDate } from '../core/dates.ts';
-import { YEAR_MONTH_PATTERN } from '../domain/card-expiry.ts';
-import { CYCLE_CODES } from '../domain/product.ts';
 
 /**
  * Characters no free-text field accepts: C0 and C1 control characters (NUL, newlines — a name goes into mail
@@ -31,39 +35,5 @@ export const idSchema = z.string().check(z.regex(ID_PATTERN, 'Use 1–64 letters
 
 export const isoDateSchema = z.string().check(z.refine(isIsoDate, 'Use a calendar date, YYYY-MM-DD.'));
 
-/** Issue 14: a card's expiry month, a masked fact (valid through the month's last day). */
-export const cardExpirySchema = z
-  .object({ year: z.int().check(z.describe('Four digits')), month: z.int().check(z.gte(1), z.lte(12)) })
-  .check(z.describe("The card's expiry month (valid through its last day), where the PG reports it; absent otherwise (Toss Payments, PortOne, NICE and KakaoPay do not)"));
-
-/** `YYYY-MM`. */
-export const yearMonthSchema = z.string().check(z.regex(YEAR_MONTH_PATTERN, 'Use a month, YYYY-MM.'));
-
-export const timestampSchema = z.string().check(z.describe('ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00'));
-
-/** `?limit=&cursor=` of every list (contract: 1–100, default 20). */
-export const pageQuery = z.strictObject({
-  limit: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(100))), 20),
-  cursor: z.optional(opaqueText(2048)),
-});
-
-export const pageOf = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), nextCursor: z.nullable(z.string()) });
-
-export const cycleSchema = z.enum(CYCLE_CODES);
-
-/**
- * Issue 14: what a subscriber with no answer to a price increase gets. Here, not in products.api.ts, with
- * `priceChangeView`: the subscription views use them, and a storefront function should not bundle the product API.
- */
-export const priceIncreasePolicySchema = z.enum(['keep-old-price', 'end-subscription']);
-
-export const priceChangeView = z.object({
-  changeId: z.string(),
-  productId: z.string(),
-  oldPrice: z.int(),
-  newPrice: z.int(),
-  announcedOn: isoDateSchema,
-  increaseFrom: z.optional(isoDateSchema).check(z.describe('First payment-notice date that may lock the new price (announcedOn + 30 days); absent for a decrease, which applies at once')),
-  policy: priceIncreasePolicySchema,
-  announcedAt: z.optional(timestampSchema),
-});
+/** `/…/subscriptions/{subscriptionId}` of the buyer's and the shop's routes. */
+export const subscriptionParams = z.strictObject({ subscriptionId: idSchema });

@@ -1,13 +1,16 @@
 /**
- * The OpenAPI 3.1 document, built from the operations: the same zod schemas
- * that validate requests describe them (JSON Schema 2020-12, which OpenAPI 3.1
- * uses as is), with every error code each operation can answer.
+ * The OpenAPI 3.1 document, built from the operations: their request side (operations.ts) — the same zod
+ * schemas that validate requests describe them (JSON Schema 2020-12, which OpenAPI 3.1 uses as is) — and their
+ * documentation side (docs.ts): summary, seed rules, response schema and every error code each can answer.
+ * The one runtime module that reads the documentation side: only the openApi function's bundle carries it.
  */
 import * as z from '../core/validation.ts';
+import { docs } from './docs.ts';
 import type { Operation } from './operation.ts';
+import type { OperationDocs } from './operation-docs.ts';
 import { operations } from './operations.ts';
 import { EVENT_TYPES } from '../../system/events.ts';
-import { EVENT_DATA, eventEnvelope } from './events.api.ts';
+import { EVENT_DATA, eventEnvelope } from './events.docs.ts';
 import { IDEMPOTENCY_KEY_MAX_LENGTH, IDEMPOTENCY_TTL_SECONDS } from '../http/idempotency-key.ts';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -67,13 +70,13 @@ const idempotencyKeyParameter = {
   schema: { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH },
 };
 
-function describeOperation(name: string, operation: Operation) {
+function describeOperation(operation: Operation, documentation: OperationDocs) {
   const { route } = operation;
   const responses: Record<string, unknown> = {
-    [operation.response.status]:
-      operation.response.status === 204
+    [operation.status]:
+      operation.status === 204 || !documentation.response
         ? { description: 'Success, no content' }
-        : { description: 'Success', content: { [operation.response.contentType ?? 'application/json']: { schema: jsonSchema(operation.response.schema, 'output') } } },
+        : { description: 'Success', content: { [operation.contentType ?? 'application/json']: { schema: jsonSchema(documentation.response, 'output') } } },
   };
   const byStatus = new Map<number, Array<{ code: string; when: string }>>();
   const add = (status: number, code: string, when: string) => byStatus.set(status, [...(byStatus.get(status) ?? []), { code, when }]);
@@ -83,7 +86,7 @@ function describeOperation(name: string, operation: Operation) {
     add(401, 'UNAUTHENTICATED', 'no valid bearer token');
     add(403, 'FORBIDDEN', `the token's role is not ${route.auth}`);
   }
-  for (const error of operation.errors) add(error.status, error.code, error.when);
+  for (const error of documentation.errors) add(error.status, error.code, error.when);
   if (route.idempotent) {
     add(409, IDEMPOTENCY_ERRORS.inProgress.code, IDEMPOTENCY_ERRORS.inProgress.when);
     add(422, IDEMPOTENCY_ERRORS.reused.code, IDEMPOTENCY_ERRORS.reused.when);
@@ -92,9 +95,9 @@ function describeOperation(name: string, operation: Operation) {
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[status] = errorResponse(codes);
 
   return {
-    operationId: name,
-    summary: operation.summary,
-    ...(operation.rules?.length ? { description: `Seed rules: ${operation.rules.join(', ')}.` } : {}),
+    operationId: operation.name,
+    summary: documentation.summary,
+    ...(documentation.rules?.length ? { description: `Seed rules: ${documentation.rules.join(', ')}.` } : {}),
     tags: [route.auth === 'public' ? 'public' : route.auth],
     security: route.auth === 'public' ? [] : [{ bearer: [] }],
     parameters: [...parameters(operation.params, 'path'), ...parameters(operation.query, 'query'), ...(route.idempotent ? [idempotencyKeyParameter] : [])],
@@ -137,9 +140,9 @@ let built: Record<string, unknown> | undefined;
 export function openApiDocument(): Record<string, unknown> {
   if (built) return built;
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, operation] of Object.entries(operations) as Array<[string, Operation]>) {
+  for (const [name, operation] of Object.entries(operations) as Array<[keyof typeof operations, Operation]>) {
     const path = (paths[operation.route.path] ??= {});
-    path[operation.route.method.toLowerCase()] = describeOperation(name, operation);
+    path[operation.route.method.toLowerCase()] = describeOperation(operation, docs[name]);
   }
   built = {
     openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/answer-price-change.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { answerPriceChange } from '../use-cases/price-consent.ts';
@@ -9,7 +9,7 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ subscriptions: subscriptionsRepository, products: productsRepository, priceConsents: priceConsentsRepository });
 
-export const handler = httpHandler(storefrontApi.answerPriceChange, async ({ principal, params, body }) =>
+export const handler = httpHandler(operation, async ({ principal, params, body }) =>
   reply(await answerPriceChange(deps, principal.shop, principal.sub, params.subscriptionId, body.accept)),
   { idempotency: idempotentRoute },
 );

@@ -1,4 +1,4 @@
-import { serviceApi } from '../api/service.api.ts';
+import { operation } from '../api/service/apply-for-service.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { applyForService } from '../use-cases/service.ts';
 import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, pgContracts: pgContractsRepository });
 
-export const handler = httpHandler(serviceApi.applyForService, async ({ principal, body }) => reply(await applyForService(deps, principal.shop, body)));
+export const handler = httpHandler(operation, async ({ principal, body }) => reply(await applyForService(deps, principal.shop, body)));

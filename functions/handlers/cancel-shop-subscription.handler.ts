@@ -1,4 +1,4 @@
-import { merchantActionsApi } from '../api/merchant-actions.api.ts';
+import { operation } from '../api/merchant-actions/cancel-shop-subscription.operation.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
@@ -19,7 +19,7 @@ const deps = {
 };
 
 export const handler = httpHandler(
-  merchantActionsApi.cancelShopSubscription,
+  operation,
   async ({ principal, params, body }) => reply(toSubscriptionDetailView(await cancelOnBehalf(deps, principal.shop, principal.sub, params.subscriptionId, body.productIds))),
   { idempotency: idempotentRoute },
 );

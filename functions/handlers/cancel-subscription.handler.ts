@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/cancel-subscription.operation.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { cancelSubscription } from '../use-cases/cancel-subscription.ts';
@@ -10,6 +10,6 @@ import { table } from '../wiring/table.ts';
 
 const deps = { ...table({ subscriptions: subscriptionsRepository, cycles: cyclesRepository, shops: shopsRepository }), events };
 
-export const handler = httpHandler(storefrontApi.cancelSubscription, async ({ principal, params, body }) =>
+export const handler = httpHandler(operation, async ({ principal, params, body }) =>
   reply(toSubscriptionDetailView(await cancelSubscription(deps, principal.shop, principal.sub, params.subscriptionId, body.productIds))),
 );

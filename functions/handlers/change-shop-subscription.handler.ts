@@ -1,4 +1,4 @@
-import { merchantActionsApi } from '../api/merchant-actions.api.ts';
+import { operation } from '../api/merchant-actions/change-shop-subscription.operation.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { changeOnBehalf } from '../use-cases/change-on-behalf.ts';
@@ -17,6 +17,6 @@ const deps = {
   events,
 };
 
-export const handler = httpHandler(merchantActionsApi.changeShopSubscription, async ({ principal, params, body }) =>
+export const handler = httpHandler(operation, async ({ principal, params, body }) =>
   reply(toSubscriptionDetailView(await changeOnBehalf(deps, principal.shop, principal.sub, params.subscriptionId, body))),
 );

@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/change-subscription.operation.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { changeSubscription } from '../use-cases/between-deliveries/change.ts';
@@ -12,6 +12,6 @@ import { table } from '../wiring/table.ts';
 const deps = { ...table({ subscriptions: subscriptionsRepository, cycles: cyclesRepository, shops: shopsRepository, products: productsRepository }), events };
 
 export const handler = httpHandler(
-  storefrontApi.changeSubscription,
+  operation,
   async ({ principal, params, body }) => reply(toSubscriptionDetailView(await changeSubscription(deps, { shopId: principal.shop, actor: { role: 'customer', id: principal.sub } }, params.subscriptionId, body))),
 );

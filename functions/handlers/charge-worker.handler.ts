@@ -9,7 +9,7 @@ import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
-import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { chargeMeasures, record } from '../core/metrics.ts';
 import { observed } from '../core/observability.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
@@ -24,7 +24,7 @@ import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const repositories = table(
-  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, billingKeys: sealedBillingKeys, notifications: notificationsRepository },
+  { cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, settings: settingsRepository, billingKeys: sealedBillingKeys, notifications: notificationsRepository },
   batchingReads(db, tableName),
 );
 

@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/check-out.operation.ts';
 import { toSubscriptionView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
@@ -15,7 +15,7 @@ import { gateways } from '../wiring/gateways.ts';
 const deps = table({ shops: shopsRepository, products: productsRepository, subscriptions: subscriptionsRepository, cycles: cyclesRepository, billingKeys: sealedBillingKeys });
 const storefront = { ...deps, gateways, events };
 
-export const handler = httpHandler(storefrontApi.checkOut, async ({ principal, params, body }) =>
+export const handler = httpHandler(operation, async ({ principal, params, body }) =>
   reply(toSubscriptionView(await checkOut(storefront, principal.shop, principal.sub, params.subscriptionId, body))),
   { idempotency: idempotentRoute },
 );

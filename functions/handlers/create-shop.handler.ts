@@ -1,4 +1,4 @@
-import { shopsApi } from '../api/shops.api.ts';
+import { operation } from '../api/shops/create-shop.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { createShop, toShopView } from '../use-cases/create-shop.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository });
 
-export const handler = httpHandler(shopsApi.createShop, async ({ body }) => reply(toShopView(await createShop(deps, body))), { idempotency: idempotentRoute });
+export const handler = httpHandler(operation, async ({ body }) => reply(toShopView(await createShop(deps, body))), { idempotency: idempotentRoute });

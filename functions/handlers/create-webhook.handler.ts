@@ -1,4 +1,4 @@
-import { webhooksApi } from '../api/webhooks.api.ts';
+import { operation } from '../api/webhooks/create-webhook.operation.ts';
 import { config } from '../config.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
@@ -10,4 +10,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = { ...table({ shops: shopsRepository, webhooks: webhooksRepository }), sealer, allowLocalHttp: config.webhooksAllowLocalHttp };
 
-export const handler = httpHandler(webhooksApi.createWebhook, async ({ principal, body }) => reply(await createWebhook(deps, principal.shop, body)), { idempotency: idempotentRoute });
+export const handler = httpHandler(operation, async ({ principal, body }) => reply(await createWebhook(deps, principal.shop, body)), { idempotency: idempotentRoute });

@@ -1,4 +1,4 @@
-import { pgContractsApi } from '../api/pg-contracts.api.ts';
+import { operation } from '../api/pg-contracts/delete-pg-contract.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { deletePgContract } from '../use-cases/pg-contracts.ts';
 import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
@@ -9,7 +9,7 @@ import { workQueue } from '../wiring/work-queue.ts';
 
 const deps = { ...table({ shops: shopsRepository, pgContracts: pgContractsRepository, stopJobs: stopJobsRepository }), workQueue };
 
-export const handler = httpHandler(pgContractsApi.deletePgContract, async ({ params }) => {
+export const handler = httpHandler(operation, async ({ params }) => {
   await deletePgContract(deps, params.shopId, params.gateway);
   return reply(undefined);
 });

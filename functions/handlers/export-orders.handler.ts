@@ -1,4 +1,4 @@
-import { ordersApi } from '../api/orders.api.ts';
+import { operation } from '../api/orders/export-orders.operation.ts';
 import { httpHandler, replyText } from '../http/http-handler.ts';
 import { exportOrders } from '../use-cases/orders.ts';
 import { ordersRepository } from '../adapters/dynamodb/orders.repo.ts';
@@ -7,7 +7,7 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ orders: ordersRepository, products: productsRepository });
 
-export const handler = httpHandler(ordersApi.exportOrders, async ({ principal, query }) => {
+export const handler = httpHandler(operation, async ({ principal, query }) => {
   const { filename, csv } = await exportOrders(deps, principal.shop, query);
   return replyText(csv, 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${filename}"` });
 });

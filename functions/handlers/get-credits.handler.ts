@@ -1,4 +1,4 @@
-import { creditsApi } from '../api/credits.api.ts';
+import { operation } from '../api/credits/get-credits.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getCredits } from '../use-cases/get-credits.ts';
 import { creditsRepository } from '../adapters/dynamodb/credits.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, credits: creditsRepository });
 
-export const handler = httpHandler(creditsApi.getCredits, async ({ principal }) => reply(await getCredits(deps, principal.shop)));
+export const handler = httpHandler(operation, async ({ principal }) => reply(await getCredits(deps, principal.shop)));

@@ -1,4 +1,4 @@
-import { settingsApi } from '../api/settings.api.ts';
+import { operation } from '../api/settings/get-delivery-settings.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getDeliverySettings } from '../use-cases/settings.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
@@ -6,4 +6,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository });
 
-export const handler = httpHandler(settingsApi.getDeliverySettings, async ({ principal }) => reply(await getDeliverySettings(deps, principal.shop)));
+export const handler = httpHandler(operation, async ({ principal }) => reply(await getDeliverySettings(deps, principal.shop)));

@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/get-my-subscription.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getMySubscription } from '../use-cases/my-subscriptions.ts';
 import { priceConsentsRepository } from '../adapters/dynamodb/price-consents.repo.ts';
@@ -8,4 +8,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ subscriptions: subscriptionsRepository, products: productsRepository, priceConsents: priceConsentsRepository });
 
-export const handler = httpHandler(storefrontApi.getMySubscription, async ({ principal, params }) => reply(await getMySubscription(deps, principal.shop, principal.sub, params.subscriptionId)));
+export const handler = httpHandler(operation, async ({ principal, params }) => reply(await getMySubscription(deps, principal.shop, principal.sub, params.subscriptionId)));

@@ -1,4 +1,4 @@
-import { productsApi } from '../api/products.api.ts';
+import { operation } from '../api/products/get-product.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getProduct } from '../use-cases/products.ts';
 import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, products: productsRepository });
 
-export const handler = httpHandler(productsApi.getProduct, async ({ principal, params }) => reply(await getProduct(deps, principal.shop, params.productId)));
+export const handler = httpHandler(operation, async ({ principal, params }) => reply(await getProduct(deps, principal.shop, params.productId)));

@@ -1,4 +1,4 @@
-import { settingsApi } from '../api/settings.api.ts';
+import { operation } from '../api/settings/get-subscription-settings.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { getSubscriptionSettings } from '../use-cases/settings.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, settings: settingsRepository });
 
-export const handler = httpHandler(settingsApi.getSubscriptionSettings, async ({ principal }) => reply(await getSubscriptionSettings(deps, principal.shop)));
+export const handler = httpHandler(operation, async ({ principal }) => reply(await getSubscriptionSettings(deps, principal.shop)));

@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/list-my-subscriptions.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listMySubscriptions } from '../use-cases/my-subscriptions.ts';
 import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
@@ -6,4 +6,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ subscriptions: subscriptionsRepository });
 
-export const handler = httpHandler(storefrontApi.listMySubscriptions, async ({ principal, query }) => reply(await listMySubscriptions(deps, principal.shop, principal.sub, query)));
+export const handler = httpHandler(operation, async ({ principal, query }) => reply(await listMySubscriptions(deps, principal.shop, principal.sub, query)));

@@ -1,4 +1,4 @@
-import { ordersApi } from '../api/orders.api.ts';
+import { operation } from '../api/orders/list-orders.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listOrders } from '../use-cases/orders.ts';
 import { ordersRepository } from '../adapters/dynamodb/orders.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ orders: ordersRepository, products: productsRepository });
 
-export const handler = httpHandler(ordersApi.listOrders, async ({ principal, query }) => reply(await listOrders(deps, principal.shop, query)));
+export const handler = httpHandler(operation, async ({ principal, query }) => reply(await listOrders(deps, principal.shop, query)));

@@ -1,4 +1,4 @@
-import { pgContractsApi } from '../api/pg-contracts.api.ts';
+import { operation } from '../api/pg-contracts/list-pg-contracts.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listPgContracts } from '../use-cases/pg-contracts.ts';
 import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, pgContracts: pgContractsRepository });
 
-export const handler = httpHandler(pgContractsApi.listPgContracts, async ({ params }) => reply(await listPgContracts(deps, params.shopId)));
+export const handler = httpHandler(operation, async ({ params }) => reply(await listPgContracts(deps, params.shopId)));

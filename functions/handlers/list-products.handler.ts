@@ -1,4 +1,4 @@
-import { productsApi } from '../api/products.api.ts';
+import { operation } from '../api/products/list-products.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listProducts } from '../use-cases/products.ts';
 import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, products: productsRepository });
 
-export const handler = httpHandler(productsApi.listProducts, async ({ principal, query }) => reply(await listProducts(deps, principal.shop, query)));
+export const handler = httpHandler(operation, async ({ principal, query }) => reply(await listProducts(deps, principal.shop, query)));

@@ -1,4 +1,4 @@
-import { webhooksApi } from '../api/webhooks.api.ts';
+import { operation } from '../api/webhooks/list-webhooks.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { listWebhooks } from '../use-cases/webhooks.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, webhooks: webhooksRepository });
 
-export const handler = httpHandler(webhooksApi.listWebhooks, async ({ principal }) => reply(await listWebhooks(deps, principal.shop)));
+export const handler = httpHandler(operation, async ({ principal }) => reply(await listWebhooks(deps, principal.shop)));

@@ -12,7 +12,7 @@ import { priceConsentsRepository } from '../adapters/dynamodb/price-consents.rep
 import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
-import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { noticeMeasures, record } from '../core/metrics.ts';
 import { observed } from '../core/observability.ts';
 import { workQueueWorker } from '../queue/sqs-worker.ts';
@@ -25,7 +25,7 @@ import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const repositories = table(
-  { cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, products: productsRepository, priceConsents: priceConsentsRepository, credits: creditsRepository, notifications: notificationsRepository },
+  { cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, settings: settingsRepository, products: productsRepository, priceConsents: priceConsentsRepository, credits: creditsRepository, notifications: notificationsRepository },
   batchingReads(db, tableName),
 );
 

@@ -1,5 +1,5 @@
 import { openApiDocument } from '../api/openapi.ts';
-import { operations } from '../api/operations.ts';
+import { operation } from '../api/system/open-api.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 
-export const handler = httpHandler(operations.openApi, async () => reply(openApiDocument()));
+export const handler = httpHandler(operation, async () => reply(openApiDocument()));

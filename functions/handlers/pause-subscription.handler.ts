@@ -1,4 +1,4 @@
-import { storefrontApi } from '../api/storefront.api.ts';
+import { operation } from '../api/storefront/pause-subscription.operation.ts';
 import { toSubscriptionDetailView } from '../domain/subscription.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
@@ -13,7 +13,7 @@ import { table } from '../wiring/table.ts';
 const deps = { ...table({ subscriptions: subscriptionsRepository, cycles: cyclesRepository, shops: shopsRepository, products: productsRepository }), events };
 
 export const handler = httpHandler(
-  storefrontApi.pauseSubscription,
+  operation,
   async ({ principal, params, body }) => reply(toSubscriptionDetailView(await pauseSubscription(deps, { shopId: principal.shop, actor: { role: 'customer', id: principal.sub } }, params.subscriptionId, body))),
   { idempotency: idempotentRoute },
 );

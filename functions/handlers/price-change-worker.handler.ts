@@ -27,7 +27,6 @@ const deps = {
   sms,
   workQueue,
 };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * The price-change worker (issue 14): each message is one step of one price-change notice job, through
@@ -36,4 +35,4 @@ const processor = new BatchProcessor(EventType.SQS);
  */
 const step = (record: SQSRecord) => runPriceChangeStep(deps, JSON.parse(record.body) as PriceChangeMessage, record.messageId);
 
-export const handler = observed((event: SQSEvent, context: Context) => processPartialResponse(event, step, processor, { context, processInParallel: false }));
+export const handler = observed((event: SQSEvent, context: Context) => processPartialResponse(event, step, new BatchProcessor(EventType.SQS), { context, processInParallel: false }));

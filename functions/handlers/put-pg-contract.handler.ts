@@ -1,4 +1,4 @@
-import { pgContractsApi } from '../api/pg-contracts.api.ts';
+import { operation } from '../api/pg-contracts/put-pg-contract.operation.ts';
 import { ValidationFailed } from '../core/errors.ts';
 import { requireAvailable } from '../domain/pg-contract.ts';
 import { hasCredentialSchema, PG_CREDENTIAL_SCHEMAS } from '../domain/pg-credentials.ts';
@@ -13,7 +13,7 @@ import { workQueue } from '../wiring/work-queue.ts';
 
 const deps = { ...table({ shops: shopsRepository, pgContracts: pgContractsRepository, stopJobs: stopJobsRepository }), sealer, workQueue };
 
-export const handler = httpHandler(pgContractsApi.putPgContract, async ({ params, body }) => {
+export const handler = httpHandler(operation, async ({ params, body }) => {
   requireAvailable(params.gateway);
   if (!hasCredentialSchema(params.gateway)) throw new ValidationFailed([{ path: 'path.gateway', message: 'This gateway takes no contract.' }]);
   // One schema per gateway; the messages name fields and rules, never the values sent.

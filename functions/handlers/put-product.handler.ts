@@ -1,4 +1,4 @@
-import { productsApi } from '../api/products.api.ts';
+import { operation } from '../api/products/put-product.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { putProduct } from '../use-cases/products.ts';
 import { priceChangeJobsRepository } from '../adapters/dynamodb/price-change-jobs.repo.ts';
@@ -9,4 +9,4 @@ import { workQueue } from '../wiring/work-queue.ts';
 
 const deps = { ...table({ shops: shopsRepository, products: productsRepository, priceChangeJobs: priceChangeJobsRepository }), workQueue };
 
-export const handler = httpHandler(productsApi.putProduct, async ({ principal, params, body }) => reply(await putProduct(deps, principal.shop, params.productId, body)));
+export const handler = httpHandler(operation, async ({ principal, params, body }) => reply(await putProduct(deps, principal.shop, params.productId, body)));

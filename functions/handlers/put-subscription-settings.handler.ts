@@ -1,4 +1,4 @@
-import { settingsApi } from '../api/settings.api.ts';
+import { operation } from '../api/settings/put-subscription-settings.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { putSubscriptionSettings } from '../use-cases/settings.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
@@ -7,4 +7,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, settings: settingsRepository });
 
-export const handler = httpHandler(settingsApi.putSubscriptionSettings, async ({ principal, body }) => reply(await putSubscriptionSettings(deps, principal.shop, body)));
+export const handler = httpHandler(operation, async ({ principal, body }) => reply(await putSubscriptionSettings(deps, principal.shop, body)));

@@ -1,4 +1,4 @@
-import { merchantActionsApi } from '../api/merchant-actions.api.ts';
+import { operation } from '../api/merchant-actions/retry-cycle.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { retryCycle } from '../use-cases/retry-cycle.ts';
@@ -7,15 +7,15 @@ import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
-import { subscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
+import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { events } from '../wiring/events.ts';
-import { gateways } from '../wiring/gateways.ts';
+import { gateways } from '../wiring/charging-gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { sealedBillingKeys } from '../wiring/sealer.ts';
 import { table } from '../wiring/table.ts';
 
 const deps = {
-  ...table({ cycles: cyclesRepository, subscriptions: subscriptionsRepository, shops: shopsRepository, settings: settingsRepository, notifications: notificationsRepository, billingKeys: sealedBillingKeys }),
+  ...table({ cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, settings: settingsRepository, notifications: notificationsRepository, billingKeys: sealedBillingKeys }),
   gateways,
   mailer,
   events,
@@ -24,7 +24,7 @@ const deps = {
 };
 
 export const handler = httpHandler(
-  merchantActionsApi.retryCycle,
+  operation,
   async ({ principal, params }) => reply(await retryCycle(deps, principal.shop, params.subscriptionId, params.deliveryDate)),
   { idempotency: idempotentRoute },
 );

@@ -1,4 +1,4 @@
-import { serviceApi } from '../api/service.api.ts';
+import { operation } from '../api/service/review-application.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { reviewApplication } from '../use-cases/service.ts';
 import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
@@ -7,6 +7,6 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, pgContracts: pgContractsRepository });
 
-export const handler = httpHandler(serviceApi.reviewApplication, async ({ params, body }) =>
+export const handler = httpHandler(operation, async ({ params, body }) =>
   reply(await reviewApplication(deps, params.shopId, body.decision, body.reason)),
 );

@@ -1,4 +1,4 @@
-import { serviceApi } from '../api/service.api.ts';
+import { operation } from '../api/service/set-easy-pay.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { setEasyPay } from '../use-cases/service.ts';
 import { pgContractsRepository } from '../adapters/dynamodb/pg-contracts.repo.ts';
@@ -10,4 +10,4 @@ import { workQueue } from '../wiring/work-queue.ts';
 const deps = table({ shops: shopsRepository, pgContracts: pgContractsRepository, stopJobs: stopJobsRepository });
 const withQueue = { ...deps, workQueue };
 
-export const handler = httpHandler(serviceApi.setEasyPay, async ({ principal, body }) => reply(await setEasyPay(withQueue, principal.shop, body.kakaopay)));
+export const handler = httpHandler(operation, async ({ principal, body }) => reply(await setEasyPay(withQueue, principal.shop, body.kakaopay)));

@@ -29,7 +29,6 @@ const repositories = table({
   notifications: notificationsRepository,
 });
 const stopDeps = { ...repositories, gateways, mailer, workQueue, events };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * The stop worker (S21–S24): each message is one step of one stop job, through Powertools batch. A step that
@@ -49,4 +48,4 @@ async function step(record: SQSRecord): Promise<void> {
   );
 }
 
-export const handler = observed((event: SQSEvent, context: Context) => processPartialResponse(event, step, processor, { context, processInParallel: false }));
+export const handler = observed((event: SQSEvent, context: Context) => processPartialResponse(event, step, new BatchProcessor(EventType.SQS), { context, processInParallel: false }));

@@ -1,4 +1,4 @@
-import { creditsApi } from '../api/credits.api.ts';
+import { operation } from '../api/credits/top-up-credits.operation.ts';
 import { httpHandler, reply } from '../http/http-handler.ts';
 import { idempotentRoute } from '../http/idempotency.ts';
 import { topUpCredits } from '../use-cases/top-up-credits.ts';
@@ -8,4 +8,4 @@ import { table } from '../wiring/table.ts';
 
 const deps = table({ shops: shopsRepository, credits: creditsRepository });
 
-export const handler = httpHandler(creditsApi.topUpCredits, async ({ params, body }) => reply(await topUpCredits(deps, params.shopId, body)), { idempotency: idempotentRoute });
+export const handler = httpHandler(operation, async ({ params, body }) => reply(await topUpCredits(deps, params.shopId, body)), { idempotency: idempotentRoute });

@@ -10,7 +10,6 @@ import { table } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const deps = { ...table({ webhooks: webhooksRepository }), workQueue, sealer, ...webhookDeps };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Webhook delivery (issue 13): each message is one attempt, through Powertools batch. An endpoint's failure
@@ -21,4 +20,4 @@ async function attempt(record: SQSRecord): Promise<void> {
   recordMetrics(webhookMeasures([await deliverWebhook(deps, JSON.parse(record.body) as DeliveryMessage)]));
 }
 
-export const handler = observed((event: SQSEvent, context: Context) => processPartialResponse(event, attempt, processor, { context, processInParallel: false }));
+export const handler = observed((event: SQSEvent, context: Context) => processPartialResponse(event, attempt, new BatchProcessor(EventType.SQS), { context, processInParallel: false }));

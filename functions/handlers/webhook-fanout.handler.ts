@@ -7,7 +7,6 @@ import { table } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const deps = { ...table({ webhooks: webhooksRepository }), workQueue };
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * Webhook fan-out (issue 13): each message is one domain event, as the EventBridge rule put it on the queue (Powertools
@@ -16,5 +15,5 @@ const processor = new BatchProcessor(EventType.SQS);
 export const handler = observed((event: SQSEvent, context: Context) => {
   const batch = oneBatch(deps);
   const fanOut = (record: SQSRecord) => fanOutEvent(batch, JSON.parse(record.body) as BusEvent);
-  return processPartialResponse(event, fanOut, processor, { context, processInParallel: false });
+  return processPartialResponse(event, fanOut, new BatchProcessor(EventType.SQS), { context, processInParallel: false });
 });

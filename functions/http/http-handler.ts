@@ -1,5 +1,6 @@
 /**
- * The HTTP primary adapter: every API handler is `httpHandler(route, spec, action)`.
+ * The HTTP primary adapter: every API handler is `httpHandler(operation, action)`, with
+ * its own operation's request side (functions/api/operation.ts).
  * It authenticates from the claims API Gateway's JWT authorizer (or the local
  * server, which plays its part) put on the event, checks the route's role from
  * system/functions.ts, validates body, path and query with zod, runs the use
@@ -122,15 +123,6 @@ export function errorResponse(error: unknown): HttpResponse {
   return json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Please try again later.', details: [] } });
 }
 
-/**
- * The operation's function name in system/functions.ts (stamped by `operationsOf`), its method and path for
- * one declared outside an API module. Read from the operation, not looked up in the catalogue: a handler's
- * bundle carries its own route only (issue 12).
- */
-function routeName(operation: Operation): string {
-  return operation.name ?? `${operation.route.method} ${operation.route.path}`;
-}
-
 /** An answer without the top-level fields a replay must not carry (Operation.replayWithout). */
 function withoutFields(fields: readonly string[] | undefined): ((response: HttpResponse) => HttpResponse) | undefined {
   if (!fields?.length) return undefined;
@@ -147,7 +139,7 @@ const redactFor = (fields: readonly string[] | undefined) => {
   return redact ? { redact } : {};
 };
 
-/** Builds the Lambda handler of one HTTP operation. */
+/** Builds the Lambda handler of one HTTP operation (its request side: functions/api/operation.ts). */
 export function httpHandler<R extends HttpFunction, B, P, Q>(
   operation: Operation<R, B, P, Q>,
   action: (input: HttpInput<B, P, Q, PrincipalFor<R>>) => Promise<HttpResult>,
@@ -157,10 +149,9 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
    */
   options: { readonly idempotency?: typeof idempotentRoute } = {},
 ) {
-  if (operation.route.idempotent && !options.idempotency) throw new Error(`${routeName(operation as Operation)} is declared idempotent: its handler passes { idempotency: idempotentRoute }`);
-  // The Idempotency-Key partition is named after the function: an idempotent route must carry its name.
-  if (operation.route.idempotent && !operation.name) throw new Error(`${routeName(operation as Operation)} is declared idempotent: declare its operation in an API module's operationsOf, whose key names it`);
-  const replayable = operation.route.idempotent && options.idempotency ? options.idempotency<HttpResponse>(routeName(operation as Operation), redactFor(operation.replayWithout)) : undefined;
+  if (operation.route.idempotent && !options.idempotency) throw new Error(`${operation.name} is declared idempotent: its handler passes { idempotency: idempotentRoute }`);
+  // The Idempotency-Key partition is named after the function (Operation.name).
+  const replayable = operation.route.idempotent && options.idempotency ? options.idempotency<HttpResponse>(operation.name, redactFor(operation.replayWithout)) : undefined;
   return middy<HttpEvent, HttpResponse, Error, Context>()
     .use(lambdaContextInLogs() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
     .use(flushMetrics() as MiddlewareObj<HttpEvent, HttpResponse, Error, Context>)
@@ -175,7 +166,7 @@ export function httpHandler<R extends HttpFunction, B, P, Q>(
       const { body, params, query } = validate(operation, event);
       const respond = async (): Promise<HttpResponse> => {
         const result = await action({ body, params, query, principal });
-        const status = result.status ?? operation.response.status;
+        const status = result.status ?? operation.status;
         logger.info('Request handled', { route: `${operation.route.method} ${operation.route.path}`, status, shop: principal?.shop });
         // Responses never carry secrets (billing keys stay in the backend); DEBUG shows them whole for local diagnosis.
         logger.debug('Response body', { body: result.body });

@@ -30,6 +30,12 @@ interface IdempotentCall {
   readonly request: { readonly params: unknown; readonly body: unknown };
 }
 
+/**
+ * The JMESPath Powertools reads the call with: plain top-level field names only, since deployed bundles carry
+ * a plain-field stand-in for the JMESPath engine (./jmespath-fields.ts, aliased in system/bundling.ts).
+ */
+export const IDEMPOTENCY_PATHS = { eventKey: 'key', payloadValidation: 'request' } as const satisfies Record<string, keyof IdempotentCall>;
+
 interface StoredResponse {
   statusCode: number;
   headers: Record<string, string>;
@@ -59,8 +65,8 @@ export function idempotentRoute<R extends StoredResponse>(route: string, options
     awsSdkV3Client: options.client ?? new DynamoDBClient({}),
   });
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'request',
+    eventKeyJmesPath: IDEMPOTENCY_PATHS.eventKey,
+    payloadValidationJmesPath: IDEMPOTENCY_PATHS.payloadValidation,
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: true,
     responseHook: (response) => {

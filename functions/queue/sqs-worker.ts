@@ -48,7 +48,6 @@ export function parseWorkMessage(body: string): WorkMessage {
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export function workQueueWorker<T>(process: (work: Work) => Promise<WorkReport<T>>, options: WorkerOptions<T>): Handler {
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const message = parseWorkMessage(record.body);
     const work: Work = { kind: message.kind, date: message.date, scheduledTime: message.scheduledTime, shopId: message.shopId, messageId: record.messageId, items: message.items };
@@ -66,5 +65,7 @@ export function workQueueWorker<T>(process: (work: Work) => Promise<WorkReport<T
     logger.warn('Failed items put back on their own', { messageId: record.messageId, failed: failed.length, of: message.items.length });
   };
   // One message after another: the items of one run side by side, and the queue's MaximumConcurrency stays the throttle.
-  return (event, context) => processPartialResponse(event, recordHandler, processor, { context, processInParallel: false });
+  // A processor per invocation: it keeps the batch's records and failures, and the local runtime runs a worker's
+  // invocations side by side in one process (Powertools keeps them apart only under Lambda's own multi-concurrency).
+  return (event, context) => processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false });
 }

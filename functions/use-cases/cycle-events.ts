@@ -2,7 +2,7 @@
  * The cycle's own events (issue 13): what a shop's systems react to between deliveries — the payment notice
  * went out (`subscription.cycle.noticed`), the delivery was paid and is to be shipped (`.charged`, the order),
  * the charge failed for good (`.failed`), the delivery is neither charged nor shipped (`.skipped`). One home for
- * their ids and payloads (documented in functions/api/events.api.ts); the runs call `publishCycleEvent` at the
+ * their ids and payloads (documented in functions/api/events.docs.ts); the runs call `publishCycleEvent` at the
  * point a cycle reaches one of those states.
  *
  * Ids are stable — `{subscriptionId}.{deliveryDate}.noticed|failed|skipped`, and the order id for charged — so a
@@ -63,7 +63,20 @@ const BY_STATE: Partial<Record<Cycle['status'], (cycle: Cycle) => DomainEvent>> 
  * states have none. Call it where a step moves the cycle INTO that state, not on every write of it (a declined
  * attempt going back to NOTICED for its retry is no new notice).
  */
-export async function publishCycleEvent(deps: { readonly events: EventPublisher }, cycle: Cycle): Promise<void> {
+export async function publishCycleEvent(deps: { readonly events: Pick<EventPublisher, 'publish'> }, cycle: Cycle): Promise<void> {
   const build = BY_STATE[cycle.status];
   if (build) await deps.events.publish(build(cycle));
+}
+
+/**
+ * The events of several cycles about to be written (a message's settles, issue 12): together, ten per PutEvents
+ * instead of a call each, under the same rule — before the writes. Answers each cycle's outcome, in order (a
+ * cycle whose state has no event is fulfilled); it never rejects as a whole, so a refused event fails only its item.
+ */
+export async function publishCycleEvents(deps: { readonly events: Pick<EventPublisher, 'publishEach'> }, cycles: readonly Cycle[]): Promise<Array<PromiseSettledResult<void>>> {
+  const built = cycles.map((cycle) => BY_STATE[cycle.status]?.(cycle));
+  const events = built.filter((event): event is DomainEvent => event !== undefined);
+  const published = await deps.events.publishEach(events).catch((error: unknown) => events.map((): PromiseSettledResult<void> => ({ status: 'rejected', reason: error })));
+  let next = 0;
+  return built.map((event) => (event ? published[next++]! : { status: 'fulfilled', value: undefined }));
 }

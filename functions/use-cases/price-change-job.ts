@@ -35,10 +35,10 @@ import { snsSmsChannel } from '../notifications/sms-parts.ts';
 import { runCheckpointedStep } from './checkpointed-job.ts';
 import { openCreditBlock, type CreditBlockSession } from './credit-blocks.ts';
 import { sendOnce, type SendOnceOptions } from './send-once.ts';
-import * as fn from '../../system/functions.ts';
+import { PRICE_CHANGE_WORKER_TIMEOUT_SECONDS } from '../../system/worker-timeouts.ts';
 
 /** Each price-change mail and SMS once (send-once.ts): a worker's attempt is its own for as long as the worker can live. */
-const PRICE_CHANGE_SENDS: SendOnceOptions = { leaseMs: fn.priceChangeWorker.timeoutSeconds * 1000, waitMs: 5_000, retryNoCredit: true };
+const PRICE_CHANGE_SENDS: SendOnceOptions = { leaseMs: PRICE_CHANGE_WORKER_TIMEOUT_SECONDS * 1000, waitMs: 5_000, retryNoCredit: true };
 
 export interface PriceChangeJobDeps {
   readonly clock: Clock;

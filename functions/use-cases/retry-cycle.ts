@@ -25,10 +25,11 @@ import { nextRunAfter } from '../domain/delivery-schedule.ts';
 import { ownDecline } from '../adapters/gateways/declines.ts';
 import type { BillingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
 import { charge, type FollowUpDeps } from './runs/charge-outcome.ts';
+import type { ChargingGateway } from '../adapters/gateways/payment-gateway.ts';
 import { providerFor, type GatewayDirectory } from './storefront-deps.ts';
 
 export interface RetryCycleDeps extends FollowUpDeps {
-  readonly gateways: GatewayDirectory;
+  readonly gateways: GatewayDirectory<ChargingGateway>;
   readonly billingKeys: Pick<BillingKeysRepository, 'get'>;
 }
 

@@ -35,7 +35,10 @@ export interface SignUpRequest {
  * PAYMENT_METHOD_NOT_AVAILABLE (S9); PRODUCT_NOT_SUBSCRIBABLE (S13, S14);
  * CYCLE_NOT_OFFERED; START_DATE_OUT_OF_RANGE.
  */
-export async function signUp(deps: StorefrontDeps & EventDeps, shopId: string, customerId: string, request: SignUpRequest) {
+/** What a signup reads and writes: no cycle (checkout plans the first) and no billing key (the window registers it). */
+export type SignUpDeps = Pick<StorefrontDeps, 'shops' | 'products' | 'subscriptions' | 'gateways' | 'clock'> & EventDeps;
+
+export async function signUp(deps: SignUpDeps, shopId: string, customerId: string, request: SignUpRequest) {
   const shop = await deps.shops.get(shopId);
   if (!shop || shop.service.status !== 'ACTIVE') throw new Conflict('SERVICE_NOT_ACTIVE', "This shop's subscription service is not active.");
   const provider = providerFor(shop, request.paymentMethod);

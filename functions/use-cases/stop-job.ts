@@ -45,7 +45,7 @@ import type { SettingsRepository } from '../adapters/dynamodb/settings.repo.ts';
 import type { ShopsRepository } from '../adapters/dynamodb/shops.repo.ts';
 import type { StopJobsRepository } from '../adapters/dynamodb/stop-jobs.repo.ts';
 import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
-import type { GatewayRegistry } from '../adapters/gateways/registry.ts';
+import type { GatewayDirectory } from './storefront-deps.ts';
 import type { EventPublisher, Mailer, WorkQueue } from '../adapters/messaging/ports.ts';
 import { debitOperationId } from '../domain/credits.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../domain/notification-settings.ts';
@@ -57,7 +57,7 @@ import { autoCancelMail, autoCancelSummaryMail } from '../notifications/auto-can
 import { changeShop } from './change-shop.ts';
 import { subscriptionEvents } from './subscription-events.ts';
 import { debitOne, openCreditBlock } from './credit-blocks.ts';
-import * as fn from '../../system/functions.ts';
+import { STOP_WORKER_TIMEOUT_SECONDS } from '../../system/worker-timeouts.ts';
 import { transition } from '../domain/cycle.ts';
 import { sendOnce, type SendOnceOptions } from './send-once.ts';
 import { runCheckpointedStep } from './checkpointed-job.ts';
@@ -74,7 +74,7 @@ export interface StopDeps {
   readonly credits: CreditsRepository;
   readonly notifications: NotificationsRepository;
   readonly mailer: Mailer;
-  readonly gateways: GatewayRegistry;
+  readonly gateways: GatewayDirectory;
   readonly workQueue: WorkQueue;
   /** subscription.cancelled (reason service-stop) for each subscription the stop cancels. */
   readonly events: EventPublisher;
@@ -103,7 +103,7 @@ export const STOP_ENQUEUED_KIND = {
  * Send-once for the stop's mails: an attempt belongs to its step for as long as a stop worker lives; another
  * step's attempt in flight is waited for briefly; a mail refused for want of credit is tried again on a redo (S24).
  */
-const STOP_MAILS: SendOnceOptions = { leaseMs: fn.stopWorker.timeoutSeconds * 1000, waitMs: 5_000, retryNoCredit: true };
+const STOP_MAILS: SendOnceOptions = { leaseMs: STOP_WORKER_TIMEOUT_SECONDS * 1000, waitMs: 5_000, retryNoCredit: true };
 
 const message = (job: Pick<StopJob, 'shopId' | 'jobId'>, step: number): StopMessage => ({ kind: 'STOP', shopId: job.shopId, jobId: job.jobId, step });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
-import type { PaymentGateway } from '../adapters/gateways/payment-gateway.ts';
+import type { BillingKeyGateway, GatewayIdentity } from '../adapters/gateways/payment-gateway.ts';
 import type { BillingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
 import type { CyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import type { ProductsRepository } from '../adapters/dynamodb/products.repo.ts';
@@ -11,10 +11,11 @@ import type { Shop } from '../domain/shop.ts';
 
 /**
  * Finds the adapter for a shop's card PG or KakaoPay, built from that shop's own
- * contract (functions/adapters/gateways/registry.ts): never another shop's keys.
+ * contract (functions/adapters/gateways/registry.ts): never another shop's keys. `G` is the part of the PG a
+ * use case calls (payment-gateway.ts): billing keys by default, ChargingGateway where it charges.
  */
-export interface GatewayDirectory {
-  gatewayFor(shopId: string, provider: PaymentProvider): Promise<PaymentGateway>;
+export interface GatewayDirectory<G extends GatewayIdentity = BillingKeyGateway> {
+  gatewayFor(shopId: string, provider: PaymentProvider): Promise<G>;
 }
 
 export interface StorefrontDeps {

@@ -2,7 +2,7 @@
  * The subscription's own events (issue 13), one builder per type: the HTTP use cases and the stop job
  * publish them after their write. Each id is stable (a repeat of the step publishes the same id, and a
  * consumer drops it), so publishing is at-least-once: a step that fails to publish fails, and its retry —
- * which finds the state already reached — publishes again. Payloads: functions/api/events.api.ts.
+ * which finds the state already reached — publishes again. Payloads: functions/api/events.docs.ts.
  */
 import type { DomainEvent, EventPublisher } from '../adapters/messaging/ports.ts';
 import type { CancelReason, Subscription } from '../domain/subscription.ts';

@@ -9,7 +9,7 @@
  */
 import { logger } from '../core/logger.ts';
 import type { BillingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
-import type { PaymentGateway } from '../adapters/gateways/payment-gateway.ts';
+import type { BillingKeyGateway } from '../adapters/gateways/payment-gateway.ts';
 import type { PaymentProvider } from '../domain/billing-key.ts';
 import { CARD_PGS, EASY_PAYS } from '../domain/shop.ts';
 import { customerKeyFor, type GatewayDirectory } from './storefront-deps.ts';
@@ -29,8 +29,8 @@ const PROVIDERS: readonly PaymentProvider[] = [...CARD_PGS, ...EASY_PAYS];
 const METHODS = ['card', 'kakaopay'] as const;
 
 /** The gateways that can list keys, each once (locally one sandbox serves every provider). */
-async function listingGateways(gateways: GatewayDirectory, shopId: string): Promise<PaymentGateway[]> {
-  const found = new Set<PaymentGateway>();
+async function listingGateways(gateways: GatewayDirectory, shopId: string): Promise<BillingKeyGateway[]> {
+  const found = new Set<BillingKeyGateway>();
   for (const provider of PROVIDERS) {
     try {
       const gateway = await gateways.gatewayFor(shopId, provider);

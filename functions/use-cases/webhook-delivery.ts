@@ -60,8 +60,9 @@ async function enqueue(deps: FanOutDeps, message: Omit<DeliveryMessage, 'kind' |
 }
 
 /**
- * The deps of one batch of events: each shop's endpoints are read once for the whole batch (up to ten events, so a
- * charge run's events cost a tenth of a Query each, issue 12) and never kept past it, so an endpoint registered or
+ * The deps of one batch of events: each shop's endpoints are read once for the whole batch (up to 100 events gathered
+ * for up to a second by the event source's batching window, system/functions.ts, so a charge run's events cost a
+ * Query per shop per batch instead of one each, issue 12) and never kept past it, so an endpoint registered or
  * deleted between two batches is seen by the next one.
  */
 export function oneBatch<D extends FanOutDeps>(deps: D): D {

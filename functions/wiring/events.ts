@@ -4,7 +4,8 @@ import { eventBridgePublisher } from '../adapters/messaging/eventbridge.ts';
 import type { EventPublisher } from '../adapters/messaging/ports.ts';
 
 const eventBusName = process.env[ENV.eventBusName];
+const notSet = () => new Error(`${ENV.eventBusName} is not set: declare 'events' in this function's sends`);
 
 export const events: EventPublisher = eventBusName
   ? eventBridgePublisher(eventBusName)
-  : { publish: async () => { throw new Error(`${ENV.eventBusName} is not set: declare 'events' in this function's sends`); } };
+  : { publish: async () => { throw notSet(); }, publishEach: async (list) => list.map(() => ({ status: 'rejected', reason: notSet() })) };

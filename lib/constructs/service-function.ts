@@ -136,6 +136,8 @@ export class ServiceFunction extends Construct {
         target: BUNDLING.target,
         externalModules: [...BUNDLING.external],
         define: { ...BUNDLING.define },
+        // NodejsFunction has no `alias` prop: esbuild's CLI flag, once per package (system/bundling.ts BUNDLE_ALIASES).
+        esbuildArgs: { '--alias': Object.entries(BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
         sourceMap: true,
         sourcesContent: false,
         tsconfig: path.join(REPO_ROOT, 'tsconfig.json'),
@@ -284,7 +286,7 @@ export class ServiceFunction extends Construct {
 
   /**
    * Makes the function the consumer of its queue: an event source mapping
-   * with the definition's batch size and MaximumConcurrency (how many workers
+   * with the definition's batch size, batching window (when it has one) and MaximumConcurrency (how many workers
    * run at once, which is what keeps the PG and SES/SNS within their rates),
    * reporting failed messages one by one (ReportBatchItemFailures). Lambda's
    * poller acts with this role, which gets the receive/delete actions on this
@@ -295,6 +297,7 @@ export class ServiceFunction extends Construct {
       new SqsEventSource(queue, {
         batchSize: settings.batchSize,
         maxConcurrency: settings.maxConcurrency,
+        ...(settings.maxBatchingWindowSeconds !== undefined ? { maxBatchingWindow: Duration.seconds(settings.maxBatchingWindowSeconds) } : {}),
         reportBatchItemFailures: true,
       }),
     );

@@ -7,6 +7,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ENV, FUNCTIONS, functionNames, queueFunctions, scheduledFunctions, type FunctionDefinition, type FunctionName } from '../../system/functions.ts';
+import { FUNCTION_DEFAULTS } from '../../lib/constructs/service-function.ts';
 import { WorkQueue } from '../../lib/constructs/work-queue.ts';
 import { actionsOf, sharedTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
 
@@ -89,18 +90,30 @@ describe('event source mappings', () => {
     expect(mappings).toHaveLength(queueFunctions().length);
   });
 
-  it.each(queueFunctions())('%s takes batches of its batchSize, at most maxConcurrency at once, reporting failed messages one by one', (name, definition) => {
+  it.each(queueFunctions())('%s takes batches of its batchSize within its batching window, at most maxConcurrency at once, reporting failed messages one by one', (name, definition) => {
     const mapping = mappings.find((properties) => JSON.stringify(properties.FunctionName) === JSON.stringify({ Ref: logicalId(service.functions[name].function) }));
+    const window = definition.queue.maxBatchingWindowSeconds;
 
     expect(mapping).toMatchObject({
       BatchSize: definition.queue.batchSize,
       ScalingConfig: { MaximumConcurrency: definition.queue.maxConcurrency },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+    expect(mapping!.MaximumBatchingWindowInSeconds).toBe(window);
     expect(matches(imported(logicalId(stateful.workQueues[name]!.queue), 'Arn'), mapping!.EventSourceArn)).toBe(true);
-    // SQS allows 2–1000; above 10 messages a batching window would be required.
+    // SQS allows 2–1000; a standard queue's batch up to 10,000, above 10 only with a batching window of 1–300 s.
     expect(definition.queue.maxConcurrency).toBeGreaterThanOrEqual(2);
-    expect(definition.queue.batchSize).toBeLessThanOrEqual(10);
+    expect(definition.queue.batchSize).toBeLessThanOrEqual(definition.queue.batchSize > 10 ? 10_000 : 10);
+    if (definition.queue.batchSize > 10) expect(window).toBeGreaterThanOrEqual(1);
+    if (window !== undefined) expect(window).toBeLessThanOrEqual(300);
+    // AWS's guidance for a batching window: the visibility timeout covers six timeouts plus the window.
+    if (window !== undefined) expect(definition.queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * (definition.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds) + window);
+  });
+
+  it('the webhook fan-out gathers its events for a second, up to 100 a batch (issue 12: a shop’s endpoints read once per batch)', () => {
+    const mapping = mappings.find((properties) => JSON.stringify(properties.FunctionName) === JSON.stringify({ Ref: logicalId(service.functions.webhookFanout.function) }));
+
+    expect(mapping).toMatchObject({ BatchSize: 100, MaximumBatchingWindowInSeconds: 1 });
   });
 });
 

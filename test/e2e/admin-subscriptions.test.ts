@@ -10,7 +10,8 @@ import { createDocumentClient } from '../../functions/adapters/dynamodb/client.t
 import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
 import { subscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
 import type * as z from '../../functions/core/validation.ts';
-import { subscriptionDetail, subscriptionsApi, subscriptionView } from '../../functions/api/subscriptions.api.ts';
+import { docs } from '../../functions/api/docs.ts';
+import { subscriptionDetail, subscriptionView } from '../../functions/api/subscriptions/subscription.views.ts';
 import type { Subscription, SubscriptionFilter } from '../../functions/domain/subscription.ts';
 import { loadEvent } from '../../local/events.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
@@ -21,8 +22,8 @@ let adminA: string;
 let adminB: string;
 const all: Subscription[] = catalogue();
 // Every body is checked against the operation's own response schema (the one /openapi.json publishes).
-const listSchema = { parse: (body: unknown) => subscriptionsApi.listShopSubscriptions.response.schema.parse(body) as { items: Array<z.infer<typeof subscriptionView>>; nextCursor: string | null } };
-const detailSchema = { parse: (body: unknown) => subscriptionsApi.getShopSubscription.response.schema.parse(body) as z.infer<typeof subscriptionDetail> };
+const listSchema = { parse: (body: unknown) => docs.listShopSubscriptions.response.parse(body) as { items: Array<z.infer<typeof subscriptionView>>; nextCursor: string | null } };
+const detailSchema = { parse: (body: unknown) => docs.getShopSubscription.response.parse(body) as z.infer<typeof subscriptionDetail> };
 
 beforeAll(async () => {
   t = await bootLocalSystem();

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFunctions, type Role } from '../../system/functions.ts';
-import { operations } from '../../functions/api/operations.ts';
+import { docs } from '../../functions/api/docs.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 
 let t: TestSystem;
@@ -44,7 +44,7 @@ describe('GET /openapi.json', () => {
       expect(operation.operationId).toBe(name);
       const codes = Object.values(operation.responses as Record<string, { content?: { 'application/json'?: { examples?: Record<string, unknown> } } }>)
         .flatMap((r) => Object.keys(r.content?.['application/json']?.examples ?? {}));
-      for (const error of operations[name as keyof typeof operations].errors) expect(codes).toContain(error.code);
+      for (const error of docs[name as keyof typeof docs].errors) expect(codes).toContain(error.code);
       if (route.auth === 'public') {
         expect(operation.security).toEqual([]);
       } else {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, seoulDate } from '../../functions/core/dates.ts';
 import { customerKeyFor } from '../../functions/use-cases/storefront-deps.ts';
-import { EVENT_DATA } from '../../functions/api/events.api.ts';
+import { EVENT_DATA } from '../../functions/api/events.docs.ts';
 import { noticed } from '../support/cycles.ts';
 import { transition } from '../../functions/domain/cycle.ts';
 import { dueOn } from '../support/run-deps.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionNames, FUNCTIONS } from '../../system/functions.ts';
-import { operations } from '../../functions/api/operations.ts';
+import { docs } from '../../functions/api/docs.ts';
 import { loadEvent, sampleEventPath } from '../../local/events.ts';
 import { REPO_ROOT } from '../../local/handlers.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
@@ -27,7 +27,7 @@ describe('sample events', () => {
     if (FUNCTIONS[name].kind === 'http') {
       // Well formed and authorized: a success, or one of the operation's documented business refusals
       // (the samples run in one order against one system, e.g. a review before any application).
-      const documented = operations[name as keyof typeof operations].errors.map((error) => error.code);
+      const documented = docs[name as keyof typeof docs].errors.map((error) => error.code);
       if (result.statusCode! >= 300) expect(documented).toContain(JSON.parse(result.body!).error.code);
     } else if (FUNCTIONS[name].kind === 'queue') {
       // A worker answers SQS which messages to retry; the sample's keys are not in the table, so there is nothing to fail.

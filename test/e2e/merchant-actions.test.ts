@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../functions/core/dates.ts';
-import { eventEnvelope } from '../../functions/api/events.api.ts';
+import { eventEnvelope } from '../../functions/api/events.docs.ts';
 import { processCharge } from '../../functions/use-cases/runs/charge.ts';
 import { processNotice } from '../../functions/use-cases/runs/notice.ts';
 import { DECLINE } from '../../local/sandbox-pg.ts';

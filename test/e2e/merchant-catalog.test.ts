@@ -4,7 +4,7 @@
  * local HTTP server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productsApi } from '../../functions/api/products.api.ts';
+import { docs } from '../../functions/api/docs.ts';
 import { activeShop, authorize, registerContracts, signUpBody } from '../support/storefront.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 
@@ -138,7 +138,7 @@ describe('S13, S14: products', () => {
     const { admin } = await newShop();
     const created = await t.call('PUT', '/admin/products/beans', { token: admin, body: beans });
     expect(created.status).toBe(200);
-    expect(productsApi.putProduct.response.schema.parse(created.body)).toMatchObject({ productId: 'beans', price: 25_000, subscribable: true, subscription: { enabled: true, cycles: ['2w', '1m'] } });
+    expect(docs.putProduct.response.parse(created.body)).toMatchObject({ productId: 'beans', price: 25_000, subscribable: true, subscription: { enabled: true, cycles: ['2w', '1m'] } });
     await t.call('PUT', '/admin/products/beans', { token: admin, body: { ...beans, price: 27_000 } });
     expect((await t.call('GET', '/admin/products/beans', { token: admin })).body.price).toBe(27_000);
   });
@@ -171,7 +171,7 @@ describe('S13, S14: products', () => {
     let cursor: string | null = null;
     do {
       const page: { body: { items: Array<{ productId: string }>; nextCursor: string | null } } = await t.call('GET', `/admin/products?limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token: admin });
-      productsApi.listProducts.response.schema.parse(page.body);
+      docs.listProducts.response.parse(page.body);
       seen.push(...page.body.items.map((item) => item.productId));
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -227,7 +227,7 @@ describe('purchase options of a product page (S13–S15), no token needed', () =
     await t.call('PUT', '/admin/products/beans', { token: admin, body: beans });
     const response = await options(shopId, 'beans');
     expect(response.status).toBe(200);
-    expect(productsApi.getPurchaseOptions.response.schema.parse(response.body)).toEqual({
+    expect(docs.getPurchaseOptions.response.parse(response.body)).toEqual({
       product: { name: beans.name, price: beans.price, onePlusNEvent: false },
       purchaseMethods: ['one-time', 'subscription'],
       cycles: ['2w', '1m'],

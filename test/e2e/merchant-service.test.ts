@@ -4,7 +4,8 @@
  * (S9), a PG change or unlink recorded as a stop (S21), and the usage view (S6).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceApi, serviceView } from '../../functions/api/service.api.ts';
+import { docs } from '../../functions/api/docs.ts';
+import { serviceView } from '../../functions/api/service/service.docs.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { registerContracts } from '../support/storefront.ts';
 import { SAMPLE_CONTRACTS } from '../../local/sample-contracts.ts';
@@ -51,7 +52,7 @@ describe('applying (S1–S3, S7, S8)', () => {
     const { admin } = await newShop();
     const response = await apply(admin, { cardPg });
     expect(response.status).toBe(201);
-    expect(serviceApi.applyForService.response.schema.parse(response.body)).toMatchObject({ status: 'REVIEWING', cardPg, easyPay: [], requiredDocuments: documents });
+    expect(docs.applyForService.response.parse(response.body)).toMatchObject({ status: 'REVIEWING', cardPg, easyPay: [], requiredDocuments: documents });
     expect(await service(admin)).toMatchObject({ status: 'REVIEWING', cardPg, requiredDocuments: documents });
   });
 

@@ -253,4 +253,46 @@ describe('my subscriptions, between deliveries (issue 13)', () => {
     expect(skipped.nextDeliveryDate > resumed.nextDeliveryDate).toBe(true);
     expect(skipped.history.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining([expect.stringMatching(/pause/i), expect.stringMatching(/resume/i), expect.stringMatching(/skip/i)]));
   });
+
+  it('changes the cycle and the address, shows a refused date as the API says, and replaces the card through the window (S10, S18)', async () => {
+    buyers += 1;
+    const sub = `buyer-${buyers}`;
+    const token = await t.token('customer', shopId, sub);
+    const subscription = await subscribe(t, token, shopId);
+    const detail = async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body;
+    const card = async () => (await t.call('GET', '/me/card?method=card', { token })).body;
+    const before = await card();
+    await openMyPageAs(sub);
+    const box = page.getByTestId('my-subscription').getByTestId('between-deliveries');
+
+    // A date two years out is outside the shop's window: the API's refusal is shown, nothing changes.
+    await box.getByTestId('change-open').click();
+    const form = box.getByTestId('change-form');
+    await form.locator('input[name=nextDeliveryDate]').fill('2099-01-05');
+    await form.getByTestId('change-save').click();
+    await form.getByTestId('error').waitFor();
+    expect((await detail()).nextDeliveryDate).toBe(subscription.nextDeliveryDate);
+
+    await form.locator('input[name=nextDeliveryDate]').fill(subscription.nextDeliveryDate);
+    await form.locator('select[name=cycle]').selectOption('1m');
+    await form.locator('input[name=address-address1]').fill('부산광역시 해운대구 센텀중앙로 79');
+    await form.getByTestId('change-save').click();
+    await form.waitFor({ state: 'detached' });
+    const changed = await detail();
+    expect(changed.cycle).toBe('1m');
+    expect(changed.shippingAddress.address1).toBe('부산광역시 해운대구 센텀중앙로 79');
+    expect(changed.shippingAddress.recipient).toBe(subscription.shippingAddress.recipient);
+    expect(changed.history.map((entry: { action: string }) => entry.action)).toContain('change');
+
+    // 카드 변경: the sandbox window, another test card; the result page's checkout replaces the card (S10).
+    await box.getByTestId('change-card').click();
+    await page.waitForURL(/\/_local\/sandbox-pg\/window\?/);
+    await page.getByRole('button', { name: '9410-0000-0000-0004' }).click();
+    await page.getByTestId('window-register').click();
+    await page.waitForURL(/\/order-complete\.html\?/);
+    await page.getByTestId('card-changed').waitFor();
+    const after = await card();
+    expect(after.expiry).not.toEqual(before.expiry);
+    expect((await detail()).status).toBe('ACTIVE');
+  });
 });

@@ -11,7 +11,7 @@ import { FUNCTIONS, functionNames } from '../../system/functions.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeShop, earliestStart, signUpBody, subscribe } from '../support/storefront.ts';
 import { EVENT_TYPES } from '../../system/events.ts';
-import { eventEnvelope } from '../../functions/api/events.api.ts';
+import { eventEnvelope } from '../../functions/api/events.docs.ts';
 import { LOCAL_EVENT_BUS_NAME } from '../../local/system.ts';
 
 let t: TestSystem;

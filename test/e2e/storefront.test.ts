@@ -6,8 +6,8 @@
  * cancels partly and wholly (S18, S19). Every refusal path answers its code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storefrontApi } from '../../functions/api/storefront.api.ts';
-import { subscriptionDetail, subscriptionView } from '../../functions/api/subscriptions.api.ts';
+import { docs } from '../../functions/api/docs.ts';
+import { subscriptionDetail, subscriptionView } from '../../functions/api/subscriptions/subscription.views.ts';
 import { addDays } from '../../functions/core/dates.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { activeShop, authorize, contact, earliestStart, shippingAddress, signUpBody, subscribe } from '../support/storefront.ts';
@@ -31,7 +31,7 @@ describe('signup (S15)', () => {
     const start = await earliestStart(t, shopId);
     const response = await t.call('POST', '/subscriptions', { token: buyer, body: signUpBody(start) });
     expect(response.status).toBe(201);
-    const { subscription, registration } = storefrontApi.signUp.response.schema.parse(response.body) as { subscription: any; registration: any };
+    const { subscription, registration } = docs.signUp.response.parse(response.body) as { subscription: any; registration: any };
     expect(subscription).toMatchObject({ status: 'PENDING_PAYMENT', customerId: `buyer-${buyers}`, cycle: '2w', startDate: start, paymentMethod: 'card', nextDeliveryDate: null, contact: { phone: '01012345678' } });
     expect(subscription.items).toEqual([{ productId: 'beans', quantity: 2, status: 'ACTIVE' }, { productId: 'drip', quantity: 1, status: 'ACTIVE' }]);
     expect(registration).toMatchObject({ gateway: 'tosspayments', handsBack: 'authKey', clientKey: expect.stringMatching(/^test_ck_/), sandbox: { subscriptionId: subscription.id } });

@@ -8,7 +8,7 @@
  * once capture once too.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ChargeOutcome, LookupOutcome, PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
+import type { ChargeOutcome, ChargingGateway, LookupOutcome } from '../../functions/adapters/gateways/payment-gateway.ts';
 import type { DomainEvent, EventPublisher, Mail, Mailer } from '../../functions/adapters/messaging/ports.ts';
 import { addDays } from '../../functions/core/dates.ts';
 import type { Cycle } from '../../functions/domain/cycle.ts';
@@ -120,7 +120,7 @@ describe('a crash at every DynamoDB call, then the item again', () => {
 });
 
 /** Wraps the gateways so that gateway call number `failOn` (charge or look-up, counted across the runs using it) dies before or after the PG saw it. */
-function faultyGateways(real: GatewayDirectory, failures: ReadonlyMap<number, When>): GatewayDirectory & { readonly calls: string[] } {
+function faultyGateways(real: GatewayDirectory<ChargingGateway>, failures: ReadonlyMap<number, When>): GatewayDirectory<ChargingGateway> & { readonly calls: string[] } {
   const calls: string[] = [];
   const around = async <T>(name: string, call: () => Promise<T>): Promise<T> => {
     calls.push(name);
@@ -134,7 +134,7 @@ function faultyGateways(real: GatewayDirectory, failures: ReadonlyMap<number, Wh
     calls,
     async gatewayFor(shopId, provider) {
       const gateway = await real.gatewayFor(shopId, provider);
-      const wrapped: PaymentGateway = {
+      const wrapped: ChargingGateway = {
         ...gateway,
         charge: (request): Promise<ChargeOutcome> => around('charge', () => gateway.charge(request)),
         findChargeByOrderId: (orderId): Promise<LookupOutcome> => around('lookup', () => gateway.findChargeByOrderId(orderId)),
@@ -160,7 +160,7 @@ describe('a crash at every PG call, then the item again', () => {
     const noticed = await noticedSubscription(h, shopId);
     const item = chargeItem(noticed.cycle);
     const clock = testClock(item.scheduledTime);
-    const gateways = faultyGateways(h.deps.gateways, failures);
+    const gateways = faultyGateways(h.deps.chargingGateways, failures);
     const deps = chargeDeps(h, { clock, gateways });
     let result: string | undefined;
     for (let attempt = 0; attempt < 4 && result === undefined; attempt += 1) {
@@ -194,7 +194,7 @@ function faultyMailer(failOn: number, when: When): Mailer & { readonly delivered
   };
 }
 
-function faultyEvents(failOn: number, when: When): EventPublisher & { readonly published: DomainEvent[] } {
+function faultyEvents(failOn: number, when: When): Pick<EventPublisher, 'publish'> & { readonly published: DomainEvent[] } {
   const published: DomainEvent[] = [];
   let calls = 0;
   return {

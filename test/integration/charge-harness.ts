@@ -17,7 +17,7 @@ import { ordersRepository, type OrdersRepository } from '../../functions/adapter
 import { settingsRepository } from '../../functions/adapters/dynamodb/settings.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
 import { subscriptionsRepository, type SubscriptionsRepository } from '../../functions/adapters/dynamodb/subscriptions.repo.ts';
-import type { PaymentGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
+import type { ChargingGateway } from '../../functions/adapters/gateways/payment-gateway.ts';
 import type { DomainEvent, Mail } from '../../functions/adapters/messaging/ports.ts';
 import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import { followingDelivery, scheduledCycle, transition, type Cycle, type CycleRef } from '../../functions/domain/cycle.ts';
@@ -92,7 +92,7 @@ export interface Recorded {
 export interface ChargeDepsOptions {
   /** The document client every repository uses (default: the healthy one). */
   readonly db?: DynamoDBDocumentClient;
-  readonly gateways?: GatewayDirectory;
+  readonly gateways?: GatewayDirectory<ChargingGateway>;
   /** Default: a recording fake. `deps.mailer` sends through the local SES to the outbox. */
   readonly mailer?: ChargeDeps['mailer'];
   readonly events?: ChargeDeps['events'];
@@ -110,7 +110,7 @@ export function chargeDeps(h: Harness, options: ChargeDepsOptions): ChargeDeps &
     settings: settingsRepository(db, h.tableName),
     billingKeys: billingKeysRepository(db, h.tableName, h.deps.sealer),
     notifications: notificationsRepository(db, h.tableName),
-    gateways: options.gateways ?? h.deps.gateways,
+    gateways: options.gateways ?? h.deps.chargingGateways,
     mailer: options.mailer ?? {
       async send(mail) {
         recorded.mails.push(mail);
@@ -228,11 +228,11 @@ export async function dueKeys(h: Harness, kind: DueKind, date: string): Promise<
 }
 
 /** The sandbox gateway with the port's `supportsLookup` switched off (a PG that cannot look a charge up). */
-export function withoutLookup(gateways: GatewayDirectory): GatewayDirectory {
+export function withoutLookup(gateways: GatewayDirectory<ChargingGateway>): GatewayDirectory<ChargingGateway> {
   return {
     async gatewayFor(shopId, provider) {
       const real = await gateways.gatewayFor(shopId, provider);
-      const blind: PaymentGateway = {
+      const blind: ChargingGateway = {
         ...real,
         supportsLookup: false,
         charge: (request) => real.charge(request),

@@ -251,7 +251,7 @@ describe('S18 and S19: cancels after the notice', () => {
       clock: testClock(item.scheduledTime),
       gateways: {
         async gatewayFor(shopId, provider) {
-          const real = await h.deps.gateways.gatewayFor(shopId, provider);
+          const real = await h.deps.chargingGateways.gatewayFor(shopId, provider);
           return {
             ...real,
             charge: async (request) => {
@@ -405,7 +405,7 @@ describe('an outcome we do not know: look up first, never charge blind', () => {
     const noticed = await noticedSubscription(h, shopId, { card: CARDS.timesOutAfterCapture });
     const { cycle, subscription } = noticed;
     const clock = testClock(seoulAt(cycle.chargeDate, '10:00'));
-    const deps = chargeDeps(h, { clock, gateways: withoutLookup(h.deps.gateways) });
+    const deps = chargeDeps(h, { clock, gateways: withoutLookup(h.deps.chargingGateways) });
 
     expect((await processCharge(deps, chargeItem(cycle, '10:00'))).result).toBe('review');
     const review = await cycleOf(cycle.subscriptionId, cycle.deliveryDate);

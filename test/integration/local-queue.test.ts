@@ -14,7 +14,7 @@ import { sqsWorkQueue } from '../../functions/adapters/messaging/sqs.ts';
 import { DISPATCHED_KIND } from '../../functions/use-cases/runs/dispatch.ts';
 import { FUNCTIONS, type FunctionName, type WorkMessage } from '../../system/functions.ts';
 import { LocalClock } from '../../local/clock.ts';
-import { kindRoutes, LocalQueues, md5Hex, md5OfMessageAttributes } from '../../local/queues.ts';
+import { kindRoutes, LocalQueue, LocalQueues, md5Hex, md5OfMessageAttributes } from '../../local/queues.ts';
 import { LocalScheduler, runTimesFrom } from '../../local/scheduler.ts';
 import { startSqs } from '../../local/sqs.ts';
 import type { Listening } from '../../local/net.ts';
@@ -252,6 +252,71 @@ describe('delivery, as an SQS event source mapping', () => {
     await drainWithRetries();
     expect(invocations).toHaveLength(1);
     await expect(client.send(new SendMessageBatchCommand({ QueueUrl: noticeUrl(), Entries: [{ Id: 'x', MessageBody: '{}', DelaySeconds: 901 }] }))).resolves.toMatchObject({ Failed: [expect.objectContaining({ Code: 'InvalidParameterValue' })] });
+  });
+});
+
+describe('a batching window (MaximumBatchingWindowInSeconds), as Lambda gathers a batch', () => {
+  const fanout = FUNCTIONS.webhookFanout.queue;
+  const event = (i: number) => JSON.stringify({ 'detail-type': 'subscription.cycle.charged', detail: { id: `e${i}`, shopId: 'shop-1' } });
+  /** A queue of its own with a short window (the real one's is a second), so the test waits out a window in 0.1 s. */
+  function windowed(settings: { batchSize: number; maxBatchingWindowSeconds: number }) {
+    const batches: number[][] = [];
+    const queue = new LocalQueue('windowed', 'http://local/000000000000/windowed', clock, {
+      worker: 'webhookFanout',
+      settings: { ...fanout, ...settings },
+      invoke: async (sqsEvent) => void batches.push(sqsEvent.Records.map((record) => JSON.parse(record.body).detail.id)),
+    });
+    return { queue, batches };
+  }
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('holds a partial batch until its oldest message has waited the window, gathering what arrives meanwhile', async () => {
+    const { queue, batches } = windowed({ batchSize: 10, maxBatchingWindowSeconds: 0.1 });
+    const start = performance.now();
+    queue.send(event(1));
+    await pause(30);
+    queue.send(event(2));
+    queue.send(event(3));
+    await pause(10);
+    expect(batches).toEqual([]);
+    await queue.whenIdle();
+
+    expect(batches).toEqual([['e1', 'e2', 'e3']]);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(95);
+  });
+
+  it('sends a full batch at once, and the rest once the window has passed', async () => {
+    const { queue, batches } = windowed({ batchSize: 3, maxBatchingWindowSeconds: 60 });
+    for (let i = 1; i <= 4; i += 1) queue.send(event(i));
+    await pause(5);
+
+    expect(batches).toEqual([['e1', 'e2', 'e3']]);
+    expect(queue.stats()).toMatchObject({ depth: 1, consumer: { batchSize: 3, maxBatchingWindowSeconds: 60 } });
+    queue.flush();
+    await queue.whenIdle();
+    expect(batches).toEqual([['e1', 'e2', 'e3'], ['e4']]);
+  });
+
+  it('the fan-out gathers the events a running worker publishes into one batch; drain sends it as soon as nothing runs', async () => {
+    // Prepare: a charge worker that publishes one event every few ms for a while (as the charge run does).
+    workers.chargeWorker = async () => {
+      for (let i = 1; i <= 5; i += 1) {
+        queues.queue('webhookFanout')!.send(event(i));
+        await pause(20);
+      }
+      return { batchItemFailures: [] };
+    };
+    const start = performance.now();
+
+    // Act
+    await sqsWorkQueue(queues.urlOf('chargeWorker'), client).send([work(1, 'CHARGE')]);
+    await queues.drain();
+
+    // Assess: one fan-out batch of all five, sent when the charge worker finished — not a window later.
+    const fanouts = invocations.filter((call) => call.worker === 'webhookFanout').map((call) => call.event.Records.map((record) => JSON.parse(record.body).detail.id));
+    expect(fanouts).toEqual([['e1', 'e2', 'e3', 'e4', 'e5']]);
+    expect(fanout.maxBatchingWindowSeconds).toBe(1);
+    expect(performance.now() - start).toBeLessThan(fanout.maxBatchingWindowSeconds * 1000);
   });
 });
 

@@ -100,7 +100,11 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
     notifications: notificationsRepository(db, tableName),
     mailer: { send: (mail) => step(`mailer.send ${mail.kind}`, () => deps.mailer.send(mail)) },
     sms: { send: (sms) => step(`sms.send ${sms.kind}`, () => deps.sms.send(sms)) },
-    events: { publish: (event) => step(`events.publish ${event.type}`, () => deps.events.publish(event)) },
+    // The message's noticed events go out together (ten per PutEvents): one call, a crash point like any other.
+    events: {
+      publish: (event) => step(`events.publish ${event.type}`, () => deps.events.publish(event)),
+      publishEach: (events) => step(`events.publish ${[...new Set(events.map((event) => event.type))].join(',')}`, () => deps.events.publishEach(events)),
+    },
   };
   return { deps: faulty, calls: () => calls, labels, refused };
 }

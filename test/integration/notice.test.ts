@@ -355,6 +355,37 @@ describe('idempotency: at-least-once delivery and overlapping workers', () => {
   });
 });
 
+describe('the cycle events of a message (issue 12: together, not one call per item)', () => {
+  it('publishes the noticed events of a message in one go; an event the bus refuses fails only its item, whose retry publishes it', async () => {
+    const shop = await shopWithCredits(t, 10);
+    const subs = (await activeSubscriptions(shop.shopId, 3)).map((s) => s.subscription);
+    const batches: string[][] = [];
+    let refuse = true;
+    const events = {
+      publish: () => Promise.reject(new Error('one at a time')),
+      publishEach: async (list: Parameters<RunDeps['events']['publishEach']>[0]) => {
+        batches.push(list.map((event) => event.id));
+        const results = await deps.events.publishEach(refuse ? list.slice(1) : list);
+        return refuse ? [{ status: 'rejected' as const, reason: new Error('EventBridge refused subscription.cycle.noticed: ThrottlingException') }, ...results] : results;
+      },
+    };
+
+    const report = await noticeWork({ ...deps, events }, message('events-together', subs));
+
+    expect(batches).toEqual([subs.map((sub) => `${sub.id}.${sub.nextDeliveryDate}.noticed`)]);
+    const [refused, ...others] = report.results;
+    expect(refused).toMatchObject({ error: expect.objectContaining({ message: expect.stringContaining('ThrottlingException') }) });
+    expect(others.map((result) => 'outcome' in result && result.outcome.status)).toEqual(['noticed', 'noticed']);
+    // Its notice went out but is not settled: still NOTICING (in the notice index); after the lease the retry settles it.
+    expect(await cycleOf(subs[0]!)).toMatchObject({ status: 'NOTICING' });
+    refuse = false;
+    advance(t, SENDING_LEASE_MS + 1_000);
+    expect(outcomesOf(await noticeWork({ ...deps, events }, { ...message('events-retry', subs), items: [refused!.ref] }))).toEqual([expect.objectContaining({ status: 'noticed' })]);
+    expect(batches.at(-1)).toEqual([`${subs[0]!.id}.${subs[0]!.nextDeliveryDate}.noticed`]);
+    expect(await cycleOf(subs[0]!)).toMatchObject({ status: 'NOTICED' });
+  });
+});
+
 describe('the late-notice rule (issue 17): a notice that goes out late moves its cycle', () => {
   it('a day late: notice today, charge tomorrow, delivery the day after; the subscription follows; buyer and operator told', async () => {
     const shop = await shopWithCredits(t, 10);

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { PaymentClient } from '@portone/server-sdk/payment';
 import { describe, expect, it } from 'vitest';
 import { DECLINE_REASONS } from '../../functions/adapters/gateways/declines.ts';
-import { portOneGateway, type PortOneOptions } from '../../functions/adapters/gateways/portone.ts';
+import { portOneBillingKeys, portOneGateway, type PortOneOptions } from '../../functions/adapters/gateways/portone.ts';
 import { captureLogs, chargeOf, closedPortUrl, useStub } from '../support/pg-test-helpers.ts';
 import { startPortOneStub, type PortOneCard, type PortOneStore } from '../support/portone-stub.ts';
 
@@ -20,8 +20,16 @@ const SHINHAN: PortOneCard = { brand: 'LOCAL', issuer: 'SHINHAN_CARD', name: 'ì‹
 
 const stub = useStub(() => startPortOneStub([SHOP_A, SHOP_B]));
 
-const gateway = (store: PortOneStore = SHOP_A, overrides: Partial<PortOneOptions> = {}) =>
-  portOneGateway({ gateway: store === SHOP_A ? 'inicis' : 'kcp', storeId: store.storeId, apiSecret: store.apiSecret, channelKey: store.channelKeys[0]!, baseUrl: stub().url, timeoutMs: 300, payments: PaymentClient, ...overrides });
+const options = (store: PortOneStore = SHOP_A, overrides: Partial<PortOneOptions> = {}): PortOneOptions => ({
+  gateway: store === SHOP_A ? 'inicis' : 'kcp',
+  storeId: store.storeId,
+  apiSecret: store.apiSecret,
+  channelKey: store.channelKeys[0]!,
+  baseUrl: stub().url,
+  timeoutMs: 300,
+  ...overrides,
+});
+const gateway = (store: PortOneStore = SHOP_A, overrides: Partial<PortOneOptions> = {}) => portOneGateway(options(store, overrides), PaymentClient);
 const last = () => stub().requests.at(-1)!;
 
 async function register(card: PortOneCard = SHINHAN, store = SHOP_A) {
@@ -62,14 +70,12 @@ describe('registration and the billing key', () => {
 });
 
 describe('payWithBillingKey', () => {
-  it('charges only where the payment client is wired (functions/wiring/charging-gateways.ts); registration and deletion never need it', async () => {
+  it('the billing-key part alone (no payment client: functions/wiring/gateways.ts) registers and deletes, and has no charge', async () => {
     const card = await register();
-    const unwired = gateway(SHOP_A, { payments: undefined });
-    const request = chargeOf(card);
-    await expect(unwired.charge(request)).rejects.toThrow(/not wired/);
-    await expect(unwired.findChargeByOrderId(request.orderId)).rejects.toThrow(/not wired/);
-    expect(stub().captureCount(request.orderId)).toBe(0);
-    await expect(unwired.deleteBillingKey({ billingKey: card.billingKey, customerKey: card.customerKey })).resolves.toBeUndefined();
+    const keysOnly = portOneBillingKeys(options());
+    expect('charge' in keysOnly || 'findChargeByOrderId' in keysOnly).toBe(false);
+    await expect(keysOnly.deleteBillingKey({ billingKey: card.billingKey, customerKey: card.customerKey })).resolves.toBeUndefined();
+    expect(await gateway().charge(chargeOf(card))).toMatchObject({ status: 'DECLINED', code: 'BILLING_KEY_ALREADY_DELETED' });
   });
 
   it('pays with paymentId = our order id and the documented body, through the SDK', async () => {

@@ -24,7 +24,7 @@ afterAll(() => h?.t.stop());
 /** A noticed subscription whose charge timed out after capture at a PG without lookup: the worker leaves it in REVIEW. */
 async function inReview(): Promise<Noticed> {
   const noticed = await noticedSubscription(h, shop.shopId, { card: CARDS.timesOutAfterCapture });
-  const deps = chargeDeps(h, { clock: testClock(seoulAt(noticed.cycle.chargeDate, '10:00')), gateways: withoutLookup(h.deps.gateways) });
+  const deps = chargeDeps(h, { clock: testClock(seoulAt(noticed.cycle.chargeDate, '10:00')), gateways: withoutLookup(h.deps.chargingGateways) });
   expect((await processCharge(deps, chargeItem(noticed.cycle))).result).toBe('review');
   return noticed;
 }

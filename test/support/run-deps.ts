@@ -11,9 +11,11 @@ export async function runDeps() {
   const { sms } = await import('../../functions/wiring/sms.ts');
   const { events } = await import('../../functions/wiring/events.ts');
   const { gateways } = await import('../../functions/wiring/gateways.ts');
+  // The charging part, as the charge worker is wired (the local sandbox PG serves both parts).
+  const { gateways: chargingGateways } = await import('../../functions/wiring/charging-gateways.ts');
   const { workQueue } = await import('../../functions/wiring/work-queue.ts');
   const { sealer } = await import('../../functions/wiring/sealer.ts');
-  return { ...deps, mailer, sms, events, gateways, workQueue, sealer };
+  return { ...deps, mailer, sms, events, gateways, chargingGateways, workQueue, sealer };
 }
 
 export type RunDeps = Awaited<ReturnType<typeof runDeps>>;

@@ -1,17 +1,23 @@
 /**
  * Issue 12: a function's bundle carries its own catalogue entry (system/functions.ts), never the whole
- * catalogue of every function with its descriptions and IAM actions (17 KB in each bundle when it did).
- * Two checks, both cheap: a scan of every runtime import of system/functions.ts (the catalogue is reached only
- * through a definition's own name, `fn.checkOut`), and one small function bundled as deployed, whose output
- * must hold no other function's entry path (the catalogue lists all of them). `npm run bench` measures every
- * bundle against the budget itself.
+ * catalogue of every function with its descriptions and IAM actions (17 KB in each bundle when it did); and an
+ * HTTP function's bundle carries its own operation's request side (functions/api/operation.ts), never another
+ * operation's nor any documentation — summaries, response schemas, errors (functions/api/operation-docs.ts) are
+ * the openApi function's alone (30–35 KB in the storefront bundles when every handler carried its API module).
+ * Cheap checks: a scan of every runtime import of system/functions.ts (the catalogue is reached only through a
+ * definition's own name, `fn.checkOut`), and the shared build of every function as deployed
+ * (test/support/bundles.ts): which repository files each bundle holds, and what text it holds. `npm run bench`
+ * measures every bundle against the budget itself.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { systemApi } from '../../functions/api/system.api.ts';
-import { FUNCTIONS, functionNames } from '../../system/functions.ts';
+import * as z from '../../functions/core/validation.ts';
+import { docs } from '../../functions/api/docs.ts';
+import type { OperationDocs } from '../../functions/api/operation-docs.ts';
+import { operations } from '../../functions/api/operations.ts';
+import { FUNCTIONS, functionNames, httpFunctions, type FunctionName } from '../../system/functions.ts';
 import { bundledFunctions } from '../support/bundles.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,8 +62,70 @@ describe('a bundle as deployed', () => {
   it('holds its own entry of the catalogue and no other function\'s (health, bundled with system/bundling.ts)', async () => {
     const code = (await bundledFunctions()).code.get('health')!;
     expect(code).toContain(FUNCTIONS.health.path);
-    // Its API module's other routes come along (system.api.ts also declares openApi); no other function's does.
-    const others = functionNames.filter((name) => !(name in systemApi) && code.includes(FUNCTIONS[name].entry));
+    const others = functionNames.filter((name) => name !== 'health' && code.includes(FUNCTIONS[name].entry));
     expect(others).toEqual([]);
+  });
+});
+
+/** `checkOut` → `check-out`: an operation's module is `functions/api/<area>/<kebab name>.operation.ts`. */
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+
+/** Modules of the documentation side: the areas' docs and views, the shared views, the registries, the document. */
+const DOCUMENTATION = /^functions\/api\/(.*\.docs\.ts|.*\.views?\.ts|docs\.ts|operations\.ts|openapi\.ts)$/;
+
+/** Every `description` in a JSON Schema, nested or not. */
+function descriptions(schema: unknown): string[] {
+  if (Array.isArray(schema)) return schema.flatMap(descriptions);
+  if (!schema || typeof schema !== 'object') return [];
+  return Object.entries(schema).flatMap(([key, value]) => (key === 'description' && typeof value === 'string' ? [value] : descriptions(value)));
+}
+
+const described = (schema: z.ZodMiniType | undefined) => (schema ? descriptions(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })) : []);
+
+/**
+ * Text only the documentation side holds: the start of every summary, and of every description in a response
+ * schema, long enough not to occur in code by chance — less what a request schema or the catalogue's
+ * description of a function (system/functions.ts, in each bundle) also says.
+ */
+function documentationMarkers(): string[] {
+  const documentation: OperationDocs[] = Object.values(docs);
+  const elsewhere = [
+    ...Object.values(operations).flatMap((operation) => [operation.body, operation.params, operation.query].flatMap(described)),
+    ...functionNames.map((name) => FUNCTIONS[name].description),
+  ];
+  const texts = [...documentation.map(({ summary }) => summary), ...documentation.flatMap(({ response }) => described(response))];
+  return [...new Set(texts.map((text) => text.slice(0, 40)))].filter((marker) => marker.length >= 20 && !elsewhere.some((text) => text.includes(marker)));
+}
+
+describe('an HTTP bundle carries its own operation\'s request side, and nothing of the documentation', () => {
+  const http = httpFunctions().map(([name]) => name);
+
+  it('holds its own operation module and no other (functions/api/<area>/<name>.operation.ts)', async () => {
+    const { sources } = await bundledFunctions();
+    // openApi describes them all.
+    const wrong = http.filter((name) => name !== 'openApi').flatMap((name) => {
+      const modules = (sources.get(name) ?? []).filter((file) => file.endsWith('.operation.ts'));
+      const own = modules.filter((file) => file.endsWith(`/${kebab(name)}.operation.ts`));
+      return own.length === 1 && modules.length === 1 ? [] : [`${name}: ${modules.join(', ') || 'no operation module'}`];
+    });
+    expect(http.length).toBeGreaterThan(40);
+    expect(wrong).toEqual([]);
+  });
+
+  it('no bundle but openApi\'s holds a module of the documentation side', async () => {
+    const { sources } = await bundledFunctions();
+    const found = functionNames.flatMap((name) => (name === 'openApi' ? [] : (sources.get(name) ?? []).filter((file) => DOCUMENTATION.test(file)).map((file) => `${name}: ${file}`)));
+    expect(found).toEqual([]);
+    expect(sources.get('openApi')).toContain('functions/api/docs.ts');
+  });
+
+  it('no bundle but openApi\'s holds a summary or a response schema\'s description', async () => {
+    const { code } = await bundledFunctions();
+    const markers = documentationMarkers();
+    const found = functionNames.flatMap((name: FunctionName) => (name === 'openApi' ? [] : markers.filter((marker) => code.get(name)!.includes(marker)).map((marker) => `${name}: ${marker}`)));
+    expect(markers.length).toBeGreaterThan(60);
+    expect(found).toEqual([]);
+    // The markers are what the documentation's bundle holds: the check would see them.
+    expect(markers.filter((marker) => !code.get('openApi')!.includes(marker))).toEqual([]);
   });
 });

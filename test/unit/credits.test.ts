@@ -1,6 +1,6 @@
 /** Credits (S12, S24): ids, keys, the request schema and the top-up use case over a fake port. */
 import { describe, expect, it } from 'vitest';
-import { creditsApi } from '../../functions/api/credits.api.ts';
+import { operation as topUpCreditsOperation } from '../../functions/api/credits/top-up-credits.operation.ts';
 import { spendMember, type CreditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
 import { creditLedgerPartition, indexKeys, keys } from '../../functions/adapters/dynamodb/keys.ts';
 import type { ShopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
@@ -39,7 +39,7 @@ describe('credit ids and keys', () => {
 });
 
 describe('the top-up request (S12, S24)', () => {
-  const body = creditsApi.topUpCredits.body!;
+  const body = topUpCreditsOperation.body!;
   it.each([
     [{ sms: 1 }, true],
     [{ bulkMail: 10_000_000, reference: 'order_1-a' }, true],

@@ -3,7 +3,7 @@
  * payloads matching the OpenAPI document's webhooks section, and nothing for the states in between.
  */
 import { describe, expect, it } from 'vitest';
-import { eventEnvelope } from '../../functions/api/events.api.ts';
+import { eventEnvelope } from '../../functions/api/events.docs.ts';
 import type { DomainEvent } from '../../functions/adapters/messaging/ports.ts';
 import { CYCLE_STATES, scheduledCycle, type Cycle, type CycleState } from '../../functions/domain/cycle.ts';
 import { publishCycleEvent } from '../../functions/use-cases/cycle-events.ts';

@@ -10,6 +10,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeSealer, type KmsPort } from '../../functions/adapters/crypto/envelope.ts';
+import { PaymentClient } from '@portone/server-sdk/payment';
+import { chargingAdapters } from '../../functions/adapters/gateways/adapter-families.ts';
 import { createGatewayRegistry, PaymentGatewayUnavailable } from '../../functions/adapters/gateways/registry.ts';
 import type { StoredPgContract } from '../../functions/adapters/dynamodb/pg-contracts.repo.ts';
 import { fingerprintOf } from '../../functions/domain/pg-contract.ts';
@@ -91,6 +93,7 @@ describe('gatewayFor(shop, provider): each shop through its own contract', () =>
       contracts: { getSealed: async (shopId, gateway) => (gateway === 'tosspayments' ? contracts.get(shopId) : undefined) },
       sealer,
       sandbox: null,
+      adapters: chargingAdapters(PaymentClient),
       baseUrls: { tosspayments: stub.url },
       ...options,
     });

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import type { HttpFunction } from '../../system/functions.ts';
 import { Conflict } from '../../functions/core/errors.ts';
 import { httpHandler, reply, type HttpEvent } from '../../functions/http/http-handler.ts';
-import { defineOperation } from '../../functions/api/operation.ts';
+import type { Operation } from '../../functions/api/operation.ts';
 
 const route: HttpFunction = { kind: 'http', method: 'POST', path: '/things/{id}', auth: 'admin', entry: 'x', description: 'test', tableActions: [], sends: [] };
 const context = {} as Context;
@@ -19,14 +19,13 @@ function event(overrides: { claims?: Record<string, string> | null; body?: strin
 }
 
 describe('the HTTP adapter maps every outcome to the contract', () => {
-  const operation = defineOperation({
+  const operation: Operation<HttpFunction, { n: number }, { id: string }> = {
+    name: 'thing',
     route,
-    summary: 'test',
     body: z.object({ n: z.int() }),
     params: z.object({ id: z.string().check(z.minLength(3)) }),
-    response: { status: 200, schema: z.unknown() },
-    errors: [],
-  });
+    status: 200,
+  };
   const handler = httpHandler(operation, async ({ body, params, principal }) => {
     if (body.n === 409) throw new Conflict('ALREADY_APPLIED', 'Applied already.');
     if (body.n === 500) throw new Error('secret table name arn:aws:dynamodb:xyz');

@@ -54,6 +54,31 @@ describe('workQueueWorker', () => {
     expect(() => parseWorkMessage('{"kind":"CHARGE","date":"2026-12-01","scheduledTime":"x","shopId":"s","items":[{"subscriptionId":"a"}]}')).toThrow(/Not a work message/);
   });
 
+  it('keeps two invocations running at once apart (the local runtime runs a worker\'s invocations in one process)', async () => {
+    // b fails after a moment; a succeeds meanwhile in another invocation of the same handler.
+    let release: () => void = () => undefined;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    const handler = workQueueWorker(
+      async (work): Promise<WorkReport<string>> => {
+        const ref = work.items[0]!;
+        if (ref.subscriptionId === 'b') {
+          await later;
+          return { results: [{ ref, error: new Error('b failed') }] };
+        }
+        return { results: [{ ref, outcome: 'done' }] };
+      },
+      { requeue: { send: async () => undefined }, retryDelaySeconds: 90 },
+    );
+    const failing = handler({ Records: [record('m-b', message(['b'])), record('m-c', message(['c']))] } as SQSEvent, context);
+    await new Promise((resolve) => setImmediate(resolve));
+    const passing = handler({ Records: [record('m-a', message(['a']))] } as SQSEvent, context);
+    const first = await passing;
+    release();
+
+    expect(first).toEqual({ batchItemFailures: [] });
+    expect(await failing).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-b' }] });
+  });
+
   it('fails the message whole when putting items back fails: SQS brings all of it back (its done items are idempotent)', async () => {
     const handler = workQueueWorker(async (work) => ({ results: work.items.map((ref) => (ref.subscriptionId === 'a' ? { ref, error: new Error('x') } : { ref, outcome: 'done' })) }), {
       requeue: { send: () => Promise.reject(new Error('SQS unavailable')) },

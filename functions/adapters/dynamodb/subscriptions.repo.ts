@@ -14,30 +14,20 @@
  * merchant's exact search); the contact is fixed at signup, and a reader checks
  * the pointer against the `SUB` item's contact anyway (`matchesFilter`).
  */
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expiryMonth } from '../../domain/card-expiry.ts';
 import type { Cycle } from '../../domain/cycle.ts';
-import { contactKeys, matchesFilter, type Subscription, type SubscriptionFilter, type SubscriptionWithCycles } from '../../domain/subscription.ts';
+import { contactKeys, type Subscription, type SubscriptionWithCycles } from '../../domain/subscription.ts';
 import { toCycle } from './cycles.repo.ts';
 import { writeIfCondition } from './client.ts';
-import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape, type PageKey } from './cursor.ts';
-import { indexKeys, keys, partitionQuery, sortKeyPrefixes, subscriptionPartitions } from './keys.ts';
-import { planList, QUERY_ATTRIBUTE, queryExpressions, queryFingerprint } from './subscriptions-list.plan.ts';
+import type { PageKey } from './cursor.ts';
+import { indexKeys, keys, sortKeyPrefixes } from './keys.ts';
+import { subscriptionListing, type SubscriptionListing, type SubscriptionsRepositoryOptions } from './subscriptions-list.repo.ts';
 
-export interface SubscriptionPage {
-  readonly items: Subscription[];
-  readonly nextCursor: string | null;
-}
+export type { SubscriptionListing, SubscriptionPage, SubscriptionsRepositoryOptions } from './subscriptions-list.repo.ts';
 
-export interface SubscriptionsRepository {
+/** One subscription at a time: what the workers use (subscriptions-list.repo.ts lists them). */
+export interface SubscriptionRecords {
   /**
    * Stores a new subscription with its line items. True when this call created
    * it; false when it already existed (a rerun), in which case nothing changes.
@@ -58,24 +48,10 @@ export interface SubscriptionsRepository {
   get(subscriptionId: string): Promise<Subscription | undefined>;
   /** The subscription and its cycles, oldest first, from one query on its partition. */
   getWithCycles(subscriptionId: string): Promise<SubscriptionWithCycles | undefined>;
-  /**
-   * A shop's subscriptions (S20), served from the most selective index for the
-   * filter; see `planList` for the order. At most `limit` items per page.
-   */
-  listByShop(shopId: string, filter: SubscriptionFilter, page: { readonly limit: number; readonly cursor?: string | undefined }): Promise<SubscriptionPage>;
-  /** How many of a shop's subscriptions are in a status (gsi3, counted by DynamoDB: S6's recount, issue 13). */
-  countByStatus(shopId: string, status: Subscription['status']): Promise<number>;
 }
 
-export interface SubscriptionsRepositoryOptions {
-  /** Index entries one Query reads when filters may drop some (DynamoDB's `Limit` counts entries before filtering). */
-  readonly filteredPageSize?: number;
-  /**
-   * Index entries one list call may read before it answers with what it found
-   * and a cursor: bounds a request's time and cost when a filter matches little.
-   */
-  readonly maxEntriesPerCall?: number;
-}
+/** Both: a subscription's records and the shop's listings. */
+export interface SubscriptionsRepository extends SubscriptionRecords, SubscriptionListing {}
 
 /** Every attribute the index derivation may set; what it does not set, an update removes. */
 export const SUBSCRIPTION_INDEX_ATTRIBUTES = [
@@ -122,40 +98,24 @@ const productIdsOf = (subscription: Subscription) => [...new Set(subscription.it
 /** Attributes of the stored items that are not part of the domain objects. */
 const STORAGE_ATTRIBUTES = new Set<string>(['pk', 'sk', 'type', 'expiresAt', ...SUBSCRIPTION_INDEX_ATTRIBUTES]);
 
-function withoutStorage<T>(item: Record<string, unknown>): T {
+export function withoutStorage<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE_ATTRIBUTES.has(name))) as T;
 }
 
+/**
+ * A shop's subscriptions, read and written one at a time and listed (subscriptions-list.repo.ts). A function that
+ * never lists (the charge and notice workers) builds `subscriptionRecords` alone and bundles no list planner.
+ */
 export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: string, options: SubscriptionsRepositoryOptions = {}): SubscriptionsRepository {
-  const filteredPageSize = options.filteredPageSize ?? 100;
-  const maxEntriesPerCall = options.maxEntriesPerCall ?? 1000;
+  return { ...subscriptionRecords(db, tableName), ...subscriptionListing(db, tableName, options) };
+}
 
+/** Create, update, get: one subscription at a time. */
+export function subscriptionRecords(db: DynamoDBDocumentClient, tableName: string): SubscriptionRecords {
   const putIfAbsent = async (item: Record<string, unknown>): Promise<boolean> => {
     return writeIfCondition(() =>
       db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
     );
-  };
-
-  /** Reads subscriptions by id (BatchGetItem, 100 keys a call, unprocessed keys retried). */
-  const getMany = async (ids: readonly string[]): Promise<Map<string, Subscription>> => {
-    const found = new Map<string, Subscription>();
-    const unique = [...new Set(ids)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let requested: Record<string, unknown>[] = unique.slice(start, start + 100).map((id) => keys.subscription(id) as unknown as Record<string, unknown>);
-      for (let attempt = 0; requested.length > 0; attempt += 1) {
-        if (attempt > 0) {
-          if (attempt > 8) throw new Error('BatchGetItem left keys unprocessed after 8 retries');
-          await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 10));
-        }
-        const result = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: requested } } }));
-        for (const item of result.Responses?.[tableName] ?? []) {
-          const subscription = withoutStorage<Subscription>(item);
-          found.set(subscription.id, subscription);
-        }
-        requested = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
   };
 
   const addLineItems = async (subscription: Subscription, productIds: readonly string[]): Promise<void> => {
@@ -246,95 +206,6 @@ export function subscriptionsRepository(db: DynamoDBDocumentClient, tableName: s
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return subscription ? { ...subscription, cycles } : undefined;
-    },
-
-    async countByStatus(shopId, status) {
-      let count = 0;
-      let startKey: PageKey | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            ...partitionQuery(subscriptionPartitions.byStatus(shopId, status)),
-            Select: 'COUNT',
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        count += page.Count ?? 0;
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return count;
-    },
-
-    async listByShop(shopId, filter, page) {
-      const limit = Math.max(1, Math.floor(page.limit));
-      const plan = planList(shopId, filter);
-      const { partition } = plan;
-      const expressions = queryExpressions(shopId, plan);
-      const filtered = Object.values(plan.rest).some((value) => value !== undefined);
-      const fingerprint = queryFingerprint(plan, filter);
-      const cursorOf = (key: PageKey): string => encodeCursor({ ...key, [QUERY_ATTRIBUTE]: fingerprint }) as string;
-      const entryKey = (entry: Record<string, unknown>): PageKey => ({
-        pk: entry.pk,
-        sk: entry.sk,
-        [partition.attribute]: entry[partition.attribute],
-        [partition.sortAttribute]: entry[partition.sortAttribute],
-      });
-
-      let startKey: PageKey | undefined;
-      if (page.cursor !== undefined) {
-        const { [QUERY_ATTRIBUTE]: _query, ...key } = decodeCursor(page.cursor, indexQueryShape(partition, { [QUERY_ATTRIBUTE]: fingerprint })) as PageKey;
-        startKey = key;
-      }
-
-      const items: Subscription[] = [];
-      let read = 0;
-      let fromClient = startKey !== undefined;
-      for (;;) {
-        const remaining = limit - items.length;
-        const input: QueryCommandInput = {
-          TableName: tableName,
-          IndexName: partition.index,
-          ...expressions,
-          ScanIndexForward: !plan.newestFirst,
-          // One more than needed tells whether another page exists; a filtered query reads wider pages.
-          Limit: filtered ? Math.max(remaining + 1, filteredPageSize) : remaining + 1,
-          ExclusiveStartKey: startKey,
-        };
-        // A crafted cursor can pass the shape check and still not be a valid start key (outside a date range).
-        const result: QueryCommandOutput = await clientStartKeyRefused(fromClient, () => db.send(new QueryCommand(input)));
-        fromClient = false;
-        const entries = result.Items ?? [];
-        read += result.ScannedCount ?? entries.length;
-
-        let candidates: Array<{ entry: Record<string, unknown>; subscription: Subscription }>;
-        if (plan.lineItems) {
-          const found = await getMany(entries.map((entry) => String(entry.subscriptionId)));
-          candidates = entries.flatMap((entry) => {
-            const subscription = found.get(String(entry.subscriptionId));
-            // A line item without its SUB item is a create that has not finished: not a subscription yet.
-            return subscription ? [{ entry, subscription }] : [];
-          });
-        } else {
-          candidates = entries.map((entry) => ({ entry, subscription: withoutStorage<Subscription>(entry) }));
-        }
-        // The same rule in memory for every index: decisive for line items, a no-op where DynamoDB filtered.
-        const matches = candidates.filter(({ subscription }) => subscription.shopId === shopId && matchesFilter(subscription, filter));
-
-        if (matches.length >= remaining) {
-          const taken = matches.slice(0, remaining);
-          items.push(...taken.map(({ subscription }) => subscription));
-          const more = matches.length > remaining || result.LastEvaluatedKey !== undefined;
-          const last = taken[taken.length - 1];
-          // Resume right after the last item returned, not after the last one read, so nothing is skipped.
-          return { items, nextCursor: more && last ? cursorOf(entryKey(last.entry)) : null };
-        }
-        items.push(...matches.map(({ subscription }) => subscription));
-        if (!result.LastEvaluatedKey) return { items, nextCursor: null };
-        startKey = result.LastEvaluatedKey;
-        // Everything up to the last evaluated key has been read and every match returned: resuming there skips nothing.
-        if (read >= maxEntriesPerCall) return { items, nextCursor: cursorOf(startKey) };
-      }
     },
   };
 }

@@ -80,8 +80,9 @@ const TOSS_PAYMENTS: Readonly<Record<string, DeclineReason>> = {
 /** Each gateway's table, by the adapter's `name` (payment-gateway.ts GatewayName). */
 export const PG_DECLINE_CODES: Readonly<Record<string, Readonly<Record<string, DeclineReason>>>> = {
   tosspayments: TOSS_PAYMENTS,
-  // The sandbox answers Toss's codes (local/sandbox-pg.ts mirrors Toss), plus its own for a gone key.
-  sandbox: { ...TOSS_PAYMENTS, NOT_FOUND_BILLING_KEY: 'PAYMENT_METHOD_INVALID', CUSTOMER_KEY_MISMATCH: 'PAYMENT_METHOD_INVALID' },
+  // The sandbox answers Toss's codes (local/sandbox-pg.ts mirrors Toss: declineReasonOf falls back to them), plus its
+  // own for a gone key. Not spread from Toss's table: a spread keeps both tables in bundles that never decline.
+  sandbox: { NOT_FOUND_BILLING_KEY: 'PAYMENT_METHOD_INVALID', CUSTOMER_KEY_MISMATCH: 'PAYMENT_METHOD_INVALID' },
   nicepay: {
     '3011': 'PAYMENT_METHOD_INVALID', // 카드번호 오류
     '3021': 'CARD_EXPIRED', // 유효기간 오류
@@ -127,7 +128,9 @@ export function pgText(text: string, max = PG_DETAIL_MAX_LENGTH): string {
 /** Our reason for a PG's decline code (DECLINED when the PG's table does not know it). */
 export function declineReasonOf(gateway: string, pgCode: string): DeclineReason {
   const table = PG_DECLINE_CODES[gateway] ?? {};
-  return Object.hasOwn(table, pgCode) ? table[pgCode]! : 'DECLINED';
+  if (Object.hasOwn(table, pgCode)) return table[pgCode]!;
+  if (gateway === 'sandbox' && Object.hasOwn(TOSS_PAYMENTS, pgCode)) return TOSS_PAYMENTS[pgCode]!;
+  return 'DECLINED';
 }
 
 /**

@@ -38,7 +38,7 @@
 import { logger } from '../../core/logger.ts';
 import { declined } from './declines.ts';
 import { isRecord, pgHttp, text, type PgReply } from './http-json.ts';
-import { GatewayRefusal, type ChargeOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { GatewayRefusal, type BillingKeyGateway, type ChargeOutcome, type ChargingGateway, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
 
 export interface KakaoPayOptions {
@@ -56,17 +56,72 @@ const DEFAULT_BASE_URL = 'https://open-api.kakaopay.com';
 /** KakaoPay refused our keys or CID: not the buyer's fault, never reported as a decline. */
 const MERCHANT_ERRORS = new Set([-401, -402, -403, -404, -405]);
 
-export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
-  const call = pgHttp({ baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, headers: { Authorization: `SECRET_KEY ${options.secretKey}` }, timeoutMs: options.timeoutMs ?? 30_000 });
-  const registrationOrder = (subscriptionId: string) => `reg-${subscriptionId}`;
+const kakaoCall = (options: KakaoPayOptions) =>
+  pgHttp({ baseUrl: options.baseUrl ?? DEFAULT_BASE_URL, headers: { Authorization: `SECRET_KEY ${options.secretKey}` }, timeoutMs: options.timeoutMs ?? 30_000 });
+const registrationOrder = (subscriptionId: string) => `reg-${subscriptionId}`;
 
-  const errorOf = (reply: PgReply): { code: string; message: string; status: number } | undefined => {
-    if (reply.kind !== 'answer' || reply.status < 400 || !isRecord(reply.body) || typeof reply.body.error_code !== 'number') return undefined;
-    const extras = isRecord(reply.body.extras) ? reply.body.extras : {};
-    const method = text(extras.method_result_message);
-    const message = text(reply.body.error_message) ?? 'KakaoPay refused the request.';
-    return { code: String(reply.body.error_code), message: method ? `${message} (${text(extras.method_result_code) ?? '?'}: ${method})` : message, status: reply.status };
+/** KakaoPay's error answer: its code, its message with the payment method's own reason, the HTTP status. */
+function errorOf(reply: PgReply): { code: string; message: string; status: number } | undefined {
+  if (reply.kind !== 'answer' || reply.status < 400 || !isRecord(reply.body) || typeof reply.body.error_code !== 'number') return undefined;
+  const extras = isRecord(reply.body.extras) ? reply.body.extras : {};
+  const method = text(extras.method_result_message);
+  const message = text(reply.body.error_message) ?? 'KakaoPay refused the request.';
+  return { code: String(reply.body.error_code), message: method ? `${message} (${text(extras.method_result_code) ?? '?'}: ${method})` : message, status: reply.status };
+}
+
+/** Both parts of the adapter (the contract tests); a function wires only the part it calls (adapter-families.ts). */
+export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
+  return { ...kakaoPayBillingKeys(options), ...kakaoPayCharging(options) };
+}
+
+/** Charging with the sid; KakaoPay has no lookup by our order id. */
+export function kakaoPayCharging(options: KakaoPayOptions): ChargingGateway {
+  const call = kakaoCall(options);
+  return {
+    name: 'kakaopay',
+    supportsLookup: false,
+
+    async charge(request): Promise<ChargeOutcome> {
+      const { orderId } = request;
+      const reply = await call('POST', '/online/v1/payment/subscription', {
+        cid: options.cid,
+        sid: request.billingKey,
+        partner_order_id: orderId,
+        partner_user_id: request.customerKey,
+        item_name: request.orderName.slice(0, 100),
+        quantity: 1,
+        total_amount: request.amount,
+        tax_free_amount: 0,
+      });
+      if (reply.kind === 'answer' && reply.status === 200 && isRecord(reply.body)) {
+        const amount = isRecord(reply.body.amount) ? reply.body.amount.total : undefined;
+        const tid = text(reply.body.tid);
+        const approvedAt = text(reply.body.approved_at);
+        if (tid && typeof amount === 'number' && approvedAt) return { status: 'PAID', paymentKey: tid, amount, approvedAt };
+        return { status: 'UNKNOWN', message: 'KakaoPay answered the charge without its tid, amount or approval time.' };
+      }
+      const error = errorOf(reply);
+      if (!error || error.status >= 500) {
+        logger.warn('kakaopay charge got no verdict', { orderId, reason: reply.kind === 'no-answer' ? reply.reason : `HTTP ${reply.status}` });
+        return { status: 'UNKNOWN', message: 'KakaoPay gave no verdict on the charge, and it cannot be looked up by our order id.' };
+      }
+      if (MERCHANT_ERRORS.has(Number(error.code))) {
+        logger.error('kakaopay refused our merchant credentials', { orderId, code: error.code });
+        return { status: 'UNKNOWN', message: `KakaoPay refused the merchant's credentials (${error.code}); the buyer's payment method was not judged.` };
+      }
+      logger.info('kakaopay charge declined', { orderId, code: error.code });
+      return declined('kakaopay', error.code, error.message);
+    },
+
+    async findChargeByOrderId() {
+      return { status: 'UNKNOWN', message: 'KakaoPay cannot look a charge up by our order id.' };
+    },
   };
+}
+
+/** The "ready" that opens the window, the approval that issues the sid, and the sid's deactivation. */
+export function kakaoPayBillingKeys(options: KakaoPayOptions): BillingKeyGateway {
+  const call = kakaoCall(options);
 
   const refusalOrThrow = (reply: PgReply, what: string): never => {
     const error = errorOf(reply);
@@ -79,7 +134,6 @@ export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
 
   return {
     name: 'kakaopay',
-    supportsLookup: false,
 
     async openRegistration(request) {
       const reply = await call('POST', '/online/v1/payment/ready', {
@@ -130,42 +184,6 @@ export function kakaoPayGateway(options: KakaoPayOptions): PaymentGateway {
           kakaoPayMethod: money ? 'money' : 'card',
         },
       };
-    },
-
-    async charge(request): Promise<ChargeOutcome> {
-      const { orderId } = request;
-      const reply = await call('POST', '/online/v1/payment/subscription', {
-        cid: options.cid,
-        sid: request.billingKey,
-        partner_order_id: orderId,
-        partner_user_id: request.customerKey,
-        item_name: request.orderName.slice(0, 100),
-        quantity: 1,
-        total_amount: request.amount,
-        tax_free_amount: 0,
-      });
-      if (reply.kind === 'answer' && reply.status === 200 && isRecord(reply.body)) {
-        const amount = isRecord(reply.body.amount) ? reply.body.amount.total : undefined;
-        const tid = text(reply.body.tid);
-        const approvedAt = text(reply.body.approved_at);
-        if (tid && typeof amount === 'number' && approvedAt) return { status: 'PAID', paymentKey: tid, amount, approvedAt };
-        return { status: 'UNKNOWN', message: 'KakaoPay answered the charge without its tid, amount or approval time.' };
-      }
-      const error = errorOf(reply);
-      if (!error || error.status >= 500) {
-        logger.warn('kakaopay charge got no verdict', { orderId, reason: reply.kind === 'no-answer' ? reply.reason : `HTTP ${reply.status}` });
-        return { status: 'UNKNOWN', message: 'KakaoPay gave no verdict on the charge, and it cannot be looked up by our order id.' };
-      }
-      if (MERCHANT_ERRORS.has(Number(error.code))) {
-        logger.error('kakaopay refused our merchant credentials', { orderId, code: error.code });
-        return { status: 'UNKNOWN', message: `KakaoPay refused the merchant's credentials (${error.code}); the buyer's payment method was not judged.` };
-      }
-      logger.info('kakaopay charge declined', { orderId, code: error.code });
-      return declined('kakaopay', error.code, error.message);
-    },
-
-    async findChargeByOrderId() {
-      return { status: 'UNKNOWN', message: 'KakaoPay cannot look a charge up by our order id.' };
     },
 
     async deleteBillingKey({ billingKey }) {

@@ -44,7 +44,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../../core/logger.ts';
 import { declined } from './declines.ts';
 import { isRecord, lastFour, pgHttp, seoulDateOf, text, truncateBytes, type PgReply } from './http-json.ts';
-import { GatewayRefusal, type CardFacts, type ChargeOutcome, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { GatewayRefusal, type BillingKeyGateway, type CardFacts, type ChargeOutcome, type ChargingGateway, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
 
 export interface NicePayOptions {
@@ -71,16 +71,27 @@ const BID_GONE = new Set(['U115', 'A124', 'A126']);
 
 const CARD_TYPES: Readonly<Record<string, CardFacts['cardType']>> = { credit: 'credit', check: 'check' };
 
-export function nicePayGateway(options: NicePayOptions): PaymentGateway {
-  const name = options.gateway ?? 'nicepay';
-  const now = options.now ?? Date.now;
-  const call = pgHttp({
+/** NICE's API with the shop's Basic credentials. */
+function niceCall(options: NicePayOptions) {
+  return pgHttp({
     baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
     headers: { Authorization: `Basic ${Buffer.from(`${options.clientKey}:${options.secretKey}`, 'utf8').toString('base64')}` },
     timeoutMs: options.timeoutMs ?? 30_000,
   });
+}
 
-  const resultOf = (reply: PgReply) => (reply.kind === 'answer' && isRecord(reply.body) && typeof reply.body.resultCode === 'string' ? reply.body : undefined);
+const resultOf = (reply: PgReply) => (reply.kind === 'answer' && isRecord(reply.body) && typeof reply.body.resultCode === 'string' ? reply.body : undefined);
+
+/** Both parts of the adapter (the contract tests); a function wires only the part it calls (adapter-families.ts). */
+export function nicePayGateway(options: NicePayOptions): PaymentGateway {
+  return { ...nicePayBillingKeys(options), ...nicePayCharging(options) };
+}
+
+/** Charging with a bid and looking an order up by its date. */
+export function nicePayCharging(options: NicePayOptions): ChargingGateway {
+  const name = options.gateway ?? 'nicepay';
+  const now = options.now ?? Date.now;
+  const call = niceCall(options);
 
   function paymentOutcome(body: Record<string, unknown>, orderId: string): ChargeOutcome {
     if (body.orderId !== undefined && body.orderId !== orderId) return { status: 'UNKNOWN', message: 'NICE answered about another order.' };
@@ -112,37 +123,7 @@ export function nicePayGateway(options: NicePayOptions): PaymentGateway {
   return {
     name,
     supportsLookup: true,
-
-    async openRegistration(request) {
-      if (request.method !== 'card') throw new Error(`${name} registers cards only`);
-      return { window: registrationWindow('nicepay', name, { clientKey: options.clientKey, returnUrl: options.returnUrl }, request) };
-    },
-
-    async issueBillingKey({ authKey, subscriptionId }) {
-      const reply = await call('GET', `/v1/payments/${encodeURIComponent(authKey)}`);
-      const body = resultOf(reply);
-      if (!body) throw new Error(reply.kind === 'no-answer' ? `NICE did not answer the inquiry (${reply.reason})` : `NICE answered the inquiry with HTTP ${reply.status}`);
-      const code = String(body.resultCode);
-      if (code !== '0000') {
-        if (MERCHANT_CODES.has(code)) logger.error('nicepay refused our merchant credentials', { code });
-        throw new GatewayRefusal(code, text(body.resultMsg) ?? code);
-      }
-      if (subscriptionId !== undefined && body.orderId !== `reg-${subscriptionId}`) throw new GatewayRefusal('ORDER_MISMATCH', 'This registration was made for another subscription.');
-      const bid = text(body.bid);
-      if (!bid) throw new GatewayRefusal('NO_BILLING_KEY', 'NICE did not issue a billing key for this registration.');
-      const card = isRecord(body.card) ? body.card : {};
-      const cardCode = text(card.cardCode) ?? '';
-      return {
-        billingKey: bid,
-        card: {
-          method: 'card',
-          issuer: text(card.cardName) ?? `카드사 ${cardCode}`,
-          last4: lastFour(text(card.cardNum)),
-          cardType: CARD_TYPES[text(card.cardType) ?? ''] ?? 'unknown',
-          foreign: NICE_FOREIGN_CARD_CODES.has(cardCode),
-        },
-      };
-    },
+    findChargeByOrderId,
 
     async charge(request) {
       const { orderId } = request;
@@ -177,8 +158,46 @@ export function nicePayGateway(options: NicePayOptions): PaymentGateway {
       logger.warn('nicepay charge outcome unknown', { orderId, code });
       return { status: 'UNKNOWN', message: `NICE answered ${code}; look the order up before anything else.` };
     },
+  };
+}
 
-    findChargeByOrderId,
+/** The registration window (NICE's cardBill checkout), the bid read from its transaction, and the bid's deletion. */
+export function nicePayBillingKeys(options: NicePayOptions): BillingKeyGateway {
+  const name = options.gateway ?? 'nicepay';
+  const call = niceCall(options);
+  return {
+    name,
+
+    async openRegistration(request) {
+      if (request.method !== 'card') throw new Error(`${name} registers cards only`);
+      return { window: registrationWindow('nicepay', name, { clientKey: options.clientKey, returnUrl: options.returnUrl }, request) };
+    },
+
+    async issueBillingKey({ authKey, subscriptionId }) {
+      const reply = await call('GET', `/v1/payments/${encodeURIComponent(authKey)}`);
+      const body = resultOf(reply);
+      if (!body) throw new Error(reply.kind === 'no-answer' ? `NICE did not answer the inquiry (${reply.reason})` : `NICE answered the inquiry with HTTP ${reply.status}`);
+      const code = String(body.resultCode);
+      if (code !== '0000') {
+        if (MERCHANT_CODES.has(code)) logger.error('nicepay refused our merchant credentials', { code });
+        throw new GatewayRefusal(code, text(body.resultMsg) ?? code);
+      }
+      if (subscriptionId !== undefined && body.orderId !== `reg-${subscriptionId}`) throw new GatewayRefusal('ORDER_MISMATCH', 'This registration was made for another subscription.');
+      const bid = text(body.bid);
+      if (!bid) throw new GatewayRefusal('NO_BILLING_KEY', 'NICE did not issue a billing key for this registration.');
+      const card = isRecord(body.card) ? body.card : {};
+      const cardCode = text(card.cardCode) ?? '';
+      return {
+        billingKey: bid,
+        card: {
+          method: 'card',
+          issuer: text(card.cardName) ?? `카드사 ${cardCode}`,
+          last4: lastFour(text(card.cardNum)),
+          cardType: CARD_TYPES[text(card.cardType) ?? ''] ?? 'unknown',
+          foreign: NICE_FOREIGN_CARD_CODES.has(cardCode),
+        },
+      };
+    },
 
     async deleteBillingKey({ billingKey }) {
       const reply = await call('POST', `/v1/subscribe/${encodeURIComponent(billingKey)}/expire`, { orderId: `expire-${randomUUID()}` });

@@ -93,10 +93,17 @@ export interface OpenedRegistration {
   readonly session?: string;
 }
 
-export interface PaymentGateway {
+/**
+ * The port, by capability: a function is wired with the part it calls (functions/wiring/gateways.ts,
+ * charging-gateways.ts), so a function that only charges carries no registration code, and one that
+ * registers or deletes keys no charge code (issue 12: each bundle carries only what it uses).
+ */
+export interface GatewayIdentity {
   readonly name: GatewayName;
-  /** False for a PG that cannot look a charge up by order id: an unknown outcome then goes to manual review. */
-  readonly supportsLookup: boolean;
+}
+
+/** Registration and custody of billing keys: sign-up, checkout, card change, the stop job. */
+export interface BillingKeyGateway extends GatewayIdentity {
   /** Prepares the buyer's registration window (KakaoPay: its subscription "ready" call). Throws GatewayRefusal when the PG refuses. */
   openRegistration(input: RegistrationRequest): Promise<OpenedRegistration>;
   /**
@@ -104,9 +111,6 @@ export interface PaymentGateway {
    * Throws GatewayRefusal when the PG refuses.
    */
   issueBillingKey(input: { readonly authKey: string; readonly customerKey: string; readonly session?: string; readonly subscriptionId?: string }): Promise<IssuedBillingKey>;
-  /** Charges with an idempotency key. Never throws for a PG answer: every outcome is a ChargeOutcome. */
-  charge(request: ChargeRequest): Promise<ChargeOutcome>;
-  findChargeByOrderId(orderId: string): Promise<LookupOutcome>;
   /** Deletes the billing key at the PG; deleting one that is already gone succeeds (idempotent). */
   deleteBillingKey(input: { readonly billingKey: string; readonly customerKey: string }): Promise<void>;
   /**
@@ -115,6 +119,18 @@ export interface PaymentGateway {
    */
   listBillingKeys?(customerKey: string): Promise<readonly LiveBillingKey[]>;
 }
+
+/** Charging with a billing key and looking a charge up: the charge worker and the merchant's retry. */
+export interface ChargingGateway extends GatewayIdentity {
+  /** False for a PG that cannot look a charge up by order id: an unknown outcome then goes to manual review. */
+  readonly supportsLookup: boolean;
+  /** Charges with an idempotency key. Never throws for a PG answer: every outcome is a ChargeOutcome. */
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  findChargeByOrderId(orderId: string): Promise<LookupOutcome>;
+}
+
+/** Everything a PG does (the sandbox, the contract tests). */
+export interface PaymentGateway extends BillingKeyGateway, ChargingGateway {}
 
 /** A billing key the PG still holds. */
 export interface LiveBillingKey {

@@ -51,7 +51,7 @@ import { BillingKeyClient, BillingKeyError } from '@portone/server-sdk/payment/b
 import { logger } from '../../core/logger.ts';
 import { declined } from './declines.ts';
 import { isRecord, lastFour, text } from './http-json.ts';
-import { GatewayRefusal, type CardFacts, type ChargeOutcome, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
+import { GatewayRefusal, type BillingKeyGateway, type CardFacts, type ChargeOutcome, type ChargingGateway, type LookupOutcome, type PaymentGateway } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
 
 export interface PortOneOptions {
@@ -63,49 +63,54 @@ export interface PortOneOptions {
   /** @default https://api.portone.io */
   readonly baseUrl?: string;
   readonly timeoutMs?: number;
-  /**
-   * The SDK's PaymentClient, for `charge` and `findChargeByOrderId`; only a function that charges passes it
-   * (functions/wiring/charging-gateways.ts). Without it those two throw: a wiring mistake, never a decline.
-   */
-  readonly payments?: typeof PaymentClient;
 }
 
 const INTERNATIONAL_BRANDS = new Set(['VISA', 'MASTER', 'AMEX', 'JCB', 'DINERS', 'UNIONPAY']);
 const MERCHANT_ERRORS = new Set(['UNAUTHORIZED', 'FORBIDDEN', 'CHANNEL_NOT_FOUND']);
 const GONE = new Set(['BILLING_KEY_ALREADY_DELETED', 'BILLING_KEY_NOT_FOUND']);
 
-/** The PortOne error's `type` and PG codes, from the SDK's typed error (its `data` is the answer body). */
-function portOneError(error: unknown): { type: string; message: string; pgCode?: string } | undefined {
-  if (!(error instanceof PaymentError || error instanceof BillingKeyError) || !isRecord(error.data)) return undefined;
+/**
+ * The PortOne error's `type` and PG codes, from the SDK's typed error (its `data` is the answer body): PaymentError
+ * from the payment client, BillingKeyError from the billing-key client (each part checks its own client's).
+ */
+function portOneError(error: unknown, kind: typeof PaymentError | typeof BillingKeyError): { type: string; message: string; pgCode?: string } | undefined {
+  if (!(error instanceof kind) || !isRecord(error.data)) return undefined;
   const data: Record<string, unknown> = error.data;
   const type = text(data.type);
   if (!type) return undefined;
   return { type, message: text(data.pgMessage) ?? text(data.message) ?? type, ...(text(data.pgCode) ? { pgCode: text(data.pgCode)! } : {}) };
 }
 
-export function portOneGateway(options: PortOneOptions): PaymentGateway {
-  const init = { secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) };
-  const billingKeys = BillingKeyClient(init);
-  const paymentClient = options.payments?.(init);
-  const payments = () => {
-    if (!paymentClient) throw new Error('PortOne payments are not wired in this function: only functions/wiring/charging-gateways.ts charges');
-    return paymentClient;
-  };
+/** Races an SDK call against the deadline (the SDK's fetch has none); 'timeout' when it did not answer in time. */
+async function bounded<T>(timeoutMs: number, run: () => Promise<T>): Promise<{ ok: T } | { error: unknown } | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    return await Promise.race([run().then((ok) => ({ ok }), (error: unknown) => ({ error })), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const clientInit = (options: PortOneOptions) => ({ secret: options.apiSecret, storeId: options.storeId, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+
+/**
+ * Both parts of the adapter (the contract tests); a function wires only the part it calls (adapter-families.ts).
+ * `payments` is the SDK's PaymentClient (`@portone/server-sdk/payment`), handed in so that only the charging
+ * functions bundle it (functions/wiring/charging-gateways.ts).
+ */
+export function portOneGateway(options: PortOneOptions, payments: typeof PaymentClient): PaymentGateway {
+  return { ...portOneBillingKeys(options), ...portOneCharging(options, payments) };
+}
+
+/** Charging with the billing key (payWithBillingKey, paymentId = our order id) and the lookup (getPayment). */
+export function portOneCharging(options: PortOneOptions, paymentClient: typeof PaymentClient): ChargingGateway {
+  const client = paymentClient(clientInit(options));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const name = options.gateway;
-
-  /** Races the SDK call against the deadline; 'timeout' when it did not answer in time. */
-  async function bounded<T>(run: () => Promise<T>): Promise<{ ok: T } | { error: unknown } | 'timeout'> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    try {
-      return await Promise.race([run().then((ok) => ({ ok }), (error: unknown) => ({ error })), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const bound = <T>(run: () => Promise<T>) => bounded(timeoutMs, run);
 
   function outcomeOfPayment(payment: unknown, orderId: string): ChargeOutcome {
     if (!isRecord(payment) || payment.id !== orderId) return { status: 'UNKNOWN', message: 'PortOne answered with a payment we cannot read for this order.' };
@@ -125,10 +130,10 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
   }
 
   async function findChargeByOrderId(orderId: string): Promise<LookupOutcome> {
-    const result = await bounded(() => payments().getPayment({ paymentId: orderId, storeId: options.storeId }));
+    const result = await bound(() => client.getPayment({ paymentId: orderId, storeId: options.storeId }));
     if (result === 'timeout') return { status: 'UNKNOWN', message: 'PortOne did not answer the lookup in time.' };
     if ('ok' in result) return outcomeOfPayment(result.ok, orderId);
-    const error = portOneError(result.error);
+    const error = portOneError(result.error, PaymentError);
     if (error?.type === 'PAYMENT_NOT_FOUND') return { status: 'NOT_FOUND' };
     return { status: 'UNKNOWN', message: `PortOne could not look the order up (${error?.type ?? 'no answer'}).` };
   }
@@ -136,6 +141,55 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
   return {
     name,
     supportsLookup: true,
+    findChargeByOrderId,
+
+    async charge(request) {
+      const { orderId } = request;
+      const result = await bound(() =>
+        client.payWithBillingKey({
+          paymentId: orderId,
+          billingKey: request.billingKey,
+          channelKey: options.channelKey,
+          orderName: request.orderName,
+          amount: { total: request.amount },
+          currency: 'KRW',
+          customer: { id: request.customerKey, ...(request.customerEmail ? { email: request.customerEmail } : {}) },
+        }),
+      );
+      if (result === 'timeout') {
+        logger.warn('portone charge did not answer in time', { gateway: name, orderId });
+        return { status: 'UNKNOWN', message: 'PortOne did not answer the charge in time; look the payment up before anything else.' };
+      }
+      if ('ok' in result) {
+        const payment = result.ok.payment;
+        return { status: 'PAID', paymentKey: payment.pgTxId || orderId, amount: request.amount, approvedAt: payment.paidAt };
+      }
+      const error = portOneError(result.error, PaymentError);
+      if (!error) return { status: 'UNKNOWN', message: 'PortOne answered the charge without a verdict; look the payment up.' };
+      if (error.type === 'ALREADY_PAID') {
+        const found = await findChargeByOrderId(orderId);
+        return found.status === 'NOT_FOUND' ? { status: 'UNKNOWN', message: 'PortOne said ALREADY_PAID but has no such payment.' } : found;
+      }
+      if (error.type === 'PG_PROVIDER') {
+        logger.info('portone charge declined by the PG', { gateway: name, orderId, code: error.pgCode });
+        return declined('portone', error.pgCode ?? 'PG_PROVIDER', error.message, 'PG_PROVIDER');
+      }
+      if (GONE.has(error.type) || error.type === 'INVALID_REQUEST' || error.type === 'MAX_TRANSACTION_COUNT_REACHED') return declined('portone', error.type, error.message);
+      if (MERCHANT_ERRORS.has(error.type)) logger.error('portone refused our merchant credentials or channel', { gateway: name, orderId, type: error.type });
+      return { status: 'UNKNOWN', message: `PortOne answered ${error.type}; look the payment up before anything else.` };
+    },
+  };
+}
+
+/** The registration window (PortOne's browser SDK), the issued key's facts (getBillingKeyInfo), and its deletion. */
+export function portOneBillingKeys(options: PortOneOptions): BillingKeyGateway {
+  const billingKeys = BillingKeyClient(clientInit(options));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const name = options.gateway;
+  const bound = <T>(run: () => Promise<T>) => bounded(timeoutMs, run);
+
+  return {
+    name,
 
     async openRegistration(request) {
       if (request.method !== 'card') throw new Error(`${name} registers cards only`);
@@ -143,10 +197,10 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
     },
 
     async issueBillingKey({ authKey, customerKey, subscriptionId }) {
-      const result = await bounded(() => billingKeys.getBillingKeyInfo({ billingKey: authKey, storeId: options.storeId }));
+      const result = await bound(() => billingKeys.getBillingKeyInfo({ billingKey: authKey, storeId: options.storeId }));
       if (result === 'timeout') throw new Error('PortOne did not answer the billing-key lookup in time');
       if ('error' in result) {
-        const error = portOneError(result.error);
+        const error = portOneError(result.error, BillingKeyError);
         if (!error) throw new Error('PortOne answered the billing-key lookup without an error type');
         if (MERCHANT_ERRORS.has(error.type)) logger.error('portone refused our merchant credentials', { gateway: name, type: error.type });
         throw new GatewayRefusal(error.type, error.message);
@@ -171,49 +225,11 @@ export function portOneGateway(options: PortOneOptions): PaymentGateway {
       return { billingKey: authKey, card: facts };
     },
 
-    async charge(request) {
-      const { orderId } = request;
-      const result = await bounded(() =>
-        payments().payWithBillingKey({
-          paymentId: orderId,
-          billingKey: request.billingKey,
-          channelKey: options.channelKey,
-          orderName: request.orderName,
-          amount: { total: request.amount },
-          currency: 'KRW',
-          customer: { id: request.customerKey, ...(request.customerEmail ? { email: request.customerEmail } : {}) },
-        }),
-      );
-      if (result === 'timeout') {
-        logger.warn('portone charge did not answer in time', { gateway: name, orderId });
-        return { status: 'UNKNOWN', message: 'PortOne did not answer the charge in time; look the payment up before anything else.' };
-      }
-      if ('ok' in result) {
-        const payment = result.ok.payment;
-        return { status: 'PAID', paymentKey: payment.pgTxId || orderId, amount: request.amount, approvedAt: payment.paidAt };
-      }
-      const error = portOneError(result.error);
-      if (!error) return { status: 'UNKNOWN', message: 'PortOne answered the charge without a verdict; look the payment up.' };
-      if (error.type === 'ALREADY_PAID') {
-        const found = await findChargeByOrderId(orderId);
-        return found.status === 'NOT_FOUND' ? { status: 'UNKNOWN', message: 'PortOne said ALREADY_PAID but has no such payment.' } : found;
-      }
-      if (error.type === 'PG_PROVIDER') {
-        logger.info('portone charge declined by the PG', { gateway: name, orderId, code: error.pgCode });
-        return declined('portone', error.pgCode ?? 'PG_PROVIDER', error.message, 'PG_PROVIDER');
-      }
-      if (GONE.has(error.type) || error.type === 'INVALID_REQUEST' || error.type === 'MAX_TRANSACTION_COUNT_REACHED') return declined('portone', error.type, error.message);
-      if (MERCHANT_ERRORS.has(error.type)) logger.error('portone refused our merchant credentials or channel', { gateway: name, orderId, type: error.type });
-      return { status: 'UNKNOWN', message: `PortOne answered ${error.type}; look the payment up before anything else.` };
-    },
-
-    findChargeByOrderId,
-
     async deleteBillingKey({ billingKey }) {
-      const result = await bounded(() => billingKeys.deleteBillingKey({ billingKey, storeId: options.storeId }));
+      const result = await bound(() => billingKeys.deleteBillingKey({ billingKey, storeId: options.storeId }));
       if (result === 'timeout') throw new Error('PortOne did not answer the billing-key deletion in time');
       if ('ok' in result) return;
-      const error = portOneError(result.error);
+      const error = portOneError(result.error, BillingKeyError);
       if (error && GONE.has(error.type)) return;
       throw error ? new GatewayRefusal(error.type, error.message) : new Error('PortOne answered the billing-key deletion without an error type');
     },

@@ -21,41 +21,11 @@ import type { PaymentProvider } from '../../domain/billing-key.ts';
 import { credentialsProblem, hasCredentialSchema } from '../../domain/pg-credential-fields.ts';
 import type { Sealer } from '../../ports/sealer.ts';
 import type { PgContractsRepository } from '../dynamodb/pg-contracts.repo.ts';
-import { kakaoPayGateway } from './kakaopay.ts';
-import { nicePayGateway } from './nicepay.ts';
-import type { PaymentGateway } from './payment-gateway.ts';
-import { portOneGateway, type PortOneOptions } from './portone.ts';
+import type { AdapterFactory } from './adapter-families.ts';
+import type { GatewayIdentity, PaymentGateway } from './payment-gateway.ts';
 import type { SandboxGatewayOptions } from './sandbox.ts';
-import { tossPaymentsGateway } from './tosspayments.ts';
 
 export type { PaymentProvider } from '../../domain/billing-key.ts';
-
-/** What a family's factory gets: the gateway it serves and that shop's validated credentials. */
-export interface AdapterInput {
-  readonly gateway: GatewayId;
-  readonly credentials: Readonly<Record<string, string>>;
-  /** Tests point adapters at contract stubs; production uses each PG's documented host. */
-  readonly baseUrl?: string;
-}
-export type AdapterFactory = (input: AdapterInput) => PaymentGateway;
-
-/** One line per adapter family. */
-/**
- * PortOne's adapter; `payments` (the SDK's PaymentClient) only where a function charges
- * (functions/wiring/charging-gateways.ts): elsewhere registration and key deletion need its billing-key client only.
- */
-export function portOneAdapter(payments?: PortOneOptions['payments']): AdapterFactory {
-  return ({ gateway, credentials, baseUrl }) =>
-    portOneGateway({ gateway, storeId: credentials.storeId!, apiSecret: credentials.apiSecret!, channelKey: credentials.channelKey!, ...(baseUrl ? { baseUrl } : {}), ...(payments ? { payments } : {}) });
-}
-
-export const ADAPTERS: Readonly<Record<AdapterFamily, AdapterFactory>> = {
-  tosspayments: ({ gateway, credentials, baseUrl }) => tossPaymentsGateway({ gateway, secretKey: credentials.secretKey!, clientKey: credentials.clientKey!, ...(baseUrl ? { baseUrl } : {}) }),
-  nicepay: ({ gateway, credentials, baseUrl }) => nicePayGateway({ gateway, clientKey: credentials.clientKey!, secretKey: credentials.secretKey!, returnUrl: credentials.returnUrl!, ...(baseUrl ? { baseUrl } : {}) }),
-  kakaopay: ({ credentials, baseUrl }) =>
-    kakaoPayGateway({ cid: credentials.cid!, secretKey: credentials.secretKey!, approvalUrl: credentials.approvalUrl!, cancelUrl: credentials.cancelUrl!, failUrl: credentials.failUrl!, ...(baseUrl ? { baseUrl } : {}) }),
-  portone: portOneAdapter(),
-};
 
 /**
  * 503 to the caller with a generic message; the provider and the reason are for
@@ -72,12 +42,13 @@ export class PaymentGatewayUnavailable extends AppError {
   }
 }
 
-export interface GatewayRegistry {
+/** `G`: the capability a function is wired with (payment-gateway.ts: BillingKeyGateway, ChargingGateway, or both). */
+export interface GatewayRegistry<G extends GatewayIdentity = PaymentGateway> {
   /** The adapter for a shop's provider, built from that shop's contract. Throws PaymentGatewayUnavailable. */
-  gatewayFor(shopId: string, provider: PaymentProvider): Promise<PaymentGateway>;
+  gatewayFor(shopId: string, provider: PaymentProvider): Promise<G>;
 }
 
-export interface GatewayRegistryOptions {
+export interface GatewayRegistryOptions<G extends GatewayIdentity = PaymentGateway> {
   readonly contracts: Pick<PgContractsRepository, 'getSealed'>;
   readonly sealer: Pick<Sealer, 'open'>;
   /**
@@ -85,9 +56,9 @@ export interface GatewayRegistryOptions {
    * rather than imported here, so that deployed bundles, built with PG_SANDBOX defined as "false"
    * (system/bundling.ts), do not carry it.
    */
-  readonly sandbox: { readonly baseUrl: string; readonly adapter: (options: SandboxGatewayOptions) => PaymentGateway } | null;
-  /** @default ADAPTERS */
-  readonly adapters?: Partial<Record<AdapterFamily, AdapterFactory>>;
+  readonly sandbox: { readonly baseUrl: string; readonly adapter: (options: SandboxGatewayOptions) => G } | null;
+  /** One factory per adapter family, of the capability the function uses (adapter-families.ts). */
+  readonly adapters: Readonly<Record<AdapterFamily, AdapterFactory<G>>>;
   readonly baseUrls?: Partial<Record<AdapterFamily, string>>;
   /** How long a built adapter (and the credentials in it) is reused. @default 5 minutes */
   readonly maxAgeMs?: number;
@@ -96,18 +67,18 @@ export interface GatewayRegistryOptions {
 
 export const CONTRACT_CACHE_MAX_AGE_MS = 5 * 60_000;
 
-export function createGatewayRegistry(options: GatewayRegistryOptions): GatewayRegistry {
-  const adapters = { ...ADAPTERS, ...options.adapters };
+export function createGatewayRegistry<G extends GatewayIdentity>(options: GatewayRegistryOptions<G>): GatewayRegistry<G> {
+  const adapters = options.adapters;
   const maxAgeMs = options.maxAgeMs ?? CONTRACT_CACHE_MAX_AGE_MS;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, { gateway: Promise<PaymentGateway>; at: number }>();
+  const cache = new Map<string, { gateway: Promise<G>; at: number }>();
 
   const unavailable = (shopId: string, provider: PaymentProvider, reason: string, cause?: unknown): PaymentGatewayUnavailable => {
     logger.warn('Payment gateway unavailable', { shopId, provider, reason });
     return new PaymentGatewayUnavailable(provider, reason, cause === undefined ? undefined : { cause });
   };
 
-  async function build(shopId: string, provider: GatewayId): Promise<PaymentGateway> {
+  async function build(shopId: string, provider: GatewayId): Promise<G> {
     const definition = gatewayDefinition(provider);
     if (!definition.available || !definition.adapter || !hasCredentialSchema(provider)) throw unavailable(shopId, provider, `${PAYMENT_GATEWAYS[provider].name} is not available`);
     const contract = await options.contracts.getSealed(shopId, provider);
@@ -151,10 +122,10 @@ export function createGatewayRegistry(options: GatewayRegistryOptions): GatewayR
  * The registry as configured by the environment; the composition root creates
  * it once per container. Fails fast on PG_SANDBOX without SANDBOX_PG_URL.
  */
-export function gatewayRegistryFromEnv(
+export function gatewayRegistryFromEnv<G extends GatewayIdentity>(
   env: NodeJS.ProcessEnv,
-  deps: Pick<GatewayRegistryOptions, 'contracts' | 'sealer' | 'adapters'> & { readonly sandboxAdapter?: (options: SandboxGatewayOptions) => PaymentGateway },
-): GatewayRegistry {
+  deps: Pick<GatewayRegistryOptions<G>, 'contracts' | 'sealer' | 'adapters'> & { readonly sandboxAdapter?: (options: SandboxGatewayOptions) => G },
+): GatewayRegistry<G> {
   const sandbox = env[GATEWAY_ENV.sandbox] === 'true';
   const sandboxUrl = env[GATEWAY_ENV.sandboxUrl];
   if (sandbox && !sandboxUrl) throw new Error(`Missing required environment variable ${GATEWAY_ENV.sandboxUrl} (${GATEWAY_ENV.sandbox} is true)`);

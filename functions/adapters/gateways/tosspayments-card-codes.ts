@@ -19,8 +19,10 @@ export interface CardCompany {
   readonly international: boolean;
 }
 
-const domestic = (name: string): CardCompany => ({ name, international: false });
-const international = (name: string): CardCompany => ({ name, international: true });
+// Pure (esbuild's annotation), and nothing derived at load: a bundle that reads no card facts (the charging
+// functions) drops the table.
+const domestic = /* @__NO_SIDE_EFFECTS__ */ (name: string): CardCompany => ({ name, international: false });
+const international = /* @__NO_SIDE_EFFECTS__ */ (name: string): CardCompany => ({ name, international: true });
 
 /** issuerCode → company. Toss groups the last seven as 해외 카드사 (international card companies). */
 export const CARD_COMPANIES: Readonly<Record<string, CardCompany>> = {
@@ -59,25 +61,22 @@ export const CARD_COMPANIES: Readonly<Record<string, CardCompany>> = {
   '4V': international('Visa'),
 };
 
-/** The international brands' issuer codes, for S16 (foreign cards excluded). */
-export const INTERNATIONAL_ISSUER_CODES: ReadonlySet<string> = new Set(
-  Object.entries(CARD_COMPANIES)
-    .filter(([, company]) => company.international)
-    .map(([code]) => code),
-);
-
 /**
  * Company names as older responses carry them (`card.company`, `cardCompany`)
  * when no issuerCode is given; the international ones mark a foreign card too.
  */
-const INTERNATIONAL_COMPANY_NAMES: ReadonlySet<string> = new Set(
-  ['비자', '마스터', 'JCB', '유니온페이', 'AMEX', '아멕스', '아메리칸 익스프레스', '다이너스', '디스커버', 'Visa', 'VISA', 'Mastercard', 'MASTER', 'UnionPay', 'Diners', 'Discover'].map((name) => name.toLowerCase()),
-);
+const INTERNATIONAL_COMPANY_NAMES: readonly string[] = ['비자', '마스터', 'JCB', '유니온페이', 'AMEX', '아멕스', '아메리칸 익스프레스', '다이너스', '디스커버', 'Visa', 'VISA', 'Mastercard', 'MASTER', 'UnionPay', 'Diners', 'Discover'];
+
+/** S16: an international brand's own issuer code (the card was issued abroad). */
+export function isInternationalIssuer(issuerCode: string): boolean {
+  return cardCompany(issuerCode)?.international === true;
+}
 
 export function cardCompany(issuerCode: string): CardCompany | undefined {
   return Object.hasOwn(CARD_COMPANIES, issuerCode) ? CARD_COMPANIES[issuerCode] : undefined;
 }
 
 export function isInternationalCompanyName(name: string): boolean {
-  return INTERNATIONAL_COMPANY_NAMES.has(name.trim().toLowerCase());
+  const wanted = name.trim().toLowerCase();
+  return INTERNATIONAL_COMPANY_NAMES.some((known) => known.toLowerCase() === wanted);
 }

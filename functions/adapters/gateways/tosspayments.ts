@@ -39,10 +39,12 @@ import {
   type ChargeRequest,
   type IssuedBillingKey,
   type LookupOutcome,
+  type BillingKeyGateway,
+  type ChargingGateway,
   type PaymentGateway,
 } from './payment-gateway.ts';
 import { registrationWindow } from './registration-windows.ts';
-import { cardCompany, INTERNATIONAL_ISSUER_CODES, isInternationalCompanyName } from './tosspayments-card-codes.ts';
+import { cardCompany, isInternationalCompanyName, isInternationalIssuer } from './tosspayments-card-codes.ts';
 
 export interface TossPaymentsOptions {
   /** `test_sk_…` / `live_sk_…`. Server-side only. */
@@ -113,12 +115,7 @@ export const CHARGE_ERRORS: Readonly<Record<string, ChargeErrorMeaning>> = {
   // The order id was used before: look at that order.
   DUPLICATED_ORDER_ID: 'look-up', // 이미 승인 및 취소가 진행된 중복된 주문번호
   ALREADY_PROCESSED_PAYMENT: 'look-up', // 이미 처리된 결제
-  // Our keys or contract.
-  UNAUTHORIZED_KEY: 'merchant',
-  INVALID_API_KEY: 'merchant',
-  INCORRECT_BASIC_AUTH_FORMAT: 'merchant',
-  FORBIDDEN_REQUEST: 'merchant',
-  NOT_SUPPORTED_METHOD: 'merchant', // billing not in the merchant's contract
+  // Our keys or contract: MERCHANT_ERRORS below (the billing-key issue reads them too, without this table).
   // Toss or the card network could not finish: outcome unknown.
   PROVIDER_ERROR: 'unknown', // 일시적인 오류
   FAILED_INTERNAL_SYSTEM_PROCESSING: 'unknown', // 내부 시스템 처리 작업이 실패
@@ -126,6 +123,15 @@ export const CHARGE_ERRORS: Readonly<Record<string, ChargeErrorMeaning>> = {
   FAILED_DB_PROCESSING: 'unknown',
   COMMON_ERROR: 'unknown',
 };
+
+/** Toss refused our keys or contract, whatever the call: `merchant` for a charge (CHARGE_ERRORS). */
+const MERCHANT_ERRORS: readonly string[] = [
+  'UNAUTHORIZED_KEY',
+  'INVALID_API_KEY',
+  'INCORRECT_BASIC_AUTH_FORMAT',
+  'FORBIDDEN_REQUEST',
+  'NOT_SUPPORTED_METHOD', // billing not in the merchant's contract
+];
 
 /** Deletion answers that mean "that billing key no longer exists" — success for an idempotent delete. */
 const ALREADY_GONE: ReadonlySet<string> = new Set(['ALREADY_REMOVED_BILLING_KEY', 'NOT_FOUND_BILLING_KEY', 'NOT_FOUND_BILLING', 'INVALID_BILL_KEY_REQUEST']);
@@ -142,20 +148,16 @@ interface TossError {
   readonly message: string;
 }
 
-/**
- * A Toss Payments client implementing the payment-gateway port.
- *
- * `charge` and `findChargeByOrderId` never throw; `issueBillingKey` throws
- * GatewayRefusal for Toss's refusals and a plain Error when Toss did not
- * answer; `deleteBillingKey` treats an already-deleted key as deleted.
- */
-export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGateway {
+type TossCall = (method: 'GET' | 'POST' | 'DELETE', path: string, init?: { body?: unknown; idempotencyKey?: string }) => Promise<TossReply>;
+
+/** The one HTTP call to Toss, with the shop's Basic credentials, a whole-request deadline and no redirects. */
+function tossCall(options: TossPaymentsOptions): TossCall {
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const authorization = `Basic ${Buffer.from(`${options.secretKey}:`, 'utf8').toString('base64')}`;
 
-  async function call(method: 'GET' | 'POST' | 'DELETE', path: string, init: { body?: unknown; idempotencyKey?: string } = {}): Promise<TossReply> {
+  return async function call(method, path, init = {}) {
     const headers: Record<string, string> = { Authorization: authorization };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
     if (init.idempotencyKey !== undefined) headers['Idempotency-Key'] = init.idempotencyKey;
@@ -174,7 +176,24 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       // The error may quote the URL, which holds a billing key: log its kind only.
       return { kind: 'no-answer', reason: isTimeout(error) ? 'timeout' : 'network' };
     }
-  }
+  };
+}
+
+/**
+ * A Toss Payments client implementing the payment-gateway port: its billing-key part and its charging
+ * part, each buildable alone (a function wires only the part it calls).
+ *
+ * `charge` and `findChargeByOrderId` never throw; `issueBillingKey` throws
+ * GatewayRefusal for Toss's refusals and a plain Error when Toss did not
+ * answer; `deleteBillingKey` treats an already-deleted key as deleted.
+ */
+export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGateway {
+  return { ...tossPaymentsBillingKeys(options), ...tossPaymentsCharging(options) };
+}
+
+/** Charging with a billing key and looking an order up. */
+export function tossPaymentsCharging(options: TossPaymentsOptions): ChargingGateway {
+  const call = tossCall(options);
 
   async function findChargeByOrderId(orderId: string): Promise<LookupOutcome> {
     try {
@@ -224,7 +243,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
         return { status: 'UNKNOWN', message: `Toss answered HTTP ${reply.status}${error ? ` ${error.code}` : ''}; look the order up before anything else.` };
       }
 
-      const meaning = Object.hasOwn(CHARGE_ERRORS, error.code) ? CHARGE_ERRORS[error.code] : undefined;
+      const meaning = MERCHANT_ERRORS.includes(error.code) ? 'merchant' : Object.hasOwn(CHARGE_ERRORS, error.code) ? CHARGE_ERRORS[error.code] : undefined;
       switch (meaning) {
         case 'declined':
           logger.info('tosspayments charge declined', { orderId, code: error.code });
@@ -251,9 +270,14 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
     }
   }
 
+  return { name: options.gateway ?? 'tosspayments', supportsLookup: true, charge, findChargeByOrderId };
+}
+
+/** The registration window, the billing-key issue and the key's deletion. */
+export function tossPaymentsBillingKeys(options: TossPaymentsOptions): BillingKeyGateway {
+  const call = tossCall(options);
   return {
     name: options.gateway ?? 'tosspayments',
-    supportsLookup: true,
 
     /**
      * What the storefront passes to Toss's JS SDK v2:
@@ -278,7 +302,7 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       if (isSuccess(reply.status)) return issuedBillingKey(reply.body, customerKey);
       const error = tossError(reply.body);
       if (error !== undefined && reply.status >= 400 && reply.status < 500 && !TRANSIENT_4XX.has(reply.status)) {
-        if (CHARGE_ERRORS[error.code] === 'merchant') {
+        if (MERCHANT_ERRORS.includes(error.code)) {
           logger.error('tosspayments refused our merchant credentials or contract', { code: error.code });
         } else {
           logger.info('tosspayments refused the billing-key issue', { code: error.code });
@@ -288,9 +312,6 @@ export function tossPaymentsGateway(options: TossPaymentsOptions): PaymentGatewa
       logger.warn('tosspayments billing-key issue failed', { httpStatus: reply.status, code: error?.code });
       throw new Error(`Toss answered the billing-key issue with HTTP ${reply.status}${error ? ` ${error.code}` : ''}`);
     },
-
-    charge,
-    findChargeByOrderId,
 
     /**
      * `customerKey` is not sent: the deletion call we found takes the billing key
@@ -382,7 +403,7 @@ function issuedBillingKey(billing: unknown, customerKey: string): IssuedBillingK
  */
 function foreignCard(issuerCode: string | undefined, companyName: string | undefined, tossCardType: string | undefined): boolean {
   if (issuerCode !== undefined) {
-    if (INTERNATIONAL_ISSUER_CODES.has(issuerCode)) return true;
+    if (isInternationalIssuer(issuerCode)) return true;
     if (cardCompany(issuerCode) !== undefined) return false;
     logger.warn('tosspayments issuer code missing from our card-company table', { issuerCode });
     return tossCardType === '미확인';

@@ -59,6 +59,11 @@ export interface DomainEvent {
 
 export interface EventPublisher {
   publish(event: DomainEvent): Promise<void>;
+  /**
+   * Several events at once (EventBridge: up to ten per PutEvents call); answers each event's own outcome, in
+   * order, and never rejects as a whole: an entry the bus refuses, or a call that failed, fails only its events.
+   */
+  publishEach(events: readonly DomainEvent[]): Promise<Array<PromiseSettledResult<void>>>;
 }
 
 /** A dispatcher's outlet: puts messages on a worker's queue (`delaySeconds`: SQS's DelaySeconds, ≤ 900). */

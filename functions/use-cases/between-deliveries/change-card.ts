@@ -23,7 +23,7 @@ type CardDeps = StorefrontDeps & EventDeps;
  * SUBSCRIPTION_NOT_ACTIVE; 409 SERVICE_NOT_ACTIVE; 422 PAYMENT_METHOD_NOT_AVAILABLE;
  * 422 CARD_REGISTRATION_FAILED (the PG would not open a window).
  */
-export async function startCardChange(deps: StorefrontDeps, caller: Caller, subscriptionId: string): Promise<{ registration: unknown }> {
+export async function startCardChange(deps: Pick<StorefrontDeps, 'shops' | 'products' | 'subscriptions' | 'gateways' | 'clock'>, caller: Caller, subscriptionId: string): Promise<{ registration: unknown }> {
   const subscription = await subscriptionFor(deps, caller, subscriptionId);
   if (subscription.status !== 'ACTIVE' && subscription.status !== 'PAUSED') throw new Conflict('SUBSCRIPTION_NOT_ACTIVE', `The subscription is ${subscription.status}; only an active or paused one changes its card.`);
   const shop = await deps.shops.get(subscription.shopId);

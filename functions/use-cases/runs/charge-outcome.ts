@@ -5,10 +5,10 @@
  * operator's mails), always before the write that takes the cycle out of the
  * due index, so that a crash in between is finished by the next run.
  */
-import * as fn from '../../../system/functions.ts';
+import { CHARGE_WORKER_TIMEOUT_SECONDS } from '../../../system/worker-timeouts.ts';
 import { seoulDate, seoulTimestamp } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
-import type { ChargeOutcome, PaymentGateway } from '../../adapters/gateways/payment-gateway.ts';
+import type { ChargeOutcome, ChargingGateway } from '../../adapters/gateways/payment-gateway.ts';
 import type { MessageKind } from '../../adapters/messaging/ports.ts';
 import { advance, transition, type ChargeFailure, type Cycle, type Resolution, type Transition } from '../../domain/cycle.ts';
 import { DEFAULT_DELIVERY_CALENDAR } from '../../domain/delivery-calendar.ts';
@@ -29,7 +29,7 @@ import type { ChargeDeps, ChargeResult } from './charge.ts';
  * took it: longer than a charge worker can live, so a CHARGING older than this
  * is a dead worker's (the crash case), never one still waiting for the PG.
  */
-export const WORKER_LEASE_MS = (fn.chargeWorker.timeoutSeconds + 30) * 1000;
+export const WORKER_LEASE_MS = (CHARGE_WORKER_TIMEOUT_SECONDS + 30) * 1000;
 
 /** A mail whose sending died is tried again at most this many times in all (at-least-once, bounded). */
 export const MAX_MAIL_ATTEMPTS = 3;
@@ -60,7 +60,7 @@ async function write(run: Run, result: Transition, done: ChargeResult): Promise<
 }
 
 /** The PG call of the attempt this worker holds: exactly the announced amount (S18). */
-export async function charge(run: Run, cycle: Cycle, gateway: PaymentGateway, billingKey: string, subscription: Subscription): Promise<Step> {
+export async function charge(run: Run, cycle: Cycle, gateway: ChargingGateway, billingKey: string, subscription: Subscription): Promise<Step> {
   const outcome = await gateway.charge({
     billingKey,
     customerKey: customerKeyFor(cycle.shopId, cycle.customerId),
@@ -74,7 +74,7 @@ export async function charge(run: Run, cycle: Cycle, gateway: PaymentGateway, bi
 }
 
 /** Records what the PG said (to the charge, or to the look-up by order id) about the attempt this worker holds. */
-export async function settle(run: Run, cycle: Cycle, gateway: PaymentGateway, outcome: ChargeOutcome, source: 'charge' | 'lookup', subscription: Subscription): Promise<Step> {
+export async function settle(run: Run, cycle: Cycle, gateway: ChargingGateway, outcome: ChargeOutcome, source: 'charge' | 'lookup', subscription: Subscription): Promise<Step> {
   const { deps, scheduledAt } = run;
   const now = deps.clock.now();
   if (outcome.status === 'PAID') {

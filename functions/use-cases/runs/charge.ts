@@ -47,6 +47,7 @@ import { chargeDue, claimHeld, nothingAnnouncedIsWanted, transition, type Cycle,
 import { nextRunAfter, type RunTime } from '../../domain/delivery-schedule.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { ownDecline } from '../../adapters/gateways/declines.ts';
+import type { ChargingGateway } from '../../adapters/gateways/payment-gateway.ts';
 import { providerFor, type GatewayDirectory } from '../storefront-deps.ts';
 import { charge, failWithoutAttempt, finishSkipped, settle, toReview, WORKER_LEASE_MS, type Run as RunOf, type Step } from './charge-outcome.ts';
 import { settleEach, type ItemResult, type Work, type WorkReport } from './work.ts';
@@ -64,9 +65,10 @@ export interface ChargeDeps {
   readonly settings: Pick<SettingsRepository, 'getNotificationSettings'>;
   readonly billingKeys: Pick<BillingKeysRepository, 'get'>;
   readonly notifications: NotificationsRepository;
-  readonly gateways: GatewayDirectory;
+  readonly gateways: GatewayDirectory<ChargingGateway>;
   readonly mailer: Mailer;
-  readonly events: EventPublisher;
+  /** One event per charged cycle, published before its CHARGED write (one item at a time: nothing to batch). */
+  readonly events: Pick<EventPublisher, 'publish'>;
   /** The wall clock: claim times, leases, timestamps. Retry decisions use the run's scheduled time instead. */
   readonly clock: Clock;
   /** The charge runs' times (chargeRunTimesFrom): when a retry is due and when the window closes. */

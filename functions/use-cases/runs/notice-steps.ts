@@ -5,7 +5,7 @@
  * item (`LostRace`): the item is retried on its own and decides again from
  * what is true then.
  */
-import * as fn from '../../../system/functions.ts';
+import { NOTICE_WORKER_TIMEOUT_SECONDS } from '../../../system/worker-timeouts.ts';
 import { advance, followingDelivery, moved, nextDatesOf, orderNameFor, plannedOf, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleNotice, type Transition } from '../../domain/cycle.ts';
 import { needsConsents, priceCycle } from '../../domain/cycle-pricing.ts';
 import type { Product } from '../../domain/product.ts';
@@ -16,7 +16,7 @@ import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
 import { finishEnding } from './subscription-endings.ts';
 
 /** A SENDING attempt older than this belongs to a dead worker: no notice worker lives longer. */
-export const SENDING_LEASE_MS = fn.noticeWorker.timeoutSeconds * 1000;
+export const SENDING_LEASE_MS = NOTICE_WORKER_TIMEOUT_SECONDS * 1000;
 
 /** A conditional write lost to another writer: the item is retried and decides again. */
 export class LostRace extends Error {
@@ -174,12 +174,13 @@ async function resumeNotice(ctx: NoticeContext, item: NoticeItem): Promise<Lock>
   return { cycle: resumed, sendMail: mail === 'resend', sendSms: sms === 'resend' };
 }
 
-/** Every channel's outcome recorded: NOTICED, out of the notice index and into the charge index. */
-export async function settle(ctx: NoticeContext, cycle: Cycle, notice: CycleNotice): Promise<void> {
-  const result = transition(cycle, { type: 'settle', notice });
-  // Refused: a cancel skipped it meanwhile (S19), or a duplicate settled it; what was sent was sent.
-  if (!result.ok) return;
-  // The notice went out: its event before the write, so a crash in between is published again by the resume.
-  await publishCycleEvent(ctx.deps, result.next);
-  await ctx.deps.cycles.write(result.next, result.expect);
+/** Every channel's outcome recorded: NOTICED, out of the notice index and into the charge index (the domain's settle). */
+export const settling = (cycle: Cycle, notice: CycleNotice): Transition => transition(cycle, { type: 'settle', notice });
+
+/**
+ * Writes a settle once its noticed event is out (notice.ts publishes a message's events together, before these
+ * writes). Refused by the domain: a cancel skipped it meanwhile (S19), or a duplicate settled it; what was sent was sent.
+ */
+export async function settle(ctx: NoticeContext, result: Transition): Promise<void> {
+  if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
 }

@@ -14,8 +14,10 @@
  *    (its SCHEDULED cycle), so a crash can never lose the next one.
  * 3. Pay every SMS from the message's credit block with one write (S12).
  * 4. Send mail and SMS.
- * 5. Settle each cycle (NOTICING → NOTICED): the provider's ids recorded, the
- *    cycle out of the notice index and into the charge index of its charge date.
+ * 5. Settle each cycle (NOTICING → NOTICED): the message's noticed events
+ *    first, together (ten per PutEvents), then each cycle written with the
+ *    provider's ids, out of the notice index and into the charge index of its
+ *    charge date.
  * 6. Write the SMS ledger lines (one batch write), release the block, and tell
  *    the operator once a day when credits ran out or notices went out late.
  *
@@ -44,7 +46,7 @@ import type { SettingsRepository } from '../../adapters/dynamodb/settings.repo.t
 import type { ShopsRepository } from '../../adapters/dynamodb/shops.repo.ts';
 import type { SubscriptionsRepository } from '../../adapters/dynamodb/subscriptions.repo.ts';
 import type { EventPublisher, Mailer, SmsSender } from '../../adapters/messaging/ports.ts';
-import { noticeStep, type ChannelNotice, type Cycle, type CycleNotice, type CycleRef } from '../../domain/cycle.ts';
+import { noticeStep, type ChannelNotice, type Cycle, type CycleNotice, type CycleRef, type Transition } from '../../domain/cycle.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../../domain/notification-settings.ts';
 import type { Product } from '../../domain/product.ts';
 import type { Subscription } from '../../domain/subscription.ts';
@@ -52,7 +54,8 @@ import { paymentNoticeMail, paymentNoticeSms, type PaymentNoticeContent } from '
 import { DEFAULT_DELIVERY_CALENDAR, type DeliveryCalendar } from '../../domain/delivery-calendar.ts';
 import { warnOfCardExpiry } from './card-expiry-warning.ts';
 import { lateLedgerLine, messageBlock, paySms, smsOperationId, type SmsDebit } from './notice-credits.ts';
-import { endStale, lockOrResume, moveLate, settle, type Lock } from './notice-steps.ts';
+import { endStale, lockOrResume, moveLate, settle, settling, type Lock } from './notice-steps.ts';
+import { publishCycleEvents } from '../cycle-events.ts';
 
 export { SENDING_LEASE_MS } from './notice-steps.ts';
 import { alertOperatorOnce } from './operator-alerts.ts';
@@ -107,6 +110,10 @@ export interface NoticeItem {
   error?: unknown;
   /** Locked or resumed: what to send now. */
   lock?: Lock;
+  /** Sent: every channel's outcome, for the settle. */
+  sent?: CycleNotice;
+  /** The settle as the domain decided it (NOTICING → NOTICED), written once its event is out. */
+  settle?: Transition;
   movedFrom?: IsoDate;
   /** Issue 14: the following delivery was planned beyond the holiday data (the operator is told). */
   holidaysUnchecked?: IsoDate;
@@ -182,10 +189,26 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
   const debits: SmsDebit[] = locked.filter((item) => item.lock!.sendSms).map((item) => ({ ref: item.ref, block: item.lock!.cycle.notice!.smsBlock ?? block.blockId, at: item.lock!.cycle.notice!.sms.at }));
   const credits = await paySms(deps, block, debits);
 
-  // 4 and 5. Send, then settle; issue 14: an expiring card warned once, before the notice's own sends.
+  // 4. Send; issue 14: an expiring card warned once, before the notice's own sends.
   await phase(locked, async (item) => {
     await warnOfCardExpiry(ctx, item);
-    item.outcome = await sendAndSettle(ctx, item, ctx.shopName, products, credits.paid.has(smsOperationId(item.ref)));
+    item.sent = await send(ctx, item, products, credits.paid.has(smsOperationId(item.ref)));
+  });
+
+  // 5. Settle: the message's noticed events first, together — before the writes, so a crash in between leaves each
+  // cycle NOTICING and its resume publishes again under the same id — then each cycle. A refused event fails its item.
+  const sent = locked.filter((item) => item.sent && item.error === undefined);
+  const announced = sent.flatMap((item) => {
+    const result = (item.settle = settling(item.lock!.cycle, item.sent!));
+    return result.ok ? [{ item, cycle: result.next }] : [];
+  });
+  const published = await publishCycleEvents(deps, announced.map(({ cycle }) => cycle));
+  published.forEach((result, i) => {
+    if (result.status === 'rejected') announced[i]!.item.error = result.reason;
+  });
+  await phase(sent, async (item) => {
+    await settle(ctx, item.settle!);
+    item.outcome = noticed(item);
   });
 
   // 6. Ledger lines, the block back, the operator told.
@@ -212,13 +235,13 @@ async function productsOf(deps: NoticeDeps, shopId: string, items: readonly Noti
   return new Map(found.flatMap(([id, product]) => (product ? [[id, product] as const] : [])));
 }
 
-/** Sends what the lock left to send (the SMS only if paid), then records every channel's outcome: NOTICED. */
-async function sendAndSettle(ctx: NoticeContext, item: NoticeItem, shopName: string, products: ReadonlyMap<string, Product>, smsPaid: boolean): Promise<NoticeOutcome> {
+/** Sends what the lock left to send (the SMS only if paid); answers every channel's outcome. */
+async function send(ctx: NoticeContext, item: NoticeItem, products: ReadonlyMap<string, Product>, smsPaid: boolean): Promise<CycleNotice> {
   const { cycle, sendMail, sendSms } = item.lock!;
   const subscription = item.subscription!;
   const notice = cycle.notice!;
   const content: PaymentNoticeContent = {
-    shopName,
+    shopName: ctx.shopName,
     deliveryDate: cycle.deliveryDate,
     chargeDate: cycle.chargeDate,
     amount: cycle.amount,
@@ -232,8 +255,13 @@ async function sendAndSettle(ctx: NoticeContext, item: NoticeItem, shopName: str
   const mail = sendMail ? await sent(notice.mail, () => ctx.deps.mailer.send({ to: subscription.contact!.email, ...paymentNoticeMail(content), kind: 'payment-notice' })) : notice.mail;
   // S12, issue 14: one credit per SNS part sent — the notice SMS is fitted to one part (paymentNoticeSms), so one credit.
   const sms = !sendSms ? notice.sms : smsPaid ? await sent(notice.sms, () => ctx.deps.sms.send({ to: subscription.contact!.phone, text: paymentNoticeSms(content), kind: 'payment-notice' })) : { ...notice.sms, state: 'NO_CREDIT' as const };
-  const settled: CycleNotice = { ...notice, mail, sms };
-  await settle(ctx, cycle, settled);
+  return { ...notice, mail, sms };
+}
+
+/** A settled notice's outcome (also when the settle was refused: what was sent was sent). */
+function noticed(item: NoticeItem): NoticeOutcome {
+  const { cycle, sendMail, sendSms } = item.lock!;
+  const { mail, sms } = item.sent!;
   return { status: 'noticed', deliveryDate: cycle.deliveryDate, amount: cycle.amount, mail: channelOutcome(mail, sendMail), sms: channelOutcome(sms, sendSms), ...(cycle.movedFrom ? { movedFrom: cycle.movedFrom } : {}) };
 }
 

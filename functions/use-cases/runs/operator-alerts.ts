@@ -5,7 +5,7 @@
  * and their deliveries moved (issue 17), deliveries planned beyond the public-
  * holiday data (issue 14: planned by the weekdays only, never silently).
  */
-import * as fn from '../../../system/functions.ts';
+import { NOTICE_WORKER_TIMEOUT_SECONDS } from '../../../system/worker-timeouts.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
@@ -33,7 +33,7 @@ export interface AlertDeps {
 }
 
 /** How long an alert in flight belongs to its worker: the longest a notice worker lives. */
-const ALERT_LEASE_MS = fn.noticeWorker.timeoutSeconds * 1000;
+const ALERT_LEASE_MS = NOTICE_WORKER_TIMEOUT_SECONDS * 1000;
 
 export async function alertOperatorOnce(deps: AlertDeps, shop: { readonly shopId: string; readonly name: string }, settings: NotificationSettings, date: IsoDate, alert: OperatorAlert): Promise<void> {
   logger.warn(ALERT_LOG[alert.kind], { shopId: shop.shopId, date, ...(alert.kind === 'late-notice' ? { moved: alert.moved } : {}), ...(alert.kind === 'holiday-data-unavailable' ? { unchecked: alert.unchecked } : {}) });

@@ -1,14 +1,15 @@
 /**
  * 나의 정기배송: the buyer's subscriptions with the next delivery, the amount
  * once the payment notice announced it (S18), the registered card (masked,
- * one per buyer, S10), skipping the next delivery, pausing and resuming (issue 13),
- * and cancelling some items or all with the S18/S19 rule said before it is confirmed.
+ * one per buyer, S10), skipping the next delivery, pausing and resuming, changing the
+ * cycle, next date, address or card (issue 13), and cancelling some items or all with the S18/S19 rule said before it is confirmed.
  */
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/session-api.ts';
 import { ApiError } from '../api/errors.ts';
 import { CyclesTable } from '../storefront/cycles-table.tsx';
 import { productNames } from '../storefront/product-names.ts';
+import { ChangeCard, ChangeSubscription } from '../storefront/change-subscription.tsx';
 import { announced, SubscriptionFacts, type SubscriptionSummary, type SubscriptionView } from '../storefront/subscription-card.tsx';
 import { day, maskedCard, won } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/hooks.ts';
@@ -84,6 +85,8 @@ function BetweenDeliveries(props: { summary: SubscriptionSummary; subscription: 
         </>
       )}
       <ErrorNotice error={act.error} />
+      {!paused && <ChangeSubscription subscription={props.subscription} onChanged={props.onChanged} />}
+      <ChangeCard subscription={props.subscription} />
     </div>
   );
 }

@@ -5,6 +5,9 @@
  * Failure (the window closed, the card refused, a foreign card at checkout,
  * S16): a clear message, and the pending signup is withdrawn, so nothing is
  * left half-done; the order form keeps what the buyer typed.
+ * A card change (`change=card`, from 나의 정기배송, issue 13) comes back here
+ * too: the same checkout replaces the card on every subscription (S10); a
+ * failure changes nothing, and the subscription keeps its card.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, ok } from '../api/session-api.ts';
@@ -25,12 +28,15 @@ type Outcome = { kind: 'working' } | { kind: 'active'; subscription: Subscriptio
 
 function Complete(props: { subscriptionId: string }) {
   const params = new URLSearchParams(location.search);
+  const cardChange = params.get('change') === 'card';
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'working' });
 
   useEffect(() => {
     const customer = api('customer');
     const path = { params: { path: { subscriptionId: props.subscriptionId } } };
     const withdraw = async (code: string, message: string) => {
+      // A card change withdraws nothing: the subscription goes on with the card it has.
+      if (cardChange) return setOutcome({ kind: 'failed', code, message, back: '/my.html' });
       const pending = await ok(customer.GET('/subscriptions/{subscriptionId}', path)).catch(() => null);
       if (pending?.status === 'PENDING_PAYMENT') await customer.POST('/subscriptions/{subscriptionId}/cancel', { ...path, body: {} });
       const back = pending ? orderFormUrl({ shopId: pending.shopId, productId: pending.items[0]?.productId ?? '', cycle: pending.cycle, quantity: pending.items[0]?.quantity ?? 1 }) : null;
@@ -47,7 +53,7 @@ function Complete(props: { subscriptionId: string }) {
       try {
         await ok(customer.POST('/subscriptions/{subscriptionId}/checkout', { ...path, body: { authKey } }));
         const subscription = await ok(customer.GET('/subscriptions/{subscriptionId}', path));
-        clearDraft();
+        if (!cardChange) clearDraft();
         const names = await productNames(subscription.shopId, subscription.items.map((item) => item.productId));
         setOutcome({ kind: 'active', subscription, names });
       } catch (error) {
@@ -61,16 +67,29 @@ function Complete(props: { subscriptionId: string }) {
   if (outcome.kind === 'working') return <Loading />;
   if (outcome.kind === 'failed') {
     return (
-      <Section title="정기배송 신청이 완료되지 않았어요">
+      <Section title={cardChange ? '카드를 바꾸지 못했어요' : '정기배송 신청이 완료되지 않았어요'}>
         <Notice kind="error" testId="order-failure">
           <p data-code={outcome.code}>{outcome.message}</p>
         </Notice>
-        <p class="small muted">이번 신청은 취소했어요. 결제되거나 저장된 카드 정보는 없어요.</p>
+        <p class="small muted">{cardChange ? '정기배송은 지금 등록된 결제 수단으로 그대로 결제돼요.' : '이번 신청은 취소했어요. 결제되거나 저장된 카드 정보는 없어요.'}</p>
         {outcome.back && (
           <p>
-            <a href={outcome.back}>주문서로 돌아가 다시 신청하기</a>
+            <a href={outcome.back}>{cardChange ? '나의 정기배송으로 돌아가기' : '주문서로 돌아가 다시 신청하기'}</a>
           </p>
         )}
+      </Section>
+    );
+  }
+  if (cardChange) {
+    return (
+      <Section title="결제 수단을 바꿨어요">
+        <Notice kind="success" testId="card-changed">
+          다음 결제부터 새 결제 수단으로 결제돼요. 카드로 결제하는 다른 정기배송도 모두 새 카드로 바뀌고, 이전 카드 정보는 지웠어요.
+        </Notice>
+        <SubscriptionFacts subscription={outcome.subscription} names={outcome.names} />
+        <p>
+          <a href="/my.html">나의 정기배송 보기</a>
+        </p>
       </Section>
     );
   }
@@ -88,9 +107,10 @@ function Complete(props: { subscriptionId: string }) {
 }
 
 function CompletePage() {
-  const subscriptionId = new URLSearchParams(location.search).get('subscriptionId');
+  const query = new URLSearchParams(location.search);
+  const subscriptionId = query.get('subscriptionId');
   return (
-    <Page title="정기배송 신청">
+    <Page title={query.get('change') === 'card' ? '결제 수단 변경' : '정기배송 신청'}>
       {subscriptionId ? <WithSession role="customer">{() => <Complete subscriptionId={subscriptionId} />}</WithSession> : <Notice kind="error">신청 번호가 없어요.</Notice>}
     </Page>
   );

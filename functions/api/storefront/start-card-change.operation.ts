@@ -1,0 +1,5 @@
+import * as fn from '../../../system/functions.ts';
+import { subscriptionParams } from '../common.schema.ts';
+import { defineOperation } from '../operation.ts';
+
+export const operation = defineOperation('startCardChange', { route: fn.startCardChange, params: subscriptionParams, status: 200 });
