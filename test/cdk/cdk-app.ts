@@ -84,8 +84,10 @@ const shared = new Map<string, TestApp>();
  * builds its own with buildTestApp.
  */
 export function sharedTestApp(context: Record<string, unknown> = {}): TestApp {
-  // An undefined value removes a default from the context: it must not share the key of the default app.
-  const key = JSON.stringify(context, (_name, value: unknown) => (value === undefined ? '(undefined)' : value));
+  // One key per distinct app: a value equal to the test context's (`{ stage: 'dev' }`) is the default app's;
+  // an undefined value removes a default from the context, so it must not share the key of the default app.
+  const own = Object.entries(context).filter(([name, value]) => JSON.stringify(value) !== JSON.stringify((TEST_CONTEXT as Record<string, unknown>)[name]) || !(name in TEST_CONTEXT));
+  const key = JSON.stringify(Object.fromEntries(own.sort(([a], [b]) => a.localeCompare(b))), (_name, value: unknown) => (value === undefined ? '(undefined)' : value));
   let app = shared.get(key);
   if (!app) {
     app = buildTestApp(context);

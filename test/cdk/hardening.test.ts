@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { scopeFor } from '../../system/auth.ts';
 import { functionNames, httpFunctions, queueFunctions } from '../../system/functions.ts';
 import { METRICS } from '../../system/metrics.ts';
-import { TEST_CONTEXT, buildTestApp, logicalId } from './cdk-app.ts';
+import { TEST_CONTEXT, logicalId, sharedTestApp } from './cdk-app.ts';
 
-const dev = buildTestApp();
+const dev = sharedTestApp();
 const template = dev.serviceTemplate;
 /** Alarms, dashboards and their topic live in the service's nested monitoring stack. */
 const monitoring = dev.monitoringTemplate;

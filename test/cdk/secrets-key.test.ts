@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, functionNames, type FunctionDefinition } from '../../system/functions.ts';
 import { GATEWAY_ENV } from '../../system/payment-gateways.ts';
-import { actionsOf, buildTestApp, logicalId, statementsOfRole, type Statement } from './cdk-app.ts';
+import { actionsOf, logicalId, sharedTestApp, statementsOfRole, type Statement } from './cdk-app.ts';
 
 const kmsStatements = (statements: Statement[]) => statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:') || a.startsWith('secretsmanager:')));
 
 describe('the secrets KMS key (issues 10 and 11)', () => {
-  const dev = buildTestApp({ stage: 'dev' });
+  const dev = sharedTestApp({ stage: 'dev' });
 
   it('is one key with rotation in the stateful stack, and no Secrets Manager secret is left', () => {
     dev.statefulTemplate.resourceCountIs('AWS::KMS::Key', 1);

@@ -1,61 +1,31 @@
 /**
  * The stop cascade (S21–S24) through the real local system: the triggers answer
  * at once (STOPPING), the stop worker runs the job from its queue, and
- * `t.system.queues.drain()` waits for it. Crash/resume cases drive the job's
- * steps directly (`runStopStep`) over a document client that fails on a chosen call.
+ * `t.system.queues.drain()` waits for it. The crash at every call of the job's
+ * steps is stop-service-crash.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../functions/core/dates.ts';
-import type { StopMessage } from '../../functions/domain/stop-job.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
-import { faultyClient, SimulatedCrash } from '../support/faulty-client.ts';
-import { activeShop, authorize, contact, earliestStart, registerContracts, signUpBody, subscribe } from '../support/storefront.ts';
+import { activeShop, authorize, registerContracts, signUpBody } from '../support/storefront.ts';
+import { stopFixtures } from '../support/stop-fixtures.ts';
 import { noticed as noticeSent } from '../support/cycles.ts';
 import { runDeps, type RunDeps } from '../support/run-deps.ts';
 
 let t: TestSystem;
 let deps: RunDeps;
-let n = 0;
 beforeAll(async () => {
   t = await bootLocalSystem({ seed: false });
   deps = await runDeps();
 });
 afterAll(() => t?.stop());
 
-type Shop = Awaited<ReturnType<typeof activeShop>>;
-
-/** A buyer with their own mail address, subscribed with a card (or KakaoPay). */
-async function buyer(shop: Shop, options: { kakaopay?: boolean; pending?: boolean } = {}) {
-  n += 1;
-  const customerId = `stop-buyer-${n}`;
-  const token = await t.token('customer', shop.shopId, customerId);
-  const email = `${customerId}@example.com`;
-  const overrides = { contact: { ...contact, email }, ...(options.kakaopay ? { paymentMethod: 'kakaopay' } : {}) };
-  if (options.pending) {
-    const signup = await t.call('POST', '/subscriptions', { token, body: signUpBody(await earliestStart(t, shop.shopId), overrides) });
-    expect(signup.status).toBe(201);
-    return { customerId, token, email, subscription: signup.body.subscription };
-  }
-  if (options.kakaopay) {
-    const signup = await t.call('POST', '/subscriptions', { token, body: signUpBody(await earliestStart(t, shop.shopId), overrides) });
-    const id = signup.body.subscription.id as string;
-    const checkout = await t.call('POST', `/subscriptions/${id}/checkout`, { token, body: { authKey: await authorize(t, id, { kakaoPayMethod: 'card' }) } });
-    expect(checkout.status).toBe(200);
-    return { customerId, token, email, subscription: checkout.body };
-  }
-  return { customerId, token, email, subscription: await subscribe(t, token, shop.shopId, '9410-0000-0000-0001', overrides) };
-}
+const { buyer, outbox, mailsOf, service, detail, topUp } = stopFixtures(() => t);
 
 /** Locks the D-2 notice's cycle as the notice run would (NOTICED, due for the charge run). */
 async function noticed(subscription: { id: string; nextDeliveryDate: string }) {
   await noticeSent(deps.cycles, subscription);
 }
-
-const outbox = async (to?: string) => (await t.call('GET', `/_local/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`)).body.items as Array<{ kind: string; to: string; body: string; subject?: string }>;
-const mailsOf = async (kind: string, to?: string) => (await outbox(to)).filter((item) => item.kind === kind);
-const service = async (shop: Shop) => (await t.call('GET', '/admin/service', { token: shop.admin })).body;
-const detail = async (b: { token: string; subscription: { id: string } }) => (await t.call('GET', `/subscriptions/${b.subscription.id}`, { token: b.token })).body;
-const topUp = (shop: Shop, bulkMail: number) => t.call('POST', `/platform/shops/${shop.shopId}/credits`, { token: shop.platform, body: { bulkMail } });
 
 describe('S22–S24: POST /admin/service/stop', () => {
   it('cancels every subscription, cancels noticed cycles, deletes every billing key, mails each buyer once and the operator last', async () => {
@@ -209,103 +179,6 @@ describe('resume', () => {
     expect(await mailsOf('auto-cancel', b.email)).toHaveLength(1);
   });
 
-});
-
-describe('a crash at any call of a step is redone with the same end state and no mail twice; progress is visible while STOPPING, step by step', () => {
-  let stopJob: typeof import('../../functions/use-cases/stop-job.ts');
-  let repositories: (db: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient) => Omit<Parameters<typeof stopJob.runStopStep>[0], 'clock' | 'mailer' | 'gateways' | 'pageSize' | 'workQueue' | 'events'>;
-  let db: import('@aws-sdk/lib-dynamodb').DynamoDBDocumentClient;
-  beforeAll(async () => {
-    stopJob = await import('../../functions/use-cases/stop-job.ts');
-    const { stopJobsRepository } = await import('../../functions/adapters/dynamodb/stop-jobs.repo.ts');
-    const { subscriptionsRepository } = await import('../../functions/adapters/dynamodb/subscriptions.repo.ts');
-    const { shopsRepository } = await import('../../functions/adapters/dynamodb/shops.repo.ts');
-    const { billingKeysRepository } = await import('../../functions/adapters/dynamodb/billing-keys.repo.ts');
-    const { creditsRepository } = await import('../../functions/adapters/dynamodb/credits.repo.ts');
-    const { notificationsRepository } = await import('../../functions/adapters/dynamodb/notifications.repo.ts');
-    const { settingsRepository } = await import('../../functions/adapters/dynamodb/settings.repo.ts');
-    const { cyclesRepository } = await import('../../functions/adapters/dynamodb/cycles.repo.ts');
-    const { createDocumentClient } = await import('../../functions/adapters/dynamodb/client.ts');
-    const { tableName } = (await import('../../functions/config.ts')).config;
-    db = createDocumentClient();
-    repositories = (client) => ({
-      shops: shopsRepository(client, tableName),
-      settings: settingsRepository(client, tableName),
-      subscriptions: subscriptionsRepository(client, tableName),
-      cycles: cyclesRepository(client, tableName),
-      billingKeys: billingKeysRepository(client, tableName, deps.sealer),
-      stopJobs: stopJobsRepository(client, tableName),
-      credits: creditsRepository(client, tableName),
-      notifications: notificationsRepository(client, tableName),
-    });
-  });
-
-  // Crash points over the whole job: a clean run of it makes about 90 DynamoDB calls (every phase); each point is its own case.
-  const crashes = Array.from({ length: 31 }, (_, i) => 1 + 3 * i).flatMap((call) => [[call, 'before'], [call, 'after']] as const);
-  it.each(crashes)('crash at DynamoDB call %i (%s)', async (failOn, when) => {
-    const shop = await activeShop(t);
-    await topUp(shop, 10);
-    const buyers = [await buyer(shop), await buyer(shop)];
-    const faulty = faultyClient(db, failOn, when);
-    const events: string[] = faulty.commands;
-    let now = Date.now();
-    const queue: Array<{ message: StopMessage; id: string }> = [];
-    let ids = 0;
-    const stepDeps = {
-      ...repositories(faulty.db),
-      clock: { now: () => new Date(now) },
-      mailer: {
-        send: async (mail: Parameters<typeof deps.mailer.send>[0]) => {
-          events.push(`MAIL:${mail.kind}`);
-          return deps.mailer.send(mail);
-        },
-      },
-      gateways: deps.gateways,
-      events: deps.events,
-      // One item per step: the cursors are exercised (and crashed) between pages.
-      pageSize: 1,
-      workQueue: { send: async (messages: readonly unknown[]) => void queue.push(...messages.map((message) => ({ message: message as StopMessage, id: `m${(ids += 1)}` }))) },
-    };
-    const current = (await deps.shops.get(shop.shopId))!;
-    const jobId = `v${current.version + 1}`;
-    expect(await deps.shops.update(shop.shopId, current.version, { service: { ...current.service, status: 'STOPPING', stop: { reason: 'MERCHANT_REQUEST', at: current.createdAt, jobId } } })).toBe(true);
-    await stopJob.startStopJobs({ ...stepDeps, shops: deps.shops, stopJobs: deps.stopJobs }, (await deps.shops.get(shop.shopId))!, { resume: false });
-
-    let crashedAfterMail = false;
-    let crashed = false;
-    let steps = 0;
-    while (queue.length > 0) {
-      const next = queue.shift()!;
-      try {
-        await stopJob.runStopStep(stepDeps, next.message, next.id);
-        steps += 1;
-        if (steps === 1) expect((await service(shop)).stop.progress).toMatchObject({ phase: 'CANCEL', cancelled: 1 });
-        const view = await service(shop);
-        if (view.status === 'STOPPING') expect(view.stop.progress.phase).not.toBe('DONE');
-      } catch (error) {
-        if (!(error instanceof SimulatedCrash)) throw error;
-        crashed = true;
-        // The documented gap of the notification log: the provider took the mail, its SENT was not recorded.
-        crashedAfterMail ||= events[events.length - 2]?.startsWith('MAIL:') ?? false;
-        // SQS brings the same message back after the visibility timeout (past the SENDING lease).
-        now += 10 * 60_000;
-        queue.unshift(next);
-      }
-    }
-    expect(crashed, 'the crash point lies inside the job').toBe(true);
-    const view = await service(shop);
-    expect(view).toMatchObject({ status: 'STOPPED', stats: { activeSubscriptions: 0 }, stop: { progress: { phase: 'DONE', cancelled: 2, mailsSent: 2, mailsNotSent: 0 } } });
-    for (const b of buyers) {
-      expect(await detail(b)).toMatchObject({ status: 'CANCELLED', cancelReason: 'SERVICE_STOPPED' });
-      expect(await deps.billingKeys.get(shop.shopId, b.customerId, 'card')).toBeUndefined();
-      const mails = (await mailsOf('auto-cancel', b.email)).length;
-      if (crashedAfterMail) expect(mails).toBeGreaterThanOrEqual(1);
-      else expect(mails).toBe(1);
-    }
-    const summaries = (await mailsOf('auto-cancel-summary', `ops@${shop.shopId}.example`)).length;
-    if (crashedAfterMail) expect(summaries).toBeGreaterThanOrEqual(1);
-    else expect(summaries).toBe(1);
-  });
 });
 
 describe('a noticed cycle is never charged after the stop (S22)', () => {

@@ -13,8 +13,13 @@
  * production (one BatchGetItem is one call here). The cycle's `noticed` event
  * (issue 13) is published before the settle, so every case finds it published
  * under its one id — at least once, never lost.
+ *
+ * Every case of a table starts from the same state: its shop and subscription are made once over HTTP, and
+ * before each case the table is put back as that setup left it (table-snapshot.ts) and the notice's clock
+ * set back to the setup's time — the run each case would see on a fresh subscription, without redoing the
+ * setup. What a case sent is what the outbox gained during it.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchingReads } from '../../functions/adapters/dynamodb/batched-reads.ts';
 import { createDocumentClient } from '../../functions/adapters/dynamodb/client.ts';
@@ -32,13 +37,25 @@ import { noticeWork, type NoticeDeps } from '../../functions/use-cases/runs/noti
 import { SimulatedCrash } from '../support/faulty-client.ts';
 import { bootLocalSystem, type TestSystem } from '../support/local-system.ts';
 import { LOCAL_EVENT_BUS_NAME } from '../../local/system.ts';
-import { activeSubscription, advance, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
+import { activeSubscription, noticeItem, outbox, shopWithCredits } from '../support/notice-fixtures.ts';
 import { runDeps } from '../support/run-deps.ts';
+import { snapshotTable } from '../support/table-snapshot.ts';
 
 // Booted while the file is collected: the crash tables below are built from a clean run's calls.
 const t: TestSystem = await bootLocalSystem({ seed: false });
 afterAll(() => t.stop());
-const deps = await runDeps();
+const system = await runDeps();
+/**
+ * The notice's clock: the system's until the crash cases begin; each case then starts at the setup's time and
+ * moves it on (a redelivery's visibility timeout, the abandoned-block sweep) as the system clock would.
+ */
+let caseTime: number | undefined;
+const clock = { now: () => (caseTime === undefined ? system.clock.now() : new Date(caseTime)) };
+const deps = { ...system, clock };
+const advance = (ms: number) => {
+  if (caseTime === undefined) t.system.clock.moveTo(new Date(t.system.clock.now().getTime() + ms));
+  else caseTime += ms;
+};
 const { tableName } = (await import('../../functions/config.ts')).config;
 const raw: DynamoDBDocumentClient = createDocumentClient();
 
@@ -72,7 +89,7 @@ function faultyDeps(failOn: number, when: 'before' | 'after') {
     step(`${command.constructor.name} ${command.input?.Key?.sk ?? command.input?.Item?.sk ?? ''}`, () => (raw.send as (c: unknown) => Promise<unknown>).call(raw, command));
   const db = batchingReads(new Proxy(raw, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) }), tableName);
   const faulty: NoticeDeps = {
-    clock: deps.clock,
+    clock,
     shops: shopsRepository(db, tableName),
     settings: settingsRepository(db, tableName),
     products: productsRepository(db, tableName),
@@ -122,13 +139,20 @@ interface Subject {
   readonly smsTo: string;
 }
 
-type Check = (subject: Subject, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>;
+/** How many outbox items each address held before a run: the checks read what the run added. */
+type Seen = ReadonlyMap<string, number>;
+const addresses = (subject: Subject) => [subject.contact.email, subject.smsTo, subject.shop.operatorEmail, LOCAL_EVENT_BUS_NAME];
+const seenBy = async (subject: Subject): Promise<Seen> => new Map(await Promise.all(addresses(subject).map(async (to) => [to, (await outbox(t, to)).length] as const)));
+const sentSince = async (seen: Seen, to: string) => (await outbox(t, to)).slice(seen.get(to) ?? 0);
+
+type Check = (subject: Subject, seen: Seen, crash: string, window: (kind: string, channel: 'mail' | 'sms') => boolean) => Promise<void>;
 
 /** A clean delivery, counted: its calls (every one a crash point below), the labels, and which is the cycle's settle. */
 async function cleanRun(subject: Subject, check: Check) {
+  const seen = await seenBy(subject);
   const counter = faultyDeps(Number.POSITIVE_INFINITY, 'before');
   expect(await deliver(counter.deps, subject.sub, 'clean')).toBe(false);
-  await check(subject, 'clean run', () => false);
+  await check(subject, seen, 'clean run', () => false);
   // The settle: the last put of the cycle's item.
   const settleCall = counter.labels.lastIndexOf(`PutCommand CYCLE#${subject.sub.nextDeliveryDate}`) + 1;
   return { calls: counter.calls(), labels: counter.labels, refused: counter.refused, settleCall };
@@ -143,6 +167,7 @@ const crashPoints = (calls: number) => Array.from({ length: calls }, (_, i) => W
  */
 async function crashAt(clean: Awaited<ReturnType<typeof cleanRun>>, k: number, when: 'before' | 'after', subject: Subject, check: Check) {
   const messageId = `crash-${k}-${when}`;
+  const seen = await seenBy(subject);
   const faulty = faultyDeps(k, when);
   const crashed = await deliver(faulty.deps, subject.sub, messageId).then(
     () => false,
@@ -156,60 +181,73 @@ async function crashAt(clean: Awaited<ReturnType<typeof cleanRun>>, k: number, w
   // Every call is part of the delivery: a crash at any of them fails it (but one after a refused write, which had no effect to lose).
   expect(crashed, crash).toBe(!(when === 'after' && clean.refused.has(k)));
 
-  advance(t, REDELIVERY_MS);
+  advance(REDELIVERY_MS);
   await deliver(deps, subject.sub, messageId);
   // A worker that died with its block open: the sweep (each run's end) returns what the block did not spend.
-  advance(t, (ABANDONED_AFTER_SECONDS + 60) * 1000);
+  advance((ABANDONED_AFTER_SECONDS + 60) * 1000);
   await deps.credits.sweepAbandonedBlocks(deps.clock.now());
 
-  await check(subject, crash, (kind, channel) => duplicateWindow(label, when, k === clean.settleCall, kind, channel));
+  await check(subject, seen, crash, (kind, channel) => duplicateWindow(label, when, k === clean.settleCall, kind, channel));
 }
 
 const smsOperation = (sub: Subject['sub']) => debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms');
 const channelOf = async (sub: Subject['sub'], channel: 'mail' | 'sms') => (await deps.cycles.get({ subscriptionId: sub.id, deliveryDate: sub.nextDeliveryDate }))?.notice?.[channel];
 
-async function expectCycleLockedAndNoticed(sub: Subject['sub'], crash: string) {
+async function expectCycleLockedAndNoticed(sub: Subject['sub'], seen: Seen, crash: string) {
   const stored = await deps.subscriptions.getWithCycles(sub.id);
   expect(stored?.cycles, crash).toEqual([expect.objectContaining({ deliveryDate: sub.nextDeliveryDate, status: 'NOTICED', amount: 68_000 }), expect.objectContaining({ status: 'SCHEDULED' })]);
-  const published = new Set((await outbox(t, LOCAL_EVENT_BUS_NAME)).filter((event) => event.kind === 'subscription.cycle.noticed' && event.body.includes(`"${sub.id}"`)).map((event) => JSON.parse(event.body).id));
+  const published = new Set((await sentSince(seen, LOCAL_EVENT_BUS_NAME)).filter((event) => event.kind === 'subscription.cycle.noticed' && event.body.includes(`"${sub.id}"`)).map((event) => JSON.parse(event.body).id));
   expect([...published], crash).toEqual([`${sub.id}.${sub.nextDeliveryDate}.noticed`]);
 }
 
-/** With credits: one shop for every case; each case expects one SMS credit less than it found. */
+/** With credits: each case expects one SMS credit less than it found. */
 const shopWithSms = await shopWithCredits(t, 1000);
 const subjectWithCredits = async (): Promise<Subject> => {
   const { subscription, contact, smsTo } = await activeSubscription(t, shopWithSms.shopId);
   return { shop: shopWithSms, sub: subscription, contact, smsTo };
 };
-const withCredits = (balanceBefore: number): Check => async ({ shop, sub, contact, smsTo }, crash, window) => {
-  await expectCycleLockedAndNoticed(sub, crash);
+const withCredits = (balanceBefore: number): Check => async ({ shop, sub, contact, smsTo }, seen, crash, window) => {
+  await expectCycleLockedAndNoticed(sub, seen, crash);
   expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied, crash).toBe(true);
   expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: balanceBefore - 1, reserved: { sms: 0 } });
-  expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
-  expect((await outbox(t, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
+  expect((await sentSince(seen, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+  expect((await sentSince(seen, smsTo)).length, crash).toBe(window('payment-notice', 'sms') ? 2 : 1);
   expect(await channelOf(sub, 'mail'), crash).toMatchObject({ state: 'SENT' });
   expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'SENT' });
 };
 const smsBalance = async () => (await deps.credits.balances(shopWithSms.shopId)).sms;
 const cleanWithCredits = await cleanRun(await subjectWithCredits(), withCredits(await smsBalance()));
 
-/** Without credits: a dry shop per case (the operator is told once per shop and day). */
+/** Without credits: a dry shop of its own (the operator is told once per shop and day). */
 const subjectWithoutCredits = async (): Promise<Subject> => {
   const shop = await shopWithCredits(t);
   const { subscription, contact, smsTo } = await activeSubscription(t, shop.shopId);
   return { shop, sub: subscription, contact, smsTo };
 };
-const withoutCredits: Check = async ({ shop, sub, contact, smsTo }, crash, window) => {
-  await expectCycleLockedAndNoticed(sub, crash);
+const withoutCredits: Check = async ({ shop, sub, contact, smsTo }, seen, crash, window) => {
+  await expectCycleLockedAndNoticed(sub, seen, crash);
   expect((await deps.credits.entry(shop.shopId, smsOperation(sub)))?.applied ?? false, crash).toBe(false);
   expect(await deps.credits.balances(shop.shopId), crash).toMatchObject({ sms: 0, reserved: { sms: 0 } });
-  expect(await outbox(t, smsTo), crash).toEqual([]);
+  expect(await sentSince(seen, smsTo), crash).toEqual([]);
   expect(await channelOf(sub, 'sms'), crash).toMatchObject({ state: 'NO_CREDIT' });
-  expect((await outbox(t, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
-  const operator = await outbox(t, (shop as { operatorEmail: string }).operatorEmail);
+  expect((await sentSince(seen, contact.email)).length, crash).toBe(window('payment-notice', 'mail') ? 2 : 1);
+  const operator = await sentSince(seen, shop.operatorEmail);
   expect(operator.map((mail) => mail.kind), crash).toEqual(new Array(window('sms-credits-exhausted', 'mail') ? 2 : 1).fill('sms-credits-exhausted'));
 };
 const cleanWithoutCredits = await cleanRun(await subjectWithoutCredits(), withoutCredits);
+
+// The subjects of the crash cases, made once; each case starts from the table as it is now, at this time.
+const caseWithCredits = await subjectWithCredits();
+const caseWithoutCredits = await subjectWithoutCredits();
+await t.system.queues.drain();
+const setupTime = t.system.clock.now().getTime();
+const table = await snapshotTable(raw, tableName);
+beforeEach(async () => {
+  // What the last case published is delivered (its consumers done) before the table is put back.
+  await t.system.queues.drain();
+  await table.restore();
+  caseTime = setupTime;
+});
 
 describe('a crash at every step of the payment notice, then the redelivery (S12, S17, S18)', () => {
   describe('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', () => {
@@ -219,7 +257,7 @@ describe('a crash at every step of the payment notice, then the redelivery (S12,
     });
     it.each(crashPoints(cleanWithCredits.calls))('crash at call %i (%s)', async (k, when) => {
       const balanceBefore = await smsBalance();
-      await crashAt(cleanWithCredits, k, when, await subjectWithCredits(), withCredits(balanceBefore));
+      await crashAt(cleanWithCredits, k, when, caseWithCredits, withCredits(balanceBefore));
     });
   });
 
@@ -229,7 +267,7 @@ describe('a crash at every step of the payment notice, then the redelivery (S12,
       expect(cleanWithoutCredits.labels.some((label) => label.startsWith('sms.send'))).toBe(false);
     });
     it.each(crashPoints(cleanWithoutCredits.calls))('crash at call %i (%s)', async (k, when) => {
-      await crashAt(cleanWithoutCredits, k, when, await subjectWithoutCredits(), withoutCredits);
+      await crashAt(cleanWithoutCredits, k, when, caseWithoutCredits, withoutCredits);
     });
   });
 });

@@ -152,15 +152,13 @@ describe('9410-0000-0000-0003: the first charge attempt times out after the capt
 
 describe('9410-0000-0000-0004: a card expiring at the end of next month (issue 14)', () => {
   it('reports the month after the registration month as its expiry, across a year end, and charges like the succeeding card', async () => {
-    const before = (await t.call('GET', '/_local/clock')).body.now as string;
-    try {
-      await t.call('POST', '/_local/clock', { body: { now: '2026-12-31T23:30:00+09:00' } });
-      const key = await register('9410-0000-0000-0004');
-      expect(key.card).toEqual({ method: 'card', issuer: 'Sandbox Card', last4: '0004', cardType: 'credit', foreign: false, expiry: { year: 2027, month: 1 } });
-      expect(await gateway.charge(chargeOf(key))).toMatchObject({ status: 'PAID' });
-    } finally {
-      await t.call('POST', '/_local/clock', { body: { now: before } });
-    }
+    // The clock moved straight to this year's last half hour in Seoul (the clock only moves forward; the
+    // scheduled runs of the days in between have nothing to do with the sandbox's expiry, so none is fired).
+    const year = Number(((await t.call('GET', '/_local/clock')).body.now as string).slice(0, 4));
+    t.system.clock.moveTo(new Date(`${year}-12-31T23:30:00+09:00`));
+    const key = await register('9410-0000-0000-0004');
+    expect(key.card).toEqual({ method: 'card', issuer: 'Sandbox Card', last4: '0004', cardType: 'credit', foreign: false, expiry: { year: year + 1, month: 1 } });
+    expect(await gateway.charge(chargeOf(key))).toMatchObject({ status: 'PAID' });
   });
 });
 
