@@ -80,23 +80,14 @@ function Complete(props: { subscriptionId: string }) {
       </Section>
     );
   }
-  if (cardChange) {
-    return (
-      <Section title="결제 수단을 바꿨어요">
-        <Notice kind="success" testId="card-changed">
-          다음 결제부터 새 결제 수단으로 결제돼요. 카드로 결제하는 다른 정기배송도 모두 새 카드로 바뀌고, 이전 카드 정보는 지웠어요.
-        </Notice>
-        <SubscriptionFacts subscription={outcome.subscription} names={outcome.names} />
-        <p>
-          <a href="/my.html">나의 정기배송 보기</a>
-        </p>
-      </Section>
-    );
-  }
+  // A signup or a card change that went through: what now happens, and the subscription as it is.
+  const done = cardChange
+    ? { title: '결제 수단을 바꿨어요', testId: 'card-changed', text: '다음 결제부터 새 결제 수단으로 결제돼요. 카드로 결제하는 다른 정기배송도 모두 새 카드로 바뀌고, 이전 카드 정보는 지웠어요.' }
+    : { title: '정기배송 신청이 완료되었어요', testId: 'order-success', text: '배송 2일 전에 정기배송 결제 안내를 메일과 SMS로 보내 드리고, 배송 1일 전에 안내한 금액이 결제돼요.' };
   return (
-    <Section title="정기배송 신청이 완료되었어요">
-      <Notice kind="success" testId="order-success">
-        배송 2일 전에 정기배송 결제 안내를 메일과 SMS로 보내 드리고, 배송 1일 전에 안내한 금액이 결제돼요.
+    <Section title={done.title}>
+      <Notice kind="success" testId={done.testId}>
+        {done.text}
       </Notice>
       <SubscriptionFacts subscription={outcome.subscription} names={outcome.names} />
       <p>
