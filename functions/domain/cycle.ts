@@ -35,7 +35,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../core/dates.ts';
 import type { PaymentProvider } from './billing-key.ts';
-import { nextScheduledDeliveryOrUnchecked, type DeliveryCalendar, type PlannedDelivery } from './delivery-calendar.ts';
+import { DEFAULT_DELIVERY_CALENDAR, HolidayDataUnavailable, NoDeliveryDay, nextScheduledDeliveryOrUnchecked, shiftDelivery, type DeliveryCalendar, type PlannedDelivery } from './delivery-calendar.ts';
 import type { ShippingAddress, Subscription } from './subscription.ts';
 
 export const CYCLE_STATES = ['SCHEDULED', 'NOTICING', 'NOTICED', 'CHARGING', 'CHARGED', 'FAILED', 'SKIPPED', 'CANCELLED', 'REVIEW'] as const;
@@ -392,10 +392,30 @@ export function plannedOf(cycle: Pick<Cycle, 'deliveryDate' | 'nominalDate'>): P
  * cycle's notice date, moves the cycle by its lateness — notice `day`, charge
  * the day after, delivery the day after that — instead of charging on a date
  * the buyer was not told in time. Undefined when the notice is on time.
+ * The new delivery is a day the shop delivers on (issue 14's calendar): the
+ * first one from the day after the charge on, never earlier (then the charge
+ * and the notice dates follow it, and the notice going out today is early).
  */
-export function lateShift(cycle: Pick<Cycle, 'noticeDate' | 'deliveryDate'>, day: IsoDate): { deliveryDate: IsoDate; noticeDate: IsoDate; chargeDate: IsoDate } | undefined {
+export function lateShift(
+  cycle: Pick<Cycle, 'noticeDate' | 'deliveryDate'>,
+  day: IsoDate,
+  calendar: DeliveryCalendar = DEFAULT_DELIVERY_CALENDAR,
+): { deliveryDate: IsoDate; noticeDate: IsoDate; chargeDate: IsoDate } | undefined {
   if (day <= cycle.noticeDate) return undefined;
-  return datesFor(addDays(day, 2));
+  return datesFor(firstDeliveryDayFrom(addDays(day, 2), calendar));
+}
+
+/**
+ * The first day from `earliest` on that the shop delivers. Beyond the holiday data, or with no delivery day
+ * within the calendar's reach, the rule's own minimum: a late notice must still go out today.
+ */
+function firstDeliveryDayFrom(earliest: IsoDate, calendar: DeliveryCalendar): IsoDate {
+  try {
+    return shiftDelivery(earliest, calendar, { notBefore: earliest });
+  } catch (error) {
+    if (error instanceof HolidayDataUnavailable || error instanceof NoDeliveryDay) return earliest;
+    throw error;
+  }
 }
 
 /** What the notice run does with a SCHEDULED or NOTICING cycle, given the subscription it belongs to. */
@@ -420,7 +440,7 @@ export type NoticeStep =
  * else leaves the plan stale — a SCHEDULED cycle is withdrawn, a NOTICING one
  * skipped (S19) or, when a late notice moved it, withdrawn too.
  */
-export function noticeStep(cycle: Cycle | undefined, subscription: Subscription | undefined, serviceActive: boolean, day: IsoDate): NoticeStep {
+export function noticeStep(cycle: Cycle | undefined, subscription: Subscription | undefined, serviceActive: boolean, day: IsoDate, calendar: DeliveryCalendar = DEFAULT_DELIVERY_CALENDAR): NoticeStep {
   if (!cycle) return { step: 'none', why: 'not-found' };
   if (cycle.status !== 'SCHEDULED' && cycle.status !== 'NOTICING') return { step: 'none', why: 'already-noticed' };
   if (!subscription || subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate === null) {
@@ -430,7 +450,7 @@ export function noticeStep(cycle: Cycle | undefined, subscription: Subscription 
   if (subscription.nextDeliveryDate > cycle.deliveryDate) return { step: 'withdraw', why: `the subscription moved on to ${subscription.nextDeliveryDate}` };
   if (!serviceActive) return { step: 'none', why: 'service-not-active' };
   // A notice (or a resend of one) on a later day than planned moves the cycle: the buyer always gets a day.
-  const shift = lateShift(cycle, day);
+  const shift = lateShift(cycle, day, calendar);
   if (shift) return { step: 'move', to: shift.deliveryDate };
   return cycle.status === 'SCHEDULED' ? { step: 'lock' } : { step: 'resume' };
 }

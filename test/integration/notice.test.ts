@@ -407,6 +407,21 @@ describe('the late-notice rule (issue 17): a notice that goes out late moves its
     expect(operator.map((m) => m.kind)).toEqual(['late-notice']);
     expect(operator[0]!.body).toContain(sub.id);
   });
+
+  it("late at a shop that delivers on weekdays only: the rule's Saturday becomes Monday, never earlier (issue 14's calendar)", async () => {
+    const shop = await shopWithCredits(t, 10);
+    const { subscription: sub } = await activeSubscription(t, shop.shopId);
+    const weekdaysOnly = { avoid: { sundays: true, saturdays: true, publicHolidays: false }, shift: 'earlier' };
+    expect((await t.call('PUT', '/admin/settings/delivery', { token: shop.admin, body: weekdaysOnly })).status).toBe(200);
+    // Late by as many days as put the rule's delivery (the notice day + 2) on a Saturday.
+    const weekdayOf = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+    const late = [1, 2, 3, 4, 5, 6, 7].find((days) => weekdayOf(addDays(sub.nextNoticeDate, days + 2)) === 6)!;
+    const day = addDays(sub.nextNoticeDate, late);
+    advance(t, Date.parse(`${day}T08:00:00+09:00`) - t.system.clock.now().getTime());
+    const monday = addDays(day, 4);
+    expect(await processNotice(deps, noticeItem(sub, { date: day }))).toMatchObject({ status: 'noticed', deliveryDate: monday, movedFrom: sub.nextDeliveryDate });
+    expect(await dueOn(deps, 'CHARGE', addDays(monday, -1))).toContain(`${sub.id}|${monday}`);
+  });
 });
 
 describe('nothing to notice', () => {

@@ -4,7 +4,7 @@
  * generated cycles (fast-check), and the rules the runs decide with — due
  * checks, the late-notice rule, S19, the advance, order and idempotency ids.
  */
-import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
+import { avoidedBecause, DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, seoulDate } from '../../functions/core/dates.ts';
@@ -249,6 +249,25 @@ describe('properties over generated cycles', () => {
       }),
     );
   });
+
+  it("a late notice moves the delivery to a day the shop delivers on, never earlier than the rule's (issue 14's calendar)", () => {
+    const planned = scheduledCycle({ id: 's', shopId: 'x', customerId: 'c' }, '2026-12-10');
+    const noSundays = { avoid: { sundays: true, saturdays: false, publicHolidays: false }, shift: 'earlier' as const };
+    // Noticed on Friday 2026-12-11: the rule's delivery is Sunday the 13th, which the shop avoids; not Saturday (earlier).
+    expect(lateShift(planned, '2026-12-11', noSundays)).toEqual({ noticeDate: '2026-12-12', chargeDate: '2026-12-13', deliveryDate: '2026-12-14' });
+    // Christmas is a public holiday: a shop that avoids them delivers on the 26th.
+    const noHolidays = { avoid: { sundays: false, saturdays: false, publicHolidays: true }, shift: 'later' as const };
+    expect(lateShift(planned, '2026-12-23', noHolidays)?.deliveryDate).toBe('2026-12-26');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.boolean(), fc.boolean(), fc.constantFrom('later' as const, 'earlier' as const), (late, sundays, saturdays, shift) => {
+        const day = addDays(planned.noticeDate, late);
+        const moved = lateShift(planned, day, { avoid: { sundays, saturdays, publicHolidays: true }, shift })!;
+        expect(moved.deliveryDate >= addDays(day, 2)).toBe(true);
+        expect(avoidedBecause(moved.deliveryDate, { avoid: { sundays, saturdays, publicHolidays: true }, shift })).toEqual([]);
+        expect(moved.chargeDate).toBe(addDays(moved.deliveryDate, -1));
+      }),
+    );
+  });
 });
 
 describe('the notice run decides from the subscription', () => {
@@ -258,6 +277,7 @@ describe('the notice run decides from the subscription', () => {
     ['a dead attempt, on time', aCycle('NOTICING'), subscription, true, '2026-12-08', { step: 'resume' }],
     ['a day late', aCycle('SCHEDULED'), subscription, true, '2026-12-09', { step: 'move', to: '2026-12-11' }],
     ['a dead attempt resent the next day', aCycle('NOTICING'), subscription, true, '2026-12-09', { step: 'move', to: '2026-12-11' }],
+    ['a day late, at a shop that delivers on weekdays only', aCycle('SCHEDULED'), subscription, true, '2026-12-10', { step: 'move', to: '2026-12-14' }, { avoid: { sundays: true, saturdays: true, publicHolidays: false }, shift: 'later' as const }],
     ['cancelled', aCycle('SCHEDULED'), { ...subscription, status: 'CANCELLED' as const, nextDeliveryDate: null }, true, '2026-12-08', { step: 'withdraw', why: 'subscription CANCELLED' }],
     ['never checked out', aCycle('SCHEDULED'), { ...subscription, status: 'PENDING_PAYMENT' as const }, true, '2026-12-08', { step: 'withdraw', why: 'subscription PENDING_PAYMENT' }],
     ['gone', aCycle('SCHEDULED'), undefined, true, '2026-12-08', { step: 'withdraw', why: 'subscription missing' }],
@@ -267,8 +287,8 @@ describe('the notice run decides from the subscription', () => {
     ['the service stopping', aCycle('SCHEDULED'), subscription, false, '2026-12-08', { step: 'none', why: 'service-not-active' }],
     ['already noticed', aCycle('NOTICED'), subscription, true, '2026-12-08', { step: 'none', why: 'already-noticed' }],
     ['no cycle', undefined, subscription, true, '2026-12-08', { step: 'none', why: 'not-found' }],
-  ] as const)('%s', (_name, cycle, sub, active, day, expected) => {
-    expect(noticeStep(cycle, sub, active, day)).toEqual(expected);
+  ] as const)('%s', (_name, cycle, sub, active, day, expected, calendar?) => {
+    expect(noticeStep(cycle, sub, active, day, calendar)).toEqual(expected);
   });
 
   it('a moved cycle is a fresh plan at its new dates that remembers where it came from', () => {

@@ -160,7 +160,7 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
   const settings = stored ?? defaultNotificationSettings(shop?.operatorEmail ?? '');
   const ctx: NoticeContext = { deps, now, at: seoulTimestamp(now), day: seoulDate(now), settings, blockId: block.blockId, shopName: shop?.name ?? work.shopId, calendar: shop?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR };
   const serviceActive = shop?.service.status === 'ACTIVE';
-  const stepOf = (item: NoticeItem) => noticeStep(item.cycle, item.subscription, serviceActive, ctx.day);
+  const stepOf = (item: NoticeItem) => noticeStep(item.cycle, item.subscription, serviceActive, ctx.day, ctx.calendar);
 
   // Late notices move first (rare): the moved cycle is then noticed like any other.
   await phase(items.filter((item) => stepOf(item).step === 'move'), (item) => moveLate(ctx, item, (stepOf(item) as { to: IsoDate }).to));
