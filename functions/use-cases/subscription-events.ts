@@ -5,7 +5,7 @@
  * which finds the state already reached — publishes again. Payloads: functions/api/events.docs.ts.
  */
 import type { DomainEvent, EventPublisher } from '../adapters/messaging/ports.ts';
-import type { CancelReason, Subscription } from '../domain/subscription.ts';
+import { PRICE_INCREASE_NOT_ACCEPTED, type CancelReason, type Subscription } from '../domain/subscription.ts';
 import type { EventType } from '../../system/events.ts';
 
 /** Who made a change, as events name it (the service's own automatic resume counts as the buyer's pause running out). */
@@ -16,7 +16,13 @@ export interface EventDeps {
 }
 
 /** Who ended a subscription, as events name it. */
-const CANCELLED_BY: Record<CancelReason, 'buyer' | 'merchant' | 'service-stop'> = { CUSTOMER_REQUEST: 'buyer', MERCHANT_REQUEST: 'merchant', SERVICE_STOPPED: 'service-stop' };
+/** Who or what cancelled it, as the event says; issue 14: the notice run ends a subscription whose buyer did not accept a price increase. */
+const CANCELLED_BY: Record<CancelReason | typeof PRICE_INCREASE_NOT_ACCEPTED, 'buyer' | 'merchant' | 'service-stop' | 'price-increase-refused'> = {
+  CUSTOMER_REQUEST: 'buyer',
+  MERCHANT_REQUEST: 'merchant',
+  SERVICE_STOPPED: 'service-stop',
+  [PRICE_INCREASE_NOT_ACCEPTED]: 'price-increase-refused',
+};
 
 const lines = (subscription: Subscription) => subscription.items.filter((item) => item.status === 'ACTIVE').map(({ productId, quantity }) => ({ productId, quantity }));
 
@@ -65,7 +71,7 @@ export const subscriptionEvents = {
     }),
   cancelled: (subscription: Subscription): DomainEvent =>
     event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {
-      reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as CancelReason] ?? 'buyer',
+      reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as keyof typeof CANCELLED_BY] ?? 'buyer',
       cancelledAt: subscription.updatedAt,
     }),
   completed: (subscription: Subscription): DomainEvent =>

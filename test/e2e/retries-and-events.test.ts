@@ -116,6 +116,6 @@ describe('the subscription events of the HTTP use cases', () => {
     const document = (await t.call('GET', '/openapi.json')).body;
     expect(Object.keys(document.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
     expect(EVENT_TYPES).toHaveLength(11); // issue 13's ten, and issue 14's subscription.completed
-    expect(document.webhooks['subscription.cancelled'].post.requestBody.content['application/json'].schema.properties.data.properties.reason.enum).toEqual(['buyer', 'merchant', 'service-stop']);
+    expect(document.webhooks['subscription.cancelled'].post.requestBody.content['application/json'].schema.properties.data.properties.reason.enum).toEqual(['buyer', 'merchant', 'service-stop', 'price-increase-refused']);
   });
 });

@@ -492,6 +492,12 @@ describe('the notice worker handler (SQS, Powertools batch)', () => {
 describe('issue 14: the notice ends a subscription before a cycle it cannot deliver', () => {
   const activeCount = async (admin: string) => (await t.call('GET', '/admin/service', { token: admin })).body.stats.activeSubscriptions as number;
   const kindsTo = async (to: string) => (await outbox(t, to)).map((item) => item.kind);
+  /** The shop's events about one subscription, as the local bus recorded them. */
+  const eventsAbout = async (subscriptionId: string) =>
+    ((await t.call('GET', '/_local/outbox')).body.items as Array<{ channel: string; kind: string; body: string }>)
+      .filter((item) => item.channel === 'event')
+      .map((item) => ({ kind: item.kind, ...(JSON.parse(item.body) as { subscriptionId: string; reason?: string }) }))
+      .filter((event) => event.subscriptionId === subscriptionId && !event.kind.startsWith('subscription.cycle.') && event.kind !== 'subscription.created' && event.kind !== 'subscription.activated');
 
   it('nothing left to deliver (maxDeliveries lowered below what was charged): COMPLETED, the buyer mailed once, out of the S6 count, the plan withdrawn', async () => {
     const shop = await shopWithCredits(t, 10);
@@ -506,6 +512,7 @@ describe('issue 14: the notice ends a subscription before a cycle it cannot deli
     expect(await cycleOf(sub)).toBeUndefined();
     expect(await kindsTo(contact.email)).toEqual(['subscription-completed']);
     expect(await activeCount(shop.admin)).toBe(before - 1);
+    expect(await eventsAbout(sub.id)).toEqual([expect.objectContaining({ kind: 'subscription.completed', deliveries: 1, lastDeliveryDate: sub.nextDeliveryDate })]);
   });
 
   it.each([
@@ -524,6 +531,12 @@ describe('issue 14: the notice ends a subscription before a cycle it cannot deli
     expect(await processNotice(deps, noticeItem(sub))).toEqual({ status: 'skipped', reason: 'not-found' });
     expect(await kindsTo(contact.email)).toEqual([kind]);
     expect(await activeCount(shop.admin)).toBe(before - 1);
+    // The shop's event too (issue 13's webhooks): the end as it was decided.
+    const ends = await eventsAbout(sub.id);
+    expect(ends.length).toBeGreaterThan(0);
+    expect(new Set(ends.map((event) => JSON.stringify(status === 'COMPLETED' ? { kind: event.kind } : { kind: event.kind, reason: event.reason })))).toEqual(
+      new Set([JSON.stringify(status === 'COMPLETED' ? { kind: 'subscription.completed' } : { kind: 'subscription.cancelled', reason: 'price-increase-refused' })]),
+    );
     expect(await dueOn(deps, 'NOTICE', sub.nextNoticeDate)).not.toContain(`${sub.id}|${sub.nextDeliveryDate}`);
   });
 });

@@ -20,7 +20,6 @@ import { publishCycleEvent } from '../cycle-events.ts';
 import { sendOnce } from '../send-once.ts';
 import { advanceSubscription } from '../advance-subscription.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
-import { subscriptionEvents } from '../subscription-events.ts';
 import { finishEnding } from './subscription-endings.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
 
@@ -204,9 +203,8 @@ async function moveOn(run: Run, cycle: Cycle, read: Subscription, charged: boole
 async function finishCompleted(run: Run, cycle: Cycle, subscription: Subscription): Promise<void> {
   const { deps } = run;
   if (cycle.followingDeliveryDate !== undefined) await deps.cycles.withdraw({ subscriptionId: cycle.subscriptionId, deliveryDate: cycle.followingDeliveryDate }, 'SCHEDULED');
+  // Out of the S6 count, subscription.completed published, the buyer told (subscription-endings.ts).
   await finishEnding(deps, run.shop?.name ?? cycle.shopId, subscription, cycle.deliveryDate, WORKER_LEASE_MS);
-  // Its id is stable: a rerun publishes it again and consumers drop the repeat.
-  await deps.events.publish(subscriptionEvents.completed(subscription));
 }
 
 // ---- Mails: each guarded by the notification log (written before the send), so it goes out once. ----

@@ -8,7 +8,9 @@
  *
  * The subscription's write comes first and marks the cycle it ended at (`completedWith` / `endedBefore`); the
  * follow-ups — the S6 active count (the cancel's operation id: a subscription is deactivated once, however it
- * ended) and the buyer's mail (send-once) — run after it, and again on every rerun that finds the
+ * ended), the shop's event (`subscription.completed`, or `subscription.cancelled` with reason
+ * price-increase-refused; its id is stable, so a rerun's repeat is dropped by consumers) and the buyer's mail
+ * (send-once) — run after it, and again on every rerun that finds the
  * subscription ended at that cycle while the cycle is still in the due index (`endedByRunAt`), so a crash in
  * between never loses them and a repeat does nothing twice.
  */
@@ -17,16 +19,18 @@ import type { IsoDate } from '../../core/dates.ts';
 import { logger } from '../../core/logger.ts';
 import type { NotificationsRepository } from '../../adapters/dynamodb/notifications.repo.ts';
 import type { ShopsRepository } from '../../adapters/dynamodb/shops.repo.ts';
-import type { Mailer } from '../../adapters/messaging/ports.ts';
+import type { EventPublisher, Mailer } from '../../adapters/messaging/ports.ts';
 import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { koreanDate } from '../../notifications/payment-notice.ts';
 import { renderMail } from '../../notifications/templates.ts';
 import { sendOnce } from '../send-once.ts';
+import { subscriptionEvents } from '../subscription-events.ts';
 
 export interface EndingDeps {
   readonly shops: Pick<ShopsRepository, 'countActiveSubscriptions'>;
   readonly notifications: NotificationsRepository;
   readonly mailer: Mailer;
+  readonly events: Pick<EventPublisher, 'publish'>;
   readonly clock: Clock;
 }
 
@@ -41,6 +45,7 @@ export async function finishEnding(deps: EndingDeps, shopName: string, subscript
   const ending = endedByRunAt(subscription, deliveryDate);
   if (!ending || !subscription) return;
   await deps.shops.countActiveSubscriptions(subscription.shopId, -1, `deactivate#${subscription.id}`, deps.clock.now());
+  await deps.events.publish(ending === 'completed' ? subscriptionEvents.completed(subscription) : subscriptionEvents.cancelled(subscription));
   const to = subscription.contact?.email;
   if (!to) {
     logger.warn('No buyer address to tell of the end of a subscription; not sent', { subscriptionId: subscription.id, ending });

@@ -1026,7 +1026,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The whole subscription is cancelled (S19, S22). id: `{subscriptionId}.cancelled`
+         * The whole subscription is cancelled (S19, S22; price-increase-refused: the buyer did not accept a price increase and the product ends the subscription, issue 14). id: `{subscriptionId}.cancelled`
          * @description Delivered to every endpoint of the shop subscribed to this type, signed per the Standard Webhooks scheme; any 2xx within 15 s acknowledges it, anything else is retried with backoff for more than 24 hours.
          */
         post: operations["event:subscription.cancelled"];
@@ -7659,12 +7659,12 @@ export interface operations {
                     /** @description When the event happened (ISO 8601, UTC); also in the webhook-timestamp header as epoch seconds */
                     timestamp: string;
                     shopId: string;
-                    /** @description The whole subscription is cancelled (S19, S22). id: `{subscriptionId}.cancelled` */
+                    /** @description The whole subscription is cancelled (S19, S22; price-increase-refused: the buyer did not accept a price increase and the product ends the subscription, issue 14). id: `{subscriptionId}.cancelled` */
                     data: {
                         subscriptionId: string;
                         customerId: string;
                         /** @enum {string} */
-                        reason: "buyer" | "merchant" | "service-stop";
+                        reason: "buyer" | "merchant" | "service-stop" | "price-increase-refused";
                         /** @description ISO 8601 with offset, e.g. 2026-11-27T10:00:00+09:00 */
                         cancelledAt: string;
                     };
