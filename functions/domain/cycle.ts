@@ -35,7 +35,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../core/dates.ts';
 import type { PaymentProvider } from './billing-key.ts';
-import { DEFAULT_DELIVERY_CALENDAR, HolidayDataUnavailable, NoDeliveryDay, nextScheduledDeliveryOrUnchecked, shiftDelivery, type DeliveryCalendar, type PlannedDelivery } from './delivery-calendar.ts';
+import { DEFAULT_DELIVERY_CALENDAR, nextScheduledDeliveryOrUnchecked, shiftDeliveryOrUnchecked, type DeliveryCalendar, type PlannedDelivery } from './delivery-calendar.ts';
 import type { ShippingAddress, Subscription } from './subscription.ts';
 
 export const CYCLE_STATES = ['SCHEDULED', 'NOTICING', 'NOTICED', 'CHARGING', 'CHARGED', 'FAILED', 'SKIPPED', 'CANCELLED', 'REVIEW'] as const;
@@ -394,7 +394,8 @@ export function plannedOf(cycle: Pick<Cycle, 'deliveryDate' | 'nominalDate'>): P
  * the buyer was not told in time. Undefined when the notice is on time.
  * The new delivery is a day the shop delivers on (issue 14's calendar): the
  * first one from the day after the charge on, never earlier (then the charge
- * and the notice dates follow it, and the notice going out today is early).
+ * and the notice dates follow it, and the notice going out today is early);
+ * beyond the holiday data, by its weekday rules, as every plan the runs make.
  */
 export function lateShift(
   cycle: Pick<Cycle, 'noticeDate' | 'deliveryDate'>,
@@ -402,20 +403,8 @@ export function lateShift(
   calendar: DeliveryCalendar = DEFAULT_DELIVERY_CALENDAR,
 ): { deliveryDate: IsoDate; noticeDate: IsoDate; chargeDate: IsoDate } | undefined {
   if (day <= cycle.noticeDate) return undefined;
-  return datesFor(firstDeliveryDayFrom(addDays(day, 2), calendar));
-}
-
-/**
- * The first day from `earliest` on that the shop delivers. Beyond the holiday data, or with no delivery day
- * within the calendar's reach, the rule's own minimum: a late notice must still go out today.
- */
-function firstDeliveryDayFrom(earliest: IsoDate, calendar: DeliveryCalendar): IsoDate {
-  try {
-    return shiftDelivery(earliest, calendar, { notBefore: earliest });
-  } catch (error) {
-    if (error instanceof HolidayDataUnavailable || error instanceof NoDeliveryDay) return earliest;
-    throw error;
-  }
+  const earliest = addDays(day, 2);
+  return datesFor(shiftDeliveryOrUnchecked(earliest, calendar, { notBefore: earliest }).deliveryDate);
 }
 
 /** What the notice run does with a SCHEDULED or NOTICING cycle, given the subscription it belongs to. */

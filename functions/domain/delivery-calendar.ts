@@ -162,22 +162,26 @@ export interface PlannedDelivery {
 }
 
 /**
- * `nextScheduledDelivery` for the daily runs, which must not fail a notice or a charge already under way
- * because the holiday package's data ends: beyond the data, the delivery is planned by the shop's other rules
- * (weekdays) and marked `holidaysUnchecked`, and the notice run tells the operator (never silently unshifted).
+ * `shiftDelivery` for the daily runs, which must not fail a notice or a charge already under way because the
+ * holiday package's data ends: beyond the data, the date is moved by the shop's other rules (weekdays) and
+ * marked `holidaysUnchecked`, and the notice run tells the operator (never silently unshifted).
  */
+export function shiftDeliveryOrUnchecked(date: IsoDate, calendar: DeliveryCalendar, options: { readonly notBefore?: IsoDate } = {}): { readonly deliveryDate: IsoDate; readonly holidaysUnchecked?: true } {
+  try {
+    return { deliveryDate: shiftDelivery(date, calendar, options) };
+  } catch (error) {
+    if (!(error instanceof HolidayDataUnavailable)) throw error;
+    return { deliveryDate: shiftDelivery(date, { ...calendar, avoid: { ...calendar.avoid, publicHolidays: false } }, options), holidaysUnchecked: true };
+  }
+}
+
+/** `nextScheduledDelivery` for the daily runs: moved by `shiftDeliveryOrUnchecked`. */
 export function nextScheduledDeliveryOrUnchecked(
   cycle: CycleCode,
   anchor: IsoDate,
   previous: { readonly nominalDate: IsoDate; readonly deliveryDate: IsoDate },
   calendar: DeliveryCalendar,
 ): PlannedDelivery {
-  try {
-    const { nominalDate, deliveryDate } = nextScheduledDelivery(cycle, anchor, previous, calendar);
-    return { nominalDate, deliveryDate };
-  } catch (error) {
-    if (!(error instanceof HolidayDataUnavailable)) throw error;
-    const { nominalDate, deliveryDate } = nextScheduledDelivery(cycle, anchor, previous, { ...calendar, avoid: { ...calendar.avoid, publicHolidays: false } });
-    return { nominalDate, deliveryDate, holidaysUnchecked: true };
-  }
+  const nominalDate = nextDeliveryDate(cycle, anchor, previous.nominalDate);
+  return { nominalDate, ...shiftDeliveryOrUnchecked(nominalDate, calendar, { notBefore: addDays(previous.deliveryDate, 1) }) };
 }
