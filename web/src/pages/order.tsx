@@ -10,7 +10,7 @@ import { useState } from 'preact/hooks';
 import { api, ok } from '../api/session-api.ts';
 import { ApiError } from '../api/errors.ts';
 import { clearDraft, loadDraft, saveDraft, type OrderDraft } from '../storefront/draft.ts';
-import { openRegistrationWindow } from '../storefront/registration-window.ts';
+import { openRegistrationWindow, resultUrls } from '../storefront/registration-window.ts';
 import { day, firstRun, won } from '../ui/format.ts';
 import { useAction, useLoad } from '../ui/hooks.ts';
 import { ErrorNotice, Field, Loading, Notice, Page, Section } from '../ui/kit.tsx';
@@ -90,16 +90,11 @@ function OrderForm(props: { shopId: string; productId: string; options: Purchase
     });
     setAttempt(crypto.randomUUID());
     const id = created.subscription.id;
-    const successUrl = new URL('/order-complete.html', location.origin);
-    successUrl.searchParams.set('subscriptionId', id);
-    const failUrl = new URL(successUrl);
-    failUrl.searchParams.set('failed', '1');
     try {
       await openRegistrationWindow(created.registration, {
         subscriptionId: id,
         method: draft.paymentMethod,
-        successUrl: successUrl.toString(),
-        failUrl: failUrl.toString(),
+        ...resultUrls(id),
         customerEmail: draft.email,
         customerName: draft.recipient,
         orderName: options.product.name,

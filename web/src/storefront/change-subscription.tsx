@@ -18,7 +18,7 @@ import { useAction, useLoad } from '../ui/hooks.ts';
 import { ErrorNotice, Field } from '../ui/kit.tsx';
 import { cycleLabel, TERMS } from '../ui/labels.ts';
 import { loadPurchaseOptions } from './purchase-options.ts';
-import { openRegistrationWindow } from './registration-window.ts';
+import { openRegistrationWindow, resultUrls } from './registration-window.ts';
 import { announced, type SubscriptionView } from './subscription-card.tsx';
 
 const customer = () => api('customer');
@@ -131,16 +131,10 @@ export function ChangeCard(props: { subscription: SubscriptionView }) {
   const start = useAction(async () => {
     const path = { params: { path: { subscriptionId: subscription.id } } };
     const { registration } = await ok(customer().POST('/subscriptions/{subscriptionId}/card', path));
-    const successUrl = new URL('/order-complete.html', location.origin);
-    successUrl.searchParams.set('subscriptionId', subscription.id);
-    successUrl.searchParams.set('change', 'card');
-    const failUrl = new URL(successUrl);
-    failUrl.searchParams.set('failed', '1');
     await openRegistrationWindow(registration, {
       subscriptionId: subscription.id,
       method: subscription.paymentMethod,
-      successUrl: successUrl.toString(),
-      failUrl: failUrl.toString(),
+      ...resultUrls(subscription.id, { change: 'card' }),
       customerEmail: subscription.contact?.email ?? '',
       customerName: subscription.shippingAddress?.recipient ?? '',
       orderName: '정기배송 결제 수단 변경',

@@ -56,6 +56,15 @@ function withQuery(url: string, params: Record<string, string>): string {
   return target.toString();
 }
 
+/**
+ * Where a window comes back: the result page (order-complete.html) for this subscription, `extra` saying what for
+ * (`change: 'card'`), and its fail URL the same with `failed=1`.
+ */
+export function resultUrls(subscriptionId: string, extra: Record<string, string> = {}): { successUrl: string; failUrl: string } {
+  const successUrl = withQuery('/order-complete.html', { subscriptionId, ...extra });
+  return { successUrl, failUrl: withQuery(successUrl, { failed: '1' }) };
+}
+
 /** Opens the window; most PGs leave this page (a redirect), so the promise may never settle. */
 export async function openRegistrationWindow(registration: Registration, request: WindowRequest): Promise<void> {
   const sandbox = sandboxOf(registration);
