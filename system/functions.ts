@@ -526,7 +526,12 @@ export const functionNames = /* @__PURE__ */ Object.keys(FUNCTIONS) as FunctionN
  * runtime bundles carry the entries they import, and a path is no business of a running function (issue 12).
  */
 export function entryOf(name: FunctionName): string {
-  return `functions/handlers/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.handler.ts`;
+  return `functions/handlers/${fileNameOf(name)}.handler.ts`;
+}
+
+/** A function's name as its modules are named: `checkOut` → `check-out` (its handler, its API operation). */
+export function fileNameOf(name: FunctionName): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 export function httpFunctions(): Array<[FunctionName, HttpFunction]> {

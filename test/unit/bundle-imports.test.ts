@@ -18,7 +18,7 @@ import { docs } from '../../functions/api/docs.ts';
 import type { OperationDocs } from '../../functions/api/operation-docs.ts';
 import { operations } from '../../functions/api/operations.ts';
 import { DESCRIPTIONS } from '../../system/function-descriptions.ts';
-import { FUNCTIONS, functionNames, httpFunctions, type FunctionName } from '../../system/functions.ts';
+import { fileNameOf, FUNCTIONS, functionNames, httpFunctions, type FunctionName } from '../../system/functions.ts';
 import { bundledFunctions } from '../support/bundles.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,8 +78,6 @@ describe('a bundle as deployed', () => {
   });
 });
 
-/** `checkOut` → `check-out`: an operation's module is `functions/api/<area>/<kebab name>.operation.ts`. */
-const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 /** Modules of the documentation side: the areas' docs and views, the shared views, the registries, the document. */
 const DOCUMENTATION = /^functions\/api\/(.*\.docs\.ts|.*\.views?\.ts|docs\.ts|operations\.ts|openapi\.ts)$/;
@@ -114,7 +112,7 @@ describe('an HTTP bundle carries its own operation\'s request side, and nothing 
     // openApi describes them all.
     const wrong = http.filter((name) => name !== 'openApi').flatMap((name) => {
       const modules = (sources.get(name) ?? []).filter((file) => file.endsWith('.operation.ts'));
-      const own = modules.filter((file) => file.endsWith(`/${kebab(name)}.operation.ts`));
+      const own = modules.filter((file) => file.endsWith(`/${fileNameOf(name)}.operation.ts`));
       return own.length === 1 && modules.length === 1 ? [] : [`${name}: ${modules.join(', ') || 'no operation module'}`];
     });
     expect(http.length).toBeGreaterThan(40);
