@@ -181,10 +181,7 @@ describe('the buyer at 375 px', () => {
 describe('my subscriptions, after the payment notice (S18, S19)', () => {
   it('says before each cancel what it does to the announced cycle, and does exactly that', async () => {
     // Two products, noticed: the notice run of the D-2 has locked the amount.
-    buyers += 1;
-    const sub = `buyer-${buyers}`;
-    const token = await t.token('customer', shopId, sub);
-    const subscription = await subscribe(t, token, shopId);
+    const { sub, subscription, detail } = await newSubscriber();
     await t.call('POST', '/_local/clock', { body: { now: `${subscription.nextNoticeDate}T09:00:00+09:00` } });
     await openMyPageAs(sub);
     const mine = page.getByTestId('my-subscription');
@@ -199,15 +196,15 @@ describe('my subscriptions, after the payment notice (S18, S19)', () => {
     // The page is done with this cancel when its dialog closes (the API may answer the poll below a moment earlier;
     // a click on 전체 해지 before that would have its dialog closed under it by this cancel's ending).
     await mine.getByTestId('cancel-consequence').waitFor({ state: 'detached' });
-    await expect.poll(async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.items.map((item: { status: string }) => item.status)).toEqual(['ACTIVE', 'CANCELLED']);
-    expect((await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['NOTICED']);
+    await expect.poll(async () => (await detail()).items.map((item: { status: string }) => item.status)).toEqual(['ACTIVE', 'CANCELLED']);
+    expect((await detail()).cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['NOTICED']);
 
     // Everything announced: that cycle is not charged (S19).
     await mine.getByTestId('cancel-all').click();
     expect(await mine.getByTestId('cancel-consequence').innerText()).toContain('안내된 상품을 모두 해지하면 이번 회차는 결제되지 않아요');
     await mine.getByTestId('confirm-cancel').click();
-    await expect.poll(async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.status).toBe('CANCELLED');
-    expect((await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body.cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['SKIPPED']);
+    await expect.poll(async () => (await detail()).status).toBe('CANCELLED');
+    expect((await detail()).cycles.map((cycle: { status: string }) => cycle.status)).toEqual(['SKIPPED']);
   });
 });
 
@@ -228,13 +225,19 @@ describe('the pages and the API cannot drift', () => {
   });
 });
 
+/** A new buyer with an ACTIVE subscription made through the API, and a read of it as the API then shows it. */
+async function newSubscriber() {
+  buyers += 1;
+  const sub = `buyer-${buyers}`;
+  const token = await t.token('customer', shopId, sub);
+  const subscription = await subscribe(t, token, shopId);
+  const detail = async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body;
+  return { sub, token, subscription, detail };
+}
+
 describe('my subscriptions, between deliveries (issue 13)', () => {
   it('pauses, resumes and skips the next delivery from the page, as the API then shows', async () => {
-    buyers += 1;
-    const sub = `buyer-${buyers}`;
-    const token = await t.token('customer', shopId, sub);
-    const subscription = await subscribe(t, token, shopId);
-    const detail = async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body;
+    const { sub, detail } = await newSubscriber();
     await openMyPageAs(sub);
     const box = page.getByTestId('my-subscription').getByTestId('between-deliveries');
 
@@ -255,11 +258,7 @@ describe('my subscriptions, between deliveries (issue 13)', () => {
   });
 
   it('changes the cycle and the address, shows a refused date as the API says, and replaces the card through the window (S10, S18)', async () => {
-    buyers += 1;
-    const sub = `buyer-${buyers}`;
-    const token = await t.token('customer', shopId, sub);
-    const subscription = await subscribe(t, token, shopId);
-    const detail = async () => (await t.call('GET', `/subscriptions/${subscription.id}`, { token })).body;
+    const { sub, token, subscription, detail } = await newSubscriber();
     const card = async () => (await t.call('GET', '/me/card?method=card', { token })).body;
     const before = await card();
     await openMyPageAs(sub);
