@@ -35,6 +35,7 @@
 import { createHash } from 'node:crypto';
 import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../core/dates.ts';
 import type { PaymentProvider } from './billing-key.ts';
+import { passedUncounted } from './delivery-count.ts';
 import { DEFAULT_DELIVERY_CALENDAR, nextScheduledDeliveryOrUnchecked, shiftDeliveryOrUnchecked, type DeliveryCalendar, type PlannedDelivery } from './delivery-calendar.ts';
 import type { ShippingAddress, Subscription } from './subscription.ts';
 
@@ -495,13 +496,16 @@ export type Advanced =
  * delivery is the one planned at the notice, unless its notice date has passed
  * (a charge run far behind): then the first planned delivery whose notice is
  * still ahead, which must then be scheduled (`schedule`). A charged cycle is
- * counted (`chargedDeliveries`); a charged FINAL cycle (every line at its
+ * counted (`chargedDeliveries`); one passed while its charge is still open
+ * (REVIEW, FAILED) is recorded as owing its count, counted if charged later
+ * (delivery-count.ts); a charged FINAL cycle (every line at its
  * product's maxDeliveries, fixed by the lock) completes the subscription
  * instead: COMPLETED, no next delivery.
  */
 export function advance(subscription: Subscription, cycle: Cycle, today: IsoDate, at: string, plan: AdvancePlan): Advanced | undefined {
   if (subscription.status !== 'ACTIVE' || subscription.nextDeliveryDate !== cycle.deliveryDate) return undefined;
-  const counted: Subscription = plan.charged ? { ...subscription, chargedDeliveries: (subscription.chargedDeliveries ?? 0) + 1 } : subscription;
+  // Not charged (yet): a cycle still chargeable later (REVIEW, FAILED) is recorded as owing its count (delivery-count.ts).
+  const counted: Subscription = plan.charged ? { ...subscription, chargedDeliveries: (subscription.chargedDeliveries ?? 0) + 1 } : passedUncounted(subscription, cycle);
   if (plan.charged && cycle.finalDelivery) {
     const { nextNominalDate: _nominal, ...rest } = counted;
     const completed: Subscription = { ...rest, status: 'COMPLETED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, completedWith: cycle.deliveryDate, completedAt: at, updatedAt: at };

@@ -84,6 +84,12 @@ export interface Subscription {
    * locks the next cycle as delivery number `chargedDeliveries + 1` (discounts by delivery number, maxDeliveries).
    */
   readonly chargedDeliveries?: number;
+  /**
+   * Delivery dates the subscription moved past UNCOUNTED while their charge was still open (REVIEW, FAILED):
+   * counted if charged later — resolved as charged, or a shop's retry that pays — exactly once, by the write
+   * that takes the date out (functions/domain/delivery-count.ts). Internal, never shown.
+   */
+  readonly uncountedDeliveries?: readonly IsoDate[];
   /** COMPLETED: the delivery date of the last charged cycle, and when. */
   readonly completedWith?: IsoDate;
   readonly completedAt?: string;

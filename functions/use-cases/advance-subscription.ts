@@ -2,7 +2,8 @@
  * The subscription's advance past one of its cycles, one home for every writer:
  * the charge worker (a charged delivery, counted, may complete it), a buyer's
  * skip, the maintenance run's repair of a subscription left on a delivery that
- * is over. The domain's `advance` decides; this writes it once,
+ * is over — and the late count of a delivery charged after the subscription
+ * moved past it (`countLateDelivery`). The domain's `advance` decides; this writes it once,
  * conditional on the version read, planning the next delivery first when the
  * notice did not (a racing change is read again).
  */
@@ -11,6 +12,7 @@ import type { Clock } from '../core/clock.ts';
 import type { CyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import type { SubscriptionsRepository } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { advance, scheduledCycle, type Cycle } from '../domain/cycle.ts';
+import { countLate } from '../domain/delivery-count.ts';
 import type { DeliveryCalendar } from '../domain/delivery-calendar.ts';
 import type { Subscription } from '../domain/subscription.ts';
 
@@ -68,4 +70,24 @@ export async function advancePast(
 ): Promise<Subscription | undefined> {
   const result = await advanceSubscription(deps, cycle, read, today, calendar, change ? { change } : {});
   return result.advanced ? result.subscription : undefined;
+}
+
+/**
+ * Counts a delivery charged after the subscription moved past it uncounted (a REVIEW resolved as charged, a
+ * shop's retry of a FAILED cycle that paid; domain delivery-count.ts `countLate`), exactly once: one write
+ * conditional on the version read, which adds 1 and takes the date out of `uncountedDeliveries`. Callers run it
+ * BEFORE the cycle's CHARGED write (the review's resolve, the charge step's paid outcome), so a crash between
+ * the two leaves the cycle open, and the repeat finds the date gone and counts nothing twice. A racing writer
+ * makes it read again (five rounds at most). Answers the subscription as last written or read.
+ */
+export async function countLateDelivery(deps: Pick<AdvanceDeps, 'subscriptions' | 'clock'>, cycle: Cycle, read: Subscription): Promise<Subscription | undefined> {
+  let subscription: Subscription | undefined = read;
+  for (let round = 0; round < 5 && subscription; round += 1) {
+    const counted = countLate(subscription, cycle, seoulTimestamp(deps.clock.now()));
+    if (!counted) return subscription;
+    if (await deps.subscriptions.update(counted, subscription.version ?? 0)) return { ...counted, version: (subscription.version ?? 0) + 1 };
+    subscription = await deps.subscriptions.get(cycle.subscriptionId);
+  }
+  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while its late delivery was counted`);
+  return undefined;
 }

@@ -3,7 +3,8 @@
  * message is re-checked, claimed with the domain's `retry` (FAILED → CHARGING attempt n+1, its own order id) in
  * one conditional write, and charged with the charge run's own step. Duplicated messages (SQS is at-least-once,
  * and two merchants' clicks are two messages) claim once and capture once; a crash at any DynamoDB call, then
- * the message again and the next charge run, ends with one capture and the cycle CHARGED.
+ * the message again and the next charge run, ends with one capture and the cycle CHARGED — and the delivery
+ * counted exactly once (the subscription moved past it uncounted when it FAILED; delivery-count.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../functions/core/dates.ts';
@@ -28,6 +29,8 @@ async function failedWithNewCard(): Promise<Noticed & { readonly failed: Cycle; 
   await subscribe(h.t, noticed.buyer, shopId, CARDS.succeeds, { contact: { email: noticed.email, phone: '010-2222-3333' } });
   const failed = (await h.cycles.get(noticed.cycle))!;
   expect(failed).toMatchObject({ status: 'FAILED', attempts: 1 });
+  // Moved past it uncounted (the next delivery never waits on the shop), owing its count if a retry pays.
+  expect(await h.subscriptions.get(noticed.subscription.id)).toMatchObject({ uncountedDeliveries: [noticed.cycle.deliveryDate] });
   return { ...noticed, failed, at: seoulAt(lastDate, '18:00') };
 }
 
@@ -43,11 +46,18 @@ const retryMessage = (cycle: Cycle, at: string, messageId = `retry-${cycle.subsc
 
 const results = async (deps: ChargeDeps, work: Work) => outcomesOf(await chargeWork(deps, work)).map((outcome) => outcome.result);
 
-/** Charged once, by the retry's attempt (2): one capture of the announced amount; the subscription not advanced twice. */
+/**
+ * Charged once, by the retry's attempt (2): one capture of the announced amount; the subscription not advanced
+ * twice, and the delivery counted exactly once although the subscription had moved past it uncounted at the
+ * failure (issue 14's count: the next notice locks delivery number 2).
+ */
 async function expectRetryChargedOnce(n: Noticed, label: string): Promise<void> {
   expect(await h.cycles.get(n.cycle), label).toMatchObject({ status: 'CHARGED', attempts: 2, orderId: orderIdFor(n.cycle.subscriptionId, n.cycle.deliveryDate, 2) });
   expect(capturesOf(h, n.cycle), label).toEqual([{ orderId: orderIdFor(n.cycle.subscriptionId, n.cycle.deliveryDate, 2), amount: ANNOUNCED.amount }]);
-  expect((await h.subscriptions.get(n.subscription.id))!.nextDeliveryDate, label).toBe(addDays(n.cycle.deliveryDate, 14));
+  const subscription = (await h.subscriptions.get(n.subscription.id))!;
+  expect(subscription.nextDeliveryDate, label).toBe(addDays(n.cycle.deliveryDate, 14));
+  expect(subscription.chargedDeliveries, label).toBe(1);
+  expect(subscription.uncountedDeliveries, label).toBeUndefined();
 }
 
 /** A clean retry's DynamoDB calls: each is a crash point below. */
@@ -59,9 +69,9 @@ const clean = await (async () => {
 })();
 
 describe('a RETRY message on the charge worker', () => {
-  it('a clean retry: two batched reads, the claim, the CHARGED write (the subscription moved on at the failure already)', () => {
+  it('a clean retry: two batched reads, the claim, the late count, the CHARGED write (the subscription moved on at the failure already, uncounted)', () => {
     expect(clean.outcome).toEqual(['charged']);
-    expect(clean.commands).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand', 'PutCommand']);
+    expect(clean.commands).toEqual(['BatchGetCommand', 'BatchGetCommand', 'PutCommand', 'PutCommand', 'PutCommand']);
   });
 
   // Several rounds: which copy wins, and where the others find the cycle, varies with the timing.

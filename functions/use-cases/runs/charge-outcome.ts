@@ -18,7 +18,7 @@ import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { renderMail, won, type TemplateVars } from '../../notifications/templates.ts';
 import { publishCycleEvent } from '../cycle-events.ts';
 import { sendOnce } from '../send-once.ts';
-import { advanceSubscription } from '../advance-subscription.ts';
+import { advanceSubscription, countLateDelivery } from '../advance-subscription.ts';
 import { customerKeyFor } from '../storefront-deps.ts';
 import { finishEnding } from './subscription-endings.ts';
 import type { ChargeDeps, ChargeResult } from './charge.ts';
@@ -122,11 +122,13 @@ async function publishCharged(run: Run, charged: Cycle): Promise<void> {
  */
 export async function toReview(run: Run, cycle: Cycle, reason: string): Promise<Step> {
   const subscription = await run.deps.subscriptions.get(cycle.subscriptionId);
+  const review = transition(cycle, { type: 'review', reason });
   if (subscription) {
     await mailOperator(run, cycle, subscription, 'charge-review', { orderId: cycle.orderId ?? '-', provider: cycle.provider ?? '-', attempt: cycle.attempts ?? 0, reason });
-    await moveOn(run, cycle, subscription, false);
+    // Past the cycle as it will be written (REVIEW): the advance records it as owing its count if resolved as charged.
+    await moveOn(run, review.ok ? review.next : cycle, subscription, false);
   }
-  const step = await write(run, transition(cycle, { type: 'review', reason }), 'review');
+  const step = await write(run, review, 'review');
   if (step !== 'reread') logger.error('Charge needs manual review', { subscriptionId: cycle.subscriptionId, deliveryDate: cycle.deliveryDate, reason });
   return step;
 }
@@ -153,7 +155,8 @@ export async function finishSkipped(run: Run, cycle: Cycle, subscription: Subscr
  * An operator's answer to a cycle in REVIEW (use-cases/resolve-cycle.ts), with the follow-ups the charge worker
  * would have done — charged: the charged event (the CHARGED cycle is the order); not charged: the buyer's and the
  * operator's mails — before the write, so a crash in between is finished by a repeat. The subscription moved on
- * when the cycle went to REVIEW (`moveOn` here is a no-op unless it did not).
+ * when the cycle went to REVIEW, uncounted (`moveOn` here does not advance it again, unless it did not); resolved
+ * as charged, the delivery is counted now, once, before the CHARGED write (delivery-count.ts).
  */
 export async function resolveReview(run: Run, cycle: Cycle, subscription: Subscription, resolution: Resolution): Promise<Step> {
   const resolved = transition(cycle, { type: 'resolve', resolution });
@@ -190,7 +193,10 @@ const calendarOf = (run: Run) => run.shop?.deliveryCalendar ?? DEFAULT_DELIVERY_
  * between never loses them.
  */
 async function moveOn(run: Run, cycle: Cycle, read: Subscription, charged: boolean): Promise<void> {
-  const { subscription } = await advanceSubscription(run.deps, cycle, read, seoulDate(run.scheduledAt), calendarOf(run), { charged });
+  const advanced = await advanceSubscription(run.deps, cycle, read, seoulDate(run.scheduledAt), calendarOf(run), { charged });
+  // Charged after the subscription moved past it uncounted (REVIEW resolved as charged, a shop's retry that
+  // paid): counted now, once, before the cycle's CHARGED write (delivery-count.ts). Nothing owed: no write.
+  const subscription = charged && !advanced.advanced && advanced.subscription ? await countLateDelivery(run.deps, cycle, advanced.subscription) : advanced.subscription;
   // Also when an earlier attempt had advanced it already: a completion's follow-ups are redone by any rerun.
   if (subscription && endedByRunAt(subscription, cycle.deliveryDate) === 'completed') await finishCompleted(run, cycle, subscription);
 }
