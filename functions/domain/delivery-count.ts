@@ -3,8 +3,9 @@
  * `chargedDeliveries + 1` — discounts by delivery number, `maxDeliveries`) for a delivery charged LATE: after
  * the subscription had moved past it uncounted. A charge attempt that ends in REVIEW (an operator decides) or
  * FAILED (the shop may retry it) moves the subscription on at once, so the next delivery never waits on a
- * person (S17); if that cycle is charged afterwards — resolved as charged, or a shop's retry that pays — it is
- * counted then, exactly once.
+ * person (S17); a buyer's pause while a charge is in flight leaves it the same way (issue 13: the charge
+ * stands). If that cycle is charged afterwards — resolved as charged, a shop's retry that pays, the paused
+ * charge's own payment — it is counted then, exactly once.
  *
  * How exactly once holds without transactions: the advance that passes such a cycle uncounted records its
  * delivery date in `uncountedDeliveries` in the same conditional write; the late count takes the date out and
@@ -15,12 +16,16 @@
 import type { Cycle, CycleState } from './cycle.ts';
 import type { Subscription } from './subscription.ts';
 
-/** The states a subscription moves past before the cycle's charge is settled: it may still be charged later. */
-const STILL_CHARGEABLE: readonly CycleState[] = ['REVIEW', 'FAILED'];
+/**
+ * The states a subscription leaves before the cycle's charge is settled, so it may still be charged later:
+ * REVIEW and FAILED (the advance past them), CHARGING (a pause while a charge is in flight: it stands).
+ */
+const STILL_CHARGEABLE: readonly CycleState[] = ['CHARGING', 'REVIEW', 'FAILED'];
 
 /**
- * The subscription as an advance past `cycle` WITHOUT counting it leaves it: a cycle still chargeable later
- * (REVIEW, FAILED) is recorded as owing its count; any other (skipped, cancelled) owes nothing.
+ * The subscription as a write that leaves `cycle` WITHOUT counting it leaves it (an advance past it, a pause):
+ * a cycle still chargeable later (CHARGING, REVIEW, FAILED) is recorded as owing its count; any other (skipped,
+ * cancelled) owes nothing.
  */
 export function passedUncounted(subscription: Subscription, cycle: Pick<Cycle, 'status' | 'deliveryDate'>): Subscription {
   if (!STILL_CHARGEABLE.includes(cycle.status)) return subscription;

@@ -25,7 +25,7 @@ const cycle = (status: CycleState): Cycle => ({ ...scheduledCycle(sub, '2026-12-
 const passed = (status: CycleState) => advance(sub, cycle(status), '2026-12-09', 'now', { calendar: DEFAULT_DELIVERY_CALENDAR, charged: false })!.subscription;
 
 describe('a cycle passed uncounted', () => {
-  it.each(['REVIEW', 'FAILED'] as const)('%s (its charge still open): the advance records it as owing its count', (status) => {
+  it.each(['REVIEW', 'FAILED', 'CHARGING'] as const)('%s (its charge still open): leaving it uncounted records it as owing its count', (status) => {
     expect(passed(status)).toMatchObject({ nextDeliveryDate: '2026-12-24', chargedDeliveries: 1, uncountedDeliveries: ['2026-12-10'] });
   });
 

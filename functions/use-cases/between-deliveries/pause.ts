@@ -1,6 +1,7 @@
 import { addDays, seoulDate, seoulTimestamp, type IsoDate } from '../../core/dates.ts';
 import { Conflict, Unprocessable } from '../../core/errors.ts';
 import { scheduledCycle, transition } from '../../domain/cycle.ts';
+import { passedUncounted } from '../../domain/delivery-count.ts';
 import { earliestDelivery, MAX_PAUSE_DAYS, pauseOf, resumeCandidates, withHistory, type Pause } from '../../domain/between-deliveries.ts';
 import type { ScheduledDelivery } from '../../domain/delivery-calendar.ts';
 import type { Subscription, SubscriptionWithCycles } from '../../domain/subscription.ts';
@@ -51,8 +52,10 @@ export async function pauseSubscription(deps: BetweenDeps, caller: Caller, subsc
       if (!skipped.ok || !(await deps.cycles.write(skipped.next, skipped.expect))) return undefined;
     }
     const pause = pauseOf(subscription, request, at);
+    // A charge already begun (CHARGING) stands: left uncounted here, it owes its count if it pays (delivery-count.ts).
+    const left = current ? passedUncounted(subscription, current) : subscription;
     const paused: Subscription = withHistory(
-      { ...withoutNextNominal(subscription), status: 'PAUSED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, pause, updatedAt: at },
+      { ...withoutNextNominal(left), status: 'PAUSED', nextDeliveryDate: null, nextNoticeDate: null, nextChargeDate: null, pause, updatedAt: at },
       { at, by: caller.actor, action: 'pause', details: { ...request, ...(pause.resumesOn !== undefined ? { resumesOn: pause.resumesOn } : {}), deliveryDate: subscription.nextDeliveryDate } },
     );
     const version = (subscription.version ?? 0) + 1;
