@@ -2,7 +2,9 @@
  * What the payment notice locks for one cycle (S18, issue 14), decided from the subscription, the products and
  * the subscriber's answers to price increases — pure, so the notice run only reads and writes:
  * - the delivery number: deliveries charged so far + 1 (`chargedDeliveries`, counted by the advance past a
- *   charged cycle, so it is final when the next cycle is locked: the notice waits for the advance);
+ *   charged cycle, so it is final when the next cycle is locked: the notice waits for the advance; a cycle
+ *   charged after the subscription moved past it — REVIEW, FAILED — is counted when it is charged,
+ *   delivery-count.ts);
  * - each ACTIVE line whose product still sells and whose `maxDeliveries` is not used up, at `unitPriceFor`:
  *   the price-change rules (a decrease at once; an increase from its `increaseFrom` with consent only — else
  *   the old price, or the subscription ends before this cycle by the product's policy) and the discount of

@@ -80,7 +80,8 @@ export interface Subscription {
   readonly nextNominalDate?: IsoDate;
   /**
    * Issue 14: deliveries charged so far (absent: none). Counted by the advance past a CHARGED cycle, which
-   * happens once (conditional on the version and on the next delivery still being that cycle's); the notice
+   * happens once (conditional on the version and on the next delivery still being that cycle's), or late, once,
+   * for a cycle charged after the subscription moved past it (`uncountedDeliveries`); the notice
    * locks the next cycle as delivery number `chargedDeliveries + 1` (discounts by delivery number, maxDeliveries).
    */
   readonly chargedDeliveries?: number;

@@ -8,7 +8,8 @@
  * charged event — the CHARGED cycle is the order — or the buyer's and
  * operator's mails), then one conditional write (runs/charge-outcome.ts
  * `resolveReview`). The subscription already moved on when the cycle went to
- * REVIEW.
+ * REVIEW, uncounted: resolved as charged, the delivery is counted then, once,
+ * before the cycle's write (issue 14's delivery number; domain delivery-count.ts).
  * Alternates: another shop's or unknown → 404; not in REVIEW → 409
  * CYCLE_NOT_IN_REVIEW; the same outcome again → the same answer, nothing
  * redone; a crash before the write → the cycle is still in REVIEW, and a

@@ -7,7 +7,9 @@
  * the domain's `retry` claims attempt n+1 (FAILED → CHARGING, its own order id
  * and idempotency key) in one conditional write; the charge run's own step
  * charges exactly the announced amount (charge-outcome.ts `charge`), with
- * `finalDecline`: paid → CHARGED, the order, the charged event; declined →
+ * `finalDecline`: paid → the delivery counted (late: the subscription moved
+ * past it uncounted when it FAILED; domain delivery-count.ts), CHARGED, the
+ * order, the charged event; declined →
  * FAILED again at once with the PG's reason; unknown → left CHARGING under the
  * next charge run, which looks the order id up first (never a blind charge).
  * Two retry messages of one cycle: one claims; the other finds it CHARGING or
