@@ -17,6 +17,8 @@ import type { Baseline, Figures } from './report.ts';
 
 const USAGE = `Usage: npm run bench -- [options]
   --n <count>          due subscriptions (default 2000; or BENCH_N)
+  --rounds <count>     rounds of both runs and both floors, each on n fresh subscriptions (default 3): the
+                       figures are the median round's (one process shares one CPU, so one round varies ±15 %)
   --shops <count>      shops they belong to (default 4)
   --cold               bundle and module init of every function (default: the two workers' init only)
   --runs <count>       fresh processes per bundle for the init medians (default 20)
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     shops: { type: 'string' },
     cold: { type: 'boolean' },
     runs: { type: 'string' },
+    rounds: { type: 'string' },
     scaling: { type: 'string' },
     'pg-delay': { type: 'string' },
     'per-lane': { type: 'string' },
@@ -65,6 +68,7 @@ function positiveInteger(text: string | undefined, fallback: number, name: strin
 const n = positiveInteger(values.n ?? process.env.BENCH_N, 2_000, '--n');
 const shops = positiveInteger(values.shops ?? process.env.BENCH_SHOPS, 4, '--shops');
 const runs = positiveInteger(values.runs, 20, '--runs');
+const rounds = positiveInteger(values.rounds ?? process.env.BENCH_ROUNDS, 3, '--rounds');
 const pgDelay = positiveInteger(values['pg-delay'], 300, '--pg-delay');
 const perLane = positiveInteger(values['per-lane'], 20, '--per-lane');
 const caps = scalingFlag ? values.scaling!.split(',').map((cap) => positiveInteger(cap, 0, '--scaling')) : [];
@@ -87,17 +91,30 @@ if (!values['no-runs']) {
   const { chargeFloor, noticeFloor } = await import('./floors.ts');
   const system = await startLocalSystem({ port: 0, data: 'memory', seed: false, tick: false, env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'SILENT' } });
   try {
-    console.log(`\nseeding ${n.toLocaleString('en-US')} due subscriptions across ${shops} shops (embedded DynamoDB in memory, local SES/SNS/SQS/EventBridge, sandbox PG)`);
-    const shopIds = await seedShops(system, shops, Math.ceil(n / shops));
-    const seeded = await seedSubscriptions(system, shopIds, n, addDays(seoulDate(system.clock.now()), 7), progress);
-    const { notice, charge } = await theRuns(system, seeded, progress);
-    console.log('\nfair floors (the same items, the same external calls, the same parallelism; nothing else)');
-    const floors = { notice: await noticeFloor(system, seeded, progress), charge: await chargeFloor(system, seeded, progress) };
-    results.notice = { ...notice, ratioToFloor: floors.notice.itemsPerSecond / notice.itemsPerSecond, floor: floors.notice };
-    results.charge = { ...charge, ratioToFloor: floors.charge.itemsPerSecond / charge.itemsPerSecond, floor: floors.charge };
+    const { median, roundsLine } = await import('./rounds.ts');
+    const shopIds = await seedShops(system, shops, rounds * Math.ceil(n / shops));
+    const first = addDays(seoulDate(system.clock.now()), 7);
+    const measured = [];
+    for (let round = 0; round < rounds; round += 1) {
+      // Each round on its own subscriptions, due three days after the last round's (the clock only moves forward).
+      console.log(`\nround ${round + 1}/${rounds}: seeding ${n.toLocaleString('en-US')} due subscriptions across ${shops} shops (embedded DynamoDB in memory, local SES/SNS/SQS/EventBridge, sandbox PG)`);
+      const seeded = await seedSubscriptions(system, shopIds, n, addDays(first, 3 * round), progress, `bench-r${round + 1}`);
+      const { notice, charge } = await theRuns(system, seeded, progress);
+      console.log('\nfair floors (the same items, the same external calls, the same parallelism; nothing else)');
+      const floors = { notice: await noticeFloor(system, seeded, progress), charge: await chargeFloor(system, seeded, progress) };
+      measured.push({
+        notice: { ...notice, ratioToFloor: floors.notice.itemsPerSecond / notice.itemsPerSecond, floor: floors.notice },
+        charge: { ...charge, ratioToFloor: floors.charge.itemsPerSecond / charge.itemsPerSecond, floor: floors.charge },
+      });
+    }
+    // Each run's figures are its median round's (by the ratio to the floor): one round, as measured, not a mix.
+    results.notice = median(measured.map((round) => round.notice));
+    results.charge = median(measured.map((round) => round.charge));
+    results.rounds = measured.map((round) => ({ notice: round.notice.ratioToFloor, charge: round.charge.ratioToFloor }));
+    console.log(`\n${roundsLine(measured)}`);
     if (caps.length > 0) {
       const { chargeScaling } = await import('./scaling.ts');
-      results.scaling = { pgDelayMs: pgDelay, perLane, caps: await chargeScaling(system, shopIds, seeded.delivery, caps, pgDelay, perLane, progress) };
+      results.scaling = { pgDelayMs: pgDelay, perLane, caps: await chargeScaling(system, shopIds, addDays(first, 3 * (rounds - 1)), caps, pgDelay, perLane, progress) };
     }
   } finally {
     await system.stop();

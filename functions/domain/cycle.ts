@@ -176,7 +176,10 @@ export interface CycleRef {
 /** What a write of the next state must still find (its condition). */
 export interface Expectation {
   readonly status: CycleState;
-  /** The attempt counter as read (0 matches a cycle never attempted). */
+  /**
+   * The charge attempt counter as read (0 matches a cycle never attempted), from NOTICED on. A cycle before it
+   * (SCHEDULED, NOTICING) is never attempted — only a charge counts — so its status (and a notice's attempts) is the claim.
+   */
   readonly attempts?: number;
   /** The claim time as read: of two workers taking over the same stale claim, one wins. */
   readonly chargingSince?: string;
@@ -252,7 +255,7 @@ function withoutAttempt(cycle: Cycle): Cycle {
 
 const claimOf = (cycle: Cycle): Expectation => ({
   status: cycle.status,
-  attempts: cycle.attempts ?? 0,
+  ...(cycle.status === 'SCHEDULED' || cycle.status === 'NOTICING' ? {} : { attempts: cycle.attempts ?? 0 }),
   ...(cycle.chargingSince !== undefined ? { chargingSince: cycle.chargingSince } : {}),
   ...(cycle.status === 'NOTICING' && cycle.notice ? { noticeAttempts: { mail: cycle.notice.mail.attempts, sms: cycle.notice.sms.attempts } } : {}),
 });

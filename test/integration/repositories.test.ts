@@ -5,6 +5,8 @@ import { DUE_SHARDS } from '../../system/table.ts';
 import { dueIndexKeys, keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { dueWorkRepository } from '../../functions/adapters/dynamodb/due-work.repo.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
+import { cyclesRepository } from '../../functions/adapters/dynamodb/cycles.repo.ts';
+import { scheduledCycle, type Cycle, type CycleState } from '../../functions/domain/cycle.ts';
 import { DEFAULT_DELIVERY_CALENDAR } from '../../functions/domain/delivery-calendar.ts';
 import { DEFAULT_START_DATE_WINDOW, NOT_APPLIED, type Shop } from '../../functions/domain/shop.ts';
 import { startEmbeddedTable, type EmbeddedTable } from '../support/embedded-table.ts';
@@ -46,6 +48,37 @@ describe('shops repository', () => {
     expect(await shops.update('repo-2', 1, { startDateWindow: { earliestDaysAhead: 3, latestDaysAhead: 3 } })).toBe(false);
     expect(await shops.get('repo-2')).toMatchObject({ startDateWindow: window, version: 2 });
     expect(await shops.update('missing', 0, { startDateWindow: window })).toBe(false);
+  });
+});
+
+describe('cycles repository: the write condition is the transition’s expectation', () => {
+  let n = 0;
+  const stored = async (status: CycleState, attempts: number | undefined): Promise<Cycle> => {
+    const base = scheduledCycle({ id: `cond-${(n += 1)}`, shopId: 'shop-c', customerId: 'cust-c' }, '2026-12-10');
+    const cycle: Cycle = { ...base, status, ...(attempts === undefined ? {} : { attempts }) };
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.cycle(cycle.subscriptionId, cycle.deliveryDate), type: 'cycle', ...cycle } }));
+    return cycle;
+  };
+  const write = (cycle: Cycle, expect: Parameters<ReturnType<typeof cyclesRepository>['write']>[1]) => cyclesRepository(table.db, table.tableName).write({ ...cycle, status: 'CHARGING' }, expect);
+
+  // Attempt 0 is written as `status AND no counter OR status AND counter = 0` (no parentheses): the status must hold in both.
+  it.each([
+    ['no counter stored', 'NOTICED', undefined, true],
+    ['a counter of 0 stored', 'NOTICED', 0, true],
+    ['a counter of 1 stored', 'NOTICED', 1, false],
+    ['another status, no counter', 'FAILED', undefined, false],
+    ['another status, a counter of 0', 'FAILED', 0, false],
+  ] as const)('expecting NOTICED, attempt 0: %s → %s', async (_, status, attempts, written) => {
+    expect(await write(await stored(status, attempts), { status: 'NOTICED', attempts: 0 })).toBe(written);
+  });
+
+  it.each([
+    ['the same counter', 'NOTICED', 2, true],
+    ['another counter', 'NOTICED', 3, false],
+    ['no counter', 'NOTICED', undefined, false],
+    ['another status', 'FAILED', 2, false],
+  ] as const)('expecting NOTICED, attempt 2: %s → %s', async (_, status, attempts, written) => {
+    expect(await write(await stored(status, attempts), { status: 'NOTICED', attempts: 2 })).toBe(written);
   });
 });
 

@@ -99,8 +99,10 @@ export interface CreditsRepository {
    * Consumes one credit of the block for each operation, as far as the block holds (in the order given):
    * for callers that bound each operation to this block themselves, before (e.g. on the payment notice's cycle).
    * Answers the operations the block holds — consumed now, or by an earlier attempt. Idempotent.
+   * `known`: the block as the caller's `reserveBlock` answered it — ACTIVE with nothing spent, the first write is
+   * tried without reading the block before it (conditional on exactly that; refused, it reads and goes round).
    */
-  consume(block: CreditBlockRef, operationIds: readonly string[]): Promise<Set<string>>;
+  consume(block: CreditBlockRef, operationIds: readonly string[], known?: CreditBlock): Promise<Set<string>>;
   /**
    * Writes the ledger lines of debits consumed through `consume`, once each (APPLIED and listed; a repeat
    * writes the same line again): a batch write, not one request per line.
@@ -688,11 +690,13 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       return released;
     },
 
-    async consume(ref, operationIds) {
+    async consume(ref, operationIds, known) {
       operationIds.forEach(assertOperationId);
       const members = new Map(operationIds.map((id) => [spendMember(id), id]));
+      // A block just reserved and not spent from: its first write needs no read (a stale guess fails the condition).
+      const fresh: BlockItem | undefined = known?.state === 'ACTIVE' && known.spent === 0 && known.blockId === ref.blockId ? { state: 'ACTIVE', want: known.granted, granted: known.granted } : undefined;
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
-        const block = await getBlock(ref);
+        const block = round === 0 && fresh ? fresh : await getBlock(ref);
         const spent = block?.spent ?? new Set<string>();
         const held = new Set([...members].filter(([member]) => spent.has(member)).map(([, id]) => id));
         if (!block || block.state !== 'ACTIVE') return held;

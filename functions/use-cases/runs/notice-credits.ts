@@ -7,14 +7,17 @@
  *
  * Each SMS's operation is bound to the block on its cycle (the lock or resend
  * write) before any credit is consumed, so one operation is consumed in at
- * most one block. Then all of the message's credits are consumed with one
- * write, their ledger lines written with one batch write, and the block
- * released (what it did not spend goes back) — three writes for the message,
- * not three per SMS. The block is sized to the SMS the message sends.
+ * most one block. The block is reserved as soon as the message's items are
+ * read, sized to the SMS they will bind to it, beside the locks;
+ * once the locks are written, all of the message's credits are consumed with
+ * one write; then, beside the sends, their ledger lines are written with one
+ * batch write and the block released (what it did not spend goes back) —
+ * three writes for the message, not three per SMS, and none of them between
+ * a lock and its send but the one consume.
  */
 import type { Clock } from '../../core/clock.ts';
 import type { CreditsRepository } from '../../adapters/dynamodb/credits.repo.ts';
-import { BLOCK_ID_PATTERN, CREDITS_PER_MESSAGE, debitOperationId, MAX_BLOCK_SIZE, type CreditBlockRef, type LedgerEntry } from '../../domain/credits.ts';
+import { BLOCK_ID_PATTERN, CREDITS_PER_MESSAGE, debitOperationId, MAX_BLOCK_SIZE, type CreditBlock, type CreditBlockRef, type LedgerEntry } from '../../domain/credits.ts';
 import type { CycleRef } from '../../domain/cycle.ts';
 import { debitOne } from '../credit-blocks.ts';
 
@@ -50,13 +53,32 @@ export interface SmsDebit {
   readonly at: string;
 }
 
+/**
+ * The message's block being reserved for `want` SMS (none: no block), started before the locks and awaited by
+ * `paySms`. A failed reservation fails the message there, as if it had been made in `paySms` itself.
+ */
+export interface Reservation {
+  readonly want: number;
+  readonly block: Promise<CreditBlock | undefined>;
+}
+
+/** Starts reserving the message's block for the `want` SMS its items will bind to it (an upper bound is fine: the rest goes back). */
+export function reserveMessageBlock(deps: Deps, block: CreditBlockRef, want: number): Reservation {
+  const size = Math.min(want, MAX_BLOCK_SIZE);
+  const reserving = size > 0 ? deps.credits.reserveBlock(block, size, deps.clock.now()) : Promise.resolve(undefined);
+  // Awaited in paySms; until then a refusal must not count as unhandled.
+  reserving.catch(() => undefined);
+  return { want: size, block: reserving };
+}
+
 export interface SmsCredits {
   /** The operations paid for (now, or by an earlier attempt): their SMS may go out. */
   readonly paid: ReadonlySet<string>;
   /**
    * Writes the ledger lines of the paid operations (and `more`: lines of debits an earlier delivery made and
-   * died before writing), then returns what the block did not spend. A failure here fails the message, whose
-   * redelivery writes the lines again; an unreleased block is swept at the end of the next run.
+   * died before writing), then returns what the block did not spend. Nothing consumes from the block after
+   * `paySms`, so this may run beside the sends. A failure here fails the message, whose redelivery writes the
+   * lines again; an unreleased block is swept at the end of the next run.
    */
   finish(more?: readonly LedgerEntry[]): Promise<void>;
 }
@@ -66,20 +88,24 @@ export interface SmsCredits {
  * one). Answers which operations are paid. A block a duplicate delivery of the same message released meanwhile
  * can never hold the operations it does not hold already (a closed block takes no debit), so those are paid
  * one by one through `debitOne` instead; a block that ran dry (EMPTY, or full) means the shop has no credit
- * left: those SMS are not sent (S12).
+ * left: those SMS are not sent (S12). The message's own block is the one `reservation` reserved; should more
+ * of its SMS be bound to it than reserved for (never, while the caller counts them all), the rest are reserved
+ * here, as before the reservation moved ahead (a block reserved already keeps its size: those go unpaid).
  */
-export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly SmsDebit[]): Promise<SmsCredits> {
+export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly SmsDebit[], reservation: Reservation): Promise<SmsCredits> {
   const paid = new Set<string>();
-  let reserved = false;
+  let reserved = reservation.want > 0;
   const byBlock = new Map<string, string[]>();
   for (const debit of debits) byBlock.set(debit.block, [...(byBlock.get(debit.block) ?? []), smsOperationId(debit.ref)]);
+  // Awaited also when nothing is bound to it now: a refused reservation fails the message, and the block is released in finish.
+  let own = await reservation.block;
   for (const [blockId, operations] of byBlock) {
     const ref: CreditBlockRef = { ...block, blockId };
-    if (blockId === block.blockId) {
-      await deps.credits.reserveBlock(ref, Math.min(operations.length, MAX_BLOCK_SIZE), deps.clock.now());
+    if (blockId === block.blockId && !own) {
+      own = await deps.credits.reserveBlock(ref, Math.min(operations.length, MAX_BLOCK_SIZE), deps.clock.now());
       reserved = true;
     }
-    const held = await deps.credits.consume(ref, operations);
+    const held = await deps.credits.consume(ref, operations, blockId === block.blockId ? own : undefined);
     for (const operation of held) paid.add(operation);
     const unpaid = operations.filter((operation) => !held.has(operation));
     if (unpaid.length === 0) continue;
@@ -98,7 +124,7 @@ export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly
     async finish(more = []) {
       const lines: LedgerEntry[] = [...more, ...debits.filter((debit) => paid.has(smsOperationId(debit.ref))).map((debit) => lateLedgerLine(debit.ref, debit.at))];
       if (lines.length > 0) await deps.credits.recordDebits(block.shopId, [...new Map(lines.map((line) => [line.id, line])).values()]);
-      if (reserved) await deps.credits.releaseBlock(block, deps.clock.now(), 'ACTIVE');
+      if (reserved) await deps.credits.releaseBlock(block, deps.clock.now(), own?.state === 'ACTIVE' ? 'ACTIVE' : undefined);
     },
   };
 }

@@ -3,7 +3,8 @@
  * course of a message): each decided by the domain (functions/domain/cycle.ts)
  * and written as one conditional write. A write that loses a race fails its
  * item (`LostRace`): the item is retried on its own and decides again from
- * what is true then.
+ * what is true then. Also the item's sends (mail, then SMS if paid) and its
+ * outcome.
  */
 import { NOTICE_WORKER_TIMEOUT_SECONDS } from '../../../system/worker-timeouts.ts';
 import { advance, followingDelivery, moved, nextDatesOf, orderNameFor, plannedOf, scheduledCycle, transition, type ChannelNotice, type Cycle, type CycleNotice, type Transition } from '../../domain/cycle.ts';
@@ -12,7 +13,8 @@ import type { Product } from '../../domain/product.ts';
 import { publishCycleEvent } from '../cycle-events.ts';
 import { completeBefore, endForRefusedIncrease, type Subscription } from '../../domain/subscription.ts';
 import { NotificationInFlight, sendDecision } from '../send-once.ts';
-import type { NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
+import type { ChannelOutcome, NoticeContext, NoticeItem, NoticeOutcome } from './notice.ts';
+import { paymentNoticeMail, paymentNoticeSms, type PaymentNoticeContent } from '../../notifications/payment-notice.ts';
 import { finishEnding } from './subscription-endings.ts';
 
 /** A SENDING attempt older than this belongs to a dead worker: no notice worker lives longer. */
@@ -40,7 +42,7 @@ async function write(ctx: NoticeContext, result: Transition, what: string): Prom
 }
 
 /** A channel's intent at the lock: SENDING when it is on and there is an address (S11), else its final state. */
-function intent(on: boolean, address: string | undefined, at: string): ChannelNotice {
+export function intent(on: boolean, address: string | undefined, at: string): ChannelNotice {
   if (!on) return { state: 'OFF', attempts: 0, at };
   if (!address) return { state: 'NO_ADDRESS', attempts: 0, at };
   return { state: 'SENDING', attempts: 1, at };
@@ -184,3 +186,57 @@ export const settling = (cycle: Cycle, notice: CycleNotice): Transition => trans
 export async function settle(ctx: NoticeContext, result: Transition): Promise<void> {
   if (result.ok) await ctx.deps.cycles.write(result.next, result.expect);
 }
+
+/**
+ * Whether the item's notice will bind an SMS to the message's block: a lock with an SMS intent (S11, the same
+ * `intent` the lock writes), or a resend whose SMS is still to go, bound to this block.
+ */
+export function bindsSms(ctx: NoticeContext, item: NoticeItem, step: string): boolean {
+  if (step === 'lock' || step === 'move') return intent(ctx.settings.paymentNotice.sms, item.subscription?.contact?.phone, ctx.at).state === 'SENDING';
+  const notice = item.cycle?.notice;
+  return step === 'resume' && notice?.sms.state === 'SENDING' && (notice.smsBlock ?? ctx.blockId) === ctx.blockId;
+}
+
+/** Sends what the lock left to send (the SMS only if paid); answers every channel's outcome. */
+export async function send(ctx: NoticeContext, item: NoticeItem, products: ReadonlyMap<string, Product>, smsPaid: boolean): Promise<CycleNotice> {
+  const { cycle, sendMail, sendSms } = item.lock!;
+  const subscription = item.subscription!;
+  const notice = cycle.notice!;
+  const content: PaymentNoticeContent = {
+    shopName: ctx.shopName,
+    deliveryDate: cycle.deliveryDate,
+    chargeDate: cycle.chargeDate,
+    amount: cycle.amount,
+    lines: cycle.items.map((line) => ({ name: products.get(line.productId)?.name ?? line.productId, quantity: line.quantity, unitPrice: line.unitPrice })),
+    paymentMethod: subscription.paymentMethod,
+    card: subscription.card,
+    movedFrom: cycle.movedFrom,
+  };
+  const sent = async (channel: ChannelNotice, send: () => Promise<{ messageId: string }>): Promise<ChannelNotice> => ({ ...channel, state: 'SENT', messageId: (await send()).messageId });
+  // Mail, then SMS (the items of a message go side by side already): a crash between them resends what was not recorded.
+  const mail = sendMail ? await sent(notice.mail, () => ctx.deps.mailer.send({ to: subscription.contact!.email, ...paymentNoticeMail(content), kind: 'payment-notice' })) : notice.mail;
+  // S12, issue 14: one credit per SNS part sent — the notice SMS is fitted to one part (paymentNoticeSms), so one credit.
+  const sms = !sendSms ? notice.sms : smsPaid ? await sent(notice.sms, () => ctx.deps.sms.send({ to: subscription.contact!.phone, text: paymentNoticeSms(content), kind: 'payment-notice' })) : { ...notice.sms, state: 'NO_CREDIT' as const };
+  return { ...notice, mail, sms };
+}
+
+/** A settled notice's outcome (also when the settle was refused: what was sent was sent). */
+export function noticed(item: NoticeItem): NoticeOutcome {
+  const { cycle, sendMail, sendSms } = item.lock!;
+  const { mail, sms } = item.sent!;
+  return { status: 'noticed', deliveryDate: cycle.deliveryDate, amount: cycle.amount, mail: channelOutcome(mail, sendMail), sms: channelOutcome(sms, sendSms), ...(cycle.movedFrom ? { movedFrom: cycle.movedFrom } : {}) };
+}
+
+function channelOutcome(channel: ChannelNotice, sentNow: boolean): ChannelOutcome {
+  switch (channel.state) {
+    case 'SENT':
+      return sentNow ? 'sent' : 'already-sent';
+    case 'NO_CREDIT':
+      return 'no-credit';
+    case 'OFF':
+      return 'off';
+    default:
+      return 'no-address';
+  }
+}
+

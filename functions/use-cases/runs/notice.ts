@@ -8,18 +8,21 @@
  *    shop and its settings, its credit block — then the products (two
  *    BatchGetItems with the worker's batching client). The domain decides each
  *    cycle's step (`noticeStep`): the subscription is the truth, the index a hint.
+ *    The message's credit block is reserved from here on, beside the next
+ *    steps, for the SMS the locks will bind to it (S12).
  * 2. Lock each cycle (S18): the ACTIVE items at today's prices, the notice's
  *    intents per channel (S11) and the SMS credit binding, in one conditional
  *    write (SCHEDULED → NOTICING) — after planning the delivery after it
  *    (its SCHEDULED cycle), so a crash can never lose the next one.
- * 3. Pay every SMS from the message's credit block with one write (S12).
+ * 3. Pay every SMS from the message's credit block with one write (S12); its
+ *    ledger lines and the block's release start now, beside steps 4 and 5.
  * 4. Send mail and SMS.
  * 5. Settle each cycle (NOTICING → NOTICED): the message's noticed events
  *    first, together (ten per PutEvents), then each cycle written with the
  *    provider's ids, out of the notice index and into the charge index of its
  *    charge date.
- * 6. Write the SMS ledger lines (one batch write), release the block, and tell
- *    the operator once a day when credits ran out or notices went out late.
+ * 6. Wait for the SMS ledger lines (one batch write) and the block's release,
+ *    and tell the operator once a day when credits ran out or notices went out late.
  *
  * Alternate courses:
  * - Late (the notice run missed the notice date, or a dead attempt is resent
@@ -46,15 +49,14 @@ import type { SettingsRepository } from '../../adapters/dynamodb/settings.repo.t
 import type { ShopsRepository } from '../../adapters/dynamodb/shops.repo.ts';
 import type { SubscriptionsRepository } from '../../adapters/dynamodb/subscriptions.repo.ts';
 import type { EventPublisher, Mailer, SmsSender } from '../../adapters/messaging/ports.ts';
-import { noticeStep, type ChannelNotice, type Cycle, type CycleNotice, type CycleRef, type Transition } from '../../domain/cycle.ts';
+import { noticeStep, type Cycle, type CycleNotice, type CycleRef, type Transition } from '../../domain/cycle.ts';
 import { defaultNotificationSettings, type NotificationSettings } from '../../domain/notification-settings.ts';
 import type { Product } from '../../domain/product.ts';
 import type { Subscription } from '../../domain/subscription.ts';
-import { paymentNoticeMail, paymentNoticeSms, type PaymentNoticeContent } from '../../notifications/payment-notice.ts';
 import { DEFAULT_DELIVERY_CALENDAR, type DeliveryCalendar } from '../../domain/delivery-calendar.ts';
 import { warnOfCardExpiry } from './card-expiry-warning.ts';
-import { lateLedgerLine, messageBlock, paySms, smsOperationId, type SmsDebit } from './notice-credits.ts';
-import { endStale, lockOrResume, moveLate, settle, settling, type Lock } from './notice-steps.ts';
+import { lateLedgerLine, messageBlock, paySms, reserveMessageBlock, smsOperationId, type SmsDebit } from './notice-credits.ts';
+import { bindsSms, endStale, lockOrResume, moveLate, noticed, send, settle, settling, type Lock } from './notice-steps.ts';
 import { publishCycleEvents } from '../cycle-events.ts';
 
 export { SENDING_LEASE_MS } from './notice-steps.ts';
@@ -161,6 +163,8 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
   const ctx: NoticeContext = { deps, now, at: seoulTimestamp(now), day: seoulDate(now), settings, blockId: block.blockId, shopName: shop?.name ?? work.shopId, calendar: shop?.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR };
   const serviceActive = shop?.service.status === 'ACTIVE';
   const stepOf = (item: NoticeItem) => noticeStep(item.cycle, item.subscription, serviceActive, ctx.day, ctx.calendar);
+  // S12: the block reserved beside what follows, for every SMS a lock (or a resend bound to it) will bind to it.
+  const reservation = reserveMessageBlock(deps, block, items.filter((item) => bindsSms(ctx, item, stepOf(item).step)).length);
 
   // Late notices move first (rare): the moved cycle is then noticed like any other.
   await phase(items.filter((item) => stepOf(item).step === 'move'), (item) => moveLate(ctx, item, (stepOf(item) as { to: IsoDate }).to));
@@ -184,10 +188,12 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
     else item.lock = result;
   });
 
-  // 3. S12: the message's SMS credits, with one write.
+  // 3. S12: the message's SMS credits, with one write; the ledger lines and the block's release go on beside the sends.
   const locked = items.filter((item) => item.lock && item.error === undefined);
   const debits: SmsDebit[] = locked.filter((item) => item.lock!.sendSms).map((item) => ({ ref: item.ref, block: item.lock!.cycle.notice!.smsBlock ?? block.blockId, at: item.lock!.cycle.notice!.sms.at }));
-  const credits = await paySms(deps, block, debits);
+  const credits = await paySms(deps, block, debits, reservation);
+  const finishing = credits.finish(repaired);
+  finishing.catch(() => undefined); // awaited in step 6
 
   // 4. Send; issue 14: an expiring card warned once, before the notice's own sends.
   await phase(locked, async (item) => {
@@ -211,8 +217,8 @@ export async function noticeWork(deps: NoticeDeps, work: Work): Promise<WorkRepo
     item.outcome = noticed(item);
   });
 
-  // 6. Ledger lines, the block back, the operator told.
-  await credits.finish(repaired);
+  // 6. The ledger lines written and the block back (begun in step 3); the operator told.
+  await finishing;
   // (Also for a notice a dead delivery settled before it could tell the operator.)
   const dry = items.some((item) => (item.outcome?.status === 'noticed' && item.outcome.sms === 'no-credit') || (item.outcome?.status === 'skipped' && item.cycle?.notice?.sms.state === 'NO_CREDIT'));
   if (shop && dry) await alertOperatorOnce(deps, shop, settings, ctx.day, { kind: 'sms-credits-exhausted' });
@@ -233,49 +239,6 @@ async function productsOf(deps: NoticeDeps, shopId: string, items: readonly Noti
   const ids = new Set(items.filter((item) => item.outcome === undefined && item.error === undefined).flatMap((item) => [...(item.subscription?.items ?? []).map((line) => line.productId), ...(item.cycle?.items ?? []).map((line) => line.productId)]));
   const found = await Promise.all([...ids].map(async (id) => [id, await deps.products.get(shopId, id)] as const));
   return new Map(found.flatMap(([id, product]) => (product ? [[id, product] as const] : [])));
-}
-
-/** Sends what the lock left to send (the SMS only if paid); answers every channel's outcome. */
-async function send(ctx: NoticeContext, item: NoticeItem, products: ReadonlyMap<string, Product>, smsPaid: boolean): Promise<CycleNotice> {
-  const { cycle, sendMail, sendSms } = item.lock!;
-  const subscription = item.subscription!;
-  const notice = cycle.notice!;
-  const content: PaymentNoticeContent = {
-    shopName: ctx.shopName,
-    deliveryDate: cycle.deliveryDate,
-    chargeDate: cycle.chargeDate,
-    amount: cycle.amount,
-    lines: cycle.items.map((line) => ({ name: products.get(line.productId)?.name ?? line.productId, quantity: line.quantity, unitPrice: line.unitPrice })),
-    paymentMethod: subscription.paymentMethod,
-    card: subscription.card,
-    movedFrom: cycle.movedFrom,
-  };
-  const sent = async (channel: ChannelNotice, send: () => Promise<{ messageId: string }>): Promise<ChannelNotice> => ({ ...channel, state: 'SENT', messageId: (await send()).messageId });
-  // Mail, then SMS (the items of a message go side by side already): a crash between them resends what was not recorded.
-  const mail = sendMail ? await sent(notice.mail, () => ctx.deps.mailer.send({ to: subscription.contact!.email, ...paymentNoticeMail(content), kind: 'payment-notice' })) : notice.mail;
-  // S12, issue 14: one credit per SNS part sent — the notice SMS is fitted to one part (paymentNoticeSms), so one credit.
-  const sms = !sendSms ? notice.sms : smsPaid ? await sent(notice.sms, () => ctx.deps.sms.send({ to: subscription.contact!.phone, text: paymentNoticeSms(content), kind: 'payment-notice' })) : { ...notice.sms, state: 'NO_CREDIT' as const };
-  return { ...notice, mail, sms };
-}
-
-/** A settled notice's outcome (also when the settle was refused: what was sent was sent). */
-function noticed(item: NoticeItem): NoticeOutcome {
-  const { cycle, sendMail, sendSms } = item.lock!;
-  const { mail, sms } = item.sent!;
-  return { status: 'noticed', deliveryDate: cycle.deliveryDate, amount: cycle.amount, mail: channelOutcome(mail, sendMail), sms: channelOutcome(sms, sendSms), ...(cycle.movedFrom ? { movedFrom: cycle.movedFrom } : {}) };
-}
-
-function channelOutcome(channel: ChannelNotice, sentNow: boolean): ChannelOutcome {
-  switch (channel.state) {
-    case 'SENT':
-      return sentNow ? 'sent' : 'already-sent';
-    case 'NO_CREDIT':
-      return 'no-credit';
-    case 'OFF':
-      return 'off';
-    default:
-      return 'no-address';
-  }
 }
 
 /** One item on its own (tests, a single invocation): a message of one. */
