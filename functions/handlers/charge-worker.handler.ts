@@ -9,7 +9,7 @@ import { batchingReads } from '../adapters/dynamodb/batched-reads.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
-import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { shopRecords } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { chargeMeasures, record } from '../core/metrics.ts';
 import { observed } from '../core/observability.ts';
@@ -20,12 +20,12 @@ import { outcomesOf } from '../use-cases/runs/work.ts';
 import { events } from '../wiring/events.ts';
 import { gateways } from '../wiring/charging-gateways.ts';
 import { mailer } from '../wiring/mailer.ts';
-import { sealedBillingKeys } from '../wiring/sealer.ts';
+import { sealedBillingKeyRecords } from '../wiring/sealer.ts';
 import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const repositories = table(
-  { cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, settings: settingsRepository, billingKeys: sealedBillingKeys, notifications: notificationsRepository },
+  { cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopRecords, settings: settingsRepository, billingKeys: sealedBillingKeyRecords, notifications: notificationsRepository },
   batchingReads(db, tableName),
 );
 

@@ -11,7 +11,7 @@ import { notificationsRepository } from '../adapters/dynamodb/notifications.repo
 import { priceConsentsRepository } from '../adapters/dynamodb/price-consents.repo.ts';
 import { productsRepository } from '../adapters/dynamodb/products.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
-import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { shopRecords } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { noticeMeasures, record } from '../core/metrics.ts';
 import { observed } from '../core/observability.ts';
@@ -25,7 +25,7 @@ import { db, table, tableName } from '../wiring/table.ts';
 import { workQueue } from '../wiring/work-queue.ts';
 
 const repositories = table(
-  { cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopsRepository, settings: settingsRepository, products: productsRepository, priceConsents: priceConsentsRepository, credits: creditsRepository, notifications: notificationsRepository },
+  { cycles: cyclesRepository, subscriptions: subscriptionRecords, shops: shopRecords, settings: settingsRepository, products: productsRepository, priceConsents: priceConsentsRepository, credits: creditsRepository, notifications: notificationsRepository },
   batchingReads(db, tableName),
 );
 

@@ -6,14 +6,14 @@ import { chargeSettings } from '../charge-settings.ts';
 import { cyclesRepository } from '../adapters/dynamodb/cycles.repo.ts';
 import { notificationsRepository } from '../adapters/dynamodb/notifications.repo.ts';
 import { settingsRepository } from '../adapters/dynamodb/settings.repo.ts';
-import { shopsRepository } from '../adapters/dynamodb/shops.repo.ts';
+import { shopRecords } from '../adapters/dynamodb/shops.repo.ts';
 import { subscriptionRecords } from '../adapters/dynamodb/subscriptions.repo.ts';
 import { events } from '../wiring/events.ts';
 import { mailer } from '../wiring/mailer.ts';
 import { table } from '../wiring/table.ts';
 
 const deps = {
-  ...table({ cycles: cyclesRepository, subscriptions: (client, name) => subscriptionRecords(client, name), shops: shopsRepository, settings: settingsRepository, notifications: notificationsRepository }),
+  ...table({ cycles: cyclesRepository, subscriptions: (client, name) => subscriptionRecords(client, name), shops: shopRecords, settings: settingsRepository, notifications: notificationsRepository }),
   mailer,
   events,
   // The follow-ups are the charge worker's own, with its settings.

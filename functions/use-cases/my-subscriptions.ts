@@ -18,7 +18,7 @@ export async function getMySubscription(deps: PriceConsentDeps, shopId: string, 
 }
 
 /** S10: the buyer's one registered card (or KakaoPay), masked; the billing key never leaves. */
-export async function getMyCard(deps: Pick<StorefrontDeps, 'billingKeys'>, shopId: string, customerId: string, method: 'card' | 'kakaopay') {
+export async function getMyCard(deps: { readonly billingKeys: Pick<StorefrontDeps['billingKeys'], 'getMasked'> }, shopId: string, customerId: string, method: 'card' | 'kakaopay') {
   const record = await deps.billingKeys.getMasked(shopId, customerId, method);
   if (!record) throw new NotFound('A registered card');
   return toMaskedCard(record);

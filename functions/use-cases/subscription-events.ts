@@ -30,6 +30,23 @@ function event(type: EventType, id: string, subscription: Subscription, detail: 
   return { type, id, shopId: subscription.shopId, detail: { subscriptionId: subscription.id, customerId: subscription.customerId, ...detail } };
 }
 
+/**
+ * The two endings a daily run publishes (runs/subscription-endings.ts) stand alone, so the notice and charge
+ * workers bundle these two builders only; `subscriptionEvents` lists them with the rest.
+ */
+export const subscriptionCancelled = (subscription: Subscription): DomainEvent =>
+  event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {
+    reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as keyof typeof CANCELLED_BY] ?? 'buyer',
+    cancelledAt: subscription.updatedAt,
+  });
+
+export const subscriptionCompleted = (subscription: Subscription): DomainEvent =>
+  event('subscription.completed', `${subscription.id}.completed`, subscription, {
+    deliveries: subscription.chargedDeliveries ?? 0,
+    lastDeliveryDate: subscription.completedWith,
+    completedAt: subscription.completedAt ?? subscription.updatedAt,
+  });
+
 export const subscriptionEvents = {
   created: (subscription: Subscription): DomainEvent =>
     event('subscription.created', `${subscription.id}.created`, subscription, {
@@ -69,15 +86,6 @@ export const subscriptionEvents = {
       by,
       changedAt: at,
     }),
-  cancelled: (subscription: Subscription): DomainEvent =>
-    event('subscription.cancelled', `${subscription.id}.cancelled`, subscription, {
-      reason: CANCELLED_BY[(subscription.cancelReason ?? 'CUSTOMER_REQUEST') as keyof typeof CANCELLED_BY] ?? 'buyer',
-      cancelledAt: subscription.updatedAt,
-    }),
-  completed: (subscription: Subscription): DomainEvent =>
-    event('subscription.completed', `${subscription.id}.completed`, subscription, {
-      deliveries: subscription.chargedDeliveries ?? 0,
-      lastDeliveryDate: subscription.completedWith,
-      completedAt: subscription.completedAt ?? subscription.updatedAt,
-    }),
+  cancelled: subscriptionCancelled,
+  completed: subscriptionCompleted,
 };

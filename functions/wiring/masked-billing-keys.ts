@@ -4,7 +4,7 @@
  * Opening or sealing a key through it is a wiring mistake and throws.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { billingKeysRepository } from '../adapters/dynamodb/billing-keys.repo.ts';
+import { billingKeyRecords } from '../adapters/dynamodb/billing-keys.repo.ts';
 import type { Sealer } from '../ports/sealer.ts';
 
 const refuse = async (): Promise<never> => {
@@ -12,5 +12,5 @@ const refuse = async (): Promise<never> => {
 };
 const noSealer: Sealer = { seal: refuse, open: refuse, isSealed: () => true };
 
-/** A `table({ billingKeys: maskedBillingKeys })` factory: `getMasked` works, anything that opens a key throws. */
-export const maskedBillingKeys = (client: DynamoDBDocumentClient, tableName: string) => billingKeysRepository(client, tableName, noSealer);
+/** A `table({ billingKeys: maskedBillingKeys })` factory: the reads only (billingKeyRecords); `getMasked` works, `get` (which opens the key) throws. */
+export const maskedBillingKeys = (client: DynamoDBDocumentClient, tableName: string) => billingKeyRecords(client, tableName, noSealer);

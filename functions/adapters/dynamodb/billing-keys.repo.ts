@@ -22,11 +22,16 @@ import { writeIfCondition } from './client.ts';
 import { decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
 import { indexKeys, keys, billingKeysPartition } from './keys.ts';
 
-export interface BillingKeysRepository {
+/** One buyer's registration, read: opened for a charge (needs kms:Decrypt) or masked for the buyer's view. */
+export interface BillingKeyRecords {
   /** The registration with its billing key opened (needs kms:Decrypt). */
   get(shopId: string, customerId: string, method: BillingKeyRecord['method']): Promise<BillingKeyRecord | undefined>;
   /** The registration without its billing key: what the buyer may see (no KMS needed). */
   getMasked(shopId: string, customerId: string, method: BillingKeyRecord['method']): Promise<MaskedBillingKeyRecord | undefined>;
+}
+
+/** Registering a card (checkout, card change) and the stop cascade (S22): the writes, and the shop-wide list that feeds the deletes. */
+export interface BillingKeyChanges {
   /**
    * Stores the buyer's registration, sealed (S10: one per buyer and method), only if the current one still
    * holds `previous` (null: there is none). False when another registration got there first.
@@ -40,6 +45,9 @@ export interface BillingKeysRepository {
   delete(shopId: string, customerId: string, method: BillingKeyRecord['method'], billingKey: string): Promise<boolean>;
 }
 
+/** Both parts: what checkout and the stop worker build. */
+export interface BillingKeysRepository extends BillingKeyRecords, BillingKeyChanges {}
+
 const STORAGE = new Set(['pk', 'sk', 'type', 'gsi1pk', 'gsi1sk', 'billingKeyDigest']);
 const stored = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([name]) => !STORAGE.has(name))) as unknown as BillingKeyRecord;
 
@@ -52,17 +60,27 @@ const holdsKey = (billingKey: string) => ({
   ExpressionAttributeValues: { ':digest': billingKeyDigest(billingKey), ':plain': billingKey },
 });
 
-export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: string, sealer: Sealer): BillingKeysRepository {
-  const contextOf = (shopId: string): SealContext => ({ shopId, purpose: 'billing-key' });
-  const open = async (value: string, shopId: string) => (sealer.isSealed(value) ? sealer.open(value, contextOf(shopId)) : value);
+const contextOf = (shopId: string): SealContext => ({ shopId, purpose: 'billing-key' });
 
-  const opened = async (item: Record<string, unknown>): Promise<BillingKeyRecord> => {
+/** A stored item as its record, the key (and a retiring one) opened with `sealer`. */
+function opener(sealer: Sealer) {
+  const open = async (value: string, shopId: string) => (sealer.isSealed(value) ? sealer.open(value, contextOf(shopId)) : value);
+  return async (item: Record<string, unknown>): Promise<BillingKeyRecord> => {
     const record = stored(item);
     const billingKey = await open(record.billingKey, record.shopId);
     const retiring = record.retiring ? { ...record.retiring, billingKey: await open(record.retiring.billingKey, record.shopId) } : undefined;
     return { ...record, billingKey, ...(retiring ? { retiring } : {}) };
   };
+}
 
+/** All of it: the records and the changes. */
+export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: string, sealer: Sealer): BillingKeysRepository {
+  return { ...billingKeyRecords(db, tableName, sealer), ...billingKeyChanges(db, tableName, sealer) };
+}
+
+/** One registration, opened or masked: what the charge, the card sweep and the buyer's views build. */
+export function billingKeyRecords(db: DynamoDBDocumentClient, tableName: string, sealer: Sealer): BillingKeyRecords {
+  const opened = opener(sealer);
   return {
     async get(shopId, customerId, method) {
       const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.billingKey(shopId, customerId, method), ConsistentRead: true }));
@@ -74,24 +92,13 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
       const { billingKey: _key, retiring: _retiring, ...masked } = stored(Item);
       return masked;
     },
-    async listByShop(shopId, page) {
-      const partition = billingKeysPartition(shopId);
-      const { Items = [], LastEvaluatedKey } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: partition.index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partition.attribute },
-          ExpressionAttributeValues: { ':pk': partition.value },
-          Limit: page.limit,
-          ExclusiveStartKey: decodeCursor(page.cursor, indexQueryShape(partition)),
-        }),
-      );
-      return { items: await Promise.all(Items.map(opened)), nextCursor: encodeCursor(LastEvaluatedKey) };
-    },
-    async delete(shopId, customerId, method, billingKey) {
-      return writeIfCondition(() => db.send(new DeleteCommand({ TableName: tableName, Key: keys.billingKey(shopId, customerId, method), ...holdsKey(billingKey) })));
-    },
+  };
+}
+
+/** Registration writes and the stop cascade's list and deletes. */
+export function billingKeyChanges(db: DynamoDBDocumentClient, tableName: string, sealer: Sealer): BillingKeyChanges {
+  const opened = opener(sealer);
+  return {
     async put(record, previous) {
       const context = contextOf(record.shopId);
       const billingKey = await sealer.seal(record.billingKey, context);
@@ -121,6 +128,24 @@ export function billingKeysRepository(db: DynamoDBDocumentClient, tableName: str
       await writeIfCondition(() =>
         db.send(new UpdateCommand({ TableName: tableName, Key: keys.billingKey(shopId, customerId, method), UpdateExpression: 'REMOVE retiring', ...holdsKey(billingKey) })),
       );
+    },
+    async listByShop(shopId, page) {
+      const partition = billingKeysPartition(shopId);
+      const { Items = [], LastEvaluatedKey } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: partition.index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': partition.attribute },
+          ExpressionAttributeValues: { ':pk': partition.value },
+          Limit: page.limit,
+          ExclusiveStartKey: decodeCursor(page.cursor, indexQueryShape(partition)),
+        }),
+      );
+      return { items: await Promise.all(Items.map(opened)), nextCursor: encodeCursor(LastEvaluatedKey) };
+    },
+    async delete(shopId, customerId, method, billingKey) {
+      return writeIfCondition(() => db.send(new DeleteCommand({ TableName: tableName, Key: keys.billingKey(shopId, customerId, method), ...holdsKey(billingKey) })));
     },
   };
 }

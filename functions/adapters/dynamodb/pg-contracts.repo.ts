@@ -16,16 +16,24 @@ export interface StoredPgContract extends PgContract {
   readonly sealedCredentials: string;
 }
 
-export interface PgContractsRepository {
-  /** Every contract of the shop, retired ones included (masked: no credentials). */
-  list(shopId: string): Promise<PgContract[]>;
+/** What the gateway registry reads to open a shop's contract (every function that calls a PG). */
+export interface SealedPgContracts {
   /** The contract with its sealed credentials (retired ones too: the stop cascade still needs them). */
   getSealed(shopId: string, gateway: GatewayId): Promise<StoredPgContract | undefined>;
+}
+
+/** The merchant's and the platform's side: the masked list, registration and retirement. */
+export interface PgContractAdministration {
+  /** Every contract of the shop, retired ones included (masked: no credentials). */
+  list(shopId: string): Promise<PgContract[]>;
   /** Registers (or rotates) a contract: replaces the item, un-retiring it. */
   put(contract: StoredPgContract): Promise<void>;
   /** Retires a contract in force; it expires `expiresAt` (epoch seconds, TTL). No-op when absent or retired. */
   retire(shopId: string, gateway: GatewayId, at: string, expiresAt: number): Promise<void>;
 }
+
+/** Both parts. */
+export interface PgContractsRepository extends SealedPgContracts, PgContractAdministration {}
 
 const masked = ({ shopId, gateway, registeredAt, fingerprint, retiredAt }: Record<string, unknown>): PgContract => ({
   shopId: shopId as string,
@@ -35,7 +43,24 @@ const masked = ({ shopId, gateway, registeredAt, fingerprint, retiredAt }: Recor
   ...(typeof retiredAt === 'string' ? { retiredAt } : {}),
 });
 
+/** All of it. */
 export function pgContractsRepository(db: DynamoDBDocumentClient, tableName: string): PgContractsRepository {
+  return { ...sealedPgContracts(db, tableName), ...pgContractAdministration(db, tableName) };
+}
+
+/** A contract with its sealed credentials: what the gateway registry builds (functions/wiring/gateway-registry.ts). */
+export function sealedPgContracts(db: DynamoDBDocumentClient, tableName: string): SealedPgContracts {
+  return {
+    async getSealed(shopId, gateway) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.pgContract(shopId, gateway), ConsistentRead: true }));
+      if (!Item || typeof Item.sealedCredentials !== 'string') return undefined;
+      return { ...masked(Item), sealedCredentials: Item.sealedCredentials };
+    },
+  };
+}
+
+/** The masked list, registration and retirement: the merchant-facing functions. */
+export function pgContractAdministration(db: DynamoDBDocumentClient, tableName: string): PgContractAdministration {
   return {
     async list(shopId) {
       const { pk } = keys.shop(shopId);
@@ -50,11 +75,6 @@ export function pgContractsRepository(db: DynamoDBDocumentClient, tableName: str
         }),
       );
       return Items.map(masked);
-    },
-    async getSealed(shopId, gateway) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.pgContract(shopId, gateway), ConsistentRead: true }));
-      if (!Item || typeof Item.sealedCredentials !== 'string') return undefined;
-      return { ...masked(Item), sealedCredentials: Item.sealedCredentials };
     },
     async put(contract) {
       const { retiredAt: _retired, ...current } = contract;

@@ -7,19 +7,28 @@ import { indexKeys, keys, partitionQuery, shopsPartition } from './keys.ts';
 /** The parts of a shop a merchant's or the platform's action may change (counters change elsewhere, by ADD). */
 export type ShopChanges = Partial<Pick<Shop, 'service' | 'startDateWindow' | 'deliveryCalendar'>>;
 
-export interface ShopsRepository {
-  /** Creates the shop; false when a shop with this id already exists. */
-  create(shop: Shop): Promise<boolean>;
+/**
+ * What the daily runs and the cycle workers call (notice, charge, retry, resolve): the shop, read consistently,
+ * and S6's counter. Their bundles carry this part only; the merchant's and the platform's writes are
+ * `ShopAdministration` (the two compose `ShopsRepository`).
+ */
+export interface ShopRecords {
   /** Strongly consistent: a transition must start from the latest state. */
   get(shopId: string): Promise<Shop | undefined>;
-  /** Applies the changes if the shop is still at `expectedVersion`; false when someone wrote in between. */
-  update(shopId: string, expectedVersion: number, changes: ShopChanges): Promise<boolean>;
   /**
    * Adds `delta` to the active-subscription count (S6) once per `operationId`
    * (e.g. `activate#{subscriptionId}`): the shop item remembers recent
    * operation ids, so a retried activation or cancel does not count twice.
    */
   countActiveSubscriptions(shopId: string, delta: number, operationId: string, at: Date): Promise<void>;
+}
+
+/** The shop's creation and changes, S6's recount, the shop directory and the health probe. */
+export interface ShopAdministration {
+  /** Creates the shop; false when a shop with this id already exists. */
+  create(shop: Shop): Promise<boolean>;
+  /** Applies the changes if the shop is still at `expectedVersion`; false when someone wrote in between. */
+  update(shopId: string, expectedVersion: number, changes: ShopChanges): Promise<boolean>;
   /**
    * S6 converges (issue 13): sets the count to what a recount found, only if it still holds `expected` (the
    * value read before the recount) — an activation or cancel counted meanwhile wins, and the next recount decides.
@@ -30,6 +39,9 @@ export interface ShopsRepository {
   /** Reads a key that never exists: proves the table answers (health check). */
   ping(): Promise<void>;
 }
+
+/** Both parts: what the merchant-facing functions build. */
+export interface ShopsRepository extends ShopRecords, ShopAdministration {}
 
 /**
  * How long an operation id is remembered. It only has to outlive a duplicate of
@@ -54,7 +66,13 @@ function fromItem(item: Record<string, unknown>): Shop {
   return { ...shop, startDateWindow: shop.startDateWindow ?? DEFAULT_START_DATE_WINDOW, deliveryCalendar: shop.deliveryCalendar ?? DEFAULT_DELIVERY_CALENDAR, activeSubscriptions: shop.activeSubscriptions ?? 0, version: shop.version ?? 0 };
 }
 
+/** All of it: the shop's records and its administration. */
 export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): ShopsRepository {
+  return { ...shopRecords(db, tableName), ...shopAdministration(db, tableName) };
+}
+
+/** The shop, read consistently, and S6's counter: what the daily runs and the cycle workers build. */
+export function shopRecords(db: DynamoDBDocumentClient, tableName: string): ShopRecords {
   /** Drops remembered operation ids older than a day, so the shop item stays small. */
   const pruneCounterOps = async (shopId: string, now: number) => {
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.shop(shopId), ProjectionExpression: 'counterOps' }));
@@ -65,16 +83,56 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
       new UpdateCommand({ TableName: tableName, Key: keys.shop(shopId), UpdateExpression: `REMOVE ${Object.keys(names).map((name) => `counterOps.${name}`).join(', ')}`, ExpressionAttributeNames: names }),
     );
   };
+
+  async function countActiveSubscriptions(shopId: string, delta: number, operationId: string, at: Date): Promise<void> {
+    const now = Math.floor(at.getTime() / 1000);
+    const attempt = async (update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) => {
+      try {
+        await db.send(new UpdateCommand({ TableName: tableName, Key: keys.shop(shopId), ...update }));
+        return 'applied';
+      } catch (error) {
+        if (isConditionFailed(error)) return 'refused';
+        // The map does not exist yet (a shop that never counted): a nested path cannot be set.
+        if (error instanceof Error && error.name === 'ValidationException') return 'no-map';
+        throw error;
+      }
+    };
+    const nested = await attempt({
+      UpdateExpression: 'ADD activeSubscriptions :delta SET counterOps.#op = :now',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(counterOps.#op)',
+      ExpressionAttributeNames: { '#op': operationId },
+      ExpressionAttributeValues: { ':delta': delta, ':now': now },
+    });
+    if (nested === 'no-map') {
+      const created = await attempt({
+        UpdateExpression: 'ADD activeSubscriptions :delta SET counterOps = :ops',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(counterOps)',
+        ExpressionAttributeValues: { ':delta': delta, ':ops': { [operationId]: now } },
+      });
+      // Someone created the map in between: count through it (its condition keeps this once).
+      if (created === 'refused') await countActiveSubscriptions(shopId, delta, operationId, at);
+      return;
+    }
+    if (nested === 'applied') await pruneCounterOps(shopId, now);
+  }
+
+  return {
+    async get(shopId) {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.shop(shopId), ConsistentRead: true }));
+      return Item ? fromItem(Item) : undefined;
+    },
+    countActiveSubscriptions,
+  };
+}
+
+/** Creation, changes, S6's recount, the shop directory, the health probe. */
+export function shopAdministration(db: DynamoDBDocumentClient, tableName: string): ShopAdministration {
   return {
     async create(shop) {
       const item: ShopItem = { ...keys.shop(shop.shopId), type: 'shop', ...shop, ...indexKeys.shopDirectory(shop.shopId) };
       return writeIfCondition(() =>
         db.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
       );
-    },
-    async get(shopId) {
-      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.shop(shopId), ConsistentRead: true }));
-      return Item ? fromItem(Item) : undefined;
     },
     async update(shopId, expectedVersion, changes) {
       // Every change also (re)lists the shop in the shop directory: shops created before it existed join it.
@@ -101,37 +159,6 @@ export function shopsRepository(db: DynamoDBDocumentClient, tableName: string): 
           }),
         ),
       );
-    },
-    async countActiveSubscriptions(shopId, delta, operationId, at) {
-      const now = Math.floor(at.getTime() / 1000);
-      const attempt = async (update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) => {
-        try {
-          await db.send(new UpdateCommand({ TableName: tableName, Key: keys.shop(shopId), ...update }));
-          return 'applied';
-        } catch (error) {
-          if (isConditionFailed(error)) return 'refused';
-          // The map does not exist yet (a shop that never counted): a nested path cannot be set.
-          if (error instanceof Error && error.name === 'ValidationException') return 'no-map';
-          throw error;
-        }
-      };
-      const nested = await attempt({
-        UpdateExpression: 'ADD activeSubscriptions :delta SET counterOps.#op = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(counterOps.#op)',
-        ExpressionAttributeNames: { '#op': operationId },
-        ExpressionAttributeValues: { ':delta': delta, ':now': now },
-      });
-      if (nested === 'no-map') {
-        const created = await attempt({
-          UpdateExpression: 'ADD activeSubscriptions :delta SET counterOps = :ops',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(counterOps)',
-          ExpressionAttributeValues: { ':delta': delta, ':ops': { [operationId]: now } },
-        });
-        // Someone created the map in between: count through it (its condition keeps this once).
-        if (created === 'refused') await this.countActiveSubscriptions(shopId, delta, operationId, at);
-        return;
-      }
-      if (nested === 'applied') await pruneCounterOps(shopId, now);
     },
     async setActiveSubscriptions(shopId, count, expected) {
       return writeIfCondition(() =>

@@ -24,7 +24,7 @@ import { endedByRunAt, type Subscription } from '../../domain/subscription.ts';
 import { koreanDate } from '../../notifications/payment-notice.ts';
 import { renderMail } from '../../notifications/templates.ts';
 import { sendOnce } from '../send-once.ts';
-import { subscriptionEvents } from '../subscription-events.ts';
+import { subscriptionCancelled, subscriptionCompleted } from '../subscription-events.ts';
 
 export interface EndingDeps {
   readonly shops: Pick<ShopsRepository, 'countActiveSubscriptions'>;
@@ -45,7 +45,7 @@ export async function finishEnding(deps: EndingDeps, shopName: string, subscript
   const ending = endedByRunAt(subscription, deliveryDate);
   if (!ending || !subscription) return;
   await deps.shops.countActiveSubscriptions(subscription.shopId, -1, `deactivate#${subscription.id}`, deps.clock.now());
-  await deps.events.publish(ending === 'completed' ? subscriptionEvents.completed(subscription) : subscriptionEvents.cancelled(subscription));
+  await deps.events.publish(ending === 'completed' ? subscriptionCompleted(subscription) : subscriptionCancelled(subscription));
   const to = subscription.contact?.email;
   if (!to) {
     logger.warn('No buyer address to tell of the end of a subscription; not sent', { subscriptionId: subscription.id, ending });
