@@ -136,3 +136,26 @@ describe('an HTTP bundle carries its own operation\'s request side, and nothing 
     expect(markers.filter((marker) => !code.get('openApi')!.includes(marker))).toEqual([]);
   });
 });
+
+/**
+ * Repositories split by use (issue 12: chargeWorker was 0.5 KB under the budget): the workers that only read a
+ * shop, open a billing key or a PG contract build the read part (shopRecords, billingKeyRecords,
+ * sealedPgContracts; the two ending events alone), never the merchant-side writes. Each part is seen by text only
+ * its write side holds; `holder` is a bundle that builds the whole repository, so the check would see it.
+ */
+const WRITE_SIDES = [
+  { part: "shops.repo.ts's shopAdministration", markers: ['SET activeSubscriptions = :count', '#version = :expected'], holder: 'createShop' },
+  { part: "billing-keys.repo.ts's billingKeyChanges", markers: ['REMOVE retiring', 'billingKeyDigest = :digest OR billingKey = :plain'], holder: 'checkOut' },
+  { part: "pg-contracts.repo.ts's pgContractAdministration", markers: ['SET retiredAt = :at, expiresAt = :expires', 'shopId, gateway, registeredAt, fingerprint, retiredAt'], holder: 'putPgContract' },
+  { part: 'the HTTP side of subscription-events.ts', markers: ['subscription.created', 'subscription.paused'], holder: 'signUp' },
+] as const satisfies readonly { part: string; markers: readonly string[]; holder: FunctionName }[];
+const READ_SIDE_WORKERS: readonly FunctionName[] = ['chargeWorker', 'noticeWorker', 'resolveCycle', 'retryCycle', 'getMyCard'];
+
+describe('the cycle workers bundle the read side of the shop, billing-key and PG-contract repositories only', () => {
+  it('no write-side text in their bundles, and the bundle that builds the whole repository holds it', async () => {
+    const { code } = await bundledFunctions();
+    const found = READ_SIDE_WORKERS.flatMap((name) => WRITE_SIDES.flatMap(({ part, markers }) => (markers.some((marker) => code.get(name)!.includes(marker)) ? [`${name}: ${part}`] : [])));
+    expect(found).toEqual([]);
+    expect(WRITE_SIDES.flatMap(({ holder, markers }) => markers.filter((marker) => !code.get(holder)!.includes(marker)).map((marker) => `${holder}: ${marker}`))).toEqual([]);
+  });
+});
