@@ -1,7 +1,8 @@
 /**
  * Credits (S12, S24) against the embedded DynamoDB engine: top-ups, the
- * ledger, and the block debit path under races and redelivery. Crash
- * injection at every step is in credits-crash.test.ts.
+ * ledger, the block debit path under races and redelivery, and the payment
+ * notice's message debit path. Crash injection at every step is in
+ * credits-crash.test.ts.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import { keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { shopsRepository } from '../../functions/adapters/dynamodb/shops.repo.ts';
 import { fixedClock } from '../../functions/core/clock.ts';
 import { InvalidCursor } from '../../functions/core/errors.ts';
-import { ABANDONED_AFTER_SECONDS, REMEMBER_SETTLED_SECONDS, topUpOperationId, type CreditKind, type Debit } from '../../functions/domain/credits.ts';
+import { ABANDONED_AFTER_SECONDS, REMEMBER_SETTLED_SECONDS, topUpOperationId, type CreditBlock, type CreditBlockRef, type CreditKind, type Debit } from '../../functions/domain/credits.ts';
+import { paySms, reserveMessageBlock, smsOperationId, type SmsDebit } from '../../functions/use-cases/runs/notice-credits.ts';
 import { createShop } from '../../functions/use-cases/create-shop.ts';
 import { debitOne, openCreditBlock } from '../../functions/use-cases/credit-blocks.ts';
 import { topUpCredits } from '../../functions/use-cases/top-up-credits.ts';
@@ -340,3 +342,106 @@ function pausingClient(db: DynamoDBDocumentClient, when: (command: { constructor
   const proxy = new Proxy(db, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
   return { db: proxy, reached, resume: () => resume() };
 }
+
+// The payment notice's message debit path (functions/use-cases/runs/notice-credits.ts, issue 12): the block
+// reserved ahead of the locks, one consume for the message, the ledger lines and the release beside the sends.
+const clock = fixedClock(T0);
+const blockOf = (shopId: string, blockId = 'notice:2026-11-27:m-1:0'): CreditBlockRef => ({ shopId, kind: 'sms', blockId });
+const operation = (n: number) => smsOperationId({ subscriptionId: `sub-${n}`, deliveryDate: '2026-11-29' });
+/** A shop with `balance` SMS credits, and its message's block. */
+async function shopBlock(balance: number) {
+  const shopId = newShopId();
+  await topUp(shopId, 'sms', balance);
+  return { shopId, ref: blockOf(shopId) };
+}
+/** The same, the block reserved for `size` credits. */
+async function reservedBlock(balance: number, size: number) {
+  const { shopId, ref } = await shopBlock(balance);
+  return { shopId, ref, reserved: await credits.reserveBlock(ref, size, T0) };
+}
+const debit = (n: number, block: string): SmsDebit => ({ ref: { subscriptionId: `sub-${n}`, deliveryDate: '2026-11-29' }, block, at: '2026-11-27T08:00:00+09:00' });
+
+describe('consume: one write for a message’s SMS (S12)', () => {
+  it('holds as many operations as the block has room for, in the order given, and answers the same again', async () => {
+    const { ref } = await shopBlock(10);
+    await credits.reserveBlock(ref, 3, T0);
+    const ops = [1, 2, 3, 4].map(operation);
+    expect(await credits.consume(ref, ops)).toEqual(new Set(ops.slice(0, 3)));
+    expect(await credits.consume(ref, ops)).toEqual(new Set(ops.slice(0, 3)));
+    expect(await credits.block(ref)).toMatchObject({ state: 'ACTIVE', granted: 3, spent: 3 });
+  });
+
+  it('with the block as reserved (ACTIVE, nothing spent) writes without reading it first', async () => {
+    const { ref, reserved } = await reservedBlock(10, 3);
+    const sent: string[] = [];
+    const counting = { send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), table.db.send(command as never)) } as unknown as DynamoDBDocumentClient;
+    expect(await creditsRepository(counting, table.tableName).consume(ref, [1, 2].map(operation), reserved)).toEqual(new Set([1, 2].map(operation)));
+    expect(sent).toEqual(['UpdateCommand']);
+    expect(await credits.block(ref)).toMatchObject({ granted: 3, spent: 2 });
+  });
+
+  it('a stale guess of the block (spent from since) never spends more than granted: refused, it reads and goes round', async () => {
+    const { ref, reserved } = await reservedBlock(10, 3);
+    expect(reserved).toMatchObject({ state: 'ACTIVE', granted: 3, spent: 0 });
+    // Someone spent from it since the guess: the guessed write is refused, the block read, the room respected.
+    await credits.consume(ref, [operation(9)]);
+    const held = await credits.consume(ref, [1, 2, 3].map(operation), reserved);
+    expect(held).toEqual(new Set([1, 2].map(operation)));
+    expect(await credits.block(ref)).toMatchObject({ granted: 3, spent: 3 });
+  });
+
+  it('a released block takes nothing, whatever the guess: it answers only what it held before', async () => {
+    const { shopId, ref, reserved } = await reservedBlock(10, 2);
+    await credits.consume(ref, [operation(1)], reserved);
+    await credits.releaseBlock(ref, T0, 'ACTIVE');
+    expect(await credits.consume(ref, [1, 2].map(operation), reserved)).toEqual(new Set([operation(1)]));
+    expect(await credits.balances(shopId)).toMatchObject({ sms: 9, reserved: { sms: 0 } });
+  });
+});
+
+describe('paySms: the message’s block reserved ahead of the locks (S12)', () => {
+  it('pays from the block reserved ahead; finish writes one ledger line per SMS paid and returns the rest', async () => {
+    const { shopId, ref } = await shopBlock(10);
+    const reservation = reserveMessageBlock({ credits, clock }, ref, 4);
+    const credited = await paySms({ credits, clock }, ref, [1, 2, 3].map((n) => debit(n, ref.blockId)), reservation);
+    expect(credited.paid).toEqual(new Set([1, 2, 3].map(operation)));
+    await credited.finish();
+    expect(await credits.block(ref)).toMatchObject({ state: 'RELEASED', granted: 4, spent: 3, refunded: 1 });
+    expect(await credits.balances(shopId)).toMatchObject({ sms: 7, reserved: { sms: 0 } });
+    for (const n of [1, 2, 3]) expect(await credits.entry(shopId, operation(n))).toMatchObject({ applied: true });
+  });
+
+  it('with fewer credits than SMS: the first ones are paid, the others not (NO_CREDIT), and nothing stays reserved', async () => {
+    const { shopId, ref } = await shopBlock(2);
+    const credited = await paySms({ credits, clock }, ref, [1, 2, 3].map((n) => debit(n, ref.blockId)), reserveMessageBlock({ credits, clock }, ref, 3));
+    expect(credited.paid).toEqual(new Set([1, 2].map(operation)));
+    await credited.finish();
+    expect(await credits.balances(shopId)).toMatchObject({ sms: 0, reserved: { sms: 0 } });
+  });
+
+  it('reserves in paySms when nothing was reserved ahead but SMS are bound to the message’s block', async () => {
+    const { shopId, ref } = await shopBlock(5);
+    const none = reserveMessageBlock({ credits, clock }, ref, 0);
+    expect(await none.block).toBeUndefined();
+    const credited = await paySms({ credits, clock }, ref, [debit(1, ref.blockId)], none);
+    expect(credited.paid).toEqual(new Set([operation(1)]));
+    await credited.finish();
+    expect(await credits.balances(shopId)).toMatchObject({ sms: 4, reserved: { sms: 0 } });
+  });
+
+  it('a block reserved ahead and not needed after all (every item ended before its lock) goes back whole', async () => {
+    const { shopId, ref } = await shopBlock(5);
+    const credited = await paySms({ credits, clock }, ref, [], reserveMessageBlock({ credits, clock }, ref, 2));
+    await credited.finish();
+    expect(await credits.block(ref)).toMatchObject({ state: 'RELEASED', granted: 2, spent: 0 } satisfies Partial<CreditBlock>);
+    expect(await credits.balances(shopId)).toMatchObject({ sms: 5, reserved: { sms: 0 } });
+  });
+
+  it('a reservation that fails fails the message at paySms, not as an unhandled rejection before it', async () => {
+    const failing: CreditsRepository = { ...credits, reserveBlock: () => Promise.reject(new Error('throttled')) };
+    const ref = blockOf(newShopId());
+    const reservation = reserveMessageBlock({ credits: failing, clock }, ref, 1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect(paySms({ credits: failing, clock }, ref, [debit(1, ref.blockId)], reservation)).rejects.toThrow('throttled');
+  });
+});
