@@ -20,7 +20,7 @@ import type { BillingKeyRecord, MaskedBillingKeyRecord } from '../../domain/bill
 import type { SealContext, Sealer } from '../../ports/sealer.ts';
 import { writeIfCondition } from './client.ts';
 import { decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
-import { indexKeys, keys, billingKeysPartition } from './keys.ts';
+import { indexKeys, keys, billingKeysPartition, partitionQuery } from './keys.ts';
 
 /** One buyer's registration, read: opened for a charge (needs kms:Decrypt) or masked for the buyer's view. */
 export interface BillingKeyRecords {
@@ -134,10 +134,7 @@ export function billingKeyChanges(db: DynamoDBDocumentClient, tableName: string,
       const { Items = [], LastEvaluatedKey } = await db.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: partition.index,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': partition.attribute },
-          ExpressionAttributeValues: { ':pk': partition.value },
+          ...partitionQuery(partition),
           Limit: page.limit,
           ExclusiveStartKey: decodeCursor(page.cursor, indexQueryShape(partition)),
         }),

@@ -20,7 +20,7 @@ import { logger } from '../../core/logger.ts';
 import type { PaymentProvider } from '../../domain/billing-key.ts';
 import { credentialsProblem, hasCredentialSchema } from '../../domain/pg-credential-fields.ts';
 import type { Sealer } from '../../ports/sealer.ts';
-import type { PgContractsRepository } from '../dynamodb/pg-contracts.repo.ts';
+import type { SealedPgContracts } from '../dynamodb/pg-contracts.repo.ts';
 import type { AdapterFactory } from './adapter-families.ts';
 import type { GatewayIdentity, PaymentGateway } from './payment-gateway.ts';
 import type { SandboxGatewayOptions } from './sandbox.ts';
@@ -49,7 +49,7 @@ export interface GatewayRegistry<G extends GatewayIdentity = PaymentGateway> {
 }
 
 export interface GatewayRegistryOptions<G extends GatewayIdentity = PaymentGateway> {
-  readonly contracts: Pick<PgContractsRepository, 'getSealed'>;
+  readonly contracts: SealedPgContracts;
   readonly sealer: Pick<Sealer, 'open'>;
   /**
    * Serves every gateway (local runtime); null in AWS. The adapter is handed in (functions/wiring/gateways.ts)
