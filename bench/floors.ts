@@ -17,8 +17,9 @@
  *   share of a PutEvents;
  * - charge, per item: the claim (CHARGING, conditional), the PG's charge with
  *   a fresh order id, the subscription's advance (conditional on its version),
- *   the charged event, the cycle CHARGED (conditional on CHARGING) — three
- *   writes, a PG call and an event.
+ *   the charged event (the run's own event, built per item as the run builds
+ *   it, as the notice floor's noticed events are), the cycle CHARGED
+ *   (conditional on CHARGING) — three writes, a PG call and an event.
  * Each floor's time, like each run's, ends when the local queues are drained:
  * the webhook fan-out of their events runs in the same process.
  * The floors write copies of the real items — the same attributes, sizes and
@@ -134,6 +135,7 @@ export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress:
 export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
   const { CHARGE_ITEMS_IN_PARALLEL } = await import('../functions/use-cases/runs/charge.ts');
   const { customerKeyFor } = await import('../functions/use-cases/storefront-deps.ts');
+  const { cycleEvents } = await import('../functions/use-cases/cycle-events.ts');
   const { keys, dueIndexKeys } = await import('../functions/adapters/dynamodb/keys.ts');
   const { deps, put, raw, events, gateways } = await tools(system);
   const lanes = FUNCTIONS.chargeWorker.queue.maxConcurrency * CHARGE_ITEMS_IN_PARALLEL;
@@ -150,19 +152,21 @@ export async function chargeFloor(system: LocalSystem, seeded: Seeded, progress:
       await put(benchCopy(stored, 'CHARGE'), 'attribute_not_exists(pk)');
       // The shop's own contract, as the worker resolves it (cached per shop, as in the worker).
       const gateway = await gateways.gatewayFor(subscription.shopId, 'tosspayments');
-      return { id, subscription, billingKey: key.billingKey, noticed, charged: benchCopy(charged, 'CHARGE'), stored: benchCopy(stored, 'CHARGE'), gateway };
+      // The charged cycle as the run wrote it: its event is built per item with the floor's order id (the run's builder).
+      const cycle = (await deps.cycles.get({ subscriptionId: id, deliveryDate: seeded.delivery }))!;
+      return { id, subscription, billingKey: key.billingKey, noticed, charged: benchCopy(charged, 'CHARGE'), stored: benchCopy(stored, 'CHARGE'), gateway, cycle };
     }),
   );
   progress(`  charge floor: ${prepared.length.toLocaleString('en-US')} items, ${lanes} at once`);
   const start = performance.now();
-  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, noticed, charged, stored, gateway }) => {
+  await inLanes(prepared, lanes, async ({ id, subscription, billingKey, noticed, charged, stored, gateway, cycle }) => {
     const orderId = `floor-${id}`.slice(0, 64);
     const amount = Number(noticed.amount);
     await put({ ...noticed, status: 'CHARGING', orderId, attempts: 1 }, '#status = :s', { ':s': 'NOTICED' });
     const outcome = await gateway.charge({ billingKey, customerKey: customerKeyFor(subscription.shopId, subscription.customerId), amount, orderId, orderName: String(noticed.orderName), idempotencyKey: `floor:${id}` });
     if (outcome.status !== 'PAID') throw new Error(`The floor's charge was not paid: ${outcome.status}`);
     await put({ ...stored, version: Number(stored.version) + 1 }, '#v = :v', { ':v': Number(stored.version) });
-    await events.publish({ type: 'subscription.cycle.charged', id: orderId, shopId: subscription.shopId, detail: { subscriptionId: id, amount } });
+    await events.publish(cycleEvents.charged({ ...cycle, orderId, paymentKey: outcome.paymentKey }));
     await put({ ...charged, orderId, paymentKey: outcome.paymentKey }, '#status = :s', { ':s': 'CHARGING' });
   });
   await system.queues.drain();
