@@ -10,7 +10,8 @@
  * - notice, per message of one shop's items (as the dispatcher groups them;
  *   batchSize messages an invocation, one after another, maxConcurrency
  *   invocations side by side, a message's items ten at a time): per item
- *   the cycle locked (NOTICING, conditional), the next delivery planned
+ *   the cycle locked (its planned SCHEDULED copy overwritten NOTICING,
+ *   conditional on SCHEDULED, as the run's lock overwrites the plan), the next delivery planned
  *   (conditional), mail and SMS sent; then the message's noticed events
  *   together, ten per PutEvents, as the run publishes them; then per item the
  *   cycle NOTICED (conditional on NOTICING) — three writes, two sends and a
@@ -74,6 +75,9 @@ function without(item: Item, names: readonly string[]): Item {
   return Object.fromEntries(Object.entries(item).filter(([name]) => !names.includes(name)));
 }
 
+/** What the lock adds to a planned cycle. */
+const LOCK_ATTRIBUTES = ['notice', 'orderName', 'followingDeliveryDate', 'followingNominalDate', 'deliveryNumber', 'finalDelivery'];
+
 const CHARGE_ATTRIBUTES = ['orderId', 'idempotencyKey', 'attempts', 'provider', 'chargingSince', 'nextAttemptAt', 'paymentKey', 'approvedAt', 'chargedAt', 'shippingAddress', 'gsi1pk', 'gsi1sk', 'duepk', 'duesk'];
 
 export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress: Progress): Promise<FloorFigures> {
@@ -83,13 +87,16 @@ export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress:
   const { keys, dueIndexKeys } = await import('../functions/adapters/dynamodb/keys.ts');
   const { deps, put, raw, mailer, sms, events } = await tools(system);
   const lanes = FUNCTIONS.noticeWorker.queue.maxConcurrency;
-  // Not timed: each item's cycle as the notice left it (without what the charge added since), its next plan and its event.
+  // Not timed: each item's cycle as the notice left it (without what the charge added since), its next plan and its
+  // event; and its planned cycle (SCHEDULED, in the notice index) written, for the lock to overwrite as the run's does.
   const prepared = await Promise.all(
     seeded.ids.map(async (id) => {
       const cycle = without(await raw(keys.cycle(id, seeded.delivery)), CHARGE_ATTRIBUTES);
       const following = await raw(keys.cycle(id, String(cycle.followingDeliveryDate)));
       const { shopId, noticeDate, chargeDate } = cycle as { shopId: string; noticeDate: string; chargeDate: string };
       const stored = (await deps.cycles.get({ subscriptionId: id, deliveryDate: seeded.delivery }))!;
+      const planned = { ...without(cycle, LOCK_ATTRIBUTES), status: 'SCHEDULED', amount: 0, items: [], ...dueIndexKeys('NOTICE', noticeDate, shopId, id) };
+      await put(benchCopy(planned, 'NOTICE'), 'attribute_not_exists(pk)');
       return {
         shopId,
         noticing: benchCopy({ ...cycle, status: 'NOTICING', ...dueIndexKeys('NOTICE', noticeDate, shopId, id) }, 'NOTICE'),
@@ -111,7 +118,7 @@ export async function noticeFloor(system: LocalSystem, seeded: Seeded, progress:
   const start = performance.now();
   const perMessage = async (items: typeof prepared, m: number) => {
     await inLanes(items, NOTICE_ITEMS_IN_PARALLEL, async ({ noticing, following }, i) => {
-      await put(noticing, 'attribute_not_exists(pk)');
+      await put(noticing, '#status = :s', { ':s': 'SCHEDULED' });
       await put(following, 'attribute_not_exists(pk)');
       // Rendered per item, as the run renders each buyer's notice.
       await mailer.send({ to: `floor-${m}-${i}@bench.example`, ...paymentNoticeMail(content), kind: 'payment-notice' });
