@@ -110,7 +110,8 @@ if (!values['no-runs']) {
     // Each run's figures are its median round's (by the ratio to the floor): one round, as measured, not a mix.
     results.notice = median(measured.map((round) => round.notice));
     results.charge = median(measured.map((round) => round.charge));
-    results.rounds = measured.map((round) => ({ notice: round.notice.ratioToFloor, charge: round.charge.ratioToFloor }));
+    const times = (run: { ratioToFloor: number; ms: number; floor: { ms: number } }) => ({ ratioToFloor: run.ratioToFloor, ms: Math.round(run.ms), floorMs: Math.round(run.floor.ms) });
+    results.rounds = measured.map((round) => ({ notice: times(round.notice), charge: times(round.charge) }));
     console.log(`\n${roundsLine(measured)}`);
     if (caps.length > 0) {
       const { chargeScaling } = await import('./scaling.ts');
