@@ -28,3 +28,11 @@ export interface OperationDocs {
 export type AreaDocs = Partial<Record<HttpFunctionName, OperationDocs>>;
 
 export const notFound = (what: string): ErrorSpec => ({ status: 404, code: 'NOT_FOUND', when: `${what} does not exist, or belongs to another shop or customer` });
+
+/** Refusals several areas answer in the same words. */
+export const shopNotFound = notFound('The shop');
+export const subscriptionNotFound = notFound('The subscription');
+export const serviceNotActive: ErrorSpec = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" };
+export const serviceStopping: ErrorSpec = { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' };
+export const concurrentUpdate: ErrorSpec = { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' };
+export const subscriptionNotActive: ErrorSpec = { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is cancelled, completed or not paid yet' };

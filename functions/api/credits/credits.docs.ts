@@ -1,7 +1,7 @@
 /** Prepaid SMS and bulk-mail credits (S12, S24): documentation side (functions/api/operation-docs.ts). */
 import * as z from '../../core/validation.ts';
 import { CREDIT_KINDS } from '../../domain/credits.ts';
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { shopNotFound, type AreaDocs } from '../operation-docs.ts';
 import { pageOf, timestampSchema } from '../common.view.ts';
 
 export const creditBalances = z.object({
@@ -27,7 +27,7 @@ export const creditsDocs = {
     rules: ['S12', 'S24'],
     response: creditBalances,
     errors: [
-      notFound('The shop'),
+      shopNotFound,
       { status: 409, code: 'TOP_UP_REFERENCE_REUSED', when: 'The reference was already used for a top-up of another amount' },
     ],
   },
@@ -35,7 +35,7 @@ export const creditsDocs = {
     summary: "The shop's SMS and bulk-mail credit balances (zero before the first top-up)",
     rules: ['S12', 'S24'],
     response: creditBalances,
-    errors: [notFound('The shop')],
+    errors: [shopNotFound],
   },
   listCreditLedger: {
     summary: 'Every top-up and debit, newest first',

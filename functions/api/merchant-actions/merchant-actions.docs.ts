@@ -3,7 +3,7 @@
  * cycle. Documentation side (functions/api/operation-docs.ts).
  */
 import * as z from '../../core/validation.ts';
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { notFound, serviceNotActive, subscriptionNotFound, type AreaDocs } from '../operation-docs.ts';
 import { timestampSchema } from '../common.view.ts';
 import { changeSubscriptionErrors } from '../storefront/storefront.docs.ts';
 import { cycleView, subscriptionDetail } from '../subscriptions/subscription.views.ts';
@@ -23,7 +23,7 @@ export const merchantActionsDocs = {
       'The buyer is mailed what the shop cancelled; the subscription.cancelled event says reason `merchant`. A repeat answers the same and mails nothing more.',
     rules: ['S18', 'S19'],
     response: subscriptionDetail,
-    errors: [notFound('The subscription'), { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing while being cancelled; retry' }, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
+    errors: [subscriptionNotFound, { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing while being cancelled; retry' }, { status: 422, code: 'PRODUCT_NOT_IN_SUBSCRIPTION', when: 'a product id is not part of this subscription' }],
   },
   changeShopSubscription: {
     summary:
@@ -46,7 +46,7 @@ export const merchantActionsDocs = {
       { status: 409, code: 'CYCLE_NOT_FAILED', when: 'the cycle is not FAILED (charged, noticed, skipped, cancelled, in review)' },
       { status: 409, code: 'CHARGE_IN_PROGRESS', when: 'the cycle is being charged right now (an earlier retry the charge worker took, or the charge run)' },
       { status: 409, code: 'NOTHING_TO_CHARGE', when: 'the buyer cancelled every item the delivery announced (S19)' },
-      { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" },
+      serviceNotActive,
       { status: 409, code: 'PAYMENT_METHOD_NOT_AVAILABLE', when: "the shop no longer takes the subscription's payment method" },
       { status: 409, code: 'NO_BILLING_KEY', when: "the buyer has no registered payment method with the shop's PG" },
     ],

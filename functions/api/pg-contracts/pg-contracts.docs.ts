@@ -1,7 +1,7 @@
 /** A shop's PG contracts (S1, S2, S9, S21): documentation side (functions/api/operation-docs.ts). */
 import * as z from '../../core/validation.ts';
 import { GATEWAY_IDS } from '../../../system/payment-gateways.ts';
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { notFound, serviceStopping, shopNotFound, type AreaDocs } from '../operation-docs.ts';
 import { timestampSchema } from '../common.view.ts';
 
 const gatewayIdSchema = z.enum(GATEWAY_IDS);
@@ -38,16 +38,16 @@ export const pgContractsDocs = {
       "Register a shop's contract with a PG: the body is that gateway's credentials (its credentialFields), stored sealed and never returned. " +
       'One card PG at a time: a different card PG replaces the one in force and, on an ACTIVE service, stops it (S21). The same gateway again rotates its keys and stops nothing. KakaoPay sits beside the card PG, or alone.',
     rules: ['S1', 'S2', 'S9', 'S21'],
-    errors: [notFound('The shop'), gatewayNotAvailable, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress and this contract would change the card PG' }],
+    errors: [shopNotFound, gatewayNotAvailable, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress and this contract would change the card PG' }],
   },
   listPgContracts: {
     summary: "The shop's PG contracts in force, masked",
     response: z.object({ items: z.array(pgContractView) }),
-    errors: [notFound('The shop')],
+    errors: [shopNotFound],
   },
   deletePgContract: {
     summary: "Unlink a shop's contract with a PG; the card PG in use stops the service (S21), KakaoPay in use is switched off",
     rules: ['S9', 'S21'],
-    errors: [notFound('The shop or the contract'), { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+    errors: [notFound('The shop or the contract'), serviceStopping],
   },
 } satisfies AreaDocs;

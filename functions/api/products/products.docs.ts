@@ -1,6 +1,6 @@
 /** The catalogue (S13, S14): documentation side (functions/api/operation-docs.ts). */
 import * as z from '../../core/validation.ts';
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { notFound, shopNotFound, type AreaDocs } from '../operation-docs.ts';
 import { isoDateSchema } from '../common.schema.ts';
 import { cycleSchema } from '../cycle.schema.ts';
 import { pageOf, priceChangeView, timestampSchema } from '../common.view.ts';
@@ -38,7 +38,7 @@ export const productsDocs = {
     summary: 'Create or replace a product and its subscription settings',
     rules: ['S13', 'S14'],
     response: productView,
-    errors: [notFound('The shop'), { status: 409, code: 'PRODUCT_CHANGED', when: 'Another save of this product landed meanwhile: read it and save again' }],
+    errors: [shopNotFound, { status: 409, code: 'PRODUCT_CHANGED', when: 'Another save of this product landed meanwhile: read it and save again' }],
   },
   listProducts: {
     summary: "The shop's products, by product id",

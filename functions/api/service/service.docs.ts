@@ -2,7 +2,7 @@
 import * as z from '../../core/validation.ts';
 import { CARD_PGS, EASY_PAYS, SERVICE_STATUSES } from '../../domain/shop.ts';
 import { STOP_PHASES } from '../../domain/stop-job.ts';
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { serviceStopping, shopNotFound, type AreaDocs } from '../operation-docs.ts';
 import { timestampSchema } from '../common.view.ts';
 import { pgContractView } from '../pg-contracts/pg-contracts.docs.ts';
 
@@ -31,7 +31,6 @@ export const serviceView = z.object({
   pgContracts: z.optional(z.array(pgContractView)).check(z.describe("The shop's PG contracts in force, masked (never their credentials)")),
 });
 
-const shopNotFound = notFound('The shop');
 
 export const serviceDocs = {
   getService: {
@@ -66,7 +65,7 @@ export const serviceDocs = {
     response: serviceView,
     errors: [
       shopNotFound,
-      { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' },
+      serviceStopping,
       { status: 422, code: 'GATEWAY_NOT_AVAILABLE', when: 'the PG is listed available: false' },
     ],
   },
@@ -74,7 +73,7 @@ export const serviceDocs = {
     summary: 'Unlink the card PG, which stops an active or reviewed service',
     rules: ['S21'],
     response: serviceView,
-    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }],
+    errors: [shopNotFound, serviceStopping],
   },
   stopService: {
     summary: 'Stop the service: every subscription is cancelled, every stored card deleted, buyers and operator mailed, in the background',
@@ -86,6 +85,6 @@ export const serviceDocs = {
     summary: 'Switch KakaoPay on or off, independently of the card PG',
     rules: ['S9'],
     response: serviceView,
-    errors: [shopNotFound, { status: 409, code: 'SERVICE_STOPPING', when: 'a stop is in progress' }, { status: 409, code: 'PG_CONTRACT_MISSING', when: 'KakaoPay switched on without a registered KakaoPay contract' }],
+    errors: [shopNotFound, serviceStopping, { status: 409, code: 'PG_CONTRACT_MISSING', when: 'KakaoPay switched on without a registered KakaoPay contract' }],
   },
 } satisfies AreaDocs;

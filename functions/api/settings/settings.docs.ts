@@ -1,10 +1,9 @@
 /** A shop's settings (S11, S15, S17, S23): documentation side (functions/api/operation-docs.ts). */
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { shopNotFound, type AreaDocs } from '../operation-docs.ts';
 import { deliverySettings } from './delivery-settings.schema.ts';
 import { notificationSettings } from './notification-settings.schema.ts';
 import { subscriptionSettings } from './subscription-settings.schema.ts';
 
-const shopNotFound = notFound('The shop');
 
 export const settingsDocs = {
   getNotificationSettings: {

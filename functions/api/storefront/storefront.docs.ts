@@ -1,6 +1,6 @@
 /** The buyer's routes: documentation side (functions/api/operation-docs.ts), with the views only they answer. */
 import * as z from '../../core/validation.ts';
-import { notFound, type AreaDocs, type ErrorSpec } from '../operation-docs.ts';
+import { concurrentUpdate, notFound, serviceNotActive, subscriptionNotActive, subscriptionNotFound, type AreaDocs, type ErrorSpec } from '../operation-docs.ts';
 import { cardExpirySchema, pageOf } from '../common.view.ts';
 import { priceChangesView, subscriptionDetail, subscriptionView } from '../subscriptions/subscription.views.ts';
 
@@ -16,11 +16,10 @@ export const maskedCardView = z.object({
 });
 
 const notActiveErrors = [
-  { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is cancelled, completed or not paid yet' },
+  subscriptionNotActive,
   { status: 409, code: 'SUBSCRIPTION_PAUSED', when: 'the subscription is paused; resume it first' },
-  { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+  concurrentUpdate,
 ] as const;
-const subscriptionNotFound = notFound('The subscription');
 
 /** What a change of a subscription can answer: the buyer's PATCH and the shop's on the buyer's behalf. */
 export const changeSubscriptionErrors: readonly ErrorSpec[] = [
@@ -34,7 +33,6 @@ export const changeSubscriptionErrors: readonly ErrorSpec[] = [
   { status: 422, code: 'DELIVERY_DATE_OUT_OF_RANGE', when: "nextDeliveryDate is outside the shop's window (S15)" },
   { status: 422, code: 'NOT_A_DELIVERY_DAY', when: "the shop does not deliver on nextDeliveryDate (its delivery calendar)" },
 ];
-const serviceNotActive = { status: 409, code: 'SERVICE_NOT_ACTIVE', when: "the shop's subscription service is not active" } as const;
 
 export const storefrontDocs = {
   signUp: {
@@ -118,9 +116,9 @@ export const storefrontDocs = {
     response: subscriptionDetail,
     errors: [
       subscriptionNotFound,
-      { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is cancelled, completed or not paid yet' },
+      subscriptionNotActive,
       { status: 409, code: 'SUBSCRIPTION_ALREADY_PAUSED', when: 'the subscription is paused already' },
-      { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+      concurrentUpdate,
       { status: 422, code: 'PAUSE_UNTIL_OUT_OF_RANGE', when: 'until is not after the next delivery, or more than a year ahead' },
     ],
   },
@@ -133,7 +131,7 @@ export const storefrontDocs = {
       subscriptionNotFound,
       serviceNotActive,
       { status: 409, code: 'SUBSCRIPTION_NOT_PAUSED', when: 'the subscription is not paused' },
-      { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+      concurrentUpdate,
     ],
   },
   changeSubscription: {
@@ -153,7 +151,7 @@ export const storefrontDocs = {
       subscriptionNotFound,
       serviceNotActive,
       { status: 409, code: 'SUBSCRIPTION_NOT_ACTIVE', when: 'the subscription is neither active nor paused' },
-      { status: 409, code: 'CONCURRENT_UPDATE', when: 'the subscription kept changing at the same time; retry' },
+      concurrentUpdate,
       { status: 422, code: 'PAYMENT_METHOD_NOT_AVAILABLE', when: "the shop no longer takes the subscription's payment method" },
       { status: 422, code: 'CARD_REGISTRATION_FAILED', when: 'the PG would not open a registration window' },
     ],

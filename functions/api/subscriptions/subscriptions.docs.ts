@@ -1,5 +1,5 @@
 /** The shop's view of its subscriptions: documentation side (functions/api/operation-docs.ts). */
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { notFound, subscriptionNotFound, type AreaDocs } from '../operation-docs.ts';
 import { pageOf } from '../common.view.ts';
 import { subscriptionDetail, subscriptionView } from './subscription.views.ts';
 
@@ -26,6 +26,6 @@ export const subscriptionsDocs = {
     summary: 'One subscription of the shop with its cycles, oldest first',
     rules: ['S20'],
     response: subscriptionDetail,
-    errors: [notFound('The subscription')],
+    errors: [subscriptionNotFound],
   },
 } satisfies AreaDocs;

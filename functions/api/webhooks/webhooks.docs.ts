@@ -3,7 +3,7 @@ import * as z from '../../core/validation.ts';
 import { EVENT_TYPES } from '../../../system/events.ts';
 import { MAX_WEBHOOK_ENDPOINTS } from '../../domain/webhook-endpoint.ts';
 import { RETRY_DELAYS_SECONDS } from '../../domain/webhook.ts';
-import { notFound, type AreaDocs } from '../operation-docs.ts';
+import { notFound, shopNotFound, type AreaDocs } from '../operation-docs.ts';
 import { pageOf, timestampSchema } from '../common.view.ts';
 
 const eventTypeSchema = z.enum(EVENT_TYPES);
@@ -42,7 +42,7 @@ export const webhooksDocs = {
       '(webhook-id, webhook-timestamp, webhook-signature) and retried after ' + schedule + ' until a 2xx. ' +
       `At most ${MAX_WEBHOOK_ENDPOINTS} endpoints per shop. An Idempotency-Key replay answers the endpoint without its secret (never kept in clear).`,
     response: z.extend(endpointView, { secret: z.string().check(z.describe('The signing secret, shown this once')) }),
-    errors: [notFound('The shop'), { status: 409, code: 'WEBHOOK_LIMIT_REACHED', when: `the shop already has ${MAX_WEBHOOK_ENDPOINTS} endpoints` }],
+    errors: [shopNotFound, { status: 409, code: 'WEBHOOK_LIMIT_REACHED', when: `the shop already has ${MAX_WEBHOOK_ENDPOINTS} endpoints` }],
   },
   listWebhooks: {
     summary: "The shop's webhook endpoints (never their secrets)",
