@@ -54,13 +54,10 @@ export interface SmsDebit {
 }
 
 /**
- * The message's block being reserved for `want` SMS (none: no block), started before the locks and awaited by
- * `paySms`. A failed reservation fails the message there, as if it had been made in `paySms` itself.
+ * The message's block being reserved (undefined: nothing wanted, no block), started before the locks and awaited
+ * by `paySms`. A failed reservation fails the message there, as if it had been made in `paySms` itself.
  */
-export interface Reservation {
-  readonly want: number;
-  readonly block: Promise<CreditBlock | undefined>;
-}
+export type Reservation = Promise<CreditBlock | undefined>;
 
 /** Starts reserving the message's block for the `want` SMS its items will bind to it (an upper bound is fine: the rest goes back). */
 export function reserveMessageBlock(deps: Deps, block: CreditBlockRef, want: number): Reservation {
@@ -68,7 +65,7 @@ export function reserveMessageBlock(deps: Deps, block: CreditBlockRef, want: num
   const reserving = size > 0 ? deps.credits.reserveBlock(block, size, deps.clock.now()) : Promise.resolve(undefined);
   // Awaited in paySms; until then a refusal must not count as unhandled.
   reserving.catch(() => undefined);
-  return { want: size, block: reserving };
+  return reserving;
 }
 
 export interface SmsCredits {
@@ -94,16 +91,14 @@ export interface SmsCredits {
  */
 export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly SmsDebit[], reservation: Reservation): Promise<SmsCredits> {
   const paid = new Set<string>();
-  let reserved = reservation.want > 0;
   const byBlock = new Map<string, string[]>();
   for (const debit of debits) byBlock.set(debit.block, [...(byBlock.get(debit.block) ?? []), smsOperationId(debit.ref)]);
   // Awaited also when nothing is bound to it now: a refused reservation fails the message, and the block is released in finish.
-  let own = await reservation.block;
+  let own = await reservation;
   for (const [blockId, operations] of byBlock) {
     const ref: CreditBlockRef = { ...block, blockId };
     if (blockId === block.blockId && !own) {
       own = await deps.credits.reserveBlock(ref, Math.min(operations.length, MAX_BLOCK_SIZE), deps.clock.now());
-      reserved = true;
     }
     const held = await deps.credits.consume(ref, operations, blockId === block.blockId ? own : undefined);
     for (const operation of held) paid.add(operation);
@@ -124,7 +119,8 @@ export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly
     async finish(more = []) {
       const lines: LedgerEntry[] = [...more, ...debits.filter((debit) => paid.has(smsOperationId(debit.ref))).map((debit) => lateLedgerLine(debit.ref, debit.at))];
       if (lines.length > 0) await deps.credits.recordDebits(block.shopId, [...new Map(lines.map((line) => [line.id, line])).values()]);
-      if (reserved) await deps.credits.releaseBlock(block, deps.clock.now(), own?.state === 'ACTIVE' ? 'ACTIVE' : undefined);
+      // Reserved (ahead, or here): released — `own` is the block as reserved.
+      if (own) await deps.credits.releaseBlock(block, deps.clock.now(), own.state === 'ACTIVE' ? 'ACTIVE' : undefined);
     },
   };
 }
