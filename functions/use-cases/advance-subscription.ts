@@ -42,18 +42,38 @@ export async function advanceSubscription(
   calendar: DeliveryCalendar,
   options: { readonly charged?: boolean; readonly change?: (advanced: Subscription) => Subscription } = {},
 ): Promise<Advance> {
+  const { subscription, written } = await writeDecided(deps, cycle.subscriptionId, read, 'being advanced', async (current) => {
+    const next = advance(current, cycle, today, seoulTimestamp(deps.clock.now()), { calendar, charged: options.charged ?? false });
+    if (!next) return undefined;
+    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
+    if (next.schedule) await deps.cycles.schedule(scheduledCycle(current, next.schedule));
+    return options.change ? options.change(next.subscription) : next.subscription;
+  });
+  return { subscription, advanced: written };
+}
+
+/**
+ * One home for the subscription's version-conditioned write of what `decide` makes of it: decided from the
+ * subscription as read, written conditional on that version, decided again from a fresh read when another writer
+ * got there first (five rounds at most). `decide` answering undefined: nothing to write. Answers the subscription
+ * as last written or read (undefined if it is gone) and whether this call wrote it.
+ */
+async function writeDecided(
+  deps: Pick<AdvanceDeps, 'subscriptions'>,
+  subscriptionId: string,
+  read: Subscription,
+  what: string,
+  decide: (subscription: Subscription) => Promise<Subscription | undefined>,
+): Promise<{ readonly subscription: Subscription | undefined; readonly written: boolean }> {
   let subscription: Subscription | undefined = read;
   for (let round = 0; round < 5 && subscription; round += 1) {
-    const next = advance(subscription, cycle, today, seoulTimestamp(deps.clock.now()), { calendar, charged: options.charged ?? false });
-    if (!next) return { subscription, advanced: false };
-    // The plan of the next delivery exists unless the notice did not make it (then made here, before the advance).
-    if (next.schedule) await deps.cycles.schedule(scheduledCycle(subscription, next.schedule));
-    const written = options.change ? options.change(next.subscription) : next.subscription;
-    if (await deps.subscriptions.update(written, subscription.version ?? 0)) return { subscription: { ...written, version: (subscription.version ?? 0) + 1 }, advanced: true };
-    subscription = await deps.subscriptions.get(cycle.subscriptionId);
+    const next = await decide(subscription);
+    if (!next) return { subscription, written: false };
+    if (await deps.subscriptions.update(next, subscription.version ?? 0)) return { subscription: { ...next, version: (subscription.version ?? 0) + 1 }, written: true };
+    subscription = await deps.subscriptions.get(subscriptionId);
   }
-  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while being advanced`);
-  return { subscription: undefined, advanced: false };
+  if (subscription) throw new Error(`Subscription ${subscriptionId} kept changing while ${what}`);
+  return { subscription: undefined, written: false };
 }
 
 /**
@@ -81,13 +101,6 @@ export async function advancePast(
  * makes it read again (five rounds at most). Answers the subscription as last written or read.
  */
 export async function countLateDelivery(deps: Pick<AdvanceDeps, 'subscriptions' | 'clock'>, cycle: Cycle, read: Subscription): Promise<Subscription | undefined> {
-  let subscription: Subscription | undefined = read;
-  for (let round = 0; round < 5 && subscription; round += 1) {
-    const counted = countLate(subscription, cycle, seoulTimestamp(deps.clock.now()));
-    if (!counted) return subscription;
-    if (await deps.subscriptions.update(counted, subscription.version ?? 0)) return { ...counted, version: (subscription.version ?? 0) + 1 };
-    subscription = await deps.subscriptions.get(cycle.subscriptionId);
-  }
-  if (subscription) throw new Error(`Subscription ${cycle.subscriptionId} kept changing while its late delivery was counted`);
-  return undefined;
+  const { subscription } = await writeDecided(deps, cycle.subscriptionId, read, 'its late delivery was counted', async (current) => countLate(current, cycle, seoulTimestamp(deps.clock.now())));
+  return subscription;
 }
