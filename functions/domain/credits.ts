@@ -16,15 +16,17 @@ export const CREDITS_PER_MESSAGE = 1;
 export const MAX_BLOCK_SIZE = 1000;
 
 /**
- * How long the balance item remembers a settled block or top-up. A duplicate
- * of a step can only come from a worker that read the old state before the
- * step completed, and a worker lives at most one Lambda timeout (15 minutes);
- * twice that leaves a margin. Later duplicates are stopped by the block item
- * or the ledger entry, which are never forgotten.
+ * How long the balance item remembers a settled top-up. A duplicate of a step
+ * can only come from a worker that read the old state before the step
+ * completed, and a worker lives at most one Lambda timeout (15 minutes); twice
+ * that leaves a margin. Later duplicates are stopped by the ledger entry,
+ * which is never forgotten. (A block's grant is forgotten as soon as it is
+ * settled: its block item, never forgotten, and the grant's token stop a late
+ * duplicate; docs/data-model.md, "Credits".)
  */
 export const REMEMBER_SETTLED_SECONDS = 30 * 60;
 
-/** A block still open this long after its reservation has lost its worker (a Lambda lives ≤ 15 minutes). */
+/** A block whose grant is still unsettled this long after it was taken has lost its worker (a Lambda lives ≤ 15 minutes). */
 export const ABANDONED_AFTER_SECONDS = 30 * 60;
 
 /** Settled blocks are deleted by TTL after this long; a message is never retried that late (its notice date has passed). */
@@ -67,11 +69,11 @@ export interface LedgerEntry {
 
 /**
  * A block of credits one worker reserved from a balance (docs/data-model.md, "Credits").
- * RESERVING → ACTIVE → RELEASED, or RESERVING → EMPTY when nothing was left,
- * or RESERVING → RELEASED when released before anything was reserved. EMPTY
- * and RELEASED are final: a block never takes a debit again once closed.
+ * ACTIVE → RELEASED; EMPTY when nothing was left; RELEASED with nothing granted
+ * when released before it was reserved. EMPTY and RELEASED are final: a block
+ * never takes a debit again once closed.
  */
-export type BlockState = 'RESERVING' | 'ACTIVE' | 'EMPTY' | 'RELEASED';
+export type BlockState = 'ACTIVE' | 'EMPTY' | 'RELEASED';
 
 export interface CreditBlockRef {
   readonly shopId: string;
@@ -81,7 +83,7 @@ export interface CreditBlockRef {
 
 export interface CreditBlock extends CreditBlockRef {
   readonly state: BlockState;
-  /** Credits the block took from the balance (0 until ACTIVE). */
+  /** Credits the block took from the balance (0 when EMPTY, or released unreserved). */
   readonly granted: number;
   /** Messages debited from it so far. */
   readonly spent: number;

@@ -60,7 +60,7 @@ export async function debitOne(
   for (let attempt = 0; attempt < MAX_SINGLE_ATTEMPTS; attempt += 1) {
     const ref = { shopId, kind, blockId: attempt === 0 ? `one:${operationId}` : `one:${operationId}#${attempt}` };
     const existing = await deps.credits.block(ref);
-    const open = existing?.state === 'RESERVING' || existing?.state === 'ACTIVE';
+    const open = existing?.state === 'ACTIVE';
     if (existing && !(open && !applied)) {
       // An earlier attempt's block: make sure it is closed and settled (a crash may have stopped its release).
       // Its debit, if it made one, is found through the ledger entry.

@@ -92,8 +92,8 @@ describe('a crash at any call of a step is redone with the same end state and no
     }
   });
 
-  // Crash points over the whole job: a clean run of it makes about 90 DynamoDB calls (every phase); each point is its own case.
-  const crashes = Array.from({ length: 31 }, (_, i) => 1 + 3 * i).flatMap((call) => [[call, 'before'], [call, 'after']] as const);
+  // Crash points over the whole job: a clean run of it makes about 90 DynamoDB calls (every phase; 1–88 are crashed); each point is its own case.
+  const crashes = Array.from({ length: 30 }, (_, i) => 1 + 3 * i).flatMap((call) => [[call, 'before'], [call, 'after']] as const);
   it.each(crashes)('crash at DynamoDB call %i (%s)', async (failOn, when) => {
     expect(await service(shop)).toMatchObject({ status: 'ACTIVE', stats: { activeSubscriptions: 2 } });
     const mailsBefore = await Promise.all(buyers.map(async (b) => (await mailsOf('auto-cancel', b.email)).length));

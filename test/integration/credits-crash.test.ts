@@ -136,9 +136,8 @@ describe('crash at every step, then the operation again (S12, S24)', async () =>
     minCalls: 3,
   });
 
-  // Issue 17: the dead worker never comes back; only the end-of-run sweep (which reads the open-block listing) can
-  // finish its release. Before the fix, closing the block took it off that listing, so a death between the close
-  // and the refund left its credits reserved for good.
+  // Issue 17: the dead worker never comes back; only the end-of-run sweep (which reads the balances listed while they
+  // hold grants) can finish its release: the grant's memo, and the listing, stay until the refund removes the memo.
   await crashEverywhere('a release that dies between its writes is finished by the end-of-run sweep, once', {
     prepare: async (shopId) => {
       await fund(shopId, 10);
@@ -154,6 +153,23 @@ describe('crash at every step, then the operation again (S12, S24)', async () =>
       expect(await healthy.balances(shopId), crash).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
       expect(await healthy.block({ shopId, kind: 'sms', blockId: 'dying' }), crash).toMatchObject({ state: 'RELEASED', spent: 1, refunded: 3 });
       // Settled, it leaves the listing: a later sweep finds nothing of it.
+      expect((await healthy.sweepAbandonedBlocks(later)).filter((ref) => ref.shopId === shopId), crash).toEqual([]);
+    },
+    minCalls: 2,
+  });
+
+  // The grant is taken before its block is written: a worker that dies between the two, or after, and never comes
+  // back leaves only the grant's memo on the balance, which lists the balance for the end-of-run sweep.
+  await crashEverywhere('a reservation that dies at any step, its worker never back, is given back by the end-of-run sweep, once', {
+    prepare: (shopId) => fund(shopId, 10).then(() => undefined),
+    operation: (credits, shopId) => credits.reserveBlock({ shopId, kind: 'sms', blockId: 'never-back' }, 4, T0),
+    recover: async (credits) => {
+      await credits.sweepAbandonedBlocks(later);
+    },
+    check: async (shopId, crash) => {
+      expect(await healthy.balances(shopId), crash).toEqual({ sms: 10, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+      // Closed for good (or never written, when it died before its first write).
+      expect([undefined, 'RELEASED'], crash).toContain((await healthy.block({ shopId, kind: 'sms', blockId: 'never-back' }))?.state);
       expect((await healthy.sweepAbandonedBlocks(later)).filter((ref) => ref.shopId === shopId), crash).toEqual([]);
     },
     minCalls: 2,

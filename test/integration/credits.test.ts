@@ -4,7 +4,7 @@
  * notice's message debit path. Crash injection at every step is in
  * credits-crash.test.ts.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditsRepository, type CreditsRepository } from '../../functions/adapters/dynamodb/credits.repo.ts';
 import { keys } from '../../functions/adapters/dynamodb/keys.ts';
@@ -259,53 +259,161 @@ describe('blocks and debits (S12, S24)', () => {
     expect((await credits.balances(shopId)).sms).toBe(5);
   });
 
-  it('releases abandoned blocks (their worker died) and prunes settled ones from the balance item', async () => {
+  it('releases abandoned blocks (their worker died); a settled grant leaves the balance item in the write that settles it', async () => {
     const shopId = newShopId();
     await topUp(shopId, 'sms', 10);
     const dead = { shopId, kind: 'sms' as const, blockId: 'dead-worker' };
     await credits.reserveBlock(dead, 4, T0);
     await credits.spend(dead, notice('d1'));
+    expect(Object.keys((await balanceItem(shopId, 'sms'))?.blocks ?? {})).toEqual(['dead-worker']);
     expect(await credits.releaseAbandonedBlocks(shopId, 'sms', later(60))).toEqual([]);
     expect(await credits.releaseAbandonedBlocks(shopId, 'sms', later(ABANDONED_AFTER_SECONDS + 60))).toEqual(['dead-worker']);
     expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
-    expect(Object.keys((await balanceItem(shopId, 'sms'))?.blocks ?? {})).toEqual(['dead-worker']);
-    // The next reservation long after drops the settled memo in the same write.
-    await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'next-day' }, 1, later(ABANDONED_AFTER_SECONDS + REMEMBER_SETTLED_SECONDS + 120));
-    expect(Object.keys((await balanceItem(shopId, 'sms'))?.blocks ?? {})).toEqual(['next-day']);
+    expect((await balanceItem(shopId, 'sms'))?.blocks).toEqual({});
+  });
+
+  it('the balance item does not grow with the blocks a run settles: 60 blocks reserved and released leave it as it was', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 1000);
+    const before = JSON.stringify({ ...(await balanceItem(shopId, 'sms')), balance: 0 }).length;
+    for (let n = 0; n < 60; n += 1) {
+      const block = { shopId, kind: 'sms' as const, blockId: `notice:2026-11-27:m-${n}:0` };
+      const reserved = await credits.reserveBlock(block, 10, T0);
+      await credits.consume(block, [notice(`s${n}`).operationId], reserved);
+      await credits.releaseBlock(block, T0, 'ACTIVE');
+    }
+    expect(await credits.balances(shopId)).toEqual({ sms: 940, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    const item = await balanceItem(shopId, 'sms');
+    expect(item?.blocks).toEqual({});
+    // Only the listing for the sweep was added (duepk, duesk).
+    expect(JSON.stringify({ ...item, balance: 0, duepk: undefined, duesk: undefined }).length).toBe(before);
+  });
+
+  it('a new block with credits enough costs two writes and no read; its release two writes', async () => {
+    const { ref } = await shopBlock(10);
+    const sent: string[] = [];
+    const counting = { send: (command: { constructor: { name: string } }) => (sent.push(command.constructor.name), table.db.send(command as never)) } as unknown as DynamoDBDocumentClient;
+    const repository = creditsRepository(counting, table.tableName);
+    expect(await repository.reserveBlock(ref, 4, T0)).toMatchObject({ state: 'ACTIVE', granted: 4 });
+    expect(sent).toEqual(['UpdateCommand', 'PutCommand']);
+    sent.length = 0;
+    expect(await repository.releaseBlock(ref, T0, 'ACTIVE')).toMatchObject({ state: 'RELEASED', refunded: 4 });
+    expect(sent).toEqual(['UpdateCommand', 'UpdateCommand']);
+    expect(await credits.balances(ref.shopId)).toEqual({ sms: 10, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
   });
 
   it('an attempt that takes credits for a block another attempt already closed EMPTY gives them back (S12)', async () => {
-    const shopId = newShopId();
-    await topUp(shopId, 'sms', 5);
-    const block = { shopId, kind: 'sms' as const, blockId: 'batch-late' };
-    // Attempt A reads the balance (5), then stalls right before taking 3 from it.
-    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'UpdateCommand' && JSON.stringify(command.input).includes('balance - :g'));
-    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
-    await stalled.reached;
+    const { shopId, block, stalled, attemptA } = await attemptHeldAtTake(5, 'batch-late');
     // Meanwhile another block takes everything, attempt B of the same block finds nothing and closes it EMPTY, and the shop tops up.
     await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'batch-greedy' }, 5, T0);
     expect(await credits.reserveBlock(block, 3, T0)).toMatchObject({ state: 'EMPTY', granted: 0 });
     await topUp(shopId, 'sms', 5);
     stalled.resume();
     expect(await attemptA).toMatchObject({ state: 'EMPTY' });
-    // A did take 3 (its memo is on the balance), and gave them back, once.
-    expect((await balanceItem(shopId, 'sms'))?.blocks?.['batch-late']).toMatchObject({ g: 3, r: 3 });
+    // A did take 3, and gave them back, once: its memo is gone with them.
+    expect((await balanceItem(shopId, 'sms'))?.blocks?.['batch-late']).toBeUndefined();
     expect(await credits.balances(shopId)).toEqual({ sms: 5, bulkMail: 0, reserved: { sms: 5, bulkMail: 0 } });
     expect(await credits.spend(block, notice('late'))).toBe('insufficient');
   });
 
   it('an attempt that takes credits for a block released before it was reserved gives them back (S12)', async () => {
-    const shopId = newShopId();
-    await topUp(shopId, 'sms', 5);
-    const block = { shopId, kind: 'sms' as const, blockId: 'batch-closed' };
-    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'UpdateCommand' && JSON.stringify(command.input).includes('balance - :g'));
-    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
-    await stalled.reached;
+    const { shopId, block, stalled, attemptA } = await attemptHeldAtTake(5, 'batch-closed');
     expect(await credits.releaseBlock(block, T0)).toMatchObject({ state: 'RELEASED', granted: 0, refunded: 0 });
     stalled.resume();
     expect(await attemptA).toMatchObject({ state: 'RELEASED', granted: 0 });
-    expect((await balanceItem(shopId, 'sms'))?.blocks?.['batch-closed']).toMatchObject({ g: 3, r: 3 });
+    expect((await balanceItem(shopId, 'sms'))?.blocks?.['batch-closed']).toBeUndefined();
     expect(await credits.balances(shopId)).toEqual({ sms: 5, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
+  // The race the grant's token is for: the block's own grant was settled (its memo removed) before a stalled attempt
+  // of the same block took again. That take succeeds — nothing on the balance remembers the block — and must be told
+  // from the block's own grant (which the block names by its token), or the spent messages would be refunded twice.
+  it('an attempt that takes credits after the block was reserved, spent from, released and settled gives back exactly what it took (S12)', async () => {
+    const { shopId, block, stalled, attemptA } = await attemptHeldAtTake(10, 'batch-settled');
+    // Attempt B: the whole life of the block, to the settled refund.
+    expect(await credits.reserveBlock(block, 3, T0)).toMatchObject({ state: 'ACTIVE', granted: 3 });
+    expect(await credits.spend(block, notice('b1'))).toBe('debited');
+    expect(await credits.spend(block, notice('b2'))).toBe('debited');
+    expect(await credits.releaseBlock(block, T0)).toMatchObject({ state: 'RELEASED', spent: 2, refunded: 1 });
+    expect((await balanceItem(shopId, 'sms'))?.blocks).toEqual({});
+    stalled.resume();
+    // A took 3 again, found the block RELEASED with another grant's token, and gave its 3 back whole.
+    expect(await attemptA).toMatchObject({ state: 'RELEASED', granted: 3, spent: 2, refunded: 1 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 8, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    // And releasing it again changes nothing.
+    await credits.releaseBlock(block, T0);
+    expect(await credits.balances(shopId)).toEqual({ sms: 8, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
+  it('that late grant, its attempt dying before it gave it back, is given back whole by the end-of-run sweep (S12)', async () => {
+    // Its refund is held for good: the attempt dies there.
+    const { shopId, block, stalled, outer: dying } = await attemptHeldAtTake(10, 'batch-orphan-died', (db) => pausingClient(db, updateWith('REMOVE blocks.#b')));
+    await credits.reserveBlock(block, 3, T0);
+    expect(await credits.spend(block, notice('b1'))).toBe('debited');
+    expect(await credits.releaseBlock(block, T0)).toMatchObject({ spent: 1, refunded: 2 });
+    stalled.resume();
+    await dying.reached; // A took 3 again and dies before giving them back
+    expect(await credits.balances(shopId)).toEqual({ sms: 6, bulkMail: 0, reserved: { sms: 3, bulkMail: 0 } });
+    expect((await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60))).filter((ref) => ref.shopId === shopId)).toEqual([block]);
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
+  it('a grant whose attempt died before writing its block, never retried, is given back by the end-of-run sweep, once', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const block = { shopId, kind: 'sms' as const, blockId: 'taken-then-died' };
+    const dying = pausingClient(table.db, (command) => command.constructor.name === 'PutCommand' && JSON.stringify(command.input).includes('taken-then-died'));
+    void creditsRepository(dying.db, table.tableName).reserveBlock(block, 4, T0);
+    await dying.reached; // the take is written; the block never is (the gate is never opened)
+    expect(await credits.balances(shopId)).toEqual({ sms: 6, bulkMail: 0, reserved: { sms: 4, bulkMail: 0 } });
+    expect((await credits.sweepAbandonedBlocks(later(60))).filter((ref) => ref.shopId === shopId)).toEqual([]);
+    expect((await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60))).filter((ref) => ref.shopId === shopId)).toEqual([block]);
+    expect(await credits.balances(shopId)).toEqual({ sms: 10, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    // The block is closed for good (nothing can be reserved or spent through it any more), and the sweep is done with it.
+    expect(await credits.block(block)).toMatchObject({ state: 'RELEASED', granted: 0 });
+    expect(await credits.spend(block, notice('late'))).toBe('insufficient');
+    expect((await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 120))).filter((ref) => ref.shopId === shopId)).toEqual([]);
+  });
+
+  it('the earlier protocol’s memos (settled ones kept with `r`, an unsettled one without a token) are swept: the grant given back once, the rest forgotten', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const t = Math.floor(T0.getTime() / 1000);
+    // As the earlier code left it: 4 taken for a block that spent 1 and was RELEASED, its release dying before the
+    // refund; two memos settled long ago. Then a new grant lists the balance.
+    await table.db.send(new UpdateCommand({ TableName: table.tableName, Key: keys.creditBalance(shopId, 'sms'), UpdateExpression: 'SET balance = balance - :g, blocks.#old = :memo, blocks.#s1 = :settled, blocks.#s2 = :settled', ExpressionAttributeNames: { '#old': 'old-dead', '#s1': 'old-settled-1', '#s2': 'old-settled-2' }, ExpressionAttributeValues: { ':g': 4, ':memo': { g: 4, t }, ':settled': { g: 2, t, r: 1 } } }));
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.creditBlock(shopId, 'sms', 'old-dead'), state: 'RELEASED', want: 4, granted: 4, spent: new Set(['aaaaaaaaaaa']) } }));
+    expect(await credits.balances(shopId)).toEqual({ sms: 6, bulkMail: 0, reserved: { sms: 4, bulkMail: 0 } });
+    const fresh = { shopId, kind: 'sms' as const, blockId: 'new' };
+    await credits.reserveBlock(fresh, 2, T0);
+    await credits.releaseBlock(fresh, T0, 'ACTIVE');
+    expect((await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60))).filter((ref) => ref.shopId === shopId)).toEqual([{ shopId, kind: 'sms', blockId: 'old-dead' }]);
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect((await balanceItem(shopId, 'sms'))?.blocks).toEqual({});
+    expect((await balanceItem(shopId, 'sms'))?.duepk).toBeUndefined();
+  });
+
+  it('a balance is listed for the sweep from its first grant while it holds grants, and taken off once it holds none', async () => {
+    const listed = async (shopId: string) => (await balanceItem(shopId, 'sms'))?.duepk !== undefined;
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    expect(await listed(shopId)).toBe(false);
+    const first = { shopId, kind: 'sms' as const, blockId: 'first' };
+    await credits.reserveBlock(first, 2, T0);
+    expect(await listed(shopId)).toBe(true);
+    const since = (await balanceItem(shopId, 'sms'))?.duesk;
+    // A later grant keeps the listing's time: the oldest grant is never younger than it.
+    await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'second' }, 2, later(600));
+    expect((await balanceItem(shopId, 'sms'))?.duesk).toBe(since);
+    await credits.releaseBlock(first, later(600));
+    // A sweep while one grant is left (young or old) keeps the balance listed; one after the last is settled takes it off.
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await listed(shopId)).toBe(true);
+    await credits.releaseBlock({ shopId, kind: 'sms', blockId: 'second' }, later(700));
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 700));
+    expect(await listed(shopId)).toBe(false);
+    await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'third' }, 2, later(800));
+    expect(await listed(shopId)).toBe(true);
   });
 
   it('debitOne debits a single message once (the operator summary mail, S23, S24)', async () => {
@@ -323,6 +431,24 @@ describe('blocks and debits (S12, S24)', () => {
     expect(await allLedger(shopId)).toHaveLength(2);
   });
 });
+
+const updateWith = (fragment: string) => (command: { constructor: { name: string }; input: unknown }) => command.constructor.name === 'UpdateCommand' && JSON.stringify(command.input).includes(fragment);
+
+/**
+ * A shop with `balance` SMS credits, and attempt A of reserving 3 for `blockId` held right before its take
+ * (`stalled.resume()` lets it go on); `wrap` puts another client around the holding one (`outer`).
+ */
+async function attemptHeldAtTake<W extends { db: DynamoDBDocumentClient }>(balance: number, blockId: string, wrap: (db: DynamoDBDocumentClient) => W = (db) => ({ db }) as W) {
+  const shopId = newShopId();
+  await topUp(shopId, 'sms', balance);
+  const block = { shopId, kind: 'sms' as const, blockId };
+  const stalled = pausingClient(table.db, updateWith('balance - :g'));
+  const outer = wrap(stalled.db);
+  const attemptA = creditsRepository(outer.db, table.tableName).reserveBlock(block, 3, T0);
+  attemptA.catch(() => undefined);
+  await stalled.reached;
+  return { shopId, block, stalled, attemptA, outer };
+}
 
 /** A client that holds the first command matching `when` until `resume()`: interleaves two attempts at a chosen point. */
 function pausingClient(db: DynamoDBDocumentClient, when: (command: { constructor: { name: string }; input: unknown }) => boolean) {

@@ -153,9 +153,10 @@ async function cleanRun(subject: Subject, check: Check) {
   const counter = faultyDeps(Number.POSITIVE_INFINITY, 'before');
   expect(await deliver(counter.deps, subject.sub, 'clean')).toBe(false);
   await check(subject, seen, 'clean run', () => false);
-  // The settle: the last put of the cycle's item.
-  const settleCall = counter.labels.lastIndexOf(`PutCommand CYCLE#${subject.sub.nextDeliveryDate}`) + 1;
-  return { calls: counter.calls(), labels: counter.labels, refused: counter.refused, settleCall };
+  // The settle: the last put of the cycle's item — known by its label and how many came before it, not by its place
+  // among the calls (the ledger lines and the block's release run beside the sends, so the order varies).
+  const settleLabel = `PutCommand CYCLE#${subject.sub.nextDeliveryDate}`;
+  return { calls: counter.calls(), labels: counter.labels, settleLabel, settleOccurrence: counter.labels.filter((label) => label === settleLabel).length };
 }
 
 /** Every crash point of a clean run: [call k, before|after], each its own test case. */
@@ -179,7 +180,8 @@ async function crashAt(clean: Awaited<ReturnType<typeof cleanRun>>, k: number, w
   const label = faulty.labels[k - 1] ?? '';
   const crash = `crash ${when} call ${k} (${label})`;
   // Every call is part of the delivery: a crash at any of them fails it (but one after a refused write, which had no effect to lose).
-  expect(crashed, crash).toBe(!(when === 'after' && clean.refused.has(k)));
+  expect(crashed, crash).toBe(!(when === 'after' && faulty.refused.has(k)));
+  const settle = label === clean.settleLabel && faulty.labels.slice(0, k).filter((seen) => seen === label).length === clean.settleOccurrence;
 
   advance(REDELIVERY_MS);
   await deliver(deps, subject.sub, messageId);
@@ -187,7 +189,7 @@ async function crashAt(clean: Awaited<ReturnType<typeof cleanRun>>, k: number, w
   advance((ABANDONED_AFTER_SECONDS + 60) * 1000);
   await deps.credits.sweepAbandonedBlocks(deps.clock.now());
 
-  await check(subject, seen, crash, (kind, channel) => duplicateWindow(label, when, k === clean.settleCall, kind, channel));
+  await check(subject, seen, crash, (kind, channel) => duplicateWindow(label, when, settle, kind, channel));
 }
 
 const smsOperation = (sub: Subject['sub']) => debitOperationId('payment-notice', sub.id, sub.nextDeliveryDate, 'sms');
@@ -253,7 +255,7 @@ describe('a crash at every step of the payment notice, then the redelivery (S12,
   describe('with credits: one cycle, one SMS credit, both notices sent (twice only in the documented window)', () => {
     it('a clean run makes every call a crash point: DynamoDB, the mail and the SMS', () => {
       expect(cleanWithCredits.labels).toEqual(expect.arrayContaining(['mailer.send payment-notice', 'sms.send payment-notice']));
-      expect(cleanWithCredits.calls).toBeGreaterThan(15);
+      expect(cleanWithCredits.calls).toBeGreaterThanOrEqual(15);
     });
     it.each(crashPoints(cleanWithCredits.calls))('crash at call %i (%s)', async (k, when) => {
       const balanceBefore = await smsBalance();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DUE_SHARDS } from '../../system/table.ts';
-import { creditBlockOfKey, dueEntryOf, dueIndexKeys, duePartitions, dueShard, dueUpTo, ID_PATTERN, keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { creditBalanceOfKey, dueEntryOf, dueIndexKeys, duePartitions, dueShard, dueUpTo, ID_PATTERN, keys } from '../../functions/adapters/dynamodb/keys.ts';
 
 describe('the due-work index is sharded', () => {
   it('puts one day of work on every shard, none much above its share', () => {
@@ -32,9 +32,12 @@ describe('the due-work index is sharded', () => {
     expect(new Set(partitions).size).toBe(DUE_SHARDS);
   });
 
-  it('names the credit block an open-block entry points at', () => {
-    expect(creditBlockOfKey(keys.creditBlock('shop-1', 'sms', 'one:payment-notice#s#2026-12-01#sms'))).toEqual({ shopId: 'shop-1', kind: 'sms', blockId: 'one:payment-notice#s#2026-12-01#sms' });
-    expect(creditBlockOfKey(keys.shop('shop-1'))).toBeUndefined();
+  it('names the credit balance a listing entry points at, and nothing else', () => {
+    expect(creditBalanceOfKey(keys.creditBalance('shop-1', 'sms'))).toEqual({ shopId: 'shop-1', kind: 'sms' });
+    expect(creditBalanceOfKey(keys.creditBalance('shop-1', 'bulkMail'))).toEqual({ shopId: 'shop-1', kind: 'bulkMail' });
+    expect(creditBalanceOfKey(keys.shop('shop-1'))).toBeUndefined();
+    expect(creditBalanceOfKey(keys.creditBlock('shop-1', 'sms', 'b'))).toBeUndefined();
+    expect(creditBalanceOfKey({ pk: 'SHOP#shop-1#LEDGER', sk: 'CREDITS#sms' })).toBeUndefined();
   });
 });
 

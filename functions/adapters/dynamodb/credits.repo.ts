@@ -5,20 +5,25 @@
  * docs/data-model.md ("Credits") is the prose version; the short form:
  *
  * - Balance item, one per (shop, kind): `balance` (never negative, by
- *   condition), `blocks` (blockId → {g granted, t time, r refunded}: the one
- *   place a block's grant is decided) and `topUps` (operationId → time).
- *   Settled members are pruned after REMEMBER_SETTLED_SECONDS.
+ *   condition), `blocks` (blockId → {g granted, t time, k token}: the one
+ *   place a block's grant is decided, kept until the grant is settled, then
+ *   removed in the settling write) and `topUps` (operationId → time, pruned
+ *   after REMEMBER_SETTLED_SECONDS). Listed in the due index while it may hold
+ *   grants, for the end-of-run sweep.
  * - Block item, one per reserved block, in its own partition: a worker takes
  *   credits from the balance once per block and debits its messages from the
  *   block, so the balance sees two writes per block, not one per message.
  *   `spent` is a string set of operation digests: a retried debit is a no-op.
+ *   The block names the grant it holds by the grant's token (`k`), so a grant
+ *   taken by a stalled attempt for a block that had moved on (an orphan) is
+ *   told apart from the block's own and given back whole.
  * - Ledger entry, one per operation: written first (PENDING, bound to the
  *   block it will be spent from), then the credit is consumed, then the entry
  *   is APPLIED and joins the ledger index. Binding the operation to one block
  *   before consuming is what stops a redelivered message from being debited
  *   in two blocks.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { seoulTimestamp } from '../../core/dates.ts';
 import {
@@ -43,7 +48,7 @@ import {
 } from '../../domain/credits.ts';
 import { isConditionFailed } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
-import { creditBlockOfKey, creditLedgerPartition, indexKeys, keys, OPEN_CREDIT_BLOCKS_PARTITION, openCreditBlockIndexKeys } from './keys.ts';
+import { CREDIT_BALANCES_WITH_GRANTS_PARTITION, creditBalanceListingKeys, creditBalanceOfKey, creditLedgerPartition, indexKeys, keys } from './keys.ts';
 
 export interface LedgerPage {
   readonly items: LedgerEntry[];
@@ -77,6 +82,7 @@ export interface CreditsRepository {
   /**
    * Reserves up to `want` credits for a block (deterministic id from the caller's work unit), or finds the
    * block a previous attempt reserved. Grants what is left when less than `want`; EMPTY when nothing is.
+   * A new block with enough credits left costs two writes and no read.
    */
   reserveBlock(block: CreditBlockRef, want: number, now: Date): Promise<CreditBlock>;
   /** Debits one message from the block: 'debited' once per operation id, whatever happens; 'insufficient' when the block is used up. */
@@ -85,14 +91,15 @@ export interface CreditsRepository {
   block(block: CreditBlockRef): Promise<CreditBlock | undefined>;
   /**
    * Closes the block and returns what it did not spend to the balance, exactly once. `known: 'ACTIVE'` (the
-   * caller reserved it and holds it): try the closing write first, without reading the block before it.
+   * caller reserved it and holds it): try the closing write first, without reading the block before it. A block
+   * never reserved is closed with nothing (RELEASED, granted 0), so that no late attempt can reserve it.
    */
-  releaseBlock(block: CreditBlockRef, now: Date, known?: 'ACTIVE'): Promise<CreditBlock | undefined>;
-  /** Releases blocks whose worker died (open longer than ABANDONED_AFTER_SECONDS); answers their ids. */
+  releaseBlock(block: CreditBlockRef, now: Date, known?: 'ACTIVE'): Promise<CreditBlock>;
+  /** Releases blocks whose grant is older than ABANDONED_AFTER_SECONDS (their worker died); answers their ids. */
   releaseAbandonedBlocks(shopId: string, kind: CreditKind, now: Date): Promise<string[]>;
   /**
-   * Releases every block of every shop still open ABANDONED_AFTER_SECONDS after it was opened (its worker
-   * died): what each run does when it ends, so that `reserved` returns to 0. Answers the blocks released.
+   * Releases every block of every shop whose grant is still unsettled ABANDONED_AFTER_SECONDS after it was taken
+   * (its worker died): what each run does when it ends, so that `reserved` returns to 0. Answers the blocks released.
    */
   sweepAbandonedBlocks(now: Date): Promise<CreditBlockRef[]>;
   /**
@@ -110,13 +117,25 @@ export interface CreditsRepository {
   recordDebits(shopId: string, debits: readonly LedgerEntry[]): Promise<void>;
 }
 
-/** What the balance item remembers of one block; short names because every balance write pays for the item's size. */
+/**
+ * What the balance item remembers of a block's grant until it is settled (then removed, in the settling write);
+ * short names because every balance write pays for the item's size.
+ */
 interface BlockMemo {
   /** Granted. */
   readonly g: number;
-  /** Epoch seconds of the last change. */
+  /** Epoch seconds of the take. */
   readonly t: number;
-  /** Refunded at release; present once the block is settled. */
+  /**
+   * The grant's token: random per take, so that a grant taken by a stalled attempt after the block moved on (an
+   * orphan) is told apart from the grant the block holds. A compare-and-set token, not an idempotency key: the
+   * block id is that. Absent on memos of the earlier protocol (see `r`).
+   */
+  readonly k?: string;
+  /**
+   * The earlier protocol's mark of a settled memo, which it kept for 30 minutes: such a memo is not a grant, and the
+   * sweep removes it. A memo with neither `k` nor `r` is the earlier protocol's unsettled grant, of a block without `k`.
+   */
   readonly r?: number;
 }
 
@@ -128,9 +147,10 @@ interface BalanceItem {
 
 interface BlockItem {
   readonly state: BlockState;
-  readonly want: number;
   readonly granted?: number;
   readonly spent?: Set<string>;
+  /** The token of the grant the block holds (absent when it holds none: EMPTY, or closed unreserved). */
+  readonly k?: string;
 }
 
 type EntryState = 'PENDING' | 'APPLIED';
@@ -144,10 +164,13 @@ interface EntryItem extends LedgerEntry {
 
 /** Attempts of a step that loses a race before giving up; each lost race means another writer made progress. */
 const MAX_ROUNDS = 100;
-/** Settled memos dropped per balance write, to keep the expression small. */
+/** Settled top-up memos dropped per balance write, to keep the expression small. */
 const MAX_PRUNE_PER_WRITE = 40;
 
 const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);
+
+/** A grant's token (BlockMemo.k): 48 random bits, compared only among the takes of one block. */
+const grantToken = (): string => randomBytes(6).toString('base64url');
 
 /**
  * A debit's member in a block's `spent` set: 66 bits of SHA-256 of the operation id (11 characters). A set makes a
@@ -218,14 +241,6 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
   const getBlock = (ref: CreditBlockRef) => get<BlockItem>(keys.creditBlock(ref.shopId, ref.kind, ref.blockId));
   const getEntry = (shopId: string, operationId: string) => get<EntryItem>(keys.creditLedgerEntry(shopId, operationId));
 
-  /** Settled memos old enough that no worker can still act on what they record (REMEMBER_SETTLED_SECONDS). */
-  const prunable = (balance: BalanceItem, now: Date): string[] => {
-    const horizon = epochSeconds(now) - REMEMBER_SETTLED_SECONDS;
-    return Object.entries(balance.blocks ?? {})
-      .filter(([, memo]) => memo.r !== undefined && memo.t < horizon)
-      .slice(0, MAX_PRUNE_PER_WRITE)
-      .map(([blockId]) => blockId);
-  };
   const removeClause = (paths: string[], names: Record<string, string>, map: string, prefix: string): string => {
     paths.forEach((member, i) => {
       names[`#${prefix}${i}`] = member;
@@ -265,66 +280,83 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     throw new Error(`Ledger entry ${entry.id} keeps changing`);
   };
 
-  /** Block RESERVING → ACTIVE with the grant the balance item decided; settles an orphaned grant if the block moved on. */
-  const activate = async (ref: CreditBlockRef, granted: number, now: Date): Promise<BlockItem> => {
-    const activated = await updated(
+  /** Where a block item lives, with what every block item carries. */
+  const blockItem = (ref: CreditBlockRef, item: BlockItem, now: Date) => ({
+    ...keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
+    type: 'creditBlock',
+    shopId: ref.shopId,
+    kind: ref.kind,
+    blockId: ref.blockId,
+    ...item,
+    createdAt: seoulTimestamp(now),
+    ...(item.state === 'ACTIVE' ? {} : { expiresAt: epochSeconds(now) + BLOCK_RETENTION_SECONDS }),
+  });
+
+  /**
+   * Takes `granted` credits for the block and records the grant (its memo), in one write on the balance, which it
+   * lists for the sweep; false when refused: fewer credits left, or the block has an unsettled grant already.
+   */
+  const take = (ref: CreditBlockRef, memo: BlockMemo, now: Date): Promise<boolean> => {
+    const listing = creditBalanceListingKeys(seoulTimestamp(now));
+    return conditional(
       new UpdateCommand({
         TableName: tableName,
-        Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-        UpdateExpression: 'SET #state = :active, granted = :g',
-        ConditionExpression: '#state = :reserving',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':active': 'ACTIVE', ':reserving': 'RESERVING', ':g': granted },
-        ReturnValues: 'ALL_NEW',
+        Key: keys.creditBalance(ref.shopId, ref.kind),
+        UpdateExpression: 'SET balance = balance - :g, blocks.#b = :memo, duepk = :dpk, duesk = if_not_exists(duesk, :since)',
+        ConditionExpression: 'balance >= :g AND attribute_not_exists(blocks.#b)',
+        ExpressionAttributeNames: { '#b': ref.blockId },
+        ExpressionAttributeValues: { ':g': memo.g, ':memo': memo, ':dpk': listing.duepk, ':since': listing.duesk },
       }),
     );
-    if (activated) return activated;
+  };
+
+  /**
+   * Writes the block holding the grant `memo` records (ACTIVE), or EMPTY when nothing was granted, unless the block
+   * exists already: then answers it as it stands — and gives the grant back whole if the block does not hold it (an
+   * orphan: taken by an attempt that stalled while another closed the block, or settled its grant).
+   */
+  const establish = async (ref: CreditBlockRef, memo: BlockMemo | undefined, now: Date): Promise<BlockItem> => {
+    const item: BlockItem = memo ? { state: 'ACTIVE', granted: memo.g, k: memo.k } : { state: 'EMPTY', granted: 0 };
+    if (await conditional(new PutCommand({ TableName: tableName, Item: blockItem(ref, item, now), ConditionExpression: 'attribute_not_exists(pk)' }))) return item;
     const block = await mustGetBlock(ref);
-    if (block.state === 'EMPTY' || block.state === 'RELEASED') await settle(ref, block, now);
+    if (memo && block.k !== memo.k) await refund(ref, memo.g, memo.k);
     return block;
   };
 
   /**
-   * Settles a closed block's memo on the balance, once (`r` is the guard), reading the memo. The normal case is a
-   * RELEASED block whose release died before its refund: it returns granted − spent. The other is an orphan: a
-   * grant decided by a concurrent attempt after the block had closed EMPTY or RELEASED without it (its `granted`
-   * differs); it returns the whole grant.
+   * Settles a closed block's grant on the balance, if its memo is still there. The normal case is a RELEASED block
+   * whose release died before its refund: it returns granted − spent. The other is an orphan (the memo's token is
+   * not the block's): it returns the whole grant.
    */
-  const settle = async (ref: CreditBlockRef, block: BlockItem, now: Date): Promise<void> => {
+  const settle = async (ref: CreditBlockRef, block: BlockItem): Promise<void> => {
     const memo = (await getBalance(ref.shopId, ref.kind))?.blocks?.[ref.blockId];
     if (!memo || memo.r !== undefined) return;
-    const own = block.state === 'RELEASED' && (block.granted ?? 0) === memo.g;
-    await refund(ref, own ? memo.g - (block.spent?.size ?? 0) : memo.g, memo.g, now);
+    const own = block.state === 'RELEASED' && block.k === memo.k;
+    await refund(ref, own ? memo.g - (block.spent?.size ?? 0) : memo.g, memo.k);
   };
 
-  /** Returns `amount` to the balance and marks the block's memo settled: once, guarded by the memo's `r`. */
-  const refund = async (ref: CreditBlockRef, amount: number, granted: number, now: Date): Promise<void> => {
+  /**
+   * Returns `amount` to the balance and removes the grant's memo, once: conditional on the memo still naming this
+   * grant (its token), so a repeat, or a refund of a grant that is not this one, changes nothing.
+   */
+  const refund = async (ref: CreditBlockRef, amount: number, token: string | undefined): Promise<void> => {
     await conditional(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.creditBalance(ref.shopId, ref.kind),
-        UpdateExpression: 'ADD balance :r SET blocks.#b.r = :r, blocks.#b.t = :t',
-        ConditionExpression: 'attribute_exists(blocks.#b) AND attribute_not_exists(blocks.#b.r) AND blocks.#b.g = :g',
+        UpdateExpression: 'ADD balance :r REMOVE blocks.#b',
+        // No token: the earlier protocol's unsettled grant (a memo with neither `k` nor `r`).
+        ConditionExpression: token === undefined ? 'attribute_exists(blocks.#b) AND attribute_not_exists(blocks.#b.k) AND attribute_not_exists(blocks.#b.r)' : 'blocks.#b.k = :k',
         ExpressionAttributeNames: { '#b': ref.blockId },
-        ExpressionAttributeValues: { ':r': amount, ':g': granted, ':t': epochSeconds(now) },
+        ExpressionAttributeValues: { ':r': amount, ...(token === undefined ? {} : { ':k': token }) },
       }),
     );
   };
 
-  /**
-   * Takes a closed block out of the open-block listing, once its memo on the balance is settled. Closing and refunding
-   * are writes to two items: were the block unlisted when it closed, a worker dying between the two would leave its
-   * credits reserved with nothing listing the block for the sweep (issue 17). Listed until settled, the sweep finds it.
-   */
-  const unlist = async (ref: CreditBlockRef): Promise<void> => {
-    await conditional(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-        UpdateExpression: 'REMOVE duepk, duesk',
-        ConditionExpression: 'attribute_exists(duepk)',
-      }),
-    );
+  /** The closing write's answer, refunded: what an ACTIVE block this call closed did not spend goes back. */
+  const refundClosed = async (ref: CreditBlockRef, closed: BlockItem): Promise<CreditBlock> => {
+    await refund(ref, (closed.granted ?? 0) - (closed.spent?.size ?? 0), closed.k);
+    return toBlock(ref, closed);
   };
 
   const mustGetBlock = async (ref: CreditBlockRef): Promise<BlockItem> => {
@@ -333,32 +365,36 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     return block;
   };
 
-  /** Closes a block (EMPTY or RELEASED) if it is still `from`; answers whether this call closed it, and the block. */
-  const close = async (ref: CreditBlockRef, from: BlockState, to: 'EMPTY' | 'RELEASED', now: Date, granted?: number): Promise<{ closed: boolean; block: BlockItem }> => {
-    const closed = await updated(
+  /** Closes an ACTIVE block (RELEASED freezes `spent`: debits need ACTIVE); the block as closed, or undefined if it was not ACTIVE. */
+  const close = (ref: CreditBlockRef, now: Date): Promise<BlockItem | undefined> =>
+    updated(
       new UpdateCommand({
         TableName: tableName,
         Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-        // Closed, but still in the open-block listing the sweep reads until its memo is settled (`unlist`).
-        UpdateExpression: `SET #state = :to, expiresAt = :expires${granted === undefined ? '' : ', granted = :g'}`,
+        UpdateExpression: 'SET #state = :to, expiresAt = :expires',
         ConditionExpression: '#state = :from',
         ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':from': from, ':to': to, ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS, ...(granted === undefined ? {} : { ':g': granted }) },
+        ExpressionAttributeValues: { ':from': 'ACTIVE', ':to': 'RELEASED', ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return closed ? { closed: true, block: closed } : { closed: false, block: await mustGetBlock(ref) };
+
+  /** A block never reserved, closed with nothing (RELEASED, granted 0), so that no late attempt reserves it; or the block that stands. */
+  const closeUnreserved = async (ref: CreditBlockRef, now: Date): Promise<BlockItem> => {
+    const item: BlockItem = { state: 'RELEASED', granted: 0 };
+    if (await conditional(new PutCommand({ TableName: tableName, Item: blockItem(ref, item, now), ConditionExpression: 'attribute_not_exists(pk)' }))) return item;
+    return mustGetBlock(ref);
   };
 
   /**
    * Adds the operation to the block's spent set if the block is ACTIVE and has room (or has it already).
    * - `held`: the block holds the operation (now or from an earlier attempt);
-   * - `never`: final — the block is closed, or full without it (a block never returns to ACTIVE, its set only grows),
-   *   or it does not exist;
-   * - `reserving`: the block has not finished its reservation, so neither answer is final yet;
-   * - `again`: it became ACTIVE between the write and the read.
+   * - `never`: final — the block is closed, or full without it (a block never returns to ACTIVE, its set only grows);
+   * - `missing`: the block does not exist (yet: an attempt that took its grant may be about to write it), so no
+   *   answer is final until it is closed;
+   * - `again`: it gained room between the write and the read (cannot happen while grants are fixed; kept for safety).
    */
-  const consume = async (ref: CreditBlockRef, member: string): Promise<'held' | 'never' | 'reserving' | 'again'> => {
+  const consume = async (ref: CreditBlockRef, member: string): Promise<'held' | 'never' | 'missing' | 'again'> => {
     const added = await conditional(
       new UpdateCommand({
         TableName: tableName,
@@ -372,8 +408,7 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     if (added) return 'held';
     const block = await getBlock(ref);
     if (block?.spent?.has(member)) return 'held';
-    if (!block) return 'never';
-    if (block.state === 'RESERVING') return 'reserving';
+    if (!block) return 'missing';
     if (block.state === 'ACTIVE' && (block.spent?.size ?? 0) < (block.granted ?? 0)) return 'again';
     return 'never';
   };
@@ -507,48 +542,23 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     async reserveBlock(ref, want, now) {
       assertBlockId(ref.blockId);
       if (!Number.isInteger(want) || want < 1 || want > MAX_BLOCK_SIZE) throw new Error(`A block holds 1–${MAX_BLOCK_SIZE} credits, not ${want}`);
-      const blockKey = keys.creditBlock(ref.shopId, ref.kind, ref.blockId);
-      // 1. The block item, RESERVING (or the one a previous attempt created: its state says how far it got). Put
-      // first, read only when refused: a new block costs no read. Listed as open until it closes (the sweep).
-      const fresh: BlockItem = { state: 'RESERVING', want };
-      const openedAt = seoulTimestamp(now);
-      const created = await conditional(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...blockKey, type: 'creditBlock', shopId: ref.shopId, kind: ref.kind, blockId: ref.blockId, ...fresh, createdAt: openedAt, ...openCreditBlockIndexKeys(openedAt) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      const block = created ? fresh : await getBlock(ref);
-      if (!block) throw new Error(`Credit block ${ref.blockId} vanished`);
-      if (block.state !== 'RESERVING') return toBlock(ref, block);
-
-      // 2. The grant, decided once on the balance item: `blocks.{id}` records it in the same write that takes it.
+      const token = grantToken();
+      // 1. The grant, decided once on the balance: the write that takes it records it (the memo), and while a memo
+      // stands no other take for the block succeeds. Tried first without a read, for all of `want`.
+      let granted = want;
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        const memo: BlockMemo = { g: granted, t: epochSeconds(now), k: token };
+        // 2. The block, holding the grant. A crash before this is repaired by the next attempt (it finds the memo).
+        if (await take(ref, memo, now)) return toBlock(ref, await establish(ref, memo, now));
+        // Refused: fewer credits than that are left, or the block has a grant already (an earlier or concurrent
+        // attempt's: write the block with it, or find it written).
         const balance = await getBalance(ref.shopId, ref.kind);
-        const memo = balance?.blocks?.[ref.blockId];
-        if (memo && memo.r === undefined) return toBlock(ref, await activate(ref, memo.g, now)); // decided by an earlier or concurrent attempt
+        const decided = balance?.blocks?.[ref.blockId];
+        if (decided) return toBlock(ref, await establish(ref, decided, now));
         const available = balance?.balance ?? 0;
-        if (!balance || memo || available <= 0) {
-          // Nothing to take (a settled memo cannot belong to a RESERVING block; treat it as nothing): no balance
-          // write. A concurrent attempt that still finds credits settles them itself (activate).
-          return toBlock(ref, (await close(ref, 'RESERVING', 'EMPTY', now, 0)).block);
-        }
-        const granted = Math.min(block.want, available);
-        const names: Record<string, string> = { '#b': ref.blockId };
-        const decided = await conditional(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.creditBalance(ref.shopId, ref.kind),
-            UpdateExpression: `SET balance = balance - :g, blocks.#b = :memo${removeClause(prunable(balance, now), names, 'blocks', 'p')}`,
-            ConditionExpression: 'balance >= :g AND attribute_not_exists(blocks.#b)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':g': granted, ':memo': { g: granted, t: epochSeconds(now) } satisfies BlockMemo },
-          }),
-        );
-        // 3. The block takes the grant. A crash before this is repaired by the next attempt (step 2 finds the memo).
-        if (decided) return toBlock(ref, await activate(ref, granted, now));
-        // Refused: the balance moved (another block took credits) or this block was just decided; look again.
+        // Nothing left: EMPTY, with no balance write. A concurrent attempt that still finds credits gives them back (establish).
+        if (available <= 0) return toBlock(ref, await establish(ref, undefined, now));
+        granted = Math.min(want, available);
       }
       throw new Error(`Could not reserve credit block ${ref.blockId}: the balance kept changing`);
     },
@@ -584,16 +594,13 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
         }
         if (consumed === 'again') continue;
         const mine = bound.blockId === ref.blockId;
-        if (consumed === 'reserving') {
-          if (mine) {
-            await unbind(ref.shopId, entry, undefined);
-            throw new Error(`Credit block ${ref.blockId} is not reserved yet: reserveBlock first`);
-          }
-          // A previous attempt's block, stuck half-reserved: settle it (activate or close), then look again.
+        if (consumed === 'missing' && !mine) {
+          // A previous attempt's block that was never written (its attempt died after taking the grant, or before):
+          // close it for good (its grant, if any, goes back), then look again: it can never hold the operation then.
           await repository.releaseBlock(bound, debit.at);
           continue;
         }
-        // `never`: the bound block can never hold this operation.
+        // `never` (or our own block missing: never reserved): the bound block can never hold this operation.
         if (mine) {
           // Our own block is used up: withdraw the claim, so that a later attempt may bind to another block.
           if (await unbind(ref.shopId, entry, undefined)) return 'insufficient';
@@ -607,65 +614,46 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
 
     async releaseBlock(ref, now, known) {
       if (known === 'ACTIVE') {
-        const closed = await updated(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.creditBlock(ref.shopId, ref.kind, ref.blockId),
-            UpdateExpression: 'SET #state = :to, expiresAt = :expires',
-            ConditionExpression: '#state = :from',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: { ':from': 'ACTIVE', ':to': 'RELEASED', ':expires': epochSeconds(now) + BLOCK_RETENTION_SECONDS },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        if (closed) {
-          await refund(ref, (closed.granted ?? 0) - (closed.spent?.size ?? 0), closed.granted ?? 0, now);
-          await unlist(ref);
-          return toBlock(ref, closed);
-        }
+        const closed = await close(ref, now);
+        if (closed) return refundClosed(ref, closed);
       }
-      let block = await getBlock(ref);
-      if (!block) return undefined;
-      if (block.state === 'RESERVING') {
-        const memo = (await getBalance(ref.shopId, ref.kind))?.blocks?.[ref.blockId];
-        // Its grant was taken before the worker died: activate it, and release it below. Or nothing was taken: close
-        // it (a concurrent attempt that takes credits after this settles them itself, in activate).
-        block = memo && memo.r === undefined ? await activate(ref, memo.g, now) : (await close(ref, 'RESERVING', 'RELEASED', now, 0)).block;
-      }
+      // Never written (its attempt died before, or is still between its take and its write): closed with nothing.
+      const block = (await getBlock(ref)) ?? (await closeUnreserved(ref, now));
       if (block.state === 'ACTIVE') {
         // 1. Close the block: RELEASED freezes `spent` (debits need ACTIVE), so the rest is final.
-        const result = await close(ref, 'ACTIVE', 'RELEASED', now);
-        block = result.block;
-        // 2. Refund the rest on the balance, guarded by the memo. A crash between 1 and 2 leaves a RELEASED
-        // block with an unsettled memo: the next releaseBlock (or the sweep, which finds every unsettled memo) settles it.
-        if (result.closed) {
-          await refund(ref, (block.granted ?? 0) - (block.spent?.size ?? 0), block.granted ?? 0, now);
-          await unlist(ref);
-          return toBlock(ref, block);
-        }
+        // 2. Refund the rest on the balance, removing the memo. A crash between 1 and 2 leaves a RELEASED block with
+        // its memo: the next releaseBlock settles it, or the sweep, which finds every memo on a listed balance.
+        const closed = await close(ref, now);
+        if (closed) return refundClosed(ref, closed);
       }
-      if (block.state === 'RELEASED' || block.state === 'EMPTY') {
-        await settle(ref, block, now);
-        await unlist(ref);
-      }
-      return toBlock(ref, block);
+      const closed = block.state === 'ACTIVE' ? await mustGetBlock(ref) : block;
+      await settle(ref, closed);
+      return toBlock(ref, closed);
     },
 
     async releaseAbandonedBlocks(shopId, kind, now) {
-      const balance = await getBalance(shopId, kind);
       const cutoff = epochSeconds(now) - ABANDONED_AFTER_SECONDS;
-      const released: string[] = [];
-      for (const [blockId, memo] of Object.entries(balance?.blocks ?? {})) {
-        if (memo.r !== undefined || memo.t >= cutoff) continue;
-        const ref = { shopId, kind, blockId };
-        if (await getBlock(ref)) await repository.releaseBlock(ref, now);
-        else await refund(ref, memo.g, memo.g, now); // no block holds it (cannot happen while blocks outlive memos)
-        released.push(blockId);
+      const memos = Object.entries((await getBalance(shopId, kind))?.blocks ?? {});
+      const abandoned = memos.flatMap(([blockId, memo]) => (memo.r === undefined && memo.t < cutoff ? [blockId] : []));
+      for (const blockId of abandoned) await repository.releaseBlock({ shopId, kind, blockId }, now);
+      // The earlier protocol's settled memos, which it kept for a while: not grants, removed once.
+      for (const [blockId, memo] of memos) {
+        if (memo.r === undefined) continue;
+        await conditional(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.creditBalance(shopId, kind),
+            UpdateExpression: 'REMOVE blocks.#b',
+            ConditionExpression: 'attribute_exists(blocks.#b.r)',
+            ExpressionAttributeNames: { '#b': blockId },
+          }),
+        );
       }
-      return released;
+      return abandoned;
     },
 
     async sweepAbandonedBlocks(now) {
+      // A balance listed since after the cutoff holds no grant older than it (its listing began at or before its grants).
       const cutoff = seoulTimestamp(new Date(now.getTime() - ABANDONED_AFTER_SECONDS * 1000));
       const released: CreditBlockRef[] = [];
       let startKey: Record<string, unknown> | undefined;
@@ -675,15 +663,25 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
             TableName: tableName,
             IndexName: 'due',
             KeyConditionExpression: 'duepk = :pk AND duesk < :cutoff',
-            ExpressionAttributeValues: { ':pk': OPEN_CREDIT_BLOCKS_PARTITION, ':cutoff': cutoff },
+            ExpressionAttributeValues: { ':pk': CREDIT_BALANCES_WITH_GRANTS_PARTITION, ':cutoff': cutoff },
             ExclusiveStartKey: startKey,
           }),
         );
         for (const item of page.Items ?? []) {
-          const ref = creditBlockOfKey({ pk: String(item.pk), sk: String(item.sk) });
-          if (!ref) continue;
-          await repository.releaseBlock(ref, now);
-          released.push(ref);
+          const balance = creditBalanceOfKey({ pk: String(item.pk), sk: String(item.sk) });
+          if (!balance) continue;
+          const { shopId, kind } = balance;
+          for (const blockId of await repository.releaseAbandonedBlocks(shopId, kind, now)) released.push({ shopId, kind, blockId });
+          // No grant left: off the listing (the next take lists it again). Grants still young: listed, for the next sweep.
+          await conditional(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: keys.creditBalance(shopId, kind),
+              UpdateExpression: 'REMOVE duepk, duesk',
+              ConditionExpression: 'size(blocks) = :none',
+              ExpressionAttributeValues: { ':none': 0 },
+            }),
+          );
         }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -694,7 +692,7 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       operationIds.forEach(assertOperationId);
       const members = new Map(operationIds.map((id) => [spendMember(id), id]));
       // A block just reserved and not spent from: its first write needs no read (a stale guess fails the condition).
-      const fresh: BlockItem | undefined = known?.state === 'ACTIVE' && known.spent === 0 && known.blockId === ref.blockId ? { state: 'ACTIVE', want: known.granted, granted: known.granted } : undefined;
+      const fresh: BlockItem | undefined = known?.state === 'ACTIVE' && known.spent === 0 && known.blockId === ref.blockId ? { state: 'ACTIVE', granted: known.granted } : undefined;
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
         const block = round === 0 && fresh ? fresh : await getBlock(ref);
         const spent = block?.spent ?? new Set<string>();

@@ -294,19 +294,20 @@ export function duePartitions(kind: DueKind): string[] {
 }
 
 /**
- * The due index also lists credit blocks while they are open, by when they
- * were opened: the sweep at the end of each run finds the ones a dead worker
- * left (docs/data-model.md, "Abandoned blocks") with one Query.
+ * The due index also lists the credit balances that hold grants (a block's memo), from the first grant until a
+ * sweep finds none left, sorted by when the listing began: the sweep at the end of each run finds the blocks a
+ * dead worker left (docs/data-model.md, "Abandoned blocks") with one Query.
  */
-export const OPEN_CREDIT_BLOCKS_PARTITION = 'DUE#CREDITBLOCK';
+export const CREDIT_BALANCES_WITH_GRANTS_PARTITION = 'DUE#CREDITBALANCE';
 
-export function openCreditBlockIndexKeys(openedAt: string): { duepk: string; duesk: string } {
-  return { duepk: OPEN_CREDIT_BLOCKS_PARTITION, duesk: openedAt };
+/** The listing keys a grant writes on its balance: `since` is kept from the listing's first grant (`if_not_exists`). */
+export function creditBalanceListingKeys(since: string): { duepk: string; duesk: string } {
+  return { duepk: CREDIT_BALANCES_WITH_GRANTS_PARTITION, duesk: since };
 }
 
-/** The block a credit-block item's key names: the inverse of `keys.creditBlock`. */
-export function creditBlockOfKey(key: ItemKey): { shopId: string; kind: CreditKind; blockId: string } | undefined {
-  const match = /^SHOP#([^#]+)#CREDITBLOCK#(sms|bulkMail)#(.+)$/.exec(key.pk);
-  if (!match || key.sk !== 'BLOCK') return undefined;
-  return { shopId: match[1]!, kind: match[2] as CreditKind, blockId: match[3]! };
+/** The balance a credit-balance item's key names: the inverse of `keys.creditBalance`. */
+export function creditBalanceOfKey(key: ItemKey): { shopId: string; kind: CreditKind } | undefined {
+  const shop = /^SHOP#([^#]+)$/.exec(key.pk);
+  const kind = /^CREDITS#(sms|bulkMail)$/.exec(key.sk);
+  return shop && kind ? { shopId: shop[1]!, kind: kind[1] as CreditKind } : undefined;
 }

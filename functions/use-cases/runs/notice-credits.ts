@@ -38,7 +38,7 @@ export async function messageBlock(deps: Deps, work: { readonly shopId: string; 
     const ref: CreditBlockRef = { shopId: work.shopId, kind: 'sms', blockId: `notice:${work.date}:${part}:${generation}` };
     if (!BLOCK_ID_PATTERN.test(ref.blockId)) throw new Error(`Block id ${ref.blockId} is not valid`);
     const existing = await deps.credits.block(ref);
-    if (!existing || existing.state === 'RESERVING' || existing.state === 'ACTIVE') return ref;
+    if (!existing || existing.state === 'ACTIVE') return ref;
     // An earlier delivery closed it: settle its refund if that was cut short, and take the next generation.
     await deps.credits.releaseBlock(ref, deps.clock.now());
   }
@@ -105,8 +105,9 @@ export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly
     const unpaid = operations.filter((operation) => !held.has(operation));
     if (unpaid.length === 0) continue;
     let state = (await deps.credits.block(ref))?.state;
-    // A previous attempt's block, stuck half-reserved: settle it; it is closed for good then.
-    if (state === 'RESERVING') state = (await deps.credits.releaseBlock(ref, deps.clock.now()))?.state;
+    // A previous attempt's block never written (its attempt died after taking its grant): close it for good first, so
+    // that it can never hold them.
+    if (state === undefined && blockId !== block.blockId) state = (await deps.credits.releaseBlock(ref, deps.clock.now())).state;
     if (state !== 'RELEASED' && blockId !== block.blockId) state = 'RELEASED';
     if (state !== 'RELEASED') continue;
     for (const operation of unpaid) {
