@@ -316,12 +316,16 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
    * orphan: taken by an attempt that stalled while another closed the block, or settled its grant).
    */
   const establish = async (ref: CreditBlockRef, memo: BlockMemo | undefined, now: Date): Promise<BlockItem> => {
-    const item: BlockItem = memo ? { state: 'ACTIVE', granted: memo.g, k: memo.k } : { state: 'EMPTY', granted: 0 };
-    if (await conditional(new PutCommand({ TableName: tableName, Item: blockItem(ref, item, now), ConditionExpression: 'attribute_not_exists(pk)' }))) return item;
-    const block = await mustGetBlock(ref);
-    if (memo && block.k !== memo.k) await refund(ref, memo.g, memo.k);
+    const { written, block } = await putBlock(ref, memo ? { state: 'ACTIVE', granted: memo.g, k: memo.k } : { state: 'EMPTY', granted: 0 }, now);
+    if (!written && memo && block.k !== memo.k) await refund(ref, memo.g, memo.k);
     return block;
   };
+
+  /** Writes the block as `item` unless it exists; answers the block that stands, and whether this call wrote it. */
+  const putBlock = async (ref: CreditBlockRef, item: BlockItem, now: Date): Promise<{ written: boolean; block: BlockItem }> =>
+    (await conditional(new PutCommand({ TableName: tableName, Item: blockItem(ref, item, now), ConditionExpression: 'attribute_not_exists(pk)' })))
+      ? { written: true, block: item }
+      : { written: false, block: await mustGetBlock(ref) };
 
   /**
    * Settles a closed block's grant on the balance, if its memo is still there. The normal case is a RELEASED block
@@ -379,20 +383,13 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       }),
     );
 
-  /** A block never reserved, closed with nothing (RELEASED, granted 0), so that no late attempt reserves it; or the block that stands. */
-  const closeUnreserved = async (ref: CreditBlockRef, now: Date): Promise<BlockItem> => {
-    const item: BlockItem = { state: 'RELEASED', granted: 0 };
-    if (await conditional(new PutCommand({ TableName: tableName, Item: blockItem(ref, item, now), ConditionExpression: 'attribute_not_exists(pk)' }))) return item;
-    return mustGetBlock(ref);
-  };
-
   /**
    * Adds the operation to the block's spent set if the block is ACTIVE and has room (or has it already).
    * - `held`: the block holds the operation (now or from an earlier attempt);
    * - `never`: final — the block is closed, or full without it (a block never returns to ACTIVE, its set only grows);
    * - `missing`: the block does not exist (yet: an attempt that took its grant may be about to write it), so no
    *   answer is final until it is closed;
-   * - `again`: it gained room between the write and the read (cannot happen while grants are fixed; kept for safety).
+   * - `again`: it was written (ACTIVE, with room) between the write and the read.
    */
   const consume = async (ref: CreditBlockRef, member: string): Promise<'held' | 'never' | 'missing' | 'again'> => {
     const added = await conditional(
@@ -617,8 +614,9 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
         const closed = await close(ref, now);
         if (closed) return refundClosed(ref, closed);
       }
-      // Never written (its attempt died before, or is still between its take and its write): closed with nothing.
-      const block = (await getBlock(ref)) ?? (await closeUnreserved(ref, now));
+      // Never written (its attempt died before, or is still between its take and its write): closed with nothing
+      // (RELEASED, granted 0), so that no late attempt writes it.
+      const block = (await getBlock(ref)) ?? (await putBlock(ref, { state: 'RELEASED', granted: 0 }, now)).block;
       if (block.state === 'ACTIVE') {
         // 1. Close the block: RELEASED freezes `spent` (debits need ACTIVE), so the rest is final.
         // 2. Refund the rest on the balance, removing the memo. A crash between 1 and 2 leaves a RELEASED block with
