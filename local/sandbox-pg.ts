@@ -169,6 +169,8 @@ export class SandboxPg {
   private readonly readies = new Map<string, ReadyRecord>();
   private readonly billingKeys = new Map<string, BillingKeyRecord>();
   private readonly payments = new Map<string, PaymentRecord>();
+  /** The payments of each order id, oldest first: what the duplicate check and the look-up read, without a scan. */
+  private readonly paymentsByOrder = new Map<string, PaymentRecord[]>();
   private readonly idempotencyKeys = new Map<string, string>();
 
   /** How long a charge or a look-up takes to answer (SANDBOX_PG_DELAY_MS; the bench varies it). */
@@ -305,7 +307,7 @@ export class SandboxPg {
       failure: declined ? DECLINE : null,
     };
     this.billingKeys.set(key.billingKey, { ...key, chargeAttempts: attempt });
-    this.payments.set(payment.paymentKey, payment);
+    this.record(payment);
     this.idempotencyKeys.set(request.idempotencyKey, payment.paymentKey);
     this.persist();
 
@@ -317,7 +319,7 @@ export class SandboxPg {
 
   /** The payment for an order id: the paid one if any, else the latest declined attempt; 404 NOT_FOUND_PAYMENT when none. */
   findPaymentByOrderId(orderId: string): PaymentAnswer {
-    const attempts = [...this.payments.values()].filter((payment) => payment.orderId === orderId);
+    const attempts = this.paymentsByOrder.get(orderId) ?? [];
     const payment = attempts.find((p) => p.status === 'DONE') ?? attempts.at(-1);
     if (!payment) throw new AppError(404, 'NOT_FOUND_PAYMENT', 'No payment was made for this orderId.');
     return view(payment);
@@ -352,8 +354,12 @@ export class SandboxPg {
   }
 
   private paidPayment(orderId: string): PaymentRecord | undefined {
-    for (const payment of this.payments.values()) if (payment.orderId === orderId && payment.status === 'DONE') return payment;
-    return undefined;
+    return this.paymentsByOrder.get(orderId)?.find((payment) => payment.status === 'DONE');
+  }
+
+  private record(payment: PaymentRecord): void {
+    this.payments.set(payment.paymentKey, payment);
+    this.paymentsByOrder.set(payment.orderId, [...(this.paymentsByOrder.get(payment.orderId) ?? []), payment]);
   }
 
   private load(state: SandboxState | Authorization[]): void {
@@ -362,7 +368,7 @@ export class SandboxPg {
     for (const entry of full.authorizations) this.authorizations.set(entry.authKey, entry);
     for (const entry of full.readies ?? []) this.readies.set(entry.tid, entry);
     for (const entry of full.billingKeys) this.billingKeys.set(entry.billingKey, entry);
-    for (const entry of full.payments) this.payments.set(entry.paymentKey, entry);
+    for (const entry of full.payments) this.record(entry);
     for (const [key, paymentKey] of Object.entries(full.idempotencyKeys)) this.idempotencyKeys.set(key, paymentKey);
   }
 
