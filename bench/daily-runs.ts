@@ -127,6 +127,8 @@ export async function seedSubscriptions(system: LocalSystem, shopIds: readonly s
         shippingAddress: { recipient: '김벤치', phone: '010-1234-5678', postalCode: '04524', address1: '서울특별시 중구 세종대로 110' },
         createdAt: at,
         updatedAt: at,
+        // As sign-up (1), then checkout's claim and activation with a new card (2, 3) leave it.
+        version: 3,
       };
       // As checkout leaves it: the first delivery planned, the subscription ACTIVE.
       await deps.cycles.schedule(scheduledCycle(subscription, delivery));
