@@ -571,3 +571,32 @@ describe('paySms: the message’s block reserved ahead of the locks (S12)', () =
     await expect(paySms({ credits: failing, clock }, ref, [debit(1, ref.blockId)], reservation)).rejects.toThrow('throttled');
   });
 });
+
+describe('paySms: an SMS bound to another message’s block (a resumed cycle) is paid once (S12)', () => {
+  // The cycle names block X of an earlier message, whose redelivery writes X (from the grant its dead attempt took)
+  // between this message's consume (X missing) and its look at X. X is ACTIVE with room then: not closed, so it
+  // must not be taken for closed — a later resume of the cycle, still bound to X, would be paid from it again.
+  it('a block written between the consume and the look at it is asked again, not paid around', async () => {
+    const { shopId, ref: own } = await shopBlock(10);
+    const named = blockOf(shopId, 'notice:2026-11-26:m-0:0');
+    let reads = 0;
+    const held = pausingClient(table.db, (command) => command.constructor.name === 'GetCommand' && JSON.stringify(command.input).includes(named.blockId) && (reads += 1) === 2);
+    const repository = creditsRepository(held.db, table.tableName);
+    const paying = paySms({ credits: repository, clock }, own, [debit(1, named.blockId)], reserveMessageBlock({ credits: repository, clock }, own, 1));
+    await held.reached; // consume found X missing; paySms is about to look at it
+    await credits.reserveBlock(named, 2, T0); // the earlier message's redelivery writes X
+    held.resume();
+    const first = await paying;
+    expect(first.paid).toEqual(new Set([operation(1)]));
+    await first.finish();
+    // The cycle's notice is resumed by a later message (its SMS failed to go out): still bound to X.
+    const next = blockOf(shopId, 'notice:2026-11-27:m-9:0');
+    const again = await paySms({ credits, clock }, next, [debit(1, named.blockId)], reserveMessageBlock({ credits, clock }, next, 1));
+    expect(again.paid).toEqual(new Set([operation(1)]));
+    await again.finish();
+    await credits.releaseBlock(named, T0);
+    // One SMS, one credit, wherever it was paid from.
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect((await allLedger(shopId)).filter((entry) => entry.change < 0)).toHaveLength(1);
+  });
+});
