@@ -393,6 +393,32 @@ describe('blocks and debits (S12, S24)', () => {
     expect((await balanceItem(shopId, 'sms'))?.duepk).toBeUndefined();
   });
 
+  // The earlier protocol listed open blocks (DUE#CREDITBLOCK), not balances: a worker that died in the last 30 minutes
+  // of the last run before the upgrade left a grant on a balance the new listing does not name. The first sweep after
+  // the upgrade must still give it back, whether or not the shop ever takes credits again.
+  it('a block the earlier protocol listed, its worker dead before the upgrade, is released by the sweep: reserved back to 0', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const t = Math.floor(T0.getTime() / 1000);
+    const legacyListing = { duepk: 'DUE#CREDITBLOCK', duesk: '2026-11-27T08:00:00+09:00' };
+    // As the earlier code left them: 'active' took 4 and spent 1; 'reserving' died before its take.
+    await table.db.send(new UpdateCommand({ TableName: table.tableName, Key: keys.creditBalance(shopId, 'sms'), UpdateExpression: 'SET balance = balance - :g, blocks.#b = :memo', ExpressionAttributeNames: { '#b': 'active' }, ExpressionAttributeValues: { ':g': 4, ':memo': { g: 4, t } } }));
+    const legacyBlock = (blockId: string, item: Record<string, unknown>) =>
+      table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.creditBlock(shopId, 'sms', blockId), type: 'creditBlock', shopId, kind: 'sms', blockId, createdAt: legacyListing.duesk, ...legacyListing, ...item } }));
+    await legacyBlock('active', { state: 'ACTIVE', want: 4, granted: 4, spent: new Set(['aaaaaaaaaaa']) });
+    await legacyBlock('reserving', { state: 'RESERVING', want: 2 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 6, bulkMail: 0, reserved: { sms: 4, bulkMail: 0 } });
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect(await credits.block({ shopId, kind: 'sms', blockId: 'active' })).toMatchObject({ state: 'RELEASED', spent: 1, refunded: 3 });
+    // Off the earlier listing, once: a second sweep changes nothing.
+    for (const blockId of ['active', 'reserving']) {
+      expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: keys.creditBlock(shopId, 'sms', blockId) }))).Item?.duepk).toBeUndefined();
+    }
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 120));
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
   it('a balance is listed for the sweep from its first grant while it holds grants, and taken off once it holds none', async () => {
     const listed = async (shopId: string) => (await balanceItem(shopId, 'sms'))?.duepk !== undefined;
     const shopId = newShopId();
