@@ -358,6 +358,30 @@ describe('blocks and debits (S12, S24)', () => {
     expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
   });
 
+  // The other side of the token: the block can hold the stalled attempt's own grant (a redelivery found its memo and
+  // wrote the block with it). Closed meanwhile, the block is no longer ACTIVE — but it names A's token, so A's grant
+  // is not an orphan: given back whole, the two messages spent from it would be free.
+  it('an attempt whose grant a redelivery adopted, spent from and closed does not give it back when it wakes (S12)', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const block = { shopId, kind: 'sms' as const, blockId: 'batch-adopted' };
+    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'PutCommand' && JSON.stringify(command.input).includes('batch-adopted'));
+    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
+    await stalled.reached; // A took 3; its block write is held
+    // Attempt B finds A's grant, writes the block with it, spends 2, closes it and dies before its refund.
+    expect(await credits.reserveBlock(block, 3, T0)).toMatchObject({ state: 'ACTIVE', granted: 3 });
+    expect(await credits.spend(block, notice('b1'))).toBe('debited');
+    expect(await credits.spend(block, notice('b2'))).toBe('debited');
+    const dying = pausingClient(table.db, updateWith('REMOVE blocks.#b'));
+    void creditsRepository(dying.db, table.tableName).releaseBlock(block, T0, 'ACTIVE');
+    await dying.reached;
+    stalled.resume();
+    expect(await attemptA).toMatchObject({ state: 'RELEASED', granted: 3, spent: 2 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 7, bulkMail: 0, reserved: { sms: 3, bulkMail: 0 } });
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await credits.balances(shopId)).toEqual({ sms: 8, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
   it('a grant whose attempt died before writing its block, never retried, is given back by the end-of-run sweep, once', async () => {
     const shopId = newShopId();
     await topUp(shopId, 'sms', 10);
