@@ -466,6 +466,31 @@ describe('blocks and debits (S12, S24)', () => {
     expect(await listed(shopId)).toBe(true);
   });
 
+  // A work unit's block outlives its attempt on purpose (stop-job.ts: a redelivered step carries on with it), so a
+  // redelivery can hold a grant taken more than ABANDONED_AFTER_SECONDS ago, which the end-of-run sweep closes under
+  // it. A closed block with room is not a shop out of credits: the rest of its messages are paid one by one.
+  it('a block the sweep closes under a redelivered work unit does not make its next messages NO_CREDIT (S23, S24)', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'bulkMail', 10);
+    const step = { shopId, kind: 'bulkMail' as const, blockId: 'stop:job-1:0', want: 3 };
+    const mail = (id: string) => ['auto-cancel#' + id, { reason: 'auto-cancel' as const, subscriptionId: id, jobId: 'job-1' }] as const;
+    const first = await openCreditBlock({ credits, clock: fixedClock(T0) }, step);
+    expect(await first.debit(...mail('a'))).toBe('debited'); // then the worker dies; the step comes back 30 minutes later
+    const redelivered = await openCreditBlock({ credits, clock: fixedClock(later(ABANDONED_AFTER_SECONDS - 60)) }, step);
+    expect(redelivered.block).toMatchObject({ state: 'ACTIVE', granted: 3, spent: 1 });
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await redelivered.debit(...mail('a'))).toBe('debited');
+    expect(await redelivered.debit(...mail('b'))).toBe('debited');
+    await redelivered.release();
+    expect(await credits.balances(shopId)).toEqual({ sms: 0, bulkMail: 8, reserved: { sms: 0, bulkMail: 0 } });
+    expect((await allLedger(shopId)).filter((entry) => entry.change < 0).map((entry) => entry.subscriptionId).sort()).toEqual(['a', 'b']);
+    // A block that ran dry still answers 'insufficient'.
+    const dry = await openCreditBlock({ credits, clock: fixedClock(T0) }, { shopId, kind: 'bulkMail', blockId: 'stop:job-2:0', want: 8 });
+    for (const id of ['c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) expect(await dry.debit(...mail(id))).toBe('debited');
+    expect(await dry.debit(...mail('k'))).toBe('insufficient');
+    await dry.release();
+  });
+
   it('debitOne debits a single message once (the operator summary mail, S23, S24)', async () => {
     const shopId = newShopId();
     const deps = { credits, clock: fixedClock(T0) };
