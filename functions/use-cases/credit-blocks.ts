@@ -10,7 +10,10 @@ export type DebitDetails = Omit<Debit, 'operationId' | 'at'>;
 export interface CreditBlockSession {
   /** The block as reserved: `granted` credits (0 when the shop had none left: state EMPTY). */
   readonly block: CreditBlock;
-  /** Debits one message (S12: one SMS credit; S24: one bulk-mail credit); 'insufficient' once the block is used up. */
+  /**
+   * Debits one message (S12: one SMS credit; S24: one bulk-mail credit); 'insufficient' once the block is used up (a
+   * closed block pays the message through `debitOne`: 'insufficient' then means the balance is dry).
+   */
   debit(operationId: string, details: DebitDetails): Promise<SpendOutcome>;
   /** Returns the unused credits to the balance. Call it when the work unit is done, also after failures. */
   release(): Promise<CreditBlock | undefined>;
@@ -34,7 +37,16 @@ export async function openCreditBlock(
   const block = await deps.credits.reserveBlock(ref, request.want, deps.clock.now());
   return {
     block,
-    debit: (operationId, details) => deps.credits.spend(ref, { ...details, operationId, at: deps.clock.now() }),
+    debit: async (operationId, details) => {
+      const outcome = await deps.credits.spend(ref, { ...details, operationId, at: deps.clock.now() });
+      if (outcome === 'debited') return outcome;
+      // A closed block is not a shop out of credits (EMPTY, or ACTIVE and full, is): the end-of-run sweep took it for
+      // abandoned (a redelivery carries on with a grant taken more than ABANDONED_AFTER_SECONDS ago, or finds it
+      // closed unreserved), or an earlier delivery released it. The message is paid on its own then, as the notice's
+      // are (its claim on this block was withdrawn); the balance says whether there is a credit for it.
+      if ((await deps.credits.block(ref))?.state !== 'RELEASED') return outcome;
+      return debitOne(deps, { shopId: ref.shopId, kind: ref.kind, operationId, ...details });
+    },
     release: () => deps.credits.releaseBlock(ref, deps.clock.now(), block.state === 'ACTIVE' ? 'ACTIVE' : undefined),
   };
 }

@@ -275,7 +275,7 @@ async function mailCustomers(deps: StopDeps, job: StopJob, subscriptions: readon
   // One block per step, named after it: a redelivered step finds the same block and its debits.
   const block = await openCreditBlock(deps, { shopId: job.shopId, kind: 'bulkMail', blockId: `stop:${job.jobId}:${job.step}`, want: recipients.length });
   // Released only when the step's mails are done: a step that fails keeps its block open, and its redelivery
-  // carries on with it (a closed block is final, and would refuse the mails the crash left unsent).
+  // carries on with it (a closed block is final: the mails the crash left unsent would each be paid on their own).
   for (const subscription of recipients) {
     const content = autoCancelMail({ shopName: shop?.name ?? job.shopId, subscriptionId: subscription.id, reason: job.reason, date: job.at.slice(0, 10) });
     const outcome = await sendOnce(deps, { to: 'customer', subscriptionId: subscription.id, deliveryDate: `stop-${job.jobId}`, kind: 'auto-cancel', channel: 'mail' }, {

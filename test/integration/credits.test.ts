@@ -358,6 +358,30 @@ describe('blocks and debits (S12, S24)', () => {
     expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
   });
 
+  // The other side of the token: the block can hold the stalled attempt's own grant (a redelivery found its memo and
+  // wrote the block with it). Closed meanwhile, the block is no longer ACTIVE — but it names A's token, so A's grant
+  // is not an orphan: given back whole, the two messages spent from it would be free.
+  it('an attempt whose grant a redelivery adopted, spent from and closed does not give it back when it wakes (S12)', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const block = { shopId, kind: 'sms' as const, blockId: 'batch-adopted' };
+    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'PutCommand' && JSON.stringify(command.input).includes('batch-adopted'));
+    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
+    await stalled.reached; // A took 3; its block write is held
+    // Attempt B finds A's grant, writes the block with it, spends 2, closes it and dies before its refund.
+    expect(await credits.reserveBlock(block, 3, T0)).toMatchObject({ state: 'ACTIVE', granted: 3 });
+    expect(await credits.spend(block, notice('b1'))).toBe('debited');
+    expect(await credits.spend(block, notice('b2'))).toBe('debited');
+    const dying = pausingClient(table.db, updateWith('REMOVE blocks.#b'));
+    void creditsRepository(dying.db, table.tableName).releaseBlock(block, T0, 'ACTIVE');
+    await dying.reached;
+    stalled.resume();
+    expect(await attemptA).toMatchObject({ state: 'RELEASED', granted: 3, spent: 2 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 7, bulkMail: 0, reserved: { sms: 3, bulkMail: 0 } });
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await credits.balances(shopId)).toEqual({ sms: 8, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
   it('a grant whose attempt died before writing its block, never retried, is given back by the end-of-run sweep, once', async () => {
     const shopId = newShopId();
     await topUp(shopId, 'sms', 10);
@@ -393,6 +417,32 @@ describe('blocks and debits (S12, S24)', () => {
     expect((await balanceItem(shopId, 'sms'))?.duepk).toBeUndefined();
   });
 
+  // The earlier protocol listed open blocks (DUE#CREDITBLOCK), not balances: a worker that died in the last 30 minutes
+  // of the last run before the upgrade left a grant on a balance the new listing does not name. The first sweep after
+  // the upgrade must still give it back, whether or not the shop ever takes credits again.
+  it('a block the earlier protocol listed, its worker dead before the upgrade, is released by the sweep: reserved back to 0', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'sms', 10);
+    const t = Math.floor(T0.getTime() / 1000);
+    const legacyListing = { duepk: 'DUE#CREDITBLOCK', duesk: '2026-11-27T08:00:00+09:00' };
+    // As the earlier code left them: 'active' took 4 and spent 1; 'reserving' died before its take.
+    await table.db.send(new UpdateCommand({ TableName: table.tableName, Key: keys.creditBalance(shopId, 'sms'), UpdateExpression: 'SET balance = balance - :g, blocks.#b = :memo', ExpressionAttributeNames: { '#b': 'active' }, ExpressionAttributeValues: { ':g': 4, ':memo': { g: 4, t } } }));
+    const legacyBlock = (blockId: string, item: Record<string, unknown>) =>
+      table.db.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.creditBlock(shopId, 'sms', blockId), type: 'creditBlock', shopId, kind: 'sms', blockId, createdAt: legacyListing.duesk, ...legacyListing, ...item } }));
+    await legacyBlock('active', { state: 'ACTIVE', want: 4, granted: 4, spent: new Set(['aaaaaaaaaaa']) });
+    await legacyBlock('reserving', { state: 'RESERVING', want: 2 });
+    expect(await credits.balances(shopId)).toEqual({ sms: 6, bulkMail: 0, reserved: { sms: 4, bulkMail: 0 } });
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect(await credits.block({ shopId, kind: 'sms', blockId: 'active' })).toMatchObject({ state: 'RELEASED', spent: 1, refunded: 3 });
+    // Off the earlier listing, once: a second sweep changes nothing.
+    for (const blockId of ['active', 'reserving']) {
+      expect((await table.db.send(new GetCommand({ TableName: table.tableName, Key: keys.creditBlock(shopId, 'sms', blockId) }))).Item?.duepk).toBeUndefined();
+    }
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 120));
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+  });
+
   it('a balance is listed for the sweep from its first grant while it holds grants, and taken off once it holds none', async () => {
     const listed = async (shopId: string) => (await balanceItem(shopId, 'sms'))?.duepk !== undefined;
     const shopId = newShopId();
@@ -414,6 +464,31 @@ describe('blocks and debits (S12, S24)', () => {
     expect(await listed(shopId)).toBe(false);
     await credits.reserveBlock({ shopId, kind: 'sms', blockId: 'third' }, 2, later(800));
     expect(await listed(shopId)).toBe(true);
+  });
+
+  // A work unit's block outlives its attempt on purpose (stop-job.ts: a redelivered step carries on with it), so a
+  // redelivery can hold a grant taken more than ABANDONED_AFTER_SECONDS ago, which the end-of-run sweep closes under
+  // it. A closed block with room is not a shop out of credits: the rest of its messages are paid one by one.
+  it('a block the sweep closes under a redelivered work unit does not make its next messages NO_CREDIT (S23, S24)', async () => {
+    const shopId = newShopId();
+    await topUp(shopId, 'bulkMail', 10);
+    const step = { shopId, kind: 'bulkMail' as const, blockId: 'stop:job-1:0', want: 3 };
+    const mail = (id: string) => ['auto-cancel#' + id, { reason: 'auto-cancel' as const, subscriptionId: id, jobId: 'job-1' }] as const;
+    const first = await openCreditBlock({ credits, clock: fixedClock(T0) }, step);
+    expect(await first.debit(...mail('a'))).toBe('debited'); // then the worker dies; the step comes back 30 minutes later
+    const redelivered = await openCreditBlock({ credits, clock: fixedClock(later(ABANDONED_AFTER_SECONDS - 60)) }, step);
+    expect(redelivered.block).toMatchObject({ state: 'ACTIVE', granted: 3, spent: 1 });
+    await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60));
+    expect(await redelivered.debit(...mail('a'))).toBe('debited');
+    expect(await redelivered.debit(...mail('b'))).toBe('debited');
+    await redelivered.release();
+    expect(await credits.balances(shopId)).toEqual({ sms: 0, bulkMail: 8, reserved: { sms: 0, bulkMail: 0 } });
+    expect((await allLedger(shopId)).filter((entry) => entry.change < 0).map((entry) => entry.subscriptionId).sort()).toEqual(['a', 'b']);
+    // A block that ran dry still answers 'insufficient'.
+    const dry = await openCreditBlock({ credits, clock: fixedClock(T0) }, { shopId, kind: 'bulkMail', blockId: 'stop:job-2:0', want: 8 });
+    for (const id of ['c', 'd', 'e', 'f', 'g', 'h', 'i', 'j']) expect(await dry.debit(...mail(id))).toBe('debited');
+    expect(await dry.debit(...mail('k'))).toBe('insufficient');
+    await dry.release();
   });
 
   it('debitOne debits a single message once (the operator summary mail, S23, S24)', async () => {
@@ -569,5 +644,34 @@ describe('paySms: the message’s block reserved ahead of the locks (S12)', () =
     const reservation = reserveMessageBlock({ credits: failing, clock }, ref, 1);
     await new Promise((resolve) => setTimeout(resolve, 10));
     await expect(paySms({ credits: failing, clock }, ref, [debit(1, ref.blockId)], reservation)).rejects.toThrow('throttled');
+  });
+});
+
+describe('paySms: an SMS bound to another message’s block (a resumed cycle) is paid once (S12)', () => {
+  // The cycle names block X of an earlier message, whose redelivery writes X (from the grant its dead attempt took)
+  // between this message's consume (X missing) and its look at X. X is ACTIVE with room then: not closed, so it
+  // must not be taken for closed — a later resume of the cycle, still bound to X, would be paid from it again.
+  it('a block written between the consume and the look at it is asked again, not paid around', async () => {
+    const { shopId, ref: own } = await shopBlock(10);
+    const named = blockOf(shopId, 'notice:2026-11-26:m-0:0');
+    let reads = 0;
+    const held = pausingClient(table.db, (command) => command.constructor.name === 'GetCommand' && JSON.stringify(command.input).includes(named.blockId) && (reads += 1) === 2);
+    const repository = creditsRepository(held.db, table.tableName);
+    const paying = paySms({ credits: repository, clock }, own, [debit(1, named.blockId)], reserveMessageBlock({ credits: repository, clock }, own, 1));
+    await held.reached; // consume found X missing; paySms is about to look at it
+    await credits.reserveBlock(named, 2, T0); // the earlier message's redelivery writes X
+    held.resume();
+    const first = await paying;
+    expect(first.paid).toEqual(new Set([operation(1)]));
+    await first.finish();
+    // The cycle's notice is resumed by a later message (its SMS failed to go out): still bound to X.
+    const next = blockOf(shopId, 'notice:2026-11-27:m-9:0');
+    const again = await paySms({ credits, clock }, next, [debit(1, named.blockId)], reserveMessageBlock({ credits, clock }, next, 1));
+    expect(again.paid).toEqual(new Set([operation(1)]));
+    await again.finish();
+    await credits.releaseBlock(named, T0);
+    // One SMS, one credit, wherever it was paid from.
+    expect(await credits.balances(shopId)).toEqual({ sms: 9, bulkMail: 0, reserved: { sms: 0, bulkMail: 0 } });
+    expect((await allLedger(shopId)).filter((entry) => entry.change < 0)).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DUE_SHARDS } from '../../system/table.ts';
-import { creditBalanceOfKey, dueEntryOf, dueIndexKeys, duePartitions, dueShard, dueUpTo, ID_PATTERN, keys } from '../../functions/adapters/dynamodb/keys.ts';
+import { creditBalanceOfKey, creditBlockOfKey, dueEntryOf, dueIndexKeys, duePartitions, dueShard, dueUpTo, ID_PATTERN, keys } from '../../functions/adapters/dynamodb/keys.ts';
 
 describe('the due-work index is sharded', () => {
   it('puts one day of work on every shard, none much above its share', () => {
@@ -38,6 +38,9 @@ describe('the due-work index is sharded', () => {
     expect(creditBalanceOfKey(keys.shop('shop-1'))).toBeUndefined();
     expect(creditBalanceOfKey(keys.creditBlock('shop-1', 'sms', 'b'))).toBeUndefined();
     expect(creditBalanceOfKey({ pk: 'SHOP#shop-1#LEDGER', sk: 'CREDITS#sms' })).toBeUndefined();
+    // The earlier protocol's listing named blocks (the sweep still reads it, upgrade only).
+    expect(creditBlockOfKey(keys.creditBlock('shop-1', 'sms', 'notice:2026-11-27:m#1:0'))).toEqual({ shopId: 'shop-1', kind: 'sms', blockId: 'notice:2026-11-27:m#1:0' });
+    expect(creditBlockOfKey(keys.creditBalance('shop-1', 'sms'))).toBeUndefined();
   });
 });
 

@@ -48,7 +48,7 @@ import {
 } from '../../domain/credits.ts';
 import { isConditionFailed } from './client.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
-import { CREDIT_BALANCES_WITH_GRANTS_PARTITION, creditBalanceListingKeys, creditBalanceOfKey, creditLedgerPartition, indexKeys, keys } from './keys.ts';
+import { CREDIT_BALANCES_WITH_GRANTS_PARTITION, creditBalanceListingKeys, creditBalanceOfKey, creditBlockOfKey, creditLedgerPartition, EARLIER_OPEN_CREDIT_BLOCKS_PARTITION, indexKeys, keys, type ItemKey } from './keys.ts';
 
 export interface LedgerPage {
   readonly items: LedgerEntry[];
@@ -427,6 +427,24 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       : conditional(new UpdateCommand({ ...target, UpdateExpression: 'SET blockId = :to', ExpressionAttributeValues: { ...values, ':to': to } }));
   };
 
+  /** Visits each item the due index lists under `partition` since before `cutoff`, page by page (the sweep's reads). */
+  const eachListedBefore = async (partition: string, cutoff: string, visit: (key: ItemKey) => Promise<void>): Promise<void> => {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'due',
+          KeyConditionExpression: 'duepk = :pk AND duesk < :cutoff',
+          ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) await visit({ pk: String(item.pk), sk: String(item.sk) });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  };
+
   const repository: CreditsRepository = {
     async claimReference(shopId, reference, amounts) {
       const requested = Object.fromEntries(CREDIT_KINDS.map((kind) => [kind, amounts[kind] ?? 0]));
@@ -654,35 +672,39 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       // A balance listed since after the cutoff holds no grant older than it (its listing began at or before its grants).
       const cutoff = seoulTimestamp(new Date(now.getTime() - ABANDONED_AFTER_SECONDS * 1000));
       const released: CreditBlockRef[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
+      await eachListedBefore(CREDIT_BALANCES_WITH_GRANTS_PARTITION, cutoff, async (key) => {
+        const balance = creditBalanceOfKey(key);
+        if (!balance) return;
+        const { shopId, kind } = balance;
+        for (const blockId of await repository.releaseAbandonedBlocks(shopId, kind, now)) released.push({ shopId, kind, blockId });
+        // No grant left: off the listing (the next take lists it again). Grants still young: listed, for the next sweep.
+        await conditional(
+          new UpdateCommand({
             TableName: tableName,
-            IndexName: 'due',
-            KeyConditionExpression: 'duepk = :pk AND duesk < :cutoff',
-            ExpressionAttributeValues: { ':pk': CREDIT_BALANCES_WITH_GRANTS_PARTITION, ':cutoff': cutoff },
-            ExclusiveStartKey: startKey,
+            Key: keys.creditBalance(shopId, kind),
+            UpdateExpression: 'REMOVE duepk, duesk',
+            ConditionExpression: 'size(blocks) = :none',
+            ExpressionAttributeValues: { ':none': 0 },
           }),
         );
-        for (const item of page.Items ?? []) {
-          const balance = creditBalanceOfKey({ pk: String(item.pk), sk: String(item.sk) });
-          if (!balance) continue;
-          const { shopId, kind } = balance;
-          for (const blockId of await repository.releaseAbandonedBlocks(shopId, kind, now)) released.push({ shopId, kind, blockId });
-          // No grant left: off the listing (the next take lists it again). Grants still young: listed, for the next sweep.
-          await conditional(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.creditBalance(shopId, kind),
-              UpdateExpression: 'REMOVE duepk, duesk',
-              ConditionExpression: 'size(blocks) = :none',
-              ExpressionAttributeValues: { ':none': 0 },
-            }),
-          );
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      });
+      // Upgrade only: blocks the earlier protocol listed, opened before the cutoff (their worker is gone), released —
+      // their grant's memo is settled whatever its balance's listing — then taken off that listing.
+      await eachListedBefore(EARLIER_OPEN_CREDIT_BLOCKS_PARTITION, cutoff, async (key) => {
+        const ref = creditBlockOfKey(key);
+        if (!ref) return;
+        await repository.releaseBlock(ref, now);
+        await conditional(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            UpdateExpression: 'REMOVE duepk, duesk',
+            ConditionExpression: 'duepk = :earlier',
+            ExpressionAttributeValues: { ':earlier': EARLIER_OPEN_CREDIT_BLOCKS_PARTITION },
+          }),
+        );
+        released.push(ref);
+      });
       return released;
     },
 

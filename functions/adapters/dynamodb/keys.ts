@@ -311,3 +311,16 @@ export function creditBalanceOfKey(key: ItemKey): { shopId: string; kind: Credit
   const kind = /^CREDITS#(sms|bulkMail)$/.exec(key.sk);
   return shop && kind ? { shopId: shop[1]!, kind: kind[1] as CreditKind } : undefined;
 }
+
+/**
+ * Upgrade only: the earlier credit protocol listed each open block here (sorted by when it was opened), not its
+ * balance. The sweep still reads it, so that a grant a worker left behind before the upgrade — on a balance the
+ * listing above may never name — is given back, and takes each block off it.
+ */
+export const EARLIER_OPEN_CREDIT_BLOCKS_PARTITION = 'DUE#CREDITBLOCK';
+
+/** The block a credit-block item's key names: the inverse of `keys.creditBlock`. */
+export function creditBlockOfKey(key: ItemKey): { shopId: string; kind: CreditKind; blockId: string } | undefined {
+  const match = /^SHOP#([^#]+)#CREDITBLOCK#(sms|bulkMail)#(.+)$/.exec(key.pk);
+  return match && key.sk === 'BLOCK' ? { shopId: match[1]!, kind: match[2] as CreditKind, blockId: match[3]! } : undefined;
+}

@@ -102,15 +102,19 @@ export async function paySms(deps: Deps, block: CreditBlockRef, debits: readonly
     }
     const held = await deps.credits.consume(ref, operations, blockId === block.blockId ? own : undefined);
     for (const operation of held) paid.add(operation);
-    const unpaid = operations.filter((operation) => !held.has(operation));
-    if (unpaid.length === 0) continue;
+    if (operations.every((operation) => paid.has(operation))) continue;
     let state = (await deps.credits.block(ref))?.state;
-    // A previous attempt's block never written (its attempt died after taking its grant): close it for good first, so
-    // that it can never hold them.
-    if (state === undefined && blockId !== block.blockId) state = (await deps.credits.releaseBlock(ref, deps.clock.now())).state;
-    if (state !== 'RELEASED' && blockId !== block.blockId) state = 'RELEASED';
+    if (blockId !== block.blockId) {
+      // Another message's block (a resumed cycle's). Never written (its attempt died after its take, or is between its
+      // take and its write): closed for good first. Not closed when `consume` read it missing (written since, ACTIVE):
+      // asked again — it pays them if it has room (from the block the cycle names), or holds them already; what it does
+      // not hold then, it never will (closed, or full), and only that is paid around it.
+      if (state === undefined) await deps.credits.releaseBlock(ref, deps.clock.now());
+      if (state !== 'RELEASED' && state !== 'EMPTY') for (const operation of await deps.credits.consume(ref, operations)) paid.add(operation);
+      state = 'RELEASED';
+    }
     if (state !== 'RELEASED') continue;
-    for (const operation of unpaid) {
+    for (const operation of operations.filter((candidate) => !paid.has(candidate))) {
       const debit = debits.find((candidate) => smsOperationId(candidate.ref) === operation)!;
       if ((await debitOne(deps, { shopId: block.shopId, kind: 'sms', operationId: operation, reason: 'payment-notice', subscriptionId: debit.ref.subscriptionId })) === 'debited') paid.add(operation);
     }
