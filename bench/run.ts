@@ -24,9 +24,10 @@ const WARM_UP_ITEMS = 400;
 
 const USAGE = `Usage: npm run bench -- [options]
   --n <count>          due subscriptions (default 2000; or BENCH_N)
-  --rounds <count>     rounds of both runs and both floors, each on n fresh subscriptions (default 3), after
+  --rounds <count>     rounds of both runs and both floors, each on n fresh subscriptions (default 5), after
                        a warm-up round on ${WARM_UP_ITEMS} that is not measured: the figures are the median round's
-                       (one process shares one CPU, so one round varies ±15 %)
+                       (one process shares one CPU, so one round varies ±15 %, now and then +30 %: the median of
+                       five stands two such rounds)
   --shops <count>      shops they belong to (default 4)
   --cold               bundle and module init of every function (default: the two workers' init only)
   --runs <count>       fresh processes per bundle for the init medians (default 20)
@@ -76,7 +77,7 @@ function positiveInteger(text: string | undefined, fallback: number, name: strin
 const n = positiveInteger(values.n ?? process.env.BENCH_N, 2_000, '--n');
 const shops = positiveInteger(values.shops ?? process.env.BENCH_SHOPS, 4, '--shops');
 const runs = positiveInteger(values.runs, 20, '--runs');
-const rounds = positiveInteger(values.rounds ?? process.env.BENCH_ROUNDS, 3, '--rounds');
+const rounds = positiveInteger(values.rounds ?? process.env.BENCH_ROUNDS, 5, '--rounds');
 const pgDelay = positiveInteger(values['pg-delay'], 300, '--pg-delay');
 const perLane = positiveInteger(values['per-lane'], 20, '--per-lane');
 const caps = scalingFlag ? values.scaling!.split(',').map((cap) => positiveInteger(cap, 0, '--scaling')) : [];
