@@ -362,12 +362,7 @@ describe('blocks and debits (S12, S24)', () => {
   // wrote the block with it). Closed meanwhile, the block is no longer ACTIVE — but it names A's token, so A's grant
   // is not an orphan: given back whole, the two messages spent from it would be free.
   it('an attempt whose grant a redelivery adopted, spent from and closed does not give it back when it wakes (S12)', async () => {
-    const shopId = newShopId();
-    await topUp(shopId, 'sms', 10);
-    const block = { shopId, kind: 'sms' as const, blockId: 'batch-adopted' };
-    const stalled = pausingClient(table.db, (command) => command.constructor.name === 'PutCommand' && JSON.stringify(command.input).includes('batch-adopted'));
-    const attemptA = creditsRepository(stalled.db, table.tableName).reserveBlock(block, 3, T0);
-    await stalled.reached; // A took 3; its block write is held
+    const { shopId, block, held: stalled, attempt: attemptA } = await attemptHeldAtBlockWrite(10, 'batch-adopted', 3); // A took 3
     // Attempt B finds A's grant, writes the block with it, spends 2, closes it and dies before its refund.
     expect(await credits.reserveBlock(block, 3, T0)).toMatchObject({ state: 'ACTIVE', granted: 3 });
     expect(await credits.spend(block, notice('b1'))).toBe('debited');
@@ -383,12 +378,8 @@ describe('blocks and debits (S12, S24)', () => {
   });
 
   it('a grant whose attempt died before writing its block, never retried, is given back by the end-of-run sweep, once', async () => {
-    const shopId = newShopId();
-    await topUp(shopId, 'sms', 10);
-    const block = { shopId, kind: 'sms' as const, blockId: 'taken-then-died' };
-    const dying = pausingClient(table.db, (command) => command.constructor.name === 'PutCommand' && JSON.stringify(command.input).includes('taken-then-died'));
-    void creditsRepository(dying.db, table.tableName).reserveBlock(block, 4, T0);
-    await dying.reached; // the take is written; the block never is (the gate is never opened)
+    // The take is written; the block never is (the gate is never opened).
+    const { shopId, block } = await attemptHeldAtBlockWrite(10, 'taken-then-died', 4);
     expect(await credits.balances(shopId)).toEqual({ sms: 6, bulkMail: 0, reserved: { sms: 4, bulkMail: 0 } });
     expect((await credits.sweepAbandonedBlocks(later(60))).filter((ref) => ref.shopId === shopId)).toEqual([]);
     expect((await credits.sweepAbandonedBlocks(later(ABANDONED_AFTER_SECONDS + 60))).filter((ref) => ref.shopId === shopId)).toEqual([block]);
@@ -523,6 +514,18 @@ async function attemptHeldAtTake<W extends { db: DynamoDBDocumentClient }>(balan
   attemptA.catch(() => undefined);
   await stalled.reached;
   return { shopId, block, stalled, attemptA, outer };
+}
+
+/** A shop with `balance` SMS credits, and an attempt of reserving `want` for `blockId` that took its grant, held right before writing its block. */
+async function attemptHeldAtBlockWrite(balance: number, blockId: string, want: number) {
+  const shopId = newShopId();
+  await topUp(shopId, 'sms', balance);
+  const block = { shopId, kind: 'sms' as const, blockId };
+  const held = pausingClient(table.db, (command) => command.constructor.name === 'PutCommand' && JSON.stringify(command.input).includes(blockId));
+  const attempt = creditsRepository(held.db, table.tableName).reserveBlock(block, want, T0);
+  attempt.catch(() => undefined);
+  await held.reached;
+  return { shopId, block, held, attempt };
 }
 
 /** A client that holds the first command matching `when` until `resume()`: interleaves two attempts at a chosen point. */

@@ -47,6 +47,7 @@ import {
   type TopUpOutcome,
 } from '../../domain/credits.ts';
 import { isConditionFailed } from './client.ts';
+import { dueIndexEntries } from './due-work.repo.ts';
 import { clientStartKeyRefused, decodeCursor, encodeCursor, indexQueryShape } from './cursor.ts';
 import { CREDIT_BALANCES_WITH_GRANTS_PARTITION, creditBalanceListingKeys, creditBalanceOfKey, creditBlockOfKey, creditLedgerPartition, EARLIER_OPEN_CREDIT_BLOCKS_PARTITION, indexKeys, keys, type ItemKey } from './keys.ts';
 
@@ -427,22 +428,9 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
       : conditional(new UpdateCommand({ ...target, UpdateExpression: 'SET blockId = :to', ExpressionAttributeValues: { ...values, ':to': to } }));
   };
 
-  /** Visits each item the due index lists under `partition` since before `cutoff`, page by page (the sweep's reads). */
+  /** Visits each item the due index lists under `partition` since before `cutoff` (the sweep's reads). */
   const eachListedBefore = async (partition: string, cutoff: string, visit: (key: ItemKey) => Promise<void>): Promise<void> => {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'due',
-          KeyConditionExpression: 'duepk = :pk AND duesk < :cutoff',
-          ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) await visit({ pk: String(item.pk), sk: String(item.sk) });
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const { pk, sk } of dueIndexEntries(db, tableName, { partition, before: cutoff })) await visit({ pk, sk });
   };
 
   const repository: CreditsRepository = {
