@@ -616,23 +616,21 @@ export function creditsRepository(db: DynamoDBDocumentClient, tableName: string)
     },
 
     async releaseBlock(ref, now, known) {
-      if (known === 'ACTIVE') {
-        const closed = await close(ref, now);
-        if (closed) return refundClosed(ref, closed);
-      }
       // Never written (its attempt died before, or is still between its take and its write): closed with nothing
       // (RELEASED, granted 0), so that no late attempt writes it.
-      const block = (await getBlock(ref)) ?? (await putBlock(ref, { state: 'RELEASED', granted: 0 }, now)).block;
-      if (block.state === 'ACTIVE') {
+      const read = async () => (await getBlock(ref)) ?? (await putBlock(ref, { state: 'RELEASED', granted: 0 }, now)).block;
+      // Known ACTIVE (its caller holds it): the closing write first, without a read before it.
+      let block = known === 'ACTIVE' ? undefined : await read();
+      if (block === undefined || block.state === 'ACTIVE') {
         // 1. Close the block: RELEASED freezes `spent` (debits need ACTIVE), so the rest is final.
         // 2. Refund the rest on the balance, removing the memo. A crash between 1 and 2 leaves a RELEASED block with
         // its memo: the next releaseBlock settles it, or the sweep, which finds every memo on a listed balance.
         const closed = await close(ref, now);
         if (closed) return refundClosed(ref, closed);
+        block = await read();
       }
-      const closed = block.state === 'ACTIVE' ? await mustGetBlock(ref) : block;
-      await settle(ref, closed);
-      return toBlock(ref, closed);
+      await settle(ref, block);
+      return toBlock(ref, block);
     },
 
     async releaseAbandonedBlocks(shopId, kind, now) {
